@@ -1,0 +1,167 @@
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::model::UserRow;
+use super::password::{DUMMY_HASH, password_problem};
+use super::{AccountError, AccountStatus, AccountType, User, hash_password, verify_password};
+use crate::db::schema::users;
+use crate::db::{self, DbConnection, unique_violation_on};
+use crate::ids::{new_id, now};
+use crate::validate::Validator;
+
+/// What a person submits to open an account.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+    /// `buyer` or `supplier`; operators are created from the command line only.
+    pub account_type: String,
+}
+
+/// Lower-cases and trims an address and checks its syntax.
+pub fn normalize_email(raw: &str) -> Option<String> {
+    let email = raw.trim().to_lowercase();
+    if email.len() > 254 || !email_address::EmailAddress::is_valid(&email) {
+        return None;
+    }
+    // A domain without a dot cannot receive mail from the internet.
+    let domain = email.rsplit('@').next()?;
+    domain.contains('.').then_some(email)
+}
+
+pub fn register(conn: &mut DbConnection, input: Registration) -> Result<User, AccountError> {
+    let mut v = Validator::new();
+    let email = normalize_email(&input.email);
+    if email.is_none() {
+        v.push("email", "invalid_email", "must be a valid e-mail address");
+    }
+    let display_name = v.text("display_name", &input.display_name, 1, 80);
+    let account_type = match AccountType::parse(&input.account_type) {
+        Some(t @ (AccountType::Buyer | AccountType::Supplier)) => t,
+        _ => {
+            v.push("account_type", "invalid_choice", "must be one of: buyer, supplier");
+            AccountType::Buyer
+        }
+    };
+    let email_text = email.clone().unwrap_or_default();
+    if let Some((code, message)) = password_problem(&input.password, &[&email_text, &display_name]) {
+        v.push("password", code, message);
+    }
+    v.finish().map_err(AccountError::Validation)?;
+    insert_user(conn, &email_text, &input.password, &display_name, account_type)
+}
+
+/// Creates an operator account (command line only: operators cannot self-register).
+pub fn create_operator(
+    conn: &mut DbConnection,
+    email: &str,
+    password: &str,
+    display_name: &str,
+) -> Result<User, AccountError> {
+    let mut v = Validator::new();
+    let email = normalize_email(email).unwrap_or_default();
+    v.check(!email.is_empty(), "email", "invalid_email", "must be a valid e-mail address");
+    if let Some((code, message)) = password_problem(password, &[&email]) {
+        v.push("password", code, message);
+    }
+    let display_name = v.text("display_name", display_name, 1, 80);
+    v.finish().map_err(AccountError::Validation)?;
+    insert_user(conn, &email, password, &display_name, AccountType::Operator)
+}
+
+fn insert_user(
+    conn: &mut DbConnection,
+    email: &str,
+    password: &str,
+    display_name: &str,
+    account_type: AccountType,
+) -> Result<User, AccountError> {
+    // Hash before the transaction: it is the slow part and needs no lock.
+    let password_hash = hash_password(password)?;
+    let at = now();
+    let row = UserRow {
+        id: new_id().to_string(),
+        email: email.to_owned(),
+        password_hash,
+        display_name: display_name.to_owned(),
+        account_type: account_type.as_str().to_owned(),
+        status: AccountStatus::Active.as_str().to_owned(),
+        created_at: at,
+        updated_at: at,
+    };
+    db::transaction(conn, |conn| {
+        diesel::insert_into(users::table).values(&row).execute(conn).map_err(|e| {
+            if unique_violation_on(&e, "users", "email") {
+                AccountError::EmailTaken
+            } else {
+                AccountError::Database(e)
+            }
+        })?;
+        Ok(User::from(row.clone()))
+    })
+}
+
+/// Checks credentials. An unknown address and a wrong password give the same error after the
+/// same amount of work.
+pub fn authenticate(
+    conn: &mut DbConnection,
+    email: &str,
+    password: &str,
+) -> Result<User, AccountError> {
+    let row = match normalize_email(email) {
+        Some(email) => users::table
+            .filter(users::email.eq(email))
+            .select(UserRow::as_select())
+            .first(conn)
+            .optional()?,
+        None => None,
+    };
+    let Some(row) = row else {
+        verify_password(password, &DUMMY_HASH);
+        return Err(AccountError::InvalidCredentials);
+    };
+    if !verify_password(password, &row.password_hash) {
+        return Err(AccountError::InvalidCredentials);
+    }
+    let user = User::from(row);
+    if user.status != AccountStatus::Active {
+        return Err(AccountError::Disabled);
+    }
+    Ok(user)
+}
+
+pub fn find_user(conn: &mut DbConnection, id: Uuid) -> Result<User, AccountError> {
+    users::table
+        .find(id.to_string())
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(User::from)
+        .ok_or(AccountError::NotFound)
+}
+
+pub fn find_user_by_email(conn: &mut DbConnection, email: &str) -> Result<User, AccountError> {
+    let Some(email) = normalize_email(email) else {
+        return Err(AccountError::NotFound);
+    };
+    users::table
+        .filter(users::email.eq(email))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(User::from)
+        .ok_or(AccountError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalized() {
+        assert_eq!(normalize_email("  Li.Wei@Example.COM ").as_deref(), Some("li.wei@example.com"));
+        assert_eq!(normalize_email("no-at-sign"), None);
+        assert_eq!(normalize_email("a@localhost"), None);
+    }
+}

@@ -1,0 +1,19 @@
+//! The product catalog: categories and products with their review flow.
+
+mod category;
+mod error;
+mod input;
+mod model;
+mod money;
+mod repo;
+mod service;
+mod status;
+
+pub use category::{CategoryNode, category_exists, list_categories};
+pub use error::CatalogError;
+pub use input::{PriceTierInput, ProductInput};
+pub use model::{Attribute, PriceTier, Product, ProductStatus};
+pub use money::{format_minor, to_minor_units};
+pub use repo::{count_public_products, public_products_of_company};
+pub use service::{create_product, delete_product, get_product, list_company_products, update_product};
+pub use status::{ProductAction, change_product_status};

@@ -1,0 +1,72 @@
+//! Product queries shared by the services and the storefront.
+
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::model::{Product, ProductRow, ProductStatus};
+use crate::company::VerificationStatus;
+use crate::db::DbConnection;
+use crate::db::schema::{companies, products};
+use crate::ids::{Page, PageRequest};
+
+pub(crate) fn load_product(conn: &mut DbConnection, id: Uuid) -> QueryResult<Option<ProductRow>> {
+    products::table
+        .find(id.to_string())
+        .filter(products::deleted_at.is_null())
+        .select(ProductRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Published products of a company the public may see (not suspended, not rejected).
+pub fn public_products_of_company(conn: &mut DbConnection, company_id: Uuid, page: &PageRequest) -> QueryResult<Page<Product>> {
+    let mut query = products::table
+        .inner_join(companies::table)
+        .filter(products::company_id.eq(company_id.to_string()))
+        .filter(products::status.eq(ProductStatus::Published.as_str()))
+        .filter(products::deleted_at.is_null())
+        .filter(companies::suspended_at.is_null())
+        .filter(companies::verification_status.ne(VerificationStatus::Rejected.as_str()))
+        .select(ProductRow::as_select())
+        .order(products::id.desc())
+        .limit(page.limit + 1)
+        .into_boxed();
+    if let Some(after) = &page.after {
+        query = query.filter(products::id.lt(after.clone()));
+    }
+    let rows = query.load(conn)?;
+    Ok(page.page(rows.into_iter().map(Product::from).collect(), |p| p.id.to_string()))
+}
+
+pub fn count_public_products(conn: &mut DbConnection, company_id: Uuid) -> QueryResult<i64> {
+    products::table
+        .filter(products::company_id.eq(company_id.to_string()))
+        .filter(products::status.eq(ProductStatus::Published.as_str()))
+        .filter(products::deleted_at.is_null())
+        .count()
+        .get_result(conn)
+}
+
+/// Every live product of a company, any status (the company's own view).
+pub(crate) fn all_products_of_company(
+    conn: &mut DbConnection,
+    company_id: Uuid,
+    status: Option<ProductStatus>,
+    page: &PageRequest,
+) -> QueryResult<Page<Product>> {
+    let mut query = products::table
+        .filter(products::company_id.eq(company_id.to_string()))
+        .filter(products::deleted_at.is_null())
+        .select(ProductRow::as_select())
+        .order(products::id.desc())
+        .limit(page.limit + 1)
+        .into_boxed();
+    if let Some(status) = status {
+        query = query.filter(products::status.eq(status.as_str()));
+    }
+    if let Some(after) = &page.after {
+        query = query.filter(products::id.lt(after.clone()));
+    }
+    let rows = query.load(conn)?;
+    Ok(page.page(rows.into_iter().map(Product::from).collect(), |p| p.id.to_string()))
+}

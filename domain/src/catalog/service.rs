@@ -1,0 +1,214 @@
+use diesel::prelude::*;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::category::category_exists;
+use super::input::{ProductInput, ValidProduct};
+use super::model::{Product, ProductRow, ProductStatus};
+use super::repo::{all_products_of_company, load_product, public_products_of_company};
+use super::CatalogError;
+use crate::access::{Actor, CompanyAction, may_on_company};
+use crate::company::{Company, MemberRole, find_company, role_in};
+use crate::db::schema::products;
+use crate::db::{self, DbConnection};
+use crate::error::FieldError;
+use crate::ids::{Page, PageRequest, new_id, now};
+use crate::json_col::to_json;
+use crate::outbox::{self, topic};
+
+fn check_category(conn: &mut DbConnection, id: &str) -> Result<(), CatalogError> {
+    let problem = match category_exists(conn, id)? {
+        Some(true) => return Ok(()),
+        Some(false) => ("not_leaf", "choose a second-level category"),
+        None => ("unknown_category", "no such category"),
+    };
+    Err(CatalogError::Validation(vec![FieldError::new("category_id", problem.0, problem.1)]))
+}
+
+fn fill_row(row: &mut ProductRow, v: ValidProduct) {
+    let (min, max) = v.price_range();
+    row.title_zh = v.title_zh;
+    row.title_en = v.title_en;
+    row.description = v.description;
+    row.category_id = v.category_id;
+    row.attributes = to_json(&v.attributes);
+    row.images = to_json(&v.images);
+    row.unit = v.unit;
+    row.moq = v.moq;
+    row.price_on_request = v.price_on_request;
+    row.currency = v.currency;
+    row.price_tiers = to_json(&v.price_tiers);
+    row.price_min_minor = min;
+    row.price_max_minor = max;
+    row.lead_time_days = v.lead_time_days;
+    row.place_of_origin = v.place_of_origin;
+    row.keywords = to_json(&v.keywords);
+}
+
+/// The company and the actor's role in it, for a write; 404 where the actor may not even know
+/// the company, 403 where they may see it but not write.
+pub(crate) fn company_for_write(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    company_id: Uuid,
+) -> Result<(Company, Option<MemberRole>), CatalogError> {
+    let company = find_company(conn, company_id).map_err(|_| CatalogError::CompanyNotFound)?;
+    let role = role_in(conn, company_id, actor.user_id)?;
+    if !may_on_company(actor, role, CompanyAction::WriteProducts) {
+        return Err(if company.is_public() || actor.is_operator() {
+            CatalogError::Forbidden
+        } else {
+            CatalogError::CompanyNotFound
+        });
+    }
+    if company.is_suspended() {
+        return Err(CatalogError::CompanySuspended);
+    }
+    Ok((company, role))
+}
+
+/// Creates a draft product.
+pub fn create_product(conn: &mut DbConnection, actor: &Actor, company_id: Uuid, input: ProductInput) -> Result<Product, CatalogError> {
+    let valid = input.validate(None).map_err(CatalogError::Validation)?;
+    db::transaction(conn, |conn| {
+        company_for_write(conn, actor, company_id)?;
+        check_category(conn, &valid.category_id)?;
+        let at = now();
+        let id = new_id();
+        let mut row = ProductRow {
+            id: id.to_string(),
+            company_id: company_id.to_string(),
+            status: ProductStatus::Draft.as_str().to_owned(),
+            title_zh: None,
+            title_en: None,
+            description: String::new(),
+            category_id: String::new(),
+            attributes: String::new(),
+            images: String::new(),
+            unit: String::new(),
+            moq: 1,
+            price_on_request: false,
+            currency: None,
+            price_tiers: String::new(),
+            price_min_minor: None,
+            price_max_minor: None,
+            lead_time_days: None,
+            place_of_origin: None,
+            keywords: String::new(),
+            review_note: None,
+            published_at: None,
+            created_at: at,
+            updated_at: at,
+            deleted_at: None,
+        };
+        fill_row(&mut row, valid.clone());
+        diesel::insert_into(products::table).values(&row).execute(conn)?;
+        outbox::emit(conn, topic::PRODUCT_CHANGED, id, json!({"change": "created"}))?;
+        Ok(Product::from(row))
+    })
+}
+
+/// Whether the actor sees this product: published ones of public companies are public; every
+/// other state only for the company's members and operators.
+pub(crate) fn visible(conn: &mut DbConnection, actor: Option<&Actor>, product: &Product) -> Result<bool, CatalogError> {
+    let company = find_company(conn, product.company_id).map_err(|_| CatalogError::NotFound)?;
+    if product.status == ProductStatus::Published && company.is_public() {
+        return Ok(true);
+    }
+    let Some(actor) = actor else { return Ok(false) };
+    let role = role_in(conn, product.company_id, actor.user_id)?;
+    Ok(may_on_company(actor, role, CompanyAction::ViewPrivate))
+}
+
+pub fn get_product(conn: &mut DbConnection, actor: Option<&Actor>, id: Uuid) -> Result<Product, CatalogError> {
+    let product = load_product(conn, id)?.map(Product::from).ok_or(CatalogError::NotFound)?;
+    if visible(conn, actor, &product)? { Ok(product) } else { Err(CatalogError::NotFound) }
+}
+
+/// Loads a product for a write by a member: 404 if the actor cannot see it, 403 if they can
+/// see it but not write it.
+pub(crate) fn product_for_write(conn: &mut DbConnection, actor: &Actor, id: Uuid) -> Result<(ProductRow, Company), CatalogError> {
+    let row = load_product(conn, id)?.ok_or(CatalogError::NotFound)?;
+    let product = Product::from(row.clone());
+    if !visible(conn, Some(actor), &product)? {
+        return Err(CatalogError::NotFound);
+    }
+    let (company, _) = company_for_write(conn, actor, product.company_id).map_err(|e| match e {
+        CatalogError::CompanyNotFound => CatalogError::NotFound,
+        other => other,
+    })?;
+    Ok((row, company))
+}
+
+/// Edits a product. A published product of an unverified company goes back to review (an
+/// operator approved the old text, not the new one); a rejected product becomes a draft.
+pub fn update_product(conn: &mut DbConnection, actor: &Actor, id: Uuid, input: ProductInput) -> Result<Product, CatalogError> {
+    db::transaction(conn, |conn| {
+        let (mut row, company) = product_for_write(conn, actor, id)?;
+        let current = Product::from(row.clone());
+        let valid = input.validate(Some(&current)).map_err(CatalogError::Validation)?;
+        if valid.category_id != current.category_id {
+            check_category(conn, &valid.category_id)?;
+        }
+        fill_row(&mut row, valid);
+        row.status = match current.status {
+            ProductStatus::Published if !company.is_verified() => ProductStatus::PendingReview,
+            ProductStatus::Rejected => ProductStatus::Draft,
+            s => s,
+        }
+        .as_str()
+        .to_owned();
+        row.updated_at = now();
+        diesel::update(products::table.find(id.to_string())).set(&row).execute(conn)?;
+        outbox::emit(conn, topic::PRODUCT_CHANGED, id, json!({"change": "updated"}))?;
+        Ok(Product::from(row))
+    })
+}
+
+/// Soft delete: the row stays for the record, every read treats it as gone.
+pub fn delete_product(conn: &mut DbConnection, actor: &Actor, id: Uuid) -> Result<(), CatalogError> {
+    db::transaction(conn, |conn| {
+        product_for_write(conn, actor, id)?;
+        let at = now();
+        diesel::update(products::table.find(id.to_string()))
+            .set((products::deleted_at.eq(at), products::updated_at.eq(at)))
+            .execute(conn)?;
+        outbox::emit(conn, topic::PRODUCT_CHANGED, id, json!({"change": "deleted"}))?;
+        Ok(())
+    })
+}
+
+/// Members and operators see every product of the company (drafts included, optionally one
+/// status); anyone else sees the published ones.
+pub fn list_company_products(
+    conn: &mut DbConnection,
+    actor: Option<&Actor>,
+    company_id: Uuid,
+    status: Option<&str>,
+    page: &PageRequest,
+) -> Result<Page<Product>, CatalogError> {
+    let status = match status {
+        None | Some("") => None,
+        Some(s) => Some(ProductStatus::parse(s).ok_or_else(|| {
+            CatalogError::Validation(vec![FieldError::new("status", "invalid_choice", format!("must be one of: {}", ProductStatus::names()))])
+        })?),
+    };
+    let company = find_company(conn, company_id).map_err(|_| CatalogError::CompanyNotFound)?;
+    let private = match actor {
+        Some(actor) => {
+            let role = role_in(conn, company_id, actor.user_id)?;
+            may_on_company(actor, role, CompanyAction::ViewPrivate)
+        }
+        None => false,
+    };
+    if private {
+        return Ok(all_products_of_company(conn, company_id, status, page)?);
+    }
+    if !company.is_public() {
+        return Err(CatalogError::CompanyNotFound);
+    }
+    match status {
+        None | Some(ProductStatus::Published) => Ok(public_products_of_company(conn, company_id, page)?),
+        Some(_) => Ok(Page { items: vec![], next_cursor: None }),
+    }
+}

@@ -1,0 +1,98 @@
+//! The product status flow.
+//!
+//! draft ──publish──▶ published (verified company) or pending_review (otherwise)
+//! pending_review ──approve──▶ published, ──reject──▶ rejected (operators, with a reason)
+//! published / pending_review ──unpublish──▶ draft (members); rejected ──publish──▶ review again
+
+use diesel::prelude::*;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::model::{Product, ProductRow, ProductStatus};
+use super::repo::load_product;
+use super::service::product_for_write;
+use super::CatalogError;
+use crate::access::{Actor, PlatformAction, may_on_platform};
+use crate::company::find_company;
+use crate::db::schema::products;
+use crate::db::{self, DbConnection};
+use crate::ids::now;
+use crate::moderation::{record_decision, validate_reason};
+use crate::outbox::{self, topic};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProductAction {
+    Publish,
+    Unpublish,
+    Approve,
+    Reject,
+}
+
+impl ProductAction {
+    fn name(self) -> &'static str {
+        match self {
+            ProductAction::Publish => "publish",
+            ProductAction::Unpublish => "unpublish",
+            ProductAction::Approve => "approve",
+            ProductAction::Reject => "reject",
+        }
+    }
+
+    fn by_operator(self) -> bool {
+        matches!(self, ProductAction::Approve | ProductAction::Reject)
+    }
+}
+
+pub fn change_product_status(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+    action: ProductAction,
+    reason: Option<&str>,
+) -> Result<Product, CatalogError> {
+    // Rejections need a reason the owner can act on; an approval may go without one.
+    let reason = match (action, reason.map(str::trim).filter(|r| !r.is_empty())) {
+        (ProductAction::Approve, None) => Some("approved".to_owned()),
+        (ProductAction::Approve | ProductAction::Reject, r) => {
+            Some(validate_reason(r.unwrap_or("")).map_err(CatalogError::Validation)?)
+        }
+        _ => None,
+    };
+    db::transaction(conn, |conn| {
+        let (mut row, verified) = if action.by_operator() {
+            if !may_on_platform(actor, PlatformAction::Moderate) {
+                return Err(CatalogError::Forbidden);
+            }
+            let row: ProductRow = load_product(conn, id)?.ok_or(CatalogError::NotFound)?;
+            let company = find_company(conn, crate::ids::parse_db_id(&row.company_id)).map_err(|_| CatalogError::NotFound)?;
+            (row, company.is_verified())
+        } else {
+            let (row, company) = product_for_write(conn, actor, id)?;
+            (row, company.is_verified())
+        };
+        let current = Product::from(row.clone());
+        let at = now();
+        let next = match (action, current.status) {
+            (ProductAction::Publish, ProductStatus::Draft | ProductStatus::Rejected) => {
+                if verified { ProductStatus::Published } else { ProductStatus::PendingReview }
+            }
+            (ProductAction::Unpublish, ProductStatus::Published | ProductStatus::PendingReview) => ProductStatus::Draft,
+            (ProductAction::Approve, ProductStatus::PendingReview) => ProductStatus::Published,
+            (ProductAction::Reject, ProductStatus::PendingReview | ProductStatus::Published) => ProductStatus::Rejected,
+            (_, status) => return Err(CatalogError::InvalidTransition { action: action.name(), status: status.as_str() }),
+        };
+        row.status = next.as_str().to_owned();
+        if next == ProductStatus::Published {
+            row.published_at = Some(at);
+            row.review_note = None;
+        }
+        if let Some(reason) = &reason {
+            row.review_note = Some(reason.clone());
+            record_decision(conn, "product", id, action.name(), reason, actor.user_id)?;
+        }
+        row.updated_at = at;
+        diesel::update(products::table.find(id.to_string())).set(&row).execute(conn)?;
+        outbox::emit(conn, topic::PRODUCT_CHANGED, id, json!({"change": action.name(), "status": next.as_str()}))?;
+        Ok(Product::from(row))
+    })
+}

@@ -1,0 +1,23 @@
+//! Companies (enterprise storefronts): licence facts, members, verification state.
+
+mod error;
+mod input;
+mod members;
+mod model;
+mod repo;
+mod service;
+mod slug;
+mod storefront;
+mod uscc;
+mod verification;
+
+pub use error::CompanyError;
+pub use input::{CertificationInput, CompanyInput, ContactInput};
+pub use members::{Member, add_member, list_members, remove_member};
+pub use model::{Certification, Company, CompanyType, Contact, EmployeeRange, MemberRole, VerificationStatus};
+pub use repo::{find_company, membership_of, role_in};
+pub use service::{create_company, get_company, update_company};
+pub use slug::{derive_slug, is_valid_slug};
+pub use storefront::{Storefront, storefront};
+pub use uscc::{UsccProblem, check_character, complete_uscc, parse_uscc};
+pub use verification::{StatusAction, change_status};

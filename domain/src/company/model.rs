@@ -1,0 +1,172 @@
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use time::PrimitiveDateTime;
+use uuid::Uuid;
+
+use crate::db::schema::companies;
+use crate::enums::from_db;
+use crate::json_col::from_json;
+use crate::ids::parse_db_id;
+
+crate::text_enum! {
+    pub enum MemberRole { Owner => "owner", Admin => "admin", Staff => "staff" }
+}
+
+crate::text_enum! {
+    pub enum VerificationStatus { Pending => "pending", Verified => "verified", Rejected => "rejected" }
+}
+
+crate::text_enum! {
+    pub enum CompanyType {
+        Manufacturer => "manufacturer",
+        TradingCompany => "trading_company",
+        Distributor => "distributor",
+        Agent => "agent",
+        BuyingOffice => "buying_office",
+        ServiceProvider => "service_provider",
+        Other => "other",
+    }
+}
+
+crate::text_enum! {
+    pub enum EmployeeRange {
+        UpTo10 => "1-10",
+        UpTo50 => "11-50",
+        UpTo200 => "51-200",
+        UpTo500 => "201-500",
+        UpTo1000 => "501-1000",
+        Over1000 => "1000+",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Certification {
+    pub name: String,
+    pub number: Option<String>,
+    pub issued_by: Option<String>,
+    /// `YYYY-MM-DD`
+    pub valid_until: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Company {
+    pub id: Uuid,
+    pub slug: String,
+    pub legal_name: String,
+    pub english_name: Option<String>,
+    pub credit_code: String,
+    pub legal_representative: String,
+    pub registered_address: String,
+    pub province: String,
+    pub city: String,
+    pub business_scope: String,
+    pub year_established: Option<i32>,
+    pub employee_range: Option<EmployeeRange>,
+    pub company_type: CompanyType,
+    pub main_products: Vec<String>,
+    pub contacts: Vec<Contact>,
+    pub logo_url: Option<String>,
+    pub banner_url: Option<String>,
+    pub description: String,
+    pub certifications: Vec<Certification>,
+    pub verification_status: VerificationStatus,
+    pub verified_at: Option<PrimitiveDateTime>,
+    pub suspended_at: Option<PrimitiveDateTime>,
+    pub status_reason: Option<String>,
+    pub created_at: PrimitiveDateTime,
+    pub updated_at: PrimitiveDateTime,
+}
+
+impl Company {
+    pub fn is_suspended(&self) -> bool {
+        self.suspended_at.is_some()
+    }
+
+    pub fn is_verified(&self) -> bool {
+        self.verification_status == VerificationStatus::Verified && !self.is_suspended()
+    }
+
+    /// Whether the public may see the company (storefront, products, search).
+    pub fn is_public(&self) -> bool {
+        !self.is_suspended() && self.verification_status != VerificationStatus::Rejected
+    }
+
+    /// `pending`, `verified`, `rejected` or `suspended` (suspension overrides the rest).
+    pub fn status(&self) -> &'static str {
+        if self.is_suspended() { "suspended" } else { self.verification_status.as_str() }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = companies, treat_none_as_null = true)]
+pub(crate) struct CompanyRow {
+    pub id: String,
+    pub slug: String,
+    pub legal_name: String,
+    pub english_name: Option<String>,
+    pub credit_code: String,
+    pub legal_representative: String,
+    pub registered_address: String,
+    pub province: String,
+    pub city: String,
+    pub business_scope: String,
+    pub year_established: Option<i32>,
+    pub employee_range: Option<String>,
+    pub company_type: String,
+    pub main_products: String,
+    pub contacts: String,
+    pub logo_url: Option<String>,
+    pub banner_url: Option<String>,
+    pub description: String,
+    pub certifications: String,
+    pub verification_status: String,
+    pub verified_at: Option<PrimitiveDateTime>,
+    pub verified_by: Option<String>,
+    pub suspended_at: Option<PrimitiveDateTime>,
+    pub status_reason: Option<String>,
+    pub created_at: PrimitiveDateTime,
+    pub updated_at: PrimitiveDateTime,
+}
+
+impl From<CompanyRow> for Company {
+    fn from(r: CompanyRow) -> Company {
+        Company {
+            id: parse_db_id(&r.id),
+            slug: r.slug,
+            legal_name: r.legal_name,
+            english_name: r.english_name,
+            credit_code: r.credit_code,
+            legal_representative: r.legal_representative,
+            registered_address: r.registered_address,
+            province: r.province,
+            city: r.city,
+            business_scope: r.business_scope,
+            year_established: r.year_established,
+            employee_range: r.employee_range.as_deref().and_then(EmployeeRange::parse),
+            company_type: from_db(&r.company_type, CompanyType::parse, CompanyType::Other),
+            main_products: from_json(&r.main_products),
+            contacts: from_json(&r.contacts),
+            logo_url: r.logo_url,
+            banner_url: r.banner_url,
+            description: r.description,
+            certifications: from_json(&r.certifications),
+            verification_status: from_db(
+                &r.verification_status,
+                VerificationStatus::parse,
+                VerificationStatus::Pending,
+            ),
+            verified_at: r.verified_at,
+            suspended_at: r.suspended_at,
+            status_reason: r.status_reason,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}

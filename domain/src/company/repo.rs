@@ -1,0 +1,54 @@
+//! Reads shared by the company services and by other areas.
+
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::model::{Company, CompanyRow, MemberRole};
+use super::CompanyError;
+use crate::db::DbConnection;
+use crate::db::schema::{companies, company_members};
+
+pub(crate) fn load_company(conn: &mut DbConnection, id: Uuid) -> QueryResult<Option<Company>> {
+    companies::table
+        .find(id.to_string())
+        .select(CompanyRow::as_select())
+        .first(conn)
+        .optional()
+        .map(|r| r.map(Company::from))
+}
+
+pub fn find_company(conn: &mut DbConnection, id: Uuid) -> Result<Company, CompanyError> {
+    load_company(conn, id)?.ok_or(CompanyError::NotFound)
+}
+
+/// The user's role in this company, if they are a member.
+pub fn role_in(conn: &mut DbConnection, company_id: Uuid, user_id: Uuid) -> QueryResult<Option<MemberRole>> {
+    let role: Option<String> = company_members::table
+        .filter(company_members::company_id.eq(company_id.to_string()))
+        .filter(company_members::user_id.eq(user_id.to_string()))
+        .select(company_members::role)
+        .first(conn)
+        .optional()?;
+    Ok(role.as_deref().and_then(MemberRole::parse))
+}
+
+/// The company the user belongs to (an account belongs to at most one) and their role.
+pub fn membership_of(conn: &mut DbConnection, user_id: Uuid) -> QueryResult<Option<(Uuid, MemberRole)>> {
+    let row: Option<(String, String)> = company_members::table
+        .filter(company_members::user_id.eq(user_id.to_string()))
+        .select((company_members::company_id, company_members::role))
+        .first(conn)
+        .optional()?;
+    Ok(row.and_then(|(c, r)| Some((crate::ids::parse_db_id(&c), MemberRole::parse(&r)?))))
+}
+
+/// The error for an action the actor may not take: 403 where the company is visible to them,
+/// 404 where even its existence is not theirs to know.
+pub(crate) fn denial(actor: &crate::access::Actor, role: Option<MemberRole>, company: &Company) -> CompanyError {
+    use crate::access::{CompanyAction, may_on_company};
+    if company.is_public() || may_on_company(actor, role, CompanyAction::ViewPrivate) {
+        CompanyError::Forbidden
+    } else {
+        CompanyError::NotFound
+    }
+}

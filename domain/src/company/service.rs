@@ -1,0 +1,167 @@
+use diesel::prelude::*;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::input::{CompanyInput, ValidCompany};
+use super::model::{Company, CompanyRow, MemberRole, VerificationStatus};
+use super::repo::{denial, find_company, membership_of, role_in};
+use super::slug::derive_slug;
+use super::CompanyError;
+use crate::access::{Actor, CompanyAction, PlatformAction, may_on_company, may_on_platform};
+use crate::db::schema::{companies, company_members};
+use crate::db::{self, DbConnection, unique_violation_on};
+use crate::ids::{new_id, now};
+use crate::json_col::to_json;
+use crate::outbox::{self, topic};
+
+fn map_unique(e: diesel::result::Error) -> CompanyError {
+    if unique_violation_on(&e, "companies", "slug") {
+        CompanyError::SlugTaken
+    } else if unique_violation_on(&e, "companies", "credit_code") {
+        CompanyError::CreditCodeTaken
+    } else if unique_violation_on(&e, "company_members", "user_id") {
+        CompanyError::AlreadyInCompany
+    } else {
+        CompanyError::Database(e)
+    }
+}
+
+fn fill_row(row: &mut CompanyRow, v: ValidCompany) {
+    row.legal_name = v.legal_name;
+    row.english_name = v.english_name;
+    row.credit_code = v.credit_code;
+    row.legal_representative = v.legal_representative;
+    row.registered_address = v.registered_address;
+    row.province = v.province;
+    row.city = v.city;
+    row.business_scope = v.business_scope;
+    row.year_established = v.year_established;
+    row.employee_range = v.employee_range.map(|e| e.as_str().to_owned());
+    row.company_type = v.company_type.as_str().to_owned();
+    row.main_products = to_json(&v.main_products);
+    row.contacts = to_json(&v.contacts);
+    row.logo_url = v.logo_url;
+    row.banner_url = v.banner_url;
+    row.description = v.description;
+    row.certifications = to_json(&v.certifications);
+}
+
+/// A supplier account creates its company and becomes its owner. The company starts `pending`.
+pub fn create_company(conn: &mut DbConnection, actor: &Actor, input: CompanyInput) -> Result<Company, CompanyError> {
+    if !may_on_platform(actor, PlatformAction::CreateCompany) {
+        return Err(CompanyError::NotASupplier);
+    }
+    let valid = input.validate(None).map_err(CompanyError::Validation)?;
+    let explicit_slug = valid.slug.clone();
+    let base_slug = explicit_slug
+        .clone()
+        .or_else(|| valid.english_name.as_deref().and_then(derive_slug))
+        .unwrap_or_else(|| "company".to_owned());
+    let id = new_id();
+    let at = now();
+    let mut row = CompanyRow {
+        id: id.to_string(),
+        slug: String::new(),
+        legal_name: String::new(),
+        english_name: None,
+        credit_code: String::new(),
+        legal_representative: String::new(),
+        registered_address: String::new(),
+        province: String::new(),
+        city: String::new(),
+        business_scope: String::new(),
+        year_established: None,
+        employee_range: None,
+        company_type: String::new(),
+        main_products: String::new(),
+        contacts: String::new(),
+        logo_url: None,
+        banner_url: None,
+        description: String::new(),
+        certifications: String::new(),
+        verification_status: VerificationStatus::Pending.as_str().to_owned(),
+        verified_at: None,
+        verified_by: None,
+        suspended_at: None,
+        status_reason: None,
+        created_at: at,
+        updated_at: at,
+    };
+    fill_row(&mut row, valid);
+
+    // A derived slug that is taken gets a suffix; an explicit one is the caller's choice: 409.
+    for attempt in 0..5u32 {
+        row.slug = match (attempt, &explicit_slug) {
+            (0, _) => base_slug.clone(),
+            (_, Some(_)) => return Err(CompanyError::SlugTaken),
+            (_, None) => format!("{base_slug}-{}", &new_id().simple().to_string()[24..]),
+        };
+        let result = db::transaction(conn, |conn| {
+            if membership_of(conn, actor.user_id)?.is_some() {
+                return Err(CompanyError::AlreadyInCompany);
+            }
+            diesel::insert_into(companies::table).values(&row).execute(conn).map_err(map_unique)?;
+            diesel::insert_into(company_members::table)
+                .values((
+                    company_members::company_id.eq(&row.id),
+                    company_members::user_id.eq(actor.user_id.to_string()),
+                    company_members::role.eq(MemberRole::Owner.as_str()),
+                    company_members::created_at.eq(at),
+                ))
+                .execute(conn)
+                .map_err(map_unique)?;
+            outbox::emit(conn, topic::COMPANY_CHANGED, id, json!({"change": "created"}))?;
+            Ok(Company::from(row.clone()))
+        });
+        match result {
+            Err(CompanyError::SlugTaken) if explicit_slug.is_none() => continue,
+            other => return other,
+        }
+    }
+    Err(CompanyError::SlugTaken)
+}
+
+/// A company as the actor may see it: suspended and rejected companies exist only for their
+/// members and operators.
+pub fn get_company(conn: &mut DbConnection, actor: Option<&Actor>, id: Uuid) -> Result<Company, CompanyError> {
+    let company = find_company(conn, id)?;
+    if company.is_public() {
+        return Ok(company);
+    }
+    let Some(actor) = actor else { return Err(CompanyError::NotFound) };
+    let role = role_in(conn, id, actor.user_id)?;
+    if may_on_company(actor, role, CompanyAction::ViewPrivate) {
+        Ok(company)
+    } else {
+        Err(CompanyError::NotFound)
+    }
+}
+
+/// Owners and admins edit the profile. Changing the licence facts of a verified company sends it
+/// back to verification.
+pub fn update_company(conn: &mut DbConnection, actor: &Actor, id: Uuid, input: CompanyInput) -> Result<Company, CompanyError> {
+    db::transaction(conn, |conn| {
+        let role = role_in(conn, id, actor.user_id)?;
+        let current = find_company(conn, id)?;
+        if !may_on_company(actor, role, CompanyAction::EditProfile) {
+            return Err(denial(actor, role, &current));
+        }
+        let valid = input.validate(Some(&current)).map_err(CompanyError::Validation)?;
+        let licence_changed = valid.licence_differs(&current);
+        let mut row: CompanyRow = companies::table.find(id.to_string()).select(CompanyRow::as_select()).first(conn)?;
+        if let Some(slug) = valid.slug.clone() {
+            row.slug = slug;
+        }
+        fill_row(&mut row, valid);
+        if licence_changed && row.verification_status == VerificationStatus::Verified.as_str() {
+            row.verification_status = VerificationStatus::Pending.as_str().to_owned();
+            row.verified_at = None;
+            row.verified_by = None;
+            row.status_reason = Some("licence facts changed; awaiting re-verification".into());
+        }
+        row.updated_at = now();
+        diesel::update(companies::table.find(id.to_string())).set(&row).execute(conn).map_err(map_unique)?;
+        outbox::emit(conn, topic::COMPANY_CHANGED, id, json!({"change": "updated", "licence_changed": licence_changed}))?;
+        Ok(Company::from(row))
+    })
+}

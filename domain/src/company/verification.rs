@@ -1,0 +1,91 @@
+//! Operator decisions on a company: verify, reject, suspend, reinstate, each with a reason.
+
+use diesel::prelude::*;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::model::{Company, CompanyRow, VerificationStatus};
+use super::CompanyError;
+use crate::access::{Actor, PlatformAction, may_on_platform};
+use crate::db::schema::companies;
+use crate::db::{self, DbConnection};
+use crate::ids::now;
+use crate::moderation::{record_decision, validate_reason};
+use crate::outbox::{self, topic};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusAction {
+    Verify,
+    Reject,
+    Suspend,
+    Reinstate,
+}
+
+impl StatusAction {
+    fn name(self) -> &'static str {
+        match self {
+            StatusAction::Verify => "verify",
+            StatusAction::Reject => "reject",
+            StatusAction::Suspend => "suspend",
+            StatusAction::Reinstate => "reinstate",
+        }
+    }
+}
+
+pub fn change_status(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    company_id: Uuid,
+    action: StatusAction,
+    reason: &str,
+) -> Result<Company, CompanyError> {
+    if !may_on_platform(actor, PlatformAction::Moderate) {
+        return Err(CompanyError::Forbidden);
+    }
+    let reason = validate_reason(reason).map_err(CompanyError::Validation)?;
+    db::transaction(conn, |conn| {
+        let mut row: CompanyRow = companies::table
+            .find(company_id.to_string())
+            .select(CompanyRow::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or(CompanyError::NotFound)?;
+        let current = Company::from(row.clone());
+        let at = now();
+        let invalid = || CompanyError::InvalidTransition { action: action.name(), status: current.status() };
+        match action {
+            StatusAction::Verify => {
+                if current.is_suspended() || current.verification_status == VerificationStatus::Verified {
+                    return Err(invalid());
+                }
+                row.verification_status = VerificationStatus::Verified.as_str().to_owned();
+                row.verified_at = Some(at);
+                row.verified_by = Some(actor.user_id.to_string());
+            }
+            StatusAction::Reject => {
+                if current.is_suspended() || current.verification_status != VerificationStatus::Pending {
+                    return Err(invalid());
+                }
+                row.verification_status = VerificationStatus::Rejected.as_str().to_owned();
+            }
+            StatusAction::Suspend => {
+                if current.is_suspended() {
+                    return Err(invalid());
+                }
+                row.suspended_at = Some(at);
+            }
+            StatusAction::Reinstate => {
+                if !current.is_suspended() {
+                    return Err(invalid());
+                }
+                row.suspended_at = None;
+            }
+        }
+        row.status_reason = Some(reason.clone());
+        row.updated_at = at;
+        diesel::update(companies::table.find(company_id.to_string())).set(&row).execute(conn)?;
+        record_decision(conn, "company", company_id, action.name(), &reason, actor.user_id)?;
+        outbox::emit(conn, topic::COMPANY_CHANGED, company_id, json!({"change": action.name()}))?;
+        Ok(Company::from(row))
+    })
+}

@@ -1,0 +1,97 @@
+//! Database access for both backends through one connection type.
+//!
+//! The backend is chosen from the URL scheme, never by trying one after the other:
+//! `SqliteConnection::establish` accepts any string as a file name.
+
+mod errors;
+mod migrate;
+mod pool;
+pub mod schema;
+
+pub use errors::{is_unique_violation, unique_violation_on};
+pub use migrate::{migration_names, pending_migrations, revert_all_migrations, run_migrations};
+pub use pool::{DbPool, PoolError, PooledConn, connect_pool};
+
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::prelude::*;
+
+/// One connection type over PostgreSQL and SQLite; shared code takes `&mut DbConnection`.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Pg(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+/// Which backend a URL selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+impl DbConnection {
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConnection::Pg(_) => Backend::Postgres,
+            DbConnection::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+
+    /// Opens one connection; SQLite connections get their per-connection settings.
+    pub fn open(url: &str) -> ConnectionResult<DbConnection> {
+        match Backend::from_url(url) {
+            Backend::Postgres => Ok(DbConnection::Pg(diesel::PgConnection::establish(url)?)),
+            Backend::Sqlite => {
+                let path = url.strip_prefix("sqlite://").unwrap_or(url);
+                let mut conn = diesel::SqliteConnection::establish(path)?;
+                // foreign_keys is off per connection by default; busy_timeout lets concurrent
+                // writers wait instead of failing; WAL lets readers run beside the writer.
+                diesel::connection::SimpleConnection::batch_execute(
+                    &mut conn,
+                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+/// Runs `f` in a write transaction.
+///
+/// On SQLite the transaction starts with `BEGIN IMMEDIATE`: a deferred transaction that reads
+/// first and writes later cannot wait for the write lock (SQLite returns `SQLITE_BUSY` at once,
+/// ignoring `busy_timeout`), so every service that writes takes the lock up front.
+pub fn transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Pg(_) => conn.transaction(f),
+        DbConnection::Sqlite(inner) => {
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+            match f(conn) {
+                Ok(value) => {
+                    <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+                    Ok(value)
+                }
+                Err(e) => {
+                    <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
+                    Err(e)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! Hand-kept portable schema: `diesel print-schema` differs per backend, so this file is the
+//! one both backends are checked against (a test migrates each and loads every column).
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        password_hash -> Text,
+        display_name -> Text,
+        account_type -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        family_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    categories (id) {
+        id -> Text,
+        parent_id -> Nullable<Text>,
+        name_zh -> Text,
+        name_en -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    companies (id) {
+        id -> Text,
+        slug -> Text,
+        legal_name -> Text,
+        english_name -> Nullable<Text>,
+        credit_code -> Text,
+        legal_representative -> Text,
+        registered_address -> Text,
+        province -> Text,
+        city -> Text,
+        business_scope -> Text,
+        year_established -> Nullable<Integer>,
+        employee_range -> Nullable<Text>,
+        company_type -> Text,
+        main_products -> Text,
+        contacts -> Text,
+        logo_url -> Nullable<Text>,
+        banner_url -> Nullable<Text>,
+        description -> Text,
+        certifications -> Text,
+        verification_status -> Text,
+        verified_at -> Nullable<Timestamp>,
+        verified_by -> Nullable<Text>,
+        suspended_at -> Nullable<Timestamp>,
+        status_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    company_members (company_id, user_id) {
+        company_id -> Text,
+        user_id -> Text,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> Text,
+        company_id -> Text,
+        status -> Text,
+        title_zh -> Nullable<Text>,
+        title_en -> Nullable<Text>,
+        description -> Text,
+        category_id -> Text,
+        attributes -> Text,
+        images -> Text,
+        unit -> Text,
+        moq -> BigInt,
+        price_on_request -> Bool,
+        currency -> Nullable<Text>,
+        price_tiers -> Text,
+        price_min_minor -> Nullable<BigInt>,
+        price_max_minor -> Nullable<BigInt>,
+        lead_time_days -> Nullable<Integer>,
+        place_of_origin -> Nullable<Text>,
+        keywords -> Text,
+        review_note -> Nullable<Text>,
+        published_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    moderation_decisions (id) {
+        id -> Text,
+        subject_type -> Text,
+        subject_id -> Text,
+        action -> Text,
+        reason -> Text,
+        actor_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        topic -> Text,
+        entity_id -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(company_members -> companies (company_id));
+diesel::joinable!(company_members -> users (user_id));
+diesel::joinable!(products -> companies (company_id));
+diesel::joinable!(products -> categories (category_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    refresh_tokens,
+    categories,
+    companies,
+    company_members,
+    products,
+    moderation_decisions,
+    outbox,
+);

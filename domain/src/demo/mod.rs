@@ -1,0 +1,1 @@
+//! Demo data (loader written next).

@@ -1,0 +1,23 @@
+//! Tradefair's business rules and persistence.
+//!
+//! Plain types and services. A service is a function taking a connection; it opens its own
+//! transaction and writes outbox rows in it. Nothing here knows of HTTP, the search index,
+//! Redis or SMTP (CI checks this with `cargo tree`).
+
+pub mod access;
+pub mod account;
+pub mod catalog;
+pub mod company;
+pub mod db;
+pub mod demo;
+pub mod enums;
+pub mod error;
+pub mod ids;
+mod json_col;
+pub mod moderation;
+pub mod outbox;
+pub mod text;
+pub mod validate;
+
+pub use access::Actor;
+pub use error::{DomainError, ErrorKind, FieldError};

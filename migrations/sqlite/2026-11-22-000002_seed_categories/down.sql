@@ -1,0 +1,2 @@
+DELETE FROM categories WHERE parent_id IS NOT NULL;
+DELETE FROM categories;
