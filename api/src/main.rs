@@ -1,1 +1,132 @@
-fn main(){}
+//! The `tradefair` binary.
+
+use std::io::Read;
+
+use anyhow::Context;
+use api::{Application, Config};
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "tradefair",
+    version,
+    about = "Tradefair B2B marketplace server"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs the HTTP server (migrations are applied first).
+    Serve {
+        /// Loads the demo suppliers, products and logins first (once; later starts skip it).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Applies pending database migrations and exits.
+    Migrate,
+    /// Creates an operator account; the password is read from standard input.
+    CreateOperator {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long, default_value = "Operator")]
+        name: String,
+    },
+    /// Loads the demo data and exits.
+    SeedDemo,
+    /// Prints the OpenAPI document.
+    Openapi,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Openapi => {
+            print!("{}", api::openapi::openapi_json());
+            Ok(())
+        }
+        Command::Migrate => {
+            let config = Config::load()?;
+            api::app::open_database(&config).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::CreateOperator {
+            email,
+            password_stdin,
+            name,
+        } => {
+            anyhow::ensure!(
+                password_stdin,
+                "pass --password-stdin and write the password to standard input"
+            );
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']).to_owned();
+            let config = Config::load()?;
+            let pool = api::app::open_database(&config).await?;
+            let user = tokio::task::spawn_blocking(move || {
+                let mut conn = pool.get()?;
+                domain::account::create_operator(&mut conn, &email, &password, &name)
+                    .map_err(|e| anyhow::anyhow!("{e}: {:?}", domain::DomainError::fields(&e)))
+            })
+            .await??;
+            println!("operator {} created ({})", user.email, user.id);
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let config = Config::load()?;
+            seed_demo(&config).await
+        }
+        Command::Serve { demo } => {
+            let config = Config::load()?;
+            if demo {
+                seed_demo(&config).await?;
+            }
+            let app = Application::build(config.clone())
+                .await
+                .context("cannot start the server")?;
+            tracing::info!(port = app.port(), bind = %config.bind, "listening");
+            println!(
+                "Tradefair is serving on http://{} (API docs at /docs/)",
+                config.bind
+            );
+            app.run().await?;
+            Ok(())
+        }
+    }
+}
+
+async fn seed_demo(config: &Config) -> anyhow::Result<()> {
+    let pool = api::app::open_database(config).await?;
+    let logins =
+        tokio::task::spawn_blocking(move || -> anyhow::Result<domain::demo::DemoLogins> {
+            let mut conn = pool.get()?;
+            Ok(domain::demo::load(&mut conn)?)
+        })
+        .await??;
+    if logins.loaded {
+        println!(
+            "Loaded demo data: {} suppliers, {} products.",
+            logins.suppliers, logins.products
+        );
+    } else {
+        println!("Demo data is already loaded.");
+    }
+    println!("Demo logins (password for all: {}):", logins.password);
+    println!("  operator: {}", logins.operator);
+    println!("  buyer:    {}", logins.buyer);
+    println!("  supplier: {}", logins.supplier);
+    Ok(())
+}

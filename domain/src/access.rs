@@ -68,7 +68,10 @@ mod tests {
     use super::*;
 
     fn actor(t: AccountType) -> Actor {
-        Actor { user_id: Uuid::nil(), account_type: t }
+        Actor {
+            user_id: Uuid::nil(),
+            account_type: t,
+        }
     }
 
     #[test]

@@ -70,20 +70,35 @@ impl PageRequest {
             Some(c) => match decode_cursor(c) {
                 Some(id) => Some(id),
                 None => {
-                    errors.push(crate::FieldError::new("cursor", "invalid", "is not a valid cursor"));
+                    errors.push(crate::FieldError::new(
+                        "cursor",
+                        "invalid",
+                        "is not a valid cursor",
+                    ));
                     None
                 }
             },
         };
-        if errors.is_empty() { Ok(PageRequest { limit, after }) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(PageRequest { limit, after })
+        } else {
+            Err(errors)
+        }
     }
 
     /// Turns `limit + 1` fetched rows into a page: the extra row only says there is more.
     pub fn page<T>(&self, mut rows: Vec<T>, id_of: impl Fn(&T) -> String) -> Page<T> {
         let more = rows.len() as i64 > self.limit;
         rows.truncate(self.limit.max(0) as usize);
-        let next_cursor = if more { rows.last().map(|r| encode_cursor(&id_of(r))) } else { None };
-        Page { items: rows, next_cursor }
+        let next_cursor = if more {
+            rows.last().map(|r| encode_cursor(&id_of(r)))
+        } else {
+            None
+        };
+        Page {
+            items: rows,
+            next_cursor,
+        }
     }
 }
 

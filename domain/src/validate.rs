@@ -34,13 +34,28 @@ impl Validator {
             if min <= 1 {
                 self.push(field, "required", "must not be empty");
             } else {
-                self.push(field, "too_short", format!("must have at least {min} characters"));
+                self.push(
+                    field,
+                    "too_short",
+                    format!("must have at least {min} characters"),
+                );
             }
         } else if len > max {
-            self.push(field, "too_long", format!("must have at most {max} characters"));
+            self.push(
+                field,
+                "too_long",
+                format!("must have at most {max} characters"),
+            );
         }
-        if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-            self.push(field, "invalid_characters", "must not contain control characters");
+        if trimmed
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
+            self.push(
+                field,
+                "invalid_characters",
+                "must not contain control characters",
+            );
         }
         trimmed.to_owned()
     }
@@ -60,12 +75,20 @@ impl Validator {
 
     pub fn url(&mut self, field: &str, value: &str) {
         if !is_http_url(value) {
-            self.push(field, "invalid_url", "must be an absolute http or https URL");
+            self.push(
+                field,
+                "invalid_url",
+                "must be an absolute http or https URL",
+            );
         }
     }
 
     pub fn finish(self) -> Result<(), Vec<FieldError>> {
-        if self.errors.is_empty() { Ok(()) } else { Err(self.errors) }
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(self.errors)
+        }
     }
 }
 

@@ -9,5 +9,11 @@ mod service;
 pub use error::AccountError;
 pub use model::{AccountStatus, AccountType, User};
 pub use password::{hash_password, verify_password};
-pub use refresh::{REFRESH_TOKEN_TTL, RefreshOutcome, issue_refresh_token, revoke_refresh_family, rotate_refresh_token};
-pub use service::{Registration, authenticate, create_operator, find_user, find_user_by_email, normalize_email, register};
+pub use refresh::{
+    REFRESH_TOKEN_TTL, RefreshOutcome, issue_refresh_token, revoke_refresh_family,
+    rotate_refresh_token,
+};
+pub use service::{
+    Registration, authenticate, create_operator, find_user, find_user_by_email, normalize_email,
+    register,
+};

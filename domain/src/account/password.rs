@@ -17,7 +17,9 @@ pub fn hash_password(password: &str) -> Result<String, AccountError> {
 
 pub fn verify_password(password: &str, phc: &str) -> bool {
     match PasswordHash::new(phc) {
-        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -29,7 +31,10 @@ pub(crate) static DUMMY_HASH: LazyLock<String> =
 
 /// Length limits plus a strength estimate that rejects common and guessable passwords
 /// (zxcvbn's frequency lists), including ones built from the user's own e-mail or name.
-pub(crate) fn password_problem(password: &str, user_inputs: &[&str]) -> Option<(&'static str, String)> {
+pub(crate) fn password_problem(
+    password: &str,
+    user_inputs: &[&str],
+) -> Option<(&'static str, String)> {
     let len = password.chars().count();
     if len < 10 {
         return Some(("too_short", "must have at least 10 characters".into()));
@@ -43,7 +48,10 @@ pub(crate) fn password_problem(password: &str, user_inputs: &[&str]) -> Option<(
             .feedback()
             .and_then(|f| f.warning().map(|w| w.to_string()))
             .unwrap_or_else(|| "it is too easy to guess".into());
-        return Some(("too_common", format!("choose a less common password: {hint}")));
+        return Some((
+            "too_common",
+            format!("choose a less common password: {hint}"),
+        ));
     }
     None
 }
@@ -63,8 +71,17 @@ mod tests {
 
     #[test]
     fn common_passwords_are_refused() {
-        for p in ["password123", "1234567890", "qwertyuiop", "iloveyou12", "zhangsan@example.com"] {
-            assert!(password_problem(p, &["zhangsan@example.com"]).is_some(), "{p}");
+        for p in [
+            "password123",
+            "1234567890",
+            "qwertyuiop",
+            "iloveyou12",
+            "zhangsan@example.com",
+        ] {
+            assert!(
+                password_problem(p, &["zhangsan@example.com"]).is_some(),
+                "{p}"
+            );
         }
         assert!(password_problem("short", &[]).is_some());
         assert!(password_problem("Lantern-Harbor-42-Quilt", &[]).is_none());

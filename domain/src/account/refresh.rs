@@ -49,7 +49,9 @@ fn insert_token(
 
 /// Starts a new family (one login) and returns its first token.
 pub fn issue_refresh_token(conn: &mut DbConnection, user_id: Uuid) -> Result<String, AccountError> {
-    db::transaction(conn, |conn| insert_token(conn, user_id, &new_id().to_string()))
+    db::transaction(conn, |conn| {
+        insert_token(conn, user_id, &new_id().to_string())
+    })
 }
 
 /// What a refresh produced.
@@ -59,7 +61,13 @@ pub struct RefreshOutcome {
     pub refresh_token: String,
 }
 
-type TokenRow = (String, String, PrimitiveDateTime, Option<PrimitiveDateTime>, Option<PrimitiveDateTime>);
+type TokenRow = (
+    String,
+    String,
+    PrimitiveDateTime,
+    Option<PrimitiveDateTime>,
+    Option<PrimitiveDateTime>,
+);
 
 /// Exchanges a refresh token for a new one of the same family.
 pub fn rotate_refresh_token(
@@ -67,49 +75,55 @@ pub fn rotate_refresh_token(
     token: &str,
 ) -> Result<RefreshOutcome, AccountError> {
     // The reuse branch must commit its revocation and still fail, hence the nested Result.
-    let outcome = db::transaction(conn, |conn| -> Result<Result<RefreshOutcome, AccountError>, AccountError> {
-        let row: Option<(String, TokenRow)> = refresh_tokens::table
-            .filter(refresh_tokens::token_hash.eq(token_hash(token)))
-            .select((
-                refresh_tokens::id,
-                (
-                    refresh_tokens::user_id,
-                    refresh_tokens::family_id,
-                    refresh_tokens::expires_at,
-                    refresh_tokens::used_at,
-                    refresh_tokens::revoked_at,
-                ),
-            ))
-            .first(conn)
-            .optional()?;
-        let Some((id, (user_id, family_id, expires_at, used_at, revoked_at))) = row else {
-            return Ok(Err(AccountError::InvalidRefreshToken));
-        };
-        let at = now();
-        if revoked_at.is_some() || expires_at <= at {
-            return Ok(Err(AccountError::InvalidRefreshToken));
-        }
-        // Claim the token; of two concurrent uses only one updates the row.
-        let claimed = used_at.is_none()
-            && diesel::update(refresh_tokens::table)
-                .filter(refresh_tokens::id.eq(&id))
-                .filter(refresh_tokens::used_at.is_null())
-                .set(refresh_tokens::used_at.eq(at))
-                .execute(conn)?
-                == 1;
-        if !claimed {
-            revoke_family(conn, &family_id)?;
-            tracing::warn!(family = %family_id, "refresh token reuse: family revoked");
-            return Ok(Err(AccountError::RefreshTokenReused));
-        }
-        let user = find_user(conn, crate::ids::parse_db_id(&user_id))?;
-        if user.status != AccountStatus::Active {
-            revoke_family(conn, &family_id)?;
-            return Ok(Err(AccountError::Disabled));
-        }
-        let refresh_token = insert_token(conn, user.id, &family_id)?;
-        Ok(Ok(RefreshOutcome { user, refresh_token }))
-    })?;
+    let outcome = db::transaction(
+        conn,
+        |conn| -> Result<Result<RefreshOutcome, AccountError>, AccountError> {
+            let row: Option<(String, TokenRow)> = refresh_tokens::table
+                .filter(refresh_tokens::token_hash.eq(token_hash(token)))
+                .select((
+                    refresh_tokens::id,
+                    (
+                        refresh_tokens::user_id,
+                        refresh_tokens::family_id,
+                        refresh_tokens::expires_at,
+                        refresh_tokens::used_at,
+                        refresh_tokens::revoked_at,
+                    ),
+                ))
+                .first(conn)
+                .optional()?;
+            let Some((id, (user_id, family_id, expires_at, used_at, revoked_at))) = row else {
+                return Ok(Err(AccountError::InvalidRefreshToken));
+            };
+            let at = now();
+            if revoked_at.is_some() || expires_at <= at {
+                return Ok(Err(AccountError::InvalidRefreshToken));
+            }
+            // Claim the token; of two concurrent uses only one updates the row.
+            let claimed = used_at.is_none()
+                && diesel::update(refresh_tokens::table)
+                    .filter(refresh_tokens::id.eq(&id))
+                    .filter(refresh_tokens::used_at.is_null())
+                    .set(refresh_tokens::used_at.eq(at))
+                    .execute(conn)?
+                    == 1;
+            if !claimed {
+                revoke_family(conn, &family_id)?;
+                tracing::warn!(family = %family_id, "refresh token reuse: family revoked");
+                return Ok(Err(AccountError::RefreshTokenReused));
+            }
+            let user = find_user(conn, crate::ids::parse_db_id(&user_id))?;
+            if user.status != AccountStatus::Active {
+                revoke_family(conn, &family_id)?;
+                return Ok(Err(AccountError::Disabled));
+            }
+            let refresh_token = insert_token(conn, user.id, &family_id)?;
+            Ok(Ok(RefreshOutcome {
+                user,
+                refresh_token,
+            }))
+        },
+    )?;
     outcome
 }
 

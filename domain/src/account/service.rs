@@ -40,16 +40,27 @@ pub fn register(conn: &mut DbConnection, input: Registration) -> Result<User, Ac
     let account_type = match AccountType::parse(&input.account_type) {
         Some(t @ (AccountType::Buyer | AccountType::Supplier)) => t,
         _ => {
-            v.push("account_type", "invalid_choice", "must be one of: buyer, supplier");
+            v.push(
+                "account_type",
+                "invalid_choice",
+                "must be one of: buyer, supplier",
+            );
             AccountType::Buyer
         }
     };
     let email_text = email.clone().unwrap_or_default();
-    if let Some((code, message)) = password_problem(&input.password, &[&email_text, &display_name]) {
+    if let Some((code, message)) = password_problem(&input.password, &[&email_text, &display_name])
+    {
         v.push("password", code, message);
     }
     v.finish().map_err(AccountError::Validation)?;
-    insert_user(conn, &email_text, &input.password, &display_name, account_type)
+    insert_user(
+        conn,
+        &email_text,
+        &input.password,
+        &display_name,
+        account_type,
+    )
 }
 
 /// Creates an operator account (command line only: operators cannot self-register).
@@ -61,7 +72,12 @@ pub fn create_operator(
 ) -> Result<User, AccountError> {
     let mut v = Validator::new();
     let email = normalize_email(email).unwrap_or_default();
-    v.check(!email.is_empty(), "email", "invalid_email", "must be a valid e-mail address");
+    v.check(
+        !email.is_empty(),
+        "email",
+        "invalid_email",
+        "must be a valid e-mail address",
+    );
     if let Some((code, message)) = password_problem(password, &[&email]) {
         v.push("password", code, message);
     }
@@ -91,13 +107,16 @@ fn insert_user(
         updated_at: at,
     };
     db::transaction(conn, |conn| {
-        diesel::insert_into(users::table).values(&row).execute(conn).map_err(|e| {
-            if unique_violation_on(&e, "users", "email") {
-                AccountError::EmailTaken
-            } else {
-                AccountError::Database(e)
-            }
-        })?;
+        diesel::insert_into(users::table)
+            .values(&row)
+            .execute(conn)
+            .map_err(|e| {
+                if unique_violation_on(&e, "users", "email") {
+                    AccountError::EmailTaken
+                } else {
+                    AccountError::Database(e)
+                }
+            })?;
         Ok(User::from(row.clone()))
     })
 }
@@ -160,7 +179,10 @@ mod tests {
 
     #[test]
     fn emails_are_normalized() {
-        assert_eq!(normalize_email("  Li.Wei@Example.COM ").as_deref(), Some("li.wei@example.com"));
+        assert_eq!(
+            normalize_email("  Li.Wei@Example.COM ").as_deref(),
+            Some("li.wei@example.com")
+        );
         assert_eq!(normalize_email("no-at-sign"), None);
         assert_eq!(normalize_email("a@localhost"), None);
     }

@@ -15,16 +15,31 @@ pub struct CategoryNode {
 pub fn list_categories(conn: &mut DbConnection) -> QueryResult<Vec<CategoryNode>> {
     let rows: Vec<(String, Option<String>, String, String)> = categories::table
         .order((categories::position.asc(), categories::id.asc()))
-        .select((categories::id, categories::parent_id, categories::name_zh, categories::name_en))
+        .select((
+            categories::id,
+            categories::parent_id,
+            categories::name_zh,
+            categories::name_en,
+        ))
         .load(conn)?;
     let mut roots: Vec<CategoryNode> = rows
         .iter()
         .filter(|r| r.1.is_none())
-        .map(|(id, _, zh, en)| CategoryNode { id: id.clone(), name_zh: zh.clone(), name_en: en.clone(), children: vec![] })
+        .map(|(id, _, zh, en)| CategoryNode {
+            id: id.clone(),
+            name_zh: zh.clone(),
+            name_en: en.clone(),
+            children: vec![],
+        })
         .collect();
     for (id, parent, zh, en) in rows.into_iter().filter(|r| r.1.is_some()) {
         if let Some(root) = roots.iter_mut().find(|r| Some(&r.id) == parent.as_ref()) {
-            root.children.push(CategoryNode { id, name_zh: zh, name_en: en, children: vec![] });
+            root.children.push(CategoryNode {
+                id,
+                name_zh: zh,
+                name_en: en,
+                children: vec![],
+            });
         }
     }
     Ok(roots)

@@ -13,7 +13,10 @@ pub enum CatalogError {
     #[error("the company is suspended")]
     CompanySuspended,
     #[error("cannot {action} a product that is {status}")]
-    InvalidTransition { action: &'static str, status: &'static str },
+    InvalidTransition {
+        action: &'static str,
+        status: &'static str,
+    },
     #[error("database error")]
     Database(#[from] diesel::result::Error),
 }
@@ -24,7 +27,9 @@ impl DomainError for CatalogError {
             CatalogError::Validation(_) => ErrorKind::Validation,
             CatalogError::NotFound | CatalogError::CompanyNotFound => ErrorKind::NotFound,
             CatalogError::Forbidden => ErrorKind::Forbidden,
-            CatalogError::CompanySuspended | CatalogError::InvalidTransition { .. } => ErrorKind::InvalidState,
+            CatalogError::CompanySuspended | CatalogError::InvalidTransition { .. } => {
+                ErrorKind::InvalidState
+            }
             CatalogError::Database(_) => ErrorKind::Internal,
         }
     }

@@ -57,7 +57,13 @@ impl ValidProduct {
     }
 }
 
-fn pick_text(v: &mut Validator, field: &str, new: Option<&str>, old: Option<&String>, max: usize) -> Option<String> {
+fn pick_text(
+    v: &mut Validator,
+    field: &str,
+    new: Option<&str>,
+    old: Option<&String>,
+    max: usize,
+) -> Option<String> {
     match new {
         Some(value) => v.opt_text(field, Some(value), max),
         None => old.cloned(),
@@ -69,15 +75,40 @@ impl ProductInput {
     /// checked by the service, which has the connection.
     pub(crate) fn validate(self, old: Option<&Product>) -> Result<ValidProduct, Vec<FieldError>> {
         let mut v = Validator::new();
-        let title_zh = pick_text(&mut v, "title_zh", self.title_zh.as_deref(), old.and_then(|p| p.title_zh.as_ref()), 200);
-        let title_en = pick_text(&mut v, "title_en", self.title_en.as_deref(), old.and_then(|p| p.title_en.as_ref()), 200);
+        let title_zh = pick_text(
+            &mut v,
+            "title_zh",
+            self.title_zh.as_deref(),
+            old.and_then(|p| p.title_zh.as_ref()),
+            200,
+        );
+        let title_en = pick_text(
+            &mut v,
+            "title_en",
+            self.title_en.as_deref(),
+            old.and_then(|p| p.title_en.as_ref()),
+            200,
+        );
         if title_zh.is_none() && title_en.is_none() {
-            v.push("title_zh", "required", "a Chinese or an English title is required");
-            v.push("title_en", "required", "a Chinese or an English title is required");
+            v.push(
+                "title_zh",
+                "required",
+                "a Chinese or an English title is required",
+            );
+            v.push(
+                "title_en",
+                "required",
+                "a Chinese or an English title is required",
+            );
         }
         let description = match self.description {
             Some(d) => {
-                v.check(d.chars().count() <= 50_000, "description", "too_long", "must have at most 50000 characters");
+                v.check(
+                    d.chars().count() <= 50_000,
+                    "description",
+                    "too_long",
+                    "must have at most 50000 characters",
+                );
                 sanitize_html(&d)
             }
             None => old.map(|p| p.description.clone()).unwrap_or_default(),
@@ -92,7 +123,12 @@ impl ProductInput {
         };
         let attributes = match self.attributes {
             Some(items) => {
-                v.check(items.len() <= 30, "attributes", "too_many", "at most 30 attributes");
+                v.check(
+                    items.len() <= 30,
+                    "attributes",
+                    "too_many",
+                    "at most 30 attributes",
+                );
                 items
                     .into_iter()
                     .enumerate()
@@ -129,67 +165,129 @@ impl ProductInput {
         };
         let moq = match (self.moq, old) {
             (Some(m), _) => {
-                v.check((1..=1_000_000_000).contains(&m), "moq", "out_of_range", "must be between 1 and 1000000000");
+                v.check(
+                    (1..=1_000_000_000).contains(&m),
+                    "moq",
+                    "out_of_range",
+                    "must be between 1 and 1000000000",
+                );
                 m
             }
             (None, Some(p)) => p.moq,
             (None, None) => 1,
         };
-        let price_on_request = self.price_on_request.or(old.map(|p| p.price_on_request)).unwrap_or(false);
+        let price_on_request = self
+            .price_on_request
+            .or(old.map(|p| p.price_on_request))
+            .unwrap_or(false);
         let currency = match self.currency.as_deref() {
             Some("") => None,
             Some(c) => Some(c.trim().to_uppercase()),
             None => old.and_then(|p| p.currency.clone()),
         };
         if let Some(c) = &currency {
-            v.check(currency_exponent(c).is_some(), "currency", "invalid_currency", "must be an ISO 4217 currency code such as CNY or USD");
+            v.check(
+                currency_exponent(c).is_some(),
+                "currency",
+                "invalid_currency",
+                "must be an ISO 4217 currency code such as CNY or USD",
+            );
         }
         let price_tiers = match self.price_tiers {
             Some(tiers) => {
-                v.check(tiers.len() <= 5, "price_tiers", "too_many", "at most 5 price tiers");
+                v.check(
+                    tiers.len() <= 5,
+                    "price_tiers",
+                    "too_many",
+                    "at most 5 price tiers",
+                );
                 let mut out = Vec::with_capacity(tiers.len());
                 for (i, tier) in tiers.into_iter().enumerate() {
                     if tier.min_quantity < 1 || tier.min_quantity > 1_000_000_000 {
-                        v.push(format!("price_tiers[{i}].min_quantity"), "out_of_range", "must be between 1 and 1000000000");
+                        v.push(
+                            format!("price_tiers[{i}].min_quantity"),
+                            "out_of_range",
+                            "must be between 1 and 1000000000",
+                        );
                     }
                     if let Some(prev) = out.last().map(|t: &PriceTier| t.min_quantity) {
                         if tier.min_quantity <= prev {
-                            v.push(format!("price_tiers[{i}].min_quantity"), "not_ascending", "tiers must have strictly increasing minimum quantities");
+                            v.push(
+                                format!("price_tiers[{i}].min_quantity"),
+                                "not_ascending",
+                                "tiers must have strictly increasing minimum quantities",
+                            );
                         }
                     }
                     let minor = match currency.as_deref() {
-                        Some(c) if currency_exponent(c).is_some() => match to_minor_units(tier.unit_price, c) {
-                            Ok(m) => m,
-                            Err(code) => {
-                                v.push(format!("price_tiers[{i}].unit_price"), code, "must be a positive amount with no more decimals than the currency has");
-                                0
+                        Some(c) if currency_exponent(c).is_some() => {
+                            match to_minor_units(tier.unit_price, c) {
+                                Ok(m) => m,
+                                Err(code) => {
+                                    v.push(format!("price_tiers[{i}].unit_price"), code, "must be a positive amount with no more decimals than the currency has");
+                                    0
+                                }
                             }
-                        },
+                        }
                         _ => 0,
                     };
-                    out.push(PriceTier { min_quantity: tier.min_quantity, unit_price_minor: minor });
+                    out.push(PriceTier {
+                        min_quantity: tier.min_quantity,
+                        unit_price_minor: minor,
+                    });
                 }
                 out
             }
             None => old.map(|p| p.price_tiers.clone()).unwrap_or_default(),
         };
         if price_on_request {
-            v.check(price_tiers.is_empty(), "price_tiers", "not_allowed", "must be empty when price_on_request is true");
+            v.check(
+                price_tiers.is_empty(),
+                "price_tiers",
+                "not_allowed",
+                "must be empty when price_on_request is true",
+            );
         } else {
-            v.check(!price_tiers.is_empty(), "price_tiers", "required", "give at least one price tier or set price_on_request");
-            v.check(currency.is_some(), "currency", "required", "is required with price tiers");
+            v.check(
+                !price_tiers.is_empty(),
+                "price_tiers",
+                "required",
+                "give at least one price tier or set price_on_request",
+            );
+            v.check(
+                currency.is_some(),
+                "currency",
+                "required",
+                "is required with price tiers",
+            );
         }
         let lead_time_days = match self.lead_time_days {
             Some(d) => {
-                v.check((0..=365).contains(&d), "lead_time_days", "out_of_range", "must be between 0 and 365");
+                v.check(
+                    (0..=365).contains(&d),
+                    "lead_time_days",
+                    "out_of_range",
+                    "must be between 0 and 365",
+                );
                 Some(d)
             }
             None => old.and_then(|p| p.lead_time_days),
         };
-        let place_of_origin = pick_text(&mut v, "place_of_origin", self.place_of_origin.as_deref(), old.and_then(|p| p.place_of_origin.as_ref()), 100);
+        let place_of_origin = pick_text(
+            &mut v,
+            "place_of_origin",
+            self.place_of_origin.as_deref(),
+            old.and_then(|p| p.place_of_origin.as_ref()),
+            100,
+        );
         let keywords = match self.keywords {
             Some(items) => {
-                v.check(items.len() <= 10, "keywords", "too_many", "at most 10 keywords");
+                v.check(
+                    items.len() <= 10,
+                    "keywords",
+                    "too_many",
+                    "at most 10 keywords",
+                );
                 let mut out: Vec<String> = Vec::new();
                 for (i, k) in items.iter().enumerate() {
                     let k = v.text(&format!("keywords[{i}]"), k, 1, 50);

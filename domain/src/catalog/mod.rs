@@ -15,5 +15,7 @@ pub use input::{PriceTierInput, ProductInput};
 pub use model::{Attribute, PriceTier, Product, ProductStatus};
 pub use money::{format_minor, to_minor_units};
 pub use repo::{count_public_products, public_products_of_company};
-pub use service::{create_product, delete_product, get_product, list_company_products, update_product};
+pub use service::{
+    create_product, delete_product, get_product, list_company_products, update_product,
+};
 pub use status::{ProductAction, change_product_status};

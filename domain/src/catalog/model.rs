@@ -3,10 +3,10 @@ use serde::{Deserialize, Serialize};
 use time::PrimitiveDateTime;
 use uuid::Uuid;
 
-use crate::json_col::from_json;
 use crate::db::schema::products;
 use crate::enums::from_db;
 use crate::ids::parse_db_id;
+use crate::json_col::from_json;
 
 crate::text_enum! {
     pub enum ProductStatus {

@@ -14,7 +14,10 @@ pub fn to_minor_units(amount: Decimal, currency: &str) -> Result<i64, &'static s
         return Err("too_many_decimals");
     }
     let minor = amount * Decimal::from(10i64.pow(u32::from(exponent)));
-    i64::try_from(minor.trunc()).ok().filter(|m| *m <= 1_000_000_000_000).ok_or("too_large")
+    i64::try_from(minor.trunc())
+        .ok()
+        .filter(|m| *m <= 1_000_000_000_000)
+        .ok_or("too_large")
 }
 
 /// Formats minor units back to a decimal string ("4990" CNY → "49.90").
@@ -37,11 +40,26 @@ mod tests {
 
     #[test]
     fn converts_by_currency_exponent() {
-        assert_eq!(to_minor_units(Decimal::from_str("49.90").unwrap(), "CNY"), Ok(4990));
-        assert_eq!(to_minor_units(Decimal::from_str("1200").unwrap(), "JPY"), Ok(1200));
-        assert_eq!(to_minor_units(Decimal::from_str("12.5").unwrap(), "JPY"), Err("too_many_decimals"));
-        assert_eq!(to_minor_units(Decimal::from_str("-1").unwrap(), "USD"), Err("must_be_positive"));
-        assert_eq!(to_minor_units(Decimal::from_str("1").unwrap(), "XXQ"), Err("invalid_currency"));
+        assert_eq!(
+            to_minor_units(Decimal::from_str("49.90").unwrap(), "CNY"),
+            Ok(4990)
+        );
+        assert_eq!(
+            to_minor_units(Decimal::from_str("1200").unwrap(), "JPY"),
+            Ok(1200)
+        );
+        assert_eq!(
+            to_minor_units(Decimal::from_str("12.5").unwrap(), "JPY"),
+            Err("too_many_decimals")
+        );
+        assert_eq!(
+            to_minor_units(Decimal::from_str("-1").unwrap(), "USD"),
+            Err("must_be_positive")
+        );
+        assert_eq!(
+            to_minor_units(Decimal::from_str("1").unwrap(), "XXQ"),
+            Err("invalid_currency")
+        );
         assert_eq!(format_minor(4990, "CNY"), "49.90");
     }
 }

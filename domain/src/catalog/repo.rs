@@ -19,7 +19,11 @@ pub(crate) fn load_product(conn: &mut DbConnection, id: Uuid) -> QueryResult<Opt
 }
 
 /// Published products of a company the public may see (not suspended, not rejected).
-pub fn public_products_of_company(conn: &mut DbConnection, company_id: Uuid, page: &PageRequest) -> QueryResult<Page<Product>> {
+pub fn public_products_of_company(
+    conn: &mut DbConnection,
+    company_id: Uuid,
+    page: &PageRequest,
+) -> QueryResult<Page<Product>> {
     let mut query = products::table
         .inner_join(companies::table)
         .filter(products::company_id.eq(company_id.to_string()))
@@ -35,7 +39,11 @@ pub fn public_products_of_company(conn: &mut DbConnection, company_id: Uuid, pag
         query = query.filter(products::id.lt(after.clone()));
     }
     let rows = query.load(conn)?;
-    Ok(page.page(rows.into_iter().map(Product::from).collect(), |p| p.id.to_string()))
+    Ok(
+        page.page(rows.into_iter().map(Product::from).collect(), |p| {
+            p.id.to_string()
+        }),
+    )
 }
 
 pub fn count_public_products(conn: &mut DbConnection, company_id: Uuid) -> QueryResult<i64> {
@@ -68,5 +76,9 @@ pub(crate) fn all_products_of_company(
         query = query.filter(products::id.lt(after.clone()));
     }
     let rows = query.load(conn)?;
-    Ok(page.page(rows.into_iter().map(Product::from).collect(), |p| p.id.to_string()))
+    Ok(
+        page.page(rows.into_iter().map(Product::from).collect(), |p| {
+            p.id.to_string()
+        }),
+    )
 }

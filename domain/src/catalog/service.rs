@@ -2,11 +2,11 @@ use diesel::prelude::*;
 use serde_json::json;
 use uuid::Uuid;
 
+use super::CatalogError;
 use super::category::category_exists;
 use super::input::{ProductInput, ValidProduct};
 use super::model::{Product, ProductRow, ProductStatus};
 use super::repo::{all_products_of_company, load_product, public_products_of_company};
-use super::CatalogError;
 use crate::access::{Actor, CompanyAction, may_on_company};
 use crate::company::{Company, MemberRole, find_company, role_in};
 use crate::db::schema::products;
@@ -22,7 +22,11 @@ fn check_category(conn: &mut DbConnection, id: &str) -> Result<(), CatalogError>
         Some(false) => ("not_leaf", "choose a second-level category"),
         None => ("unknown_category", "no such category"),
     };
-    Err(CatalogError::Validation(vec![FieldError::new("category_id", problem.0, problem.1)]))
+    Err(CatalogError::Validation(vec![FieldError::new(
+        "category_id",
+        problem.0,
+        problem.1,
+    )]))
 }
 
 fn fill_row(row: &mut ProductRow, v: ValidProduct) {
@@ -68,7 +72,12 @@ pub(crate) fn company_for_write(
 }
 
 /// Creates a draft product.
-pub fn create_product(conn: &mut DbConnection, actor: &Actor, company_id: Uuid, input: ProductInput) -> Result<Product, CatalogError> {
+pub fn create_product(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    company_id: Uuid,
+    input: ProductInput,
+) -> Result<Product, CatalogError> {
     let valid = input.validate(None).map_err(CatalogError::Validation)?;
     db::transaction(conn, |conn| {
         company_for_write(conn, actor, company_id)?;
@@ -102,15 +111,26 @@ pub fn create_product(conn: &mut DbConnection, actor: &Actor, company_id: Uuid, 
             deleted_at: None,
         };
         fill_row(&mut row, valid.clone());
-        diesel::insert_into(products::table).values(&row).execute(conn)?;
-        outbox::emit(conn, topic::PRODUCT_CHANGED, id, json!({"change": "created"}))?;
+        diesel::insert_into(products::table)
+            .values(&row)
+            .execute(conn)?;
+        outbox::emit(
+            conn,
+            topic::PRODUCT_CHANGED,
+            id,
+            json!({"change": "created"}),
+        )?;
         Ok(Product::from(row))
     })
 }
 
 /// Whether the actor sees this product: published ones of public companies are public; every
 /// other state only for the company's members and operators.
-pub(crate) fn visible(conn: &mut DbConnection, actor: Option<&Actor>, product: &Product) -> Result<bool, CatalogError> {
+pub(crate) fn visible(
+    conn: &mut DbConnection,
+    actor: Option<&Actor>,
+    product: &Product,
+) -> Result<bool, CatalogError> {
     let company = find_company(conn, product.company_id).map_err(|_| CatalogError::NotFound)?;
     if product.status == ProductStatus::Published && company.is_public() {
         return Ok(true);
@@ -120,14 +140,28 @@ pub(crate) fn visible(conn: &mut DbConnection, actor: Option<&Actor>, product: &
     Ok(may_on_company(actor, role, CompanyAction::ViewPrivate))
 }
 
-pub fn get_product(conn: &mut DbConnection, actor: Option<&Actor>, id: Uuid) -> Result<Product, CatalogError> {
-    let product = load_product(conn, id)?.map(Product::from).ok_or(CatalogError::NotFound)?;
-    if visible(conn, actor, &product)? { Ok(product) } else { Err(CatalogError::NotFound) }
+pub fn get_product(
+    conn: &mut DbConnection,
+    actor: Option<&Actor>,
+    id: Uuid,
+) -> Result<Product, CatalogError> {
+    let product = load_product(conn, id)?
+        .map(Product::from)
+        .ok_or(CatalogError::NotFound)?;
+    if visible(conn, actor, &product)? {
+        Ok(product)
+    } else {
+        Err(CatalogError::NotFound)
+    }
 }
 
 /// Loads a product for a write by a member: 404 if the actor cannot see it, 403 if they can
 /// see it but not write it.
-pub(crate) fn product_for_write(conn: &mut DbConnection, actor: &Actor, id: Uuid) -> Result<(ProductRow, Company), CatalogError> {
+pub(crate) fn product_for_write(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<(ProductRow, Company), CatalogError> {
     let row = load_product(conn, id)?.ok_or(CatalogError::NotFound)?;
     let product = Product::from(row.clone());
     if !visible(conn, Some(actor), &product)? {
@@ -142,11 +176,18 @@ pub(crate) fn product_for_write(conn: &mut DbConnection, actor: &Actor, id: Uuid
 
 /// Edits a product. A published product of an unverified company goes back to review (an
 /// operator approved the old text, not the new one); a rejected product becomes a draft.
-pub fn update_product(conn: &mut DbConnection, actor: &Actor, id: Uuid, input: ProductInput) -> Result<Product, CatalogError> {
+pub fn update_product(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+    input: ProductInput,
+) -> Result<Product, CatalogError> {
     db::transaction(conn, |conn| {
         let (mut row, company) = product_for_write(conn, actor, id)?;
         let current = Product::from(row.clone());
-        let valid = input.validate(Some(&current)).map_err(CatalogError::Validation)?;
+        let valid = input
+            .validate(Some(&current))
+            .map_err(CatalogError::Validation)?;
         if valid.category_id != current.category_id {
             check_category(conn, &valid.category_id)?;
         }
@@ -159,21 +200,37 @@ pub fn update_product(conn: &mut DbConnection, actor: &Actor, id: Uuid, input: P
         .as_str()
         .to_owned();
         row.updated_at = now();
-        diesel::update(products::table.find(id.to_string())).set(&row).execute(conn)?;
-        outbox::emit(conn, topic::PRODUCT_CHANGED, id, json!({"change": "updated"}))?;
+        diesel::update(products::table.find(id.to_string()))
+            .set(&row)
+            .execute(conn)?;
+        outbox::emit(
+            conn,
+            topic::PRODUCT_CHANGED,
+            id,
+            json!({"change": "updated"}),
+        )?;
         Ok(Product::from(row))
     })
 }
 
 /// Soft delete: the row stays for the record, every read treats it as gone.
-pub fn delete_product(conn: &mut DbConnection, actor: &Actor, id: Uuid) -> Result<(), CatalogError> {
+pub fn delete_product(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<(), CatalogError> {
     db::transaction(conn, |conn| {
         product_for_write(conn, actor, id)?;
         let at = now();
         diesel::update(products::table.find(id.to_string()))
             .set((products::deleted_at.eq(at), products::updated_at.eq(at)))
             .execute(conn)?;
-        outbox::emit(conn, topic::PRODUCT_CHANGED, id, json!({"change": "deleted"}))?;
+        outbox::emit(
+            conn,
+            topic::PRODUCT_CHANGED,
+            id,
+            json!({"change": "deleted"}),
+        )?;
         Ok(())
     })
 }
@@ -190,7 +247,11 @@ pub fn list_company_products(
     let status = match status {
         None | Some("") => None,
         Some(s) => Some(ProductStatus::parse(s).ok_or_else(|| {
-            CatalogError::Validation(vec![FieldError::new("status", "invalid_choice", format!("must be one of: {}", ProductStatus::names()))])
+            CatalogError::Validation(vec![FieldError::new(
+                "status",
+                "invalid_choice",
+                format!("must be one of: {}", ProductStatus::names()),
+            )])
         })?),
     };
     let company = find_company(conn, company_id).map_err(|_| CatalogError::CompanyNotFound)?;
@@ -208,7 +269,12 @@ pub fn list_company_products(
         return Err(CatalogError::CompanyNotFound);
     }
     match status {
-        None | Some(ProductStatus::Published) => Ok(public_products_of_company(conn, company_id, page)?),
-        Some(_) => Ok(Page { items: vec![], next_cursor: None }),
+        None | Some(ProductStatus::Published) => {
+            Ok(public_products_of_company(conn, company_id, page)?)
+        }
+        Some(_) => Ok(Page {
+            items: vec![],
+            next_cursor: None,
+        }),
     }
 }

@@ -8,10 +8,10 @@ use diesel::prelude::*;
 use serde_json::json;
 use uuid::Uuid;
 
+use super::CatalogError;
 use super::model::{Product, ProductRow, ProductStatus};
 use super::repo::load_product;
 use super::service::product_for_write;
-use super::CatalogError;
 use crate::access::{Actor, PlatformAction, may_on_platform};
 use crate::company::find_company;
 use crate::db::schema::products;
@@ -64,7 +64,8 @@ pub fn change_product_status(
                 return Err(CatalogError::Forbidden);
             }
             let row: ProductRow = load_product(conn, id)?.ok_or(CatalogError::NotFound)?;
-            let company = find_company(conn, crate::ids::parse_db_id(&row.company_id)).map_err(|_| CatalogError::NotFound)?;
+            let company = find_company(conn, crate::ids::parse_db_id(&row.company_id))
+                .map_err(|_| CatalogError::NotFound)?;
             (row, company.is_verified())
         } else {
             let (row, company) = product_for_write(conn, actor, id)?;
@@ -74,12 +75,25 @@ pub fn change_product_status(
         let at = now();
         let next = match (action, current.status) {
             (ProductAction::Publish, ProductStatus::Draft | ProductStatus::Rejected) => {
-                if verified { ProductStatus::Published } else { ProductStatus::PendingReview }
+                if verified {
+                    ProductStatus::Published
+                } else {
+                    ProductStatus::PendingReview
+                }
             }
-            (ProductAction::Unpublish, ProductStatus::Published | ProductStatus::PendingReview) => ProductStatus::Draft,
+            (ProductAction::Unpublish, ProductStatus::Published | ProductStatus::PendingReview) => {
+                ProductStatus::Draft
+            }
             (ProductAction::Approve, ProductStatus::PendingReview) => ProductStatus::Published,
-            (ProductAction::Reject, ProductStatus::PendingReview | ProductStatus::Published) => ProductStatus::Rejected,
-            (_, status) => return Err(CatalogError::InvalidTransition { action: action.name(), status: status.as_str() }),
+            (ProductAction::Reject, ProductStatus::PendingReview | ProductStatus::Published) => {
+                ProductStatus::Rejected
+            }
+            (_, status) => {
+                return Err(CatalogError::InvalidTransition {
+                    action: action.name(),
+                    status: status.as_str(),
+                });
+            }
         };
         row.status = next.as_str().to_owned();
         if next == ProductStatus::Published {
@@ -91,8 +105,15 @@ pub fn change_product_status(
             record_decision(conn, "product", id, action.name(), reason, actor.user_id)?;
         }
         row.updated_at = at;
-        diesel::update(products::table.find(id.to_string())).set(&row).execute(conn)?;
-        outbox::emit(conn, topic::PRODUCT_CHANGED, id, json!({"change": action.name(), "status": next.as_str()}))?;
+        diesel::update(products::table.find(id.to_string()))
+            .set(&row)
+            .execute(conn)?;
+        outbox::emit(
+            conn,
+            topic::PRODUCT_CHANGED,
+            id,
+            json!({"change": action.name(), "status": next.as_str()}),
+        )?;
         Ok(Product::from(row))
     })
 }

@@ -25,7 +25,10 @@ pub enum CompanyError {
     #[error("a company must keep at least one owner")]
     LastOwner,
     #[error("cannot {action} a company that is {status}")]
-    InvalidTransition { action: &'static str, status: &'static str },
+    InvalidTransition {
+        action: &'static str,
+        status: &'static str,
+    },
     #[error("database error")]
     Database(#[from] diesel::result::Error),
 }

@@ -81,7 +81,14 @@ impl ValidCompany {
     }
 }
 
-fn required(v: &mut Validator, field: &str, new: Option<&str>, old: Option<&str>, min: usize, max: usize) -> String {
+fn required(
+    v: &mut Validator,
+    field: &str,
+    new: Option<&str>,
+    old: Option<&str>,
+    min: usize,
+    max: usize,
+) -> String {
     match (new, old) {
         (Some(value), _) => v.text(field, value, min, max),
         (None, Some(old)) => old.to_owned(),
@@ -92,14 +99,25 @@ fn required(v: &mut Validator, field: &str, new: Option<&str>, old: Option<&str>
     }
 }
 
-fn optional(v: &mut Validator, field: &str, new: Option<&str>, old: Option<&String>, max: usize) -> Option<String> {
+fn optional(
+    v: &mut Validator,
+    field: &str,
+    new: Option<&str>,
+    old: Option<&String>,
+    max: usize,
+) -> Option<String> {
     match new {
         Some(value) => v.opt_text(field, Some(value), max),
         None => old.cloned(),
     }
 }
 
-fn optional_url(v: &mut Validator, field: &str, new: Option<&str>, old: Option<&String>) -> Option<String> {
+fn optional_url(
+    v: &mut Validator,
+    field: &str,
+    new: Option<&str>,
+    old: Option<&String>,
+) -> Option<String> {
     match new {
         Some(value) => v.opt_url(field, Some(value)),
         None => old.cloned(),
@@ -110,25 +128,47 @@ fn phone_ok(phone: &str) -> bool {
     let digits = phone.chars().filter(char::is_ascii_digit).count();
     (5..=20).contains(&digits)
         && phone.len() <= 30
-        && phone.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c))
+        && phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-()".contains(c))
 }
 
 impl CompanyInput {
-    pub(crate) fn validate(self, existing: Option<&Company>) -> Result<ValidCompany, Vec<FieldError>> {
+    pub(crate) fn validate(
+        self,
+        existing: Option<&Company>,
+    ) -> Result<ValidCompany, Vec<FieldError>> {
         let mut v = Validator::new();
         let old = existing;
 
         let slug = match self.slug.as_deref().map(str::trim) {
             Some(s) if !s.is_empty() => {
                 if !is_valid_slug(s) {
-                    v.push("slug", "invalid_slug", "must be 3 to 60 lowercase letters, digits or single hyphens");
+                    v.push(
+                        "slug",
+                        "invalid_slug",
+                        "must be 3 to 60 lowercase letters, digits or single hyphens",
+                    );
                 }
                 Some(s.to_owned())
             }
             _ => None,
         };
-        let legal_name = required(&mut v, "legal_name", self.legal_name.as_deref(), old.map(|c| c.legal_name.as_str()), 2, 100);
-        let english_name = optional(&mut v, "english_name", self.english_name.as_deref(), old.and_then(|c| c.english_name.as_ref()), 150);
+        let legal_name = required(
+            &mut v,
+            "legal_name",
+            self.legal_name.as_deref(),
+            old.map(|c| c.legal_name.as_str()),
+            2,
+            100,
+        );
+        let english_name = optional(
+            &mut v,
+            "english_name",
+            self.english_name.as_deref(),
+            old.and_then(|c| c.english_name.as_ref()),
+            150,
+        );
         let credit_code = match (self.credit_code.as_deref(), old) {
             (Some(raw), _) => match parse_uscc(raw) {
                 Ok(code) => code,
@@ -143,16 +183,55 @@ impl CompanyInput {
                 String::new()
             }
         };
-        let legal_representative = required(&mut v, "legal_representative", self.legal_representative.as_deref(), old.map(|c| c.legal_representative.as_str()), 1, 50);
-        let registered_address = required(&mut v, "registered_address", self.registered_address.as_deref(), old.map(|c| c.registered_address.as_str()), 4, 200);
-        let province = required(&mut v, "province", self.province.as_deref(), old.map(|c| c.province.as_str()), 1, 30);
-        let city = required(&mut v, "city", self.city.as_deref(), old.map(|c| c.city.as_str()), 1, 30);
-        let business_scope = required(&mut v, "business_scope", self.business_scope.as_deref(), old.map(|c| c.business_scope.as_str()), 1, 2000);
+        let legal_representative = required(
+            &mut v,
+            "legal_representative",
+            self.legal_representative.as_deref(),
+            old.map(|c| c.legal_representative.as_str()),
+            1,
+            50,
+        );
+        let registered_address = required(
+            &mut v,
+            "registered_address",
+            self.registered_address.as_deref(),
+            old.map(|c| c.registered_address.as_str()),
+            4,
+            200,
+        );
+        let province = required(
+            &mut v,
+            "province",
+            self.province.as_deref(),
+            old.map(|c| c.province.as_str()),
+            1,
+            30,
+        );
+        let city = required(
+            &mut v,
+            "city",
+            self.city.as_deref(),
+            old.map(|c| c.city.as_str()),
+            1,
+            30,
+        );
+        let business_scope = required(
+            &mut v,
+            "business_scope",
+            self.business_scope.as_deref(),
+            old.map(|c| c.business_scope.as_str()),
+            1,
+            2000,
+        );
 
         let this_year = crate::ids::now().year();
         let year_established = match self.year_established {
             Some(y) if !(1800..=this_year).contains(&y) => {
-                v.push("year_established", "out_of_range", format!("must be between 1800 and {this_year}"));
+                v.push(
+                    "year_established",
+                    "out_of_range",
+                    format!("must be between 1800 and {this_year}"),
+                );
                 None
             }
             Some(y) => Some(y),
@@ -163,7 +242,11 @@ impl CompanyInput {
             Some(text) => {
                 let parsed = EmployeeRange::parse(text);
                 if parsed.is_none() {
-                    v.push("employee_range", "invalid_choice", format!("must be one of: {}", EmployeeRange::names()));
+                    v.push(
+                        "employee_range",
+                        "invalid_choice",
+                        format!("must be one of: {}", EmployeeRange::names()),
+                    );
                 }
                 parsed
             }
@@ -171,7 +254,11 @@ impl CompanyInput {
         };
         let company_type = match (self.company_type.as_deref(), old) {
             (Some(text), _) => CompanyType::parse(text).unwrap_or_else(|| {
-                v.push("company_type", "invalid_choice", format!("must be one of: {}", CompanyType::names()));
+                v.push(
+                    "company_type",
+                    "invalid_choice",
+                    format!("must be one of: {}", CompanyType::names()),
+                );
                 CompanyType::Other
             }),
             (None, Some(c)) => c.company_type,
@@ -182,64 +269,128 @@ impl CompanyInput {
         };
         let main_products = match self.main_products {
             Some(items) => {
-                v.check(items.len() <= 10, "main_products", "too_many", "at most 10 items");
-                items.iter().enumerate().map(|(i, p)| v.text(&format!("main_products[{i}]"), p, 1, 50)).collect()
+                v.check(
+                    items.len() <= 10,
+                    "main_products",
+                    "too_many",
+                    "at most 10 items",
+                );
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| v.text(&format!("main_products[{i}]"), p, 1, 50))
+                    .collect()
             }
             None => old.map(|c| c.main_products.clone()).unwrap_or_default(),
         };
         let contacts = match self.contacts {
             Some(items) => {
-                v.check(items.len() <= 5, "contacts", "too_many", "at most 5 contacts");
+                v.check(
+                    items.len() <= 5,
+                    "contacts",
+                    "too_many",
+                    "at most 5 contacts",
+                );
                 items
                     .into_iter()
                     .enumerate()
                     .map(|(i, c)| {
                         let name = v.text(&format!("contacts[{i}].name"), &c.name, 1, 50);
-                        let phone = v.opt_text(&format!("contacts[{i}].phone"), c.phone.as_deref(), 30);
+                        let phone =
+                            v.opt_text(&format!("contacts[{i}].phone"), c.phone.as_deref(), 30);
                         if let Some(p) = &phone {
-                            v.check(phone_ok(p), &format!("contacts[{i}].phone"), "invalid_phone", "must be a phone number (digits, spaces, + - ( ))");
+                            v.check(
+                                phone_ok(p),
+                                &format!("contacts[{i}].phone"),
+                                "invalid_phone",
+                                "must be a phone number (digits, spaces, + - ( ))",
+                            );
                         }
-                        let email = match c.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-                            Some(raw) => {
-                                let e = normalize_email(raw);
-                                if e.is_none() {
-                                    v.push(format!("contacts[{i}].email"), "invalid_email", "must be a valid e-mail address");
+                        let email =
+                            match c.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+                                Some(raw) => {
+                                    let e = normalize_email(raw);
+                                    if e.is_none() {
+                                        v.push(
+                                            format!("contacts[{i}].email"),
+                                            "invalid_email",
+                                            "must be a valid e-mail address",
+                                        );
+                                    }
+                                    e
                                 }
-                                e
-                            }
-                            None => None,
-                        };
+                                None => None,
+                            };
                         Contact { name, phone, email }
                     })
                     .collect()
             }
             None => old.map(|c| c.contacts.clone()).unwrap_or_default(),
         };
-        let logo_url = optional_url(&mut v, "logo_url", self.logo_url.as_deref(), old.and_then(|c| c.logo_url.as_ref()));
-        let banner_url = optional_url(&mut v, "banner_url", self.banner_url.as_deref(), old.and_then(|c| c.banner_url.as_ref()));
+        let logo_url = optional_url(
+            &mut v,
+            "logo_url",
+            self.logo_url.as_deref(),
+            old.and_then(|c| c.logo_url.as_ref()),
+        );
+        let banner_url = optional_url(
+            &mut v,
+            "banner_url",
+            self.banner_url.as_deref(),
+            old.and_then(|c| c.banner_url.as_ref()),
+        );
         let description = match self.description {
             Some(d) => {
-                v.check(d.chars().count() <= 20_000, "description", "too_long", "must have at most 20000 characters");
+                v.check(
+                    d.chars().count() <= 20_000,
+                    "description",
+                    "too_long",
+                    "must have at most 20000 characters",
+                );
                 sanitize_html(&d)
             }
             None => old.map(|c| c.description.clone()).unwrap_or_default(),
         };
         let certifications = match self.certifications {
             Some(items) => {
-                v.check(items.len() <= 20, "certifications", "too_many", "at most 20 certifications");
+                v.check(
+                    items.len() <= 20,
+                    "certifications",
+                    "too_many",
+                    "at most 20 certifications",
+                );
                 items
                     .into_iter()
                     .enumerate()
                     .map(|(i, c)| {
-                        let valid_until = v.opt_text(&format!("certifications[{i}].valid_until"), c.valid_until.as_deref(), 10);
+                        let valid_until = v.opt_text(
+                            &format!("certifications[{i}].valid_until"),
+                            c.valid_until.as_deref(),
+                            10,
+                        );
                         if let Some(d) = &valid_until {
-                            let ok = time::Date::parse(d, format_description!("[year]-[month]-[day]")).is_ok();
-                            v.check(ok, &format!("certifications[{i}].valid_until"), "invalid_date", "must be a date as YYYY-MM-DD");
+                            let ok =
+                                time::Date::parse(d, format_description!("[year]-[month]-[day]"))
+                                    .is_ok();
+                            v.check(
+                                ok,
+                                &format!("certifications[{i}].valid_until"),
+                                "invalid_date",
+                                "must be a date as YYYY-MM-DD",
+                            );
                         }
                         Certification {
                             name: v.text(&format!("certifications[{i}].name"), &c.name, 1, 100),
-                            number: v.opt_text(&format!("certifications[{i}].number"), c.number.as_deref(), 100),
-                            issued_by: v.opt_text(&format!("certifications[{i}].issued_by"), c.issued_by.as_deref(), 100),
+                            number: v.opt_text(
+                                &format!("certifications[{i}].number"),
+                                c.number.as_deref(),
+                                100,
+                            ),
+                            issued_by: v.opt_text(
+                                &format!("certifications[{i}].issued_by"),
+                                c.issued_by.as_deref(),
+                                100,
+                            ),
                             valid_until,
                         }
                     })

@@ -4,9 +4,9 @@ use diesel::prelude::*;
 use time::PrimitiveDateTime;
 use uuid::Uuid;
 
+use super::CompanyError;
 use super::model::MemberRole;
 use super::repo::{denial, find_company, role_in};
-use super::CompanyError;
 use crate::access::{Actor, CompanyAction, may_manage_role, may_on_company};
 use crate::account::{AccountType, find_user_by_email};
 use crate::db::schema::{company_members, users};
@@ -23,7 +23,11 @@ pub struct Member {
 }
 
 /// Members see each other; operators see every company's members.
-pub fn list_members(conn: &mut DbConnection, actor: &Actor, company_id: Uuid) -> Result<Vec<Member>, CompanyError> {
+pub fn list_members(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    company_id: Uuid,
+) -> Result<Vec<Member>, CompanyError> {
     find_company(conn, company_id)?;
     let role = role_in(conn, company_id, actor.user_id)?;
     if !may_on_company(actor, role, CompanyAction::ViewPrivate) {
@@ -37,7 +41,13 @@ fn load_members(conn: &mut DbConnection, company_id: Uuid) -> QueryResult<Vec<Me
         .inner_join(users::table)
         .filter(company_members::company_id.eq(company_id.to_string()))
         .order(company_members::created_at.asc())
-        .select((users::id, users::email, users::display_name, company_members::role, company_members::created_at))
+        .select((
+            users::id,
+            users::email,
+            users::display_name,
+            company_members::role,
+            company_members::created_at,
+        ))
         .load(conn)?;
     Ok(rows
         .into_iter()
@@ -69,7 +79,9 @@ pub fn add_member(
     db::transaction(conn, |conn| {
         let company = find_company(conn, company_id)?;
         let actor_role = role_in(conn, company_id, actor.user_id)?;
-        if !may_on_company(actor, actor_role, CompanyAction::ManageMembers) || !may_manage_role(actor_role, role) {
+        if !may_on_company(actor, actor_role, CompanyAction::ManageMembers)
+            || !may_manage_role(actor_role, role)
+        {
             return Err(denial(actor, actor_role, &company));
         }
         let user = find_user_by_email(conn, email).map_err(|_| CompanyError::AccountNotFound)?;
@@ -86,19 +98,32 @@ pub fn add_member(
             ))
             .execute(conn)
             .map_err(|e| {
-                if unique_violation_on(&e, "company_members", "user_id") || db::is_unique_violation(&e) {
+                if unique_violation_on(&e, "company_members", "user_id")
+                    || db::is_unique_violation(&e)
+                {
                     CompanyError::AlreadyInCompany
                 } else {
                     CompanyError::Database(e)
                 }
             })?;
-        Ok(Member { user_id: user.id, email: user.email, display_name: user.display_name, role, joined_at: at })
+        Ok(Member {
+            user_id: user.id,
+            email: user.email,
+            display_name: user.display_name,
+            role,
+            joined_at: at,
+        })
     })
 }
 
 /// Removes a member. Members may leave; owners remove anyone; admins remove staff. The last
 /// owner can never be removed.
-pub fn remove_member(conn: &mut DbConnection, actor: &Actor, company_id: Uuid, user_id: Uuid) -> Result<(), CompanyError> {
+pub fn remove_member(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    company_id: Uuid,
+    user_id: Uuid,
+) -> Result<(), CompanyError> {
     db::transaction(conn, |conn| {
         let company = find_company(conn, company_id)?;
         let actor_role = role_in(conn, company_id, actor.user_id)?;

@@ -5,8 +5,8 @@ use uuid::Uuid;
 
 use crate::db::schema::companies;
 use crate::enums::from_db;
-use crate::json_col::from_json;
 use crate::ids::parse_db_id;
+use crate::json_col::from_json;
 
 crate::text_enum! {
     pub enum MemberRole { Owner => "owner", Admin => "admin", Staff => "staff" }
@@ -100,7 +100,11 @@ impl Company {
 
     /// `pending`, `verified`, `rejected` or `suspended` (suspension overrides the rest).
     pub fn status(&self) -> &'static str {
-        if self.is_suspended() { "suspended" } else { self.verification_status.as_str() }
+        if self.is_suspended() {
+            "suspended"
+        } else {
+            self.verification_status.as_str()
+        }
     }
 }
 

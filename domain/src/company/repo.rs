@@ -3,8 +3,8 @@
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::model::{Company, CompanyRow, MemberRole};
 use super::CompanyError;
+use super::model::{Company, CompanyRow, MemberRole};
 use crate::db::DbConnection;
 use crate::db::schema::{companies, company_members};
 
@@ -22,7 +22,11 @@ pub fn find_company(conn: &mut DbConnection, id: Uuid) -> Result<Company, Compan
 }
 
 /// The user's role in this company, if they are a member.
-pub fn role_in(conn: &mut DbConnection, company_id: Uuid, user_id: Uuid) -> QueryResult<Option<MemberRole>> {
+pub fn role_in(
+    conn: &mut DbConnection,
+    company_id: Uuid,
+    user_id: Uuid,
+) -> QueryResult<Option<MemberRole>> {
     let role: Option<String> = company_members::table
         .filter(company_members::company_id.eq(company_id.to_string()))
         .filter(company_members::user_id.eq(user_id.to_string()))
@@ -33,7 +37,10 @@ pub fn role_in(conn: &mut DbConnection, company_id: Uuid, user_id: Uuid) -> Quer
 }
 
 /// The company the user belongs to (an account belongs to at most one) and their role.
-pub fn membership_of(conn: &mut DbConnection, user_id: Uuid) -> QueryResult<Option<(Uuid, MemberRole)>> {
+pub fn membership_of(
+    conn: &mut DbConnection,
+    user_id: Uuid,
+) -> QueryResult<Option<(Uuid, MemberRole)>> {
     let row: Option<(String, String)> = company_members::table
         .filter(company_members::user_id.eq(user_id.to_string()))
         .select((company_members::company_id, company_members::role))
@@ -44,7 +51,11 @@ pub fn membership_of(conn: &mut DbConnection, user_id: Uuid) -> QueryResult<Opti
 
 /// The error for an action the actor may not take: 403 where the company is visible to them,
 /// 404 where even its existence is not theirs to know.
-pub(crate) fn denial(actor: &crate::access::Actor, role: Option<MemberRole>, company: &Company) -> CompanyError {
+pub(crate) fn denial(
+    actor: &crate::access::Actor,
+    role: Option<MemberRole>,
+    company: &Company,
+) -> CompanyError {
     use crate::access::{CompanyAction, may_on_company};
     if company.is_public() || may_on_company(actor, role, CompanyAction::ViewPrivate) {
         CompanyError::Forbidden

@@ -2,11 +2,11 @@ use diesel::prelude::*;
 use serde_json::json;
 use uuid::Uuid;
 
+use super::CompanyError;
 use super::input::{CompanyInput, ValidCompany};
 use super::model::{Company, CompanyRow, MemberRole, VerificationStatus};
 use super::repo::{denial, find_company, membership_of, role_in};
 use super::slug::derive_slug;
-use super::CompanyError;
 use crate::access::{Actor, CompanyAction, PlatformAction, may_on_company, may_on_platform};
 use crate::db::schema::{companies, company_members};
 use crate::db::{self, DbConnection, unique_violation_on};
@@ -47,7 +47,11 @@ fn fill_row(row: &mut CompanyRow, v: ValidCompany) {
 }
 
 /// A supplier account creates its company and becomes its owner. The company starts `pending`.
-pub fn create_company(conn: &mut DbConnection, actor: &Actor, input: CompanyInput) -> Result<Company, CompanyError> {
+pub fn create_company(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: CompanyInput,
+) -> Result<Company, CompanyError> {
     if !may_on_platform(actor, PlatformAction::CreateCompany) {
         return Err(CompanyError::NotASupplier);
     }
@@ -100,7 +104,10 @@ pub fn create_company(conn: &mut DbConnection, actor: &Actor, input: CompanyInpu
             if membership_of(conn, actor.user_id)?.is_some() {
                 return Err(CompanyError::AlreadyInCompany);
             }
-            diesel::insert_into(companies::table).values(&row).execute(conn).map_err(map_unique)?;
+            diesel::insert_into(companies::table)
+                .values(&row)
+                .execute(conn)
+                .map_err(map_unique)?;
             diesel::insert_into(company_members::table)
                 .values((
                     company_members::company_id.eq(&row.id),
@@ -110,7 +117,12 @@ pub fn create_company(conn: &mut DbConnection, actor: &Actor, input: CompanyInpu
                 ))
                 .execute(conn)
                 .map_err(map_unique)?;
-            outbox::emit(conn, topic::COMPANY_CHANGED, id, json!({"change": "created"}))?;
+            outbox::emit(
+                conn,
+                topic::COMPANY_CHANGED,
+                id,
+                json!({"change": "created"}),
+            )?;
             Ok(Company::from(row.clone()))
         });
         match result {
@@ -123,12 +135,18 @@ pub fn create_company(conn: &mut DbConnection, actor: &Actor, input: CompanyInpu
 
 /// A company as the actor may see it: suspended and rejected companies exist only for their
 /// members and operators.
-pub fn get_company(conn: &mut DbConnection, actor: Option<&Actor>, id: Uuid) -> Result<Company, CompanyError> {
+pub fn get_company(
+    conn: &mut DbConnection,
+    actor: Option<&Actor>,
+    id: Uuid,
+) -> Result<Company, CompanyError> {
     let company = find_company(conn, id)?;
     if company.is_public() {
         return Ok(company);
     }
-    let Some(actor) = actor else { return Err(CompanyError::NotFound) };
+    let Some(actor) = actor else {
+        return Err(CompanyError::NotFound);
+    };
     let role = role_in(conn, id, actor.user_id)?;
     if may_on_company(actor, role, CompanyAction::ViewPrivate) {
         Ok(company)
@@ -139,16 +157,26 @@ pub fn get_company(conn: &mut DbConnection, actor: Option<&Actor>, id: Uuid) -> 
 
 /// Owners and admins edit the profile. Changing the licence facts of a verified company sends it
 /// back to verification.
-pub fn update_company(conn: &mut DbConnection, actor: &Actor, id: Uuid, input: CompanyInput) -> Result<Company, CompanyError> {
+pub fn update_company(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+    input: CompanyInput,
+) -> Result<Company, CompanyError> {
     db::transaction(conn, |conn| {
         let role = role_in(conn, id, actor.user_id)?;
         let current = find_company(conn, id)?;
         if !may_on_company(actor, role, CompanyAction::EditProfile) {
             return Err(denial(actor, role, &current));
         }
-        let valid = input.validate(Some(&current)).map_err(CompanyError::Validation)?;
+        let valid = input
+            .validate(Some(&current))
+            .map_err(CompanyError::Validation)?;
         let licence_changed = valid.licence_differs(&current);
-        let mut row: CompanyRow = companies::table.find(id.to_string()).select(CompanyRow::as_select()).first(conn)?;
+        let mut row: CompanyRow = companies::table
+            .find(id.to_string())
+            .select(CompanyRow::as_select())
+            .first(conn)?;
         if let Some(slug) = valid.slug.clone() {
             row.slug = slug;
         }
@@ -160,8 +188,16 @@ pub fn update_company(conn: &mut DbConnection, actor: &Actor, id: Uuid, input: C
             row.status_reason = Some("licence facts changed; awaiting re-verification".into());
         }
         row.updated_at = now();
-        diesel::update(companies::table.find(id.to_string())).set(&row).execute(conn).map_err(map_unique)?;
-        outbox::emit(conn, topic::COMPANY_CHANGED, id, json!({"change": "updated", "licence_changed": licence_changed}))?;
+        diesel::update(companies::table.find(id.to_string()))
+            .set(&row)
+            .execute(conn)
+            .map_err(map_unique)?;
+        outbox::emit(
+            conn,
+            topic::COMPANY_CHANGED,
+            id,
+            json!({"change": "updated", "licence_changed": licence_changed}),
+        )?;
         Ok(Company::from(row))
     })
 }

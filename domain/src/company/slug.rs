@@ -1,11 +1,15 @@
 //! Storefront slugs: lowercase ASCII letters, digits and single hyphens, 3 to 60 characters.
 
-const RESERVED: &[&str] = &["api", "admin", "docs", "new", "operator", "static", "www", "help", "login"];
+const RESERVED: &[&str] = &[
+    "api", "admin", "docs", "new", "operator", "static", "www", "help", "login",
+];
 
 pub fn is_valid_slug(slug: &str) -> bool {
     let len = slug.len();
     (3..=60).contains(&len)
-        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !slug.starts_with('-')
         && !slug.ends_with('-')
         && !slug.contains("--")
@@ -27,11 +31,18 @@ pub fn derive_slug(name: &str) -> Option<String> {
     }
     let out = out.trim_end_matches('-').to_owned();
     // Common legal-form tails add nothing to a storefront address.
-    let out = ["-co-ltd", "-company-limited", "-co-limited", "-ltd", "-limited", "-inc"]
-        .iter()
-        .find_map(|tail| out.strip_suffix(tail))
-        .map(str::to_owned)
-        .unwrap_or(out);
+    let out = [
+        "-co-ltd",
+        "-company-limited",
+        "-co-limited",
+        "-ltd",
+        "-limited",
+        "-inc",
+    ]
+    .iter()
+    .find_map(|tail| out.strip_suffix(tail))
+    .map(str::to_owned)
+    .unwrap_or(out);
     is_valid_slug(&out).then_some(out)
 }
 
@@ -41,7 +52,10 @@ mod tests {
 
     #[test]
     fn derives_from_english_names() {
-        assert_eq!(derive_slug("Ningbo Haitian Precision Machinery Co., Ltd.").as_deref(), Some("ningbo-haitian-precision-machinery"));
+        assert_eq!(
+            derive_slug("Ningbo Haitian Precision Machinery Co., Ltd.").as_deref(),
+            Some("ningbo-haitian-precision-machinery")
+        );
         assert_eq!(derive_slug("宁波海天"), None);
         assert!(is_valid_slug("abc-123"));
         assert!(!is_valid_slug("Abc"));

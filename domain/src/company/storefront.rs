@@ -3,8 +3,8 @@
 
 use diesel::prelude::*;
 
-use super::model::{Company, CompanyRow};
 use super::CompanyError;
+use super::model::{Company, CompanyRow};
 use crate::catalog::{Product, count_public_products, public_products_of_company};
 use crate::db::DbConnection;
 use crate::db::schema::companies;
@@ -18,7 +18,11 @@ pub struct Storefront {
 }
 
 /// A storefront by slug; suspended and rejected companies have none.
-pub fn storefront(conn: &mut DbConnection, slug: &str, page: &PageRequest) -> Result<Storefront, CompanyError> {
+pub fn storefront(
+    conn: &mut DbConnection,
+    slug: &str,
+    page: &PageRequest,
+) -> Result<Storefront, CompanyError> {
     let company = companies::table
         .filter(companies::slug.eq(slug))
         .select(CompanyRow::as_select())
@@ -29,5 +33,9 @@ pub fn storefront(conn: &mut DbConnection, slug: &str, page: &PageRequest) -> Re
         .ok_or(CompanyError::NotFound)?;
     let product_count = count_public_products(conn, company.id)?;
     let products = public_products_of_company(conn, company.id, page)?;
-    Ok(Storefront { company, product_count, products })
+    Ok(Storefront {
+        company,
+        product_count,
+        products,
+    })
 }

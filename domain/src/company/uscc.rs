@@ -3,7 +3,9 @@
 //! the last character is a check character over the first 17 with weights 3^(i-1) mod 31.
 
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// Why a code was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +29,9 @@ impl UsccProblem {
     pub fn message(self) -> &'static str {
         match self {
             UsccProblem::Length => "must have exactly 18 characters",
-            UsccProblem::Character => "may only contain digits and the letters ABCDEFGHJKLMNPQRTUWXY",
+            UsccProblem::Character => {
+                "may only contain digits and the letters ABCDEFGHJKLMNPQRTUWXY"
+            }
             UsccProblem::DivisionCode => "characters 3 to 8 must be the 6-digit division code",
             UsccProblem::CheckCharacter => "check character does not match (GB 32100-2015)",
         }
@@ -92,26 +96,51 @@ mod tests {
 
     #[test]
     fn known_valid_codes() {
-        assert_eq!(parse_uscc("91350100M000100Y43"), Ok("91350100M000100Y43".into()));
-        assert_eq!(parse_uscc(" 91110108551385082q "), Ok("91110108551385082Q".into()));
+        assert_eq!(
+            parse_uscc("91350100M000100Y43"),
+            Ok("91350100M000100Y43".into())
+        );
+        assert_eq!(
+            parse_uscc(" 91110108551385082q "),
+            Ok("91110108551385082Q".into())
+        );
         // Full-width input from a Chinese IME.
-        assert_eq!(parse_uscc("９１１１０１０８５５１３８５０８２Ｑ"), Ok("91110108551385082Q".into()));
+        assert_eq!(
+            parse_uscc("９１１１０１０８５５１３８５０８２Ｑ"),
+            Ok("91110108551385082Q".into())
+        );
     }
 
     #[test]
     fn known_invalid_codes() {
         assert_eq!(parse_uscc("91350100M000100Y4"), Err(UsccProblem::Length));
-        assert_eq!(parse_uscc("91350100M000100Y44"), Err(UsccProblem::CheckCharacter));
+        assert_eq!(
+            parse_uscc("91350100M000100Y44"),
+            Err(UsccProblem::CheckCharacter)
+        );
         // Accepted by naive regex validators; its check character is wrong.
-        assert_eq!(parse_uscc("9A1234568378908767"), Err(UsccProblem::CheckCharacter));
-        assert_eq!(parse_uscc("91A50100M000100Y43"), Err(UsccProblem::DivisionCode));
-        assert_eq!(parse_uscc("91350100M0001O0Y43"), Err(UsccProblem::Character));
+        assert_eq!(
+            parse_uscc("9A1234568378908767"),
+            Err(UsccProblem::CheckCharacter)
+        );
+        assert_eq!(
+            parse_uscc("91A50100M000100Y43"),
+            Err(UsccProblem::DivisionCode)
+        );
+        assert_eq!(
+            parse_uscc("91350100M0001O0Y43"),
+            Err(UsccProblem::Character)
+        );
     }
 
     fn code_strategy() -> impl Strategy<Value = String> {
         let sym = prop::sample::select(ALPHABET.to_vec());
         let digit = prop::sample::select(b"0123456789".to_vec());
-        (prop::collection::vec(sym.clone(), 2), prop::collection::vec(digit, 6), prop::collection::vec(sym, 9))
+        (
+            prop::collection::vec(sym.clone(), 2),
+            prop::collection::vec(digit, 6),
+            prop::collection::vec(sym, 9),
+        )
             .prop_map(|(a, b, c)| {
                 let base: Vec<u8> = a.into_iter().chain(b).chain(c).collect();
                 complete_uscc(std::str::from_utf8(&base).unwrap()).unwrap()

@@ -4,8 +4,8 @@ use diesel::prelude::*;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::model::{Company, CompanyRow, VerificationStatus};
 use super::CompanyError;
+use super::model::{Company, CompanyRow, VerificationStatus};
 use crate::access::{Actor, PlatformAction, may_on_platform};
 use crate::db::schema::companies;
 use crate::db::{self, DbConnection};
@@ -52,10 +52,15 @@ pub fn change_status(
             .ok_or(CompanyError::NotFound)?;
         let current = Company::from(row.clone());
         let at = now();
-        let invalid = || CompanyError::InvalidTransition { action: action.name(), status: current.status() };
+        let invalid = || CompanyError::InvalidTransition {
+            action: action.name(),
+            status: current.status(),
+        };
         match action {
             StatusAction::Verify => {
-                if current.is_suspended() || current.verification_status == VerificationStatus::Verified {
+                if current.is_suspended()
+                    || current.verification_status == VerificationStatus::Verified
+                {
                     return Err(invalid());
                 }
                 row.verification_status = VerificationStatus::Verified.as_str().to_owned();
@@ -63,7 +68,9 @@ pub fn change_status(
                 row.verified_by = Some(actor.user_id.to_string());
             }
             StatusAction::Reject => {
-                if current.is_suspended() || current.verification_status != VerificationStatus::Pending {
+                if current.is_suspended()
+                    || current.verification_status != VerificationStatus::Pending
+                {
                     return Err(invalid());
                 }
                 row.verification_status = VerificationStatus::Rejected.as_str().to_owned();
@@ -83,9 +90,23 @@ pub fn change_status(
         }
         row.status_reason = Some(reason.clone());
         row.updated_at = at;
-        diesel::update(companies::table.find(company_id.to_string())).set(&row).execute(conn)?;
-        record_decision(conn, "company", company_id, action.name(), &reason, actor.user_id)?;
-        outbox::emit(conn, topic::COMPANY_CHANGED, company_id, json!({"change": action.name()}))?;
+        diesel::update(companies::table.find(company_id.to_string()))
+            .set(&row)
+            .execute(conn)?;
+        record_decision(
+            conn,
+            "company",
+            company_id,
+            action.name(),
+            &reason,
+            actor.user_id,
+        )?;
+        outbox::emit(
+            conn,
+            topic::COMPANY_CHANGED,
+            company_id,
+            json!({"change": action.name()}),
+        )?;
         Ok(Company::from(row))
     })
 }

@@ -6,7 +6,10 @@
 use diesel::result::{DatabaseErrorKind, Error};
 
 pub fn is_unique_violation(err: &Error) -> bool {
-    matches!(err, Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
+    matches!(
+        err,
+        Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
+    )
 }
 
 /// True when `err` is a unique violation on `table.column`.

@@ -22,8 +22,16 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<Vec<String>, BoxError> 
 /// Names of migrations not yet applied (empty when the schema is current).
 pub fn pending_migrations(conn: &mut DbConnection) -> Result<Vec<String>, BoxError> {
     let names = match conn {
-        DbConnection::Pg(c) => c.pending_migrations(POSTGRES)?.iter().map(|m| m.name().to_string()).collect(),
-        DbConnection::Sqlite(c) => c.pending_migrations(SQLITE)?.iter().map(|m| m.name().to_string()).collect(),
+        DbConnection::Pg(c) => c
+            .pending_migrations(POSTGRES)?
+            .iter()
+            .map(|m| m.name().to_string())
+            .collect(),
+        DbConnection::Sqlite(c) => c
+            .pending_migrations(SQLITE)?
+            .iter()
+            .map(|m| m.name().to_string())
+            .collect(),
     };
     Ok(names)
 }

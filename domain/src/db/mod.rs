@@ -10,7 +10,7 @@ pub mod schema;
 
 pub use errors::{is_unique_violation, unique_violation_on};
 pub use migrate::{migration_names, pending_migrations, revert_all_migrations, run_migrations};
-pub use pool::{DbPool, PoolError, PooledConn, connect_pool};
+pub use pool::{DbPool, ManagerError, PoolError, PooledConn, connect_pool};
 
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::prelude::*;
@@ -55,11 +55,11 @@ impl DbConnection {
                 let path = url.strip_prefix("sqlite://").unwrap_or(url);
                 let mut conn = diesel::SqliteConnection::establish(path)?;
                 // foreign_keys is off per connection by default; busy_timeout lets concurrent
-                // writers wait instead of failing; WAL lets readers run beside the writer.
+                // writers wait instead of failing. WAL is a property of the file, set once by
+                // `connect_pool` before any other connection exists.
                 diesel::connection::SimpleConnection::batch_execute(
                     &mut conn,
-                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+                    "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
                 )
                 .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
                 Ok(DbConnection::Sqlite(conn))

@@ -25,6 +25,8 @@ pub enum ManagerError {
     Connection(#[from] diesel::ConnectionError),
     #[error("connection check failed: {0}")]
     Query(#[from] diesel::result::Error),
+    #[error("cannot build the pool: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
 }
 
 impl ManageConnection for Manager {
@@ -46,13 +48,22 @@ impl ManageConnection for Manager {
 }
 
 /// Builds the pool. SQLite writes serialise on one lock, so its pool stays small.
-pub fn connect_pool(url: &str, max_size: u32) -> Result<DbPool, PoolError> {
+pub fn connect_pool(url: &str, max_size: u32) -> Result<DbPool, ManagerError> {
     let size = match Backend::from_url(url) {
-        Backend::Sqlite => max_size.clamp(2, 8),
+        Backend::Sqlite => {
+            // WAL lets readers run beside the one writer; switching needs the file to itself.
+            let mut conn = DbConnection::open(url)?;
+            diesel::sql_query("PRAGMA journal_mode = WAL").execute(&mut conn)?;
+            max_size.clamp(2, 8)
+        }
         Backend::Postgres => max_size.max(2),
     };
     Pool::builder()
         .max_size(size)
+        .min_idle(Some(2))
         .connection_timeout(Duration::from_secs(5))
-        .build(Manager { url: url.to_owned() })
+        .build(Manager {
+            url: url.to_owned(),
+        })
+        .map_err(ManagerError::from)
 }

@@ -3,40 +3,40 @@
 
 pub struct DemoSupplier {
     pub slug: &'static str,
-    pub legal_name: &'static str,       // Chinese legal name, e.g. 宁波海天精密机械有限公司
-    pub english_name: &'static str,     // e.g. Ningbo Haitian Precision Machinery Co., Ltd.
+    pub legal_name: &'static str, // Chinese legal name, e.g. 宁波海天精密机械有限公司
+    pub english_name: &'static str, // e.g. Ningbo Haitian Precision Machinery Co., Ltd.
     pub legal_representative: &'static str, // Chinese person name
-    pub registered_address: &'static str,   // full Chinese address
-    pub province: &'static str,         // Chinese, e.g. 浙江省
-    pub city: &'static str,             // Chinese, e.g. 宁波市
-    pub division_code: &'static str,    // 6-digit administrative division code of that city/district, e.g. "330203"
-    pub business_scope: &'static str,   // Chinese 经营范围 text, one or two sentences
+    pub registered_address: &'static str, // full Chinese address
+    pub province: &'static str,   // Chinese, e.g. 浙江省
+    pub city: &'static str,       // Chinese, e.g. 宁波市
+    pub division_code: &'static str, // 6-digit administrative division code of that city/district, e.g. "330203"
+    pub business_scope: &'static str, // Chinese 经营范围 text, one or two sentences
     pub year_established: i32,
-    pub employee_range: &'static str,   // one of "1-10","11-50","51-200","201-500","501-1000","1000+"
-    pub company_type: &'static str,     // one of "manufacturer","trading_company","distributor","agent","service_provider"
+    pub employee_range: &'static str, // one of "1-10","11-50","51-200","201-500","501-1000","1000+"
+    pub company_type: &'static str, // one of "manufacturer","trading_company","distributor","agent","service_provider"
     pub main_products: &'static [&'static str], // 3-5 short items, mix of Chinese and English
     pub contact_name: &'static str,
-    pub contact_phone: &'static str,    // e.g. "+86-574-8765-4321"
-    pub contact_email: &'static str,    // use the domain example.com or example.cn, e.g. "sales@haitian-demo.example.cn"
-    pub description: &'static str,      // 2-4 sentences; Chinese for Chinese-language suppliers, English for English-first ones; may contain simple HTML like <p>, <strong>
-    pub verified: bool,                 // ~16 of 20 true
-    pub language: &'static str,         // "zh" or "en": which language the supplier writes its listings in
+    pub contact_phone: &'static str, // e.g. "+86-574-8765-4321"
+    pub contact_email: &'static str, // use the domain example.com or example.cn, e.g. "sales@haitian-demo.example.cn"
+    pub description: &'static str, // 2-4 sentences; Chinese for Chinese-language suppliers, English for English-first ones; may contain simple HTML like <p>, <strong>
+    pub verified: bool,            // ~16 of 20 true
+    pub language: &'static str, // "zh" or "en": which language the supplier writes its listings in
     pub categories: &'static [&'static str], // 1-3 category ids (CHILD ids from file 1) this supplier sells in
 }
 
 pub struct DemoProduct {
-    pub category: &'static str,         // a CHILD category id from file 1
-    pub title_zh: &'static str,         // may be "" only when title_en is set
-    pub title_en: &'static str,         // may be "" only when title_zh is set
-    pub unit: &'static str,             // e.g. "piece", "set", "kg", "ton", "meter", "pair", "box", "roll"
-    pub moq: i64,                       // minimum order quantity in that unit
-    pub price_min_cents: i64,           // unit price at the largest tier, in minor units
-    pub price_max_cents: i64,           // unit price at MOQ, in minor units (>= price_min_cents); 0 and 0 means price on request
-    pub currency: &'static str,         // "CNY" for zh suppliers, "USD" for en suppliers (the loader may override)
+    pub category: &'static str, // a CHILD category id from file 1
+    pub title_zh: &'static str, // may be "" only when title_en is set
+    pub title_en: &'static str, // may be "" only when title_zh is set
+    pub unit: &'static str,     // e.g. "piece", "set", "kg", "ton", "meter", "pair", "box", "roll"
+    pub moq: i64,               // minimum order quantity in that unit
+    pub price_min_cents: i64,   // unit price at the largest tier, in minor units
+    pub price_max_cents: i64, // unit price at MOQ, in minor units (>= price_min_cents); 0 and 0 means price on request
+    pub currency: &'static str, // "CNY" for zh suppliers, "USD" for en suppliers (the loader may override)
     pub lead_time_days: i32,
-    pub keywords: &'static [&'static str],        // 2-6 keywords, mixed zh/en as real sellers do
+    pub keywords: &'static [&'static str], // 2-6 keywords, mixed zh/en as real sellers do
     pub attributes: &'static [(&'static str, &'static str)], // 2-5 (name, value) pairs, e.g. ("材质", "304不锈钢"), ("Size", "600x600mm")
-    pub description: &'static str,      // 1-3 sentences, realistic
+    pub description: &'static str,                           // 1-3 sentences, realistic
 }
 
 pub static SUPPLIERS: &[DemoSupplier] = &[

@@ -1,0 +1,143 @@
+//! Building and running the server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::http::StatusCode;
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{App, HttpResponse, HttpServer, web};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::keys::JwtKeys;
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::limits::{RateLimiter, Revocations};
+use crate::state::AppState;
+
+/// Opens the database pool and applies pending migrations.
+pub async fn open_database(config: &Config) -> anyhow::Result<domain::db::DbPool> {
+    std::fs::create_dir_all(config.data_dir())?;
+    let url = config.database_url();
+    let size = config.db_pool_size;
+    tokio::task::spawn_blocking(move || -> anyhow::Result<domain::db::DbPool> {
+        let pool = domain::db::connect_pool(&url, size)?;
+        let mut conn = pool.get()?;
+        let applied = domain::db::run_migrations(&mut conn)
+            .map_err(|e| anyhow::anyhow!("migrations failed: {e}"))?;
+        if !applied.is_empty() {
+            tracing::info!(?applied, "applied migrations");
+        }
+        Ok(pool)
+    })
+    .await?
+}
+
+pub struct Application {
+    server: Server,
+    port: u16,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let pool = open_database(&config).await?;
+        let keys = JwtKeys::load_or_generate(&config.keys_dir())?;
+        let (limiter, revocations) = match &config.redis_url {
+            Some(url) => {
+                let client = redis::Client::open(url.as_str())?;
+                let conn = client.get_connection_manager().await?;
+                (
+                    RateLimiter::redis(conn.clone(), &config.redis_prefix),
+                    Revocations::redis(conn, &config.redis_prefix),
+                )
+            }
+            None => (RateLimiter::memory(), Revocations::memory()),
+        };
+        let state = AppState {
+            pool,
+            keys: Arc::new(keys),
+            limiter: Arc::new(limiter),
+            revocations: Arc::new(revocations),
+            config: Arc::new(config.clone()),
+        };
+        let listener = TcpListener::bind(&config.bind)?;
+        let port = listener.local_addr()?.port();
+        let app_state = state.clone();
+        let spec = crate::openapi::openapi();
+        let mut server =
+            HttpServer::new(move || build_app(app_state.clone(), spec.clone())).listen(listener)?;
+        if let Some(workers) = config.workers {
+            server = server.workers(workers);
+        }
+        Ok(Application {
+            server: server.run(),
+            port,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+
+    pub fn into_server(self) -> Server {
+        self.server
+    }
+}
+
+fn build_app(
+    state: AppState,
+    spec: utoipa::openapi::OpenApi,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let max_body = state.config.max_body_bytes;
+    let (app, _) = App::new()
+        .app_data(web::Data::new(state))
+        .app_data(web::PayloadConfig::new(max_body))
+        .app_data(web::QueryConfig::default().error_handler(|err, _| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                format!("invalid query string: {err}"),
+            )
+            .into()
+        }))
+        .app_data(web::PathConfig::default().error_handler(|_, _| {
+            ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such resource").into()
+        }))
+        .into_utoipa_app()
+        .configure(crate::routes::configure)
+        .split_for_parts();
+    app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec))
+        .service(web::redirect("/docs", "/docs/"))
+        .default_service(web::to(|| async {
+            HttpResponse::from_error(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "route_not_found",
+                "no such route",
+            ))
+        }))
+        .wrap(
+            DefaultHeaders::new()
+                .add(("X-Content-Type-Options", "nosniff"))
+                .add(("Referrer-Policy", "no-referrer"))
+                .add(("Cache-Control", "no-store")),
+        )
+}

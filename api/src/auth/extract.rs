@@ -1,0 +1,119 @@
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use domain::Actor;
+use domain::access::{PlatformAction, may_on_platform};
+use domain::account::AccountType;
+use futures_util::future::LocalBoxFuture;
+
+use super::jwt::{self, Claims};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// A signed-in account (401 without a valid, unrevoked access token).
+pub struct AuthUser {
+    pub actor: Actor,
+    pub claims: Claims,
+}
+
+/// The signed-in account if a token is sent; a bad token is still a 401, never anonymous.
+pub struct MaybeUser(pub Option<Actor>);
+
+/// A signed-in operator (401 without a token, 403 for other accounts).
+pub struct OperatorUser(pub Actor);
+
+fn bearer(req: &HttpRequest) -> Option<Option<String>> {
+    let value = req.headers().get(header::AUTHORIZATION)?;
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty());
+    Some(token)
+}
+
+async fn authenticate(
+    state: Option<web::Data<AppState>>,
+    token: Option<String>,
+) -> Result<AuthUser, ApiError> {
+    let state = state.ok_or_else(|| ApiError::unavailable("not configured"))?;
+    let token = token.ok_or_else(|| {
+        ApiError::unauthenticated("invalid_token", "the access token is invalid or expired")
+    })?;
+    let claims = jwt::verify(&state.keys, &state.config.public_url, &token)?;
+    if state.revocations.is_revoked(&claims.jti).await? {
+        return Err(ApiError::unauthenticated(
+            "invalid_token",
+            "the access token is invalid or expired",
+        ));
+    }
+    let user_id = uuid::Uuid::parse_str(&claims.sub).map_err(|_| {
+        ApiError::unauthenticated("invalid_token", "the access token is invalid or expired")
+    })?;
+    let account_type = AccountType::parse(&claims.act).ok_or_else(|| {
+        ApiError::unauthenticated("invalid_token", "the access token is invalid or expired")
+    })?;
+    Ok(AuthUser {
+        actor: Actor {
+            user_id,
+            account_type,
+        },
+        claims,
+    })
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        Box::pin(async move {
+            match token {
+                None => Err(ApiError::unauthenticated(
+                    "unauthenticated",
+                    "sign in first",
+                )),
+                Some(token) => authenticate(state, token).await,
+            }
+        })
+    }
+}
+
+impl FromRequest for MaybeUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        Box::pin(async move {
+            match token {
+                None => Ok(MaybeUser(None)),
+                Some(token) => Ok(MaybeUser(Some(authenticate(state, token).await?.actor))),
+            }
+        })
+    }
+}
+
+impl FromRequest for OperatorUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let user = AuthUser::from_request(req, payload);
+        Box::pin(async move {
+            let user = user.await?;
+            if may_on_platform(&user.actor, PlatformAction::Moderate) {
+                Ok(OperatorUser(user.actor))
+            } else {
+                Err(ApiError::forbidden())
+            }
+        })
+    }
+}

@@ -1,0 +1,114 @@
+//! Configuration: built-in defaults, then an optional TOML file (`TRADEFAIR_CONFIG`, default
+//! `tradefair.toml` when present), then environment variables. Nothing global: the value is
+//! passed into `Application::build`, so tests run many servers with different settings.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// `TRADEFAIR_BIND`
+    pub bind: String,
+    /// `TRADEFAIR_DATA_DIR`: SQLite file, signing keys, search index, .eml files.
+    pub data_dir: PathBuf,
+    /// `DATABASE_URL`: `postgres://…` selects PostgreSQL; otherwise a SQLite file path.
+    pub database_url: Option<String>,
+    /// `REDIS_URL`: shared rate limits and revocations; in-process state without it.
+    pub redis_url: Option<String>,
+    /// `TRADEFAIR_REDIS_PREFIX`: key prefix, so several deployments or tests share a server.
+    pub redis_prefix: String,
+    /// `SMTP_URL`: outgoing mail (used by the lead e-mail features).
+    pub smtp_url: Option<String>,
+    /// `TRADEFAIR_PUBLIC_URL`: the JWT issuer and the base of links.
+    pub public_url: String,
+    /// `TRADEFAIR_ACCESS_TOKEN_TTL_SECS`
+    pub access_token_ttl_secs: i64,
+    /// `TRADEFAIR_DB_POOL_SIZE`
+    pub db_pool_size: u32,
+    /// `TRADEFAIR_TRUST_PROXY`: take the client address from `X-Forwarded-For`.
+    pub trust_proxy: bool,
+    /// `TRADEFAIR_LOGIN_ACCOUNT_BURST` / `_PERIOD_SECS`: attempts per account, then one per period.
+    pub login_account_burst: u32,
+    pub login_account_period_secs: u64,
+    /// `TRADEFAIR_LOGIN_ADDRESS_BURST` / `_PERIOD_SECS`: attempts per client address.
+    pub login_address_burst: u32,
+    pub login_address_period_secs: u64,
+    /// `TRADEFAIR_MAX_BODY_BYTES`
+    pub max_body_bytes: usize,
+    /// `TRADEFAIR_WORKERS`: HTTP worker threads (default: one per core).
+    pub workers: Option<usize>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            redis_url: None,
+            redis_prefix: "tradefair:".into(),
+            smtp_url: None,
+            public_url: "http://127.0.0.1:8080".into(),
+            access_token_ttl_secs: 900,
+            db_pool_size: 16,
+            trust_proxy: false,
+            login_account_burst: 5,
+            login_account_period_secs: 60,
+            login_address_burst: 30,
+            login_address_period_secs: 2,
+            max_body_bytes: 256 * 1024,
+            workers: None,
+        }
+    }
+}
+
+impl Config {
+    /// Reads the optional file and the environment.
+    pub fn load() -> anyhow::Result<Config> {
+        let file = std::env::var("TRADEFAIR_CONFIG").ok();
+        let mut builder = config::Config::builder();
+        match &file {
+            Some(path) => {
+                builder = builder.add_source(config::File::with_name(path).required(true))
+            }
+            None => {
+                builder =
+                    builder.add_source(config::File::with_name("tradefair.toml").required(false))
+            }
+        }
+        builder =
+            builder.add_source(config::Environment::with_prefix("TRADEFAIR").try_parsing(true));
+        let mut cfg: Config = builder.build()?.try_deserialize()?;
+        // The conventional unprefixed names win over the file.
+        for (var, slot) in [
+            ("DATABASE_URL", &mut cfg.database_url),
+            ("REDIS_URL", &mut cfg.redis_url),
+            ("SMTP_URL", &mut cfg.smtp_url),
+        ] {
+            if let Ok(value) = std::env::var(var) {
+                *slot = Some(value).filter(|v| !v.is_empty());
+            }
+        }
+        Ok(cfg)
+    }
+
+    /// The database URL, defaulting to a SQLite file in the data dir.
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            self.data_dir
+                .join("tradefair.db")
+                .to_string_lossy()
+                .into_owned()
+        })
+    }
+
+    pub fn keys_dir(&self) -> PathBuf {
+        self.data_dir.join("keys")
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+}

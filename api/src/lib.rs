@@ -1,0 +1,16 @@
+//! Tradefair's HTTP API: thin handlers over the domain, auth, limits, OpenAPI.
+
+pub mod app;
+pub mod auth;
+pub mod body;
+pub mod client_addr;
+pub mod config;
+pub mod error;
+pub mod limits;
+pub mod openapi;
+pub mod routes;
+pub mod state;
+pub mod time_fmt;
+
+pub use app::Application;
+pub use config::Config;

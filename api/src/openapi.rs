@@ -1,0 +1,62 @@
+//! The OpenAPI document: paths come from the `#[utoipa::path]` of each registered handler, so
+//! a route cannot exist undocumented. `openapi/openapi.json` is this document, committed; a
+//! test fails when they differ (`UPDATE_OPENAPI=1` rewrites the file).
+
+use actix_web::App;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+
+use crate::error::{ErrorBody, ErrorDetail, FieldErrorBody};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Tradefair API",
+        description = "B2B marketplace backend: accounts, companies and storefronts, product catalog. \
+                       Errors always have the shape `{\"error\": {\"code\", \"message\", \"fields\"}}`; \
+                       the README lists the codes.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    components(schemas(ErrorBody, ErrorDetail, FieldErrorBody)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "health"), (name = "auth"), (name = "companies"), (name = "catalog"),
+        (name = "products"), (name = "storefronts"), (name = "operator", description = "Operators only")
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The whole document, built from the same route registration the server uses.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, spec) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::routes::configure)
+        .split_for_parts();
+    spec
+}
+
+/// The document as committed: pretty JSON with a trailing newline.
+pub fn openapi_json() -> String {
+    let mut text = openapi().to_pretty_json().unwrap_or_default();
+    text.push('\n');
+    text
+}

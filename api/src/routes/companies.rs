@@ -1,0 +1,249 @@
+//! Companies: create (the caller becomes owner), read, edit.
+
+use actix_web::{HttpResponse, get, patch, post, web};
+use domain::company::{self, Certification, Company, CompanyInput, Contact};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::{AuthUser, MaybeUser};
+use crate::body::Body;
+use crate::error::{ApiResult, ErrorBody};
+use crate::state::AppState;
+use crate::time_fmt::{utc, utc_opt};
+
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactDto {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CertificationDto {
+    #[schema(example = "ISO 9001:2015")]
+    pub name: String,
+    pub number: Option<String>,
+    pub issued_by: Option<String>,
+    /// `YYYY-MM-DD`
+    pub valid_until: Option<String>,
+}
+
+/// Company profile. On create, `legal_name`, `credit_code`, `legal_representative`,
+/// `registered_address`, `province`, `city`, `business_scope` and `company_type` are required;
+/// on PATCH every field is optional, an absent field keeps its value and `""` clears an optional one.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompanyRequest {
+    /// Storefront address (`/storefronts/{slug}`); derived from the English name when absent.
+    #[schema(example = "haitian-machinery")]
+    pub slug: Option<String>,
+    #[schema(example = "宁波海天精密机械有限公司")]
+    pub legal_name: Option<String>,
+    #[schema(example = "Ningbo Haitian Precision Machinery Co., Ltd.")]
+    pub english_name: Option<String>,
+    /// Unified social credit code (统一社会信用代码), 18 characters, GB 32100-2015 check character.
+    #[schema(example = "91350100M000100Y43")]
+    pub credit_code: Option<String>,
+    pub legal_representative: Option<String>,
+    pub registered_address: Option<String>,
+    pub province: Option<String>,
+    pub city: Option<String>,
+    pub business_scope: Option<String>,
+    pub year_established: Option<i32>,
+    /// `1-10`, `11-50`, `51-200`, `201-500`, `501-1000` or `1000+`.
+    pub employee_range: Option<String>,
+    /// `manufacturer`, `trading_company`, `distributor`, `agent`, `buying_office`, `service_provider` or `other`.
+    pub company_type: Option<String>,
+    pub main_products: Option<Vec<String>>,
+    pub contacts: Option<Vec<ContactDto>>,
+    pub logo_url: Option<String>,
+    pub banner_url: Option<String>,
+    /// Rich text; sanitized to a safe subset of HTML.
+    pub description: Option<String>,
+    pub certifications: Option<Vec<CertificationDto>>,
+}
+
+impl From<CompanyRequest> for CompanyInput {
+    fn from(r: CompanyRequest) -> CompanyInput {
+        CompanyInput {
+            slug: r.slug,
+            legal_name: r.legal_name,
+            english_name: r.english_name,
+            credit_code: r.credit_code,
+            legal_representative: r.legal_representative,
+            registered_address: r.registered_address,
+            province: r.province,
+            city: r.city,
+            business_scope: r.business_scope,
+            year_established: r.year_established,
+            employee_range: r.employee_range,
+            company_type: r.company_type,
+            main_products: r.main_products,
+            contacts: r.contacts.map(|cs| {
+                cs.into_iter()
+                    .map(|c| company::ContactInput {
+                        name: c.name,
+                        phone: c.phone,
+                        email: c.email,
+                    })
+                    .collect()
+            }),
+            logo_url: r.logo_url,
+            banner_url: r.banner_url,
+            description: r.description,
+            certifications: r.certifications.map(|cs| {
+                cs.into_iter()
+                    .map(|c| company::CertificationInput {
+                        name: c.name,
+                        number: c.number,
+                        issued_by: c.issued_by,
+                        valid_until: c.valid_until,
+                    })
+                    .collect()
+            }),
+        }
+    }
+}
+
+fn contact_dto(c: Contact) -> ContactDto {
+    ContactDto {
+        name: c.name,
+        phone: c.phone,
+        email: c.email,
+    }
+}
+
+fn certification_dto(c: Certification) -> CertificationDto {
+    CertificationDto {
+        name: c.name,
+        number: c.number,
+        issued_by: c.issued_by,
+        valid_until: c.valid_until,
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompanyView {
+    pub id: Uuid,
+    pub slug: String,
+    pub legal_name: String,
+    pub english_name: Option<String>,
+    pub credit_code: String,
+    pub legal_representative: String,
+    pub registered_address: String,
+    pub province: String,
+    pub city: String,
+    pub business_scope: String,
+    pub year_established: Option<i32>,
+    pub employee_range: Option<String>,
+    pub company_type: String,
+    pub main_products: Vec<String>,
+    pub contacts: Vec<ContactDto>,
+    pub logo_url: Option<String>,
+    pub banner_url: Option<String>,
+    pub description: String,
+    pub certifications: Vec<CertificationDto>,
+    /// `pending`, `verified`, `rejected` or `suspended`.
+    pub status: String,
+    pub verified: bool,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub verified_at: Option<OffsetDateTime>,
+    /// The operator's reason for the last status change.
+    pub status_reason: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+impl From<Company> for CompanyView {
+    fn from(c: Company) -> CompanyView {
+        CompanyView {
+            status: c.status().into(),
+            verified: c.is_verified(),
+            id: c.id,
+            slug: c.slug,
+            legal_name: c.legal_name,
+            english_name: c.english_name,
+            credit_code: c.credit_code,
+            legal_representative: c.legal_representative,
+            registered_address: c.registered_address,
+            province: c.province,
+            city: c.city,
+            business_scope: c.business_scope,
+            year_established: c.year_established,
+            employee_range: c.employee_range.map(|e| e.as_str().into()),
+            company_type: c.company_type.as_str().into(),
+            main_products: c.main_products,
+            contacts: c.contacts.into_iter().map(contact_dto).collect(),
+            logo_url: c.logo_url,
+            banner_url: c.banner_url,
+            description: c.description,
+            certifications: c
+                .certifications
+                .into_iter()
+                .map(certification_dto)
+                .collect(),
+            verified_at: utc_opt(c.verified_at),
+            status_reason: c.status_reason,
+            created_at: utc(c.created_at),
+            updated_at: utc(c.updated_at),
+        }
+    }
+}
+
+/// Creates the caller's company; the caller (a supplier account in no company) becomes its owner.
+#[utoipa::path(tag = "companies", request_body = CompanyRequest, security(("bearer" = [])), responses(
+    (status = 201, body = CompanyView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    (status = 403, description = "not_a_supplier", body = ErrorBody),
+    (status = 409, description = "slug_taken, credit_code_taken or already_in_company", body = ErrorBody)))]
+#[post("/api/v1/companies")]
+pub async fn create_company(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Body<CompanyRequest>,
+) -> ApiResult<HttpResponse> {
+    let input = CompanyInput::from(body.0);
+    let company = state
+        .db(move |conn| company::create_company(conn, &user.actor, input))
+        .await?;
+    Ok(HttpResponse::Created().json(CompanyView::from(company)))
+}
+
+/// A company profile. Suspended and rejected companies are visible only to their members and operators.
+#[utoipa::path(tag = "companies", params(("id" = Uuid, Path)), responses((status = 200, body = CompanyView), (status = 404, body = ErrorBody)))]
+#[get("/api/v1/companies/{id}")]
+pub async fn get_company(
+    state: web::Data<AppState>,
+    user: MaybeUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let company = state
+        .db(move |conn| company::get_company(conn, user.0.as_ref(), id))
+        .await?;
+    Ok(HttpResponse::Ok().json(CompanyView::from(company)))
+}
+
+/// Edits the profile (owners and admins). Changing the licence facts of a verified company sends it back to verification.
+#[utoipa::path(tag = "companies", params(("id" = Uuid, Path)), request_body = CompanyRequest, security(("bearer" = [])), responses(
+    (status = 200, body = CompanyView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[patch("/api/v1/companies/{id}")]
+pub async fn update_company(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: Body<CompanyRequest>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let input = CompanyInput::from(body.0);
+    let company = state
+        .db(move |conn| company::update_company(conn, &user.actor, id, input))
+        .await?;
+    Ok(HttpResponse::Ok().json(CompanyView::from(company)))
+}

@@ -1,0 +1,46 @@
+//! HTTP handlers: extract, authorize, call the domain on the blocking pool, map the result.
+
+pub mod auth;
+pub mod categories;
+pub mod companies;
+pub mod health;
+pub mod members;
+pub mod operator;
+pub mod pagination;
+pub mod products;
+pub mod storefronts;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Registers every documented route (used by the server and by the OpenAPI generator).
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(auth::jwks)
+        .service(auth::register)
+        .service(auth::login)
+        .service(auth::refresh)
+        .service(auth::logout)
+        .service(auth::me)
+        .service(categories::list_categories)
+        .service(companies::create_company)
+        .service(companies::get_company)
+        .service(companies::update_company)
+        .service(members::list_members)
+        .service(members::add_member)
+        .service(members::remove_member)
+        .service(products::create_product)
+        .service(products::list_company_products)
+        .service(products::get_product)
+        .service(products::update_product)
+        .service(products::delete_product)
+        .service(products::publish_product)
+        .service(products::unpublish_product)
+        .service(storefronts::get_storefront)
+        .service(operator::verify_company)
+        .service(operator::reject_company)
+        .service(operator::suspend_company)
+        .service(operator::reinstate_company)
+        .service(operator::approve_product)
+        .service(operator::reject_product);
+}

@@ -1,0 +1,375 @@
+//! Products: the company's catalog and the product flow.
+
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use domain::catalog::{
+    self, Attribute, PriceTierInput, Product, ProductAction, ProductInput, format_minor,
+};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::pagination::PageQuery;
+use crate::auth::{AuthUser, MaybeUser};
+use crate::body::Body;
+use crate::error::{ApiResult, ErrorBody};
+use crate::state::AppState;
+use crate::time_fmt::{utc, utc_opt};
+
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttributeDto {
+    #[schema(example = "材质")]
+    pub name: String,
+    #[schema(example = "304不锈钢")]
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriceTierRequest {
+    /// From this quantity on (in `unit`s) …
+    pub min_quantity: i64,
+    /// … each unit costs this much, as a decimal string in `currency` ("49.90").
+    #[schema(value_type = String, example = "49.90")]
+    pub unit_price: Decimal,
+}
+
+/// Product fields. On create a title (Chinese or English), `category_id`, `unit` and either
+/// `price_tiers` with `currency` or `price_on_request: true` are required. On PATCH an absent
+/// field keeps its value.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProductRequest {
+    #[schema(example = "304不锈钢真空保温杯 500ml")]
+    pub title_zh: Option<String>,
+    #[schema(example = "304 Stainless Steel Vacuum Flask 500ml")]
+    pub title_en: Option<String>,
+    /// Rich text; sanitized to a safe subset of HTML.
+    pub description: Option<String>,
+    /// A second-level category id from `/api/v1/categories`.
+    #[schema(example = "home-goods.drinkware")]
+    pub category_id: Option<String>,
+    pub attributes: Option<Vec<AttributeDto>>,
+    /// Up to 10 http(s) image URLs.
+    pub images: Option<Vec<String>>,
+    #[schema(example = "piece")]
+    pub unit: Option<String>,
+    /// Minimum order quantity (default 1).
+    pub moq: Option<i64>,
+    pub price_on_request: Option<bool>,
+    /// ISO 4217 code.
+    #[schema(example = "CNY")]
+    pub currency: Option<String>,
+    /// Up to 5 tiers with strictly increasing `min_quantity`.
+    pub price_tiers: Option<Vec<PriceTierRequest>>,
+    pub lead_time_days: Option<i32>,
+    pub place_of_origin: Option<String>,
+    /// Up to 10.
+    pub keywords: Option<Vec<String>>,
+}
+
+impl From<ProductRequest> for ProductInput {
+    fn from(r: ProductRequest) -> ProductInput {
+        ProductInput {
+            title_zh: r.title_zh,
+            title_en: r.title_en,
+            description: r.description,
+            category_id: r.category_id,
+            attributes: r.attributes.map(|a| {
+                a.into_iter()
+                    .map(|a| Attribute {
+                        name: a.name,
+                        value: a.value,
+                    })
+                    .collect()
+            }),
+            images: r.images,
+            unit: r.unit,
+            moq: r.moq,
+            price_on_request: r.price_on_request,
+            currency: r.currency,
+            price_tiers: r.price_tiers.map(|t| {
+                t.into_iter()
+                    .map(|t| PriceTierInput {
+                        min_quantity: t.min_quantity,
+                        unit_price: t.unit_price,
+                    })
+                    .collect()
+            }),
+            lead_time_days: r.lead_time_days,
+            place_of_origin: r.place_of_origin,
+            keywords: r.keywords,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PriceTierView {
+    pub min_quantity: i64,
+    /// Decimal string in the product's currency.
+    #[schema(example = "49.90")]
+    pub unit_price: String,
+    /// The same amount in minor units (fen, cents).
+    pub unit_price_minor: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProductView {
+    pub id: Uuid,
+    pub company_id: Uuid,
+    /// `draft`, `pending_review`, `published` or `rejected`.
+    pub status: String,
+    pub title_zh: Option<String>,
+    pub title_en: Option<String>,
+    pub description: String,
+    pub category_id: String,
+    pub attributes: Vec<AttributeDto>,
+    pub images: Vec<String>,
+    pub unit: String,
+    pub moq: i64,
+    pub price_on_request: bool,
+    pub currency: Option<String>,
+    pub price_tiers: Vec<PriceTierView>,
+    /// Lowest and highest unit price, decimal strings.
+    pub price_min: Option<String>,
+    pub price_max: Option<String>,
+    pub lead_time_days: Option<i32>,
+    pub place_of_origin: Option<String>,
+    pub keywords: Vec<String>,
+    /// The operator's note from the last review.
+    pub review_note: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub published_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+impl From<Product> for ProductView {
+    fn from(p: Product) -> ProductView {
+        let currency = p.currency.clone().unwrap_or_default();
+        let fmt = |m: i64| format_minor(m, &currency);
+        ProductView {
+            id: p.id,
+            company_id: p.company_id,
+            status: p.status.as_str().into(),
+            title_zh: p.title_zh,
+            title_en: p.title_en,
+            description: p.description,
+            category_id: p.category_id,
+            attributes: p
+                .attributes
+                .into_iter()
+                .map(|a| AttributeDto {
+                    name: a.name,
+                    value: a.value,
+                })
+                .collect(),
+            images: p.images,
+            unit: p.unit,
+            moq: p.moq,
+            price_on_request: p.price_on_request,
+            price_tiers: p
+                .price_tiers
+                .iter()
+                .map(|t| PriceTierView {
+                    min_quantity: t.min_quantity,
+                    unit_price: fmt(t.unit_price_minor),
+                    unit_price_minor: t.unit_price_minor,
+                })
+                .collect(),
+            price_min: p.price_min_minor.map(fmt),
+            price_max: p.price_max_minor.map(fmt),
+            currency: p.currency,
+            lead_time_days: p.lead_time_days,
+            place_of_origin: p.place_of_origin,
+            keywords: p.keywords,
+            review_note: p.review_note,
+            published_at: utc_opt(p.published_at),
+            created_at: utc(p.created_at),
+            updated_at: utc(p.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProductPage {
+    pub items: Vec<ProductView>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl From<domain::ids::Page<Product>> for ProductPage {
+    fn from(page: domain::ids::Page<Product>) -> ProductPage {
+        ProductPage {
+            items: page.items.into_iter().map(ProductView::from).collect(),
+            next_cursor: page.next_cursor,
+        }
+    }
+}
+
+/// Creates a draft product (company members).
+#[utoipa::path(tag = "products", params(("id" = Uuid, Path, description = "company id")), request_body = ProductRequest, security(("bearer" = [])), responses(
+    (status = 201, body = ProductView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "company_suspended", body = ErrorBody)))]
+#[post("/api/v1/companies/{id}/products")]
+pub async fn create_product(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: Body<ProductRequest>,
+) -> ApiResult<HttpResponse> {
+    let company_id = id.into_inner();
+    let input = ProductInput::from(body.0);
+    let product = state
+        .db(move |conn| catalog::create_product(conn, &user.actor, company_id, input))
+        .await?;
+    Ok(HttpResponse::Created().json(ProductView::from(product)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct CompanyProductsQuery {
+    /// Members and operators only: `draft`, `pending_review`, `published` or `rejected`.
+    pub status: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// A company's products, newest first. Members and operators see every status (drafts
+/// included); everyone else sees the published ones.
+#[utoipa::path(tag = "products", params(("id" = Uuid, Path, description = "company id"), CompanyProductsQuery), responses(
+    (status = 200, body = ProductPage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[get("/api/v1/companies/{id}/products")]
+pub async fn list_company_products(
+    state: web::Data<AppState>,
+    user: MaybeUser,
+    id: web::Path<Uuid>,
+    query: web::Query<CompanyProductsQuery>,
+) -> ApiResult<HttpResponse> {
+    let company_id = id.into_inner();
+    let query = query.into_inner();
+    let page = PageQuery {
+        limit: query.limit,
+        cursor: query.cursor,
+    }
+    .parse()?;
+    let status = query.status;
+    let page = state
+        .db(move |conn| {
+            catalog::list_company_products(
+                conn,
+                user.0.as_ref(),
+                company_id,
+                status.as_deref(),
+                &page,
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(ProductPage::from(page)))
+}
+
+/// A product. Drafts and products under review exist only for the company's members and operators.
+#[utoipa::path(tag = "products", params(("id" = Uuid, Path)), responses((status = 200, body = ProductView), (status = 404, body = ErrorBody)))]
+#[get("/api/v1/products/{id}")]
+pub async fn get_product(
+    state: web::Data<AppState>,
+    user: MaybeUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let product = state
+        .db(move |conn| catalog::get_product(conn, user.0.as_ref(), id))
+        .await?;
+    Ok(HttpResponse::Ok().json(ProductView::from(product)))
+}
+
+/// Edits a product (company members). A published product of an unverified company returns to review.
+#[utoipa::path(tag = "products", params(("id" = Uuid, Path)), request_body = ProductRequest, security(("bearer" = [])), responses(
+    (status = 200, body = ProductView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[patch("/api/v1/products/{id}")]
+pub async fn update_product(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: Body<ProductRequest>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let input = ProductInput::from(body.0);
+    let product = state
+        .db(move |conn| catalog::update_product(conn, &user.actor, id, input))
+        .await?;
+    Ok(HttpResponse::Ok().json(ProductView::from(product)))
+}
+
+/// Deletes a product (company members).
+#[utoipa::path(tag = "products", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+    (status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[delete("/api/v1/products/{id}")]
+pub async fn delete_product(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    state
+        .db(move |conn| catalog::delete_product(conn, &user.actor, id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+pub(crate) async fn change_status(
+    state: web::Data<AppState>,
+    actor: domain::Actor,
+    id: Uuid,
+    action: ProductAction,
+    reason: Option<String>,
+) -> ApiResult<HttpResponse> {
+    let product = state
+        .db(move |conn| catalog::change_product_status(conn, &actor, id, action, reason.as_deref()))
+        .await?;
+    Ok(HttpResponse::Ok().json(ProductView::from(product)))
+}
+
+/// Publishes a draft or rejected product: `published` for a verified company, `pending_review` otherwise.
+#[utoipa::path(tag = "products", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+    (status = 200, body = ProductView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 404, body = ErrorBody), (status = 409, description = "invalid_state or company_suspended", body = ErrorBody)))]
+#[post("/api/v1/products/{id}/publish")]
+pub async fn publish_product(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    change_status(
+        state,
+        user.actor,
+        id.into_inner(),
+        ProductAction::Publish,
+        None,
+    )
+    .await
+}
+
+/// Takes a published or pending product back to draft.
+#[utoipa::path(tag = "products", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+    (status = 200, body = ProductView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/api/v1/products/{id}/unpublish")]
+pub async fn unpublish_product(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    change_status(
+        state,
+        user.actor,
+        id.into_inner(),
+        ProductAction::Unpublish,
+        None,
+    )
+    .await
+}

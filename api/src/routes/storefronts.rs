@@ -1,0 +1,124 @@
+//! The public storefront (企业店铺).
+
+use actix_web::{HttpResponse, get, web};
+use domain::company;
+use serde::Serialize;
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::companies::{CertificationDto, ContactDto};
+use super::pagination::PageQuery;
+use super::products::ProductPage;
+use crate::error::{ApiResult, ErrorBody};
+use crate::state::AppState;
+use crate::time_fmt::{utc, utc_opt};
+
+/// The business-licence facts a trading platform must display (营业执照信息).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LicenceView {
+    pub legal_name: String,
+    pub credit_code: String,
+    pub legal_representative: String,
+    pub registered_address: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VerificationView {
+    pub verified: bool,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub verified_at: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StorefrontView {
+    pub company_id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub english_name: Option<String>,
+    pub licence: LicenceView,
+    pub verification: VerificationView,
+    #[serde(with = "time::serde::rfc3339")]
+    pub member_since: OffsetDateTime,
+    pub province: String,
+    pub city: String,
+    pub company_type: String,
+    pub business_scope: String,
+    pub year_established: Option<i32>,
+    pub employee_range: Option<String>,
+    pub main_products: Vec<String>,
+    pub description: String,
+    pub logo_url: Option<String>,
+    pub banner_url: Option<String>,
+    pub contacts: Vec<ContactDto>,
+    pub certifications: Vec<CertificationDto>,
+    /// Published products.
+    pub product_count: i64,
+    pub products: ProductPage,
+}
+
+/// A supplier's public storefront with its published products (paged). Suspended and rejected companies have none.
+#[utoipa::path(tag = "storefronts", params(("slug" = String, Path), PageQuery), responses(
+    (status = 200, body = StorefrontView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[get("/api/v1/storefronts/{slug}")]
+pub async fn get_storefront(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> ApiResult<HttpResponse> {
+    let page = query.parse()?;
+    let slug = slug.into_inner();
+    let s = state
+        .db(move |conn| company::storefront(conn, &slug, &page))
+        .await?;
+    let c = s.company;
+    let view = StorefrontView {
+        company_id: c.id,
+        slug: c.slug,
+        name: c.legal_name.clone(),
+        english_name: c.english_name,
+        licence: LicenceView {
+            legal_name: c.legal_name,
+            credit_code: c.credit_code,
+            legal_representative: c.legal_representative,
+            registered_address: c.registered_address,
+        },
+        verification: VerificationView {
+            verified: c.verification_status == company::VerificationStatus::Verified,
+            verified_at: utc_opt(c.verified_at),
+        },
+        member_since: utc(c.created_at),
+        province: c.province,
+        city: c.city,
+        company_type: c.company_type.as_str().into(),
+        business_scope: c.business_scope,
+        year_established: c.year_established,
+        employee_range: c.employee_range.map(|e| e.as_str().into()),
+        main_products: c.main_products,
+        description: c.description,
+        logo_url: c.logo_url,
+        banner_url: c.banner_url,
+        contacts: c
+            .contacts
+            .into_iter()
+            .map(|x| ContactDto {
+                name: x.name,
+                phone: x.phone,
+                email: x.email,
+            })
+            .collect(),
+        certifications: c
+            .certifications
+            .into_iter()
+            .map(|x| CertificationDto {
+                name: x.name,
+                number: x.number,
+                issued_by: x.issued_by,
+                valid_until: x.valid_until,
+            })
+            .collect(),
+        product_count: s.product_count,
+        products: ProductPage::from(s.products),
+    };
+    Ok(HttpResponse::Ok().json(view))
+}
