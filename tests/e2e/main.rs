@@ -1,1 +1,3 @@
+//! End-to-end tests over HTTP; every scenario runs on SQLite and on PostgreSQL.
 
+mod health;

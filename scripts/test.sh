@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: starts PostgreSQL and Redis on loopback, checks
+# formatting, lints, the crate boundary, then runs every test (unit, end-to-end on SQLite and
+# PostgreSQL, OpenAPI drift, migrations).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+eval "$(scripts/services.sh)"
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "== domain must not depend on actix, tantivy, redis, lettre or utoipa"
+for banned in actix-web actix-http tantivy redis lettre utoipa; do
+  if cargo tree -p domain -e normal -i "$banned" >/dev/null 2>&1; then
+    echo "domain depends on $banned:"; cargo tree -p domain -e normal -i "$banned"; exit 1
+  fi
+done
+
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+
+echo "== tests"
+if ! command -v cargo-nextest >/dev/null 2>&1; then
+  cargo install --locked cargo-nextest
+fi
+cargo nextest run --workspace --no-fail-fast --test-threads "${TEST_THREADS:-8}"

@@ -1,0 +1,1 @@
+//! Authentication and token security, end to end.

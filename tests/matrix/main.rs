@@ -1,0 +1,1 @@
+//! The role-by-route matrix.

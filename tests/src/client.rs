@@ -1,0 +1,194 @@
+//! A running server and a small JSON client for it.
+
+use std::sync::Arc;
+
+use api::Config;
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::backend::{Backend, TestDatabase};
+
+/// What a request got back.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Reply {
+    /// The error code of an error reply.
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+
+    /// Field names of a validation error.
+    pub fn fields(&self) -> Vec<String> {
+        self.body["error"]["fields"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|f| f["field"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
+
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Reply {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body: {}",
+            self.body
+        );
+        self
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub backend: Backend,
+    pub config: Config,
+    pub http: reqwest::Client,
+    pub db: Arc<TestDatabase>,
+    pub dir: Arc<tempfile::TempDir>,
+    handle: actix_web::dev::ServerHandle,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, |_| {}).await
+    }
+
+    /// A server on a fresh database, with `configure` applied to the test defaults.
+    pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().to_owned();
+        let db = tokio::task::spawn_blocking(move || TestDatabase::create(backend, &path))
+            .await
+            .expect("create database");
+        let mut config = Config {
+            bind: "127.0.0.1:0".into(),
+            data_dir: dir.path().to_owned(),
+            database_url: Some(db.url.clone()),
+            workers: Some(1),
+            db_pool_size: 4,
+            ..Config::default()
+        };
+        configure(&mut config);
+        TestApp::start(backend, config, Arc::new(db), Arc::new(dir)).await
+    }
+
+    /// Another server process on the same database and data dir (same signing key), as a
+    /// second machine behind a load balancer would be.
+    pub async fn spawn_sibling(&self, configure: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = self.config.clone();
+        config.bind = "127.0.0.1:0".into();
+        configure(&mut config);
+        TestApp::start(self.backend, config, self.db.clone(), self.dir.clone()).await
+    }
+
+    async fn start(
+        backend: Backend,
+        config: Config,
+        db: Arc<TestDatabase>,
+        dir: Arc<tempfile::TempDir>,
+    ) -> TestApp {
+        let app = api::Application::build(config.clone())
+            .await
+            .expect("server starts");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let server = app.into_server();
+        let handle = server.handle();
+        tokio::spawn(server);
+        let http = reqwest::Client::builder().build().expect("http client");
+        TestApp {
+            base,
+            backend,
+            config,
+            http,
+            db,
+            dir,
+            handle,
+        }
+    }
+
+    /// Stops this server (its database stays for siblings).
+    pub async fn stop(&self) {
+        self.handle.stop(true).await;
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Sends a request; `body` is sent as JSON when given.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Reply {
+        let mut request = self.http.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.expect("response body");
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        Reply {
+            status,
+            body,
+            headers,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        self.call(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.call(Method::POST, path, token, Some(&body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.call(Method::PATCH, path, token, Some(&body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Reply {
+        self.call(Method::DELETE, path, token, None).await
+    }
+
+    /// Runs `f` with a direct database connection (for setup the API does not offer, such as
+    /// creating operators, which is a command-line action).
+    pub async fn with_db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut domain::db::DbConnection) -> T + Send + 'static,
+    ) -> T {
+        let url = self.db.url.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = domain::db::DbConnection::open(&url).expect("open database");
+            f(&mut conn)
+        })
+        .await
+        .expect("database task")
+    }
+}

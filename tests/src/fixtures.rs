@@ -1,0 +1,179 @@
+//! Accounts, companies and products made through the API, as a client would make them.
+
+use serde_json::{Value, json};
+
+use crate::client::TestApp;
+
+pub const PASSWORD: &str = "Harbor-Lantern-4821";
+
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: String,
+    pub email: String,
+    pub access: String,
+    pub refresh: String,
+}
+
+impl Account {
+    pub fn token(&self) -> Option<&str> {
+        Some(&self.access)
+    }
+}
+
+/// A random credit code with a correct GB 32100-2015 check character.
+pub fn valid_credit_code() -> String {
+    let n = uuid::Uuid::new_v4().as_u128();
+    let alphabet = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    let tail: String = (0..9)
+        .map(|i| alphabet[((n >> (i * 5)) % 31) as usize] as char)
+        .collect();
+    domain::company::complete_uscc(&format!("91330206{tail}")).expect("valid base")
+}
+
+pub fn company_body(slug: Option<&str>) -> Value {
+    let mut body = json!({
+        "legal_name": "宁波测试精密机械有限公司",
+        "english_name": "Ningbo Test Precision Machinery Co., Ltd.",
+        "credit_code": valid_credit_code(),
+        "legal_representative": "王建国",
+        "registered_address": "浙江省宁波市北仑区小港街道纬三路58号",
+        "province": "浙江省",
+        "city": "宁波市",
+        "business_scope": "机械设备制造、销售；货物进出口",
+        "year_established": 2008,
+        "employee_range": "51-200",
+        "company_type": "manufacturer",
+        "main_products": ["注塑机", "CNC machining"],
+        "contacts": [{"name": "王经理", "phone": "+86-574-8765-4321", "email": "sales@test.example.cn"}],
+        "description": "<p>专业生产<strong>注塑机</strong></p>",
+        "certifications": [{"name": "ISO 9001:2015", "valid_until": "2027-06-30"}]
+    });
+    if let Some(slug) = slug {
+        body["slug"] = json!(slug);
+    }
+    body
+}
+
+pub fn product_body() -> Value {
+    json!({
+        "title_zh": "304不锈钢真空保温杯 500ml",
+        "title_en": "304 Stainless Steel Vacuum Flask 500ml",
+        "description": "<p>双层真空</p>",
+        "category_id": "home-goods.drinkware",
+        "attributes": [{"name": "材质", "value": "304不锈钢"}],
+        "images": ["https://img.example.com/flask.jpg"],
+        "unit": "piece",
+        "moq": 100,
+        "currency": "CNY",
+        "price_tiers": [{"min_quantity": 100, "unit_price": "49.90"}, {"min_quantity": 1000, "unit_price": "42.50"}],
+        "lead_time_days": 15,
+        "place_of_origin": "浙江永康",
+        "keywords": ["保温杯", "vacuum flask"]
+    })
+}
+
+impl TestApp {
+    pub async fn login(&self, email: &str, password: &str) -> crate::Reply {
+        self.post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// Registers a `buyer` or `supplier` account and signs it in.
+    pub async fn signup(&self, account_type: &str) -> Account {
+        let email = format!(
+            "{account_type}-{}@example.com",
+            uuid::Uuid::new_v4().simple()
+        );
+        let reply = self
+            .post(
+                "/api/v1/auth/register",
+                None,
+                json!({"email": email, "password": PASSWORD, "display_name": "测试 Tester", "account_type": account_type}),
+            )
+            .await
+            .expect(201);
+        self.signin(reply.body["id"].as_str().unwrap_or_default(), &email)
+            .await
+    }
+
+    async fn signin(&self, id: &str, email: &str) -> Account {
+        let tokens = self.login(email, PASSWORD).await.expect(200);
+        Account {
+            id: id.to_owned(),
+            email: email.to_owned(),
+            access: tokens.body["access_token"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            refresh: tokens.body["refresh_token"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        }
+    }
+
+    /// An operator, created as `tradefair create-operator` does, then signed in.
+    pub async fn operator(&self) -> Account {
+        let email = format!("operator-{}@example.com", uuid::Uuid::new_v4().simple());
+        let e = email.clone();
+        let user = self
+            .with_db(move |conn| {
+                domain::account::create_operator(conn, &e, PASSWORD, "Operator")
+                    .expect("operator created")
+            })
+            .await;
+        self.signin(&user.id.to_string(), &email).await
+    }
+
+    /// A company owned by `owner` (a supplier account).
+    pub async fn company(&self, owner: &Account) -> Value {
+        self.post("/api/v1/companies", owner.token(), company_body(None))
+            .await
+            .expect(201)
+            .body
+    }
+
+    /// A verified company and its owner.
+    pub async fn verified_company(&self, operator: &Account) -> (Account, Value) {
+        let owner = self.signup("supplier").await;
+        let company = self.company(&owner).await;
+        let id = company["id"].as_str().unwrap_or_default();
+        let company = self
+            .post(
+                &format!("/api/v1/operator/companies/{id}/verify"),
+                operator.token(),
+                json!({"reason": "licence checked"}),
+            )
+            .await
+            .expect(200)
+            .body;
+        (owner, company)
+    }
+
+    /// A draft product of `company_id`.
+    pub async fn product(&self, member: &Account, company_id: &str) -> Value {
+        self.post(
+            &format!("/api/v1/companies/{company_id}/products"),
+            member.token(),
+            product_body(),
+        )
+        .await
+        .expect(201)
+        .body
+    }
+
+    /// Adds `email` to the company with `role`.
+    pub async fn add_member(&self, by: &Account, company_id: &str, member: &Account, role: &str) {
+        self.post(
+            &format!("/api/v1/companies/{company_id}/members"),
+            by.token(),
+            json!({"email": member.email, "role": role}),
+        )
+        .await
+        .expect(201);
+    }
+}
