@@ -1,1 +1,9 @@
 //! Authentication and token security, end to end.
+
+mod common;
+mod login;
+mod refresh;
+mod register;
+mod shared;
+mod throttle;
+mod tokens;

@@ -1,3 +1,6 @@
 //! End-to-end tests over HTTP; every scenario runs on SQLite and on PostgreSQL.
 
+mod companies;
 mod health;
+mod migrations;
+mod openapi;
