@@ -2,5 +2,7 @@
 
 mod companies;
 mod health;
+mod members;
 mod migrations;
 mod openapi;
+mod products;

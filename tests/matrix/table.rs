@@ -1,0 +1,183 @@
+//! The matrix itself: one row per route (and per target where the object's state matters), the
+//! expected status for each actor.
+//!
+//! Rules the rows encode (derived from `domain/src/access.rs` and the services):
+//! - reads of public things (health, keys, categories, a verified company, its storefront, a
+//!   published product, its published list) are open to everyone;
+//! - a draft of A exists only for A's members and operators: 404 to everyone else, for reads and
+//!   writes alike; writes by outsiders to what they can see (A's profile, A's published product)
+//!   are 403;
+//! - A's owner, admin and staff all write products (create, edit, delete, publish, unpublish);
+//!   PATCH company and member management are owners and admins only (staff 403); admins manage
+//!   staff only (the `roles` scenario covers the non-staff targets);
+//! - operators see everything (drafts, member lists) but write nothing of a company's own
+//!   (profile, members, products: 403);
+//! - operator routes: 401 anonymous, 403 for every other account, 200 for operators;
+//! - creating a company is for suppliers in no company: buyers and operators 403, every
+//!   supplier of this world already belongs to one (409 `already_in_company`).
+
+use std::fmt;
+
+/// Who asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    Anonymous,
+    Buyer,
+    OwnerA,
+    AdminA,
+    StaffA,
+    OwnerB,
+    Operator,
+}
+
+pub const ACTORS: [Actor; 7] = [
+    Actor::Anonymous,
+    Actor::Buyer,
+    Actor::OwnerA,
+    Actor::AdminA,
+    Actor::StaffA,
+    Actor::OwnerB,
+    Actor::Operator,
+];
+
+impl fmt::Display for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Actor::Anonymous => "anonymous",
+            Actor::Buyer => "buyer",
+            Actor::OwnerA => "supplier A owner",
+            Actor::AdminA => "supplier A admin",
+            Actor::StaffA => "supplier A staff",
+            Actor::OwnerB => "supplier B owner",
+            Actor::Operator => "operator",
+        })
+    }
+}
+
+/// The object a cell acts on; `Fresh…` targets are made anew for every cell, so one actor's
+/// success never changes the next cell's expectation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Nothing,
+    CompanyA,
+    SlugA,
+    PublishedA,
+    DraftA,
+    FreshPublishedA,
+    FreshDraftA,
+    /// A `pending_review` product of the world's unverified company C.
+    FreshPendingReview,
+    FreshPendingCompany,
+    FreshSuspendedCompany,
+    /// `{id}` = A, `{user_id}` = a staff member added by A's owner for this cell.
+    FreshStaffOfA,
+}
+
+/// The (valid) request body of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Payload {
+    None,
+    /// A new e-mail address.
+    Register,
+    /// The credentials of an account registered for this cell.
+    Login,
+    /// A refresh token of an account signed in for this cell.
+    Refresh,
+    /// The refresh token of a new session of the actor, whose access token is used too (so the
+    /// actor's main token survives).
+    Logout,
+    Company,
+    CompanyPatch,
+    /// A new supplier account as `staff`.
+    AddStaff,
+    Product,
+    ProductPatch,
+    Reason,
+}
+
+pub struct Row {
+    pub method: &'static str,
+    /// The path exactly as the OpenAPI document spells it.
+    pub path: &'static str,
+    pub target: Target,
+    pub payload: Payload,
+    /// Expected status per actor, in `ACTORS` order.
+    pub expect: [u16; 7],
+}
+
+impl Row {
+    pub fn label(&self) -> String {
+        let target = match self.target {
+            Target::PublishedA | Target::FreshPublishedA => " [published]",
+            Target::DraftA | Target::FreshDraftA => " [draft]",
+            Target::FreshPendingReview => " [pending_review]",
+            Target::FreshPendingCompany => " [pending company]",
+            Target::FreshSuspendedCompany => " [suspended company]",
+            Target::FreshStaffOfA => " [staff of A]",
+            _ => "",
+        };
+        format!("{} {}{target}", self.method, self.path)
+    }
+}
+
+const fn row(
+    method: &'static str,
+    path: &'static str,
+    target: Target,
+    payload: Payload,
+    expect: [u16; 7],
+) -> Row {
+    Row {
+        method,
+        path,
+        target,
+        payload,
+        expect,
+    }
+}
+
+use Payload as P;
+use Target as T;
+
+const OPEN: [u16; 7] = [200; 7];
+/// Operator decisions.
+const OPERATOR: [u16; 7] = [401, 403, 403, 403, 403, 403, 200];
+
+#[rustfmt::skip]
+pub fn rows() -> Vec<Row> {
+    vec![
+        //                                                                                     anon buyer ownA admA stfA ownB  op
+        row("GET",    "/healthz",                                  T::Nothing,   P::None,     OPEN),
+        row("GET",    "/readyz",                                   T::Nothing,   P::None,     OPEN),
+        row("GET",    "/.well-known/jwks.json",                    T::Nothing,   P::None,     OPEN),
+        row("POST",   "/api/v1/auth/register",                     T::Nothing,   P::Register, [201, 201, 201, 201, 201, 201, 201]),
+        row("POST",   "/api/v1/auth/login",                        T::Nothing,   P::Login,    OPEN),
+        row("POST",   "/api/v1/auth/refresh",                      T::Nothing,   P::Refresh,  OPEN),
+        row("POST",   "/api/v1/auth/logout",                       T::Nothing,   P::Logout,   [401, 204, 204, 204, 204, 204, 204]),
+        row("GET",    "/api/v1/me",                                T::Nothing,   P::None,     [401, 200, 200, 200, 200, 200, 200]),
+        row("GET",    "/api/v1/categories",                        T::Nothing,   P::None,     OPEN),
+        row("POST",   "/api/v1/companies",                         T::Nothing,   P::Company,  [401, 403, 409, 409, 409, 409, 403]),
+        row("GET",    "/api/v1/companies/{id}",                    T::CompanyA,  P::None,     OPEN),
+        row("PATCH",  "/api/v1/companies/{id}",                    T::CompanyA,  P::CompanyPatch, [401, 403, 200, 200, 403, 403, 403]),
+        row("GET",    "/api/v1/companies/{id}/members",            T::CompanyA,  P::None,     [401, 404, 200, 200, 200, 404, 200]),
+        row("POST",   "/api/v1/companies/{id}/members",            T::CompanyA,  P::AddStaff, [401, 403, 201, 201, 403, 403, 403]),
+        row("DELETE", "/api/v1/companies/{id}/members/{user_id}",  T::FreshStaffOfA, P::None, [401, 403, 204, 204, 403, 403, 403]),
+        row("POST",   "/api/v1/companies/{id}/products",           T::CompanyA,  P::Product,  [401, 403, 201, 201, 201, 403, 403]),
+        row("GET",    "/api/v1/companies/{id}/products",           T::CompanyA,  P::None,     OPEN),
+        row("GET",    "/api/v1/products/{id}",                     T::PublishedA, P::None,    OPEN),
+        row("GET",    "/api/v1/products/{id}",                     T::DraftA,    P::None,     [404, 404, 200, 200, 200, 404, 200]),
+        row("PATCH",  "/api/v1/products/{id}",                     T::FreshPublishedA, P::ProductPatch, [401, 403, 200, 200, 200, 403, 403]),
+        row("PATCH",  "/api/v1/products/{id}",                     T::FreshDraftA, P::ProductPatch, [401, 404, 200, 200, 200, 404, 403]),
+        row("DELETE", "/api/v1/products/{id}",                     T::FreshPublishedA, P::None, [401, 403, 204, 204, 204, 403, 403]),
+        row("DELETE", "/api/v1/products/{id}",                     T::FreshDraftA, P::None,   [401, 404, 204, 204, 204, 404, 403]),
+        row("POST",   "/api/v1/products/{id}/publish",             T::FreshDraftA, P::None,   [401, 404, 200, 200, 200, 404, 403]),
+        row("POST",   "/api/v1/products/{id}/unpublish",           T::FreshPublishedA, P::None, [401, 403, 200, 200, 200, 403, 403]),
+        row("GET",    "/api/v1/storefronts/{slug}",                T::SlugA,     P::None,     OPEN),
+        row("POST",   "/api/v1/operator/companies/{id}/verify",    T::FreshPendingCompany, P::Reason, OPERATOR),
+        row("POST",   "/api/v1/operator/companies/{id}/reject",    T::FreshPendingCompany, P::Reason, OPERATOR),
+        row("POST",   "/api/v1/operator/companies/{id}/suspend",   T::FreshPendingCompany, P::Reason, OPERATOR),
+        row("POST",   "/api/v1/operator/companies/{id}/reinstate", T::FreshSuspendedCompany, P::Reason, OPERATOR),
+        row("POST",   "/api/v1/operator/products/{id}/approve",    T::FreshPendingReview, P::Reason, OPERATOR),
+        row("POST",   "/api/v1/operator/products/{id}/reject",     T::FreshPublishedA, P::Reason, OPERATOR),
+    ]
+}
