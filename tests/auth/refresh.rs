@@ -88,29 +88,20 @@ async fn unknown_refresh_tokens_are_refused(b: Backend) {
 
 async fn concurrent_refreshes_succeed_once(b: Backend) {
     let app = TestApp::spawn_with(b, |c| c.workers = Some(2)).await;
-    for _ in 0..3 {
+    for _ in 0..5 {
         let account = app.signup("buyer").await;
-        let (a, b2, c) = tokio::join!(
-            refresh(&app, &account.refresh),
+        let (first, second) = tokio::join!(
             refresh(&app, &account.refresh),
             refresh(&app, &account.refresh),
         );
-        let statuses = [a.status, b2.status, c.status];
+        let mut statuses = [first.status, second.status];
+        statuses.sort();
         assert_eq!(
-            statuses.iter().filter(|s| **s == 200).count(),
-            1,
-            "exactly one refresh wins: {statuses:?}: {} {} {}",
-            a.body,
-            b2.body,
-            c.body
-        );
-        assert_eq!(
-            statuses.iter().filter(|s| **s == 401).count(),
-            2,
-            "the others are refused: {statuses:?}: {} {} {}",
-            a.body,
-            b2.body,
-            c.body
+            statuses,
+            [200, 401],
+            "exactly one of two concurrent refreshes wins: {} / {}",
+            first.body,
+            second.body
         );
     }
 }

@@ -6,3 +6,4 @@ mod members;
 mod migrations;
 mod openapi;
 mod products;
+mod storefronts;

@@ -1,0 +1,86 @@
+//! Login throttling in process: per account and per client address.
+
+use e2e::fixtures::PASSWORD;
+use e2e::{Backend, Reply, TestApp, both_backends};
+
+use crate::common::{register_only, unique_email};
+
+const WRONG: &str = "Wrong-Password-9931";
+
+#[track_caller]
+pub fn assert_rate_limited(reply: &Reply, what: &str) {
+    assert_eq!(reply.status, 429, "{what}: {}", reply.body);
+    assert_eq!(reply.code(), "rate_limited", "{what}: {}", reply.body);
+    let retry = reply
+        .header("retry-after")
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0);
+    assert!(retry >= 1, "{what}: Retry-After {:?}", reply.header("retry-after"));
+}
+
+#[track_caller]
+pub fn assert_wrong_credentials(reply: &Reply, what: &str) {
+    assert_eq!(reply.status, 401, "{what}: {}", reply.body);
+    assert_eq!(reply.code(), "invalid_credentials", "{what}: {}", reply.body);
+}
+
+async fn login_attempts_are_limited_per_account(b: Backend) {
+    let app = TestApp::spawn_with(b, |c| {
+        c.login_account_burst = 3;
+        c.login_account_period_secs = 600;
+    })
+    .await;
+    let victim = unique_email("victim");
+    let bystander = unique_email("bystander");
+    register_only(&app, &victim).await;
+    register_only(&app, &bystander).await;
+
+    for i in 1..=3 {
+        assert_wrong_credentials(&app.login(&victim, WRONG).await, &format!("attempt {i}"));
+    }
+    let reply = app.login(&victim, WRONG).await;
+    assert_rate_limited(&reply, "4th attempt");
+    let retry: u64 = reply
+        .header("retry-after")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    assert!(retry <= 600, "Retry-After {retry} is within one period");
+    assert_rate_limited(&app.login(&victim, PASSWORD).await, "right password");
+    // Other spellings of the address are the same account.
+    assert_rate_limited(
+        &app.login(&format!("  {} ", victim.to_uppercase()), PASSWORD).await,
+        "upper-case address",
+    );
+    // Another account from the same address is not affected.
+    app.login(&bystander, PASSWORD).await.expect(200);
+    assert_wrong_credentials(&app.login(&bystander, WRONG).await, "bystander");
+}
+
+async fn login_attempts_are_limited_per_address(b: Backend) {
+    let app = TestApp::spawn_with(b, |c| {
+        c.login_address_burst = 4;
+        c.login_address_period_secs = 600;
+    })
+    .await;
+    let real = unique_email("real");
+    register_only(&app, &real).await;
+    for i in 1..=4 {
+        let reply = app.login(&unique_email(&format!("spray{i}")), PASSWORD).await;
+        assert_wrong_credentials(&reply, &format!("address attempt {i}"));
+    }
+    assert_rate_limited(
+        &app.login(&unique_email("spray5"), PASSWORD).await,
+        "5th address attempt",
+    );
+    assert_rate_limited(
+        &app.login(&real, PASSWORD).await,
+        "right password from the same address",
+    );
+    // Registration is not a login attempt and is not throttled by it.
+    register_only(&app, &unique_email("later")).await;
+}
+
+both_backends!(
+    login_attempts_are_limited_per_account,
+    login_attempts_are_limited_per_address,
+);

@@ -1,0 +1,250 @@
+//! The fixture world of one run, and the fresh objects each state-changing cell acts on.
+//!
+//! - company A (verified): owner, admin, staff; a published and a draft product;
+//! - company B (verified): owner;
+//! - company C (pending, not verified): owner; its published products wait for review;
+//! - a buyer and an operator.
+
+use e2e::fixtures::{PASSWORD, company_body, product_body};
+use e2e::{Account, Backend, TestApp};
+use serde_json::{Value, json};
+
+use crate::table::{Actor, Payload, Row, Target};
+
+pub struct World {
+    pub app: TestApp,
+    pub operator: Account,
+    pub buyer: Account,
+    pub owner_a: Account,
+    pub admin_a: Account,
+    pub staff_a: Account,
+    pub owner_b: Account,
+    pub owner_c: Account,
+    pub company_a: String,
+    pub slug_a: String,
+    pub company_b: String,
+    pub company_c: String,
+    pub published_a: String,
+    pub draft_a: String,
+}
+
+/// One request of one cell.
+pub struct Request {
+    pub method: reqwest::Method,
+    pub path: String,
+    pub token: Option<String>,
+    pub body: Option<Value>,
+}
+
+fn id_of(v: &Value) -> String {
+    v["id"].as_str().expect("object has an id").to_owned()
+}
+
+/// A server with login limits far above what one run needs (the matrix signs in many times
+/// from one address; the limits have their own tests).
+pub async fn spawn(b: Backend) -> TestApp {
+    TestApp::spawn_with(b, |c| {
+        c.login_address_burst = 100_000;
+        c.login_account_burst = 1_000;
+    })
+    .await
+}
+
+impl World {
+    pub async fn build(b: Backend) -> World {
+        let app = spawn(b).await;
+        let operator = app.operator().await;
+        let buyer = app.signup("buyer").await;
+        let (owner_a, a) = app.verified_company(&operator).await;
+        let company_a = id_of(&a);
+        let slug_a = a["slug"].as_str().expect("slug").to_owned();
+        let admin_a = app.signup("supplier").await;
+        let staff_a = app.signup("supplier").await;
+        app.add_member(&owner_a, &company_a, &admin_a, "admin").await;
+        app.add_member(&owner_a, &company_a, &staff_a, "staff").await;
+        let (owner_b, b_company) = app.verified_company(&operator).await;
+        let owner_c = app.signup("supplier").await;
+        let company_c = id_of(&app.company(&owner_c).await);
+        let mut world = World {
+            app,
+            operator,
+            buyer,
+            owner_a,
+            admin_a,
+            staff_a,
+            owner_b,
+            owner_c,
+            company_a,
+            slug_a,
+            company_b: id_of(&b_company),
+            company_c,
+            published_a: String::new(),
+            draft_a: String::new(),
+        };
+        world.published_a = world.fresh_published_a().await;
+        world.draft_a = world.fresh_draft_a().await;
+        world
+    }
+
+    pub fn account(&self, actor: Actor) -> Option<&Account> {
+        match actor {
+            Actor::Anonymous => None,
+            Actor::Buyer => Some(&self.buyer),
+            Actor::OwnerA => Some(&self.owner_a),
+            Actor::AdminA => Some(&self.admin_a),
+            Actor::StaffA => Some(&self.staff_a),
+            Actor::OwnerB => Some(&self.owner_b),
+            Actor::Operator => Some(&self.operator),
+        }
+    }
+
+    pub async fn fresh_draft_a(&self) -> String {
+        id_of(&self.app.product(&self.owner_a, &self.company_a).await)
+    }
+
+    pub async fn fresh_published_a(&self) -> String {
+        let id = self.fresh_draft_a().await;
+        let p = self.publish(&self.owner_a, &id).await;
+        assert_eq!(p["status"], "published", "A is verified: {p}");
+        id
+    }
+
+    /// A product of the unverified company C, published by its owner: waiting for review.
+    pub async fn fresh_pending_review(&self) -> String {
+        let id = id_of(&self.app.product(&self.owner_c, &self.company_c).await);
+        let p = self.publish(&self.owner_c, &id).await;
+        assert_eq!(p["status"], "pending_review", "C is not verified: {p}");
+        id
+    }
+
+    async fn publish(&self, by: &Account, id: &str) -> Value {
+        self.app
+            .post(&format!("/api/v1/products/{id}/publish"), by.token(), json!({}))
+            .await
+            .expect(200)
+            .body
+    }
+
+    pub async fn fresh_pending_company(&self) -> String {
+        let owner = self.app.signup("supplier").await;
+        id_of(&self.app.company(&owner).await)
+    }
+
+    pub async fn fresh_suspended_company(&self) -> String {
+        let id = self.fresh_pending_company().await;
+        self.app
+            .post(
+                &format!("/api/v1/operator/companies/{id}/suspend"),
+                self.operator.token(),
+                json!({"reason": "licence under review"}),
+            )
+            .await
+            .expect(200);
+        id
+    }
+
+    /// Registers a supplier account (not signed in) and returns its e-mail.
+    pub async fn fresh_supplier_email(&self) -> String {
+        let email = new_email("supplier");
+        self.app
+            .post(
+                "/api/v1/auth/register",
+                None,
+                registration(&email, "supplier"),
+            )
+            .await
+            .expect(201);
+        email
+    }
+
+    /// A new staff member of A, added by A's owner; its user id.
+    pub async fn fresh_staff_of_a(&self) -> String {
+        let staff = self.app.signup("supplier").await;
+        self.app
+            .add_member(&self.owner_a, &self.company_a, &staff, "staff")
+            .await;
+        staff.id
+    }
+
+    /// The request one cell sends: fresh objects made, placeholders filled, body chosen.
+    pub async fn request(&self, row: &Row, actor: Actor) -> Request {
+        let mut token = self.account(actor).map(|a| a.access.clone());
+        let mut path = row.path.to_owned();
+        let (id, user_id) = match row.target {
+            Target::Nothing => (None, None),
+            Target::CompanyA => (Some(self.company_a.clone()), None),
+            Target::SlugA => {
+                path = path.replace("{slug}", &self.slug_a);
+                (None, None)
+            }
+            Target::PublishedA => (Some(self.published_a.clone()), None),
+            Target::DraftA => (Some(self.draft_a.clone()), None),
+            Target::FreshPublishedA => (Some(self.fresh_published_a().await), None),
+            Target::FreshDraftA => (Some(self.fresh_draft_a().await), None),
+            Target::FreshPendingReview => (Some(self.fresh_pending_review().await), None),
+            Target::FreshPendingCompany => (Some(self.fresh_pending_company().await), None),
+            Target::FreshSuspendedCompany => (Some(self.fresh_suspended_company().await), None),
+            Target::FreshStaffOfA => (
+                Some(self.company_a.clone()),
+                Some(self.fresh_staff_of_a().await),
+            ),
+        };
+        if let Some(id) = id {
+            path = path.replace("{id}", &id);
+        }
+        if let Some(user_id) = user_id {
+            path = path.replace("{user_id}", &user_id);
+        }
+        assert!(!path.contains('{'), "unfilled placeholder in {path}");
+        let body = match row.payload {
+            Payload::None => None,
+            Payload::Register => Some(registration(&new_email("buyer"), "buyer")),
+            Payload::Login => {
+                let email = self.fresh_supplier_email().await;
+                Some(json!({"email": email, "password": PASSWORD}))
+            }
+            Payload::Refresh => {
+                let account = self.app.signup("buyer").await;
+                Some(json!({"refresh_token": account.refresh}))
+            }
+            Payload::Logout => match self.account(actor) {
+                // A second session of the actor: its main token must outlive this cell.
+                Some(account) => {
+                    let session = self.app.login(&account.email, PASSWORD).await.expect(200);
+                    token = session.body["access_token"].as_str().map(str::to_owned);
+                    Some(json!({"refresh_token": session.body["refresh_token"]}))
+                }
+                None => Some(json!({})),
+            },
+            Payload::Company => Some(company_body(None)),
+            Payload::CompanyPatch => Some(json!({"description": "<p>Updated by the matrix</p>"})),
+            Payload::AddStaff => Some(json!({
+                "email": self.fresh_supplier_email().await,
+                "role": "staff",
+            })),
+            Payload::Product => Some(product_body()),
+            Payload::ProductPatch => Some(json!({"title_en": "Vacuum Flask 500ml, updated"})),
+            Payload::Reason => Some(json!({"reason": "checked by the matrix"})),
+        };
+        Request {
+            method: row.method.parse().expect("HTTP method"),
+            path,
+            token,
+            // Bodyless POSTs (publish, unpublish) still send `{}` as a client would.
+            body: body.or_else(|| (row.method == "POST").then(|| json!({}))),
+        }
+    }
+}
+
+pub fn new_email(kind: &str) -> String {
+    format!("{kind}-{}@example.com", uuid::Uuid::new_v4().simple())
+}
+
+pub fn registration(email: &str, account_type: &str) -> Value {
+    json!({
+        "email": email,
+        "password": PASSWORD,
+        "display_name": "矩阵 Matrix",
+        "account_type": account_type,
+    })
+}
