@@ -93,7 +93,11 @@ pub async fn refresh(app: &TestApp, token: &str) -> Reply {
 /// Asserts that `/api/v1/me` refuses `token` with 401 `invalid_token`.
 #[track_caller]
 pub fn assert_invalid_token(reply: &Reply, what: &str) {
-    assert_eq!(reply.status, 401, "{what}: expected 401, body {}", reply.body);
+    assert_eq!(
+        reply.status, 401,
+        "{what}: expected 401, body {}",
+        reply.body
+    );
     assert_eq!(reply.code(), "invalid_token", "{what}: body {}", reply.body);
     assert_eq!(
         reply.header("www-authenticate").as_deref(),

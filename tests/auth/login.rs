@@ -19,7 +19,11 @@ async fn login_returns_bearer_tokens(b: Backend) {
     );
     let access = tokens["access_token"].as_str().unwrap_or_default();
     let refresh = tokens["refresh_token"].as_str().unwrap_or_default();
-    assert_eq!(access.split('.').count(), 3, "access token is a JWT: {access}");
+    assert_eq!(
+        access.split('.').count(),
+        3,
+        "access token is a JWT: {access}"
+    );
     assert!(refresh.len() >= 32, "refresh token: {refresh}");
     assert_ne!(access, refresh);
     assert_eq!(reply.header("cache-control").as_deref(), Some("no-store"));
@@ -52,7 +56,10 @@ async fn unknown_email_and_wrong_password_look_the_same(b: Backend) {
     assert_eq!(wrong.code(), "invalid_credentials", "{}", wrong.body);
     for other in [&unknown, &invalid] {
         assert_eq!(other.status, wrong.status);
-        assert_eq!(other.body, wrong.body, "bodies must not tell the cases apart");
+        assert_eq!(
+            other.body, wrong.body,
+            "bodies must not tell the cases apart"
+        );
         assert_eq!(other.header("cache-control"), wrong.header("cache-control"));
         assert_eq!(
             other.header("www-authenticate"),

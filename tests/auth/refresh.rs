@@ -48,7 +48,11 @@ async fn reusing_a_refresh_token_revokes_its_family(b: Backend) {
     assert_eq!(reused.header("www-authenticate").as_deref(), Some("Bearer"));
 
     let dead = refresh(&app, &next).await;
-    assert_eq!(dead.status, 401, "the family's newest token dies too: {}", dead.body);
+    assert_eq!(
+        dead.status, 401,
+        "the family's newest token dies too: {}",
+        dead.body
+    );
     assert!(
         ["invalid_refresh_token", "refresh_token_reused"].contains(&dead.code()),
         "{}",
@@ -75,12 +79,21 @@ async fn unknown_refresh_tokens_are_refused(b: Backend) {
         account.refresh.to_uppercase(),
     ] {
         let reply = refresh(&app, &garbage).await.expect(401);
-        assert_eq!(reply.code(), "invalid_refresh_token", "{garbage:?}: {}", reply.body);
+        assert_eq!(
+            reply.code(),
+            "invalid_refresh_token",
+            "{garbage:?}: {}",
+            reply.body
+        );
     }
     // None of that harmed the real token.
     refresh(&app, &account.refresh).await.expect(200);
     let reply = app
-        .post("/api/v1/auth/refresh", None, json!({"refresh_token": account.refresh, "user_id": account.id}))
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": account.refresh, "user_id": account.id}),
+        )
         .await
         .expect(400);
     assert_eq!(reply.code(), "validation_failed");
@@ -113,24 +126,37 @@ async fn logout_ends_the_session_at_once(b: Backend) {
     app.get(ME, account.token()).await.expect(200);
 
     let reply = app
-        .post(LOGOUT, account.token(), json!({"refresh_token": account.refresh}))
+        .post(
+            LOGOUT,
+            account.token(),
+            json!({"refresh_token": account.refresh}),
+        )
         .await
         .expect(204);
     assert!(reply.body.is_null(), "{}", reply.body);
 
-    assert_invalid_token(&app.get(ME, account.token()).await, "access token after logout");
+    assert_invalid_token(
+        &app.get(ME, account.token()).await,
+        "access token after logout",
+    );
     let reply = refresh(&app, &account.refresh).await.expect(401);
     assert_eq!(reply.code(), "invalid_refresh_token", "{}", reply.body);
     // Logging out again with the dead token is refused too.
-    app.post(LOGOUT, account.token(), json!({"refresh_token": account.refresh}))
-        .await
-        .expect(401);
+    app.post(
+        LOGOUT,
+        account.token(),
+        json!({"refresh_token": account.refresh}),
+    )
+    .await
+    .expect(401);
 
     // The other session is still alive.
     app.get(ME, other.body["access_token"].as_str())
         .await
         .expect(200);
-    refresh(&app, &token(&other, "refresh_token")).await.expect(200);
+    refresh(&app, &token(&other, "refresh_token"))
+        .await
+        .expect(200);
 }
 
 async fn logout_revokes_the_rotated_family(b: Backend) {
@@ -155,15 +181,23 @@ async fn logout_needs_an_access_token(b: Backend) {
         .expect(401);
     assert_eq!(reply.code(), "unauthenticated", "{}", reply.body);
     let reply = app
-        .post(LOGOUT, Some("garbage"), json!({"refresh_token": account.refresh}))
+        .post(
+            LOGOUT,
+            Some("garbage"),
+            json!({"refresh_token": account.refresh}),
+        )
         .await
         .expect(401);
     assert_eq!(reply.code(), "invalid_token", "{}", reply.body);
     // Someone else's access token cannot end this account's refresh family.
     let stranger = app.signup("buyer").await;
-    app.post(LOGOUT, stranger.token(), json!({"refresh_token": account.refresh}))
-        .await
-        .expect(204);
+    app.post(
+        LOGOUT,
+        stranger.token(),
+        json!({"refresh_token": account.refresh}),
+    )
+    .await
+    .expect(204);
     // Nothing was revoked.
     app.get(ME, account.token()).await.expect(200);
     refresh(&app, &account.refresh).await.expect(200);

@@ -31,7 +31,10 @@ async fn registration_returns_the_user_without_secrets(b: Backend) {
     let text = user.to_string().to_lowercase();
     assert!(!text.contains("password"), "password field in {user}");
     assert!(!text.contains("argon2"), "password hash in {user}");
-    assert!(!text.contains(&PASSWORD.to_lowercase()), "password in {user}");
+    assert!(
+        !text.contains(&PASSWORD.to_lowercase()),
+        "password in {user}"
+    );
 }
 
 async fn emails_are_normalized_and_unique_ignoring_case(b: Backend) {
@@ -45,7 +48,11 @@ async fn emails_are_normalized_and_unique_ignoring_case(b: Backend) {
         .expect(201);
     assert_eq!(reply.body["email"], stored.as_str());
 
-    for again in [stored.clone(), stored.to_uppercase(), format!(" {shouted} ")] {
+    for again in [
+        stored.clone(),
+        stored.to_uppercase(),
+        format!(" {shouted} "),
+    ] {
         let dup = app
             .post(REGISTER, None, registration(&again))
             .await
@@ -61,6 +68,30 @@ async fn emails_are_normalized_and_unique_ignoring_case(b: Backend) {
             .await
             .expect(200);
         assert_eq!(me.body["id"], id.as_str());
+    }
+}
+
+async fn concurrent_registrations_of_one_address_create_one_account(b: Backend) {
+    let app = TestApp::spawn_with(b, |c| c.workers = Some(2)).await;
+    for _ in 0..3 {
+        let local = format!("race.{}", uuid::Uuid::new_v4().simple());
+        let lower = format!("{local}@example.com");
+        let upper = format!("{}@EXAMPLE.COM", local.to_uppercase());
+        let (first, second) = tokio::join!(
+            app.post(REGISTER, None, registration(&lower)),
+            app.post(REGISTER, None, registration(&upper)),
+        );
+        let mut statuses = [first.status, second.status];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [201, 409],
+            "one account per address: {} / {}",
+            first.body,
+            second.body
+        );
+        let loser = if first.status == 409 { &first } else { &second };
+        assert_eq!(loser.code(), "email_taken", "{}", loser.body);
     }
 }
 
@@ -126,7 +157,12 @@ async fn unknown_and_missing_fields_are_refused(b: Backend) {
         let mut body = registration(&unique_email("missing"));
         body.as_object_mut().expect("object").remove(missing);
         let reply = app.post(REGISTER, None, body).await.expect(400);
-        assert_eq!(reply.code(), "validation_failed", "{missing}: {}", reply.body);
+        assert_eq!(
+            reply.code(),
+            "validation_failed",
+            "{missing}: {}",
+            reply.body
+        );
         assert_eq!(
             field_codes(&reply),
             [(missing.to_owned(), "required".to_owned())],
@@ -153,7 +189,11 @@ async fn body_must_be_small_well_formed_json(b: Backend) {
     let app = TestApp::spawn_with(b, |c| c.max_body_bytes = 1024).await;
     let good = serde_json::to_vec(&registration(&unique_email("raw"))).expect("json");
 
-    for content_type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"] {
+    for content_type in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ] {
         let reply = raw_post(&app, REGISTER, content_type, good.clone()).await;
         assert_eq!(reply.status, 415, "{content_type}: {}", reply.body);
         assert_eq!(reply.code(), "unsupported_media_type", "{content_type}");
@@ -210,6 +250,7 @@ async fn body_must_be_small_well_formed_json(b: Backend) {
 both_backends!(
     registration_returns_the_user_without_secrets,
     emails_are_normalized_and_unique_ignoring_case,
+    concurrent_registrations_of_one_address_create_one_account,
     invalid_registrations_name_the_field,
     unknown_and_missing_fields_are_refused,
     body_must_be_small_well_formed_json,

@@ -3,7 +3,7 @@
 use e2e::fixtures::PASSWORD;
 use e2e::{Backend, Reply, TestApp, both_backends};
 
-use crate::common::{register_only, unique_email};
+use crate::common::{into_reply, register_only, unique_email};
 
 const WRONG: &str = "Wrong-Password-9931";
 
@@ -15,13 +15,22 @@ pub fn assert_rate_limited(reply: &Reply, what: &str) {
         .header("retry-after")
         .and_then(|v| v.parse::<u64>().ok())
         .unwrap_or(0);
-    assert!(retry >= 1, "{what}: Retry-After {:?}", reply.header("retry-after"));
+    assert!(
+        retry >= 1,
+        "{what}: Retry-After {:?}",
+        reply.header("retry-after")
+    );
 }
 
 #[track_caller]
 pub fn assert_wrong_credentials(reply: &Reply, what: &str) {
     assert_eq!(reply.status, 401, "{what}: {}", reply.body);
-    assert_eq!(reply.code(), "invalid_credentials", "{what}: {}", reply.body);
+    assert_eq!(
+        reply.code(),
+        "invalid_credentials",
+        "{what}: {}",
+        reply.body
+    );
 }
 
 async fn login_attempts_are_limited_per_account(b: Backend) {
@@ -48,7 +57,8 @@ async fn login_attempts_are_limited_per_account(b: Backend) {
     assert_rate_limited(&app.login(&victim, PASSWORD).await, "right password");
     // Other spellings of the address are the same account.
     assert_rate_limited(
-        &app.login(&format!("  {} ", victim.to_uppercase()), PASSWORD).await,
+        &app.login(&format!("  {} ", victim.to_uppercase()), PASSWORD)
+            .await,
         "upper-case address",
     );
     // Another account from the same address is not affected.
@@ -65,7 +75,9 @@ async fn login_attempts_are_limited_per_address(b: Backend) {
     let real = unique_email("real");
     register_only(&app, &real).await;
     for i in 1..=4 {
-        let reply = app.login(&unique_email(&format!("spray{i}")), PASSWORD).await;
+        let reply = app
+            .login(&unique_email(&format!("spray{i}")), PASSWORD)
+            .await;
         assert_wrong_credentials(&reply, &format!("address attempt {i}"));
     }
     assert_rate_limited(
@@ -76,11 +88,79 @@ async fn login_attempts_are_limited_per_address(b: Backend) {
         &app.login(&real, PASSWORD).await,
         "right password from the same address",
     );
+    // Without `trust_proxy`, forged forwarding headers do not buy a fresh budget.
+    for forged in ["203.0.113.7", "198.51.100.1, 10.0.0.1"] {
+        let response = app
+            .http
+            .post(app.url("/api/v1/auth/login"))
+            .header("X-Forwarded-For", forged)
+            .header(
+                "Forwarded",
+                format!("for={}", forged.split(',').next().unwrap_or(forged)),
+            )
+            .json(&serde_json::json!({"email": unique_email("forged"), "password": PASSWORD}))
+            .send()
+            .await
+            .expect("sent");
+        assert_rate_limited(&into_reply(response).await, forged);
+    }
     // Registration is not a login attempt and is not throttled by it.
     register_only(&app, &unique_email("later")).await;
+}
+
+async fn concurrent_attempts_do_not_exceed_the_budget(b: Backend) {
+    let app = TestApp::spawn_with(b, |c| {
+        c.login_account_burst = 3;
+        c.login_account_period_secs = 600;
+        c.workers = Some(2);
+    })
+    .await;
+    let victim = unique_email("victim");
+    register_only(&app, &victim).await;
+    let attempts = (0..8).map(|_| app.login(&victim, WRONG));
+    let replies = futures_join_all(attempts).await;
+    let statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 401).count(),
+        3,
+        "burst of 3: {statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        5,
+        "{statuses:?}"
+    );
+}
+
+/// Runs the futures at the same time (the e2e crate has no `futures` dependency).
+pub async fn futures_join_all<F>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output>
+where
+    F: std::future::Future,
+{
+    let mut futures: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (future, output) in futures.iter_mut().zip(outputs.iter_mut()) {
+            if output.is_none() {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => *output = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    outputs.into_iter().flatten().collect()
 }
 
 both_backends!(
     login_attempts_are_limited_per_account,
     login_attempts_are_limited_per_address,
+    concurrent_attempts_do_not_exceed_the_budget,
 );

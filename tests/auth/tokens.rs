@@ -127,7 +127,11 @@ async fn key_selection_and_algorithm_are_enforced(b: Backend) {
 async fn altered_tokens_are_refused(b: Backend) {
     let (app, account, _key) = setup(b).await;
     let other = app.signup("supplier").await;
-    let mut parts = account.access.split('.').map(str::to_owned).collect::<Vec<_>>();
+    let mut parts = account
+        .access
+        .split('.')
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
     assert_eq!(parts.len(), 3);
     let payload = payload_of(&account.access);
 
@@ -149,7 +153,12 @@ async fn altered_tokens_are_refused(b: Backend) {
     // One bit of the signature flipped.
     let mut sig = parts[2].clone().into_bytes();
     sig[3] = if sig[3] == b'A' { b'B' } else { b'A' };
-    let tampered_sig = format!("{}.{}.{}", parts[0], parts[1], String::from_utf8_lossy(&sig));
+    let tampered_sig = format!(
+        "{}.{}.{}",
+        parts[0],
+        parts[1],
+        String::from_utf8_lossy(&sig)
+    );
     assert_invalid_token(&app.get(ME, Some(&tampered_sig)).await, "signature bit");
     // Header swapped for one naming another algorithm, same signature.
     parts[0] = b64url_json(&json!({"alg": "HS256", "typ": "JWT"}));

@@ -51,7 +51,11 @@ fn up_down_up(url: &str) {
     assert_eq!(tables(&mut conn), vec![], "down.sql left tables behind");
     run_migrations(&mut conn).expect("up again");
     assert_eq!(tables(&mut conn), first);
-    assert!(domain::db::pending_migrations(&mut conn).expect("pending").is_empty());
+    assert!(
+        domain::db::pending_migrations(&mut conn)
+            .expect("pending")
+            .is_empty()
+    );
 }
 
 fn check(backend: Backend) {
@@ -64,10 +68,20 @@ fn check(backend: Backend) {
             let admin_url = pg_url();
             let name = format!("m_{}", uuid::Uuid::new_v4().simple());
             let mut admin = PgConnection::establish(&admin_url).expect("connect");
-            diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create");
-            let url = format!("{}/{name}", admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url));
+            diesel::sql_query(format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .expect("create");
+            let url = format!(
+                "{}/{name}",
+                admin_url
+                    .rsplit_once('/')
+                    .map(|(b, _)| b)
+                    .unwrap_or(&admin_url)
+            );
             up_down_up(&url);
-            diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut admin).expect("drop");
+            diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)"))
+                .execute(&mut admin)
+                .expect("drop");
         }
     }
 }

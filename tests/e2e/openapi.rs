@@ -18,7 +18,8 @@ fn committed_spec_matches_code() {
 
 #[test]
 fn every_operation_is_documented() {
-    let spec: serde_json::Value = serde_json::from_str(&api::openapi::openapi_json()).expect("spec is JSON");
+    let spec: serde_json::Value =
+        serde_json::from_str(&api::openapi::openapi_json()).expect("spec is JSON");
     let paths = spec["paths"].as_object().expect("paths");
     assert!(paths.len() >= 20, "only {} paths documented", paths.len());
     for (path, item) in paths {
@@ -26,11 +27,17 @@ fn every_operation_is_documented() {
             let summary = op["summary"].as_str().unwrap_or_default();
             assert!(!summary.is_empty(), "{method} {path} has no summary");
             let responses = op["responses"].as_object().expect("responses");
-            assert!(!responses.is_empty(), "{method} {path} documents no response");
+            assert!(
+                !responses.is_empty(),
+                "{method} {path} documents no response"
+            );
             for (status, response) in responses {
                 if status.starts_with('4') || status.starts_with('5') {
                     let schema = &response["content"]["application/json"]["schema"]["$ref"];
-                    assert_eq!(schema, "#/components/schemas/ErrorBody", "{method} {path} {status} has no error body");
+                    assert_eq!(
+                        schema, "#/components/schemas/ErrorBody",
+                        "{method} {path} {status} has no error body"
+                    );
                 }
             }
         }

@@ -8,7 +8,10 @@ async fn product_fields_are_validated(b: Backend) {
     let app = TestApp::spawn(b).await;
     let owner = app.signup("supplier").await;
     let company = app.company(&owner).await;
-    let path = format!("/api/v1/companies/{}/products", company["id"].as_str().unwrap());
+    let path = format!(
+        "/api/v1/companies/{}/products",
+        company["id"].as_str().unwrap()
+    );
     let with = |patch: serde_json::Value| {
         let mut body = product_body();
         for (k, v) in patch.as_object().unwrap() {
@@ -21,24 +24,46 @@ async fn product_fields_are_validated(b: Backend) {
         (json!({"title_zh": "", "title_en": "  "}), "title_en"),
         (json!({"category_id": "home-goods"}), "category_id"),
         (json!({"category_id": "no-such.category"}), "category_id"),
-        (json!({"price_tiers": [{"min_quantity": 100, "unit_price": "5"}, {"min_quantity": 100, "unit_price": "4"}]}), "price_tiers[1].min_quantity"),
-        (json!({"price_tiers": [{"min_quantity": 100, "unit_price": "49.999"}]}), "price_tiers[0].unit_price"),
-        (json!({"price_tiers": [{"min_quantity": 100, "unit_price": "-1"}]}), "price_tiers[0].unit_price"),
+        (
+            json!({"price_tiers": [{"min_quantity": 100, "unit_price": "5"}, {"min_quantity": 100, "unit_price": "4"}]}),
+            "price_tiers[1].min_quantity",
+        ),
+        (
+            json!({"price_tiers": [{"min_quantity": 100, "unit_price": "49.999"}]}),
+            "price_tiers[0].unit_price",
+        ),
+        (
+            json!({"price_tiers": [{"min_quantity": 100, "unit_price": "-1"}]}),
+            "price_tiers[0].unit_price",
+        ),
         (json!({"price_tiers": []}), "price_tiers"),
         (json!({"price_on_request": true}), "price_tiers"),
         (json!({"currency": "RMB"}), "currency"),
         (json!({"images": ["ftp://x/y.png"]}), "images[0]"),
-        (json!({"keywords": ["a","b","c","d","e","f","g","h","i","j","k"]}), "keywords"),
+        (
+            json!({"keywords": ["a","b","c","d","e","f","g","h","i","j","k"]}),
+            "keywords",
+        ),
         (json!({"moq": 0}), "moq"),
         (json!({"lead_time_days": 400}), "lead_time_days"),
         (json!({"unit": ""}), "unit"),
     ];
     for (patch, field) in cases {
-        let reply = app.post(&path, owner.token(), with(patch.clone())).await.expect(400);
-        assert!(reply.fields().contains(&field.to_owned()), "{patch} → {:?}", reply.body);
+        let reply = app
+            .post(&path, owner.token(), with(patch.clone()))
+            .await
+            .expect(400);
+        assert!(
+            reply.fields().contains(&field.to_owned()),
+            "{patch} → {:?}",
+            reply.body
+        );
     }
     // Wrong JSON types name the field too.
-    let reply = app.post(&path, owner.token(), with(json!({"moq": "many"}))).await.expect(400);
+    let reply = app
+        .post(&path, owner.token(), with(json!({"moq": "many"})))
+        .await
+        .expect(400);
     assert_eq!(reply.fields(), vec!["moq"]);
     // A price on request needs no tiers and no currency.
     let body = with(json!({"price_on_request": true, "price_tiers": [], "currency": null}));
@@ -61,7 +86,11 @@ async fn prices_are_exact_minor_units(b: Backend) {
     assert_eq!(product["currency"], "CNY");
     let id = product["id"].as_str().unwrap();
     let edited = app
-        .patch(&format!("/api/v1/products/{id}"), owner.token(), json!({"currency": "JPY", "price_tiers": [{"min_quantity": 10, "unit_price": "1200"}]}))
+        .patch(
+            &format!("/api/v1/products/{id}"),
+            owner.token(),
+            json!({"currency": "JPY", "price_tiers": [{"min_quantity": 10, "unit_price": "1200"}]}),
+        )
         .await
         .expect(200)
         .body;
@@ -82,26 +111,64 @@ async fn unverified_company_products_go_through_review(b: Backend) {
     let at = |suffix: &str| format!("/api/v1/products/{id}{suffix}");
 
     app.get(&at(""), None).await.expect(404);
-    let pending = app.post(&at("/publish"), owner.token(), json!({})).await.expect(200).body;
+    let pending = app
+        .post(&at("/publish"), owner.token(), json!({}))
+        .await
+        .expect(200)
+        .body;
     assert_eq!(pending["status"], "pending_review");
     app.get(&at(""), None).await.expect(404);
-    assert_eq!(app.post(&at("/publish"), owner.token(), json!({})).await.expect(409).code(), "invalid_state");
+    assert_eq!(
+        app.post(&at("/publish"), owner.token(), json!({}))
+            .await
+            .expect(409)
+            .code(),
+        "invalid_state"
+    );
 
     let reject = format!("/api/v1/operator/products/{id}/reject");
-    assert_eq!(app.post(&reject, op.token(), json!({})).await.expect(400).fields(), vec!["reason"]);
-    let rejected = app.post(&reject, op.token(), json!({"reason": "图片含联系方式"})).await.expect(200).body;
+    assert_eq!(
+        app.post(&reject, op.token(), json!({}))
+            .await
+            .expect(400)
+            .fields(),
+        vec!["reason"]
+    );
+    let rejected = app
+        .post(&reject, op.token(), json!({"reason": "图片含联系方式"}))
+        .await
+        .expect(200)
+        .body;
     assert_eq!(rejected["status"], "rejected");
     assert_eq!(rejected["review_note"], "图片含联系方式");
     // Editing a rejected product makes it a draft again; publishing sends it back to review.
-    let edited = app.patch(&at(""), owner.token(), json!({"images": []})).await.expect(200).body;
+    let edited = app
+        .patch(&at(""), owner.token(), json!({"images": []}))
+        .await
+        .expect(200)
+        .body;
     assert_eq!(edited["status"], "draft");
-    app.post(&at("/publish"), owner.token(), json!({})).await.expect(200);
-    let approved = app.post(&format!("/api/v1/operator/products/{id}/approve"), op.token(), json!({})).await.expect(200).body;
+    app.post(&at("/publish"), owner.token(), json!({}))
+        .await
+        .expect(200);
+    let approved = app
+        .post(
+            &format!("/api/v1/operator/products/{id}/approve"),
+            op.token(),
+            json!({}),
+        )
+        .await
+        .expect(200)
+        .body;
     assert_eq!(approved["status"], "published");
     assert!(approved["published_at"].is_string());
     assert_eq!(app.get(&at(""), None).await.expect(200).body["id"], id);
     // An unverified company's edit of a published product goes back to review.
-    let edited = app.patch(&at(""), owner.token(), json!({"title_en": "Changed"})).await.expect(200).body;
+    let edited = app
+        .patch(&at(""), owner.token(), json!({"title_en": "Changed"}))
+        .await
+        .expect(200)
+        .body;
     assert_eq!(edited["status"], "pending_review");
     app.get(&at(""), None).await.expect(404);
 }
@@ -112,17 +179,55 @@ async fn verified_company_publishes_directly(b: Backend) {
     let (owner, company) = app.verified_company(&op).await;
     let product = app.product(&owner, company["id"].as_str().unwrap()).await;
     let id = product["id"].as_str().unwrap();
-    let published = app.post(&format!("/api/v1/products/{id}/publish"), owner.token(), json!({})).await.expect(200).body;
+    let published = app
+        .post(
+            &format!("/api/v1/products/{id}/publish"),
+            owner.token(),
+            json!({}),
+        )
+        .await
+        .expect(200)
+        .body;
     assert_eq!(published["status"], "published");
-    let edited = app.patch(&format!("/api/v1/products/{id}"), owner.token(), json!({"moq": 50})).await.expect(200).body;
+    let edited = app
+        .patch(
+            &format!("/api/v1/products/{id}"),
+            owner.token(),
+            json!({"moq": 50}),
+        )
+        .await
+        .expect(200)
+        .body;
     assert_eq!(edited["status"], "published");
-    assert_eq!(app.get(&format!("/api/v1/products/{id}"), None).await.expect(200).body["moq"], 50);
-    let draft = app.post(&format!("/api/v1/products/{id}/unpublish"), owner.token(), json!({})).await.expect(200).body;
+    assert_eq!(
+        app.get(&format!("/api/v1/products/{id}"), None)
+            .await
+            .expect(200)
+            .body["moq"],
+        50
+    );
+    let draft = app
+        .post(
+            &format!("/api/v1/products/{id}/unpublish"),
+            owner.token(),
+            json!({}),
+        )
+        .await
+        .expect(200)
+        .body;
     assert_eq!(draft["status"], "draft");
-    app.get(&format!("/api/v1/products/{id}"), None).await.expect(404);
-    app.delete(&format!("/api/v1/products/{id}"), owner.token()).await.expect(204);
-    app.get(&format!("/api/v1/products/{id}"), owner.token()).await.expect(404);
-    app.delete(&format!("/api/v1/products/{id}"), owner.token()).await.expect(404);
+    app.get(&format!("/api/v1/products/{id}"), None)
+        .await
+        .expect(404);
+    app.delete(&format!("/api/v1/products/{id}"), owner.token())
+        .await
+        .expect(204);
+    app.get(&format!("/api/v1/products/{id}"), owner.token())
+        .await
+        .expect(404);
+    app.delete(&format!("/api/v1/products/{id}"), owner.token())
+        .await
+        .expect(404);
 }
 
 async fn other_suppliers_cannot_read_drafts_or_write(b: Backend) {
@@ -135,30 +240,99 @@ async fn other_suppliers_cannot_read_drafts_or_write(b: Backend) {
     let draft_id = draft["id"].as_str().unwrap();
     let public = app.product(&owner_a, a).await;
     let public_id = public["id"].as_str().unwrap();
-    app.post(&format!("/api/v1/products/{public_id}/publish"), owner_a.token(), json!({})).await.expect(200);
+    app.post(
+        &format!("/api/v1/products/{public_id}/publish"),
+        owner_a.token(),
+        json!({}),
+    )
+    .await
+    .expect(200);
 
     // Drafts do not exist for outsiders.
-    app.get(&format!("/api/v1/products/{draft_id}"), owner_b.token()).await.expect(404);
-    app.patch(&format!("/api/v1/products/{draft_id}"), owner_b.token(), json!({"moq": 1})).await.expect(404);
-    app.delete(&format!("/api/v1/products/{draft_id}"), owner_b.token()).await.expect(404);
-    app.post(&format!("/api/v1/products/{draft_id}/publish"), owner_b.token(), json!({})).await.expect(404);
+    app.get(&format!("/api/v1/products/{draft_id}"), owner_b.token())
+        .await
+        .expect(404);
+    app.patch(
+        &format!("/api/v1/products/{draft_id}"),
+        owner_b.token(),
+        json!({"moq": 1}),
+    )
+    .await
+    .expect(404);
+    app.delete(&format!("/api/v1/products/{draft_id}"), owner_b.token())
+        .await
+        .expect(404);
+    app.post(
+        &format!("/api/v1/products/{draft_id}/publish"),
+        owner_b.token(),
+        json!({}),
+    )
+    .await
+    .expect(404);
     // Published products are visible but not writable.
-    app.get(&format!("/api/v1/products/{public_id}"), owner_b.token()).await.expect(200);
-    app.patch(&format!("/api/v1/products/{public_id}"), owner_b.token(), json!({"moq": 1})).await.expect(403);
-    app.delete(&format!("/api/v1/products/{public_id}"), owner_b.token()).await.expect(403);
-    app.post(&format!("/api/v1/products/{public_id}/unpublish"), owner_b.token(), json!({})).await.expect(403);
-    app.post(&format!("/api/v1/companies/{a}/products"), owner_b.token(), e2e::fixtures::product_body()).await.expect(403);
-    app.patch(&format!("/api/v1/companies/{a}"), owner_b.token(), json!({"city": "深圳市"})).await.expect(403);
+    app.get(&format!("/api/v1/products/{public_id}"), owner_b.token())
+        .await
+        .expect(200);
+    app.patch(
+        &format!("/api/v1/products/{public_id}"),
+        owner_b.token(),
+        json!({"moq": 1}),
+    )
+    .await
+    .expect(403);
+    app.delete(&format!("/api/v1/products/{public_id}"), owner_b.token())
+        .await
+        .expect(403);
+    app.post(
+        &format!("/api/v1/products/{public_id}/unpublish"),
+        owner_b.token(),
+        json!({}),
+    )
+    .await
+    .expect(403);
+    app.post(
+        &format!("/api/v1/companies/{a}/products"),
+        owner_b.token(),
+        e2e::fixtures::product_body(),
+    )
+    .await
+    .expect(403);
+    app.patch(
+        &format!("/api/v1/companies/{a}"),
+        owner_b.token(),
+        json!({"city": "深圳市"}),
+    )
+    .await
+    .expect(403);
     // Nothing changed.
-    let after = app.get(&format!("/api/v1/products/{draft_id}"), owner_a.token()).await.expect(200).body;
+    let after = app
+        .get(&format!("/api/v1/products/{draft_id}"), owner_a.token())
+        .await
+        .expect(200)
+        .body;
     assert_eq!(after["moq"], draft["moq"]);
     assert_eq!(after["updated_at"], draft["updated_at"]);
     // The company's own list shows drafts to members only.
-    let own = app.get(&format!("/api/v1/companies/{a}/products"), owner_a.token()).await.expect(200).body;
+    let own = app
+        .get(&format!("/api/v1/companies/{a}/products"), owner_a.token())
+        .await
+        .expect(200)
+        .body;
     assert_eq!(own["items"].as_array().unwrap().len(), 2);
-    let outside = app.get(&format!("/api/v1/companies/{a}/products?status=draft"), owner_b.token()).await.expect(200).body;
+    let outside = app
+        .get(
+            &format!("/api/v1/companies/{a}/products?status=draft"),
+            owner_b.token(),
+        )
+        .await
+        .expect(200)
+        .body;
     assert_eq!(outside["items"].as_array().unwrap().len(), 0);
-    let outside = app.get(&format!("/api/v1/companies/{a}/products"), None).await.expect(200).body;
+    let outside = app
+        .get(&format!("/api/v1/companies/{a}/products"), None)
+        .await
+        .expect(200)
+        .body;
     assert_eq!(outside["items"].as_array().unwrap().len(), 1);
     assert_eq!(outside["items"][0]["id"], public_id);
 }
@@ -172,7 +346,13 @@ async fn lists_are_cursor_paged_without_gaps(b: Backend) {
     for _ in 0..7 {
         let p = app.product(&owner, cid).await;
         let id = p["id"].as_str().unwrap().to_owned();
-        app.post(&format!("/api/v1/products/{id}/publish"), owner.token(), json!({})).await.expect(200);
+        app.post(
+            &format!("/api/v1/products/{id}/publish"),
+            owner.token(),
+            json!({}),
+        )
+        .await
+        .expect(200);
         ids.push(id);
     }
     let mut seen = Vec::new();
@@ -185,7 +365,13 @@ async fn lists_are_cursor_paged_without_gaps(b: Backend) {
         }
         let page = app.get(&path, None).await.expect(200).body;
         pages += 1;
-        seen.extend(page["items"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().to_owned()));
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["id"].as_str().unwrap().to_owned()),
+        );
         match page["next_cursor"].as_str() {
             Some(c) => cursor = Some(c.to_owned()),
             None => break,
@@ -194,11 +380,24 @@ async fn lists_are_cursor_paged_without_gaps(b: Backend) {
     assert_eq!(pages, 3);
     ids.reverse();
     assert_eq!(seen, ids, "newest first, no duplicates, no gaps");
-    for bad in ["limit=0", "limit=101", "limit=-1", "limit=abc", "cursor=not-a-cursor"] {
-        let reply = app.get(&format!("/api/v1/companies/{cid}/products?{bad}"), None).await;
+    for bad in [
+        "limit=0",
+        "limit=101",
+        "limit=-1",
+        "limit=abc",
+        "cursor=not-a-cursor",
+    ] {
+        let reply = app
+            .get(&format!("/api/v1/companies/{cid}/products?{bad}"), None)
+            .await;
         assert_eq!(reply.status, 400, "{bad}: {}", reply.body);
     }
-    app.get(&format!("/api/v1/companies/{cid}/products?status=sold"), owner.token()).await.expect(400);
+    app.get(
+        &format!("/api/v1/companies/{cid}/products?status=sold"),
+        owner.token(),
+    )
+    .await
+    .expect(400);
 }
 
 both_backends!(

@@ -10,15 +10,28 @@ async fn storefront_shows_licence_badge_and_products(b: Backend) {
     let cid = company["id"].as_str().unwrap();
     for _ in 0..3 {
         let p = app.product(&owner, cid).await;
-        app.post(&format!("/api/v1/products/{}/publish", p["id"].as_str().unwrap()), owner.token(), json!({})).await.expect(200);
+        app.post(
+            &format!("/api/v1/products/{}/publish", p["id"].as_str().unwrap()),
+            owner.token(),
+            json!({}),
+        )
+        .await
+        .expect(200);
     }
     app.product(&owner, cid).await; // a draft, not shown
     let slug = company["slug"].as_str().unwrap();
-    let s = app.get(&format!("/api/v1/storefronts/{slug}?limit=2"), None).await.expect(200).body;
+    let s = app
+        .get(&format!("/api/v1/storefronts/{slug}?limit=2"), None)
+        .await
+        .expect(200)
+        .body;
     assert_eq!(s["licence"]["legal_name"], "宁波测试精密机械有限公司");
     assert_eq!(s["licence"]["credit_code"], company["credit_code"]);
     assert_eq!(s["licence"]["legal_representative"], "王建国");
-    assert_eq!(s["licence"]["registered_address"], company["registered_address"]);
+    assert_eq!(
+        s["licence"]["registered_address"],
+        company["registered_address"]
+    );
     assert_eq!(s["verification"]["verified"], true);
     assert!(s["verification"]["verified_at"].is_string());
     assert_eq!(s["member_since"], company["created_at"]);
@@ -26,10 +39,19 @@ async fn storefront_shows_licence_badge_and_products(b: Backend) {
     assert_eq!(s["product_count"], 3);
     assert_eq!(s["products"]["items"].as_array().unwrap().len(), 2);
     let cursor = s["products"]["next_cursor"].as_str().unwrap();
-    let rest = app.get(&format!("/api/v1/storefronts/{slug}?limit=2&cursor={cursor}"), None).await.expect(200).body;
+    let rest = app
+        .get(
+            &format!("/api/v1/storefronts/{slug}?limit=2&cursor={cursor}"),
+            None,
+        )
+        .await
+        .expect(200)
+        .body;
     assert_eq!(rest["products"]["items"].as_array().unwrap().len(), 1);
     assert!(rest["products"]["next_cursor"].is_null());
-    app.get("/api/v1/storefronts/no-such-shop", None).await.expect(404);
+    app.get("/api/v1/storefronts/no-such-shop", None)
+        .await
+        .expect(404);
 }
 
 async fn suspension_removes_company_from_every_public_endpoint(b: Backend) {
@@ -40,7 +62,13 @@ async fn suspension_removes_company_from_every_public_endpoint(b: Backend) {
     let slug = company["slug"].as_str().unwrap();
     let p = app.product(&owner, cid).await;
     let pid = p["id"].as_str().unwrap();
-    app.post(&format!("/api/v1/products/{pid}/publish"), owner.token(), json!({})).await.expect(200);
+    app.post(
+        &format!("/api/v1/products/{pid}/publish"),
+        owner.token(),
+        json!({}),
+    )
+    .await
+    .expect(200);
     let buyer = app.signup("buyer").await;
     let public_paths = [
         format!("/api/v1/storefronts/{slug}"),
@@ -51,17 +79,50 @@ async fn suspension_removes_company_from_every_public_endpoint(b: Backend) {
     for path in &public_paths {
         app.get(path, None).await.expect(200);
     }
-    app.post(&format!("/api/v1/operator/companies/{cid}/suspend"), op.token(), json!({"reason": "知识产权投诉成立"})).await.expect(200);
+    app.post(
+        &format!("/api/v1/operator/companies/{cid}/suspend"),
+        op.token(),
+        json!({"reason": "知识产权投诉成立"}),
+    )
+    .await
+    .expect(200);
     for path in &public_paths {
         assert_eq!(app.get(path, None).await.status, 404, "{path} anonymous");
-        assert_eq!(app.get(path, buyer.token()).await.status, 404, "{path} buyer");
+        assert_eq!(
+            app.get(path, buyer.token()).await.status,
+            404,
+            "{path} buyer"
+        );
     }
     // Members and operators still see their records; members cannot publish while suspended.
-    assert_eq!(app.get(&format!("/api/v1/companies/{cid}"), owner.token()).await.expect(200).body["status"], "suspended");
-    app.get(&format!("/api/v1/products/{pid}"), op.token()).await.expect(200);
-    let code = app.post(&format!("/api/v1/companies/{cid}/products"), owner.token(), e2e::fixtures::product_body()).await.expect(409).code().to_owned();
+    assert_eq!(
+        app.get(&format!("/api/v1/companies/{cid}"), owner.token())
+            .await
+            .expect(200)
+            .body["status"],
+        "suspended"
+    );
+    app.get(&format!("/api/v1/products/{pid}"), op.token())
+        .await
+        .expect(200);
+    let code = app
+        .post(
+            &format!("/api/v1/companies/{cid}/products"),
+            owner.token(),
+            e2e::fixtures::product_body(),
+        )
+        .await
+        .expect(409)
+        .code()
+        .to_owned();
     assert_eq!(code, "company_suspended");
-    app.post(&format!("/api/v1/operator/companies/{cid}/reinstate"), op.token(), json!({"reason": "申诉成立"})).await.expect(200);
+    app.post(
+        &format!("/api/v1/operator/companies/{cid}/reinstate"),
+        op.token(),
+        json!({"reason": "申诉成立"}),
+    )
+    .await
+    .expect(200);
     for path in &public_paths {
         app.get(path, None).await.expect(200);
     }
@@ -73,7 +134,17 @@ async fn categories_are_a_bilingual_two_level_tree(b: Backend) {
     let roots = tree.as_array().unwrap();
     assert!(roots.len() >= 10, "{} top-level categories", roots.len());
     let ids: Vec<&str> = roots.iter().map(|c| c["id"].as_str().unwrap()).collect();
-    for expected in ["machinery", "hardware-tools", "electronic-components", "textiles-apparel", "chemicals", "packaging-printing", "food-beverage", "building-materials", "auto-parts"] {
+    for expected in [
+        "machinery",
+        "hardware-tools",
+        "electronic-components",
+        "textiles-apparel",
+        "chemicals",
+        "packaging-printing",
+        "food-beverage",
+        "building-materials",
+        "auto-parts",
+    ] {
         assert!(ids.contains(&expected), "{expected} missing");
     }
     for root in roots {
@@ -82,7 +153,12 @@ async fn categories_are_a_bilingual_two_level_tree(b: Backend) {
         let children = root["children"].as_array().unwrap();
         assert!(!children.is_empty(), "{} has no children", root["id"]);
         for child in children {
-            assert!(child["id"].as_str().unwrap().starts_with(&format!("{}.", root["id"].as_str().unwrap())));
+            assert!(
+                child["id"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(&format!("{}.", root["id"].as_str().unwrap()))
+            );
             assert_eq!(child["children"].as_array().unwrap().len(), 0);
         }
     }
@@ -99,21 +175,36 @@ async fn bad_bodies_get_clear_errors(b: Backend) {
             .body(body)
             .send()
     };
-    let r = send(b"{not json".to_vec(), "application/json").await.unwrap();
+    let r = send(b"{not json".to_vec(), "application/json")
+        .await
+        .unwrap();
     assert_eq!(r.status(), 400);
-    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["error"]["code"], "invalid_json");
-    let r = send(b"legal_name=x".to_vec(), "application/x-www-form-urlencoded").await.unwrap();
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["error"]["code"],
+        "invalid_json"
+    );
+    let r = send(
+        b"legal_name=x".to_vec(),
+        "application/x-www-form-urlencoded",
+    )
+    .await
+    .unwrap();
     assert_eq!(r.status(), 415);
     let big = format!("{{\"description\": \"{}\"}}", "保".repeat(5000));
     let r = send(big.into_bytes(), "application/json").await.unwrap();
     assert_eq!(r.status(), 413);
-    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["error"]["code"], "payload_too_large");
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["error"]["code"],
+        "payload_too_large"
+    );
     let deep = format!("{}{}", "[".repeat(3000), "]".repeat(3000));
     let r = send(deep.into_bytes(), "application/json").await.unwrap();
     assert!(r.status() == 400 || r.status() == 413, "{}", r.status());
     let r = send(b"[]".to_vec(), "application/json").await.unwrap();
     assert_eq!(r.status(), 400);
-    let r = send(b"{} trailing".to_vec(), "application/json").await.unwrap();
+    let r = send(b"{} trailing".to_vec(), "application/json")
+        .await
+        .unwrap();
     assert_eq!(r.status(), 400);
     // Server still fine.
     app.get("/healthz", None).await.expect(200);
@@ -121,23 +212,42 @@ async fn bad_bodies_get_clear_errors(b: Backend) {
 
 async fn demo_data_loads_and_is_served(b: Backend) {
     let app = TestApp::spawn(b).await;
-    let logins = app.with_db(|conn| domain::demo::load(conn).expect("demo loads")).await;
+    let logins = app
+        .with_db(|conn| domain::demo::load(conn).expect("demo loads"))
+        .await;
     assert!(logins.loaded);
     assert_eq!(logins.suppliers, 20);
-    let again = app.with_db(|conn| domain::demo::load(conn).expect("demo loads twice")).await;
+    let again = app
+        .with_db(|conn| domain::demo::load(conn).expect("demo loads twice"))
+        .await;
     assert!(!again.loaded, "loading twice adds nothing");
     for email in [&logins.operator, &logins.buyer, &logins.supplier] {
         app.login(email, logins.password).await.expect(200);
     }
     let slug = domain::demo::data::SUPPLIERS[0].slug;
-    let s = app.get(&format!("/api/v1/storefronts/{slug}?limit=100"), None).await.expect(200).body;
+    let s = app
+        .get(&format!("/api/v1/storefronts/{slug}?limit=100"), None)
+        .await
+        .expect(200)
+        .body;
     assert_eq!(s["verification"]["verified"], true);
     assert_eq!(s["product_count"], 15);
     let items = s["products"]["items"].as_array().unwrap();
-    assert!(items.iter().any(|p| p["title_zh"].as_str().is_some_and(|t| !t.is_empty())));
+    assert!(
+        items
+            .iter()
+            .any(|p| p["title_zh"].as_str().is_some_and(|t| !t.is_empty()))
+    );
     // English suppliers write English titles and price in USD.
-    let en = domain::demo::data::SUPPLIERS.iter().find(|s| s.language == "en" && s.verified).unwrap();
-    let s = app.get(&format!("/api/v1/storefronts/{}", en.slug), None).await.expect(200).body;
+    let en = domain::demo::data::SUPPLIERS
+        .iter()
+        .find(|s| s.language == "en" && s.verified)
+        .unwrap();
+    let s = app
+        .get(&format!("/api/v1/storefronts/{}", en.slug), None)
+        .await
+        .expect(200)
+        .body;
     let first = &s["products"]["items"][0];
     assert!(first["title_en"].as_str().is_some_and(|t| !t.is_empty()));
     assert!(first["currency"] == "USD" || first["price_on_request"] == true);

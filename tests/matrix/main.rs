@@ -1,1 +1,47 @@
-//! The role-by-route matrix.
+//! The role-by-route matrix: every route of the API (the OpenAPI document and the table must
+//! list the same ones) against anonymous, a buyer, A's owner, admin and staff, B's owner and an
+//! operator; plus mass assignment and cross-company references. Every scenario runs on SQLite
+//! and on PostgreSQL.
+
+mod cross_company;
+mod mass_assignment;
+mod run;
+mod table;
+mod world;
+
+use cross_company::{admins_manage_staff_only, cross_company_references};
+use e2e::{Backend, both_backends};
+use mass_assignment::mass_assignment_is_refused;
+
+async fn role_by_route(b: Backend) {
+    let world = world::World::build(b).await;
+    let rows = table::rows();
+    let (cells, mismatches) = run::run_all(&world, &rows).await;
+    println!("matrix: {} rows, {cells} cells", rows.len());
+    assert!(mismatches.is_empty(), "{}", run::report(cells, &mismatches));
+}
+
+async fn every_route_has_a_row(b: Backend) {
+    let app = world::spawn(b).await;
+    let spec = app.get("/openapi.json", None).await.expect(200).body;
+    let documented = run::spec_routes(&spec);
+    let tabled = run::table_routes(&table::rows());
+    let missing: Vec<_> = documented.difference(&tabled).collect();
+    let extra: Vec<_> = tabled.difference(&documented).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "the matrix and the OpenAPI document disagree\n  routes without a matrix row: {missing:?}\n  rows for undocumented routes: {extra:?}"
+    );
+    assert!(
+        documented.len() >= 29,
+        "suspiciously few routes: {documented:?}"
+    );
+}
+
+both_backends!(
+    role_by_route,
+    every_route_has_a_row,
+    mass_assignment_is_refused,
+    cross_company_references,
+    admins_manage_staff_only,
+);

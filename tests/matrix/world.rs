@@ -60,8 +60,10 @@ impl World {
         let slug_a = a["slug"].as_str().expect("slug").to_owned();
         let admin_a = app.signup("supplier").await;
         let staff_a = app.signup("supplier").await;
-        app.add_member(&owner_a, &company_a, &admin_a, "admin").await;
-        app.add_member(&owner_a, &company_a, &staff_a, "staff").await;
+        app.add_member(&owner_a, &company_a, &admin_a, "admin")
+            .await;
+        app.add_member(&owner_a, &company_a, &staff_a, "staff")
+            .await;
         let (owner_b, b_company) = app.verified_company(&operator).await;
         let owner_c = app.signup("supplier").await;
         let company_c = id_of(&app.company(&owner_c).await);
@@ -119,7 +121,11 @@ impl World {
 
     async fn publish(&self, by: &Account, id: &str) -> Value {
         self.app
-            .post(&format!("/api/v1/products/{id}/publish"), by.token(), json!({}))
+            .post(
+                &format!("/api/v1/products/{id}/publish"),
+                by.token(),
+                json!({}),
+            )
             .await
             .expect(200)
             .body

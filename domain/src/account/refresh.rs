@@ -75,7 +75,7 @@ pub fn rotate_refresh_token(
     token: &str,
 ) -> Result<RefreshOutcome, AccountError> {
     // The reuse branch must commit its revocation and still fail, hence the nested Result.
-    let outcome = db::transaction(
+    db::transaction(
         conn,
         |conn| -> Result<Result<RefreshOutcome, AccountError>, AccountError> {
             let row: Option<(String, TokenRow)> = refresh_tokens::table
@@ -123,8 +123,7 @@ pub fn rotate_refresh_token(
                 refresh_token,
             }))
         },
-    )?;
-    outcome
+    )?
 }
 
 fn revoke_family(conn: &mut DbConnection, family_id: &str) -> QueryResult<usize> {

@@ -210,14 +210,14 @@ impl ProductInput {
                             "must be between 1 and 1000000000",
                         );
                     }
-                    if let Some(prev) = out.last().map(|t: &PriceTier| t.min_quantity) {
-                        if tier.min_quantity <= prev {
-                            v.push(
-                                format!("price_tiers[{i}].min_quantity"),
-                                "not_ascending",
-                                "tiers must have strictly increasing minimum quantities",
-                            );
-                        }
+                    if let Some(prev) = out.last().map(|t: &PriceTier| t.min_quantity)
+                        && tier.min_quantity <= prev
+                    {
+                        v.push(
+                            format!("price_tiers[{i}].min_quantity"),
+                            "not_ascending",
+                            "tiers must have strictly increasing minimum quantities",
+                        );
                     }
                     let minor = match currency.as_deref() {
                         Some(c) if currency_exponent(c).is_some() => {

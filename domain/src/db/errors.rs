@@ -17,10 +17,11 @@ pub fn unique_violation_on(err: &Error, table: &str, column: &str) -> bool {
     let Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) = err else {
         return false;
     };
-    if let Some(name) = info.constraint_name() {
-        if name == format!("{table}_{column}_key") {
-            return true;
-        }
+    if info
+        .constraint_name()
+        .is_some_and(|name| name == format!("{table}_{column}_key"))
+    {
+        return true;
     }
     info.message().contains(&format!("{table}.{column}"))
 }
