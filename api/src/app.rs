@@ -43,7 +43,10 @@ pub struct Application {
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let pool = open_database(&config).await?;
-        let keys = JwtKeys::load_or_generate(&config.keys_dir())?;
+        let keys = match &config.jwt_key_file {
+            Some(path) => JwtKeys::load_file(path)?,
+            None => JwtKeys::load_or_generate(&config.keys_dir())?,
+        };
         let (limiter, revocations) = match &config.redis_url {
             Some(url) => {
                 let client = redis::Client::open(url.as_str())?;

@@ -39,6 +39,9 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// `TRADEFAIR_WORKERS`: HTTP worker threads (default: one per core).
     pub workers: Option<usize>,
+    /// `TRADEFAIR_JWT_KEY_FILE`: an Ed25519 private key (PKCS#8 PEM) that signs access tokens.
+    /// Without it a key is generated into `<data dir>/keys/` on first start.
+    pub jwt_key_file: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -60,6 +63,7 @@ impl Default for Config {
             login_address_period_secs: 2,
             max_body_bytes: 256 * 1024,
             workers: None,
+            jwt_key_file: None,
         }
     }
 }

@@ -30,4 +30,32 @@ async fn docs_are_served(b: Backend) {
     assert!(page.text().await.unwrap_or_default().contains("swagger"));
 }
 
-both_backends!(health_and_readiness, docs_are_served);
+both_backends!(
+    health_and_readiness,
+    docs_are_served,
+    a_configured_signing_key_is_used
+);
+
+async fn a_configured_signing_key_is_used(b: Backend) {
+    let first = TestApp::spawn(b).await;
+    let account = first.signup("buyer").await;
+    let key = first.config.data_dir.join("keys/jwt-ed25519.pem");
+    assert!(key.exists(), "a key is generated on first start");
+    // A second deployment configured with the same key file accepts the first one's tokens.
+    let second = first
+        .spawn_sibling(|c| {
+            c.data_dir = std::env::temp_dir().join(format!("tf-{}", uuid::Uuid::new_v4().simple()));
+            c.jwt_key_file = Some(key.clone());
+        })
+        .await;
+    second.get("/api/v1/me", account.token()).await.expect(200);
+    assert!(
+        !second.config.data_dir.join("keys").exists(),
+        "no key is generated when one is configured"
+    );
+    // A configured key that is missing stops the start instead of silently using another.
+    let mut config = first.config.clone();
+    config.bind = "127.0.0.1:0".into();
+    config.jwt_key_file = Some(first.config.data_dir.join("missing.pem"));
+    assert!(api::Application::build(config).await.is_err());
+}

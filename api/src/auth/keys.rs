@@ -41,6 +41,13 @@ impl JwtKeys {
         JwtKeys::from_pem(&pem)
     }
 
+    /// Loads a configured key file; a missing or unreadable file is an error, never replaced.
+    pub fn load_file(path: &Path) -> anyhow::Result<JwtKeys> {
+        let pem = fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read the signing key {}: {e}", path.display()))?;
+        JwtKeys::from_pem(&pem)
+    }
+
     pub fn from_pem(pem: &str) -> anyhow::Result<JwtKeys> {
         let signing = SigningKey::from_pkcs8_pem(pem)?;
         let public = signing.verifying_key().to_bytes();
