@@ -1,7 +1,9 @@
 //! End-to-end tests over HTTP; every scenario runs on SQLite and on PostgreSQL.
 
+mod auth;
 mod companies;
 mod health;
+mod matrix;
 mod members;
 mod migrations;
 mod openapi;

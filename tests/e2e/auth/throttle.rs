@@ -3,7 +3,7 @@
 use e2e::fixtures::PASSWORD;
 use e2e::{Backend, Reply, TestApp, both_backends};
 
-use crate::common::{into_reply, register_only, unique_email};
+use crate::auth::common::{into_reply, register_only, unique_email};
 
 const WRONG: &str = "Wrong-Password-9931";
 

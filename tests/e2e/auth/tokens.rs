@@ -6,7 +6,7 @@ use e2e::{Account, Backend, TestApp, both_backends};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 
-use crate::common::{
+use crate::auth::common::{
     ME, ServerKey, assert_invalid_token, b64url, b64url_json, foreign_ed25519_key,
     get_with_authorization, now, payload_of, sign_ed,
 };

@@ -5,7 +5,7 @@ use e2e::fixtures::PASSWORD;
 use e2e::{Backend, TestApp, both_backends};
 use serde_json::json;
 
-use crate::common::{REGISTER, field_codes, raw_post, registration, unique_email};
+use crate::auth::common::{REGISTER, field_codes, raw_post, registration, unique_email};
 
 async fn registration_returns_the_user_without_secrets(b: Backend) {
     let app = TestApp::spawn(b).await;

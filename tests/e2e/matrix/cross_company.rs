@@ -5,7 +5,7 @@ use e2e::fixtures::product_body;
 use e2e::{Account, Backend, TestApp};
 use serde_json::{Value, json};
 
-use crate::world::World;
+use crate::matrix::world::World;
 
 async fn member_ids(app: &TestApp, by: &Account, company: &str) -> Vec<String> {
     let list = app

@@ -5,7 +5,7 @@ use e2e::fixtures::{PASSWORD, company_body, product_body};
 use e2e::{Backend, Reply};
 use serde_json::{Value, json};
 
-use crate::world::{World, new_email, registration};
+use crate::matrix::world::{World, new_email, registration};
 
 /// The smuggled fields, with values an attacker would want.
 fn smuggled(world: &World) -> Vec<(&'static str, Value)> {

@@ -5,8 +5,8 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use crate::table::{ACTORS, Actor, Row};
-use crate::world::World;
+use crate::matrix::table::{ACTORS, Actor, Row};
+use crate::matrix::world::World;
 
 pub struct Mismatch {
     pub row: String,

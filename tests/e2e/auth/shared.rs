@@ -4,8 +4,8 @@ use e2e::fixtures::PASSWORD;
 use e2e::{Backend, TestApp, both_backends};
 use serde_json::json;
 
-use crate::common::{LOGOUT, ME, assert_invalid_token, refresh, register_only, unique_email};
-use crate::throttle::{assert_rate_limited, assert_wrong_credentials, futures_join_all};
+use crate::auth::common::{LOGOUT, ME, assert_invalid_token, refresh, register_only, unique_email};
+use crate::auth::throttle::{assert_rate_limited, assert_wrong_credentials, futures_join_all};
 
 const WRONG: &str = "Wrong-Password-9931";
 

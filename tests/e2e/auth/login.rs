@@ -3,7 +3,7 @@
 use e2e::fixtures::PASSWORD;
 use e2e::{Backend, TestApp, both_backends};
 
-use crate::common::{ME, register_only, unique_email};
+use crate::auth::common::{ME, register_only, unique_email};
 
 async fn login_returns_bearer_tokens(b: Backend) {
     let app = TestApp::spawn(b).await;

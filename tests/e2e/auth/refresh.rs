@@ -4,7 +4,7 @@ use e2e::fixtures::PASSWORD;
 use e2e::{Backend, TestApp, both_backends};
 use serde_json::json;
 
-use crate::common::{LOGOUT, ME, assert_invalid_token, refresh};
+use crate::auth::common::{LOGOUT, ME, assert_invalid_token, refresh};
 
 fn token(reply: &e2e::Reply, name: &str) -> String {
     reply.body[name].as_str().unwrap_or_default().to_owned()

@@ -9,7 +9,7 @@ use e2e::fixtures::{PASSWORD, company_body, product_body};
 use e2e::{Account, Backend, TestApp};
 use serde_json::{Value, json};
 
-use crate::table::{Actor, Payload, Row, Target};
+use crate::matrix::table::{Actor, Payload, Row, Target};
 
 pub struct World {
     pub app: TestApp,
