@@ -2,6 +2,8 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::http::StatusCode;
@@ -34,10 +36,50 @@ pub async fn open_database(config: &Config) -> anyhow::Result<domain::db::DbPool
     .await?
 }
 
+/// The process's search indexer thread.
+pub struct IndexerHandle {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl IndexerHandle {
+    /// Stops the indexer and waits for it (it releases the index writer).
+    pub fn stop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Starts the one indexer of this process on `<data dir>/search`.
+pub fn start_indexer(
+    config: &Config,
+    pool: domain::db::DbPool,
+    search: search::Search,
+) -> std::io::Result<IndexerHandle> {
+    let store = search::IndexStore::new(config.data_dir());
+    let indexer = search::Indexer::new(
+        store,
+        pool,
+        search,
+        Duration::from_millis(config.index_poll_ms.max(10)),
+    );
+    let stop = indexer.stop_flag();
+    let thread = std::thread::Builder::new()
+        .name("search-indexer".into())
+        .spawn(move || indexer.run())?;
+    Ok(IndexerHandle {
+        stop,
+        thread: Some(thread),
+    })
+}
+
 pub struct Application {
     server: Server,
     port: u16,
     state: AppState,
+    indexer: IndexerHandle,
 }
 
 impl Application {
@@ -58,7 +100,10 @@ impl Application {
             }
             None => (RateLimiter::memory(), Revocations::memory()),
         };
+        let search = search::Search::new();
+        let indexer = start_indexer(&config, pool.clone(), search.clone())?;
         let state = AppState {
+            search,
             pool,
             keys: Arc::new(keys),
             limiter: Arc::new(limiter),
@@ -78,6 +123,7 @@ impl Application {
             server: server.run(),
             port,
             state,
+            indexer,
         })
     }
 
@@ -89,12 +135,17 @@ impl Application {
         &self.state
     }
 
-    pub async fn run(self) -> std::io::Result<()> {
-        self.server.await
+    pub async fn run(mut self) -> std::io::Result<()> {
+        let result = self.server.await;
+        tokio::task::spawn_blocking(move || self.indexer.stop())
+            .await
+            .ok();
+        result
     }
 
-    pub fn into_server(self) -> Server {
-        self.server
+    /// The server future and the indexer, for callers that manage both (tests).
+    pub fn into_parts(self) -> (Server, IndexerHandle) {
+        (self.server, self.indexer)
     }
 }
 

@@ -42,6 +42,8 @@ pub struct Config {
     /// `TRADEFAIR_JWT_KEY_FILE`: an Ed25519 private key (PKCS#8 PEM) that signs access tokens.
     /// Without it a key is generated into `<data dir>/keys/` on first start.
     pub jwt_key_file: Option<PathBuf>,
+    /// `TRADEFAIR_INDEX_POLL_MS`: how often the search indexer looks for new outbox events.
+    pub index_poll_ms: u64,
 }
 
 impl Default for Config {
@@ -64,6 +66,7 @@ impl Default for Config {
             max_body_bytes: 256 * 1024,
             workers: None,
             jwt_key_file: None,
+            index_poll_ms: 100,
         }
     }
 }

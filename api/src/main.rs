@@ -39,6 +39,9 @@ enum Command {
     },
     /// Loads the demo data and exits.
     SeedDemo,
+    /// Rebuilds the search index from the database into a new directory and swaps it in;
+    /// a running server on the same data dir follows the swap without stopping.
+    Reindex,
     /// Prints the OpenAPI document.
     Openapi,
 }
@@ -83,6 +86,15 @@ async fn main() -> anyhow::Result<()> {
             })
             .await??;
             println!("operator {} created ({})", user.email, user.id);
+            Ok(())
+        }
+        Command::Reindex => {
+            let config = Config::load()?;
+            let pool = api::app::open_database(&config).await?;
+            let store = search::IndexStore::new(config.data_dir());
+            let index =
+                tokio::task::spawn_blocking(move || search::rebuild(&store, &pool)).await??;
+            println!("search index rebuilt: {}", index.name);
             Ok(())
         }
         Command::SeedDemo => {

@@ -18,6 +18,7 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     pub revocations: Arc<Revocations>,
     pub config: Arc<Config>,
+    pub search: search::Search,
 }
 
 impl AppState {

@@ -56,3 +56,23 @@ pub fn read_after(
         .select(OutboxEvent::as_select())
         .load(conn)
 }
+
+/// The highest event id so far (0 when empty): a bulk rebuild resumes after it.
+pub fn max_id(conn: &mut DbConnection) -> QueryResult<i64> {
+    let max: Option<i64> = outbox::table
+        .select(diesel::dsl::max(outbox::id))
+        .first(conn)?;
+    Ok(max.unwrap_or(0))
+}
+
+/// The highest event id created before `cutoff` (0 when none).
+pub fn last_id_before(
+    conn: &mut DbConnection,
+    cutoff: time::PrimitiveDateTime,
+) -> QueryResult<i64> {
+    let max: Option<i64> = outbox::table
+        .filter(outbox::created_at.lt(cutoff))
+        .select(diesel::dsl::max(outbox::id))
+        .first(conn)?;
+    Ok(max.unwrap_or(0))
+}

@@ -42,6 +42,22 @@ pub fn sanitize_html(input: &str) -> String {
     CLEANER.clean(input.trim()).to_string()
 }
 
+/// The text of sanitized HTML without tags (for search and plain-text e-mail).
+pub fn plain_text(html: &str) -> String {
+    let text = ammonia::Builder::empty()
+        .clean(&html.replace("</p>", "</p> ").replace("<br>", " "))
+        .to_string();
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,5 +68,13 @@ mod tests {
         assert_eq!(out, "<p>好</p>");
         let out = sanitize_html("<a href=\"javascript:alert(1)\">x</a>");
         assert!(!out.contains("javascript"));
+    }
+
+    #[test]
+    fn plain_text_drops_tags_and_entities() {
+        assert_eq!(
+            plain_text("<p>304 &amp; 316</p><p>不锈钢</p>"),
+            "304 & 316 不锈钢"
+        );
     }
 }

@@ -59,7 +59,9 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub db: Arc<TestDatabase>,
     pub dir: Arc<tempfile::TempDir>,
+    pub search: search::Search,
     handle: actix_web::dev::ServerHandle,
+    indexer: std::sync::Mutex<Option<api::app::IndexerHandle>>,
 }
 
 impl TestApp {
@@ -86,12 +88,28 @@ impl TestApp {
         TestApp::start(backend, config, Arc::new(db), Arc::new(dir)).await
     }
 
-    /// Another server process on the same database and data dir (same signing key), as a
-    /// second machine behind a load balancer would be.
+    /// Another server process on the same database and signing key but its own data dir (its
+    /// own search index), as a second machine behind a load balancer would be.
     pub async fn spawn_sibling(&self, configure: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
         let mut config = self.config.clone();
         config.bind = "127.0.0.1:0".into();
+        config.jwt_key_file = Some(
+            self.config
+                .jwt_key_file
+                .clone()
+                .unwrap_or_else(|| self.config.data_dir.join("keys/jwt-ed25519.pem")),
+        );
+        config.data_dir = dir.path().to_owned();
         configure(&mut config);
+        TestApp::start(self.backend, config, self.db.clone(), dir).await
+    }
+
+    /// The same server restarted: a new process on the same database and data dir. Stop this
+    /// one first.
+    pub async fn restart(&self) -> TestApp {
+        let mut config = self.config.clone();
+        config.bind = "127.0.0.1:0".into();
         TestApp::start(self.backend, config, self.db.clone(), self.dir.clone()).await
     }
 
@@ -105,7 +123,8 @@ impl TestApp {
             .await
             .expect("server starts");
         let base = format!("http://127.0.0.1:{}", app.port());
-        let server = app.into_server();
+        let search = app.state().search.clone();
+        let (server, indexer) = app.into_parts();
         let handle = server.handle();
         tokio::spawn(server);
         let http = reqwest::Client::builder().build().expect("http client");
@@ -116,13 +135,47 @@ impl TestApp {
             http,
             db,
             dir,
+            search,
             handle,
+            indexer: std::sync::Mutex::new(Some(indexer)),
         }
     }
 
-    /// Stops this server (its database stays for siblings).
+    /// Stops this server and its indexer (the database and data dir stay).
     pub async fn stop(&self) {
         self.handle.stop(true).await;
+        let indexer = self
+            .indexer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(mut indexer) = indexer {
+            tokio::task::spawn_blocking(move || indexer.stop())
+                .await
+                .expect("indexer stops");
+        }
+    }
+
+    /// Waits until this server's search index has applied every outbox event written so far.
+    pub async fn wait_for_index(&self) {
+        let target = self
+            .with_db(|conn| domain::outbox::max_id(conn).expect("outbox"))
+            .await;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            if self
+                .search
+                .checkpoint()
+                .is_some_and(|c| c.outbox_id >= target)
+            {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the search index did not catch up with outbox event {target}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

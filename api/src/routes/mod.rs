@@ -8,6 +8,7 @@ pub mod members;
 pub mod operator;
 pub mod pagination;
 pub mod products;
+pub mod search;
 pub mod storefronts;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -37,6 +38,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(products::publish_product)
         .service(products::unpublish_product)
         .service(storefronts::get_storefront)
+        .service(search::search_products)
+        .service(search::search_suppliers)
+        .service(search::suggest)
         .service(operator::verify_company)
         .service(operator::reject_company)
         .service(operator::suspend_company)

@@ -95,3 +95,6 @@ where
         }
     }
 }
+
+/// Errors of queries, for crates that call the domain without depending on diesel themselves.
+pub type QueryError = diesel::result::Error;

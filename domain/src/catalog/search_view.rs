@@ -1,0 +1,135 @@
+//! What the search index holds for a product, read from the database. The visibility rule
+//! (published, not deleted, company neither suspended nor rejected) is decided here, so the
+//! index can only ever hold what the public endpoints would show.
+
+use diesel::prelude::*;
+use time::PrimitiveDateTime;
+use uuid::Uuid;
+
+use super::model::{Product, ProductRow, ProductStatus};
+use crate::company::{Company, VerificationStatus, find_company};
+use crate::db::DbConnection;
+use crate::db::schema::{categories, companies, products};
+
+/// A publicly visible product with what search needs of its company and category.
+#[derive(Debug, Clone)]
+pub struct ProductSearchDoc {
+    pub product: Product,
+    pub category_parent: String,
+    pub category_name_zh: String,
+    pub category_name_en: String,
+    pub company: Company,
+}
+
+/// The product as search should hold it, or `None` when the public may not see it.
+pub fn product_search_doc(
+    conn: &mut DbConnection,
+    id: Uuid,
+) -> QueryResult<Option<ProductSearchDoc>> {
+    let row: Option<ProductRow> = products::table
+        .find(id.to_string())
+        .filter(products::deleted_at.is_null())
+        .filter(products::status.eq(ProductStatus::Published.as_str()))
+        .select(ProductRow::as_select())
+        .first(conn)
+        .optional()?;
+    let Some(row) = row else { return Ok(None) };
+    let product = Product::from(row);
+    let company = match find_company(conn, product.company_id) {
+        Ok(c) if c.is_public() => c,
+        _ => return Ok(None),
+    };
+    let (parent, zh, en): (Option<String>, String, String) = categories::table
+        .find(&product.category_id)
+        .select((
+            categories::parent_id,
+            categories::name_zh,
+            categories::name_en,
+        ))
+        .first(conn)?;
+    Ok(Some(ProductSearchDoc {
+        category_parent: parent.unwrap_or_else(|| product.category_id.clone()),
+        category_name_zh: zh,
+        category_name_en: en,
+        product,
+        company,
+    }))
+}
+
+/// Every live product id of a company (a company change re-reads all of them).
+pub fn product_ids_of_company(conn: &mut DbConnection, company_id: Uuid) -> QueryResult<Vec<Uuid>> {
+    let ids: Vec<String> = products::table
+        .filter(products::company_id.eq(company_id.to_string()))
+        .select(products::id)
+        .load(conn)?;
+    Ok(ids.iter().map(|id| crate::ids::parse_db_id(id)).collect())
+}
+
+/// Publicly visible products after `after` (by id), for bulk indexing.
+pub fn public_product_ids_after(
+    conn: &mut DbConnection,
+    after: Option<Uuid>,
+    limit: i64,
+) -> QueryResult<Vec<Uuid>> {
+    let mut query = products::table
+        .inner_join(companies::table)
+        .filter(products::deleted_at.is_null())
+        .filter(products::status.eq(ProductStatus::Published.as_str()))
+        .filter(companies::suspended_at.is_null())
+        .filter(companies::verification_status.ne(VerificationStatus::Rejected.as_str()))
+        .select(products::id)
+        .order(products::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(products::id.gt(after.to_string()));
+    }
+    let ids: Vec<String> = query.load(conn)?;
+    Ok(ids.iter().map(|id| crate::ids::parse_db_id(id)).collect())
+}
+
+/// Companies the public may see, after `after` (by id), for bulk indexing.
+pub fn public_company_ids_after(
+    conn: &mut DbConnection,
+    after: Option<Uuid>,
+    limit: i64,
+) -> QueryResult<Vec<Uuid>> {
+    let mut query = companies::table
+        .filter(companies::suspended_at.is_null())
+        .filter(companies::verification_status.ne(VerificationStatus::Rejected.as_str()))
+        .select(companies::id)
+        .order(companies::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(companies::id.gt(after.to_string()));
+    }
+    let ids: Vec<String> = query.load(conn)?;
+    Ok(ids.iter().map(|id| crate::ids::parse_db_id(id)).collect())
+}
+
+/// A company as search should hold it, with its published product count; `None` if not public.
+pub fn company_search_doc(
+    conn: &mut DbConnection,
+    id: Uuid,
+) -> QueryResult<Option<(Company, i64)>> {
+    match find_company(conn, id) {
+        Ok(c) if c.is_public() => {
+            let count = super::repo::count_public_products(conn, id)?;
+            Ok(Some((c, count)))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The time a row was last changed, for freshness measurements.
+pub fn product_updated_at(
+    conn: &mut DbConnection,
+    id: Uuid,
+) -> QueryResult<Option<PrimitiveDateTime>> {
+    products::table
+        .find(id.to_string())
+        .select(products::updated_at)
+        .first(conn)
+        .optional()
+}

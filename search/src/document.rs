@@ -1,0 +1,124 @@
+//! Index documents built from the domain's search views.
+
+use domain::catalog::ProductSearchDoc;
+use domain::company::Company;
+use domain::text::plain_text;
+use tantivy::TantivyDocument;
+
+use crate::schema::{Fields, facet_path};
+
+pub fn product_key(id: &uuid::Uuid) -> String {
+    format!("p:{id}")
+}
+
+pub fn company_key(id: &uuid::Uuid) -> String {
+    format!("c:{id}")
+}
+
+fn add_company_facets(doc: &mut TantivyDocument, f: &Fields, c: &Company) {
+    doc.add_facet(f.region, facet_path(&[&c.province, &c.city]));
+    doc.add_facet(f.company_type, facet_path(&[c.company_type.as_str()]));
+    doc.add_facet(
+        f.verified,
+        facet_path(&[if c.is_verified() { "true" } else { "false" }]),
+    );
+    doc.add_u64(f.verified_boost, u64::from(c.is_verified()));
+    doc.add_text(f.company_id, c.id.to_string());
+    doc.add_text(f.company_name, &c.legal_name);
+    if let Some(en) = &c.english_name {
+        doc.add_text(f.company_name_en, en);
+    }
+    doc.add_text(f.slug, &c.slug);
+    doc.add_text(f.province, &c.province);
+    doc.add_text(f.city, &c.city);
+}
+
+pub fn product_document(f: &Fields, d: &ProductSearchDoc) -> TantivyDocument {
+    let p = &d.product;
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.doc_key, product_key(&p.id));
+    doc.add_text(f.kind, "product");
+    doc.add_text(f.id, p.id.to_string());
+    let title_zh = p.title_zh.clone().unwrap_or_default();
+    let title_en = p.title_en.clone().unwrap_or_default();
+    doc.add_text(f.title, format!("{title_zh}\n{title_en}").trim());
+    doc.add_text(f.title_zh, &title_zh);
+    doc.add_text(f.title_en, &title_en);
+    let keywords = p.keywords.join(" ");
+    doc.add_text(
+        f.keywords,
+        format!("{keywords} {} {}", d.category_name_zh, d.category_name_en),
+    );
+    let attributes: Vec<String> = p
+        .attributes
+        .iter()
+        .map(|a| format!("{} {}", a.name, a.value))
+        .collect();
+    doc.add_text(f.attributes, attributes.join(" "));
+    let description: String = plain_text(&p.description).chars().take(2000).collect();
+    doc.add_text(f.description, description);
+    doc.add_text(
+        f.suggest,
+        format!(
+            "{title_zh} {title_en} {keywords} {} {}",
+            d.category_name_zh, d.category_name_en
+        ),
+    );
+    doc.add_facet(
+        f.category,
+        facet_path(&[&d.category_parent, &p.category_id]),
+    );
+    add_company_facets(&mut doc, f, &d.company);
+    doc.add_u64(f.moq, p.moq.max(0) as u64);
+    doc.add_text(f.unit, &p.unit);
+    match (p.price_min_minor, p.price_max_minor, &p.currency) {
+        (Some(min), Some(max), Some(currency)) => {
+            doc.add_i64(f.price_min, min);
+            doc.add_i64(f.price_max, max);
+            doc.add_i64(f.price_low_asc, min);
+            doc.add_i64(f.price_low_desc, min);
+            doc.add_text(f.currency, currency);
+        }
+        // Price on request sorts last both ways.
+        _ => {
+            doc.add_i64(f.price_low_asc, i64::MAX);
+            doc.add_i64(f.price_low_desc, i64::MIN);
+        }
+    }
+    let published = p
+        .published_at
+        .unwrap_or(p.created_at)
+        .assume_utc()
+        .unix_timestamp();
+    doc.add_i64(f.published_at, published);
+    doc
+}
+
+pub fn company_document(f: &Fields, c: &Company, product_count: i64) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.doc_key, company_key(&c.id));
+    doc.add_text(f.kind, "company");
+    doc.add_text(f.id, c.id.to_string());
+    let names = format!(
+        "{}\n{}",
+        c.legal_name,
+        c.english_name.clone().unwrap_or_default()
+    );
+    doc.add_text(f.title, names.trim());
+    doc.add_text(f.keywords, c.main_products.join(" "));
+    doc.add_text(f.attributes, &c.business_scope);
+    doc.add_text(
+        f.description,
+        plain_text(&c.description)
+            .chars()
+            .take(2000)
+            .collect::<String>(),
+    );
+    doc.add_text(f.main_products, c.main_products.join("\u{1f}"));
+    doc.add_u64(f.product_count, product_count.max(0) as u64);
+    add_company_facets(&mut doc, f, c);
+    doc.add_i64(f.price_low_asc, i64::MAX);
+    doc.add_i64(f.price_low_desc, i64::MIN);
+    doc.add_i64(f.published_at, c.created_at.assume_utc().unix_timestamp());
+    doc
+}

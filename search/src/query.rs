@@ -1,0 +1,591 @@
+//! Query building and execution.
+//!
+//! Queries are built from the analyzer's terms, never by tantivy's query parser (which turns an
+//! unspaced Chinese word into a phrase query). Each term must match in some field (title ×3,
+//! keywords ×2, attributes ×1.5, description ×1); Latin words of 5+ letters also match with one
+//! edit (two from 9). When requiring every term finds nothing, the best partial matches are
+//! returned instead. Relevance is BM25 times (1 + 0.25 × verified supplier); see docs/search.md.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::time::Instant;
+
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+
+use crate::SearchError;
+use crate::analyzer::{analyze, suggest_analyzer, trade_analyzer};
+use crate::index::SearchIndex;
+use crate::schema::{Fields, facet_path};
+
+/// Results past this offset are not served (deep paging is a scraping pattern, not a buyer's).
+pub const MAX_OFFSET: usize = 1000;
+pub const VERIFIED_BOOST: f32 = 0.25;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Relevance,
+    Newest,
+    PriceAsc,
+    PriceDesc,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProductSearch {
+    pub q: String,
+    pub category: Option<String>,
+    pub region: Option<String>,
+    pub verified: Option<bool>,
+    pub company_type: Option<String>,
+    pub moq_max: Option<u64>,
+    /// Minor units, in `currency`.
+    pub price_min: Option<i64>,
+    pub price_max: Option<i64>,
+    pub currency: Option<String>,
+    pub sort: Sort,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct SupplierSearch {
+    pub q: String,
+    pub region: Option<String>,
+    pub verified: Option<bool>,
+    pub company_type: Option<String>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchResults<T> {
+    pub items: Vec<T>,
+    pub total: usize,
+    pub facets: BTreeMap<&'static str, Vec<FacetCount>>,
+    /// False when no document had every term and the best partial matches are shown.
+    pub matched_all_terms: bool,
+    pub next_offset: Option<usize>,
+    pub took_micros: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProductHit {
+    pub id: String,
+    pub title_zh: String,
+    pub title_en: String,
+    /// HTML with matches in `<b>`; the rest escaped.
+    pub highlight: String,
+    pub price_min: Option<i64>,
+    pub price_max: Option<i64>,
+    pub currency: Option<String>,
+    pub moq: u64,
+    pub unit: String,
+    pub company_id: String,
+    pub company_name: String,
+    pub company_name_en: String,
+    pub slug: String,
+    pub verified: bool,
+    pub province: String,
+    pub city: String,
+    pub category: String,
+    pub score: f32,
+}
+
+#[derive(Debug, Clone)]
+pub struct SupplierHit {
+    pub id: String,
+    pub name: String,
+    pub english_name: String,
+    pub highlight: String,
+    pub slug: String,
+    pub verified: bool,
+    pub province: String,
+    pub city: String,
+    pub company_type: String,
+    pub main_products: Vec<String>,
+    pub product_count: u64,
+    pub score: f32,
+}
+
+fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+fn facet_query(field: Field, parts: &[&str]) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_facet(field, &facet_path(parts)),
+        IndexRecordOption::Basic,
+    ))
+}
+
+/// One clause per query term: the term in any text field, weighted by field.
+fn term_clauses(f: &Fields, terms: &[String]) -> Vec<Box<dyn Query>> {
+    let weighted = [
+        (f.title, 3.0),
+        (f.keywords, 2.0),
+        (f.attributes, 1.5),
+        (f.description, 1.0),
+    ];
+    terms
+        .iter()
+        .map(|t| {
+            let mut alternatives: Vec<(Occur, Box<dyn Query>)> = weighted
+                .iter()
+                .map(|(field, boost)| {
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(term_query(*field, t), *boost)) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            let letters = t.chars().count();
+            if letters >= 5 && t.chars().all(|c| c.is_ascii_alphabetic()) {
+                let distance = if letters >= 9 { 2 } else { 1 };
+                for (field, boost) in [(f.title, 1.5), (f.keywords, 1.0)] {
+                    let fuzzy =
+                        FuzzyTermQuery::new(Term::from_field_text(field, t), distance, true);
+                    alternatives.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(fuzzy), boost)),
+                    ));
+                }
+            }
+            Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>
+        })
+        .collect()
+}
+
+fn unique_terms(text: &str) -> Vec<String> {
+    let mut terms = analyze(&mut trade_analyzer(), text);
+    let mut seen = std::collections::HashSet::new();
+    terms.retain(|t| seen.insert(t.clone()));
+    terms.truncate(32);
+    terms
+}
+
+/// The text query (all terms or any term) combined with the filters.
+fn combine(text: Vec<Box<dyn Query>>, all: bool, filters: &[Box<dyn Query>]) -> BooleanQuery {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = filters
+        .iter()
+        .map(|q| (Occur::Must, q.box_clone()))
+        .collect();
+    if text.is_empty() {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    } else if all {
+        clauses.extend(text.into_iter().map(|q| (Occur::Must, q)));
+    } else {
+        clauses.push((
+            Occur::Must,
+            Box::new(BooleanQuery::with_minimum_required_clauses(
+                text.into_iter().map(|q| (Occur::Should, q)).collect(),
+                1,
+            )),
+        ));
+    }
+    BooleanQuery::new(clauses)
+}
+
+fn str_of(doc: &TantivyDocument, field: Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn facet_counts(fc: tantivy::collector::FacetCounts, root: &str) -> Vec<FacetCount> {
+    let mut counts: Vec<FacetCount> = fc
+        .get(root)
+        .map(|(facet, count)| FacetCount {
+            value: facet
+                .to_path()
+                .last()
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+            count,
+        })
+        .collect();
+    counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    counts
+}
+
+fn facet_collector(name: &str, root: &str) -> FacetCollector {
+    let mut c = FacetCollector::for_field(name);
+    c.add_facet(root);
+    c
+}
+
+/// Runs `query` with the verified boost, or a fast-field sort, returning (score, address).
+fn top_docs(
+    searcher: &Searcher,
+    query: &dyn Query,
+    sort: Sort,
+    limit: usize,
+    offset: usize,
+) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+    let top = || TopDocs::with_limit(limit.max(1)).and_offset(offset);
+    let by_field = |field: &str, order: Order| -> Result<Vec<(f32, DocAddress)>, SearchError> {
+        let docs: Vec<(Option<i64>, DocAddress)> =
+            searcher.search(query, &top().order_by_fast_field::<i64>(field, order))?;
+        Ok(docs.into_iter().map(|(_, a)| (0.0, a)).collect())
+    };
+    match sort {
+        Sort::Relevance => {
+            let collector = top().tweak_score(move |segment: &tantivy::SegmentReader| {
+                let verified = segment
+                    .fast_fields()
+                    .u64("verified_boost")
+                    .map(|c| c.first_or_default_col(0))
+                    .ok();
+                move |doc: tantivy::DocId, score: tantivy::Score| {
+                    let v = verified.as_ref().map(|c| c.get_val(doc)).unwrap_or(0);
+                    score * (1.0 + VERIFIED_BOOST * v as f32)
+                }
+            });
+            Ok(searcher.search(query, &collector)?)
+        }
+        Sort::Newest => by_field("published_at", Order::Desc),
+        Sort::PriceAsc => by_field("price_low_asc", Order::Asc),
+        Sort::PriceDesc => by_field("price_low_desc", Order::Desc),
+    }
+}
+
+struct Executed {
+    hits: Vec<(f32, DocAddress)>,
+    total: usize,
+    facets: Vec<tantivy::collector::FacetCounts>,
+    query: BooleanQuery,
+    all: bool,
+}
+
+/// Runs with every term required, then with any term when that found nothing.
+fn execute(
+    searcher: &Searcher,
+    f: &Fields,
+    q: &str,
+    filters: &[Box<dyn Query>],
+    facets: &[(&str, String)],
+    (sort, limit, offset): (Sort, usize, usize),
+) -> Result<Executed, SearchError> {
+    let terms = unique_terms(q);
+    let mut all = true;
+    loop {
+        let query = combine(term_clauses(f, &terms), all, filters);
+        let collectors: Vec<FacetCollector> = facets
+            .iter()
+            .map(|(name, root)| facet_collector(name, root))
+            .collect();
+        let mut multi = tantivy::collector::MultiCollector::new();
+        let count = multi.add_collector(Count);
+        let handles: Vec<_> = collectors
+            .into_iter()
+            .map(|c| multi.add_collector(c))
+            .collect();
+        let mut fruits = searcher.search(&query, &multi)?;
+        let total = count.extract(&mut fruits);
+        if total == 0 && all && terms.len() > 1 {
+            all = false;
+            continue;
+        }
+        let facets = handles
+            .into_iter()
+            .map(|h| h.extract(&mut fruits))
+            .collect();
+        let hits = if offset >= total {
+            Vec::new()
+        } else {
+            top_docs(searcher, &query, sort, limit, offset)?
+        };
+        return Ok(Executed {
+            hits,
+            total,
+            facets,
+            query,
+            all,
+        });
+    }
+}
+
+fn common_filters(
+    f: &Fields,
+    kind: &str,
+    region: &Option<String>,
+    verified: Option<bool>,
+    company_type: &Option<String>,
+) -> Vec<Box<dyn Query>> {
+    let mut filters = vec![term_query(f.kind, kind)];
+    if let Some(region) = region {
+        filters.push(facet_query(f.region, &[region]));
+    }
+    if let Some(v) = verified {
+        filters.push(facet_query(f.verified, &[if v { "true" } else { "false" }]));
+    }
+    if let Some(t) = company_type {
+        filters.push(facet_query(f.company_type, &[t]));
+    }
+    filters
+}
+
+fn snippet(generator: &SnippetGenerator, doc: &TantivyDocument, fallback: &str) -> String {
+    let html = generator.snippet_from_doc(doc).to_html();
+    if html.is_empty() {
+        tantivy::snippet::Snippet::empty().to_html() + &escape(fallback)
+    } else {
+        html
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+pub fn search_products(
+    index: &SearchIndex,
+    s: &ProductSearch,
+) -> Result<SearchResults<ProductHit>, SearchError> {
+    let started = Instant::now();
+    let f = index.fields;
+    let searcher = index.reader.searcher();
+    let mut filters = common_filters(&f, "product", &s.region, s.verified, &s.company_type);
+    let mut category_root = "/".to_owned();
+    if let Some(category) = &s.category {
+        match category.split_once('.') {
+            Some((parent, _)) => filters.push(facet_query(f.category, &[parent, category])),
+            None => {
+                filters.push(facet_query(f.category, &[category]));
+                category_root = format!("/{category}");
+            }
+        }
+    }
+    if let Some(max) = s.moq_max {
+        filters.push(Box::new(RangeQuery::new(
+            Bound::Unbounded,
+            Bound::Included(Term::from_field_u64(f.moq, max)),
+        )));
+    }
+    if s.price_min.is_some() || s.price_max.is_some() {
+        if let Some(currency) = &s.currency {
+            filters.push(term_query(f.currency, currency));
+        }
+        // The product's price range overlaps the wanted one.
+        if let Some(max) = s.price_max {
+            filters.push(Box::new(RangeQuery::new(
+                Bound::Unbounded,
+                Bound::Included(Term::from_field_i64(f.price_min, max)),
+            )));
+        }
+        if let Some(min) = s.price_min {
+            filters.push(Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_i64(f.price_max, min)),
+                Bound::Unbounded,
+            )));
+        }
+    }
+    let facets = [
+        ("category", category_root),
+        ("region", "/".to_owned()),
+        ("verified", "/".to_owned()),
+        ("company_type", "/".to_owned()),
+    ];
+    let ex = execute(
+        &searcher,
+        &f,
+        &s.q,
+        &filters,
+        &facets,
+        (s.sort, s.limit, s.offset.min(MAX_OFFSET)),
+    )?;
+    let generator = {
+        let mut g = SnippetGenerator::create(&searcher, &ex.query, f.title)?;
+        g.set_max_num_chars(160);
+        g
+    };
+    let mut items = Vec::with_capacity(ex.hits.len());
+    for (score, address) in &ex.hits {
+        let doc: TantivyDocument = searcher.doc(*address)?;
+        let title_zh = str_of(&doc, f.title_zh);
+        let title_en = str_of(&doc, f.title_en);
+        let category = doc
+            .get_first(f.category)
+            .and_then(|v| v.as_facet())
+            .map(|p| p.rsplit('/').next().unwrap_or_default().to_owned())
+            .unwrap_or_default();
+        items.push(ProductHit {
+            id: str_of(&doc, f.id),
+            highlight: snippet(
+                &generator,
+                &doc,
+                if title_zh.is_empty() {
+                    &title_en
+                } else {
+                    &title_zh
+                },
+            ),
+            title_zh,
+            title_en,
+            price_min: doc.get_first(f.price_min).and_then(|v| v.as_i64()),
+            price_max: doc.get_first(f.price_max).and_then(|v| v.as_i64()),
+            currency: doc
+                .get_first(f.currency)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned),
+            moq: doc.get_first(f.moq).and_then(|v| v.as_u64()).unwrap_or(0),
+            unit: str_of(&doc, f.unit),
+            company_id: str_of(&doc, f.company_id),
+            company_name: str_of(&doc, f.company_name),
+            company_name_en: str_of(&doc, f.company_name_en),
+            slug: str_of(&doc, f.slug),
+            verified: doc
+                .get_first(f.verified)
+                .and_then(|v| v.as_facet())
+                .is_some_and(|p| p == "/true"),
+            province: str_of(&doc, f.province),
+            city: str_of(&doc, f.city),
+            category,
+            score: *score,
+        });
+    }
+    let mut facet_map = BTreeMap::new();
+    for ((name, root), counts) in facets.iter().zip(ex.facets) {
+        facet_map.insert(*name, facet_counts(counts, root));
+    }
+    let end = s.offset + items.len();
+    Ok(SearchResults {
+        next_offset: (end < ex.total && end < MAX_OFFSET && !items.is_empty()).then_some(end),
+        items,
+        total: ex.total,
+        facets: facet_map,
+        matched_all_terms: ex.all,
+        took_micros: started.elapsed().as_micros() as u64,
+    })
+}
+
+pub fn search_suppliers(
+    index: &SearchIndex,
+    s: &SupplierSearch,
+) -> Result<SearchResults<SupplierHit>, SearchError> {
+    let started = Instant::now();
+    let f = index.fields;
+    let searcher = index.reader.searcher();
+    let filters = common_filters(&f, "company", &s.region, s.verified, &s.company_type);
+    let facets = [
+        ("region", "/".to_owned()),
+        ("verified", "/".to_owned()),
+        ("company_type", "/".to_owned()),
+    ];
+    let ex = execute(
+        &searcher,
+        &f,
+        &s.q,
+        &filters,
+        &facets,
+        (Sort::Relevance, s.limit, s.offset.min(MAX_OFFSET)),
+    )?;
+    let generator = SnippetGenerator::create(&searcher, &ex.query, f.title)?;
+    let mut items = Vec::with_capacity(ex.hits.len());
+    for (score, address) in &ex.hits {
+        let doc: TantivyDocument = searcher.doc(*address)?;
+        let name = str_of(&doc, f.company_name);
+        items.push(SupplierHit {
+            id: str_of(&doc, f.id),
+            highlight: snippet(&generator, &doc, &name),
+            name,
+            english_name: str_of(&doc, f.company_name_en),
+            slug: str_of(&doc, f.slug),
+            verified: doc
+                .get_first(f.verified)
+                .and_then(|v| v.as_facet())
+                .is_some_and(|p| p == "/true"),
+            province: str_of(&doc, f.province),
+            city: str_of(&doc, f.city),
+            company_type: doc
+                .get_first(f.company_type)
+                .and_then(|v| v.as_facet())
+                .map(|p| p.trim_start_matches('/').to_owned())
+                .unwrap_or_default(),
+            main_products: str_of(&doc, f.main_products)
+                .split('\u{1f}')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            product_count: doc
+                .get_first(f.product_count)
+                .and_then(|v| v.as_u64())
+                .unwrap_or(0),
+            score: *score,
+        });
+    }
+    let mut facet_map = BTreeMap::new();
+    for ((name, root), counts) in facets.iter().zip(ex.facets) {
+        facet_map.insert(*name, facet_counts(counts, root));
+    }
+    let end = s.offset + items.len();
+    Ok(SearchResults {
+        next_offset: (end < ex.total && end < MAX_OFFSET && !items.is_empty()).then_some(end),
+        items,
+        total: ex.total,
+        facets: facet_map,
+        matched_all_terms: ex.all,
+        took_micros: started.elapsed().as_micros() as u64,
+    })
+}
+
+/// Words from titles, keywords and category names that complete the last word typed, most
+/// frequent first.
+pub fn suggest(
+    index: &SearchIndex,
+    prefix: &str,
+    limit: usize,
+) -> Result<Vec<String>, SearchError> {
+    let terms = analyze(&mut suggest_analyzer(), prefix);
+    let Some(last) = terms
+        .iter()
+        .max_by_key(|t| (t.len(), std::cmp::Reverse(0)))
+        .cloned()
+    else {
+        return Ok(Vec::new());
+    };
+    let searcher = index.reader.searcher();
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    let mut upper = last.clone().into_bytes();
+    upper.push(0xFF);
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(index.fields.suggest)?;
+        let mut stream = inverted
+            .terms()
+            .range()
+            .ge(last.as_bytes())
+            .lt(&upper)
+            .into_stream()?;
+        while stream.advance() {
+            let word = String::from_utf8_lossy(stream.key()).into_owned();
+            *counts.entry(word).or_default() += u64::from(stream.value().doc_freq);
+        }
+    }
+    let mut ranked: Vec<(String, u64)> = counts
+        .into_iter()
+        .filter(|(w, _)| w.chars().count() > 1)
+        .collect();
+    ranked.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| a.0.len().cmp(&b.0.len()))
+            .then_with(|| a.0.cmp(&b.0))
+    });
+    Ok(ranked.into_iter().take(limit).map(|(w, _)| w).collect())
+}

@@ -1,0 +1,104 @@
+//! The index schema. Bump `SCHEMA_VERSION` with any change here or in the analyzers: an index
+//! of another version is rebuilt at start.
+
+use tantivy::schema::{
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
+};
+
+use crate::analyzer::{SUGGEST, TRADE};
+
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// Field handles, resolved once.
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    /// `p:<uuid>` or `c:<uuid>`: the term a document is replaced or deleted by.
+    pub doc_key: Field,
+    pub kind: Field,
+    pub id: Field,
+    pub company_id: Field,
+    pub title: Field,
+    pub title_zh: Field,
+    pub title_en: Field,
+    pub keywords: Field,
+    pub attributes: Field,
+    pub description: Field,
+    pub suggest: Field,
+    pub company_name: Field,
+    pub company_name_en: Field,
+    pub slug: Field,
+    pub province: Field,
+    pub city: Field,
+    pub category: Field,
+    pub region: Field,
+    pub company_type: Field,
+    pub verified: Field,
+    pub verified_boost: Field,
+    pub moq: Field,
+    pub unit: Field,
+    pub price_min: Field,
+    pub price_max: Field,
+    pub price_low_asc: Field,
+    pub price_low_desc: Field,
+    pub currency: Field,
+    pub published_at: Field,
+    pub product_count: Field,
+    pub main_products: Field,
+}
+
+fn text(analyzer: &str, stored: bool) -> TextOptions {
+    let indexing = TextFieldIndexing::default()
+        .set_tokenizer(analyzer)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let options = TextOptions::default().set_indexing_options(indexing);
+    if stored {
+        options.set_stored()
+    } else {
+        options
+    }
+}
+
+pub fn build_schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let facet = || FacetOptions::default().set_stored();
+    let fields = Fields {
+        doc_key: b.add_text_field("doc_key", STRING | STORED),
+        kind: b.add_text_field("kind", STRING | FAST),
+        id: b.add_text_field("id", STRING | STORED),
+        company_id: b.add_text_field("company_id", STRING | STORED),
+        title: b.add_text_field("title", text(TRADE, true)),
+        title_zh: b.add_text_field("title_zh", STORED),
+        title_en: b.add_text_field("title_en", STORED),
+        keywords: b.add_text_field("keywords", text(TRADE, false)),
+        attributes: b.add_text_field("attributes", text(TRADE, false)),
+        description: b.add_text_field("description", text(TRADE, true)),
+        suggest: b.add_text_field("suggest", text(SUGGEST, false)),
+        company_name: b.add_text_field("company_name", STORED),
+        company_name_en: b.add_text_field("company_name_en", STORED),
+        slug: b.add_text_field("slug", STORED),
+        province: b.add_text_field("province", STORED),
+        city: b.add_text_field("city", STORED),
+        category: b.add_facet_field("category", facet()),
+        region: b.add_facet_field("region", facet()),
+        company_type: b.add_facet_field("company_type", facet()),
+        verified: b.add_facet_field("verified", facet()),
+        verified_boost: b.add_u64_field("verified_boost", FAST),
+        moq: b.add_u64_field("moq", FAST | INDEXED | STORED),
+        unit: b.add_text_field("unit", STORED),
+        price_min: b.add_i64_field("price_min", FAST | INDEXED | STORED),
+        price_max: b.add_i64_field("price_max", FAST | INDEXED | STORED),
+        price_low_asc: b.add_i64_field("price_low_asc", FAST),
+        price_low_desc: b.add_i64_field("price_low_desc", FAST),
+        currency: b.add_text_field("currency", STRING | FAST | STORED),
+        published_at: b.add_i64_field("published_at", FAST | STORED),
+        product_count: b.add_u64_field("product_count", STORED),
+        main_products: b.add_text_field("main_products", STORED),
+    };
+    (b.build(), fields)
+}
+
+/// `/parent/leaf` for a category, `/province/city` for a region.
+pub fn facet_path(parts: &[&str]) -> Facet {
+    Facet::from_path(parts.iter().filter(|p| !p.is_empty()))
+}
