@@ -23,6 +23,7 @@ fn add_company_facets(doc: &mut TantivyDocument, f: &Fields, c: &Company) {
         facet_path(&[if c.is_verified() { "true" } else { "false" }]),
     );
     doc.add_u64(f.verified_boost, u64::from(c.is_verified()));
+    doc.add_text(f.company_type_name, c.company_type.as_str());
     doc.add_text(f.company_id, c.id.to_string());
     doc.add_text(f.company_name, &c.legal_name);
     if let Some(en) = &c.english_name {
@@ -85,11 +86,7 @@ pub fn product_document(f: &Fields, d: &ProductSearchDoc) -> TantivyDocument {
             doc.add_i64(f.price_low_desc, i64::MIN);
         }
     }
-    let published = p
-        .published_at
-        .unwrap_or(p.created_at)
-        .assume_utc()
-        .unix_timestamp();
+    let published = micros(p.published_at.unwrap_or(p.created_at));
     doc.add_i64(f.published_at, published);
     doc
 }
@@ -119,6 +116,10 @@ pub fn company_document(f: &Fields, c: &Company, product_count: i64) -> TantivyD
     add_company_facets(&mut doc, f, c);
     doc.add_i64(f.price_low_asc, i64::MAX);
     doc.add_i64(f.price_low_desc, i64::MIN);
-    doc.add_i64(f.published_at, c.created_at.assume_utc().unix_timestamp());
+    doc.add_i64(f.published_at, micros(c.created_at));
     doc
+}
+
+fn micros(t: time::PrimitiveDateTime) -> i64 {
+    (t.assume_utc().unix_timestamp_nanos() / 1000) as i64
 }

@@ -146,3 +146,8 @@ impl IndexStore {
         Ok(())
     }
 }
+
+#[cfg(test)]
+pub(crate) fn register_for_tests(index: &Index) {
+    register(index);
+}

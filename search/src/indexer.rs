@@ -228,6 +228,7 @@ impl Indexer {
             checkpoint.outbox_id = next;
             commit(&mut writer, checkpoint)?;
             index.reader.reload()?;
+            self.search.set_visible(checkpoint.outbox_id);
             applied_above.extend(fresh.iter().map(|e| e.id).filter(|id| *id > next));
             applied_above.retain(|id| *id > next);
         }

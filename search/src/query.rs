@@ -132,49 +132,59 @@ fn facet_query(field: Field, parts: &[&str]) -> Box<dyn Query> {
     ))
 }
 
-/// One clause per query term: the term in any text field, weighted by field.
-fn term_clauses(f: &Fields, terms: &[String]) -> Vec<Box<dyn Query>> {
+/// A query word: its stemmed term (matched exactly) and the word as typed (matched with typos
+/// against the unstemmed `suggest` field; the stem of a misspelling is too far from the stem of
+/// the right word).
+struct QueryWord {
+    term: String,
+    raw: String,
+}
+
+/// One clause per query word: the term in any text field, weighted by field.
+fn term_clauses(f: &Fields, words: &[QueryWord]) -> Vec<Box<dyn Query>> {
     let weighted = [
         (f.title, 3.0),
         (f.keywords, 2.0),
         (f.attributes, 1.5),
         (f.description, 1.0),
     ];
-    terms
+    words
         .iter()
-        .map(|t| {
+        .map(|w| {
             let mut alternatives: Vec<(Occur, Box<dyn Query>)> = weighted
                 .iter()
                 .map(|(field, boost)| {
-                    (
-                        Occur::Should,
-                        Box::new(BoostQuery::new(term_query(*field, t), *boost)) as Box<dyn Query>,
-                    )
+                    let q: Box<dyn Query> =
+                        Box::new(BoostQuery::new(term_query(*field, &w.term), *boost));
+                    (Occur::Should, q)
                 })
                 .collect();
-            let letters = t.chars().count();
-            if letters >= 5 && t.chars().all(|c| c.is_ascii_alphabetic()) {
+            let letters = w.raw.chars().count();
+            if letters >= 5 && w.raw.chars().all(|c| c.is_ascii_alphabetic()) {
                 let distance = if letters >= 9 { 2 } else { 1 };
-                for (field, boost) in [(f.title, 1.5), (f.keywords, 1.0)] {
-                    let fuzzy =
-                        FuzzyTermQuery::new(Term::from_field_text(field, t), distance, true);
-                    alternatives.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(fuzzy), boost)),
-                    ));
-                }
+                let fuzzy =
+                    FuzzyTermQuery::new(Term::from_field_text(f.suggest, &w.raw), distance, true);
+                alternatives.push((Occur::Should, Box::new(fuzzy)));
             }
             Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>
         })
         .collect()
 }
 
-fn unique_terms(text: &str) -> Vec<String> {
-    let mut terms = analyze(&mut trade_analyzer(), text);
+/// The query's words, deduplicated, at most 32. Both analyzers share one tokenizer and the
+/// stemmer drops nothing, so their outputs line up one to one.
+fn query_words(text: &str) -> Vec<QueryWord> {
+    let stemmed = analyze(&mut trade_analyzer(), text);
+    let raw = analyze(&mut suggest_analyzer(), text);
     let mut seen = std::collections::HashSet::new();
-    terms.retain(|t| seen.insert(t.clone()));
-    terms.truncate(32);
-    terms
+    let mut words: Vec<QueryWord> = stemmed
+        .into_iter()
+        .zip(raw)
+        .filter(|(term, _)| seen.insert(term.clone()))
+        .map(|(term, raw)| QueryWord { term, raw })
+        .collect();
+    words.truncate(32);
+    words
 }
 
 /// The text query (all terms or any term) combined with the filters.
@@ -244,18 +254,25 @@ fn top_docs(
     };
     match sort {
         Sort::Relevance => {
+            // Equal scores are ordered newest first, the same way in every replica's index.
             let collector = top().tweak_score(move |segment: &tantivy::SegmentReader| {
-                let verified = segment
-                    .fast_fields()
+                let fast = segment.fast_fields();
+                let verified = fast
                     .u64("verified_boost")
+                    .map(|c| c.first_or_default_col(0))
+                    .ok();
+                let published = fast
+                    .i64("published_at")
                     .map(|c| c.first_or_default_col(0))
                     .ok();
                 move |doc: tantivy::DocId, score: tantivy::Score| {
                     let v = verified.as_ref().map(|c| c.get_val(doc)).unwrap_or(0);
-                    score * (1.0 + VERIFIED_BOOST * v as f32)
+                    let p = published.as_ref().map(|c| c.get_val(doc)).unwrap_or(0);
+                    (score * (1.0 + VERIFIED_BOOST * v as f32), p)
                 }
             });
-            Ok(searcher.search(query, &collector)?)
+            let docs: Vec<((f32, i64), DocAddress)> = searcher.search(query, &collector)?;
+            Ok(docs.into_iter().map(|((score, _), a)| (score, a)).collect())
         }
         Sort::Newest => by_field("published_at", Order::Desc),
         Sort::PriceAsc => by_field("price_low_asc", Order::Asc),
@@ -280,7 +297,7 @@ fn execute(
     facets: &[(&str, String)],
     (sort, limit, offset): (Sort, usize, usize),
 ) -> Result<Executed, SearchError> {
-    let terms = unique_terms(q);
+    let terms = query_words(q);
     let mut all = true;
     loop {
         let query = combine(term_clauses(f, &terms), all, filters);
@@ -421,11 +438,7 @@ pub fn search_products(
         let doc: TantivyDocument = searcher.doc(*address)?;
         let title_zh = str_of(&doc, f.title_zh);
         let title_en = str_of(&doc, f.title_en);
-        let category = doc
-            .get_first(f.category)
-            .and_then(|v| v.as_facet())
-            .map(|p| p.rsplit('/').next().unwrap_or_default().to_owned())
-            .unwrap_or_default();
+        let category = str_of(&doc, f.category_id);
         items.push(ProductHit {
             id: str_of(&doc, f.id),
             highlight: snippet(
@@ -451,10 +464,7 @@ pub fn search_products(
             company_name: str_of(&doc, f.company_name),
             company_name_en: str_of(&doc, f.company_name_en),
             slug: str_of(&doc, f.slug),
-            verified: doc
-                .get_first(f.verified)
-                .and_then(|v| v.as_facet())
-                .is_some_and(|p| p == "/true"),
+            verified: doc.get_first(f.verified_boost).and_then(|v| v.as_u64()) == Some(1),
             province: str_of(&doc, f.province),
             city: str_of(&doc, f.city),
             category,
@@ -508,17 +518,10 @@ pub fn search_suppliers(
             name,
             english_name: str_of(&doc, f.company_name_en),
             slug: str_of(&doc, f.slug),
-            verified: doc
-                .get_first(f.verified)
-                .and_then(|v| v.as_facet())
-                .is_some_and(|p| p == "/true"),
+            verified: doc.get_first(f.verified_boost).and_then(|v| v.as_u64()) == Some(1),
             province: str_of(&doc, f.province),
             city: str_of(&doc, f.city),
-            company_type: doc
-                .get_first(f.company_type)
-                .and_then(|v| v.as_facet())
-                .map(|p| p.trim_start_matches('/').to_owned())
-                .unwrap_or_default(),
+            company_type: str_of(&doc, f.company_type_name),
             main_products: str_of(&doc, f.main_products)
                 .split('\u{1f}')
                 .filter(|s| !s.is_empty())
@@ -588,4 +591,37 @@ pub fn suggest(
             .then_with(|| a.0.cmp(&b.0))
     });
     Ok(ranked.into_iter().take(limit).map(|(w, _)| w).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::collector::TopDocs;
+    use tantivy::query::AllQuery;
+    use tantivy::{DocAddress, Index, Order, TantivyDocument};
+
+    use crate::schema::build_schema;
+
+    #[test]
+    fn newest_first_orders_by_published_at() {
+        let (schema, f) = build_schema();
+        let index = Index::create_in_ram(schema);
+        crate::index::register_for_tests(&index);
+        let mut writer = index.writer(15_000_000).unwrap();
+        for (i, at) in [(0u64, 100i64), (1, 300), (2, 200)] {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(f.id, i.to_string());
+            doc.add_i64(f.published_at, at);
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let top: Vec<(Option<i64>, DocAddress)> = searcher
+            .search(
+                &AllQuery,
+                &TopDocs::with_limit(3).order_by_fast_field::<i64>("published_at", Order::Desc),
+            )
+            .unwrap();
+        let order: Vec<Option<i64>> = top.iter().map(|(v, _)| *v).collect();
+        assert_eq!(order, vec![Some(300), Some(200), Some(100)]);
+    }
 }

@@ -8,7 +8,7 @@ use tantivy::schema::{
 
 use crate::analyzer::{SUGGEST, TRADE};
 
-pub const SCHEMA_VERSION: u64 = 1;
+pub const SCHEMA_VERSION: u64 = 3;
 
 /// Field handles, resolved once.
 #[derive(Clone, Copy, Debug)]
@@ -34,7 +34,10 @@ pub struct Fields {
     pub region: Field,
     pub company_type: Field,
     pub verified: Field,
+    /// 1 for a verified supplier: stored for display, fast for ranking.
     pub verified_boost: Field,
+    pub category_id: Field,
+    pub company_type_name: Field,
     pub moq: Field,
     pub unit: Field,
     pub price_min: Field,
@@ -83,7 +86,9 @@ pub fn build_schema() -> (Schema, Fields) {
         region: b.add_facet_field("region", facet()),
         company_type: b.add_facet_field("company_type", facet()),
         verified: b.add_facet_field("verified", facet()),
-        verified_boost: b.add_u64_field("verified_boost", FAST),
+        verified_boost: b.add_u64_field("verified_boost", FAST | STORED),
+        category_id: b.add_text_field("category_id", STORED),
+        company_type_name: b.add_text_field("company_type_name", STORED),
         moq: b.add_u64_field("moq", FAST | INDEXED | STORED),
         unit: b.add_text_field("unit", STORED),
         price_min: b.add_i64_field("price_min", FAST | INDEXED | STORED),
@@ -91,6 +96,7 @@ pub fn build_schema() -> (Schema, Fields) {
         price_low_asc: b.add_i64_field("price_low_asc", FAST),
         price_low_desc: b.add_i64_field("price_low_desc", FAST),
         currency: b.add_text_field("currency", STRING | FAST | STORED),
+        // Microseconds, so that "newest" has no ties within a second.
         published_at: b.add_i64_field("published_at", FAST | STORED),
         product_count: b.add_u64_field("product_count", STORED),
         main_products: b.add_text_field("main_products", STORED),

@@ -1,5 +1,6 @@
 //! The handle the API holds: the live index (swapped when rebuilt) and the searches on it.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use crate::SearchError;
@@ -9,6 +10,9 @@ use crate::query::{self, ProductHit, ProductSearch, SearchResults, SupplierHit, 
 #[derive(Clone, Default)]
 pub struct Search {
     current: Arc<RwLock<Option<Arc<SearchIndex>>>>,
+    /// The outbox id up to which searches see changes (set after the reader reloads, which is
+    /// after the commit that stores it).
+    visible: Arc<AtomicI64>,
 }
 
 impl Search {
@@ -18,7 +22,14 @@ impl Search {
 
     /// Makes `index` the one searches use.
     pub fn publish(&self, index: Arc<SearchIndex>) {
+        let visible = index.checkpoint().map(|c| c.outbox_id).unwrap_or(0);
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(index);
+        self.visible.store(visible, Ordering::Release);
+    }
+
+    /// Records that searches now see every change up to `outbox_id`.
+    pub fn set_visible(&self, outbox_id: i64) {
+        self.visible.store(outbox_id, Ordering::Release);
     }
 
     pub fn current(&self) -> Result<Arc<SearchIndex>, SearchError> {
@@ -41,8 +52,10 @@ impl Search {
         query::suggest(&*self.current()?, prefix, limit)
     }
 
-    /// The checkpoint of the live index (for readiness and tests).
-    pub fn checkpoint(&self) -> Option<crate::Checkpoint> {
-        self.current().ok().and_then(|i| i.checkpoint())
+    /// The outbox id up to which searches see changes; `None` before the index is ready.
+    pub fn visible_outbox_id(&self) -> Option<i64> {
+        self.current()
+            .ok()
+            .map(|_| self.visible.load(Ordering::Acquire))
     }
 }

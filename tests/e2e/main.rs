@@ -8,4 +8,5 @@ mod members;
 mod migrations;
 mod openapi;
 mod products;
+mod search;
 mod storefronts;

@@ -165,8 +165,8 @@ impl TestApp {
         loop {
             if self
                 .search
-                .checkpoint()
-                .is_some_and(|c| c.outbox_id >= target)
+                .visible_outbox_id()
+                .is_some_and(|id| id >= target)
             {
                 return;
             }
