@@ -66,6 +66,20 @@ impl Validator {
         Some(self.text(field, value, 1, max))
     }
 
+    /// For edits: a new optional text when one is given (`""` clears it), else the old value.
+    pub fn text_or_keep(
+        &mut self,
+        field: &str,
+        new: Option<&str>,
+        old: Option<&String>,
+        max: usize,
+    ) -> Option<String> {
+        match new {
+            Some(value) => self.opt_text(field, Some(value), max),
+            None => old.cloned(),
+        }
+    }
+
     /// An optional absolute http(s) URL.
     pub fn opt_url(&mut self, field: &str, value: Option<&str>) -> Option<String> {
         let value = value.map(str::trim).filter(|v| !v.is_empty())?;

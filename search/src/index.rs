@@ -29,6 +29,22 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
+    /// Registers the analyzers and opens a reader that reloads when the indexer says so (right
+    /// after each commit), not on a timer.
+    fn with_reader(name: String, index: Index, fields: Fields) -> Result<SearchIndex, SearchError> {
+        register(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            name,
+            index,
+            reader,
+            fields,
+        })
+    }
+
     pub fn checkpoint(&self) -> Option<Checkpoint> {
         read_checkpoint(&self.index)
     }
@@ -97,17 +113,7 @@ impl IndexStore {
         if index.schema() != build_schema().0 {
             return Err(SearchError::SchemaMismatch);
         }
-        register(&index);
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
-        Ok(SearchIndex {
-            name: name.to_owned(),
-            index,
-            reader,
-            fields,
-        })
+        SearchIndex::with_reader(name.to_owned(), index, fields)
     }
 
     /// A new, empty index directory (not live until `swap`).
@@ -117,17 +123,7 @@ impl IndexStore {
         fs::create_dir_all(&dir)?;
         let (schema, fields) = build_schema();
         let index = Index::create_in_dir(&dir, schema)?;
-        register(&index);
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
-        Ok(SearchIndex {
-            name,
-            index,
-            reader,
-            fields,
-        })
+        SearchIndex::with_reader(name, index, fields)
     }
 
     /// Makes `name` the live index and removes the directories of older ones.

@@ -471,19 +471,7 @@ pub fn search_products(
             score: *score,
         });
     }
-    let mut facet_map = BTreeMap::new();
-    for ((name, root), counts) in facets.iter().zip(ex.facets) {
-        facet_map.insert(*name, facet_counts(counts, root));
-    }
-    let end = s.offset + items.len();
-    Ok(SearchResults {
-        next_offset: (end < ex.total && end < MAX_OFFSET && !items.is_empty()).then_some(end),
-        items,
-        total: ex.total,
-        facets: facet_map,
-        matched_all_terms: ex.all,
-        took_micros: started.elapsed().as_micros() as u64,
-    })
+    Ok(results(items, ex, &facets, s.offset, started))
 }
 
 pub fn search_suppliers(
@@ -534,19 +522,31 @@ pub fn search_suppliers(
             score: *score,
         });
     }
-    let mut facet_map = BTreeMap::new();
-    for ((name, root), counts) in facets.iter().zip(ex.facets) {
-        facet_map.insert(*name, facet_counts(counts, root));
-    }
-    let end = s.offset + items.len();
-    Ok(SearchResults {
+    Ok(results(items, ex, &facets, s.offset, started))
+}
+
+/// The page, facet counts and paging position of an executed search.
+fn results<T>(
+    items: Vec<T>,
+    ex: Executed,
+    facets: &[(&'static str, String)],
+    offset: usize,
+    started: Instant,
+) -> SearchResults<T> {
+    let facets = facets
+        .iter()
+        .zip(ex.facets)
+        .map(|((name, root), counts)| (*name, facet_counts(counts, root)))
+        .collect();
+    let end = offset + items.len();
+    SearchResults {
         next_offset: (end < ex.total && end < MAX_OFFSET && !items.is_empty()).then_some(end),
         items,
         total: ex.total,
-        facets: facet_map,
+        facets,
         matched_all_terms: ex.all,
         took_micros: started.elapsed().as_micros() as u64,
-    })
+    }
 }
 
 /// Words from titles, keywords and category names that complete the last word typed, most

@@ -57,33 +57,18 @@ impl ValidProduct {
     }
 }
 
-fn pick_text(
-    v: &mut Validator,
-    field: &str,
-    new: Option<&str>,
-    old: Option<&String>,
-    max: usize,
-) -> Option<String> {
-    match new {
-        Some(value) => v.opt_text(field, Some(value), max),
-        None => old.cloned(),
-    }
-}
-
 impl ProductInput {
     /// Validates against the current product (`None` on create). The category's existence is
     /// checked by the service, which has the connection.
     pub(crate) fn validate(self, old: Option<&Product>) -> Result<ValidProduct, Vec<FieldError>> {
         let mut v = Validator::new();
-        let title_zh = pick_text(
-            &mut v,
+        let title_zh = v.text_or_keep(
             "title_zh",
             self.title_zh.as_deref(),
             old.and_then(|p| p.title_zh.as_ref()),
             200,
         );
-        let title_en = pick_text(
-            &mut v,
+        let title_en = v.text_or_keep(
             "title_en",
             self.title_en.as_deref(),
             old.and_then(|p| p.title_en.as_ref()),
@@ -273,8 +258,7 @@ impl ProductInput {
             }
             None => old.and_then(|p| p.lead_time_days),
         };
-        let place_of_origin = pick_text(
-            &mut v,
+        let place_of_origin = v.text_or_keep(
             "place_of_origin",
             self.place_of_origin.as_deref(),
             old.and_then(|p| p.place_of_origin.as_ref()),

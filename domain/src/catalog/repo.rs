@@ -8,6 +8,7 @@ use crate::company::VerificationStatus;
 use crate::db::DbConnection;
 use crate::db::schema::{companies, products};
 use crate::ids::{Page, PageRequest};
+use crate::outbox::{self, topic};
 
 pub(crate) fn load_product(conn: &mut DbConnection, id: Uuid) -> QueryResult<Option<ProductRow>> {
     products::table
@@ -80,5 +81,23 @@ pub(crate) fn all_products_of_company(
         page.page(rows.into_iter().map(Product::from).collect(), |p| {
             p.id.to_string()
         }),
+    )
+}
+
+/// Writes a changed product row and its outbox event: every product write goes through here, so
+/// none can skip the event that search and notifications follow.
+pub(crate) fn save_product(
+    conn: &mut DbConnection,
+    row: &ProductRow,
+    change: serde_json::Value,
+) -> QueryResult<()> {
+    diesel::update(products::table.find(&row.id))
+        .set(row)
+        .execute(conn)?;
+    outbox::emit(
+        conn,
+        topic::PRODUCT_CHANGED,
+        crate::ids::parse_db_id(&row.id),
+        change,
     )
 }

@@ -6,7 +6,9 @@ use super::CatalogError;
 use super::category::category_exists;
 use super::input::{ProductInput, ValidProduct};
 use super::model::{Product, ProductRow, ProductStatus};
-use super::repo::{all_products_of_company, load_product, public_products_of_company};
+use super::repo::{
+    all_products_of_company, load_product, public_products_of_company, save_product,
+};
 use crate::access::{Actor, CompanyAction, may_on_company};
 use crate::company::{Company, MemberRole, find_company, role_in};
 use crate::db::schema::products;
@@ -200,15 +202,7 @@ pub fn update_product(
         .as_str()
         .to_owned();
         row.updated_at = now();
-        diesel::update(products::table.find(id.to_string()))
-            .set(&row)
-            .execute(conn)?;
-        outbox::emit(
-            conn,
-            topic::PRODUCT_CHANGED,
-            id,
-            json!({"change": "updated"}),
-        )?;
+        save_product(conn, &row, json!({"change": "updated"}))?;
         Ok(Product::from(row))
     })
 }
@@ -220,17 +214,11 @@ pub fn delete_product(
     id: Uuid,
 ) -> Result<(), CatalogError> {
     db::transaction(conn, |conn| {
-        product_for_write(conn, actor, id)?;
+        let (mut row, _) = product_for_write(conn, actor, id)?;
         let at = now();
-        diesel::update(products::table.find(id.to_string()))
-            .set((products::deleted_at.eq(at), products::updated_at.eq(at)))
-            .execute(conn)?;
-        outbox::emit(
-            conn,
-            topic::PRODUCT_CHANGED,
-            id,
-            json!({"change": "deleted"}),
-        )?;
+        row.deleted_at = Some(at);
+        row.updated_at = at;
+        save_product(conn, &row, json!({"change": "deleted"}))?;
         Ok(())
     })
 }

@@ -4,21 +4,18 @@
 //! pending_review ──approve──▶ published, ──reject──▶ rejected (operators, with a reason)
 //! published / pending_review ──unpublish──▶ draft (members); rejected ──publish──▶ review again
 
-use diesel::prelude::*;
 use serde_json::json;
 use uuid::Uuid;
 
 use super::CatalogError;
 use super::model::{Product, ProductRow, ProductStatus};
-use super::repo::load_product;
+use super::repo::{load_product, save_product};
 use super::service::product_for_write;
 use crate::access::{Actor, PlatformAction, may_on_platform};
 use crate::company::find_company;
-use crate::db::schema::products;
 use crate::db::{self, DbConnection};
 use crate::ids::now;
 use crate::moderation::{record_decision, validate_reason};
-use crate::outbox::{self, topic};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProductAction {
@@ -105,13 +102,9 @@ pub fn change_product_status(
             record_decision(conn, "product", id, action.name(), reason, actor.user_id)?;
         }
         row.updated_at = at;
-        diesel::update(products::table.find(id.to_string()))
-            .set(&row)
-            .execute(conn)?;
-        outbox::emit(
+        save_product(
             conn,
-            topic::PRODUCT_CHANGED,
-            id,
+            &row,
             json!({"change": action.name(), "status": next.as_str()}),
         )?;
         Ok(Product::from(row))

@@ -99,19 +99,6 @@ fn required(
     }
 }
 
-fn optional(
-    v: &mut Validator,
-    field: &str,
-    new: Option<&str>,
-    old: Option<&String>,
-    max: usize,
-) -> Option<String> {
-    match new {
-        Some(value) => v.opt_text(field, Some(value), max),
-        None => old.cloned(),
-    }
-}
-
 fn optional_url(
     v: &mut Validator,
     field: &str,
@@ -162,8 +149,7 @@ impl CompanyInput {
             2,
             100,
         );
-        let english_name = optional(
-            &mut v,
+        let english_name = v.text_or_keep(
             "english_name",
             self.english_name.as_deref(),
             old.and_then(|c| c.english_name.as_ref()),

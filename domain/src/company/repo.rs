@@ -63,3 +63,20 @@ pub(crate) fn denial(
         CompanyError::NotFound
     }
 }
+
+/// Writes a changed company row and its outbox event (see `catalog::repo::save_product`).
+pub(crate) fn save_company(
+    conn: &mut DbConnection,
+    row: &super::model::CompanyRow,
+    change: serde_json::Value,
+) -> QueryResult<()> {
+    diesel::update(companies::table.find(&row.id))
+        .set(row)
+        .execute(conn)?;
+    crate::outbox::emit(
+        conn,
+        crate::outbox::topic::COMPANY_CHANGED,
+        crate::ids::parse_db_id(&row.id),
+        change,
+    )
+}

@@ -5,7 +5,7 @@ use uuid::Uuid;
 use super::CompanyError;
 use super::input::{CompanyInput, ValidCompany};
 use super::model::{Company, CompanyRow, MemberRole, VerificationStatus};
-use super::repo::{denial, find_company, membership_of, role_in};
+use super::repo::{denial, find_company, membership_of, role_in, save_company};
 use super::slug::derive_slug;
 use crate::access::{Actor, CompanyAction, PlatformAction, may_on_company, may_on_platform};
 use crate::db::schema::{companies, company_members};
@@ -188,16 +188,12 @@ pub fn update_company(
             row.status_reason = Some("licence facts changed; awaiting re-verification".into());
         }
         row.updated_at = now();
-        diesel::update(companies::table.find(id.to_string()))
-            .set(&row)
-            .execute(conn)
-            .map_err(map_unique)?;
-        outbox::emit(
+        save_company(
             conn,
-            topic::COMPANY_CHANGED,
-            id,
+            &row,
             json!({"change": "updated", "licence_changed": licence_changed}),
-        )?;
+        )
+        .map_err(map_unique)?;
         Ok(Company::from(row))
     })
 }

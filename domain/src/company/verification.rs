@@ -6,12 +6,12 @@ use uuid::Uuid;
 
 use super::CompanyError;
 use super::model::{Company, CompanyRow, VerificationStatus};
+use super::repo::save_company;
 use crate::access::{Actor, PlatformAction, may_on_platform};
 use crate::db::schema::companies;
 use crate::db::{self, DbConnection};
 use crate::ids::now;
 use crate::moderation::{record_decision, validate_reason};
-use crate::outbox::{self, topic};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusAction {
@@ -90,9 +90,7 @@ pub fn change_status(
         }
         row.status_reason = Some(reason.clone());
         row.updated_at = at;
-        diesel::update(companies::table.find(company_id.to_string()))
-            .set(&row)
-            .execute(conn)?;
+        save_company(conn, &row, json!({"change": action.name()}))?;
         record_decision(
             conn,
             "company",
@@ -100,12 +98,6 @@ pub fn change_status(
             action.name(),
             &reason,
             actor.user_id,
-        )?;
-        outbox::emit(
-            conn,
-            topic::COMPANY_CHANGED,
-            company_id,
-            json!({"change": action.name()}),
         )?;
         Ok(Company::from(row))
     })
