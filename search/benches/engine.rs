@@ -258,10 +258,20 @@ fn main() {
         let clauses: Vec<(tantivy::query::Occur, Box<dyn tantivy::query::Query>)> = terms
             .iter()
             .map(|t| {
-                let q: Box<dyn tantivy::query::Query> = Box::new(tantivy::query::TermQuery::new(
-                    tantivy::Term::from_field_text(index.fields.title, t),
-                    tantivy::schema::IndexRecordOption::WithFreqs,
-                ));
+                let either: Vec<(tantivy::query::Occur, Box<dyn tantivy::query::Query>)> =
+                    [index.fields.title_zh, index.fields.title_en]
+                        .into_iter()
+                        .map(|field| {
+                            let q: Box<dyn tantivy::query::Query> =
+                                Box::new(tantivy::query::TermQuery::new(
+                                    tantivy::Term::from_field_text(field, t),
+                                    tantivy::schema::IndexRecordOption::WithFreqs,
+                                ));
+                            (tantivy::query::Occur::Should, q)
+                        })
+                        .collect();
+                let q: Box<dyn tantivy::query::Query> =
+                    Box::new(tantivy::query::BooleanQuery::new(either));
                 (tantivy::query::Occur::Must, q)
             })
             .collect();

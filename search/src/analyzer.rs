@@ -6,14 +6,14 @@
 //! 2. Segment with jieba in search mode: words and their sub-words (`不锈钢` → `不锈`, `不锈钢`).
 //! 3. Alphanumeric runs stay whole (`600x600`, `m8`, `500ml`) and also give their letter and
 //!    digit parts of two or more characters (`500`, `ml`), so `500 ml` finds `500ml`.
-//! 4. Drop whitespace and punctuation; ASCII-fold (`é` → `e`); English stemming.
+//! 4. Drop whitespace, punctuation and English stop words ("for", "the"); English stemming.
 
 use std::sync::{Arc, LazyLock};
 
 use jieba_rs::Jieba;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, RemoveLongFilter, Stemmer, TextAnalyzer, Token, TokenStream,
-    Tokenizer,
+    AsciiFoldingFilter, Language, RemoveLongFilter, Stemmer, StopWordFilter, TextAnalyzer, Token,
+    TokenStream, Tokenizer,
 };
 use unicode_normalization::UnicodeNormalization;
 
@@ -22,7 +22,21 @@ pub const TRADE: &str = "trade";
 /// The same without stemming: suggestions show words as people type them.
 pub const SUGGEST: &str = "suggest";
 
-static JIEBA: LazyLock<Arc<Jieba>> = LazyLock::new(|| Arc::new(Jieba::new()));
+/// Trade terms jieba's general dictionary splits (蓝牙耳机 → 蓝牙 + 耳机); in search mode the
+/// parts are still emitted, so adding a term only adds the whole word.
+const TRADE_TERMS: &str = include_str!("trade_terms.txt");
+
+static JIEBA: LazyLock<Arc<Jieba>> = LazyLock::new(|| {
+    let mut jieba = Jieba::new();
+    for term in TRADE_TERMS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        jieba.add_word(term, None, None);
+    }
+    Arc::new(jieba)
+});
 
 /// Loads the dictionary now instead of on the first request.
 pub fn warm_up() {
@@ -34,6 +48,10 @@ pub fn trade_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(TradeTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(AsciiFoldingFilter)
+        .filter(
+            StopWordFilter::new(Language::English)
+                .unwrap_or_else(|| StopWordFilter::remove(Vec::<String>::new())),
+        )
         .filter(Stemmer::new(Language::English))
         .build()
 }
@@ -43,6 +61,10 @@ pub fn suggest_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(TradeTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(AsciiFoldingFilter)
+        .filter(
+            StopWordFilter::new(Language::English)
+                .unwrap_or_else(|| StopWordFilter::remove(Vec::<String>::new())),
+        )
         .build()
 }
 
@@ -158,6 +180,12 @@ impl Tokenizer for TradeTokenizer {
                 }
             }
         }
+        // End offsets must never go backwards: the snippet generator slices fragments assuming
+        // they do not (it panicked on `12R22.5`, whose parts end before the whole word).
+        self.tokens.sort_by_key(|t| (t.offset_to, t.offset_from));
+        for (position, token) in self.tokens.iter_mut().enumerate() {
+            token.position = position;
+        }
         TradeTokenStream {
             tokens: &mut self.tokens,
             index: 0,
@@ -238,6 +266,34 @@ mod tests {
                 "{expected} missing from {t:?}"
             );
         }
+    }
+
+    #[test]
+    fn end_offsets_never_go_backwards() {
+        // The snippet generator slices by end offset; going backwards made it panic (HTTP 500).
+        for text in [
+            "LED Panel Light 600x600 40W",
+            "轮胎 12R22.5",
+            "304不锈钢真空保温杯 500ml",
+        ] {
+            let mut analyzer = trade_analyzer();
+            let mut stream = analyzer.token_stream(text);
+            let mut last_end = 0;
+            while let Some(token) = stream.next() {
+                assert!(token.offset_to >= last_end, "{text}: {token:?}");
+                last_end = token.offset_to;
+            }
+        }
+    }
+
+    #[test]
+    fn trade_terms_and_stop_words() {
+        assert!(terms("蓝牙耳机").contains(&"蓝牙耳机".to_owned()));
+        assert!(terms("蓝牙耳机").contains(&"耳机".to_owned()));
+        assert_eq!(
+            terms("panel light for the office"),
+            terms("panel light office")
+        );
     }
 
     #[test]

@@ -42,7 +42,6 @@ pub fn product_document(f: &Fields, d: &ProductSearchDoc) -> TantivyDocument {
     doc.add_text(f.id, p.id.to_string());
     let title_zh = p.title_zh.clone().unwrap_or_default();
     let title_en = p.title_en.clone().unwrap_or_default();
-    doc.add_text(f.title, format!("{title_zh}\n{title_en}").trim());
     doc.add_text(f.title_zh, &title_zh);
     doc.add_text(f.title_en, &title_en);
     let keywords = p.keywords.join(" ");
@@ -58,17 +57,17 @@ pub fn product_document(f: &Fields, d: &ProductSearchDoc) -> TantivyDocument {
     doc.add_text(f.attributes, attributes.join(" "));
     let description: String = plain_text(&p.description).chars().take(2000).collect();
     doc.add_text(f.description, description);
-    doc.add_text(
-        f.suggest,
-        format!(
-            "{title_zh} {title_en} {keywords} {} {}",
-            d.category_name_zh, d.category_name_en
-        ),
+    let words = format!(
+        "{title_zh} {title_en} {keywords} {} {}",
+        d.category_name_zh, d.category_name_en
     );
+    doc.add_text(f.raw, &words);
+    doc.add_text(f.suggest, words);
     doc.add_facet(
         f.category,
         facet_path(&[&d.category_parent, &p.category_id]),
     );
+    doc.add_text(f.category_id, &p.category_id);
     add_company_facets(&mut doc, f, &d.company);
     doc.add_u64(f.moq, p.moq.max(0) as u64);
     doc.add_text(f.unit, &p.unit);
@@ -96,12 +95,13 @@ pub fn company_document(f: &Fields, c: &Company, product_count: i64) -> TantivyD
     doc.add_text(f.doc_key, company_key(&c.id));
     doc.add_text(f.kind, "company");
     doc.add_text(f.id, c.id.to_string());
-    let names = format!(
-        "{}\n{}",
-        c.legal_name,
-        c.english_name.clone().unwrap_or_default()
+    let english = c.english_name.clone().unwrap_or_default();
+    doc.add_text(f.title_zh, &c.legal_name);
+    doc.add_text(f.title_en, &english);
+    doc.add_text(
+        f.raw,
+        format!("{} {english} {}", c.legal_name, c.main_products.join(" ")),
     );
-    doc.add_text(f.title, names.trim());
     doc.add_text(f.keywords, c.main_products.join(" "));
     doc.add_text(f.attributes, &c.business_scope);
     doc.add_text(

@@ -140,10 +140,13 @@ struct QueryWord {
     raw: String,
 }
 
-/// One clause per query word: the term in any text field, weighted by field.
-fn term_clauses(f: &Fields, words: &[QueryWord]) -> Vec<Box<dyn Query>> {
+/// One clause per query word: the term in any text field, weighted by field. A Latin word of
+/// 5+ letters that no document contains also matches words within 1 edit (2 from 9 letters);
+/// a word that exists is taken as typed, so `tires` does not also find `tiles`.
+fn term_clauses(searcher: &Searcher, f: &Fields, words: &[QueryWord]) -> Vec<Box<dyn Query>> {
     let weighted = [
-        (f.title, 3.0),
+        (f.title_zh, 3.0),
+        (f.title_en, 3.0),
         (f.keywords, 2.0),
         (f.attributes, 1.5),
         (f.description, 1.0),
@@ -161,10 +164,14 @@ fn term_clauses(f: &Fields, words: &[QueryWord]) -> Vec<Box<dyn Query>> {
                 .collect();
             let letters = w.raw.chars().count();
             if letters >= 5 && w.raw.chars().all(|c| c.is_ascii_alphabetic()) {
-                let distance = if letters >= 9 { 2 } else { 1 };
-                let fuzzy =
-                    FuzzyTermQuery::new(Term::from_field_text(f.suggest, &w.raw), distance, true);
-                alternatives.push((Occur::Should, Box::new(fuzzy)));
+                let raw = Term::from_field_text(f.raw, &w.raw);
+                if searcher.doc_freq(&raw).unwrap_or(0) == 0 {
+                    let distance = if letters >= 9 { 2 } else { 1 };
+                    alternatives.push((
+                        Occur::Should,
+                        Box::new(FuzzyTermQuery::new(raw, distance, true)),
+                    ));
+                }
             }
             Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>
         })
@@ -300,7 +307,7 @@ fn execute(
     let terms = query_words(q);
     let mut all = true;
     loop {
-        let query = combine(term_clauses(f, &terms), all, filters);
+        let query = combine(term_clauses(searcher, f, &terms), all, filters);
         let collectors: Vec<FacetCollector> = facets
             .iter()
             .map(|(name, root)| facet_collector(name, root))
@@ -356,12 +363,30 @@ fn common_filters(
     filters
 }
 
-fn snippet(generator: &SnippetGenerator, doc: &TantivyDocument, fallback: &str) -> String {
-    let html = generator.snippet_from_doc(doc).to_html();
-    if html.is_empty() {
-        tantivy::snippet::Snippet::empty().to_html() + &escape(fallback)
-    } else {
-        html
+/// Snippet generators for the Chinese and the English title.
+struct Highlighter {
+    zh: SnippetGenerator,
+    en: SnippetGenerator,
+}
+
+impl Highlighter {
+    fn new(searcher: &Searcher, query: &dyn Query, f: &Fields) -> Result<Highlighter, SearchError> {
+        let mut zh = SnippetGenerator::create(searcher, query, f.title_zh)?;
+        let mut en = SnippetGenerator::create(searcher, query, f.title_en)?;
+        zh.set_max_num_chars(160);
+        en.set_max_num_chars(160);
+        Ok(Highlighter { zh, en })
+    }
+
+    /// The title that matched, with matches in `<b>`; else the first title, escaped.
+    fn highlight(&self, doc: &TantivyDocument, fallback: &str) -> String {
+        for generator in [&self.zh, &self.en] {
+            let snippet = generator.snippet_from_doc(doc);
+            if !snippet.highlighted().is_empty() {
+                return snippet.to_html();
+            }
+        }
+        escape(fallback)
     }
 }
 
@@ -428,11 +453,7 @@ pub fn search_products(
         &facets,
         (s.sort, s.limit, s.offset.min(MAX_OFFSET)),
     )?;
-    let generator = {
-        let mut g = SnippetGenerator::create(&searcher, &ex.query, f.title)?;
-        g.set_max_num_chars(160);
-        g
-    };
+    let highlighter = Highlighter::new(&searcher, &ex.query, &f)?;
     let mut items = Vec::with_capacity(ex.hits.len());
     for (score, address) in &ex.hits {
         let doc: TantivyDocument = searcher.doc(*address)?;
@@ -441,8 +462,7 @@ pub fn search_products(
         let category = str_of(&doc, f.category_id);
         items.push(ProductHit {
             id: str_of(&doc, f.id),
-            highlight: snippet(
-                &generator,
+            highlight: highlighter.highlight(
                 &doc,
                 if title_zh.is_empty() {
                     &title_en
@@ -495,14 +515,14 @@ pub fn search_suppliers(
         &facets,
         (Sort::Relevance, s.limit, s.offset.min(MAX_OFFSET)),
     )?;
-    let generator = SnippetGenerator::create(&searcher, &ex.query, f.title)?;
+    let highlighter = Highlighter::new(&searcher, &ex.query, &f)?;
     let mut items = Vec::with_capacity(ex.hits.len());
     for (score, address) in &ex.hits {
         let doc: TantivyDocument = searcher.doc(*address)?;
         let name = str_of(&doc, f.company_name);
         items.push(SupplierHit {
             id: str_of(&doc, f.id),
-            highlight: snippet(&generator, &doc, &name),
+            highlight: highlighter.highlight(&doc, &name),
             name,
             english_name: str_of(&doc, f.company_name_en),
             slug: str_of(&doc, f.slug),
@@ -557,11 +577,7 @@ pub fn suggest(
     limit: usize,
 ) -> Result<Vec<String>, SearchError> {
     let terms = analyze(&mut suggest_analyzer(), prefix);
-    let Some(last) = terms
-        .iter()
-        .max_by_key(|t| (t.len(), std::cmp::Reverse(0)))
-        .cloned()
-    else {
+    let Some(last) = terms.last().cloned() else {
         return Ok(Vec::new());
     };
     let searcher = index.reader.searcher();

@@ -8,7 +8,7 @@ use tantivy::schema::{
 
 use crate::analyzer::{SUGGEST, TRADE};
 
-pub const SCHEMA_VERSION: u64 = 3;
+pub const SCHEMA_VERSION: u64 = 4;
 
 /// Field handles, resolved once.
 #[derive(Clone, Copy, Debug)]
@@ -18,13 +18,17 @@ pub struct Fields {
     pub kind: Field,
     pub id: Field,
     pub company_id: Field,
-    pub title: Field,
+    /// Chinese and English titles (company: legal and English name) are separate fields, so a
+    /// bilingual title is not longer, and so weaker, than a monolingual one.
     pub title_zh: Field,
     pub title_en: Field,
     pub keywords: Field,
     pub attributes: Field,
     pub description: Field,
+    /// Unstemmed words of titles, keywords and category names, for completion (products only).
     pub suggest: Field,
+    /// Unstemmed words of titles, keywords and names, for typo matching (products and companies).
+    pub raw: Field,
     pub company_name: Field,
     pub company_name_en: Field,
     pub slug: Field,
@@ -70,13 +74,13 @@ pub fn build_schema() -> (Schema, Fields) {
         kind: b.add_text_field("kind", STRING | FAST),
         id: b.add_text_field("id", STRING | STORED),
         company_id: b.add_text_field("company_id", STRING | STORED),
-        title: b.add_text_field("title", text(TRADE, true)),
-        title_zh: b.add_text_field("title_zh", STORED),
-        title_en: b.add_text_field("title_en", STORED),
+        title_zh: b.add_text_field("title_zh", text(TRADE, true)),
+        title_en: b.add_text_field("title_en", text(TRADE, true)),
         keywords: b.add_text_field("keywords", text(TRADE, false)),
         attributes: b.add_text_field("attributes", text(TRADE, false)),
         description: b.add_text_field("description", text(TRADE, true)),
         suggest: b.add_text_field("suggest", text(SUGGEST, false)),
+        raw: b.add_text_field("raw", text(SUGGEST, false)),
         company_name: b.add_text_field("company_name", STORED),
         company_name_en: b.add_text_field("company_name_en", STORED),
         slug: b.add_text_field("slug", STORED),

@@ -8,5 +8,6 @@ mod members;
 mod migrations;
 mod openapi;
 mod products;
+mod relevance;
 mod search;
 mod storefronts;
