@@ -21,6 +21,8 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
 echo "== tests"
+# The crash test runs the real binary as a child process.
+cargo build -p api --bin tradefair
 if ! command -v cargo-nextest >/dev/null 2>&1; then
   cargo install --locked cargo-nextest
 fi

@@ -48,7 +48,9 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // Logs go to stderr; stdout carries what commands print for people and scripts.
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
@@ -110,9 +112,15 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .context("cannot start the server")?;
             tracing::info!(port = app.port(), bind = %config.bind, "listening");
+            // The address actually bound (the port may have been 0), for people and scripts.
+            let host = config
+                .bind
+                .rsplit_once(':')
+                .map(|(h, _)| h)
+                .unwrap_or("127.0.0.1");
             println!(
-                "Tradefair is serving on http://{} (API docs at /docs/)",
-                config.bind
+                "Tradefair is serving on http://{host}:{} (API docs at /docs/)",
+                app.port()
             );
             app.run().await?;
             Ok(())

@@ -2,6 +2,7 @@
 
 mod auth;
 mod companies;
+mod crash;
 mod health;
 mod matrix;
 mod members;
