@@ -185,7 +185,8 @@ macro_rules! from_domain_errors {
 from_domain_errors!(
     domain::account::AccountError,
     domain::company::CompanyError,
-    domain::catalog::CatalogError
+    domain::catalog::CatalogError,
+    domain::synonyms::SynonymError
 );
 
 impl From<diesel::result::Error> for ApiError {

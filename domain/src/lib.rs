@@ -16,6 +16,7 @@ pub mod ids;
 mod json_col;
 pub mod moderation;
 pub mod outbox;
+pub mod synonyms;
 pub mod text;
 pub mod validate;
 

@@ -13,6 +13,8 @@ pub mod topic {
     pub const PRODUCT_CHANGED: &str = "product.changed";
     /// A company's profile, verification or suspension changed.
     pub const COMPANY_CHANGED: &str = "company.changed";
+    /// Operators replaced the search synonyms.
+    pub const SYNONYMS_CHANGED: &str = "search.synonyms_changed";
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -230,7 +230,7 @@ fn main() {
         let mut total = 0;
         for _ in 0..rounds {
             let t = Instant::now();
-            let r = search_products(&index, &q).expect("search");
+            let r = search_products(&index, &Vec::new(), &q).expect("search");
             times.push(t.elapsed());
             total = r.total;
         }

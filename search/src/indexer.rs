@@ -174,6 +174,13 @@ impl Indexer {
         self.stop.clone()
     }
 
+    fn reload_synonyms(&self) -> Result<(), SearchError> {
+        let mut conn = conn(&self.pool)?;
+        let groups = domain::synonyms::list_synonyms(&mut conn)?;
+        self.search.set_synonyms(&groups);
+        Ok(())
+    }
+
     /// Opens the live index (rebuilding it when missing, corrupt or outdated) and publishes it.
     fn open(&self) -> Result<(Arc<SearchIndex>, IndexWriter), SearchError> {
         let index = match self.store.open_current() {
@@ -199,6 +206,7 @@ impl Indexer {
 
     fn run_once_open(&self) -> Result<(), SearchError> {
         let (index, mut writer) = self.open()?;
+        self.reload_synonyms()?;
         let mut checkpoint = index.checkpoint().unwrap_or(Checkpoint {
             outbox_id: 0,
             schema: SCHEMA_VERSION,
@@ -222,6 +230,9 @@ impl Indexer {
                 drop(conn);
                 std::thread::sleep(self.poll);
                 continue;
+            }
+            if fresh.iter().any(|e| e.topic == topic::SYNONYMS_CHANGED) {
+                self.reload_synonyms()?;
             }
             apply(&mut conn, &index, &writer, &fresh)?;
             drop(conn);

@@ -14,7 +14,7 @@ pub use indexer::{Indexer, rebuild};
 pub use query::{
     FacetCount, ProductHit, ProductSearch, SearchResults, Sort, SupplierHit, SupplierSearch,
 };
-pub use service::Search;
+pub use service::{Search, Synonyms};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {

@@ -22,6 +22,7 @@ use crate::SearchError;
 use crate::analyzer::{analyze, suggest_analyzer, trade_analyzer};
 use crate::index::SearchIndex;
 use crate::schema::{Fields, facet_path};
+use crate::service::Synonyms;
 
 /// Results past this offset are not served (deep paging is a scraping pattern, not a buyer's).
 pub const MAX_OFFSET: usize = 1000;
@@ -140,10 +141,10 @@ struct QueryWord {
     raw: String,
 }
 
-/// One clause per query word: the term in any text field, weighted by field. A Latin word of
-/// 5+ letters that no document contains also matches words within 1 edit (2 from 9 letters);
-/// a word that exists is taken as typed, so `tires` does not also find `tiles`.
-fn term_clauses(searcher: &Searcher, f: &Fields, words: &[QueryWord]) -> Vec<Box<dyn Query>> {
+/// The clause for one query word: the term in any text field, weighted by field. A Latin word
+/// of 5+ letters that no document contains also matches words within 1 edit (2 from 9
+/// letters); a word that exists is taken as typed, so `tires` does not also find `tiles`.
+fn word_clause(searcher: &Searcher, f: &Fields, w: &QueryWord) -> Box<dyn Query> {
     let weighted = [
         (f.title_zh, 3.0),
         (f.title_en, 3.0),
@@ -151,31 +152,89 @@ fn term_clauses(searcher: &Searcher, f: &Fields, words: &[QueryWord]) -> Vec<Box
         (f.attributes, 1.5),
         (f.description, 1.0),
     ];
-    words
+    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = weighted
         .iter()
-        .map(|w| {
-            let mut alternatives: Vec<(Occur, Box<dyn Query>)> = weighted
-                .iter()
-                .map(|(field, boost)| {
-                    let q: Box<dyn Query> =
-                        Box::new(BoostQuery::new(term_query(*field, &w.term), *boost));
-                    (Occur::Should, q)
-                })
-                .collect();
-            let letters = w.raw.chars().count();
-            if letters >= 5 && w.raw.chars().all(|c| c.is_ascii_alphabetic()) {
-                let raw = Term::from_field_text(f.raw, &w.raw);
-                if searcher.doc_freq(&raw).unwrap_or(0) == 0 {
-                    let distance = if letters >= 9 { 2 } else { 1 };
-                    alternatives.push((
-                        Occur::Should,
-                        Box::new(FuzzyTermQuery::new(raw, distance, true)),
-                    ));
+        .map(|(field, boost)| {
+            let q: Box<dyn Query> = Box::new(BoostQuery::new(term_query(*field, &w.term), *boost));
+            (Occur::Should, q)
+        })
+        .collect();
+    let letters = w.raw.chars().count();
+    if letters >= 5 && w.raw.chars().all(|c| c.is_ascii_alphabetic()) {
+        let raw = Term::from_field_text(f.raw, &w.raw);
+        if searcher.doc_freq(&raw).unwrap_or(0) == 0 {
+            let distance = if letters >= 9 { 2 } else { 1 };
+            alternatives.push((
+                Occur::Should,
+                Box::new(FuzzyTermQuery::new(raw, distance, true)),
+            ));
+        }
+    }
+    Box::new(BooleanQuery::new(alternatives))
+}
+
+/// One clause per query word, except that a run of words that is a member of a synonym group
+/// becomes one clause: any member of the group, with all of that member's words.
+fn term_clauses(
+    searcher: &Searcher,
+    f: &Fields,
+    words: &[QueryWord],
+    synonyms: &Synonyms,
+) -> Vec<Box<dyn Query>> {
+    let terms: Vec<&str> = words.iter().map(|w| w.term.as_str()).collect();
+    // For each word, the synonym group whose member covers it, and where that member starts.
+    let mut covered: Vec<Option<(usize, usize)>> = vec![None; words.len()];
+    for (g, group) in synonyms.iter().enumerate() {
+        for member in group
+            .iter()
+            .filter(|m| !m.is_empty() && m.len() <= terms.len())
+        {
+            for start in 0..=terms.len() - member.len() {
+                let span = start..start + member.len();
+                if terms[span.clone()].iter().zip(member).all(|(a, b)| *a == b)
+                    && covered[span.clone()].iter().all(Option::is_none)
+                {
+                    covered[span].iter_mut().for_each(|c| *c = Some((g, start)));
                 }
             }
-            Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>
-        })
-        .collect()
+        }
+    }
+    let mut clauses = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        match covered[i] {
+            None => clauses.push(word_clause(searcher, f, w)),
+            Some((g, start)) if start == i => {
+                let members = synonyms[g]
+                    .iter()
+                    .map(|member| {
+                        let all = member
+                            .iter()
+                            .map(|t| {
+                                (
+                                    Occur::Must,
+                                    word_clause(
+                                        searcher,
+                                        f,
+                                        &QueryWord {
+                                            term: t.clone(),
+                                            raw: t.clone(),
+                                        },
+                                    ),
+                                )
+                            })
+                            .collect();
+                        (
+                            Occur::Should,
+                            Box::new(BooleanQuery::new(all)) as Box<dyn Query>,
+                        )
+                    })
+                    .collect();
+                clauses.push(Box::new(BooleanQuery::new(members)));
+            }
+            Some(_) => {}
+        }
+    }
+    clauses
 }
 
 /// The query's words, deduplicated, at most 32. Both analyzers share one tokenizer and the
@@ -303,11 +362,12 @@ fn execute(
     filters: &[Box<dyn Query>],
     facets: &[(&str, String)],
     (sort, limit, offset): (Sort, usize, usize),
+    synonyms: &Synonyms,
 ) -> Result<Executed, SearchError> {
     let terms = query_words(q);
     let mut all = true;
     loop {
-        let query = combine(term_clauses(searcher, f, &terms), all, filters);
+        let query = combine(term_clauses(searcher, f, &terms, synonyms), all, filters);
         let collectors: Vec<FacetCollector> = facets
             .iter()
             .map(|(name, root)| facet_collector(name, root))
@@ -399,6 +459,7 @@ fn escape(text: &str) -> String {
 
 pub fn search_products(
     index: &SearchIndex,
+    synonyms: &Synonyms,
     s: &ProductSearch,
 ) -> Result<SearchResults<ProductHit>, SearchError> {
     let started = Instant::now();
@@ -452,6 +513,7 @@ pub fn search_products(
         &filters,
         &facets,
         (s.sort, s.limit, s.offset.min(MAX_OFFSET)),
+        synonyms,
     )?;
     let highlighter = Highlighter::new(&searcher, &ex.query, &f)?;
     let mut items = Vec::with_capacity(ex.hits.len());
@@ -496,6 +558,7 @@ pub fn search_products(
 
 pub fn search_suppliers(
     index: &SearchIndex,
+    synonyms: &Synonyms,
     s: &SupplierSearch,
 ) -> Result<SearchResults<SupplierHit>, SearchError> {
     let started = Instant::now();
@@ -514,6 +577,7 @@ pub fn search_suppliers(
         &filters,
         &facets,
         (Sort::Relevance, s.limit, s.offset.min(MAX_OFFSET)),
+        synonyms,
     )?;
     let highlighter = Highlighter::new(&searcher, &ex.query, &f)?;
     let mut items = Vec::with_capacity(ex.hits.len());

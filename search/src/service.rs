@@ -13,7 +13,11 @@ pub struct Search {
     /// The outbox id up to which searches see changes (set after the reader reloads, which is
     /// after the commit that stores it).
     visible: Arc<AtomicI64>,
+    synonyms: Arc<RwLock<Arc<Synonyms>>>,
 }
+
+/// Synonym groups as analyzed terms: group → member → terms (`stainless steel` → [stainless, steel]).
+pub type Synonyms = Vec<Vec<Vec<String>>>;
 
 impl Search {
     pub fn new() -> Search {
@@ -25,6 +29,30 @@ impl Search {
         let visible = index.checkpoint().map(|c| c.outbox_id).unwrap_or(0);
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(index);
         self.visible.store(visible, Ordering::Release);
+    }
+
+    /// Replaces the synonym groups used to expand queries.
+    pub fn set_synonyms(&self, groups: &[Vec<String>]) {
+        let mut analyzer = crate::analyzer::trade_analyzer();
+        let analyzed: Synonyms = groups
+            .iter()
+            .map(|group| {
+                group
+                    .iter()
+                    .map(|term| crate::analyzer::analyze(&mut analyzer, term))
+                    .filter(|t| !t.is_empty())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|members: &Vec<Vec<String>>| members.len() >= 2)
+            .collect();
+        *self.synonyms.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(analyzed);
+    }
+
+    fn synonyms(&self) -> Arc<Synonyms> {
+        self.synonyms
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Records that searches now see every change up to `outbox_id`.
@@ -41,11 +69,11 @@ impl Search {
     }
 
     pub fn products(&self, s: &ProductSearch) -> Result<SearchResults<ProductHit>, SearchError> {
-        query::search_products(&*self.current()?, s)
+        query::search_products(&*self.current()?, &self.synonyms(), s)
     }
 
     pub fn suppliers(&self, s: &SupplierSearch) -> Result<SearchResults<SupplierHit>, SearchError> {
-        query::search_suppliers(&*self.current()?, s)
+        query::search_suppliers(&*self.current()?, &self.synonyms(), s)
     }
 
     pub fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SearchError> {

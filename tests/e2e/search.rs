@@ -824,4 +824,72 @@ both_backends!(
     restart_resumes_and_a_broken_index_is_rebuilt,
     reindex_swaps_while_queries_run,
     two_servers_agree,
+    operators_manage_bilingual_synonyms,
 );
+
+async fn operators_manage_bilingual_synonyms(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let c = catalog(&app).await;
+    let ss = publish(
+        &app,
+        &c.a_owner,
+        &c.a,
+        product(
+            "",
+            "SS Vacuum Food Jar",
+            "home-goods.drinkware",
+            100,
+            "CNY",
+            &[(100, "30")],
+        ),
+    )
+    .await;
+    app.wait_for_index().await;
+    assert_eq!(
+        found(&app, "不锈钢").await,
+        set(&[&c.flask, &c.kids_flask]),
+        "before: Chinese finds Chinese"
+    );
+    let path = "/api/v1/operator/search/synonyms";
+    let body = json!({"groups": [["不锈钢", "stainless steel", "SS"], ["保温杯", "vacuum flask", "thermos"]]});
+    let saved = app
+        .call(reqwest::Method::PUT, path, c.op.token(), Some(&body))
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(saved["groups"][0][1], "stainless steel");
+    app.wait_for_index().await;
+    // 不锈钢 now also finds the English-only "SS" product; the English phrase finds the Chinese ones.
+    assert_eq!(
+        found(&app, "不锈钢").await,
+        set(&[&c.flask, &c.kids_flask, &ss])
+    );
+    assert!(found(&app, "stainless steel").await.contains(&ss));
+    assert_eq!(
+        found(&app, "thermos").await,
+        set(&[&c.flask, &c.kids_flask]),
+        "保温杯 = vacuum flask = thermos"
+    );
+    assert_eq!(app.get(path, c.op.token()).await.expect(200).body, saved);
+    // Bad groups name the field; buyers and suppliers may not touch synonyms.
+    let bad = json!({"groups": [["只有一个"], ["a", "A"]]});
+    let reply = app
+        .call(reqwest::Method::PUT, path, c.op.token(), Some(&bad))
+        .await
+        .expect(400);
+    assert_eq!(reply.fields(), vec!["groups[0]", "groups[1]"]);
+    app.call(reqwest::Method::PUT, path, c.a_owner.token(), Some(&body))
+        .await
+        .expect(403);
+    // Clearing the set removes the expansion.
+    app.call(
+        reqwest::Method::PUT,
+        path,
+        c.op.token(),
+        Some(&json!({"groups": []})),
+    )
+    .await
+    .expect(200);
+    app.wait_for_index().await;
+    assert_eq!(found(&app, "不锈钢").await, set(&[&c.flask, &c.kids_flask]));
+}

@@ -10,6 +10,7 @@ pub mod pagination;
 pub mod products;
 pub mod search;
 pub mod storefronts;
+pub mod synonyms;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -46,5 +47,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(operator::suspend_company)
         .service(operator::reinstate_company)
         .service(operator::approve_product)
-        .service(operator::reject_product);
+        .service(operator::reject_product)
+        .service(synonyms::get_synonyms)
+        .service(synonyms::put_synonyms);
 }

@@ -143,4 +143,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     products,
     moderation_decisions,
     outbox,
+    search_synonyms,
 );
+
+diesel::table! {
+    search_synonyms (id) {
+        id -> Text,
+        position -> Integer,
+        terms -> Text,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}

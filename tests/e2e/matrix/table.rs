@@ -93,6 +93,8 @@ pub enum Payload {
     Product,
     ProductPatch,
     Reason,
+    /// A valid set of search synonym groups.
+    Synonyms,
 }
 
 pub struct Row {
@@ -182,5 +184,7 @@ pub fn rows() -> Vec<Row> {
         row("POST",   "/api/v1/operator/companies/{id}/reinstate", T::FreshSuspendedCompany, P::Reason, OPERATOR),
         row("POST",   "/api/v1/operator/products/{id}/approve",    T::FreshPendingReview, P::Reason, OPERATOR),
         row("POST",   "/api/v1/operator/products/{id}/reject",     T::FreshPublishedA, P::Reason, OPERATOR),
+        row("GET",    "/api/v1/operator/search/synonyms",          T::Nothing,   P::None,     [401, 403, 403, 403, 403, 403, 200]),
+        row("PUT",    "/api/v1/operator/search/synonyms",          T::Nothing,   P::Synonyms, [401, 403, 403, 403, 403, 403, 200]),
     ]
 }

@@ -231,6 +231,7 @@ impl World {
             Payload::Product => Some(product_body()),
             Payload::ProductPatch => Some(json!({"title_en": "Vacuum Flask 500ml, updated"})),
             Payload::Reason => Some(json!({"reason": "checked by the matrix"})),
+            Payload::Synonyms => Some(json!({"groups": [["不锈钢", "stainless steel", "SS"]]})),
         };
         Request {
             method: row.method.parse().expect("HTTP method"),
