@@ -37,4 +37,8 @@ echo "## product read: GET /api/v1/products/{id}"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$PORT/api/v1/products/$PRODUCT"
 echo "## storefront: GET /api/v1/storefronts/{slug}?limit=20"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$PORT/api/v1/storefronts/$SLUG?limit=20"
-grep -c ' 500 \|panicked' "$DIR/server.log" >/dev/null && echo "server log has errors" >&2 || true
+echo "## search: GET /api/v1/search/products?q=不锈钢保温杯 (with facets)"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$PORT/api/v1/search/products?q=%E4%B8%8D%E9%94%88%E9%92%A2%E4%BF%9D%E6%B8%A9%E6%9D%AF"
+echo "## search: GET /api/v1/search/products?q=LED+panel+light&verified=true&sort=price_asc&currency=CNY"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$PORT/api/v1/search/products?q=LED+panel+light&verified=true&sort=price_asc&currency=CNY"
+if grep -q 'panicked' "$DIR/server.log"; then echo "the server log shows a panic" >&2; exit 1; fi
