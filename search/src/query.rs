@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::time::Instant;
 
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, FacetCollector, MultiCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
 };
@@ -304,45 +304,69 @@ fn facet_collector(name: &str, root: &str) -> FacetCollector {
     c
 }
 
-/// Runs `query` with the verified boost, or a fast-field sort, returning (score, address).
-fn top_docs(
-    searcher: &Searcher,
-    query: &dyn Query,
-    sort: Sort,
-    limit: usize,
-    offset: usize,
-) -> Result<Vec<(f32, DocAddress)>, SearchError> {
-    let top = || TopDocs::with_limit(limit.max(1)).and_offset(offset);
-    let by_field = |field: &str, order: Order| -> Result<Vec<(f32, DocAddress)>, SearchError> {
-        let docs: Vec<(Option<i64>, DocAddress)> =
-            searcher.search(query, &top().order_by_fast_field::<i64>(field, order))?;
-        Ok(docs.into_iter().map(|(_, a)| (0.0, a)).collect())
-    };
-    match sort {
-        Sort::Relevance => {
-            // Equal scores are ordered newest first, the same way in every replica's index.
-            let collector = top().tweak_score(move |segment: &tantivy::SegmentReader| {
-                let fast = segment.fast_fields();
-                let verified = fast
-                    .u64("verified_boost")
-                    .map(|c| c.first_or_default_col(0))
-                    .ok();
-                let published = fast
-                    .i64("published_at")
-                    .map(|c| c.first_or_default_col(0))
-                    .ok();
-                move |doc: tantivy::DocId, score: tantivy::Score| {
-                    let v = verified.as_ref().map(|c| c.get_val(doc)).unwrap_or(0);
-                    let p = published.as_ref().map(|c| c.get_val(doc)).unwrap_or(0);
-                    (score * (1.0 + VERIFIED_BOOST * v as f32), p)
-                }
-            });
-            let docs: Vec<((f32, i64), DocAddress)> = searcher.search(query, &collector)?;
-            Ok(docs.into_iter().map(|((score, _), a)| (score, a)).collect())
+/// The top-k part of a search, added to the same collection pass as the count and facets.
+enum TopHandle {
+    Scored(tantivy::collector::FruitHandle<Vec<((f32, i64), DocAddress)>>),
+    ByField(tantivy::collector::FruitHandle<Vec<(Option<i64>, DocAddress)>>),
+}
+
+impl TopHandle {
+    /// Relevance: BM25 × (1 + 0.25 × verified), equal scores newest first (the same way in every
+    /// replica's index). The other sorts read a fast field.
+    fn add(multi: &mut MultiCollector, sort: Sort, limit: usize, offset: usize) -> TopHandle {
+        let by_field = |field: &'static str, order: Order| {
+            TopDocs::with_limit(limit.max(1))
+                .and_offset(offset)
+                .order_by_fast_field::<i64>(field, order)
+        };
+        match sort {
+            Sort::Relevance => TopHandle::Scored(
+                multi.add_collector(
+                    TopDocs::with_limit(limit.max(1))
+                        .and_offset(offset)
+                        .tweak_score(move |segment: &tantivy::SegmentReader| {
+                            let fast = segment.fast_fields();
+                            let verified = fast
+                                .u64("verified_boost")
+                                .map(|c| c.first_or_default_col(0))
+                                .ok();
+                            let published = fast
+                                .i64("published_at")
+                                .map(|c| c.first_or_default_col(0))
+                                .ok();
+                            move |doc: tantivy::DocId, score: tantivy::Score| {
+                                let v = verified.as_ref().map(|c| c.get_val(doc)).unwrap_or(0);
+                                let p = published.as_ref().map(|c| c.get_val(doc)).unwrap_or(0);
+                                (score * (1.0 + VERIFIED_BOOST * v as f32), p)
+                            }
+                        }),
+                ),
+            ),
+            Sort::Newest => {
+                TopHandle::ByField(multi.add_collector(by_field("published_at", Order::Desc)))
+            }
+            Sort::PriceAsc => {
+                TopHandle::ByField(multi.add_collector(by_field("price_low_asc", Order::Asc)))
+            }
+            Sort::PriceDesc => {
+                TopHandle::ByField(multi.add_collector(by_field("price_low_desc", Order::Desc)))
+            }
         }
-        Sort::Newest => by_field("published_at", Order::Desc),
-        Sort::PriceAsc => by_field("price_low_asc", Order::Asc),
-        Sort::PriceDesc => by_field("price_low_desc", Order::Desc),
+    }
+
+    fn extract(self, fruits: &mut tantivy::collector::MultiFruit) -> Vec<(f32, DocAddress)> {
+        match self {
+            TopHandle::Scored(h) => h
+                .extract(fruits)
+                .into_iter()
+                .map(|((score, _), a)| (score, a))
+                .collect(),
+            TopHandle::ByField(h) => h
+                .extract(fruits)
+                .into_iter()
+                .map(|(_, a)| (0.0, a))
+                .collect(),
+        }
     }
 }
 
@@ -368,16 +392,14 @@ fn execute(
     let mut all = true;
     loop {
         let query = combine(term_clauses(searcher, f, &terms, synonyms), all, filters);
-        let collectors: Vec<FacetCollector> = facets
-            .iter()
-            .map(|(name, root)| facet_collector(name, root))
-            .collect();
-        let mut multi = tantivy::collector::MultiCollector::new();
+        // One pass over the hits: count, facets and the top k together.
+        let mut multi = MultiCollector::new();
         let count = multi.add_collector(Count);
-        let handles: Vec<_> = collectors
-            .into_iter()
-            .map(|c| multi.add_collector(c))
+        let handles: Vec<_> = facets
+            .iter()
+            .map(|(name, root)| multi.add_collector(facet_collector(name, root)))
             .collect();
+        let top = TopHandle::add(&mut multi, sort, limit, offset);
         let mut fruits = searcher.search(&query, &multi)?;
         let total = count.extract(&mut fruits);
         if total == 0 && all && terms.len() > 1 {
@@ -388,11 +410,7 @@ fn execute(
             .into_iter()
             .map(|h| h.extract(&mut fruits))
             .collect();
-        let hits = if offset >= total {
-            Vec::new()
-        } else {
-            top_docs(searcher, &query, sort, limit, offset)?
-        };
+        let hits = top.extract(&mut fruits);
         return Ok(Executed {
             hits,
             total,

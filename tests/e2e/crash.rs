@@ -95,25 +95,7 @@ async fn kill_9_mid_burst_leaves_index_equal_to_database(b: Backend) {
     for i in 0..80 {
         let mut body = e2e::fixtures::product_body();
         body["title_en"] = json!(format!("Crash Test Flask {i}"));
-        let id = app
-            .post(
-                &format!("/api/v1/companies/{cid}/products"),
-                owner.token(),
-                body,
-            )
-            .await
-            .expect(201)
-            .body["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        app.post(
-            &format!("/api/v1/products/{id}/publish"),
-            owner.token(),
-            json!({}),
-        )
-        .await
-        .expect(200);
+        let id = app.publish(&owner, &cid, body).await;
         expected.insert(id.clone());
         if i % 7 == 3 {
             app.post(

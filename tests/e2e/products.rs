@@ -344,15 +344,9 @@ async fn lists_are_cursor_paged_without_gaps(b: Backend) {
     let cid = company["id"].as_str().unwrap();
     let mut ids = Vec::new();
     for _ in 0..7 {
-        let p = app.product(&owner, cid).await;
-        let id = p["id"].as_str().unwrap().to_owned();
-        app.post(
-            &format!("/api/v1/products/{id}/publish"),
-            owner.token(),
-            json!({}),
-        )
-        .await
-        .expect(200);
+        let id = app
+            .publish(&owner, cid, e2e::fixtures::product_body())
+            .await;
         ids.push(id);
     }
     let mut seen = Vec::new();

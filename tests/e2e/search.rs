@@ -46,29 +46,6 @@ fn product(
     body
 }
 
-async fn publish(app: &TestApp, owner: &Account, company: &str, body: Value) -> String {
-    let id = app
-        .post(
-            &format!("/api/v1/companies/{company}/products"),
-            owner.token(),
-            body,
-        )
-        .await
-        .expect(201)
-        .body["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    app.post(
-        &format!("/api/v1/products/{id}/publish"),
-        owner.token(),
-        json!({}),
-    )
-    .await
-    .expect(200);
-    id
-}
-
 /// A: verified manufacturer in 浙江省 (CNY). B: unverified trading company in 广东省 whose
 /// products an operator approved.
 async fn catalog(app: &TestApp) -> Catalog {
@@ -93,90 +70,90 @@ async fn catalog(app: &TestApp) -> Catalog {
         .unwrap()
         .to_owned();
 
-    let flask = publish(
-        app,
-        &a_owner,
-        &a,
-        product(
-            "304不锈钢真空保温杯 500ml",
-            "304 Stainless Steel Vacuum Flask 500ml",
-            "home-goods.drinkware",
-            100,
-            "CNY",
-            &[(100, "49.90"), (1000, "42.50")],
-        ),
-    )
-    .await;
-    let led = publish(
-        app,
-        &a_owner,
-        &a,
-        product(
-            "LED平板灯 600x600 40W",
-            "LED Panel Light 600x600 40W",
-            "lighting.led-panel-lights",
-            50,
-            "CNY",
-            &[(50, "85.00")],
-        ),
-    )
-    .await;
-    let bolt = publish(
-        app,
-        &a_owner,
-        &a,
-        product(
-            "M8 镀锌六角螺栓 GB5782",
-            "M8 Zinc Plated Hex Bolt",
-            "hardware-tools.fasteners",
-            1000,
-            "CNY",
-            &[(1000, "0.35"), (10000, "0.28")],
-        ),
-    )
-    .await;
-    let kids_flask = publish(
-        app,
-        &b_owner,
-        &b,
-        product(
-            "不锈钢保温杯 儿童款",
-            "Kids Stainless Steel Thermos",
-            "home-goods.drinkware",
-            500,
-            "CNY",
-            &[(500, "25.00"), (5000, "20.00")],
-        ),
-    )
-    .await;
-    let tshirt = publish(
-        app,
-        &b_owner,
-        &b,
-        product(
-            "纯棉圆领T恤 180g",
-            "Cotton Crew Neck T-Shirt 180gsm",
-            "textiles-apparel.t-shirts",
-            300,
-            "USD",
-            &[(300, "4.20"), (3000, "3.50")],
-        ),
-    )
-    .await;
-    let cnc = publish(
-        app,
-        &b_owner,
-        &b,
-        product(
-            "CNC立式加工中心 VMC850",
-            "",
-            "machinery.cnc-machine-tools",
-            1,
-            "CNY",
-            &[],
-        ),
-    )
-    .await;
+    let flask = app
+        .publish(
+            &a_owner,
+            &a,
+            product(
+                "304不锈钢真空保温杯 500ml",
+                "304 Stainless Steel Vacuum Flask 500ml",
+                "home-goods.drinkware",
+                100,
+                "CNY",
+                &[(100, "49.90"), (1000, "42.50")],
+            ),
+        )
+        .await;
+    let led = app
+        .publish(
+            &a_owner,
+            &a,
+            product(
+                "LED平板灯 600x600 40W",
+                "LED Panel Light 600x600 40W",
+                "lighting.led-panel-lights",
+                50,
+                "CNY",
+                &[(50, "85.00")],
+            ),
+        )
+        .await;
+    let bolt = app
+        .publish(
+            &a_owner,
+            &a,
+            product(
+                "M8 镀锌六角螺栓 GB5782",
+                "M8 Zinc Plated Hex Bolt",
+                "hardware-tools.fasteners",
+                1000,
+                "CNY",
+                &[(1000, "0.35"), (10000, "0.28")],
+            ),
+        )
+        .await;
+    let kids_flask = app
+        .publish(
+            &b_owner,
+            &b,
+            product(
+                "不锈钢保温杯 儿童款",
+                "Kids Stainless Steel Thermos",
+                "home-goods.drinkware",
+                500,
+                "CNY",
+                &[(500, "25.00"), (5000, "20.00")],
+            ),
+        )
+        .await;
+    let tshirt = app
+        .publish(
+            &b_owner,
+            &b,
+            product(
+                "纯棉圆领T恤 180g",
+                "Cotton Crew Neck T-Shirt 180gsm",
+                "textiles-apparel.t-shirts",
+                300,
+                "USD",
+                &[(300, "4.20"), (3000, "3.50")],
+            ),
+        )
+        .await;
+    let cnc = app
+        .publish(
+            &b_owner,
+            &b,
+            product(
+                "CNC立式加工中心 VMC850",
+                "",
+                "machinery.cnc-machine-tools",
+                1,
+                "CNY",
+                &[],
+            ),
+        )
+        .await;
     for id in [&kids_flask, &tshirt, &cnc] {
         app.post(
             &format!("/api/v1/operator/products/{id}/approve"),
@@ -610,20 +587,20 @@ async fn index_follows_publish_unpublish_and_suspension(b: Backend) {
     let app = TestApp::spawn(b).await;
     let c = catalog(&app).await;
     // A new product appears.
-    let new = publish(
-        &app,
-        &c.a_owner,
-        &c.a,
-        product(
-            "硅胶折叠水杯",
-            "Silicone Collapsible Cup",
-            "home-goods.drinkware",
-            200,
-            "CNY",
-            &[(200, "9.90")],
-        ),
-    )
-    .await;
+    let new = app
+        .publish(
+            &c.a_owner,
+            &c.a,
+            product(
+                "硅胶折叠水杯",
+                "Silicone Collapsible Cup",
+                "home-goods.drinkware",
+                200,
+                "CNY",
+                &[(200, "9.90")],
+            ),
+        )
+        .await;
     app.wait_for_index().await;
     assert!(found(&app, "折叠水杯").await.contains(&new));
     // Edits are searchable; unpublished and deleted products leave.
@@ -689,20 +666,20 @@ async fn restart_resumes_and_a_broken_index_is_rebuilt(b: Backend) {
     app.stop().await;
     // While this server is down another one writes.
     let other = app.spawn_sibling(|_| {}).await;
-    let new = publish(
-        &other,
-        &c.a_owner,
-        &c.a,
-        product(
-            "铝合金行李箱 20寸",
-            "Aluminium Luggage 20 inch",
-            "home-goods.storage",
-            10,
-            "CNY",
-            &[(10, "199")],
-        ),
-    )
-    .await;
+    let new = other
+        .publish(
+            &c.a_owner,
+            &c.a,
+            product(
+                "铝合金行李箱 20寸",
+                "Aluminium Luggage 20 inch",
+                "home-goods.storage",
+                10,
+                "CNY",
+                &[(10, "199")],
+            ),
+        )
+        .await;
     let restarted = app.restart().await;
     restarted.wait_for_index().await;
     assert!(
@@ -754,20 +731,20 @@ async fn reindex_swaps_while_queries_run(b: Backend) {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     assert_eq!(found(&app, "保温杯").await, before);
-    let new = publish(
-        &app,
-        &c.a_owner,
-        &c.a,
-        product(
-            "玻璃水杯",
-            "Glass Cup",
-            "home-goods.drinkware",
-            100,
-            "CNY",
-            &[(100, "5")],
-        ),
-    )
-    .await;
+    let new = app
+        .publish(
+            &c.a_owner,
+            &c.a,
+            product(
+                "玻璃水杯",
+                "Glass Cup",
+                "home-goods.drinkware",
+                100,
+                "CNY",
+                &[(100, "5")],
+            ),
+        )
+        .await;
     app.wait_for_index().await;
     assert!(found(&app, "玻璃水杯").await.contains(&new));
     assert!(answered >= 1);
@@ -783,20 +760,20 @@ async fn two_servers_agree(b: Backend) {
         found(&app, "不锈钢保温杯").await
     );
     // A write through either server reaches both indexes.
-    let new = publish(
-        &other,
-        &c.a_owner,
-        &c.a,
-        product(
-            "竹纤维餐盘",
-            "Bamboo Fiber Plate",
-            "home-goods.kitchenware",
-            500,
-            "CNY",
-            &[(500, "3.5")],
-        ),
-    )
-    .await;
+    let new = other
+        .publish(
+            &c.a_owner,
+            &c.a,
+            product(
+                "竹纤维餐盘",
+                "Bamboo Fiber Plate",
+                "home-goods.kitchenware",
+                500,
+                "CNY",
+                &[(500, "3.5")],
+            ),
+        )
+        .await;
     app.wait_for_index().await;
     other.wait_for_index().await;
     assert!(found(&app, "竹纤维").await.contains(&new));
@@ -830,20 +807,20 @@ both_backends!(
 async fn operators_manage_bilingual_synonyms(b: Backend) {
     let app = TestApp::spawn(b).await;
     let c = catalog(&app).await;
-    let ss = publish(
-        &app,
-        &c.a_owner,
-        &c.a,
-        product(
-            "",
-            "SS Vacuum Food Jar",
-            "home-goods.drinkware",
-            100,
-            "CNY",
-            &[(100, "30")],
-        ),
-    )
-    .await;
+    let ss = app
+        .publish(
+            &c.a_owner,
+            &c.a,
+            product(
+                "",
+                "SS Vacuum Food Jar",
+                "home-goods.drinkware",
+                100,
+                "CNY",
+                &[(100, "30")],
+            ),
+        )
+        .await;
     app.wait_for_index().await;
     assert_eq!(
         found(&app, "不锈钢").await,

@@ -166,6 +166,30 @@ impl TestApp {
         .body
     }
 
+    /// Creates a product from `body` and publishes it; returns its id.
+    pub async fn publish(&self, member: &Account, company_id: &str, body: Value) -> String {
+        let id = self
+            .post(
+                &format!("/api/v1/companies/{company_id}/products"),
+                member.token(),
+                body,
+            )
+            .await
+            .expect(201)
+            .body["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        self.post(
+            &format!("/api/v1/products/{id}/publish"),
+            member.token(),
+            json!({}),
+        )
+        .await
+        .expect(200);
+        id
+    }
+
     /// Adds `email` to the company with `role`.
     pub async fn add_member(&self, by: &Account, company_id: &str, member: &Account, role: &str) {
         self.post(
