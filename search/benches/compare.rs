@@ -117,32 +117,17 @@ fn main() {
             search_products(&index, &Vec::new(), &q).expect("search");
             t_full.push(t.elapsed());
         }
-        let clauses: Vec<(tantivy::query::Occur, Box<dyn tantivy::query::Query>)> = terms
-            .split(' ')
-            .map(|t| {
-                let either: Vec<(tantivy::query::Occur, Box<dyn tantivy::query::Query>)> = [
-                    index.fields.title_zh,
-                    index.fields.title_en,
-                    index.fields.keywords,
-                    index.fields.attributes,
-                    index.fields.description,
-                ]
-                .into_iter()
-                .map(|f| {
-                    let q: Box<dyn tantivy::query::Query> =
-                        Box::new(tantivy::query::TermQuery::new(
-                            tantivy::Term::from_field_text(f, t),
-                            tantivy::schema::IndexRecordOption::WithFreqs,
-                        ));
-                    (tantivy::query::Occur::Should, q)
-                })
-                .collect();
-                let q: Box<dyn tantivy::query::Query> =
-                    Box::new(tantivy::query::BooleanQuery::new(either));
-                (tantivy::query::Occur::Must, q)
-            })
-            .collect();
-        let query = tantivy::query::BooleanQuery::new(clauses);
+        let f = index.fields;
+        let query = common::text_query(
+            &[
+                f.title_zh,
+                f.title_en,
+                f.keywords,
+                f.attributes,
+                f.description,
+            ],
+            terms.split(' '),
+        );
         for _ in 0..ROUNDS {
             let t = Instant::now();
             let _ = searcher

@@ -85,27 +85,10 @@ fn main() {
     let mut analyzer = search::analyzer::trade_analyzer();
     for (_, q) in queries() {
         let terms = search::analyzer::analyze(&mut analyzer, &q.q);
-        let clauses: Vec<(tantivy::query::Occur, Box<dyn tantivy::query::Query>)> = terms
-            .iter()
-            .map(|t| {
-                let either: Vec<(tantivy::query::Occur, Box<dyn tantivy::query::Query>)> =
-                    [index.fields.title_zh, index.fields.title_en]
-                        .into_iter()
-                        .map(|field| {
-                            let q: Box<dyn tantivy::query::Query> =
-                                Box::new(tantivy::query::TermQuery::new(
-                                    tantivy::Term::from_field_text(field, t),
-                                    tantivy::schema::IndexRecordOption::WithFreqs,
-                                ));
-                            (tantivy::query::Occur::Should, q)
-                        })
-                        .collect();
-                let q: Box<dyn tantivy::query::Query> =
-                    Box::new(tantivy::query::BooleanQuery::new(either));
-                (tantivy::query::Occur::Must, q)
-            })
-            .collect();
-        let query = tantivy::query::BooleanQuery::new(clauses);
+        let query = common::text_query(
+            &[index.fields.title_zh, index.fields.title_en],
+            terms.iter().map(String::as_str),
+        );
         for _ in 0..rounds {
             let t = Instant::now();
             let _ = searcher

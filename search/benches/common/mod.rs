@@ -173,3 +173,28 @@ pub fn queries() -> Vec<(&'static str, ProductSearch)> {
         ("browse (empty q)", base("")),
     ]
 }
+
+/// Every term must match in one of `fields`: the bare text match, without facets or boosts.
+pub fn text_query<'a>(
+    fields: &[tantivy::schema::Field],
+    terms: impl Iterator<Item = &'a str>,
+) -> tantivy::query::BooleanQuery {
+    use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+    let clauses: Vec<(Occur, Box<dyn Query>)> = terms
+        .map(|t| {
+            let either: Vec<(Occur, Box<dyn Query>)> = fields
+                .iter()
+                .map(|f| {
+                    let q: Box<dyn Query> = Box::new(TermQuery::new(
+                        tantivy::Term::from_field_text(*f, t),
+                        tantivy::schema::IndexRecordOption::WithFreqs,
+                    ));
+                    (Occur::Should, q)
+                })
+                .collect();
+            let q: Box<dyn Query> = Box::new(BooleanQuery::new(either));
+            (Occur::Must, q)
+        })
+        .collect();
+    BooleanQuery::new(clauses)
+}
