@@ -20,10 +20,6 @@ pub fn now() -> PrimitiveDateTime {
     PrimitiveDateTime::new(now.date(), now.time())
 }
 
-pub fn utc(t: PrimitiveDateTime) -> OffsetDateTime {
-    t.assume_utc()
-}
-
 /// Parses an id read from the database; ids are only ever written by `new_id`.
 pub fn parse_db_id(text: &str) -> Uuid {
     Uuid::parse_str(text).unwrap_or_else(|_| {

@@ -118,7 +118,6 @@ fn ensure_template(admin_url: &str) -> String {
 pub struct TestDatabase {
     pub url: String,
     pg: Option<(String, String)>,
-    _dir: Option<tempfile::TempDir>,
 }
 
 impl TestDatabase {
@@ -127,7 +126,6 @@ impl TestDatabase {
             Backend::Sqlite => TestDatabase {
                 url: dir.join("test.db").to_string_lossy().into_owned(),
                 pg: None,
-                _dir: None,
             },
             Backend::Postgres => {
                 let admin_url = pg_url();
@@ -153,7 +151,6 @@ impl TestDatabase {
                 TestDatabase {
                     url: with_db(&admin_url, &name),
                     pg: Some((admin_url, name)),
-                    _dir: None,
                 }
             }
         }

@@ -4,11 +4,21 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::model::{Product, ProductRow, ProductStatus};
-use crate::company::VerificationStatus;
+use crate::company::company_is_public;
 use crate::db::DbConnection;
 use crate::db::schema::{companies, products};
 use crate::ids::{Page, PageRequest};
 use crate::outbox::{self, topic};
+
+/// A published, not deleted product (whether its company is public is a separate filter).
+pub(crate) fn product_is_published() -> diesel::dsl::And<
+    diesel::dsl::Eq<products::status, &'static str>,
+    diesel::dsl::IsNull<products::deleted_at>,
+> {
+    products::status
+        .eq(ProductStatus::Published.as_str())
+        .and(products::deleted_at.is_null())
+}
 
 pub(crate) fn load_product(conn: &mut DbConnection, id: Uuid) -> QueryResult<Option<ProductRow>> {
     products::table
@@ -28,10 +38,8 @@ pub fn public_products_of_company(
     let mut query = products::table
         .inner_join(companies::table)
         .filter(products::company_id.eq(company_id.to_string()))
-        .filter(products::status.eq(ProductStatus::Published.as_str()))
-        .filter(products::deleted_at.is_null())
-        .filter(companies::suspended_at.is_null())
-        .filter(companies::verification_status.ne(VerificationStatus::Rejected.as_str()))
+        .filter(product_is_published())
+        .filter(company_is_public())
         .select(ProductRow::as_select())
         .order(products::id.desc())
         .limit(page.limit + 1)
@@ -50,8 +58,7 @@ pub fn public_products_of_company(
 pub fn count_public_products(conn: &mut DbConnection, company_id: Uuid) -> QueryResult<i64> {
     products::table
         .filter(products::company_id.eq(company_id.to_string()))
-        .filter(products::status.eq(ProductStatus::Published.as_str()))
-        .filter(products::deleted_at.is_null())
+        .filter(product_is_published())
         .count()
         .get_result(conn)
 }

@@ -3,11 +3,11 @@
 //! index can only ever hold what the public endpoints would show.
 
 use diesel::prelude::*;
-use time::PrimitiveDateTime;
 use uuid::Uuid;
 
-use super::model::{Product, ProductRow, ProductStatus};
-use crate::company::{Company, VerificationStatus, find_company};
+use super::model::{Product, ProductRow};
+use super::repo::product_is_published;
+use crate::company::{Company, company_is_public, find_company};
 use crate::db::DbConnection;
 use crate::db::schema::{categories, companies, products};
 
@@ -28,8 +28,7 @@ pub fn product_search_doc(
 ) -> QueryResult<Option<ProductSearchDoc>> {
     let row: Option<ProductRow> = products::table
         .find(id.to_string())
-        .filter(products::deleted_at.is_null())
-        .filter(products::status.eq(ProductStatus::Published.as_str()))
+        .filter(product_is_published())
         .select(ProductRow::as_select())
         .first(conn)
         .optional()?;
@@ -73,10 +72,8 @@ pub fn public_product_ids_after(
 ) -> QueryResult<Vec<Uuid>> {
     let mut query = products::table
         .inner_join(companies::table)
-        .filter(products::deleted_at.is_null())
-        .filter(products::status.eq(ProductStatus::Published.as_str()))
-        .filter(companies::suspended_at.is_null())
-        .filter(companies::verification_status.ne(VerificationStatus::Rejected.as_str()))
+        .filter(product_is_published())
+        .filter(company_is_public())
         .select(products::id)
         .order(products::id.asc())
         .limit(limit)
@@ -95,8 +92,7 @@ pub fn public_company_ids_after(
     limit: i64,
 ) -> QueryResult<Vec<Uuid>> {
     let mut query = companies::table
-        .filter(companies::suspended_at.is_null())
-        .filter(companies::verification_status.ne(VerificationStatus::Rejected.as_str()))
+        .filter(company_is_public())
         .select(companies::id)
         .order(companies::id.asc())
         .limit(limit)
@@ -120,16 +116,4 @@ pub fn company_search_doc(
         }
         _ => Ok(None),
     }
-}
-
-/// The time a row was last changed, for freshness measurements.
-pub fn product_updated_at(
-    conn: &mut DbConnection,
-    id: Uuid,
-) -> QueryResult<Option<PrimitiveDateTime>> {
-    products::table
-        .find(id.to_string())
-        .select(products::updated_at)
-        .first(conn)
-        .optional()
 }

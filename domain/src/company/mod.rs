@@ -17,6 +17,7 @@ pub use members::{Member, add_member, list_members, remove_member};
 pub use model::{
     Certification, Company, CompanyType, Contact, EmployeeRange, MemberRole, VerificationStatus,
 };
+pub(crate) use repo::company_is_public;
 pub use repo::{find_company, membership_of, role_in};
 pub use service::{create_company, get_company, update_company};
 pub use slug::{derive_slug, is_valid_slug};

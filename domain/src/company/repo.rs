@@ -80,3 +80,14 @@ pub(crate) fn save_company(
         change,
     )
 }
+
+/// `Company::is_public` as a SQL filter: neither suspended nor rejected. Every query for public
+/// data joins on this, so the rule has one definition per form.
+pub(crate) fn company_is_public() -> diesel::dsl::And<
+    diesel::dsl::IsNull<companies::suspended_at>,
+    diesel::dsl::NotEq<companies::verification_status, &'static str>,
+> {
+    companies::suspended_at
+        .is_null()
+        .and(companies::verification_status.ne(super::VerificationStatus::Rejected.as_str()))
+}

@@ -5,8 +5,9 @@
 
 use std::time::Duration;
 
-use diesel::RunQueryDsl;
+use diesel::connection::TransactionManager as _;
 use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
+use diesel::{Connection, RunQueryDsl};
 
 use super::{Backend, DbConnection};
 
@@ -42,8 +43,12 @@ impl ManageConnection for Manager {
         Ok(())
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection that comes back mid-transaction (its user panicked) or with a failed
+    /// transaction is dropped, not reused: the next user's commits would otherwise become
+    /// savepoints inside the old transaction and never commit.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking()
+            || <DbConnection as Connection>::TransactionManager::is_broken_transaction_manager(conn)
     }
 }
 
@@ -66,4 +71,31 @@ pub fn connect_pool(url: &str, max_size: u32) -> Result<DbPool, ManagerError> {
             url: url.to_owned(),
         })
         .map_err(ManagerError::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+
+    use super::*;
+
+    #[test]
+    fn a_connection_left_in_a_transaction_is_broken() {
+        let dir = tempfile::tempdir().unwrap();
+        let manager = Manager {
+            url: dir.path().join("t.db").to_string_lossy().into_owned(),
+        };
+        let mut conn = manager.connect().unwrap();
+        assert!(!manager.has_broken(&mut conn));
+        let DbConnection::Sqlite(inner) = &mut conn else {
+            unreachable!()
+        };
+        AnsiTransactionManager::begin_transaction(inner).unwrap();
+        assert!(
+            manager.has_broken(&mut conn),
+            "an open transaction must not go back to the pool"
+        );
+        <DbConnection as Connection>::TransactionManager::commit_transaction(&mut conn).unwrap();
+        assert!(!manager.has_broken(&mut conn));
+    }
 }
