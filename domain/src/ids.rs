@@ -5,19 +5,16 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use time::{OffsetDateTime, PrimitiveDateTime};
+use time::PrimitiveDateTime;
 use uuid::Uuid;
 
 pub fn new_id() -> Uuid {
     Uuid::now_v7()
 }
 
-/// The current UTC time at microsecond precision (what both databases store).
+/// The current UTC time at microsecond precision (see `clock`).
 pub fn now() -> PrimitiveDateTime {
-    let now = OffsetDateTime::now_utc();
-    let micros = now.nanosecond() / 1_000 * 1_000;
-    let now = now.replace_nanosecond(micros).unwrap_or(now);
-    PrimitiveDateTime::new(now.date(), now.time())
+    crate::clock::now()
 }
 
 /// Parses an id read from the database; ids are only ever written by `new_id`.

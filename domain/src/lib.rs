@@ -7,6 +7,7 @@
 pub mod access;
 pub mod account;
 pub mod catalog;
+pub mod clock;
 pub mod company;
 pub mod db;
 pub mod demo;
@@ -14,7 +15,9 @@ pub mod enums;
 pub mod error;
 pub mod ids;
 mod json_col;
+pub mod lead;
 pub mod moderation;
+pub mod notification;
 pub mod outbox;
 pub mod synonyms;
 pub mod text;

@@ -15,6 +15,10 @@ pub mod topic {
     pub const COMPANY_CHANGED: &str = "company.changed";
     /// Operators replaced the search synonyms.
     pub const SYNONYMS_CHANGED: &str = "search.synonyms_changed";
+    /// A listing (sell offer or buy request) was created, edited or changed state.
+    pub const LISTING_CHANGED: &str = "listing.changed";
+    /// A notification asks for its e-mail (delivered by the lead e-mail worker).
+    pub const EMAIL_REQUESTED: &str = "email.requested";
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -1,5 +1,6 @@
 //! Hand-kept portable schema: `diesel print-schema` differs per backend, so this file is the
-//! one both backends are checked against (a test migrates each and loads every column).
+//! one both backends are checked against: the row structs select every column, and the e2e
+//! tests run each of them on both backends.
 
 diesel::table! {
     users (id) {
@@ -128,11 +129,163 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    listings (id) {
+        id -> Text,
+        kind -> Text,
+        owner_id -> Text,
+        company_id -> Nullable<Text>,
+        status -> Text,
+        title -> Text,
+        description -> Text,
+        category_id -> Text,
+        quantity -> BigInt,
+        unit -> Text,
+        price_minor -> Nullable<BigInt>,
+        currency -> Nullable<Text>,
+        delivery_region -> Nullable<Text>,
+        incoterm -> Nullable<Text>,
+        valid_until -> Timestamp,
+        attachments -> Text,
+        quote_count -> Integer,
+        max_quotes -> Integer,
+        review_note -> Nullable<Text>,
+        expiry_notified_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    quotes (id) {
+        id -> Text,
+        listing_id -> Text,
+        company_id -> Text,
+        author_id -> Text,
+        status -> Text,
+        unit_price_minor -> BigInt,
+        currency -> Text,
+        moq -> BigInt,
+        lead_time_days -> Integer,
+        incoterm -> Nullable<Text>,
+        valid_until -> Timestamp,
+        message -> Text,
+        revision -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    quote_revisions (id) {
+        id -> Text,
+        quote_id -> Text,
+        revision -> Integer,
+        snapshot -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inquiries (id) {
+        id -> Text,
+        batch_id -> Text,
+        buyer_id -> Text,
+        company_id -> Text,
+        subject_type -> Text,
+        subject_id -> Text,
+        subject -> Text,
+        quantity -> Nullable<BigInt>,
+        unit -> Nullable<Text>,
+        status -> Text,
+        assigned_to -> Nullable<Text>,
+        content_hash -> Text,
+        first_response_at -> Nullable<Timestamp>,
+        buyer_read_at -> Nullable<Timestamp>,
+        supplier_read_at -> Nullable<Timestamp>,
+        last_message_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inquiry_messages (id) {
+        id -> Text,
+        inquiry_id -> Text,
+        author_id -> Text,
+        side -> Text,
+        body -> Text,
+        attachments -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    buyer_blocks (company_id, buyer_id) {
+        company_id -> Text,
+        buyer_id -> Text,
+        blocked_by -> Text,
+        reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    leads (id) {
+        id -> Text,
+        company_id -> Text,
+        buyer_id -> Text,
+        source_type -> Text,
+        source_id -> Text,
+        stage -> Text,
+        tags -> Text,
+        grade -> Text,
+        assigned_to -> Nullable<Text>,
+        follow_up_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lead_notes (id) {
+        id -> Text,
+        lead_id -> Text,
+        author_id -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        subject_type -> Text,
+        subject_id -> Text,
+        payload -> Text,
+        read_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(company_members -> companies (company_id));
 diesel::joinable!(company_members -> users (user_id));
 diesel::joinable!(products -> companies (company_id));
 diesel::joinable!(products -> categories (category_id));
+diesel::joinable!(listings -> categories (category_id));
+diesel::joinable!(quotes -> listings (listing_id));
+diesel::joinable!(quotes -> companies (company_id));
+diesel::joinable!(quote_revisions -> quotes (quote_id));
+diesel::joinable!(inquiries -> companies (company_id));
+diesel::joinable!(inquiry_messages -> inquiries (inquiry_id));
+diesel::joinable!(leads -> companies (company_id));
+diesel::joinable!(lead_notes -> leads (lead_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -144,6 +297,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     moderation_decisions,
     outbox,
     search_synonyms,
+    listings,
+    quotes,
+    quote_revisions,
+    inquiries,
+    inquiry_messages,
+    buyer_blocks,
+    leads,
+    lead_notes,
+    notifications,
 );
 
 diesel::table! {

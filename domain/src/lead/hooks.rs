@@ -1,0 +1,73 @@
+//! How the inquiry and quote services open and move leads, inside their transactions.
+
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::model::{BuyerGrade, LeadRow, LeadSource, LeadStage};
+use crate::db::DbConnection;
+use crate::db::schema::leads;
+use crate::ids::{new_id, now};
+
+/// Opens the lead for a new inquiry thread or quote. The buyer's grade in this company carries
+/// over from their earlier leads; a second call for the same source changes nothing.
+pub fn open_lead(
+    conn: &mut DbConnection,
+    company_id: Uuid,
+    buyer_id: Uuid,
+    source: LeadSource,
+    source_id: Uuid,
+    stage: LeadStage,
+) -> QueryResult<()> {
+    let exists: i64 = leads::table
+        .filter(leads::source_type.eq(source.as_str()))
+        .filter(leads::source_id.eq(source_id.to_string()))
+        .count()
+        .get_result(conn)?;
+    if exists > 0 {
+        return Ok(());
+    }
+    let grade: Option<String> = leads::table
+        .filter(leads::company_id.eq(company_id.to_string()))
+        .filter(leads::buyer_id.eq(buyer_id.to_string()))
+        .select(leads::grade)
+        .first(conn)
+        .optional()?;
+    let at = now();
+    let row = LeadRow {
+        id: new_id().to_string(),
+        company_id: company_id.to_string(),
+        buyer_id: buyer_id.to_string(),
+        source_type: source.as_str().to_owned(),
+        source_id: source_id.to_string(),
+        stage: stage.as_str().to_owned(),
+        tags: "[]".to_owned(),
+        grade: grade.unwrap_or_else(|| BuyerGrade::Regular.as_str().to_owned()),
+        assigned_to: None,
+        follow_up_on: None,
+        created_at: at,
+        updated_at: at,
+    };
+    diesel::insert_into(leads::table).values(&row).execute(conn)?;
+    Ok(())
+}
+
+/// Moves a lead to `to` when it is still in one of `from` (a stage a member set by hand is
+/// never overwritten by an automatic step). Returns whether it moved.
+pub fn advance_lead(
+    conn: &mut DbConnection,
+    source: LeadSource,
+    source_id: Uuid,
+    from: &[LeadStage],
+    to: LeadStage,
+) -> QueryResult<bool> {
+    let from: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
+    let changed = diesel::update(
+        leads::table
+            .filter(leads::source_type.eq(source.as_str()))
+            .filter(leads::source_id.eq(source_id.to_string()))
+            .filter(leads::stage.eq_any(from)),
+    )
+    .set((leads::stage.eq(to.as_str()), leads::updated_at.eq(now())))
+    .execute(conn)?;
+    Ok(changed > 0)
+}

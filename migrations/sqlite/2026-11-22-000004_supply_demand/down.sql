@@ -1,0 +1,9 @@
+DROP TABLE notifications;
+DROP TABLE lead_notes;
+DROP TABLE leads;
+DROP TABLE buyer_blocks;
+DROP TABLE inquiry_messages;
+DROP TABLE inquiries;
+DROP TABLE quote_revisions;
+DROP TABLE quotes;
+DROP TABLE listings;
