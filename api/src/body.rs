@@ -102,3 +102,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
         })
     }
 }
+
+/// For PATCH fields that can be cleared: absent → `None` (keep), `null` → `Some(None)` (clear),
+/// a value → `Some(Some(v))`. Use with `#[serde(default, deserialize_with = "double_option")]`.
+pub fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}

@@ -186,7 +186,8 @@ from_domain_errors!(
     domain::account::AccountError,
     domain::company::CompanyError,
     domain::catalog::CatalogError,
-    domain::synonyms::SynonymError
+    domain::synonyms::SynonymError,
+    domain::lead::LeadError
 );
 
 impl From<diesel::result::Error> for ApiError {

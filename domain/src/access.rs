@@ -27,6 +27,11 @@ pub enum CompanyAction {
     EditProfile,
     ManageMembers,
     WriteProducts,
+    /// Read and work the lead inbox (stages, tags, notes): the company's private CRM, so
+    /// members only, not operators.
+    WorkLeads,
+    /// Give leads and inquiry threads to a member.
+    AssignLeads,
 }
 
 /// Platform-wide actions that depend on the account alone.
@@ -42,7 +47,8 @@ pub fn may_on_company(actor: &Actor, role: Option<MemberRole>, action: CompanyAc
     match action {
         ViewPrivate => role.is_some() || actor.is_operator(),
         EditProfile | ManageMembers => matches!(role, Some(Owner | Admin)),
-        WriteProducts => role.is_some(),
+        WriteProducts | WorkLeads => role.is_some(),
+        AssignLeads => matches!(role, Some(Owner | Admin)),
     }
 }
 
@@ -88,6 +94,7 @@ mod tests {
         let o = actor(AccountType::Operator);
         assert!(may_on_company(&o, None, CompanyAction::ViewPrivate));
         assert!(!may_on_company(&o, None, CompanyAction::WriteProducts));
+        assert!(!may_on_company(&o, None, CompanyAction::WorkLeads));
         assert!(may_on_platform(&o, PlatformAction::Moderate));
         assert!(!may_on_platform(&o, PlatformAction::CreateCompany));
     }

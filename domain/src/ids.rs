@@ -17,6 +17,13 @@ pub fn now() -> PrimitiveDateTime {
     crate::clock::now()
 }
 
+/// A stored time as RFC 3339 UTC text (`2026-11-22T08:30:00Z`), for exports.
+pub fn rfc3339(t: PrimitiveDateTime) -> String {
+    t.assume_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
 /// Parses an id read from the database; ids are only ever written by `new_id`.
 pub fn parse_db_id(text: &str) -> Uuid {
     Uuid::parse_str(text).unwrap_or_else(|_| {

@@ -4,7 +4,9 @@ pub mod auth;
 pub mod categories;
 pub mod companies;
 pub mod health;
+pub mod leads;
 pub mod members;
+pub mod notifications;
 pub mod operator;
 pub mod pagination;
 pub mod products;
@@ -49,5 +51,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(operator::approve_product)
         .service(operator::reject_product)
         .service(synonyms::get_synonyms)
-        .service(synonyms::put_synonyms);
+        .service(synonyms::put_synonyms)
+        .service(leads::list_leads)
+        .service(leads::export_leads)
+        .service(leads::get_lead)
+        .service(leads::update_lead)
+        .service(leads::add_lead_note)
+        .service(notifications::list_notifications)
+        .service(notifications::mark_all_read)
+        .service(notifications::mark_read);
 }

@@ -71,6 +71,10 @@ pub enum Target {
     FreshSuspendedCompany,
     /// `{id}` = A, `{user_id}` = a staff member added by A's owner for this cell.
     FreshStaffOfA,
+    /// A lead of A (the world's buyer as the buyer).
+    FreshLeadA,
+    /// A notification of the world's buyer.
+    FreshNotificationOfBuyer,
 }
 
 /// The (valid) request body of a row.
@@ -95,6 +99,8 @@ pub enum Payload {
     Reason,
     /// A valid set of search synonym groups.
     Synonyms,
+    LeadPatch,
+    LeadNote,
 }
 
 pub struct Row {
@@ -116,6 +122,7 @@ impl Row {
             Target::FreshPendingCompany => " [pending company]",
             Target::FreshSuspendedCompany => " [suspended company]",
             Target::FreshStaffOfA => " [staff of A]",
+            Target::FreshLeadA => " [lead of A]",
             _ => "",
         };
         format!("{} {}{target}", self.method, self.path)
@@ -144,6 +151,10 @@ use Target as T;
 const OPEN: [u16; 7] = [200; 7];
 /// Operator decisions.
 const OPERATOR: [u16; 7] = [401, 403, 403, 403, 403, 403, 200];
+/// The company's private CRM: its members only; 404 for everyone else, operators included.
+const MEMBERS_OF_A: [u16; 7] = [401, 404, 200, 200, 200, 404, 404];
+/// Any signed-in account, about itself.
+const SIGNED_IN: [u16; 7] = [401, 200, 200, 200, 200, 200, 200];
 
 #[rustfmt::skip]
 pub fn rows() -> Vec<Row> {
@@ -186,5 +197,13 @@ pub fn rows() -> Vec<Row> {
         row("POST",   "/api/v1/operator/products/{id}/reject",     T::FreshPublishedA, P::Reason, OPERATOR),
         row("GET",    "/api/v1/operator/search/synonyms",          T::Nothing,   P::None,     [401, 403, 403, 403, 403, 403, 200]),
         row("PUT",    "/api/v1/operator/search/synonyms",          T::Nothing,   P::Synonyms, [401, 403, 403, 403, 403, 403, 200]),
+        row("GET",    "/api/v1/companies/{id}/leads",              T::CompanyA,  P::None,     MEMBERS_OF_A),
+        row("GET",    "/api/v1/companies/{id}/leads.csv",          T::CompanyA,  P::None,     MEMBERS_OF_A),
+        row("GET",    "/api/v1/leads/{id}",                        T::FreshLeadA, P::None,    MEMBERS_OF_A),
+        row("PATCH",  "/api/v1/leads/{id}",                        T::FreshLeadA, P::LeadPatch, MEMBERS_OF_A),
+        row("POST",   "/api/v1/leads/{id}/notes",                  T::FreshLeadA, P::LeadNote, [401, 404, 201, 201, 201, 404, 404]),
+        row("GET",    "/api/v1/notifications",                     T::Nothing,   P::None,     SIGNED_IN),
+        row("POST",   "/api/v1/notifications/read-all",            T::Nothing,   P::None,     SIGNED_IN),
+        row("POST",   "/api/v1/notifications/{id}/read",           T::FreshNotificationOfBuyer, P::None, [401, 204, 404, 404, 404, 404, 404]),
     ]
 }

@@ -172,6 +172,57 @@ impl World {
         staff.id
     }
 
+    /// A lead of A for the world's buyer, opened by the hook the inquiry and quote services
+    /// call; its id.
+    pub async fn fresh_lead_a(&self) -> String {
+        let company = uuid::Uuid::parse_str(&self.company_a).expect("id");
+        let buyer = uuid::Uuid::parse_str(&self.buyer.id).expect("id");
+        let source = uuid::Uuid::now_v7();
+        self.app
+            .with_db(move |conn| {
+                use diesel::prelude::*;
+                use domain::db::schema::leads;
+                use domain::lead::{LeadSource, LeadStage, open_lead};
+                open_lead(
+                    conn,
+                    company,
+                    buyer,
+                    LeadSource::Inquiry,
+                    source,
+                    LeadStage::New,
+                )
+                .expect("lead");
+                leads::table
+                    .filter(leads::source_id.eq(source.to_string()))
+                    .select(leads::id)
+                    .first::<String>(conn)
+                    .expect("lead id")
+            })
+            .await
+    }
+
+    /// A notification of the world's buyer; its id.
+    pub async fn fresh_notification_of_buyer(&self) -> String {
+        let buyer = uuid::Uuid::parse_str(&self.buyer.id).expect("id");
+        self.app
+            .with_db(move |conn| {
+                use domain::notification::{NewNotification, NotificationKind, notify};
+                notify(
+                    conn,
+                    NewNotification {
+                        user_id: buyer,
+                        kind: NotificationKind::QuoteReceived,
+                        subject_type: "quote",
+                        subject_id: uuid::Uuid::now_v7(),
+                        payload: json!({"title": "matrix"}),
+                    },
+                )
+                .expect("notification")
+                .to_string()
+            })
+            .await
+    }
+
     /// The request one cell sends: fresh objects made, placeholders filled, body chosen.
     pub async fn request(&self, row: &Row, actor: Actor) -> Request {
         let mut token = self.account(actor).map(|a| a.access.clone());
@@ -194,6 +245,10 @@ impl World {
                 Some(self.company_a.clone()),
                 Some(self.fresh_staff_of_a().await),
             ),
+            Target::FreshLeadA => (Some(self.fresh_lead_a().await), None),
+            Target::FreshNotificationOfBuyer => {
+                (Some(self.fresh_notification_of_buyer().await), None)
+            }
         };
         if let Some(id) = id {
             path = path.replace("{id}", &id);
@@ -232,6 +287,8 @@ impl World {
             Payload::ProductPatch => Some(json!({"title_en": "Vacuum Flask 500ml, updated"})),
             Payload::Reason => Some(json!({"reason": "checked by the matrix"})),
             Payload::Synonyms => Some(json!({"groups": [["不锈钢", "stainless steel", "SS"]]})),
+            Payload::LeadPatch => Some(json!({"stage": "contacted", "tags": ["matrix"]})),
+            Payload::LeadNote => Some(json!({"body": "矩阵备注"})),
         };
         Request {
             method: row.method.parse().expect("HTTP method"),

@@ -1,0 +1,125 @@
+//! Lead list filters, parsed from the query string with field errors.
+
+use time::Date;
+use time::macros::format_description;
+use uuid::Uuid;
+
+use super::model::{BuyerGrade, LeadSource, LeadStage};
+use crate::error::FieldError;
+
+/// The filters as the client sent them (all optional text).
+#[derive(Debug, Clone, Default)]
+pub struct LeadFilterInput {
+    pub stage: Option<String>,
+    pub grade: Option<String>,
+    pub tag: Option<String>,
+    pub assigned_to: Option<String>,
+    pub source: Option<String>,
+    pub follow_up_before: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LeadFilter {
+    pub stage: Option<LeadStage>,
+    pub grade: Option<BuyerGrade>,
+    pub tag: Option<String>,
+    pub assigned_to: Option<Uuid>,
+    pub source: Option<LeadSource>,
+    /// Leads with a follow-up date on or before this day.
+    pub follow_up_before: Option<Date>,
+}
+
+pub(crate) fn parse_date(text: &str) -> Option<Date> {
+    Date::parse(text.trim(), format_description!("[year]-[month]-[day]")).ok()
+}
+
+fn choice<T>(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    value: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+    names: fn() -> String,
+) -> Option<T> {
+    let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+    let parsed = parse(value);
+    if parsed.is_none() {
+        errors.push(FieldError::new(
+            field,
+            "invalid_choice",
+            format!("must be one of: {}", names()),
+        ));
+    }
+    parsed
+}
+
+impl LeadFilterInput {
+    pub fn parse(&self) -> Result<LeadFilter, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let stage = choice(
+            &mut errors,
+            "stage",
+            self.stage.as_deref(),
+            LeadStage::parse,
+            LeadStage::names,
+        );
+        let grade = choice(
+            &mut errors,
+            "grade",
+            self.grade.as_deref(),
+            BuyerGrade::parse,
+            BuyerGrade::names,
+        );
+        let source = choice(
+            &mut errors,
+            "source",
+            self.source.as_deref(),
+            LeadSource::parse,
+            LeadSource::names,
+        );
+        let assigned_to = match self.assigned_to.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => match Uuid::parse_str(text) {
+                Ok(id) => Some(id),
+                Err(_) => {
+                    errors.push(FieldError::new(
+                        "assigned_to",
+                        "invalid",
+                        "is not a user id",
+                    ));
+                    None
+                }
+            },
+        };
+        let follow_up_before = match self.follow_up_before.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => match parse_date(text) {
+                Some(d) => Some(d),
+                None => {
+                    errors.push(FieldError::new(
+                        "follow_up_before",
+                        "invalid_date",
+                        "must be a date as YYYY-MM-DD",
+                    ));
+                    None
+                }
+            },
+        };
+        let tag = self
+            .tag
+            .as_deref()
+            .map(|t| t.trim().to_lowercase())
+            .filter(|t| !t.is_empty());
+        if errors.is_empty() {
+            Ok(LeadFilter {
+                stage,
+                grade,
+                tag,
+                assigned_to,
+                source,
+                follow_up_before,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}

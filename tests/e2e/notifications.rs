@@ -1,0 +1,126 @@
+//! In-app notifications: one's own only, unread counts, marking read; each one also requests
+//! its e-mail through the outbox in the same transaction.
+
+use diesel::prelude::*;
+use domain::notification::{NewNotification, NotificationKind, notify};
+use e2e::{Account, Backend, TestApp, both_backends};
+use serde_json::json;
+use uuid::Uuid;
+
+async fn seed(app: &TestApp, to: &Account, kind: NotificationKind, title: &str) -> String {
+    let user = Uuid::parse_str(&to.id).unwrap();
+    let title = title.to_owned();
+    app.with_db(move |conn| {
+        notify(
+            conn,
+            NewNotification {
+                user_id: user,
+                kind,
+                subject_type: "inquiry",
+                subject_id: Uuid::now_v7(),
+                payload: json!({"title": title}),
+            },
+        )
+        .expect("notify")
+        .to_string()
+    })
+    .await
+}
+
+async fn notifications_are_personal(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let alice = app.signup("buyer").await;
+    let bob = app.signup("supplier").await;
+    let first = seed(
+        &app,
+        &alice,
+        NotificationKind::QuoteReceived,
+        "不锈钢保温杯求购",
+    )
+    .await;
+    let second = seed(
+        &app,
+        &alice,
+        NotificationKind::InquiryMessage,
+        "Re: LED panel",
+    )
+    .await;
+    let bobs = seed(&app, &bob, NotificationKind::InquiryReceived, "询盘").await;
+
+    let list = app
+        .get("/api/v1/notifications", alice.token())
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(list["unread"], 2);
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["id"], second.as_str(), "newest first");
+    assert_eq!(items[1]["kind"], "quote_received");
+    assert_eq!(items[1]["data"]["title"], "不锈钢保温杯求购");
+    assert!(items[1]["read_at"].is_null());
+
+    // Someone else's notification does not exist for you.
+    app.post(
+        &format!("/api/v1/notifications/{bobs}/read"),
+        alice.token(),
+        json!({}),
+    )
+    .await
+    .expect(404);
+    app.post(
+        &format!("/api/v1/notifications/{first}/read"),
+        alice.token(),
+        json!({}),
+    )
+    .await
+    .expect(204);
+    // Marking again is harmless.
+    app.post(
+        &format!("/api/v1/notifications/{first}/read"),
+        alice.token(),
+        json!({}),
+    )
+    .await
+    .expect(204);
+    let unread = app
+        .get("/api/v1/notifications?unread=true", alice.token())
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(unread["unread"], 1);
+    assert_eq!(unread["items"][0]["id"], second.as_str());
+    let marked = app
+        .post("/api/v1/notifications/read-all", alice.token(), json!({}))
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(marked["marked"], 1);
+    let bob_list = app
+        .get("/api/v1/notifications", bob.token())
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(bob_list["unread"], 1, "bob's stay unread");
+    app.get("/api/v1/notifications", None).await.expect(401);
+    app.get("/api/v1/notifications?limit=500", alice.token())
+        .await
+        .expect(400);
+
+    // Each notification asked for its e-mail in the same transaction.
+    let ids = vec![first, second, bobs];
+    let emails: i64 = app
+        .with_db(move |conn| {
+            use domain::db::schema::outbox;
+            outbox::table
+                .filter(outbox::topic.eq("email.requested"))
+                .filter(outbox::entity_id.eq_any(ids))
+                .count()
+                .get_result(conn)
+                .expect("count")
+        })
+        .await;
+    assert_eq!(emails, 3);
+}
+
+both_backends!(notifications_are_personal);
