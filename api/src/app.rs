@@ -188,10 +188,32 @@ fn build_app(
                 "no such route",
             ))
         }))
+        .wrap(actix_web::middleware::from_fn(log_request))
         .wrap(
             DefaultHeaders::new()
                 .add(("X-Content-Type-Options", "nosniff"))
                 .add(("Referrer-Policy", "no-referrer"))
                 .add(("Cache-Control", "no-store")),
         )
+}
+
+/// One log line per request: method, path (without the query string, which may carry search
+/// text), status and time taken, under the target `tradefair::access` (silence it with
+/// `RUST_LOG=info,tradefair::access=warn`). Server errors are logged at `error`.
+async fn log_request(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let path = req.path().to_owned();
+    let response = next.call(req).await?;
+    let status = response.status().as_u16();
+    let micros = started.elapsed().as_micros() as u64;
+    if status >= 500 {
+        tracing::error!(target: "tradefair::access", %method, %path, status, micros, "request");
+    } else {
+        tracing::info!(target: "tradefair::access", %method, %path, status, micros, "request");
+    }
+    Ok(response)
 }
