@@ -187,7 +187,8 @@ from_domain_errors!(
     domain::company::CompanyError,
     domain::catalog::CatalogError,
     domain::synonyms::SynonymError,
-    domain::lead::LeadError
+    domain::lead::LeadError,
+    domain::screening::ScreeningError
 );
 
 impl From<diesel::result::Error> for ApiError {

@@ -19,6 +19,7 @@ pub mod lead;
 pub mod moderation;
 pub mod notification;
 pub mod outbox;
+pub mod screening;
 pub mod synonyms;
 pub mod text;
 pub mod validate;

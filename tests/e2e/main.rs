@@ -12,5 +12,6 @@ mod notifications;
 mod openapi;
 mod products;
 mod relevance;
+mod screening;
 mod search;
 mod storefronts;

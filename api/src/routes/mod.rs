@@ -10,6 +10,7 @@ pub mod notifications;
 pub mod operator;
 pub mod pagination;
 pub mod products;
+pub mod rules;
 pub mod search;
 pub mod storefronts;
 pub mod synonyms;
@@ -59,5 +60,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(leads::add_lead_note)
         .service(notifications::list_notifications)
         .service(notifications::mark_all_read)
-        .service(notifications::mark_read);
+        .service(notifications::mark_read)
+        .service(rules::list_rules)
+        .service(rules::create_rule)
+        .service(rules::test_rules)
+        .service(rules::update_rule);
 }

@@ -4,6 +4,8 @@ use crate::error::{DomainError, ErrorKind, FieldError};
 pub enum CatalogError {
     #[error("invalid input")]
     Validation(Vec<FieldError>),
+    #[error("the text contains content not allowed on the platform")]
+    Blocked(Vec<FieldError>),
     #[error("product not found")]
     NotFound,
     #[error("company not found")]
@@ -24,7 +26,7 @@ pub enum CatalogError {
 impl DomainError for CatalogError {
     fn kind(&self) -> ErrorKind {
         match self {
-            CatalogError::Validation(_) => ErrorKind::Validation,
+            CatalogError::Validation(_) | CatalogError::Blocked(_) => ErrorKind::Validation,
             CatalogError::NotFound | CatalogError::CompanyNotFound => ErrorKind::NotFound,
             CatalogError::Forbidden => ErrorKind::Forbidden,
             CatalogError::CompanySuspended | CatalogError::InvalidTransition { .. } => {
@@ -37,6 +39,7 @@ impl DomainError for CatalogError {
     fn code(&self) -> &'static str {
         match self {
             CatalogError::Validation(_) => "validation_failed",
+            CatalogError::Blocked(_) => "content_blocked",
             CatalogError::NotFound => "product_not_found",
             CatalogError::CompanyNotFound => "company_not_found",
             CatalogError::Forbidden => "forbidden",
@@ -48,7 +51,7 @@ impl DomainError for CatalogError {
 
     fn fields(&self) -> &[FieldError] {
         match self {
-            CatalogError::Validation(f) => f,
+            CatalogError::Validation(f) | CatalogError::Blocked(f) => f,
             _ => &[],
         }
     }

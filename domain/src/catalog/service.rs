@@ -51,6 +51,36 @@ fn fill_row(row: &mut ProductRow, v: ValidProduct) {
     row.keywords = to_json(&v.keywords);
 }
 
+/// Screens what the product shows buyers; a blocking hit refuses the write.
+fn screen_product(
+    conn: &mut DbConnection,
+    row: &ProductRow,
+) -> Result<crate::screening::Verdict, CatalogError> {
+    let description = crate::text::plain_text(&row.description);
+    let attributes: Vec<super::model::Attribute> = crate::json_col::from_json(&row.attributes);
+    let attributes: String = attributes
+        .iter()
+        .map(|a| format!("{}: {}", a.name, a.value))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let keywords: Vec<String> = crate::json_col::from_json(&row.keywords);
+    let keywords = keywords.join(", ");
+    let verdict = crate::screening::screen(
+        conn,
+        &[
+            ("title_zh", row.title_zh.as_deref().unwrap_or("")),
+            ("title_en", row.title_en.as_deref().unwrap_or("")),
+            ("description", &description),
+            ("attributes", &attributes),
+            ("keywords", &keywords),
+        ],
+    )?;
+    if verdict.blocked() {
+        return Err(CatalogError::Blocked(verdict.block_errors()));
+    }
+    Ok(verdict)
+}
+
 /// The company and the actor's role in it, for a write; 404 where the actor may not even know
 /// the company, 403 where they may see it but not write.
 pub(crate) fn company_for_write(
@@ -113,9 +143,11 @@ pub fn create_product(
             deleted_at: None,
         };
         fill_row(&mut row, valid.clone());
+        let verdict = screen_product(conn, &row)?;
         diesel::insert_into(products::table)
             .values(&row)
             .execute(conn)?;
+        crate::screening::record(conn, "product", &row.id, &verdict)?;
         outbox::emit(
             conn,
             topic::PRODUCT_CHANGED,
@@ -194,8 +226,12 @@ pub fn update_product(
             check_category(conn, &valid.category_id)?;
         }
         fill_row(&mut row, valid);
+        let verdict = screen_product(conn, &row)?;
+        crate::screening::record(conn, "product", &row.id, &verdict)?;
         row.status = match current.status {
-            ProductStatus::Published if !company.is_verified() => ProductStatus::PendingReview,
+            ProductStatus::Published if !company.is_verified() || verdict.needs_review() => {
+                ProductStatus::PendingReview
+            }
             ProductStatus::Rejected => ProductStatus::Draft,
             s => s,
         }

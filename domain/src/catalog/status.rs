@@ -7,6 +7,8 @@
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::screening;
+
 use super::CatalogError;
 use super::model::{Product, ProductRow, ProductStatus};
 use super::repo::{load_product, save_product};
@@ -72,7 +74,8 @@ pub fn change_product_status(
         let at = now();
         let next = match (action, current.status) {
             (ProductAction::Publish, ProductStatus::Draft | ProductStatus::Rejected) => {
-                if verified {
+                // A screening rule asking for review outranks the company's verification.
+                if verified && !screening::stored(conn, "product", &row.id)?.needs_review() {
                     ProductStatus::Published
                 } else {
                     ProductStatus::PendingReview

@@ -4,6 +4,8 @@ use crate::error::{DomainError, ErrorKind, FieldError};
 pub enum CompanyError {
     #[error("invalid input")]
     Validation(Vec<FieldError>),
+    #[error("the text contains content not allowed on the platform")]
+    Blocked(Vec<FieldError>),
     #[error("company not found")]
     NotFound,
     #[error("you may not do this for this company")]
@@ -37,7 +39,7 @@ impl DomainError for CompanyError {
     fn kind(&self) -> ErrorKind {
         use CompanyError::*;
         match self {
-            Validation(_) => ErrorKind::Validation,
+            Validation(_) | Blocked(_) => ErrorKind::Validation,
             NotFound | AccountNotFound | MemberNotFound => ErrorKind::NotFound,
             Forbidden | NotASupplier => ErrorKind::Forbidden,
             SlugTaken | CreditCodeTaken | AlreadyInCompany | LastOwner => ErrorKind::Conflict,
@@ -51,6 +53,7 @@ impl DomainError for CompanyError {
         use CompanyError::*;
         match self {
             Validation(_) => "validation_failed",
+            Blocked(_) => "content_blocked",
             NotFound => "company_not_found",
             Forbidden => "forbidden",
             NotASupplier => "not_a_supplier",
@@ -68,7 +71,7 @@ impl DomainError for CompanyError {
 
     fn fields(&self) -> &[FieldError] {
         match self {
-            CompanyError::Validation(f) => f,
+            CompanyError::Validation(f) | CompanyError::Blocked(f) => f,
             _ => &[],
         }
     }

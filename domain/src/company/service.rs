@@ -47,6 +47,30 @@ fn fill_row(row: &mut CompanyRow, v: ValidCompany) {
 }
 
 /// A supplier account creates its company and becomes its owner. The company starts `pending`.
+/// Screens what the profile shows buyers; a blocking hit refuses the write.
+fn screen_company(
+    conn: &mut DbConnection,
+    row: &CompanyRow,
+) -> Result<crate::screening::Verdict, CompanyError> {
+    let description = crate::text::plain_text(&row.description);
+    let main_products: Vec<String> = crate::json_col::from_json(&row.main_products);
+    let main_products = main_products.join(", ");
+    let verdict = crate::screening::screen(
+        conn,
+        &[
+            ("legal_name", &row.legal_name),
+            ("english_name", row.english_name.as_deref().unwrap_or("")),
+            ("business_scope", &row.business_scope),
+            ("main_products", &main_products),
+            ("description", &description),
+        ],
+    )?;
+    if verdict.blocked() {
+        return Err(CompanyError::Blocked(verdict.block_errors()));
+    }
+    Ok(verdict)
+}
+
 pub fn create_company(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -104,10 +128,12 @@ pub fn create_company(
             if membership_of(conn, actor.user_id)?.is_some() {
                 return Err(CompanyError::AlreadyInCompany);
             }
+            let verdict = screen_company(conn, &row)?;
             diesel::insert_into(companies::table)
                 .values(&row)
                 .execute(conn)
                 .map_err(map_unique)?;
+            crate::screening::record(conn, "company", &row.id, &verdict)?;
             diesel::insert_into(company_members::table)
                 .values((
                     company_members::company_id.eq(&row.id),
@@ -181,6 +207,8 @@ pub fn update_company(
             row.slug = slug;
         }
         fill_row(&mut row, valid);
+        let verdict = screen_company(conn, &row)?;
+        crate::screening::record(conn, "company", &row.id, &verdict)?;
         if licence_changed && row.verification_status == VerificationStatus::Verified.as_str() {
             row.verification_status = VerificationStatus::Pending.as_str().to_owned();
             row.verified_at = None;

@@ -273,6 +273,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    screening_rules (id) {
+        id -> Text,
+        kind -> Text,
+        text -> Text,
+        action -> Text,
+        category -> Text,
+        exceptions -> Text,
+        note -> Nullable<Text>,
+        enabled -> Bool,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    screening_results (subject_type, subject_id) {
+        subject_type -> Text,
+        subject_id -> Text,
+        outcome -> Text,
+        hits -> Text,
+        screened_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(company_members -> companies (company_id));
 diesel::joinable!(company_members -> users (user_id));
@@ -306,6 +332,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     leads,
     lead_notes,
     notifications,
+    screening_rules,
+    screening_results,
 );
 
 diesel::table! {

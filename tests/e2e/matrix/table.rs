@@ -75,6 +75,8 @@ pub enum Target {
     FreshLeadA,
     /// A notification of the world's buyer.
     FreshNotificationOfBuyer,
+    /// A screening rule made by the operator.
+    FreshRule,
 }
 
 /// The (valid) request body of a row.
@@ -101,6 +103,10 @@ pub enum Payload {
     Synonyms,
     LeadPatch,
     LeadNote,
+    /// A new screening rule.
+    Rule,
+    RulePatch,
+    RuleTest,
 }
 
 pub struct Row {
@@ -202,6 +208,10 @@ pub fn rows() -> Vec<Row> {
         row("GET",    "/api/v1/leads/{id}",                        T::FreshLeadA, P::None,    MEMBERS_OF_A),
         row("PATCH",  "/api/v1/leads/{id}",                        T::FreshLeadA, P::LeadPatch, MEMBERS_OF_A),
         row("POST",   "/api/v1/leads/{id}/notes",                  T::FreshLeadA, P::LeadNote, [401, 404, 201, 201, 201, 404, 404]),
+        row("GET",    "/api/v1/operator/rules",                    T::Nothing,   P::None,     OPERATOR),
+        row("POST",   "/api/v1/operator/rules",                    T::Nothing,   P::Rule,     [401, 403, 403, 403, 403, 403, 201]),
+        row("PATCH",  "/api/v1/operator/rules/{id}",               T::FreshRule, P::RulePatch, OPERATOR),
+        row("POST",   "/api/v1/operator/rules/test",               T::Nothing,   P::RuleTest, OPERATOR),
         row("GET",    "/api/v1/notifications",                     T::Nothing,   P::None,     SIGNED_IN),
         row("POST",   "/api/v1/notifications/read-all",            T::Nothing,   P::None,     SIGNED_IN),
         row("POST",   "/api/v1/notifications/{id}/read",           T::FreshNotificationOfBuyer, P::None, [401, 204, 404, 404, 404, 404, 404]),

@@ -201,6 +201,22 @@ impl World {
             .await
     }
 
+    /// A screening rule (a harmless `flag`), made by the operator; its id.
+    pub async fn fresh_rule(&self) -> String {
+        self.app
+            .post(
+                "/api/v1/operator/rules",
+                self.operator.token(),
+                json!({"kind": "term", "text": "矩阵旗标", "action": "flag", "category": "other"}),
+            )
+            .await
+            .expect(201)
+            .body["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    }
+
     /// A notification of the world's buyer; its id.
     pub async fn fresh_notification_of_buyer(&self) -> String {
         let buyer = uuid::Uuid::parse_str(&self.buyer.id).expect("id");
@@ -246,6 +262,7 @@ impl World {
                 Some(self.fresh_staff_of_a().await),
             ),
             Target::FreshLeadA => (Some(self.fresh_lead_a().await), None),
+            Target::FreshRule => (Some(self.fresh_rule().await), None),
             Target::FreshNotificationOfBuyer => {
                 (Some(self.fresh_notification_of_buyer().await), None)
             }
@@ -287,6 +304,11 @@ impl World {
             Payload::ProductPatch => Some(json!({"title_en": "Vacuum Flask 500ml, updated"})),
             Payload::Reason => Some(json!({"reason": "checked by the matrix"})),
             Payload::Synonyms => Some(json!({"groups": [["不锈钢", "stainless steel", "SS"]]})),
+            Payload::Rule => Some(
+                json!({"kind": "term", "text": "矩阵禁词", "action": "flag", "category": "other"}),
+            ),
+            Payload::RulePatch => Some(json!({"note": "edited by the matrix"})),
+            Payload::RuleTest => Some(json!({"text": "矩阵 禁 词"})),
             Payload::LeadPatch => Some(json!({"stage": "contacted", "tags": ["matrix"]})),
             Payload::LeadNote => Some(json!({"body": "矩阵备注"})),
         };

@@ -1,0 +1,2 @@
+DROP TABLE screening_results;
+DROP TABLE screening_rules;
