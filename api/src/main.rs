@@ -44,6 +44,17 @@ enum Command {
     Reindex,
     /// Prints the OpenAPI document.
     Openapi,
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(clap::Subcommand)]
+enum AuditCommand {
+    /// Recomputes the hash chain; exits with status 1 at the first entry that does not check out.
+    Verify,
 }
 
 #[tokio::main]
@@ -98,6 +109,30 @@ async fn main() -> anyhow::Result<()> {
                 tokio::task::spawn_blocking(move || search::rebuild(&store, &pool)).await??;
             println!("search index rebuilt: {}", index.name);
             Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let config = Config::load()?;
+            let pool = api::app::open_database(&config).await?;
+            let outcome = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                let mut conn = pool.get()?;
+                Ok(domain::audit::verify(&mut conn)?)
+            })
+            .await??;
+            match outcome {
+                Ok(n) => {
+                    println!("audit log intact: {n} entries");
+                    Ok(())
+                }
+                Err(broken) => {
+                    println!(
+                        "audit log BROKEN at entry {}: {}",
+                        broken.seq, broken.problem
+                    );
+                    std::process::exit(1);
+                }
+            }
         }
         Command::SeedDemo => {
             let config = Config::load()?;

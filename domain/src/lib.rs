@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod account;
+pub mod audit;
 pub mod catalog;
 pub mod clock;
 pub mod company;

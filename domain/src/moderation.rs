@@ -8,6 +8,7 @@ use crate::db::schema::moderation_decisions;
 use crate::ids::{new_id, now};
 use crate::validate::Validator;
 
+/// Records an operator decision and appends it to the audit log.
 pub fn record_decision(
     conn: &mut DbConnection,
     subject_type: &str,
@@ -16,6 +17,42 @@ pub fn record_decision(
     reason: &str,
     actor_id: Uuid,
 ) -> QueryResult<()> {
+    record_transition(
+        conn,
+        subject_type,
+        subject_id,
+        action,
+        reason,
+        actor_id,
+        serde_json::Value::Null,
+        serde_json::Value::Null,
+    )
+}
+
+/// Records an operator decision that moved a state, with the state before and after.
+#[allow(clippy::too_many_arguments)]
+pub fn record_transition(
+    conn: &mut DbConnection,
+    subject_type: &str,
+    subject_id: Uuid,
+    action: &str,
+    reason: &str,
+    actor_id: Uuid,
+    before: serde_json::Value,
+    after: serde_json::Value,
+) -> QueryResult<()> {
+    crate::audit::append(
+        conn,
+        crate::audit::Change {
+            actor_id: Some(actor_id),
+            action,
+            subject_type,
+            subject_id: &subject_id.to_string(),
+            before,
+            after,
+            reason,
+        },
+    )?;
     diesel::insert_into(moderation_decisions::table)
         .values((
             moderation_decisions::id.eq(new_id().to_string()),

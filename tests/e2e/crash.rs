@@ -10,7 +10,7 @@ use e2e::{Backend, TestApp, both_backends};
 use serde_json::json;
 
 /// The `tradefair` binary next to this test binary (scripts/test.sh builds it first).
-fn binary() -> std::path::PathBuf {
+pub(crate) fn binary() -> std::path::PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
     let dir = exe
         .parent()

@@ -1,5 +1,6 @@
 //! End-to-end tests over HTTP; every scenario runs on SQLite and on PostgreSQL.
 
+mod audit;
 mod auth;
 mod companies;
 mod crash;

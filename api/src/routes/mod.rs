@@ -1,5 +1,6 @@
 //! HTTP handlers: extract, authorize, call the domain on the blocking pool, map the result.
 
+pub mod audit;
 pub mod auth;
 pub mod categories;
 pub mod companies;
@@ -64,5 +65,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(rules::list_rules)
         .service(rules::create_rule)
         .service(rules::test_rules)
-        .service(rules::update_rule);
+        .service(rules::update_rule)
+        .service(audit::list_audit)
+        .service(audit::verify_audit);
 }

@@ -17,7 +17,7 @@ use crate::access::{Actor, PlatformAction, may_on_platform};
 use crate::company::find_company;
 use crate::db::{self, DbConnection};
 use crate::ids::now;
-use crate::moderation::{record_decision, validate_reason};
+use crate::moderation::{record_transition, validate_reason};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProductAction {
@@ -102,7 +102,16 @@ pub fn change_product_status(
         }
         if let Some(reason) = &reason {
             row.review_note = Some(reason.clone());
-            record_decision(conn, "product", id, action.name(), reason, actor.user_id)?;
+            record_transition(
+                conn,
+                "product",
+                id,
+                action.name(),
+                reason,
+                actor.user_id,
+                json!({"status": current.status.as_str()}),
+                json!({"status": next.as_str()}),
+            )?;
         }
         row.updated_at = at;
         save_product(

@@ -11,7 +11,7 @@ use crate::access::{Actor, PlatformAction, may_on_platform};
 use crate::db::schema::companies;
 use crate::db::{self, DbConnection};
 use crate::ids::now;
-use crate::moderation::{record_decision, validate_reason};
+use crate::moderation::{record_transition, validate_reason};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusAction {
@@ -91,14 +91,17 @@ pub fn change_status(
         row.status_reason = Some(reason.clone());
         row.updated_at = at;
         save_company(conn, &row, json!({"change": action.name()}))?;
-        record_decision(
+        let after = Company::from(row);
+        record_transition(
             conn,
             "company",
             company_id,
             action.name(),
             &reason,
             actor.user_id,
+            json!({"verification": current.verification_status.as_str(), "suspended": current.is_suspended()}),
+            json!({"verification": after.verification_status.as_str(), "suspended": after.is_suspended()}),
         )?;
-        Ok(Company::from(row))
+        Ok(after)
     })
 }

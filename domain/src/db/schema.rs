@@ -299,6 +299,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    audit_log (seq) {
+        seq -> BigInt,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        subject_type -> Text,
+        subject_id -> Text,
+        before -> Text,
+        after -> Text,
+        reason -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(company_members -> companies (company_id));
 diesel::joinable!(company_members -> users (user_id));
@@ -334,6 +350,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     screening_rules,
     screening_results,
+    audit_log,
 );
 
 diesel::table! {

@@ -212,6 +212,8 @@ pub fn rows() -> Vec<Row> {
         row("POST",   "/api/v1/operator/rules",                    T::Nothing,   P::Rule,     [401, 403, 403, 403, 403, 403, 201]),
         row("PATCH",  "/api/v1/operator/rules/{id}",               T::FreshRule, P::RulePatch, OPERATOR),
         row("POST",   "/api/v1/operator/rules/test",               T::Nothing,   P::RuleTest, OPERATOR),
+        row("GET",    "/api/v1/operator/audit",                    T::Nothing,   P::None,     OPERATOR),
+        row("GET",    "/api/v1/operator/audit/verify",             T::Nothing,   P::None,     OPERATOR),
         row("GET",    "/api/v1/notifications",                     T::Nothing,   P::None,     SIGNED_IN),
         row("POST",   "/api/v1/notifications/read-all",            T::Nothing,   P::None,     SIGNED_IN),
         row("POST",   "/api/v1/notifications/{id}/read",           T::FreshNotificationOfBuyer, P::None, [401, 204, 404, 404, 404, 404, 404]),
