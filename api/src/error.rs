@@ -188,7 +188,8 @@ from_domain_errors!(
     domain::catalog::CatalogError,
     domain::synonyms::SynonymError,
     domain::lead::LeadError,
-    domain::screening::ScreeningError
+    domain::screening::ScreeningError,
+    domain::report::ReportError
 );
 
 impl From<diesel::result::Error> for ApiError {

@@ -23,7 +23,8 @@ use crate::error::{ErrorBody, ErrorDetail, FieldErrorBody};
     tags(
         (name = "health"), (name = "auth"), (name = "companies"), (name = "catalog"),
         (name = "products"), (name = "storefronts"), (name = "search"), (name = "leads", description = "The supplier's lead inbox (CRM)"),
-        (name = "notifications"), (name = "operator", description = "Operators only")
+        (name = "notifications"), (name = "reports", description = "Reports and transparency"),
+        (name = "operator", description = "Operators only")
     )
 )]
 struct ApiDoc;

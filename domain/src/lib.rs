@@ -20,6 +20,7 @@ pub mod lead;
 pub mod moderation;
 pub mod notification;
 pub mod outbox;
+pub mod report;
 pub mod screening;
 pub mod synonyms;
 pub mod text;

@@ -13,6 +13,7 @@ mod notifications;
 mod openapi;
 mod products;
 mod relevance;
+mod reports;
 mod screening;
 mod search;
 mod storefronts;

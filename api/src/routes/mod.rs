@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod operator;
 pub mod pagination;
 pub mod products;
+pub mod reports;
 pub mod rules;
 pub mod search;
 pub mod storefronts;
@@ -67,5 +68,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(rules::test_rules)
         .service(rules::update_rule)
         .service(audit::list_audit)
-        .service(audit::verify_audit);
+        .service(audit::verify_audit)
+        .service(reports::file_report)
+        .service(reports::my_reports)
+        .service(reports::list_reports)
+        .service(reports::resolve_report)
+        .service(reports::transparency);
 }

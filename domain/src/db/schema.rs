@@ -315,6 +315,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reports (id) {
+        id -> Text,
+        reporter_id -> Text,
+        subject_type -> Text,
+        subject_id -> Text,
+        reason -> Text,
+        details -> Text,
+        evidence_urls -> Text,
+        status -> Text,
+        resolution_note -> Nullable<Text>,
+        handled_by -> Nullable<Text>,
+        handled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(company_members -> companies (company_id));
 diesel::joinable!(company_members -> users (user_id));
@@ -351,6 +368,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     screening_rules,
     screening_results,
     audit_log,
+    reports,
 );
 
 diesel::table! {

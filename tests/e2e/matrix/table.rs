@@ -77,6 +77,8 @@ pub enum Target {
     FreshNotificationOfBuyer,
     /// A screening rule made by the operator.
     FreshRule,
+    /// An open report filed by the world's buyer.
+    FreshReport,
 }
 
 /// The (valid) request body of a row.
@@ -107,6 +109,9 @@ pub enum Payload {
     Rule,
     RulePatch,
     RuleTest,
+    /// A report about A's published product.
+    Report,
+    Resolve,
 }
 
 pub struct Row {
@@ -214,6 +219,11 @@ pub fn rows() -> Vec<Row> {
         row("POST",   "/api/v1/operator/rules/test",               T::Nothing,   P::RuleTest, OPERATOR),
         row("GET",    "/api/v1/operator/audit",                    T::Nothing,   P::None,     OPERATOR),
         row("GET",    "/api/v1/operator/audit/verify",             T::Nothing,   P::None,     OPERATOR),
+        row("POST",   "/api/v1/reports",                           T::Nothing,   P::Report,   [401, 201, 201, 201, 201, 201, 201]),
+        row("GET",    "/api/v1/reports",                           T::Nothing,   P::None,     SIGNED_IN),
+        row("GET",    "/api/v1/operator/reports",                  T::Nothing,   P::None,     OPERATOR),
+        row("POST",   "/api/v1/operator/reports/{id}/resolve",     T::FreshReport, P::Resolve, OPERATOR),
+        row("GET",    "/api/v1/transparency",                      T::Nothing,   P::None,     OPEN),
         row("GET",    "/api/v1/notifications",                     T::Nothing,   P::None,     SIGNED_IN),
         row("POST",   "/api/v1/notifications/read-all",            T::Nothing,   P::None,     SIGNED_IN),
         row("POST",   "/api/v1/notifications/{id}/read",           T::FreshNotificationOfBuyer, P::None, [401, 204, 404, 404, 404, 404, 404]),

@@ -217,6 +217,23 @@ impl World {
             .to_owned()
     }
 
+    /// An open report by the world's buyer about a fresh published product of A; its id.
+    pub async fn fresh_report(&self) -> String {
+        let product = self.fresh_published_a().await;
+        self.app
+            .post(
+                "/api/v1/reports",
+                self.buyer.token(),
+                json!({"subject_type": "product", "subject_id": product, "reason": "spam"}),
+            )
+            .await
+            .expect(201)
+            .body["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    }
+
     /// A notification of the world's buyer; its id.
     pub async fn fresh_notification_of_buyer(&self) -> String {
         let buyer = uuid::Uuid::parse_str(&self.buyer.id).expect("id");
@@ -263,6 +280,7 @@ impl World {
             ),
             Target::FreshLeadA => (Some(self.fresh_lead_a().await), None),
             Target::FreshRule => (Some(self.fresh_rule().await), None),
+            Target::FreshReport => (Some(self.fresh_report().await), None),
             Target::FreshNotificationOfBuyer => {
                 (Some(self.fresh_notification_of_buyer().await), None)
             }
@@ -309,6 +327,15 @@ impl World {
             ),
             Payload::RulePatch => Some(json!({"note": "edited by the matrix"})),
             Payload::RuleTest => Some(json!({"text": "矩阵 禁 词"})),
+            Payload::Report => Some(json!({
+                "subject_type": "product",
+                "subject_id": self.published_a,
+                "reason": "other",
+                "details": "矩阵举报",
+            })),
+            Payload::Resolve => {
+                Some(json!({"outcome": "dismissed", "note": "checked by the matrix"}))
+            }
             Payload::LeadPatch => Some(json!({"stage": "contacted", "tags": ["matrix"]})),
             Payload::LeadNote => Some(json!({"body": "矩阵备注"})),
         };

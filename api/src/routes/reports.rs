@@ -1,0 +1,230 @@
+//! Reports by users, their resolution by operators, and the public transparency figures.
+
+use actix_web::{HttpResponse, get, post, web};
+use domain::report::{self, MonthFigures, Report, ReportInput};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::pagination::PageQuery;
+use crate::auth::{AuthUser, OperatorUser};
+use crate::body::Body;
+use crate::error::{ApiResult, ErrorBody};
+use crate::state::AppState;
+use crate::time_fmt::{utc, utc_opt};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportRequest {
+    /// `product`, `listing`, `company` or `message` (a message of a thread you take part in).
+    #[schema(example = "product")]
+    pub subject_type: String,
+    pub subject_id: String,
+    /// `counterfeit`, `ip_infringement`, `prohibited_goods`, `fraud`, `spam` or `other`.
+    #[schema(example = "counterfeit")]
+    pub reason: String,
+    /// Up to 2,000 characters.
+    pub details: Option<String>,
+    /// Up to 10 http(s) URLs.
+    #[serde(default)]
+    pub evidence_urls: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportView {
+    pub id: Uuid,
+    pub reporter_id: Uuid,
+    pub subject_type: String,
+    pub subject_id: Uuid,
+    pub reason: String,
+    pub details: String,
+    pub evidence_urls: Vec<String>,
+    /// `open`, `upheld` or `dismissed`.
+    pub status: String,
+    /// The operator's note, seen by the reporter.
+    pub resolution_note: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub handled_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+impl From<Report> for ReportView {
+    fn from(r: Report) -> ReportView {
+        ReportView {
+            id: r.id,
+            reporter_id: r.reporter_id,
+            subject_type: r.subject.as_str().into(),
+            subject_id: r.subject_id,
+            reason: r.reason.as_str().into(),
+            details: r.details,
+            evidence_urls: r.evidence_urls,
+            status: r.status.as_str().into(),
+            resolution_note: r.resolution_note,
+            handled_at: utc_opt(r.handled_at),
+            created_at: utc(r.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportPage {
+    pub items: Vec<ReportView>,
+    pub next_cursor: Option<String>,
+}
+
+impl From<domain::ids::Page<Report>> for ReportPage {
+    fn from(p: domain::ids::Page<Report>) -> ReportPage {
+        ReportPage {
+            items: p.items.into_iter().map(Into::into).collect(),
+            next_cursor: p.next_cursor,
+        }
+    }
+}
+
+/// Reports an item you can see. One open report per item and reporter (409 `duplicate_report`).
+#[utoipa::path(tag = "reports", request_body = ReportRequest, security(("bearer" = [])), responses(
+    (status = 201, body = ReportView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    (status = 409, body = ErrorBody)))]
+#[post("/api/v1/reports")]
+pub async fn file_report(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Body<ReportRequest>,
+) -> ApiResult<HttpResponse> {
+    let b = body.0;
+    let input = ReportInput {
+        subject_type: b.subject_type,
+        subject_id: b.subject_id,
+        reason: b.reason,
+        details: b.details,
+        evidence_urls: b.evidence_urls,
+    };
+    let report = state
+        .db(move |conn| report::file_report(conn, &user.actor, input))
+        .await?;
+    Ok(HttpResponse::Created().json(ReportView::from(report)))
+}
+
+/// Your own reports and what became of them, newest first.
+#[utoipa::path(tag = "reports", params(PageQuery), security(("bearer" = [])), responses(
+    (status = 200, body = ReportPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+#[get("/api/v1/reports")]
+pub async fn my_reports(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    page: web::Query<PageQuery>,
+) -> ApiResult<HttpResponse> {
+    let page = page.parse()?;
+    let reports = state
+        .db(move |conn| report::list_my_reports(conn, &user.actor, &page))
+        .await?;
+    Ok(HttpResponse::Ok().json(ReportPage::from(reports)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct OperatorReportQuery {
+    /// `open`, `upheld` or `dismissed`.
+    pub status: Option<String>,
+    /// `product`, `listing`, `company` or `message`.
+    pub subject_type: Option<String>,
+}
+
+/// Reports for operators, newest first.
+#[utoipa::path(tag = "operator", params(OperatorReportQuery, PageQuery), security(("bearer" = [])), responses(
+    (status = 200, body = ReportPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    (status = 403, body = ErrorBody)))]
+#[get("/api/v1/operator/reports")]
+pub async fn list_reports(
+    state: web::Data<AppState>,
+    op: OperatorUser,
+    query: web::Query<OperatorReportQuery>,
+    page: web::Query<PageQuery>,
+) -> ApiResult<HttpResponse> {
+    let page = page.parse()?;
+    let q = query.into_inner();
+    let reports = state
+        .db(move |conn| {
+            report::list_reports(
+                conn,
+                &op.0,
+                q.status.as_deref(),
+                q.subject_type.as_deref(),
+                &page,
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(ReportPage::from(reports)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveRequest {
+    /// `upheld` or `dismissed`.
+    #[schema(example = "upheld")]
+    pub outcome: String,
+    /// Shown to the reporter.
+    #[schema(example = "商品已下架，商家已警告")]
+    pub note: String,
+}
+
+/// Closes a report as upheld or dismissed (recorded in the audit log). Acting on the item is a
+/// separate operator action (reject the product, suspend the company).
+#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = ResolveRequest, security(("bearer" = [])), responses(
+    (status = 200, body = ReportView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/api/v1/operator/reports/{id}/resolve")]
+pub async fn resolve_report(
+    state: web::Data<AppState>,
+    op: OperatorUser,
+    id: web::Path<Uuid>,
+    body: Body<ResolveRequest>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let b = body.0;
+    let report = state
+        .db(move |conn| report::resolve_report(conn, &op.0, id, &b.outcome, &b.note))
+        .await?;
+    Ok(HttpResponse::Ok().json(ReportView::from(report)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MonthView {
+    /// `YYYY-MM` (UTC), the month the reports were filed.
+    pub month: String,
+    pub received: i64,
+    pub upheld: i64,
+    pub dismissed: i64,
+    pub open: i64,
+    pub median_handling_hours: Option<f64>,
+}
+
+impl From<MonthFigures> for MonthView {
+    fn from(m: MonthFigures) -> MonthView {
+        MonthView {
+            month: m.month,
+            received: m.received,
+            upheld: m.upheld,
+            dismissed: m.dismissed,
+            open: m.open,
+            median_handling_hours: m.median_handling_hours,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Transparency {
+    /// The last 12 months with reports, newest first.
+    pub reports: Vec<MonthView>,
+}
+
+/// Public figures: reports per month by outcome and the median handling time.
+#[utoipa::path(tag = "reports", responses((status = 200, body = Transparency)))]
+#[get("/api/v1/transparency")]
+pub async fn transparency(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let months = state.db(|conn| report::transparency(conn, 12)).await?;
+    Ok(HttpResponse::Ok().json(Transparency {
+        reports: months.into_iter().map(Into::into).collect(),
+    }))
+}

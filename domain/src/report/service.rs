@@ -1,0 +1,293 @@
+use diesel::prelude::*;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::ReportError;
+use super::model::{Report, ReportReason, ReportRow, ReportStatus, ReportSubject};
+use crate::access::{Actor, CompanyAction, PlatformAction, may_on_company, may_on_platform};
+use crate::company::role_in;
+use crate::db::schema::{inquiries, inquiry_messages, listings, reports};
+use crate::db::{self, DbConnection};
+use crate::error::FieldError;
+use crate::ids::{Page, PageRequest, new_id, now, parse_db_id};
+use crate::json_col::to_json;
+use crate::validate::Validator;
+
+pub const MAX_EVIDENCE: usize = 10;
+
+#[derive(Debug, Clone, Default)]
+pub struct ReportInput {
+    pub subject_type: String,
+    pub subject_id: String,
+    pub reason: String,
+    pub details: Option<String>,
+    pub evidence_urls: Vec<String>,
+}
+
+/// Whether the reporter can see the subject (one cannot report what one cannot see).
+fn subject_visible(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    subject: ReportSubject,
+    id: Uuid,
+) -> Result<bool, ReportError> {
+    Ok(match subject {
+        ReportSubject::Product => crate::catalog::get_product(conn, Some(actor), id).is_ok(),
+        ReportSubject::Company => crate::company::get_company(conn, Some(actor), id).is_ok(),
+        ReportSubject::Listing => {
+            let row: Option<(String, String, Option<String>)> = listings::table
+                .find(id.to_string())
+                .select((listings::status, listings::owner_id, listings::company_id))
+                .first(conn)
+                .optional()?;
+            match row {
+                None => false,
+                Some((status, owner, _)) => {
+                    matches!(status.as_str(), "open" | "closed")
+                        || owner == actor.user_id.to_string()
+                }
+            }
+        }
+        ReportSubject::Message => {
+            let thread: Option<(String, String)> = inquiry_messages::table
+                .inner_join(inquiries::table)
+                .filter(inquiry_messages::id.eq(id.to_string()))
+                .select((inquiries::buyer_id, inquiries::company_id))
+                .first(conn)
+                .optional()?;
+            match thread {
+                None => false,
+                Some((buyer, company)) => {
+                    buyer == actor.user_id.to_string()
+                        || may_on_company(
+                            actor,
+                            role_in(conn, parse_db_id(&company), actor.user_id)?,
+                            CompanyAction::WorkLeads,
+                        )
+                }
+            }
+        }
+    })
+}
+
+pub fn file_report(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: ReportInput,
+) -> Result<Report, ReportError> {
+    let mut v = Validator::new();
+    let subject = ReportSubject::parse(input.subject_type.trim());
+    if subject.is_none() {
+        v.push(
+            "subject_type",
+            "invalid_choice",
+            format!("must be one of: {}", ReportSubject::names()),
+        );
+    }
+    let reason = ReportReason::parse(input.reason.trim());
+    if reason.is_none() {
+        v.push(
+            "reason",
+            "invalid_choice",
+            format!("must be one of: {}", ReportReason::names()),
+        );
+    }
+    let subject_id = Uuid::parse_str(input.subject_id.trim()).ok();
+    if subject_id.is_none() {
+        v.push("subject_id", "invalid", "is not an id");
+    }
+    let details = v
+        .opt_text("details", input.details.as_deref(), 2000)
+        .unwrap_or_default();
+    if input.evidence_urls.len() > MAX_EVIDENCE {
+        v.push(
+            "evidence_urls",
+            "too_many",
+            format!("at most {MAX_EVIDENCE} URLs"),
+        );
+    }
+    for (i, url) in input.evidence_urls.iter().enumerate() {
+        v.url(&format!("evidence_urls[{i}]"), url.trim());
+    }
+    v.finish().map_err(ReportError::Validation)?;
+    let (Some(subject), Some(reason), Some(subject_id)) = (subject, reason, subject_id) else {
+        unreachable!("validated above");
+    };
+    db::transaction(conn, |conn| {
+        if !subject_visible(conn, actor, subject, subject_id)? {
+            return Err(ReportError::Validation(vec![FieldError::new(
+                "subject_id",
+                "unknown_subject",
+                "no such item to report",
+            )]));
+        }
+        let open: i64 = reports::table
+            .filter(reports::reporter_id.eq(actor.user_id.to_string()))
+            .filter(reports::subject_type.eq(subject.as_str()))
+            .filter(reports::subject_id.eq(subject_id.to_string()))
+            .filter(reports::status.eq(ReportStatus::Open.as_str()))
+            .count()
+            .get_result(conn)?;
+        if open > 0 {
+            return Err(ReportError::Duplicate);
+        }
+        let row = ReportRow {
+            id: new_id().to_string(),
+            reporter_id: actor.user_id.to_string(),
+            subject_type: subject.as_str().to_owned(),
+            subject_id: subject_id.to_string(),
+            reason: reason.as_str().to_owned(),
+            details: details.clone(),
+            evidence_urls: to_json(
+                &input
+                    .evidence_urls
+                    .iter()
+                    .map(|u| u.trim().to_owned())
+                    .collect::<Vec<_>>(),
+            ),
+            status: ReportStatus::Open.as_str().to_owned(),
+            resolution_note: None,
+            handled_by: None,
+            handled_at: None,
+            created_at: now(),
+        };
+        diesel::insert_into(reports::table)
+            .values(&row)
+            .execute(conn)?;
+        Ok(Report::from(row))
+    })
+}
+
+fn page_of(
+    mut query: reports::BoxedQuery<'static, crate::db::MultiBackend>,
+    page: &PageRequest,
+    conn: &mut DbConnection,
+) -> QueryResult<Page<Report>> {
+    if let Some(after) = &page.after {
+        query = query.filter(reports::id.lt(after.clone()));
+    }
+    let rows: Vec<ReportRow> = query
+        .order(reports::id.desc())
+        .limit(page.limit + 1)
+        .select(ReportRow::as_select())
+        .load(conn)?;
+    Ok(
+        page.page(rows.into_iter().map(Report::from).collect(), |r| {
+            r.id.to_string()
+        }),
+    )
+}
+
+/// The actor's own reports with their outcome, newest first.
+pub fn list_my_reports(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    page: &PageRequest,
+) -> Result<Page<Report>, ReportError> {
+    let query = reports::table
+        .filter(reports::reporter_id.eq(actor.user_id.to_string()))
+        .into_boxed();
+    Ok(page_of(query, page, conn)?)
+}
+
+/// Operators: reports by status and subject type, newest first.
+pub fn list_reports(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    status: Option<&str>,
+    subject_type: Option<&str>,
+    page: &PageRequest,
+) -> Result<Page<Report>, ReportError> {
+    if !may_on_platform(actor, PlatformAction::Moderate) {
+        return Err(ReportError::Forbidden);
+    }
+    let mut errors = Vec::new();
+    let status = status.filter(|s| !s.is_empty()).map(|s| {
+        ReportStatus::parse(s).ok_or_else(|| {
+            errors.push(FieldError::new(
+                "status",
+                "invalid_choice",
+                format!("must be one of: {}", ReportStatus::names()),
+            ))
+        })
+    });
+    let subject = subject_type.filter(|s| !s.is_empty()).map(|s| {
+        ReportSubject::parse(s).ok_or_else(|| {
+            errors.push(FieldError::new(
+                "subject_type",
+                "invalid_choice",
+                format!("must be one of: {}", ReportSubject::names()),
+            ))
+        })
+    });
+    if !errors.is_empty() {
+        return Err(ReportError::Validation(errors));
+    }
+    let mut query = reports::table.into_boxed();
+    if let Some(Ok(s)) = status {
+        query = query.filter(reports::status.eq(s.as_str()));
+    }
+    if let Some(Ok(s)) = subject {
+        query = query.filter(reports::subject_type.eq(s.as_str()));
+    }
+    Ok(page_of(query, page, conn)?)
+}
+
+/// Operators close a report as upheld or dismissed with a note the reporter sees; the decision
+/// goes to the audit log. Acting on the item itself (rejecting a product, suspending a company)
+/// is its own operator action.
+pub fn resolve_report(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+    outcome: &str,
+    note: &str,
+) -> Result<Report, ReportError> {
+    if !may_on_platform(actor, PlatformAction::Moderate) {
+        return Err(ReportError::Forbidden);
+    }
+    let mut v = Validator::new();
+    let outcome = match ReportStatus::parse(outcome.trim()) {
+        Some(s @ (ReportStatus::Upheld | ReportStatus::Dismissed)) => Some(s),
+        _ => {
+            v.push(
+                "outcome",
+                "invalid_choice",
+                "must be one of: upheld, dismissed",
+            );
+            None
+        }
+    };
+    let note = v.text("note", note, 1, 2000);
+    v.finish().map_err(ReportError::Validation)?;
+    let outcome = outcome.unwrap_or(ReportStatus::Dismissed);
+    db::transaction(conn, |conn| {
+        let mut row: ReportRow = reports::table
+            .find(id.to_string())
+            .select(ReportRow::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or(ReportError::NotFound)?;
+        if row.status != ReportStatus::Open.as_str() {
+            return Err(ReportError::AlreadyResolved);
+        }
+        row.status = outcome.as_str().to_owned();
+        row.resolution_note = Some(note.clone());
+        row.handled_by = Some(actor.user_id.to_string());
+        row.handled_at = Some(now());
+        diesel::update(reports::table.find(&row.id))
+            .set(&row)
+            .execute(conn)?;
+        crate::moderation::record_transition(
+            conn,
+            "report",
+            id,
+            outcome.as_str(),
+            &note,
+            actor.user_id,
+            json!({"status": "open", "subject_type": row.subject_type, "subject_id": row.subject_id}),
+            json!({"status": outcome.as_str()}),
+        )?;
+        Ok(Report::from(row))
+    })
+}
