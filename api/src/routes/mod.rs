@@ -1,9 +1,11 @@
 //! HTTP handlers: extract, authorize, call the domain on the blocking pool, map the result.
 
 pub mod auth;
+pub mod blocked_buyers;
 pub mod categories;
 pub mod companies;
 pub mod health;
+pub mod inquiries;
 pub mod members;
 pub mod operator;
 pub mod pagination;
@@ -49,5 +51,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(operator::approve_product)
         .service(operator::reject_product)
         .service(synonyms::get_synonyms)
-        .service(synonyms::put_synonyms);
+        .service(synonyms::put_synonyms)
+        // `/inquiries/unread` before `/inquiries/{id}`, which would take "unread" as an id.
+        .service(inquiries::create_inquiry)
+        .service(inquiries::list_inquiries)
+        .service(inquiries::unread_inquiries)
+        .service(inquiries::get_inquiry)
+        .service(inquiries::post_message)
+        .service(inquiries::read_inquiry)
+        .service(inquiries::assign_inquiry)
+        .service(inquiries::close_inquiry)
+        .service(inquiries::mark_spam)
+        .service(blocked_buyers::block_buyer)
+        .service(blocked_buyers::list_blocked_buyers)
+        .service(blocked_buyers::unblock_buyer);
 }
