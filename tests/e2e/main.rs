@@ -4,6 +4,7 @@ mod auth;
 mod companies;
 mod crash;
 mod health;
+mod inquiries;
 mod matrix;
 mod members;
 mod migrations;
