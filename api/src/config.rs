@@ -35,6 +35,19 @@ pub struct Config {
     /// `TRADEFAIR_LOGIN_ADDRESS_BURST` / `_PERIOD_SECS`: attempts per client address.
     pub login_address_burst: u32,
     pub login_address_period_secs: u64,
+    /// `TRADEFAIR_INQUIRY_ACCOUNT_BURST` / `_PERIOD_SECS`: new inquiry requests per account.
+    pub inquiry_account_burst: u32,
+    pub inquiry_account_period_secs: u64,
+    /// `TRADEFAIR_INQUIRY_ADDRESS_BURST` / `_PERIOD_SECS`: new inquiry requests per address.
+    pub inquiry_address_burst: u32,
+    pub inquiry_address_period_secs: u64,
+    /// `TRADEFAIR_INQUIRY_NEW_ACCOUNT_DAYS`: accounts younger than this are "new" …
+    pub inquiry_new_account_days: u32,
+    /// `TRADEFAIR_INQUIRY_NEW_ACCOUNT_DAILY_CAP`: … and open at most this many threads in 24 h.
+    pub inquiry_new_account_daily_cap: u32,
+    /// `TRADEFAIR_INQUIRY_DUPLICATE_MAX_COMPANIES`: distinct companies one buyer may send the
+    /// same message to in 24 h.
+    pub inquiry_duplicate_max_companies: u32,
     /// `TRADEFAIR_MAX_BODY_BYTES`
     pub max_body_bytes: usize,
     /// `TRADEFAIR_WORKERS`: HTTP worker threads (default: one per core).
@@ -63,6 +76,13 @@ impl Default for Config {
             login_account_period_secs: 60,
             login_address_burst: 30,
             login_address_period_secs: 2,
+            inquiry_account_burst: 10,
+            inquiry_account_period_secs: 360,
+            inquiry_address_burst: 30,
+            inquiry_address_period_secs: 120,
+            inquiry_new_account_days: 7,
+            inquiry_new_account_daily_cap: 20,
+            inquiry_duplicate_max_companies: 20,
             max_body_bytes: 256 * 1024,
             workers: None,
             jwt_key_file: None,
@@ -109,6 +129,15 @@ impl Config {
                 .to_string_lossy()
                 .into_owned()
         })
+    }
+
+    /// The inquiry anti-spam limits the domain enforces.
+    pub fn spam_limits(&self) -> domain::inquiry::SpamLimits {
+        domain::inquiry::SpamLimits {
+            new_account_age: time::Duration::days(i64::from(self.inquiry_new_account_days)),
+            new_account_daily_threads: self.inquiry_new_account_daily_cap,
+            duplicate_max_companies: self.inquiry_duplicate_max_companies,
+        }
     }
 
     pub fn keys_dir(&self) -> PathBuf {

@@ -192,6 +192,25 @@ from_domain_errors!(
     domain::report::ReportError
 );
 
+/// Inquiry errors go through the table, except the anti-spam refusals: 429 with the rule's own
+/// code and `Retry-After`.
+impl From<domain::inquiry::InquiryError> for ApiError {
+    fn from(e: domain::inquiry::InquiryError) -> ApiError {
+        if let domain::inquiry::InquiryError::Throttled {
+            rule,
+            retry_after_secs,
+            message,
+        } = &e
+        {
+            return ApiError {
+                retry_after_secs: Some((*retry_after_secs).max(1)),
+                ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, rule.code(), message.clone())
+            };
+        }
+        ApiError::from_domain(e)
+    }
+}
+
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> ApiError {
         ApiError::internal(&e)

@@ -22,7 +22,9 @@ use crate::error::{ErrorBody, ErrorDetail, FieldErrorBody};
     modifiers(&BearerAuth),
     tags(
         (name = "health"), (name = "auth"), (name = "companies"), (name = "catalog"),
-        (name = "products"), (name = "storefronts"), (name = "search"), (name = "leads", description = "The supplier's lead inbox (CRM)"),
+        (name = "products"), (name = "storefronts"), (name = "search"),
+        (name = "inquiries", description = "Inquiry threads between buyers and companies, blocked buyers"),
+        (name = "leads", description = "The supplier's lead inbox (CRM)"),
         (name = "notifications"), (name = "reports", description = "Reports and transparency"),
         (name = "operator", description = "Operators only")
     )

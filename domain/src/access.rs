@@ -32,6 +32,8 @@ pub enum CompanyAction {
     WorkLeads,
     /// Give leads and inquiry threads to a member.
     AssignLeads,
+    /// Block and unblock buyers from sending inquiries (the list itself is `ViewPrivate`).
+    ManageBlockedBuyers,
 }
 
 /// Platform-wide actions that depend on the account alone.
@@ -39,6 +41,8 @@ pub enum CompanyAction {
 pub enum PlatformAction {
     CreateCompany,
     Moderate,
+    /// Open inquiry threads with companies.
+    SendInquiry,
 }
 
 pub fn may_on_company(actor: &Actor, role: Option<MemberRole>, action: CompanyAction) -> bool {
@@ -46,9 +50,10 @@ pub fn may_on_company(actor: &Actor, role: Option<MemberRole>, action: CompanyAc
     use MemberRole::*;
     match action {
         ViewPrivate => role.is_some() || actor.is_operator(),
-        EditProfile | ManageMembers => matches!(role, Some(Owner | Admin)),
+        EditProfile | ManageMembers | ManageBlockedBuyers | AssignLeads => {
+            matches!(role, Some(Owner | Admin))
+        }
         WriteProducts | WorkLeads => role.is_some(),
-        AssignLeads => matches!(role, Some(Owner | Admin)),
     }
 }
 
@@ -56,6 +61,62 @@ pub fn may_on_platform(actor: &Actor, action: PlatformAction) -> bool {
     match action {
         PlatformAction::CreateCompany => actor.account_type == AccountType::Supplier,
         PlatformAction::Moderate => actor.is_operator(),
+        PlatformAction::SendInquiry => matches!(
+            actor.account_type,
+            AccountType::Buyer | AccountType::Supplier
+        ),
+    }
+}
+
+/// Who an account is to one inquiry thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InquiryParty {
+    /// The account that opened the thread.
+    Buyer,
+    /// A member of the company the thread is addressed to.
+    Member(MemberRole),
+    Operator,
+    /// Anyone else: the thread does not exist for them (404 on every route).
+    Stranger,
+}
+
+/// Actions on one inquiry thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InquiryAction {
+    View,
+    /// Post a message, move one's own read marker, close.
+    Write,
+    MarkSpam,
+    Assign,
+}
+
+pub fn inquiry_party(
+    actor: &Actor,
+    buyer_id: Uuid,
+    role_in_company: Option<MemberRole>,
+) -> InquiryParty {
+    if actor.user_id == buyer_id {
+        InquiryParty::Buyer
+    } else if let Some(role) = role_in_company {
+        InquiryParty::Member(role)
+    } else if actor.is_operator() {
+        InquiryParty::Operator
+    } else {
+        InquiryParty::Stranger
+    }
+}
+
+/// Only the buyer, the company's members and operators see a thread; operators only read it.
+/// Any member answers, closes and marks spam; owners and admins assign.
+pub fn may_on_inquiry(party: InquiryParty, action: InquiryAction) -> bool {
+    use InquiryParty::*;
+    match action {
+        InquiryAction::View => party != Stranger,
+        InquiryAction::Write => matches!(party, Buyer | Member(_)),
+        InquiryAction::MarkSpam => matches!(party, Member(_)),
+        InquiryAction::Assign => {
+            matches!(party, Member(MemberRole::Owner | MemberRole::Admin))
+        }
     }
 }
 
@@ -97,6 +158,38 @@ mod tests {
         assert!(!may_on_company(&o, None, CompanyAction::WorkLeads));
         assert!(may_on_platform(&o, PlatformAction::Moderate));
         assert!(!may_on_platform(&o, PlatformAction::CreateCompany));
+    }
+
+    #[test]
+    fn inquiry_parties() {
+        let buyer = actor(AccountType::Buyer);
+        let other = Actor {
+            user_id: Uuid::max(),
+            account_type: AccountType::Supplier,
+        };
+        assert_eq!(
+            inquiry_party(&buyer, Uuid::nil(), None),
+            InquiryParty::Buyer
+        );
+        assert_eq!(
+            inquiry_party(&other, Uuid::nil(), None),
+            InquiryParty::Stranger
+        );
+        let op = Actor {
+            user_id: Uuid::max(),
+            account_type: AccountType::Operator,
+        };
+        let party = inquiry_party(&op, Uuid::nil(), None);
+        assert!(may_on_inquiry(party, InquiryAction::View));
+        assert!(!may_on_inquiry(party, InquiryAction::Write));
+        let staff = InquiryParty::Member(MemberRole::Staff);
+        assert!(may_on_inquiry(staff, InquiryAction::MarkSpam));
+        assert!(!may_on_inquiry(staff, InquiryAction::Assign));
+        assert!(!may_on_inquiry(
+            InquiryParty::Buyer,
+            InquiryAction::MarkSpam
+        ));
+        assert!(!may_on_inquiry(InquiryParty::Stranger, InquiryAction::View));
     }
 
     #[test]

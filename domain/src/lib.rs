@@ -15,6 +15,7 @@ pub mod demo;
 pub mod enums;
 pub mod error;
 pub mod ids;
+pub mod inquiry;
 mod json_col;
 pub mod lead;
 pub mod moderation;

@@ -5,6 +5,7 @@ mod auth;
 mod companies;
 mod crash;
 mod health;
+mod inquiries;
 mod leads;
 mod matrix;
 mod members;

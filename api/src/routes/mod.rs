@@ -2,9 +2,11 @@
 
 pub mod audit;
 pub mod auth;
+pub mod blocked_buyers;
 pub mod categories;
 pub mod companies;
 pub mod health;
+pub mod inquiries;
 pub mod leads;
 pub mod members;
 pub mod notifications;
@@ -73,5 +75,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(reports::my_reports)
         .service(reports::list_reports)
         .service(reports::resolve_report)
-        .service(reports::transparency);
+        .service(reports::transparency)
+        // `/inquiries/unread` before `/inquiries/{id}`, which would take "unread" as an id.
+        .service(inquiries::create_inquiry)
+        .service(inquiries::list_inquiries)
+        .service(inquiries::unread_inquiries)
+        .service(inquiries::get_inquiry)
+        .service(inquiries::post_message)
+        .service(inquiries::read_inquiry)
+        .service(inquiries::assign_inquiry)
+        .service(inquiries::close_inquiry)
+        .service(inquiries::mark_spam)
+        .service(blocked_buyers::block_buyer)
+        .service(blocked_buyers::list_blocked_buyers)
+        .service(blocked_buyers::unblock_buyer);
 }

@@ -52,6 +52,13 @@ pub struct StorefrontView {
     pub banner_url: Option<String>,
     pub contacts: Vec<ContactDto>,
     pub certifications: Vec<CertificationDto>,
+    /// Inquiries answered within 24 h ÷ inquiries whose 24 h have passed (or that were
+    /// answered), over the last 30 days; `null` when there are none (formula in the README).
+    pub response_rate: Option<f64>,
+    /// Median time to the first response over the last 30 days' answered inquiries.
+    pub median_first_response_secs: Option<i64>,
+    /// Inquiry threads received in the last 30 days.
+    pub inquiries_received_30d: i64,
     /// Published products.
     pub product_count: i64,
     pub products: ProductPage,
@@ -72,6 +79,7 @@ pub async fn get_storefront(
         .db(move |conn| company::storefront(conn, &slug, &page))
         .await?;
     let c = s.company;
+    let response = s.response;
     let view = StorefrontView {
         company_id: c.id,
         slug: c.slug,
@@ -117,6 +125,9 @@ pub async fn get_storefront(
                 valid_until: x.valid_until,
             })
             .collect(),
+        response_rate: response.response_rate,
+        median_first_response_secs: response.median_first_response_secs,
+        inquiries_received_30d: response.received,
         product_count: s.product_count,
         products: ProductPage::from(s.products),
     };

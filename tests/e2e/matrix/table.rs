@@ -14,7 +14,14 @@
 //!   (profile, members, products: 403);
 //! - operator routes: 401 anonymous, 403 for every other account, 200 for operators;
 //! - creating a company is for suppliers in no company: buyers and operators 403, every
-//!   supplier of this world already belongs to one (409 `already_in_company`).
+//!   supplier of this world already belongs to one (409 `already_in_company`);
+//! - an inquiry thread (the world's buyer to A) exists only for the buyer, A's members and
+//!   operators: 404 for B's owner on every thread route; operators read it but write nothing
+//!   (403); any member writes, reads, closes and marks spam; owners and admins assign; the
+//!   buyer writes, reads and closes but cannot mark spam or assign (403);
+//! - sending inquiries is for buyers and suppliers (to another company: C), not operators;
+//! - A's blocked buyers: members and operators see the list (404 to others); owners and admins
+//!   block and unblock (403 to staff and to those who see A).
 
 use std::fmt;
 
@@ -79,6 +86,10 @@ pub enum Target {
     FreshRule,
     /// An open report filed by the world's buyer.
     FreshReport,
+    /// A new inquiry thread from the world's buyer to A.
+    FreshThreadA,
+    /// `{id}` = A, `{user_id}` = a new buyer A's owner blocked for this cell.
+    FreshBlockedBuyerOfA,
 }
 
 /// The (valid) request body of a row.
@@ -112,6 +123,14 @@ pub enum Payload {
     /// A report about A's published product.
     Report,
     Resolve,
+    /// An inquiry to the world's unverified (but public) company C.
+    Inquiry,
+    /// A message in a thread.
+    Message,
+    /// Assign the thread to A's staff member.
+    AssignStaffA,
+    /// Block a new buyer account.
+    BlockBuyer,
 }
 
 pub struct Row {
@@ -134,6 +153,8 @@ impl Row {
             Target::FreshSuspendedCompany => " [suspended company]",
             Target::FreshStaffOfA => " [staff of A]",
             Target::FreshLeadA => " [lead of A]",
+            Target::FreshThreadA => " [thread with A]",
+            Target::FreshBlockedBuyerOfA => " [blocked by A]",
             _ => "",
         };
         format!("{} {}{target}", self.method, self.path)
@@ -227,5 +248,17 @@ pub fn rows() -> Vec<Row> {
         row("GET",    "/api/v1/notifications",                     T::Nothing,   P::None,     SIGNED_IN),
         row("POST",   "/api/v1/notifications/read-all",            T::Nothing,   P::None,     SIGNED_IN),
         row("POST",   "/api/v1/notifications/{id}/read",           T::FreshNotificationOfBuyer, P::None, [401, 204, 404, 404, 404, 404, 404]),
+        row("POST",   "/api/v1/inquiries",                         T::Nothing,   P::Inquiry,  [401, 201, 201, 201, 201, 201, 403]),
+        row("GET",    "/api/v1/inquiries",                         T::Nothing,   P::None,     [401, 200, 200, 200, 200, 200, 200]),
+        row("GET",    "/api/v1/inquiries/unread",                  T::Nothing,   P::None,     [401, 200, 200, 200, 200, 200, 200]),
+        row("GET",    "/api/v1/inquiries/{id}",                    T::FreshThreadA, P::None,  [401, 200, 200, 200, 200, 404, 200]),
+        row("POST",   "/api/v1/inquiries/{id}/messages",           T::FreshThreadA, P::Message, [401, 201, 201, 201, 201, 404, 403]),
+        row("POST",   "/api/v1/inquiries/{id}/read",               T::FreshThreadA, P::None,  [401, 204, 204, 204, 204, 404, 403]),
+        row("POST",   "/api/v1/inquiries/{id}/assign",             T::FreshThreadA, P::AssignStaffA, [401, 403, 200, 200, 403, 404, 403]),
+        row("POST",   "/api/v1/inquiries/{id}/close",              T::FreshThreadA, P::None,  [401, 200, 200, 200, 200, 404, 403]),
+        row("POST",   "/api/v1/inquiries/{id}/spam",               T::FreshThreadA, P::None,  [401, 403, 200, 200, 200, 404, 403]),
+        row("GET",    "/api/v1/companies/{id}/blocked-buyers",     T::CompanyA,  P::None,     [401, 404, 200, 200, 200, 404, 200]),
+        row("POST",   "/api/v1/companies/{id}/blocked-buyers",     T::CompanyA,  P::BlockBuyer, [401, 403, 201, 201, 403, 403, 403]),
+        row("DELETE", "/api/v1/companies/{id}/blocked-buyers/{user_id}", T::FreshBlockedBuyerOfA, P::None, [401, 403, 204, 204, 403, 403, 403]),
     ]
 }

@@ -40,12 +40,15 @@ fn id_of(v: &Value) -> String {
     v["id"].as_str().expect("object has an id").to_owned()
 }
 
-/// A server with login limits far above what one run needs (the matrix signs in many times
-/// from one address; the limits have their own tests).
+/// A server with login and inquiry limits far above what one run needs (the matrix signs in
+/// and writes to A many times from one address; the limits have their own tests).
 pub async fn spawn(b: Backend) -> TestApp {
     TestApp::spawn_with(b, |c| {
         c.login_address_burst = 100_000;
         c.login_account_burst = 1_000;
+        c.inquiry_address_burst = 100_000;
+        c.inquiry_account_burst = 100_000;
+        c.inquiry_new_account_daily_cap = 100_000;
     })
     .await
 }
@@ -256,6 +259,41 @@ impl World {
             .await
     }
 
+    /// A new thread from the world's buyer to A; its id.
+    pub async fn fresh_thread_a(&self) -> String {
+        let reply = self
+            .app
+            .post(
+                "/api/v1/inquiries",
+                self.buyer.token(),
+                json!({
+                    "subject": "Matrix inquiry",
+                    "message": format!("Please quote ({})", uuid::Uuid::new_v4()),
+                    "targets": [{"type": "company", "id": self.company_a}],
+                }),
+            )
+            .await
+            .expect(201);
+        reply.body["threads"][0]["id"]
+            .as_str()
+            .expect("thread id")
+            .to_owned()
+    }
+
+    /// A new buyer blocked by A's owner; its user id.
+    pub async fn fresh_blocked_buyer_of_a(&self) -> String {
+        let buyer = self.app.signup("buyer").await;
+        self.app
+            .post(
+                &format!("/api/v1/companies/{}/blocked-buyers", self.company_a),
+                self.owner_a.token(),
+                json!({"user_id": buyer.id, "reason": "matrix"}),
+            )
+            .await
+            .expect(201);
+        buyer.id
+    }
+
     /// The request one cell sends: fresh objects made, placeholders filled, body chosen.
     pub async fn request(&self, row: &Row, actor: Actor) -> Request {
         let mut token = self.account(actor).map(|a| a.access.clone());
@@ -284,6 +322,11 @@ impl World {
             Target::FreshNotificationOfBuyer => {
                 (Some(self.fresh_notification_of_buyer().await), None)
             }
+            Target::FreshThreadA => (Some(self.fresh_thread_a().await), None),
+            Target::FreshBlockedBuyerOfA => (
+                Some(self.company_a.clone()),
+                Some(self.fresh_blocked_buyer_of_a().await),
+            ),
         };
         if let Some(id) = id {
             path = path.replace("{id}", &id);
@@ -338,6 +381,17 @@ impl World {
             }
             Payload::LeadPatch => Some(json!({"stage": "contacted", "tags": ["matrix"]})),
             Payload::LeadNote => Some(json!({"body": "矩阵备注"})),
+            Payload::Inquiry => Some(json!({
+                "subject": "Matrix inquiry to C",
+                "message": format!("Please quote ({})", uuid::Uuid::new_v4()),
+                "targets": [{"type": "company", "id": self.company_c}],
+            })),
+            Payload::Message => Some(json!({"body": "A message from the matrix"})),
+            Payload::AssignStaffA => Some(json!({"user_id": self.staff_a.id})),
+            Payload::BlockBuyer => {
+                let buyer = self.app.signup("buyer").await;
+                Some(json!({"user_id": buyer.id, "reason": "matrix"}))
+            }
         };
         Request {
             method: row.method.parse().expect("HTTP method"),

@@ -1,0 +1,30 @@
+//! Inquiries (询盘): a buyer writes to up to 10 companies at once about a product, a sell offer
+//! or a storefront; each company gets its own thread. Anti-spam rules, blocked buyers and the
+//! companies' response metrics live here too.
+
+mod block;
+mod create;
+mod error;
+mod input;
+mod list;
+pub mod metrics;
+mod model;
+mod notify;
+mod spam;
+mod targets;
+mod thread;
+mod view;
+
+pub use block::{BlockedBuyer, block_buyer, list_blocked_buyers, unblock_buyer};
+pub use create::{CreatedInquiries, create_inquiries};
+pub use error::{InquiryError, SpamRule};
+pub use input::{
+    MAX_ATTACHMENTS, MAX_MESSAGE_CHARS, MAX_SUBJECT_CHARS, MAX_TARGETS, MessageInput, NewInquiry,
+    TargetInput, content_hash, normalize_message,
+};
+pub use list::{InboxQuery, InboxSide, UnreadCounts, list_inquiries, unread_counts};
+pub use metrics::{ResponseMetrics, response_metrics, response_metrics_of};
+pub use model::{Inquiry, InquiryStatus, Message, Side, SubjectType};
+pub use spam::{SPAM_WINDOW, SpamLimits};
+pub use thread::{assign_inquiry, close_inquiry, get_inquiry, mark_read, mark_spam, post_message};
+pub use view::{InquiryThread, InquiryView, Viewer};
