@@ -48,6 +48,15 @@ pub fn create_inquiries(
         if block::blocked_by_any(conn, actor.user_id, &company_ids)? {
             return Err(InquiryError::Blocked);
         }
+        // Screened before anything is written: a blocking hit refuses the whole request; any
+        // other outcome is kept with each first message for operators.
+        let verdict = crate::screening::screen(
+            conn,
+            &[("subject", &valid.subject), ("message", &valid.message)],
+        )?;
+        if verdict.blocked() {
+            return Err(InquiryError::ContentBlocked(verdict.block_errors()));
+        }
         lock_buyer(conn, actor.user_id)?;
         let at = now();
         check_new_account_cap(conn, actor.user_id, addressees.len(), limits, at)?;
@@ -89,9 +98,11 @@ pub fn create_inquiries(
             diesel::insert_into(inquiries::table)
                 .values(&row)
                 .execute(conn)?;
+            let message_id = new_id().to_string();
+            crate::screening::record(conn, "message", &message_id, &verdict)?;
             diesel::insert_into(inquiry_messages::table)
                 .values(&MessageRow {
-                    id: new_id().to_string(),
+                    id: message_id,
                     inquiry_id: id.to_string(),
                     author_id: actor.user_id.to_string(),
                     side: Side::Buyer.as_str().to_owned(),

@@ -22,6 +22,8 @@ impl SpamRule {
 pub enum InquiryError {
     #[error("invalid input")]
     Validation(Vec<FieldError>),
+    #[error("the text contains content not allowed on the platform")]
+    ContentBlocked(Vec<FieldError>),
     /// Also what anyone who is not a party to the thread gets, whether it exists or not.
     #[error("inquiry not found")]
     NotFound,
@@ -63,7 +65,7 @@ impl DomainError for InquiryError {
     fn kind(&self) -> ErrorKind {
         use InquiryError::*;
         match self {
-            Validation(_) => ErrorKind::Validation,
+            Validation(_) | ContentBlocked(_) => ErrorKind::Validation,
             NotFound | CompanyNotFound | AccountNotFound | BlockNotFound => ErrorKind::NotFound,
             Forbidden | Blocked => ErrorKind::Forbidden,
             Closed | CompanySuspended => ErrorKind::InvalidState,
@@ -76,6 +78,7 @@ impl DomainError for InquiryError {
         use InquiryError::*;
         match self {
             Validation(_) => "validation_failed",
+            ContentBlocked(_) => "content_blocked",
             NotFound => "inquiry_not_found",
             CompanyNotFound => "company_not_found",
             AccountNotFound => "account_not_found",
@@ -91,7 +94,7 @@ impl DomainError for InquiryError {
 
     fn fields(&self) -> &[FieldError] {
         match self {
-            InquiryError::Validation(f) => f,
+            InquiryError::Validation(f) | InquiryError::ContentBlocked(f) => f,
             _ => &[],
         }
     }

@@ -121,6 +121,10 @@ pub fn post_message(
         if !company_of(conn, &opened.inquiry)?.is_public() {
             return Err(InquiryError::CompanySuspended);
         }
+        let verdict = crate::screening::screen(conn, &[("body", &input.body)])?;
+        if verdict.blocked() {
+            return Err(InquiryError::ContentBlocked(verdict.block_errors()));
+        }
         let at = now();
         let message = MessageRow {
             id: new_id().to_string(),
@@ -134,6 +138,7 @@ pub fn post_message(
         diesel::insert_into(inquiry_messages::table)
             .values(&message)
             .execute(conn)?;
+        crate::screening::record(conn, "message", &message.id, &verdict)?;
         let row = &mut opened.row;
         row.last_message_at = at;
         row.updated_at = at;
@@ -251,6 +256,8 @@ pub fn assign_inquiry(
             opened.row.assigned_to = assignee.map(|u| u.to_string());
             opened.row.updated_at = now();
             save(conn, &opened.row)?;
+            // The lead of the thread follows its assignee.
+            crate::lead::assign_lead(conn, LeadSource::Inquiry, id, assignee)?;
             if let Some(user) = assignee.filter(|u| *u != actor.user_id) {
                 let buyer_name = user_names(conn, [opened.inquiry.buyer_id])?
                     .remove(&opened.inquiry.buyer_id)

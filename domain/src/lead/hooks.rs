@@ -73,3 +73,23 @@ pub fn advance_lead(
     .execute(conn)?;
     Ok(changed > 0)
 }
+
+/// Gives the lead of a thread or quote to `assignee` (or nobody), as assigning the thread does.
+pub fn assign_lead(
+    conn: &mut DbConnection,
+    source: LeadSource,
+    source_id: Uuid,
+    assignee: Option<Uuid>,
+) -> QueryResult<()> {
+    diesel::update(
+        leads::table
+            .filter(leads::source_type.eq(source.as_str()))
+            .filter(leads::source_id.eq(source_id.to_string())),
+    )
+    .set((
+        leads::assigned_to.eq(assignee.map(|a| a.to_string())),
+        leads::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
