@@ -12,8 +12,8 @@ static OFFSET_MICROS: AtomicI64 = AtomicI64::new(0);
 
 /// The current UTC time at microsecond precision (what both databases store).
 pub fn now() -> PrimitiveDateTime {
-    let now = OffsetDateTime::now_utc()
-        + Duration::microseconds(OFFSET_MICROS.load(Ordering::Relaxed));
+    let now =
+        OffsetDateTime::now_utc() + Duration::microseconds(OFFSET_MICROS.load(Ordering::Relaxed));
     let micros = now.nanosecond() / 1_000 * 1_000;
     let now = now.replace_nanosecond(micros).unwrap_or(now);
     PrimitiveDateTime::new(now.date(), now.time())

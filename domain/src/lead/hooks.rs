@@ -47,7 +47,9 @@ pub fn open_lead(
         created_at: at,
         updated_at: at,
     };
-    diesel::insert_into(leads::table).values(&row).execute(conn)?;
+    diesel::insert_into(leads::table)
+        .values(&row)
+        .execute(conn)?;
     Ok(())
 }
 
