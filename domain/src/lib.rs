@@ -16,6 +16,7 @@ pub mod error;
 pub mod ids;
 mod json_col;
 pub mod lead;
+pub mod listing;
 pub mod moderation;
 pub mod notification;
 pub mod outbox;
