@@ -20,6 +20,7 @@ pub mod listing;
 pub mod moderation;
 pub mod notification;
 pub mod outbox;
+pub mod quote;
 pub mod synonyms;
 pub mod text;
 pub mod validate;
