@@ -186,8 +186,23 @@ from_domain_errors!(
     domain::account::AccountError,
     domain::company::CompanyError,
     domain::catalog::CatalogError,
+    domain::listing::ListingError,
     domain::synonyms::SynonymError
 );
+
+/// Quotes go through the table too, except the monthly quota: 429 with `Retry-After` (the
+/// seconds until the next calendar month, UTC), as for every other limit.
+impl From<domain::quote::QuoteError> for ApiError {
+    fn from(e: domain::quote::QuoteError) -> ApiError {
+        match e {
+            domain::quote::QuoteError::QuotaExceeded { retry_after_secs } => ApiError {
+                retry_after_secs: Some(retry_after_secs.max(1)),
+                ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, e.code(), e.to_string())
+            },
+            other => ApiError::from_domain(other),
+        }
+    }
+}
 
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> ApiError {

@@ -22,7 +22,8 @@ use crate::error::{ErrorBody, ErrorDetail, FieldErrorBody};
     modifiers(&BearerAuth),
     tags(
         (name = "health"), (name = "auth"), (name = "companies"), (name = "catalog"),
-        (name = "products"), (name = "storefronts"), (name = "search"), (name = "operator", description = "Operators only")
+        (name = "products"), (name = "storefronts"), (name = "search"),
+        (name = "listings", description = "Sell offers and buy requests"), (name = "quotes", description = "Quotes on buy requests"), (name = "operator", description = "Operators only")
     )
 )]
 struct ApiDoc;

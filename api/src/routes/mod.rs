@@ -4,10 +4,12 @@ pub mod auth;
 pub mod categories;
 pub mod companies;
 pub mod health;
+pub mod listings;
 pub mod members;
 pub mod operator;
 pub mod pagination;
 pub mod products;
+pub mod quotes;
 pub mod search;
 pub mod storefronts;
 pub mod synonyms;
@@ -49,5 +51,21 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(operator::approve_product)
         .service(operator::reject_product)
         .service(synonyms::get_synonyms)
-        .service(synonyms::put_synonyms);
+        .service(synonyms::put_synonyms)
+        .service(listings::create_listing)
+        .service(listings::list_listings)
+        .service(listings::get_listing)
+        .service(listings::update_listing)
+        .service(listings::publish_listing)
+        .service(listings::close_listing)
+        .service(listings::republish_listing)
+        .service(listings::approve_listing)
+        .service(listings::reject_listing)
+        .service(listings::buy_leads)
+        .service(search::search_listings)
+        .service(quotes::create_quote)
+        .service(quotes::list_quotes)
+        .service(quotes::get_quote)
+        .service(quotes::revise_quote)
+        .service(quotes::accept_quote);
 }
