@@ -164,3 +164,50 @@ impl From<ListingRow> for Listing {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn an_open_listing_expires_at_its_end_to_the_microsecond() {
+        let end = datetime!(2026-12-01 12:00);
+        let listing = Listing {
+            id: Uuid::nil(),
+            kind: ListingKind::Buy,
+            owner_id: Uuid::nil(),
+            company_id: None,
+            status: ListingStatus::Open,
+            title: "t".into(),
+            description: String::new(),
+            category_id: "c".into(),
+            quantity: 1,
+            unit: "piece".into(),
+            price_minor: None,
+            currency: None,
+            delivery_region: None,
+            incoterm: None,
+            valid_until: end,
+            attachments: vec![],
+            quote_count: 0,
+            max_quotes: 10,
+            review_note: None,
+            expiry_notified_at: None,
+            published_at: None,
+            closed_at: None,
+            created_at: end,
+            updated_at: end,
+        };
+        let before = end - time::Duration::microseconds(1);
+        assert_eq!(listing.state(before), ListingState::Open);
+        assert!(listing.is_live(before));
+        assert_eq!(listing.state(end), ListingState::Expired);
+        assert!(!listing.is_live(end));
+        let closed = Listing {
+            status: ListingStatus::Closed,
+            ..listing
+        };
+        assert_eq!(closed.state(end), ListingState::Closed);
+    }
+}

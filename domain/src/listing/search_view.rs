@@ -114,6 +114,9 @@ type ProductWords = (
     Option<String>,
 );
 
+/// The newest published products that make up a profile.
+pub const MAX_PROFILE_PRODUCTS: i64 = 1000;
+
 /// Phrases beyond this many are not used (a query per request must stay small).
 pub const MAX_PROFILE_PHRASES: usize = 64;
 
@@ -141,6 +144,7 @@ pub fn supplier_profile(
             categories::parent_id,
         ))
         .order(products::id.desc())
+        .limit(MAX_PROFILE_PRODUCTS)
         .load(conn)?;
     let mut categories: Vec<(String, String)> = Vec::new();
     let mut phrases: Vec<String> = Vec::new();

@@ -357,3 +357,21 @@ pub fn get_quote(
         listing_title: ctx.listing.title,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn months_are_calendar_months_in_utc() {
+        assert_eq!(
+            month_of(datetime!(2026-12-31 23:59:59.999999)),
+            (datetime!(2026-12-01 0:00), datetime!(2027-01-01 0:00))
+        );
+        assert_eq!(
+            month_of(datetime!(2027-02-01 0:00)),
+            (datetime!(2027-02-01 0:00), datetime!(2027-03-01 0:00))
+        );
+    }
+}
