@@ -36,15 +36,21 @@ pub async fn open_database(config: &Config) -> anyhow::Result<domain::db::DbPool
     .await?
 }
 
-/// The process's search indexer thread.
+/// The process's background work: the search indexer thread and, in a server, the periodic
+/// expiry reminders.
 pub struct IndexerHandle {
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
+    reminders: Option<tokio::task::AbortHandle>,
 }
 
 impl IndexerHandle {
-    /// Stops the indexer and waits for it (it releases the index writer).
+    /// Stops the reminders and the indexer, and waits for the indexer (it releases the index
+    /// writer).
     pub fn stop(&mut self) {
+        if let Some(reminders) = self.reminders.take() {
+            reminders.abort();
+        }
         self.stop.store(true, Ordering::Relaxed);
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
@@ -72,7 +78,37 @@ pub fn start_indexer(
     Ok(IndexerHandle {
         stop,
         thread: Some(thread),
+        reminders: None,
     })
+}
+
+/// Every `every`, reminds owners of open listings that end within 24 hours (once per end date;
+/// see `domain::listing::notify_expiring_listings`), on the blocking pool. Several processes
+/// may run this at once: each listing is claimed by one of them.
+pub fn start_expiry_reminders(
+    pool: domain::db::DbPool,
+    every: Duration,
+) -> tokio::task::AbortHandle {
+    let task = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let pool = pool.clone();
+            let outcome = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+                let mut conn = pool.get()?;
+                Ok(domain::listing::notify_expiring_listings(&mut conn)?)
+            })
+            .await;
+            match outcome {
+                Ok(Ok(0)) => {}
+                Ok(Ok(n)) => tracing::info!(notified = n, "expiring listings reminded"),
+                Ok(Err(e)) => tracing::warn!(error = %e, "expiry reminders failed; retrying"),
+                Err(e) => tracing::error!(error = %e, "expiry reminder task failed"),
+            }
+        }
+    });
+    task.abort_handle()
 }
 
 pub struct Application {
@@ -101,7 +137,11 @@ impl Application {
             None => (RateLimiter::memory(), Revocations::memory()),
         };
         let search = search::Search::new();
-        let indexer = start_indexer(&config, pool.clone(), search.clone())?;
+        let mut indexer = start_indexer(&config, pool.clone(), search.clone())?;
+        indexer.reminders = Some(start_expiry_reminders(
+            pool.clone(),
+            Duration::from_secs(config.expiry_check_secs.max(1)),
+        ));
         let state = AppState {
             search,
             pool,

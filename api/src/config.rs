@@ -57,6 +57,14 @@ pub struct Config {
     pub jwt_key_file: Option<PathBuf>,
     /// `TRADEFAIR_INDEX_POLL_MS`: how often the search indexer looks for new outbox events.
     pub index_poll_ms: u64,
+    /// `TRADEFAIR_QUOTES_PER_REQUEST`: how many quotes a buy request takes (fixed on the request
+    /// when it is created).
+    pub quotes_per_request: i32,
+    /// `TRADEFAIR_MONTHLY_QUOTE_QUOTA`: new quotes per company per calendar month (UTC).
+    pub monthly_quote_quota: i64,
+    /// `TRADEFAIR_EXPIRY_CHECK_SECS`: how often `serve` reminds owners of listings that end
+    /// within 24 hours.
+    pub expiry_check_secs: u64,
 }
 
 impl Default for Config {
@@ -87,6 +95,9 @@ impl Default for Config {
             workers: None,
             jwt_key_file: None,
             index_poll_ms: 100,
+            quotes_per_request: 10,
+            monthly_quote_quota: 20,
+            expiry_check_secs: 60,
         }
     }
 }

@@ -189,7 +189,8 @@ from_domain_errors!(
     domain::synonyms::SynonymError,
     domain::lead::LeadError,
     domain::screening::ScreeningError,
-    domain::report::ReportError
+    domain::report::ReportError,
+    domain::listing::ListingError
 );
 
 /// Inquiry errors go through the table, except the anti-spam refusals: 429 with the rule's own
@@ -208,6 +209,20 @@ impl From<domain::inquiry::InquiryError> for ApiError {
             };
         }
         ApiError::from_domain(e)
+    }
+}
+
+/// Quotes go through the table too, except the monthly quota: 429 with `Retry-After` (the
+/// seconds until the next calendar month, UTC), as for every other limit.
+impl From<domain::quote::QuoteError> for ApiError {
+    fn from(e: domain::quote::QuoteError) -> ApiError {
+        match e {
+            domain::quote::QuoteError::QuotaExceeded { retry_after_secs } => ApiError {
+                retry_after_secs: Some(retry_after_secs.max(1)),
+                ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, e.code(), e.to_string())
+            },
+            other => ApiError::from_domain(other),
+        }
     }
 }
 

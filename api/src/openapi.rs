@@ -23,6 +23,8 @@ use crate::error::{ErrorBody, ErrorDetail, FieldErrorBody};
     tags(
         (name = "health"), (name = "auth"), (name = "companies"), (name = "catalog"),
         (name = "products"), (name = "storefronts"), (name = "search"),
+        (name = "listings", description = "Sell offers and buy requests"),
+        (name = "quotes", description = "Quotes on buy requests"),
         (name = "inquiries", description = "Inquiry threads between buyers and companies, blocked buyers"),
         (name = "leads", description = "The supplier's lead inbox (CRM)"),
         (name = "notifications"), (name = "reports", description = "Reports and transparency"),

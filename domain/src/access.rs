@@ -120,6 +120,89 @@ pub fn may_on_inquiry(party: InquiryParty, action: InquiryAction) -> bool {
     }
 }
 
+/// How an account stands to a listing: its owner (the account that posted it) and its role in
+/// the listing's company, if the listing has one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListingRelation {
+    pub is_owner: bool,
+    pub company_role: Option<MemberRole>,
+}
+
+/// Actions on one listing (sell offer or buy request) and its quotes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListingAction {
+    /// See it in a state the public does not (draft, under review, rejected).
+    ViewPrivate,
+    /// Edit, publish, close, republish.
+    Write,
+    /// See every quote on a buy request side by side.
+    CompareQuotes,
+    /// Accept a quote (purchase intent).
+    AcceptQuote,
+}
+
+/// Whether the actor may post a listing. Sell offers are a company's (any member posts them);
+/// buy requests are for any buyer or supplier account; operators post nothing.
+pub fn may_post_listing(actor: &Actor, sell: bool, membership: Option<MemberRole>) -> bool {
+    match actor.account_type {
+        AccountType::Operator => false,
+        _ if sell => membership.is_some(),
+        AccountType::Buyer | AccountType::Supplier => true,
+    }
+}
+
+/// A buy request belongs to the account that posted it; a sell offer to its company, whose
+/// members all write it, as they write products. Operators see everything and write nothing
+/// (they moderate through their own routes).
+pub fn may_on_listing(
+    actor: &Actor,
+    sell: bool,
+    rel: ListingRelation,
+    action: ListingAction,
+) -> bool {
+    let writer = rel.is_owner || (sell && rel.company_role.is_some());
+    match action {
+        ListingAction::ViewPrivate => writer || actor.is_operator(),
+        ListingAction::Write => writer,
+        ListingAction::CompareQuotes => (!sell && rel.is_owner) || actor.is_operator(),
+        ListingAction::AcceptQuote => !sell && rel.is_owner,
+    }
+}
+
+/// Whether a member of a company (`quoter_role`) may quote on a buy request: never on their own
+/// request or on one their company posted.
+pub fn may_quote(actor: &Actor, rel: ListingRelation, quoter_role: Option<MemberRole>) -> bool {
+    actor.account_type == AccountType::Supplier
+        && quoter_role.is_some()
+        && !rel.is_owner
+        && rel.company_role.is_none()
+}
+
+/// How an account stands to a quote: the buy request's owner, or a member of the quoting company.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuoteRelation {
+    pub is_request_owner: bool,
+    pub quoter_role: Option<MemberRole>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuoteAction {
+    /// The quote and its revision history.
+    View,
+    Revise,
+    Accept,
+}
+
+pub fn may_on_quote(actor: &Actor, rel: QuoteRelation, action: QuoteAction) -> bool {
+    match action {
+        QuoteAction::View => {
+            rel.is_request_owner || rel.quoter_role.is_some() || actor.is_operator()
+        }
+        QuoteAction::Revise => rel.quoter_role.is_some(),
+        QuoteAction::Accept => rel.is_request_owner,
+    }
+}
+
 /// Whether `actor` (with `actor_role`) may give or take away `target` role in a company.
 /// Owners manage everyone; admins manage staff only; nobody else manages members.
 pub fn may_manage_role(actor_role: Option<MemberRole>, target: MemberRole) -> bool {
@@ -190,6 +273,71 @@ mod tests {
             InquiryAction::MarkSpam
         ));
         assert!(!may_on_inquiry(InquiryParty::Stranger, InquiryAction::View));
+    }
+
+    #[test]
+    fn listings_and_quotes() {
+        let buyer = actor(AccountType::Buyer);
+        let supplier = actor(AccountType::Supplier);
+        let op = actor(AccountType::Operator);
+        assert!(may_post_listing(&buyer, false, None));
+        assert!(!may_post_listing(&buyer, true, None));
+        assert!(may_post_listing(&supplier, true, Some(MemberRole::Staff)));
+        assert!(!may_post_listing(&op, false, None));
+        let owner = ListingRelation {
+            is_owner: true,
+            company_role: None,
+        };
+        let colleague = ListingRelation {
+            is_owner: false,
+            company_role: Some(MemberRole::Staff),
+        };
+        // A colleague writes the company's sell offer but not a member's buy request.
+        assert!(may_on_listing(
+            &supplier,
+            true,
+            colleague,
+            ListingAction::Write
+        ));
+        assert!(!may_on_listing(
+            &supplier,
+            false,
+            colleague,
+            ListingAction::Write
+        ));
+        assert!(may_on_listing(
+            &buyer,
+            false,
+            owner,
+            ListingAction::AcceptQuote
+        ));
+        assert!(may_on_listing(
+            &op,
+            false,
+            ListingRelation {
+                is_owner: false,
+                company_role: None
+            },
+            ListingAction::CompareQuotes
+        ));
+        assert!(!may_on_listing(
+            &op,
+            true,
+            ListingRelation {
+                is_owner: false,
+                company_role: None
+            },
+            ListingAction::Write
+        ));
+        // Nobody quotes on their own or their company's request.
+        assert!(!may_quote(&supplier, owner, Some(MemberRole::Owner)));
+        assert!(!may_quote(&supplier, colleague, Some(MemberRole::Staff)));
+        let stranger = ListingRelation {
+            is_owner: false,
+            company_role: None,
+        };
+        assert!(may_quote(&supplier, stranger, Some(MemberRole::Staff)));
+        assert!(!may_quote(&buyer, stranger, None));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use domain::catalog::ProductSearchDoc;
 use domain::company::Company;
+use domain::listing::ListingSearchDoc;
 use domain::text::plain_text;
 use tantivy::TantivyDocument;
 
@@ -13,6 +14,10 @@ pub fn product_key(id: &uuid::Uuid) -> String {
 
 pub fn company_key(id: &uuid::Uuid) -> String {
     format!("c:{id}")
+}
+
+pub fn listing_key(id: &uuid::Uuid) -> String {
+    format!("l:{id}")
 }
 
 fn add_company_facets(doc: &mut TantivyDocument, f: &Fields, c: &Company) {
@@ -120,6 +125,86 @@ pub fn company_document(f: &Fields, c: &Company, product_count: i64) -> TantivyD
     doc
 }
 
-fn micros(t: time::PrimitiveDateTime) -> i64 {
+/// Whether a text is (at least partly) Chinese: a listing has one title, in either language,
+/// and goes into the title field of its language.
+fn has_han(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+    })
+}
+
+/// An open listing (sell offer or buy request). Expired ones stay until a change removes them;
+/// searches filter on `valid_until`.
+pub fn listing_document(f: &Fields, d: &ListingSearchDoc) -> TantivyDocument {
+    let l = &d.listing;
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.doc_key, listing_key(&l.id));
+    doc.add_text(f.kind, "listing");
+    doc.add_text(f.id, l.id.to_string());
+    doc.add_text(f.listing_kind, l.kind.as_str());
+    if has_han(&l.title) {
+        doc.add_text(f.title_zh, &l.title);
+    } else {
+        doc.add_text(f.title_en, &l.title);
+    }
+    doc.add_text(
+        f.keywords,
+        format!("{} {}", d.category_name_zh, d.category_name_en),
+    );
+    let region = l.delivery_region.clone().unwrap_or_default();
+    doc.add_text(f.attributes, &region);
+    let description: String = plain_text(&l.description).chars().take(2000).collect();
+    doc.add_text(f.description, description);
+    doc.add_text(
+        f.listing_raw,
+        format!(
+            "{} {} {} {region}",
+            l.title, d.category_name_zh, d.category_name_en
+        ),
+    );
+    doc.add_facet(
+        f.category,
+        facet_path(&[&d.category_parent, &l.category_id]),
+    );
+    doc.add_text(f.category_id, &l.category_id);
+    match &d.company {
+        Some(c) => {
+            doc.add_text(f.company_id, c.id.to_string());
+            doc.add_text(f.company_name, &c.legal_name);
+            if let Some(en) = &c.english_name {
+                doc.add_text(f.company_name_en, en);
+            }
+            doc.add_u64(f.verified_boost, u64::from(c.is_verified()));
+            doc.add_facet(
+                f.verified,
+                facet_path(&[if c.is_verified() { "true" } else { "false" }]),
+            );
+        }
+        None => doc.add_u64(f.verified_boost, 0),
+    }
+    doc.add_u64(f.quantity, l.quantity.max(0) as u64);
+    doc.add_text(f.unit, &l.unit);
+    if let (Some(price), Some(currency)) = (l.price_minor, &l.currency) {
+        doc.add_i64(f.price_min, price);
+        doc.add_i64(f.price_max, price);
+        doc.add_text(f.currency, currency);
+    }
+    doc.add_i64(f.price_low_asc, i64::MAX);
+    doc.add_i64(f.price_low_desc, i64::MIN);
+    if !region.is_empty() {
+        doc.add_text(f.delivery_region, &region);
+    }
+    if let Some(incoterm) = l.incoterm {
+        doc.add_text(f.incoterm, incoterm.as_str());
+    }
+    doc.add_i64(f.valid_until, micros(l.valid_until));
+    doc.add_i64(
+        f.published_at,
+        micros(l.published_at.unwrap_or(l.created_at)),
+    );
+    doc
+}
+
+pub fn micros(t: time::PrimitiveDateTime) -> i64 {
     (t.assume_utc().unix_timestamp_nanos() / 1000) as i64
 }

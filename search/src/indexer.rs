@@ -20,12 +20,15 @@ use domain::catalog::{
     public_product_ids_after,
 };
 use domain::db::{DbConnection, DbPool};
+use domain::listing::{listing_ids_of_company, listing_search_doc, public_listing_ids_after};
 use domain::outbox::{self, OutboxEvent, topic};
 use tantivy::{IndexWriter, Term};
 use uuid::Uuid;
 
 use crate::SearchError;
-use crate::document::{company_document, company_key, product_document, product_key};
+use crate::document::{
+    company_document, company_key, listing_document, listing_key, product_document, product_key,
+};
 use crate::index::{Checkpoint, IndexStore, SearchIndex};
 use crate::schema::SCHEMA_VERSION;
 use crate::service::Search;
@@ -49,6 +52,7 @@ fn apply(
     let f = index.fields;
     let mut products: HashSet<Uuid> = HashSet::new();
     let mut companies: HashSet<Uuid> = HashSet::new();
+    let mut listings: HashSet<Uuid> = HashSet::new();
     for e in events {
         let Ok(id) = Uuid::parse_str(&e.entity_id) else {
             continue;
@@ -60,11 +64,16 @@ fn apply(
             topic::COMPANY_CHANGED => {
                 companies.insert(id);
             }
+            topic::LISTING_CHANGED => {
+                listings.insert(id);
+            }
             _ => {}
         }
     }
     for company in &companies {
         products.extend(product_ids_of_company(conn, *company)?);
+        // A suspended company's listings leave search; a reinstated one's come back.
+        listings.extend(listing_ids_of_company(conn, *company)?);
         writer.delete_term(Term::from_field_text(f.doc_key, &company_key(company)));
         if let Some((c, count)) = company_search_doc(conn, *company)? {
             writer.add_document(company_document(&f, &c, count))?;
@@ -76,6 +85,12 @@ fn apply(
         if let Some(doc) = product_search_doc(conn, *product)? {
             touched_companies.insert(doc.company.id);
             writer.add_document(product_document(&f, &doc))?;
+        }
+    }
+    for listing in &listings {
+        writer.delete_term(Term::from_field_text(f.doc_key, &listing_key(listing)));
+        if let Some(doc) = listing_search_doc(conn, *listing)? {
+            writer.add_document(listing_document(&f, &doc))?;
         }
     }
     // A product change moves its company's product count.
@@ -131,6 +146,19 @@ pub fn rebuild(store: &IndexStore, pool: &DbPool) -> Result<SearchIndex, SearchE
         for id in ids {
             if let Some((c, n)) = company_search_doc(&mut conn, id)? {
                 writer.add_document(company_document(&f, &c, n))?;
+            }
+        }
+        after = Some(last);
+    }
+    let mut after = None;
+    loop {
+        let ids = public_listing_ids_after(&mut conn, after, BATCH)?;
+        let Some(last) = ids.last().copied() else {
+            break;
+        };
+        for id in ids {
+            if let Some(doc) = listing_search_doc(&mut conn, id)? {
+                writer.add_document(listing_document(&f, &doc))?;
             }
         }
         after = Some(last);

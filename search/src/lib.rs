@@ -1,16 +1,18 @@
-//! Tradefair search: the tantivy index of public products and companies, its analyzers, query
+//! Tradefair search: the tantivy index of public products, companies and open listings, its analyzers, query
 //! building, and the consumer that keeps it in step with the database through the outbox.
 
 pub mod analyzer;
 pub mod document;
 pub mod index;
 pub mod indexer;
+pub mod listing_query;
 pub mod query;
 pub mod schema;
 pub mod service;
 
 pub use index::{Checkpoint, IndexStore, SearchIndex};
 pub use indexer::{Indexer, rebuild};
+pub use listing_query::{BuyLeadHits, BuyLeadSearch, ListingHit, ListingSearch};
 pub use query::{
     FacetCount, ProductHit, ProductSearch, SearchResults, Sort, SupplierHit, SupplierSearch,
 };

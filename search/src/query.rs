@@ -119,14 +119,14 @@ pub struct SupplierHit {
     pub score: f32,
 }
 
-fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+pub(crate) fn term_query(field: Field, text: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
         Term::from_field_text(field, text),
         IndexRecordOption::WithFreqs,
     ))
 }
 
-fn facet_query(field: Field, parts: &[&str]) -> Box<dyn Query> {
+pub(crate) fn facet_query(field: Field, parts: &[&str]) -> Box<dyn Query> {
     Box::new(TermQuery::new(
         Term::from_facet(field, &facet_path(parts)),
         IndexRecordOption::Basic,
@@ -136,7 +136,7 @@ fn facet_query(field: Field, parts: &[&str]) -> Box<dyn Query> {
 /// A query word: its stemmed term (matched exactly) and the word as typed (matched with typos
 /// against the unstemmed `suggest` field; the stem of a misspelling is too far from the stem of
 /// the right word).
-struct QueryWord {
+pub(crate) struct QueryWord {
     term: String,
     raw: String,
 }
@@ -144,7 +144,7 @@ struct QueryWord {
 /// The clause for one query word: the term in any text field, weighted by field. A Latin word
 /// of 5+ letters that no document contains also matches words within 1 edit (2 from 9
 /// letters); a word that exists is taken as typed, so `tires` does not also find `tiles`.
-fn word_clause(searcher: &Searcher, f: &Fields, w: &QueryWord) -> Box<dyn Query> {
+fn word_clause(searcher: &Searcher, f: &Fields, w: &QueryWord, typos: Typos) -> Box<dyn Query> {
     let weighted = [
         (f.title_zh, 3.0),
         (f.title_en, 3.0),
@@ -160,8 +160,8 @@ fn word_clause(searcher: &Searcher, f: &Fields, w: &QueryWord) -> Box<dyn Query>
         })
         .collect();
     let letters = w.raw.chars().count();
-    if letters >= 5 && w.raw.chars().all(|c| c.is_ascii_alphabetic()) {
-        let raw = Term::from_field_text(f.raw, &w.raw);
+    if typos.enabled && letters >= 5 && w.raw.chars().all(|c| c.is_ascii_alphabetic()) {
+        let raw = Term::from_field_text(typos.raw, &w.raw);
         if searcher.doc_freq(&raw).unwrap_or(0) == 0 {
             let distance = if letters >= 9 { 2 } else { 1 };
             alternatives.push((
@@ -173,13 +173,22 @@ fn word_clause(searcher: &Searcher, f: &Fields, w: &QueryWord) -> Box<dyn Query>
     Box::new(BooleanQuery::new(alternatives))
 }
 
+/// Where typo matching looks up words: the unstemmed words of the kind of document searched
+/// (`raw` for products and companies, `listing_raw` for listings); off for buy-lead matching.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Typos {
+    pub raw: Field,
+    pub enabled: bool,
+}
+
 /// One clause per query word, except that a run of words that is a member of a synonym group
 /// becomes one clause: any member of the group, with all of that member's words.
-fn term_clauses(
+pub(crate) fn term_clauses(
     searcher: &Searcher,
     f: &Fields,
     words: &[QueryWord],
     synonyms: &Synonyms,
+    typos: Typos,
 ) -> Vec<Box<dyn Query>> {
     let terms: Vec<&str> = words.iter().map(|w| w.term.as_str()).collect();
     // For each word, the synonym group whose member covers it, and where that member starts.
@@ -202,7 +211,7 @@ fn term_clauses(
     let mut clauses = Vec::new();
     for (i, w) in words.iter().enumerate() {
         match covered[i] {
-            None => clauses.push(word_clause(searcher, f, w)),
+            None => clauses.push(word_clause(searcher, f, w, typos)),
             Some((g, start)) if start == i => {
                 let members = synonyms[g]
                     .iter()
@@ -219,6 +228,7 @@ fn term_clauses(
                                             term: t.clone(),
                                             raw: t.clone(),
                                         },
+                                        typos,
                                     ),
                                 )
                             })
@@ -239,7 +249,7 @@ fn term_clauses(
 
 /// The query's words, deduplicated, at most 32. Both analyzers share one tokenizer and the
 /// stemmer drops nothing, so their outputs line up one to one.
-fn query_words(text: &str) -> Vec<QueryWord> {
+pub(crate) fn query_words(text: &str) -> Vec<QueryWord> {
     let stemmed = analyze(&mut trade_analyzer(), text);
     let raw = analyze(&mut suggest_analyzer(), text);
     let mut seen = std::collections::HashSet::new();
@@ -254,7 +264,11 @@ fn query_words(text: &str) -> Vec<QueryWord> {
 }
 
 /// The text query (all terms or any term) combined with the filters.
-fn combine(text: Vec<Box<dyn Query>>, all: bool, filters: &[Box<dyn Query>]) -> BooleanQuery {
+pub(crate) fn combine(
+    text: Vec<Box<dyn Query>>,
+    all: bool,
+    filters: &[Box<dyn Query>],
+) -> BooleanQuery {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = filters
         .iter()
         .map(|q| (Occur::Must, q.box_clone()))
@@ -275,7 +289,7 @@ fn combine(text: Vec<Box<dyn Query>>, all: bool, filters: &[Box<dyn Query>]) -> 
     BooleanQuery::new(clauses)
 }
 
-fn str_of(doc: &TantivyDocument, field: Field) -> String {
+pub(crate) fn str_of(doc: &TantivyDocument, field: Field) -> String {
     doc.get_first(field)
         .and_then(|v| v.as_str())
         .unwrap_or_default()
@@ -305,7 +319,7 @@ fn facet_collector(name: &str, root: &str) -> FacetCollector {
 }
 
 /// The top-k part of a search, added to the same collection pass as the count and facets.
-enum TopHandle {
+pub(crate) enum TopHandle {
     Scored(tantivy::collector::FruitHandle<Vec<((f32, i64), DocAddress)>>),
     ByField(tantivy::collector::FruitHandle<Vec<(Option<i64>, DocAddress)>>),
 }
@@ -313,7 +327,12 @@ enum TopHandle {
 impl TopHandle {
     /// Relevance: BM25 × (1 + 0.25 × verified), equal scores newest first (the same way in every
     /// replica's index). The other sorts read a fast field.
-    fn add(multi: &mut MultiCollector, sort: Sort, limit: usize, offset: usize) -> TopHandle {
+    pub(crate) fn add(
+        multi: &mut MultiCollector,
+        sort: Sort,
+        limit: usize,
+        offset: usize,
+    ) -> TopHandle {
         let by_field = |field: &'static str, order: Order| {
             TopDocs::with_limit(limit.max(1))
                 .and_offset(offset)
@@ -354,7 +373,10 @@ impl TopHandle {
         }
     }
 
-    fn extract(self, fruits: &mut tantivy::collector::MultiFruit) -> Vec<(f32, DocAddress)> {
+    pub(crate) fn extract(
+        self,
+        fruits: &mut tantivy::collector::MultiFruit,
+    ) -> Vec<(f32, DocAddress)> {
         match self {
             TopHandle::Scored(h) => h
                 .extract(fruits)
@@ -370,28 +392,32 @@ impl TopHandle {
     }
 }
 
-struct Executed {
-    hits: Vec<(f32, DocAddress)>,
-    total: usize,
-    facets: Vec<tantivy::collector::FacetCounts>,
-    query: BooleanQuery,
-    all: bool,
+pub(crate) struct Executed {
+    pub hits: Vec<(f32, DocAddress)>,
+    pub total: usize,
+    pub facets: Vec<tantivy::collector::FacetCounts>,
+    pub query: BooleanQuery,
+    pub all: bool,
 }
 
 /// Runs with every term required, then with any term when that found nothing.
-fn execute(
+pub(crate) fn execute(
     searcher: &Searcher,
     f: &Fields,
     q: &str,
     filters: &[Box<dyn Query>],
     facets: &[(&str, String)],
     (sort, limit, offset): (Sort, usize, usize),
-    synonyms: &Synonyms,
+    (synonyms, typos): (&Synonyms, Typos),
 ) -> Result<Executed, SearchError> {
     let terms = query_words(q);
     let mut all = true;
     loop {
-        let query = combine(term_clauses(searcher, f, &terms, synonyms), all, filters);
+        let query = combine(
+            term_clauses(searcher, f, &terms, synonyms, typos),
+            all,
+            filters,
+        );
         // One pass over the hits: count, facets and the top k together.
         let mut multi = MultiCollector::new();
         let count = multi.add_collector(Count);
@@ -442,13 +468,17 @@ fn common_filters(
 }
 
 /// Snippet generators for the Chinese and the English title.
-struct Highlighter {
+pub(crate) struct Highlighter {
     zh: SnippetGenerator,
     en: SnippetGenerator,
 }
 
 impl Highlighter {
-    fn new(searcher: &Searcher, query: &dyn Query, f: &Fields) -> Result<Highlighter, SearchError> {
+    pub(crate) fn new(
+        searcher: &Searcher,
+        query: &dyn Query,
+        f: &Fields,
+    ) -> Result<Highlighter, SearchError> {
         let mut zh = SnippetGenerator::create(searcher, query, f.title_zh)?;
         let mut en = SnippetGenerator::create(searcher, query, f.title_en)?;
         zh.set_max_num_chars(160);
@@ -457,7 +487,7 @@ impl Highlighter {
     }
 
     /// The title that matched, with matches in `<b>`; else the first title, escaped.
-    fn highlight(&self, doc: &TantivyDocument, fallback: &str) -> String {
+    pub(crate) fn highlight(&self, doc: &TantivyDocument, fallback: &str) -> String {
         for generator in [&self.zh, &self.en] {
             let snippet = generator.snippet_from_doc(doc);
             if !snippet.highlighted().is_empty() {
@@ -531,7 +561,13 @@ pub fn search_products(
         &filters,
         &facets,
         (s.sort, s.limit, s.offset.min(MAX_OFFSET)),
-        synonyms,
+        (
+            synonyms,
+            Typos {
+                raw: f.raw,
+                enabled: true,
+            },
+        ),
     )?;
     let highlighter = Highlighter::new(&searcher, &ex.query, &f)?;
     let mut items = Vec::with_capacity(ex.hits.len());
@@ -595,7 +631,13 @@ pub fn search_suppliers(
         &filters,
         &facets,
         (Sort::Relevance, s.limit, s.offset.min(MAX_OFFSET)),
-        synonyms,
+        (
+            synonyms,
+            Typos {
+                raw: f.raw,
+                enabled: true,
+            },
+        ),
     )?;
     let highlighter = Highlighter::new(&searcher, &ex.query, &f)?;
     let mut items = Vec::with_capacity(ex.hits.len());
@@ -628,7 +670,7 @@ pub fn search_suppliers(
 }
 
 /// The page, facet counts and paging position of an executed search.
-fn results<T>(
+pub(crate) fn results<T>(
     items: Vec<T>,
     ex: Executed,
     facets: &[(&'static str, String)],

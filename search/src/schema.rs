@@ -8,12 +8,12 @@ use tantivy::schema::{
 
 use crate::analyzer::{SUGGEST, TRADE};
 
-pub const SCHEMA_VERSION: u64 = 4;
+pub const SCHEMA_VERSION: u64 = 5;
 
 /// Field handles, resolved once.
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
-    /// `p:<uuid>` or `c:<uuid>`: the term a document is replaced or deleted by.
+    /// `p:<uuid>`, `c:<uuid>` or `l:<uuid>`: the term a document is replaced or deleted by.
     pub doc_key: Field,
     pub kind: Field,
     pub id: Field,
@@ -52,6 +52,16 @@ pub struct Fields {
     pub published_at: Field,
     pub product_count: Field,
     pub main_products: Field,
+    /// Listings (kind `listing`): `sell` or `buy`.
+    pub listing_kind: Field,
+    /// Unstemmed words of listing titles, for typo matching among listings only (so a word
+    /// that only a listing has does not turn off typo matching for products).
+    pub listing_raw: Field,
+    pub quantity: Field,
+    pub delivery_region: Field,
+    pub incoterm: Field,
+    /// Microseconds; searches keep listings with `valid_until` > now.
+    pub valid_until: Field,
 }
 
 fn text(analyzer: &str, stored: bool) -> TextOptions {
@@ -104,6 +114,12 @@ pub fn build_schema() -> (Schema, Fields) {
         published_at: b.add_i64_field("published_at", FAST | STORED),
         product_count: b.add_u64_field("product_count", STORED),
         main_products: b.add_text_field("main_products", STORED),
+        listing_kind: b.add_text_field("listing_kind", STRING | STORED),
+        listing_raw: b.add_text_field("listing_raw", text(SUGGEST, false)),
+        quantity: b.add_u64_field("quantity", STORED),
+        delivery_region: b.add_text_field("delivery_region", STORED),
+        incoterm: b.add_text_field("incoterm", STORED),
+        valid_until: b.add_i64_field("valid_until", FAST | INDEXED | STORED),
     };
     (b.build(), fields)
 }

@@ -5,6 +5,7 @@ use std::sync::{Arc, RwLock};
 
 use crate::SearchError;
 use crate::index::SearchIndex;
+use crate::listing_query::{self, BuyLeadHits, BuyLeadSearch, ListingHit, ListingSearch};
 use crate::query::{self, ProductHit, ProductSearch, SearchResults, SupplierHit, SupplierSearch};
 
 #[derive(Clone, Default)]
@@ -74,6 +75,14 @@ impl Search {
 
     pub fn suppliers(&self, s: &SupplierSearch) -> Result<SearchResults<SupplierHit>, SearchError> {
         query::search_suppliers(&*self.current()?, &self.synonyms(), s)
+    }
+
+    pub fn listings(&self, s: &ListingSearch) -> Result<SearchResults<ListingHit>, SearchError> {
+        listing_query::search_listings(&*self.current()?, &self.synonyms(), s)
+    }
+
+    pub fn buy_leads(&self, s: &BuyLeadSearch) -> Result<BuyLeadHits, SearchError> {
+        listing_query::buy_leads(&*self.current()?, &self.synonyms(), s)
     }
 
     pub fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SearchError> {

@@ -8,11 +8,13 @@ pub mod companies;
 pub mod health;
 pub mod inquiries;
 pub mod leads;
+pub mod listings;
 pub mod members;
 pub mod notifications;
 pub mod operator;
 pub mod pagination;
 pub mod products;
+pub mod quotes;
 pub mod reports;
 pub mod rules;
 pub mod search;
@@ -88,5 +90,21 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(inquiries::mark_spam)
         .service(blocked_buyers::block_buyer)
         .service(blocked_buyers::list_blocked_buyers)
-        .service(blocked_buyers::unblock_buyer);
+        .service(blocked_buyers::unblock_buyer)
+        .service(listings::create_listing)
+        .service(listings::list_listings)
+        .service(listings::get_listing)
+        .service(listings::update_listing)
+        .service(listings::publish_listing)
+        .service(listings::close_listing)
+        .service(listings::republish_listing)
+        .service(listings::approve_listing)
+        .service(listings::reject_listing)
+        .service(listings::buy_leads)
+        .service(search::search_listings)
+        .service(quotes::create_quote)
+        .service(quotes::list_quotes)
+        .service(quotes::get_quote)
+        .service(quotes::revise_quote)
+        .service(quotes::accept_quote);
 }

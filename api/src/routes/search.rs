@@ -8,8 +8,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use domain::FieldError;
 use domain::catalog::{format_minor, to_minor_units};
 use rust_decimal::Decimal;
-use search::{ProductSearch, SearchError, Sort, SupplierSearch};
+use search::{ListingSearch, ProductSearch, SearchError, Sort, SupplierSearch};
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -124,7 +125,7 @@ fn facet_views(
         .unwrap_or_default()
 }
 
-fn search_error(e: SearchError) -> ApiError {
+pub(crate) fn search_error(e: SearchError) -> ApiError {
     match e {
         SearchError::NotReady => ApiError {
             retry_after_secs: Some(2),
@@ -138,12 +139,12 @@ fn search_error(e: SearchError) -> ApiError {
     }
 }
 
-struct Paging {
-    limit: usize,
-    offset: usize,
+pub(crate) struct Paging {
+    pub limit: usize,
+    pub offset: usize,
 }
 
-fn paging(v: &mut Vec<FieldError>, limit: Option<i64>, cursor: Option<&str>) -> Paging {
+pub(crate) fn paging(v: &mut Vec<FieldError>, limit: Option<i64>, cursor: Option<&str>) -> Paging {
     let limit = limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
         v.push(FieldError::new(
@@ -177,7 +178,7 @@ fn paging(v: &mut Vec<FieldError>, limit: Option<i64>, cursor: Option<&str>) -> 
     }
 }
 
-fn cursor(next: Option<usize>) -> Option<String> {
+pub(crate) fn cursor(next: Option<usize>) -> Option<String> {
     next.map(|n| URL_SAFE_NO_PAD.encode(format!("o:{n}")))
 }
 
@@ -489,4 +490,166 @@ pub async fn suggest(
         .map_err(|e| ApiError::internal(&e))?
         .map_err(search_error)?;
     Ok(HttpResponse::Ok().json(SuggestResponse { suggestions }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ListingSearchQuery {
+    /// Words in Chinese and/or English; empty browses.
+    pub q: Option<String>,
+    /// `sell` or `buy`.
+    pub kind: Option<String>,
+    /// A category id (top-level or second-level).
+    pub category: Option<String>,
+    /// `relevance` (default) or `newest`.
+    pub sort: Option<String>,
+    /// 1–100, default 20.
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListingHitCompany {
+    pub id: String,
+    pub name: String,
+    pub english_name: Option<String>,
+    pub verified: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListingHitView {
+    pub id: String,
+    /// `sell` or `buy`.
+    pub kind: String,
+    pub title: String,
+    /// The title with matched words in `<b>`; everything else HTML-escaped.
+    pub highlight: String,
+    pub category_id: String,
+    pub quantity: u64,
+    pub unit: String,
+    /// Unit price as a decimal string in `currency`.
+    pub target_price: Option<String>,
+    pub currency: Option<String>,
+    pub delivery_region: Option<String>,
+    pub incoterm: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub valid_until: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub published_at: OffsetDateTime,
+    /// The company of a sell offer or of a supplier's buy request; absent for a buyer's request.
+    pub company: Option<ListingHitCompany>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListingFacets {
+    /// Top-level categories, or the children of the category filtered on.
+    pub category: Vec<FacetCountView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListingSearchResponse {
+    pub items: Vec<ListingHitView>,
+    /// Exact number of matches.
+    pub total: usize,
+    /// False when no listing had every word and the best partial matches are shown.
+    pub matched_all_terms: bool,
+    pub facets: ListingFacets,
+    pub next_cursor: Option<String>,
+    /// Time spent in the index, milliseconds.
+    pub took_ms: f64,
+}
+
+fn from_micros(micros: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// Searches open sell offers and buy requests (unexpired, of visible companies and of
+/// individual buyers) in Chinese and English, with the analysis of product search.
+#[utoipa::path(tag = "search", params(ListingSearchQuery), responses(
+    (status = 200, body = ListingSearchResponse), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody)))]
+#[get("/api/v1/search/listings")]
+pub async fn search_listings(
+    state: web::Data<AppState>,
+    query: web::Query<ListingSearchQuery>,
+) -> ApiResult<HttpResponse> {
+    let p = query.into_inner();
+    let mut v = Vec::new();
+    let q = query_text(&mut v, p.q.as_deref());
+    let kind = p.kind.filter(|k| !k.is_empty());
+    if let Some(k) = &kind
+        && domain::listing::ListingKind::parse(k).is_none()
+    {
+        v.push(FieldError::new(
+            "kind",
+            "invalid_choice",
+            "must be one of: sell, buy",
+        ));
+    }
+    let sort = match p.sort.as_deref().unwrap_or("relevance") {
+        "relevance" => Sort::Relevance,
+        "newest" => Sort::Newest,
+        _ => {
+            v.push(FieldError::new(
+                "sort",
+                "invalid_choice",
+                "must be one of: relevance, newest",
+            ));
+            Sort::Relevance
+        }
+    };
+    let paging = paging(&mut v, p.limit, p.cursor.as_deref());
+    if !v.is_empty() {
+        return Err(ApiError::validation(v));
+    }
+    let s = ListingSearch {
+        q,
+        kind,
+        category: p.category.filter(|c| !c.is_empty()),
+        sort,
+        limit: paging.limit,
+        offset: paging.offset,
+    };
+    let searcher = state.search.clone();
+    let results = web::block(move || searcher.listings(&s))
+        .await
+        .map_err(|e| ApiError::internal(&e))?
+        .map_err(search_error)?;
+    let items = results
+        .items
+        .into_iter()
+        .map(|h| ListingHitView {
+            target_price: h
+                .price
+                .zip(h.currency.as_deref())
+                .map(|(m, c)| format_minor(m, c)),
+            id: h.id,
+            kind: h.kind,
+            title: h.title,
+            highlight: h.highlight,
+            category_id: h.category,
+            quantity: h.quantity,
+            unit: h.unit,
+            currency: h.currency,
+            delivery_region: some(&h.delivery_region),
+            incoterm: some(&h.incoterm),
+            valid_until: from_micros(h.valid_until),
+            published_at: from_micros(h.published_at),
+            company: (!h.company_id.is_empty()).then(|| ListingHitCompany {
+                id: h.company_id,
+                name: h.company_name,
+                english_name: some(&h.company_name_en),
+                verified: h.verified,
+            }),
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(ListingSearchResponse {
+        items,
+        total: results.total,
+        matched_all_terms: results.matched_all_terms,
+        facets: ListingFacets {
+            category: facet_views(&results.facets, "category"),
+        },
+        next_cursor: cursor(results.next_offset),
+        took_ms: results.took_micros as f64 / 1000.0,
+    }))
 }

@@ -2,6 +2,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::categories;
+use crate::error::FieldError;
 
 /// A category with its children (the tree has two levels).
 #[derive(Debug, Clone)]
@@ -53,4 +54,19 @@ pub fn category_exists(conn: &mut DbConnection, id: &str) -> QueryResult<Option<
         .first(conn)
         .optional()?;
     Ok(parent.map(|p| p.is_some()))
+}
+
+/// The field error for `id` when it is not a second-level category (products and listings
+/// share this rule).
+pub(crate) fn leaf_category_problem(
+    conn: &mut DbConnection,
+    field: &str,
+    id: &str,
+) -> QueryResult<Option<FieldError>> {
+    let problem = match category_exists(conn, id)? {
+        Some(true) => return Ok(None),
+        Some(false) => ("not_leaf", "choose a second-level category"),
+        None => ("unknown_category", "no such category"),
+    };
+    Ok(Some(FieldError::new(field, problem.0, problem.1)))
 }

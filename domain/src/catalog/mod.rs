@@ -10,10 +10,12 @@ mod search_view;
 mod service;
 mod status;
 
+pub(crate) use category::leaf_category_problem;
 pub use category::{CategoryNode, category_exists, list_categories};
 pub use error::CatalogError;
 pub use input::{PriceTierInput, ProductInput};
 pub use model::{Attribute, PriceTier, Product, ProductStatus};
+pub(crate) use money::currency_exponent;
 pub use money::{format_minor, to_minor_units};
 pub use repo::{count_public_products, public_products_of_company};
 pub use search_view::{

@@ -3,7 +3,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::CatalogError;
-use super::category::category_exists;
+use super::category::leaf_category_problem;
 use super::input::{ProductInput, ValidProduct};
 use super::model::{Product, ProductRow, ProductStatus};
 use super::repo::{
@@ -19,16 +19,10 @@ use crate::json_col::to_json;
 use crate::outbox::{self, topic};
 
 fn check_category(conn: &mut DbConnection, id: &str) -> Result<(), CatalogError> {
-    let problem = match category_exists(conn, id)? {
-        Some(true) => return Ok(()),
-        Some(false) => ("not_leaf", "choose a second-level category"),
-        None => ("unknown_category", "no such category"),
-    };
-    Err(CatalogError::Validation(vec![FieldError::new(
-        "category_id",
-        problem.0,
-        problem.1,
-    )]))
+    match leaf_category_problem(conn, "category_id", id)? {
+        None => Ok(()),
+        Some(problem) => Err(CatalogError::Validation(vec![problem])),
+    }
 }
 
 fn fill_row(row: &mut ProductRow, v: ValidProduct) {

@@ -90,6 +90,25 @@ pub enum Target {
     FreshThreadA,
     /// `{id}` = A, `{user_id}` = a new buyer A's owner blocked for this cell.
     FreshBlockedBuyerOfA,
+    /// An open sell offer of A.
+    OpenSellA,
+    /// A draft sell offer of A.
+    DraftSellA,
+    /// A draft buy request of the buyer.
+    DraftBuyOfBuyer,
+    /// An open buy request of the buyer on which A has quoted.
+    QuotedBuyOfBuyer,
+    /// A's quote on `QuotedBuyOfBuyer`.
+    QuoteOfA,
+    FreshOpenSellA,
+    FreshDraftSellA,
+    FreshClosedSellA,
+    /// A sell offer of the unverified company C, waiting for review.
+    FreshPendingSellC,
+    FreshOpenBuyOfBuyer,
+    FreshDraftBuyOfBuyer,
+    /// A's quote on a new open buy request of the buyer.
+    FreshQuoteOfA,
 }
 
 /// The (valid) request body of a row.
@@ -131,6 +150,13 @@ pub enum Payload {
     AssignStaffA,
     /// Block a new buyer account.
     BlockBuyer,
+    BuyListing,
+    SellListing,
+    ListingPatch,
+    /// A new `valid_until`.
+    Republish,
+    Quote,
+    QuotePatch,
 }
 
 pub struct Row {
@@ -155,6 +181,14 @@ impl Row {
             Target::FreshLeadA => " [lead of A]",
             Target::FreshThreadA => " [thread with A]",
             Target::FreshBlockedBuyerOfA => " [blocked by A]",
+            Target::OpenSellA | Target::FreshOpenSellA => " [open sell offer]",
+            Target::DraftSellA | Target::FreshDraftSellA => " [draft sell offer]",
+            Target::FreshClosedSellA => " [closed sell offer]",
+            Target::FreshPendingSellC => " [sell offer under review]",
+            Target::DraftBuyOfBuyer | Target::FreshDraftBuyOfBuyer => " [draft buy request]",
+            Target::FreshOpenBuyOfBuyer => " [open buy request]",
+            Target::QuotedBuyOfBuyer => " [buy request quoted by A]",
+            Target::QuoteOfA | Target::FreshQuoteOfA => " [quote of A]",
             _ => "",
         };
         format!("{} {}{target}", self.method, self.path)
@@ -260,5 +294,29 @@ pub fn rows() -> Vec<Row> {
         row("GET",    "/api/v1/companies/{id}/blocked-buyers",     T::CompanyA,  P::None,     [401, 404, 200, 200, 200, 404, 200]),
         row("POST",   "/api/v1/companies/{id}/blocked-buyers",     T::CompanyA,  P::BlockBuyer, [401, 403, 201, 201, 403, 403, 403]),
         row("DELETE", "/api/v1/companies/{id}/blocked-buyers/{user_id}", T::FreshBlockedBuyerOfA, P::None, [401, 403, 204, 204, 403, 403, 403]),
+        // Listings: buy requests are any buyer's or supplier's, sell offers a company's; the
+        // owner (and for a sell offer the company's members) writes; operators see and moderate.
+        row("POST",   "/api/v1/listings",                          T::Nothing,   P::BuyListing,  [401, 201, 201, 201, 201, 201, 403]),
+        row("POST",   "/api/v1/listings",                          T::Nothing,   P::SellListing, [401, 403, 201, 201, 201, 201, 403]),
+        row("GET",    "/api/v1/listings",                          T::Nothing,   P::None,     OPEN),
+        row("GET",    "/api/v1/listings/{id}",                     T::OpenSellA, P::None,     OPEN),
+        row("GET",    "/api/v1/listings/{id}",                     T::DraftSellA, P::None,    [404, 404, 200, 200, 200, 404, 200]),
+        row("GET",    "/api/v1/listings/{id}",                     T::DraftBuyOfBuyer, P::None, [404, 200, 404, 404, 404, 404, 200]),
+        row("PATCH",  "/api/v1/listings/{id}",                     T::FreshOpenSellA, P::ListingPatch, [401, 403, 200, 200, 200, 403, 403]),
+        row("PATCH",  "/api/v1/listings/{id}",                     T::FreshDraftBuyOfBuyer, P::ListingPatch, [401, 200, 404, 404, 404, 404, 403]),
+        row("POST",   "/api/v1/listings/{id}/publish",             T::FreshDraftSellA, P::None, [401, 404, 200, 200, 200, 404, 403]),
+        row("POST",   "/api/v1/listings/{id}/close",               T::FreshOpenBuyOfBuyer, P::None, [401, 200, 403, 403, 403, 403, 403]),
+        row("POST",   "/api/v1/listings/{id}/republish",           T::FreshClosedSellA, P::Republish, [401, 403, 200, 200, 200, 403, 403]),
+        row("POST",   "/api/v1/operator/listings/{id}/approve",    T::FreshPendingSellC, P::Reason, OPERATOR),
+        row("POST",   "/api/v1/operator/listings/{id}/reject",     T::FreshOpenSellA, P::Reason, OPERATOR),
+        row("GET",    "/api/v1/companies/{id}/buy-leads",          T::CompanyA,  P::None,     [401, 404, 200, 200, 200, 404, 200]),
+        row("GET",    "/api/v1/search/listings",                   T::Nothing,   P::None,     OPEN),
+        // Quotes: company members quote on others' requests; the buyer compares and accepts;
+        // a quote is seen by the buyer, the quoting company and operators only.
+        row("POST",   "/api/v1/listings/{id}/quotes",              T::FreshOpenBuyOfBuyer, P::Quote, [401, 403, 201, 201, 201, 201, 403]),
+        row("GET",    "/api/v1/listings/{id}/quotes",              T::QuotedBuyOfBuyer, P::None, [401, 200, 200, 200, 200, 403, 200]),
+        row("GET",    "/api/v1/quotes/{id}",                       T::QuoteOfA,  P::None,     [401, 200, 200, 200, 200, 404, 200]),
+        row("PATCH",  "/api/v1/quotes/{id}",                       T::FreshQuoteOfA, P::QuotePatch, [401, 403, 200, 200, 200, 404, 403]),
+        row("POST",   "/api/v1/quotes/{id}/accept",                T::FreshQuoteOfA, P::None, [401, 200, 403, 403, 403, 404, 403]),
     ]
 }

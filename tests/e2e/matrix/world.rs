@@ -26,6 +26,11 @@ pub struct World {
     pub company_c: String,
     pub published_a: String,
     pub draft_a: String,
+    pub open_sell_a: String,
+    pub draft_sell_a: String,
+    pub draft_buy: String,
+    pub quoted_buy: String,
+    pub quote_of_a: String,
 }
 
 /// One request of one cell.
@@ -49,6 +54,8 @@ pub async fn spawn(b: Backend) -> TestApp {
         c.inquiry_address_burst = 100_000;
         c.inquiry_account_burst = 100_000;
         c.inquiry_new_account_daily_cap = 100_000;
+        // A quotes in many cells; the quota has its own tests.
+        c.monthly_quote_quota = 100_000;
     })
     .await
 }
@@ -85,10 +92,102 @@ impl World {
             company_c,
             published_a: String::new(),
             draft_a: String::new(),
+            open_sell_a: String::new(),
+            draft_sell_a: String::new(),
+            draft_buy: String::new(),
+            quoted_buy: String::new(),
+            quote_of_a: String::new(),
         };
         world.published_a = world.fresh_published_a().await;
         world.draft_a = world.fresh_draft_a().await;
+        world.open_sell_a = world
+            .fresh_listing(&world.owner_a, sell_listing(), true)
+            .await;
+        world.draft_sell_a = world
+            .fresh_listing(&world.owner_a, sell_listing(), false)
+            .await;
+        world.draft_buy = world
+            .fresh_listing(&world.buyer, buy_listing(), false)
+            .await;
+        world.quote_of_a = world.fresh_quote_of_a().await;
+        world.quoted_buy = world.quote_listing(&world.quote_of_a).await;
         world
+    }
+
+    /// A listing posted by `by`, published at once when `open`; its id.
+    pub async fn fresh_listing(&self, by: &Account, body: Value, open: bool) -> String {
+        let mut body = body;
+        body["publish"] = json!(open);
+        id_of(
+            &self
+                .app
+                .post("/api/v1/listings", by.token(), body)
+                .await
+                .expect(201)
+                .body,
+        )
+    }
+
+    pub async fn fresh_closed_sell_a(&self) -> String {
+        let id = self
+            .fresh_listing(&self.owner_a, sell_listing(), true)
+            .await;
+        self.app
+            .post(
+                &format!("/api/v1/listings/{id}/close"),
+                self.owner_a.token(),
+                json!({}),
+            )
+            .await
+            .expect(200);
+        id
+    }
+
+    /// A sell offer of the unverified company C, published: waiting for review.
+    pub async fn fresh_pending_sell_c(&self) -> String {
+        let id = self
+            .fresh_listing(&self.owner_c, sell_listing(), false)
+            .await;
+        let l = self
+            .app
+            .post(
+                &format!("/api/v1/listings/{id}/publish"),
+                self.owner_c.token(),
+                json!({}),
+            )
+            .await
+            .expect(200)
+            .body;
+        assert_eq!(l["status"], "pending_review", "C is not verified: {l}");
+        id
+    }
+
+    /// A's quote on a new open buy request of the buyer; the quote's id.
+    pub async fn fresh_quote_of_a(&self) -> String {
+        let listing = self.fresh_listing(&self.buyer, buy_listing(), true).await;
+        id_of(
+            &self
+                .app
+                .post(
+                    &format!("/api/v1/listings/{listing}/quotes"),
+                    self.owner_a.token(),
+                    quote_terms(),
+                )
+                .await
+                .expect(201)
+                .body,
+        )
+    }
+
+    async fn quote_listing(&self, quote: &str) -> String {
+        self.app
+            .get(&format!("/api/v1/quotes/{quote}"), self.owner_a.token())
+            .await
+            .expect(200)
+            .body["listing_id"]
+            .as_str()
+            .expect("listing id")
+            .to_owned()
     }
 
     pub fn account(&self, actor: Actor) -> Option<&Account> {
@@ -327,6 +426,36 @@ impl World {
                 Some(self.company_a.clone()),
                 Some(self.fresh_blocked_buyer_of_a().await),
             ),
+            Target::OpenSellA => (Some(self.open_sell_a.clone()), None),
+            Target::DraftSellA => (Some(self.draft_sell_a.clone()), None),
+            Target::DraftBuyOfBuyer => (Some(self.draft_buy.clone()), None),
+            Target::QuotedBuyOfBuyer => (Some(self.quoted_buy.clone()), None),
+            Target::QuoteOfA => (Some(self.quote_of_a.clone()), None),
+            Target::FreshOpenSellA => (
+                Some(
+                    self.fresh_listing(&self.owner_a, sell_listing(), true)
+                        .await,
+                ),
+                None,
+            ),
+            Target::FreshDraftSellA => (
+                Some(
+                    self.fresh_listing(&self.owner_a, sell_listing(), false)
+                        .await,
+                ),
+                None,
+            ),
+            Target::FreshClosedSellA => (Some(self.fresh_closed_sell_a().await), None),
+            Target::FreshPendingSellC => (Some(self.fresh_pending_sell_c().await), None),
+            Target::FreshOpenBuyOfBuyer => (
+                Some(self.fresh_listing(&self.buyer, buy_listing(), true).await),
+                None,
+            ),
+            Target::FreshDraftBuyOfBuyer => (
+                Some(self.fresh_listing(&self.buyer, buy_listing(), false).await),
+                None,
+            ),
+            Target::FreshQuoteOfA => (Some(self.fresh_quote_of_a().await), None),
         };
         if let Some(id) = id {
             path = path.replace("{id}", &id);
@@ -392,6 +521,12 @@ impl World {
                 let buyer = self.app.signup("buyer").await;
                 Some(json!({"user_id": buyer.id, "reason": "matrix"}))
             }
+            Payload::BuyListing => Some(buy_listing()),
+            Payload::SellListing => Some(sell_listing()),
+            Payload::ListingPatch => Some(json!({"quantity": 4321})),
+            Payload::Republish => Some(json!({"valid_until": days_ahead(20)})),
+            Payload::Quote => Some(quote_terms()),
+            Payload::QuotePatch => Some(json!({"unit_price": "10.90"})),
         };
         Request {
             method: row.method.parse().expect("HTTP method"),
@@ -413,5 +548,46 @@ pub fn registration(email: &str, account_type: &str) -> Value {
         "password": PASSWORD,
         "display_name": "矩阵 Matrix",
         "account_type": account_type,
+    })
+}
+
+/// An RFC 3339 time `days` ahead on the domain clock.
+pub fn days_ahead(days: i64) -> String {
+    (domain::clock::now().assume_utc() + time::Duration::days(days))
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("format")
+}
+
+pub fn buy_listing() -> Value {
+    json!({
+        "kind": "buy",
+        "title": "求购304不锈钢保温杯",
+        "category_id": "home-goods.drinkware",
+        "quantity": 10000,
+        "unit": "piece",
+        "target_price": "12.50",
+        "currency": "CNY",
+        "valid_until": days_ahead(30),
+    })
+}
+
+pub fn sell_listing() -> Value {
+    json!({
+        "kind": "sell",
+        "title": "LED Panel Light 600x600 40W",
+        "category_id": "lighting.led-panel-lights",
+        "quantity": 5000,
+        "unit": "piece",
+        "valid_until": days_ahead(30),
+    })
+}
+
+pub fn quote_terms() -> Value {
+    json!({
+        "unit_price": "11.80",
+        "currency": "CNY",
+        "moq": 1000,
+        "lead_time_days": 20,
+        "valid_until": days_ahead(20),
     })
 }

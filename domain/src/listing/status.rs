@@ -1,0 +1,190 @@
+//! The listing status flow.
+//!
+//! draft ──publish──▶ open (buy requests; sell offers of verified companies)
+//!                  └▶ pending_review (sell offers of unverified companies) ──approve──▶ open
+//! pending_review / open ──reject (operator, reason)──▶ rejected ──edit──▶ draft ──publish──▶ …
+//! open / pending_review ──close──▶ closed
+//! open at or past valid_until = expired (never stored; exact to the instant)
+//! closed / expired ──republish (new valid_until)──▶ open (or pending_review, as publish)
+
+use diesel::prelude::*;
+use time::PrimitiveDateTime;
+use uuid::Uuid;
+
+use super::ListingError;
+use super::input::check_valid_until;
+use super::model::{Listing, ListingKind, ListingRow, ListingState, ListingStatus};
+use super::repo::{Change, load_for_write, load_listing, save_listing};
+use crate::access::{Actor, PlatformAction, may_on_platform};
+use crate::company::Company;
+use crate::db::schema::quotes;
+use crate::db::{self, DbConnection};
+use crate::ids::now;
+use crate::moderation::{record_decision, validate_reason};
+use crate::validate::Validator;
+
+/// Where publishing takes a listing: a sell offer of a company that is not verified waits for
+/// an operator; everything else opens.
+pub(crate) fn opened_status(kind: ListingKind, company: Option<&Company>) -> ListingStatus {
+    if kind == ListingKind::Sell && !company.is_some_and(Company::is_verified) {
+        ListingStatus::PendingReview
+    } else {
+        ListingStatus::Open
+    }
+}
+
+fn invalid(action: &'static str, state: ListingState) -> ListingError {
+    ListingError::InvalidTransition {
+        action,
+        status: state.as_str(),
+    }
+}
+
+fn open(row: &mut ListingRow, listing: &Listing, company: Option<&Company>, at: PrimitiveDateTime) {
+    row.status = opened_status(listing.kind, company).as_str().to_owned();
+    row.published_at = Some(at);
+    row.closed_at = None;
+    row.updated_at = at;
+}
+
+/// Publishes a draft or rejected listing; its end date must still be ahead.
+pub fn publish_listing(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<Listing, ListingError> {
+    db::transaction(conn, |conn| {
+        let loaded = load_for_write(conn, actor, id)?;
+        let at = now();
+        let state = loaded.listing.state(at);
+        if !matches!(state, ListingState::Draft | ListingState::Rejected) {
+            return Err(invalid("publish", state));
+        }
+        let mut v = Validator::new();
+        check_valid_until(&mut v, "valid_until", loaded.listing.valid_until, at);
+        v.finish().map_err(ListingError::Validation)?;
+        let mut row = loaded.row;
+        open(&mut row, &loaded.listing, loaded.company.as_ref(), at);
+        row.review_note = None;
+        save_listing(conn, &row, Change::Published)?;
+        Ok(Listing::from(row))
+    })
+}
+
+/// Closes an open (or expired) or pending listing: it stops taking quotes and leaves search.
+pub fn close_listing(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<Listing, ListingError> {
+    db::transaction(conn, |conn| {
+        let loaded = load_for_write(conn, actor, id)?;
+        let at = now();
+        let state = loaded.listing.state(at);
+        if !matches!(
+            state,
+            ListingState::Open | ListingState::Expired | ListingState::PendingReview
+        ) {
+            return Err(invalid("close", state));
+        }
+        let mut row = loaded.row;
+        row.status = ListingStatus::Closed.as_str().to_owned();
+        row.closed_at = Some(at);
+        row.updated_at = at;
+        save_listing(conn, &row, Change::Closed)?;
+        Ok(Listing::from(row))
+    })
+}
+
+/// Reopens a closed or expired listing with a new end date (at most 90 days ahead), by the same
+/// rule as publishing. A request whose quote was accepted stays closed: it has its supplier.
+pub fn republish_listing(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+    valid_until: Option<PrimitiveDateTime>,
+) -> Result<Listing, ListingError> {
+    db::transaction(conn, |conn| {
+        let loaded = load_for_write(conn, actor, id)?;
+        let at = now();
+        let state = loaded.listing.state(at);
+        if !matches!(state, ListingState::Closed | ListingState::Expired) {
+            return Err(invalid("republish", state));
+        }
+        let mut v = Validator::new();
+        let valid_until = match valid_until {
+            Some(t) => check_valid_until(&mut v, "valid_until", t, at),
+            None => {
+                v.push("valid_until", "required", "a new end date is required");
+                at
+            }
+        };
+        v.finish().map_err(ListingError::Validation)?;
+        let accepted: i64 = quotes::table
+            .filter(quotes::listing_id.eq(id.to_string()))
+            .filter(quotes::status.eq("accepted"))
+            .count()
+            .get_result(conn)?;
+        if accepted > 0 {
+            return Err(ListingError::InvalidTransition {
+                action: "republish",
+                status: "closed with an accepted quote",
+            });
+        }
+        let mut row = loaded.row;
+        open(&mut row, &loaded.listing, loaded.company.as_ref(), at);
+        row.valid_until = valid_until;
+        row.expiry_notified_at = None;
+        save_listing(conn, &row, Change::Republished)?;
+        Ok(Listing::from(row))
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListingDecision {
+    Approve,
+    Reject,
+}
+
+/// An operator approves a sell offer under review, or rejects one under review or open, with a
+/// reason the owner reads (an approval may go without one).
+pub fn moderate_listing(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+    decision: ListingDecision,
+    reason: Option<&str>,
+) -> Result<Listing, ListingError> {
+    if !may_on_platform(actor, PlatformAction::Moderate) {
+        return Err(ListingError::Forbidden);
+    }
+    let reason = match (decision, reason.map(str::trim).filter(|r| !r.is_empty())) {
+        (ListingDecision::Approve, None) => "approved".to_owned(),
+        (_, r) => validate_reason(r.unwrap_or("")).map_err(ListingError::Validation)?,
+    };
+    db::transaction(conn, |conn| {
+        let mut row = load_listing(conn, id)?.ok_or(ListingError::NotFound)?;
+        let listing = Listing::from(row.clone());
+        let at = now();
+        let state = listing.state(at);
+        let (action, next, change) = match (decision, listing.status) {
+            (ListingDecision::Approve, ListingStatus::PendingReview) => {
+                ("approve", ListingStatus::Open, Change::Approved)
+            }
+            (ListingDecision::Reject, ListingStatus::PendingReview | ListingStatus::Open) => {
+                ("reject", ListingStatus::Rejected, Change::Rejected)
+            }
+            (ListingDecision::Approve, _) => return Err(invalid("approve", state)),
+            (ListingDecision::Reject, _) => return Err(invalid("reject", state)),
+        };
+        row.status = next.as_str().to_owned();
+        if next == ListingStatus::Open {
+            row.published_at = Some(at);
+        }
+        row.review_note = Some(reason.clone());
+        row.updated_at = at;
+        record_decision(conn, "listing", id, action, &reason, actor.user_id)?;
+        save_listing(conn, &row, change)?;
+        Ok(Listing::from(row))
+    })
+}
