@@ -430,9 +430,68 @@ async fn leads_export_as_csv(b: Backend) {
         .expect(400);
 }
 
+/// The whole path over HTTP: a buyer's inquiry opens a lead, assigning the thread assigns the
+/// lead, the first reply moves it to `contacted`, and the export carries the inquiry's subject.
+async fn inquiries_become_leads(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let operator = app.operator().await;
+    let (owner, company) = app.verified_company(&operator).await;
+    let company = company["id"].as_str().unwrap().to_owned();
+    let staff = app.signup("supplier").await;
+    app.add_member(&owner, &company, &staff, "staff").await;
+    let buyer = app.signup("buyer").await;
+    let thread = app
+        .post(
+            "/api/v1/inquiries",
+            buyer.token(),
+            json!({"subject": "求购保温杯 10000只", "message": "请报FOB宁波价",
+                   "targets": [{"type": "company", "id": company}]}),
+        )
+        .await
+        .expect(201)
+        .body["threads"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let list = format!("/api/v1/companies/{company}/leads");
+    let lead = &app.get(&list, owner.token()).await.expect(200).body["items"][0];
+    assert_eq!(lead["source"], "inquiry");
+    assert_eq!(lead["source_id"], thread.as_str());
+    assert_eq!(lead["subject"], "求购保温杯 10000只");
+    assert_eq!(lead["stage"], "new");
+    let lead_path = format!("/api/v1/leads/{}", lead["id"].as_str().unwrap());
+
+    app.post(
+        &format!("/api/v1/inquiries/{thread}/assign"),
+        owner.token(),
+        json!({"user_id": staff.id}),
+    )
+    .await
+    .expect(200);
+    app.post(
+        &format!("/api/v1/inquiries/{thread}/messages"),
+        staff.token(),
+        json!({"body": "您好，FOB宁波 42.5元/只"}),
+    )
+    .await
+    .expect(201);
+    let lead = app.get(&lead_path, staff.token()).await.expect(200).body;
+    assert_eq!(lead["assigned_to"], staff.id.as_str());
+    assert_eq!(lead["stage"], "contacted");
+
+    let csv = app
+        .get(&format!("{list}.csv"), owner.token())
+        .await
+        .expect(200);
+    let text = csv.body.as_str().unwrap();
+    assert!(text.contains("求购保温杯 10000只"), "{text}");
+    assert!(text.contains(",contacted,"), "{text}");
+}
+
 both_backends!(
     leads_are_private_to_the_company,
     members_work_leads,
     leads_page_without_gaps,
-    leads_export_as_csv
+    leads_export_as_csv,
+    inquiries_become_leads
 );

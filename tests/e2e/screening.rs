@@ -238,8 +238,118 @@ async fn review_holds_and_flag_records(b: Backend) {
     assert_eq!(edited["status"], "pending_review");
 }
 
+async fn listings_and_messages_are_screened(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let op = app.operator().await;
+    standard_rules(&app, &op).await;
+    let (owner, company) = app.verified_company(&op).await;
+    let company_id = company["id"].as_str().unwrap().to_owned();
+    let buyer = app.signup("buyer").await;
+    let sell = |title: &str| {
+        let mut body = crate::listings::sell_body();
+        body["title"] = json!(title);
+        body["publish"] = json!(true);
+        body
+    };
+    let reply = app
+        .post(
+            "/api/v1/listings",
+            owner.token(),
+            sell("天然象 牙 工艺品现货"),
+        )
+        .await
+        .expect(400);
+    assert_eq!(reply.code(), "content_blocked");
+    assert_eq!(reply.fields(), vec!["title"]);
+    // A verified company's offer opens at once, unless screening asks for review.
+    let held = app
+        .post("/api/v1/listings", owner.token(), sell("電子煙 OEM 供应"))
+        .await
+        .expect(201)
+        .body;
+    assert_eq!(held["status"], "pending_review");
+    let open = app
+        .post(
+            "/api/v1/listings",
+            owner.token(),
+            sell("象牙白陶瓷茶具 现货供应"),
+        )
+        .await
+        .expect(201)
+        .body;
+    assert_eq!(open["status"], "open");
+    let mut buy = crate::listings::buy_body();
+    buy["description"] = json!("<p>求购 v-i-a-g-r-a</p>");
+    let reply = app
+        .post("/api/v1/listings", buyer.token(), buy)
+        .await
+        .expect(400);
+    assert_eq!(reply.fields(), vec!["description"]);
+
+    // Inquiries: a blocked word refuses the whole request; a later message too.
+    let inquiry = |message: &str| {
+        json!({"subject": "询价", "message": message,
+               "targets": [{"type": "company", "id": company_id}]})
+    };
+    let reply = app
+        .post(
+            "/api/v1/inquiries",
+            buyer.token(),
+            inquiry("请报价 replica rolex 1000只"),
+        )
+        .await
+        .expect(400);
+    assert_eq!(reply.code(), "content_blocked");
+    assert_eq!(reply.fields(), vec!["message"]);
+    let thread = app
+        .post(
+            "/api/v1/inquiries",
+            buyer.token(),
+            inquiry("请报价保温杯1000只，电话 138-1234-5678"),
+        )
+        .await
+        .expect(201)
+        .body["threads"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let reply = app
+        .post(
+            &format!("/api/v1/inquiries/{thread}/messages"),
+            owner.token(),
+            json!({"body": "我们也有象牙制品"}),
+        )
+        .await
+        .expect(400);
+    assert_eq!(reply.fields(), vec!["body"]);
+    app.post(
+        &format!("/api/v1/inquiries/{thread}/messages"),
+        owner.token(),
+        json!({"body": "您好，已报价，请查收"}),
+    )
+    .await
+    .expect(201);
+    let outcomes: Vec<String> = app
+        .with_db(|conn| {
+            use domain::db::schema::screening_results as r;
+            r::table
+                .filter(r::subject_type.eq("message"))
+                .order(r::screened_at.asc())
+                .select(r::outcome)
+                .load(conn)
+                .expect("results")
+        })
+        .await;
+    assert_eq!(
+        outcomes,
+        vec!["flag", "pass"],
+        "the first message hit the mobile-number flag"
+    );
+}
+
 both_backends!(
     operators_manage_rules,
     evasions_are_blocked_and_ordinary_text_passes,
-    review_holds_and_flag_records
+    review_holds_and_flag_records,
+    listings_and_messages_are_screened
 );

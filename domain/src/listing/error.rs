@@ -4,6 +4,8 @@ use crate::error::{DomainError, ErrorKind, FieldError};
 pub enum ListingError {
     #[error("invalid input")]
     Validation(Vec<FieldError>),
+    #[error("the text contains content not allowed on the platform")]
+    ContentBlocked(Vec<FieldError>),
     #[error("listing not found")]
     NotFound,
     #[error("company not found")]
@@ -34,7 +36,7 @@ impl DomainError for ListingError {
     fn kind(&self) -> ErrorKind {
         use ListingError::*;
         match self {
-            Validation(_) => ErrorKind::Validation,
+            Validation(_) | ContentBlocked(_) => ErrorKind::Validation,
             NotFound | CompanyNotFound => ErrorKind::NotFound,
             Forbidden | NotASupplier | OperatorsCannotPost => ErrorKind::Forbidden,
             CompanySuspended | Expired | HasQuotes | InvalidTransition { .. } => {
@@ -48,6 +50,7 @@ impl DomainError for ListingError {
         use ListingError::*;
         match self {
             Validation(_) => "validation_failed",
+            ContentBlocked(_) => "content_blocked",
             NotFound => "listing_not_found",
             CompanyNotFound => "company_not_found",
             Forbidden | OperatorsCannotPost => "forbidden",
@@ -62,7 +65,7 @@ impl DomainError for ListingError {
 
     fn fields(&self) -> &[FieldError] {
         match self {
-            ListingError::Validation(f) => f,
+            ListingError::Validation(f) | ListingError::ContentBlocked(f) => f,
             _ => &[],
         }
     }

@@ -117,13 +117,37 @@ pub fn create_listing(
             updated_at: at,
         };
         fill_row(&mut row, valid);
+        let verdict = screen_listing(conn, &row)?;
         if publish {
-            row.status = opened_status(kind, company.as_ref()).as_str().to_owned();
+            row.status = if verdict.needs_review() {
+                ListingStatus::PendingReview
+            } else {
+                opened_status(kind, company.as_ref())
+            }
+            .as_str()
+            .to_owned();
             row.published_at = Some(at);
         }
         save_listing(conn, &row, Change::Created)?;
+        crate::screening::record(conn, "listing", &row.id, &verdict)?;
         Ok(Listing::from(row))
     })
+}
+
+/// Screens the listing's texts; a blocking hit refuses the write.
+fn screen_listing(
+    conn: &mut DbConnection,
+    row: &ListingRow,
+) -> Result<crate::screening::Verdict, ListingError> {
+    let description = crate::text::plain_text(&row.description);
+    let verdict = crate::screening::screen(
+        conn,
+        &[("title", &row.title), ("description", &description)],
+    )?;
+    if verdict.blocked() {
+        return Err(ListingError::ContentBlocked(verdict.block_errors()));
+    }
+    Ok(verdict)
 }
 
 /// A listing as the actor may see it (404 otherwise).
@@ -180,9 +204,14 @@ pub fn update_listing(
         }
         let mut row = loaded.row;
         fill_row(&mut row, valid);
+        let verdict = screen_listing(conn, &row)?;
+        crate::screening::record(conn, "listing", &row.id, &verdict)?;
         let verified = loaded.company.as_ref().is_some_and(|c| c.is_verified());
         row.status = match loaded.listing.status {
-            ListingStatus::Open if loaded.listing.kind == ListingKind::Sell && !verified => {
+            ListingStatus::Open
+                if verdict.needs_review()
+                    || (loaded.listing.kind == ListingKind::Sell && !verified) =>
+            {
                 ListingStatus::PendingReview
             }
             ListingStatus::Rejected => ListingStatus::Draft,

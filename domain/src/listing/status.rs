@@ -40,11 +40,26 @@ fn invalid(action: &'static str, state: ListingState) -> ListingError {
     }
 }
 
-fn open(row: &mut ListingRow, listing: &Listing, company: Option<&Company>, at: PrimitiveDateTime) {
-    row.status = opened_status(listing.kind, company).as_str().to_owned();
+/// Opens the listing, unless its company needs review or screening asked for an operator.
+fn open(
+    conn: &mut DbConnection,
+    row: &mut ListingRow,
+    listing: &Listing,
+    company: Option<&Company>,
+    at: PrimitiveDateTime,
+) -> Result<(), ListingError> {
+    let held = crate::screening::stored(conn, "listing", &row.id)?.needs_review();
+    row.status = if held {
+        ListingStatus::PendingReview
+    } else {
+        opened_status(listing.kind, company)
+    }
+    .as_str()
+    .to_owned();
     row.published_at = Some(at);
     row.closed_at = None;
     row.updated_at = at;
+    Ok(())
 }
 
 /// Publishes a draft or rejected listing; its end date must still be ahead.
@@ -64,7 +79,7 @@ pub fn publish_listing(
         check_valid_until(&mut v, "valid_until", loaded.listing.valid_until, at);
         v.finish().map_err(ListingError::Validation)?;
         let mut row = loaded.row;
-        open(&mut row, &loaded.listing, loaded.company.as_ref(), at);
+        open(conn, &mut row, &loaded.listing, loaded.company.as_ref(), at)?;
         row.review_note = None;
         save_listing(conn, &row, Change::Published)?;
         Ok(Listing::from(row))
@@ -132,7 +147,7 @@ pub fn republish_listing(
             });
         }
         let mut row = loaded.row;
-        open(&mut row, &loaded.listing, loaded.company.as_ref(), at);
+        open(conn, &mut row, &loaded.listing, loaded.company.as_ref(), at)?;
         row.valid_until = valid_until;
         row.expiry_notified_at = None;
         save_listing(conn, &row, Change::Republished)?;
