@@ -42,6 +42,7 @@ pub struct IndexerHandle {
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
     reminders: Option<tokio::task::AbortHandle>,
+    response_rates: Option<tokio::task::AbortHandle>,
 }
 
 impl IndexerHandle {
@@ -50,6 +51,9 @@ impl IndexerHandle {
     pub fn stop(&mut self) {
         if let Some(reminders) = self.reminders.take() {
             reminders.abort();
+        }
+        if let Some(task) = self.response_rates.take() {
+            task.abort();
         }
         self.stop.store(true, Ordering::Relaxed);
         if let Some(thread) = self.thread.take() {
@@ -79,15 +83,17 @@ pub fn start_indexer(
         stop,
         thread: Some(thread),
         reminders: None,
+        response_rates: None,
     })
 }
 
-/// Every `every`, reminds owners of open listings that end within 24 hours (once per end date;
-/// see `domain::listing::notify_expiring_listings`), on the blocking pool. Several processes
-/// may run this at once: each listing is claimed by one of them.
-pub fn start_expiry_reminders(
+/// Runs `job` on the blocking pool every `every` until aborted; failures are logged and the
+/// next tick retries. `what` names the job in the log.
+fn start_periodic(
     pool: domain::db::DbPool,
     every: Duration,
+    what: &'static str,
+    job: fn(&mut domain::db::DbConnection) -> anyhow::Result<usize>,
 ) -> tokio::task::AbortHandle {
     let task = tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
@@ -97,18 +103,43 @@ pub fn start_expiry_reminders(
             let pool = pool.clone();
             let outcome = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
                 let mut conn = pool.get()?;
-                Ok(domain::listing::notify_expiring_listings(&mut conn)?)
+                job(&mut conn)
             })
             .await;
             match outcome {
                 Ok(Ok(0)) => {}
-                Ok(Ok(n)) => tracing::info!(notified = n, "expiring listings reminded"),
-                Ok(Err(e)) => tracing::warn!(error = %e, "expiry reminders failed; retrying"),
-                Err(e) => tracing::error!(error = %e, "expiry reminder task failed"),
+                Ok(Ok(n)) => tracing::info!(job = what, count = n, "periodic job done"),
+                Ok(Err(e)) => {
+                    tracing::warn!(job = what, error = %e, "periodic job failed; retrying")
+                }
+                Err(e) => tracing::error!(job = what, error = %e, "periodic job task failed"),
             }
         }
     });
     task.abort_handle()
+}
+
+/// Every `every`, reminds owners of open listings that end within 24 hours (once per end date;
+/// see `domain::listing::notify_expiring_listings`). Several processes may run this at once:
+/// each listing is claimed by one of them.
+pub fn start_expiry_reminders(
+    pool: domain::db::DbPool,
+    every: Duration,
+) -> tokio::task::AbortHandle {
+    start_periodic(pool, every, "expiry reminders", |conn| {
+        Ok(domain::listing::notify_expiring_listings(conn)?)
+    })
+}
+
+/// Every `every`, recomputes each company's response rate and writes the changed ones with
+/// their outbox events (see `domain::company::refresh_response_rates`).
+pub fn start_response_rate_refresh(
+    pool: domain::db::DbPool,
+    every: Duration,
+) -> tokio::task::AbortHandle {
+    start_periodic(pool, every, "response rates", |conn| {
+        Ok(domain::company::refresh_response_rates(conn)?)
+    })
 }
 
 pub struct Application {
@@ -141,6 +172,10 @@ impl Application {
         indexer.reminders = Some(start_expiry_reminders(
             pool.clone(),
             Duration::from_secs(config.expiry_check_secs.max(1)),
+        ));
+        indexer.response_rates = Some(start_response_rate_refresh(
+            pool.clone(),
+            Duration::from_secs(config.response_rate_refresh_secs.max(1)),
         ));
         let state = AppState {
             search,

@@ -65,6 +65,9 @@ pub struct Config {
     /// `TRADEFAIR_EXPIRY_CHECK_SECS`: how often `serve` reminds owners of listings that end
     /// within 24 hours.
     pub expiry_check_secs: u64,
+    /// `TRADEFAIR_RESPONSE_RATE_REFRESH_SECS`: how often `serve` recomputes each company's
+    /// response rate for search ranking.
+    pub response_rate_refresh_secs: u64,
 }
 
 impl Default for Config {
@@ -98,6 +101,7 @@ impl Default for Config {
             quotes_per_request: 10,
             monthly_quote_quota: 20,
             expiry_check_secs: 60,
+            response_rate_refresh_secs: 600,
         }
     }
 }

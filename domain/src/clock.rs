@@ -1,7 +1,7 @@
 //! The time every rule of the domain reads (expiry, quotas, response windows, tokens).
 //!
-//! It is the system clock plus an offset that only tests move (and can freeze), so a test can step past a
-//! deadline without sleeping. The end-to-end harness runs each test in its own process
+//! It is the system clock plus an offset that only tests move (and can freeze), so a test can
+//! step past a deadline without sleeping. The end-to-end harness runs each test in its own process
 //! (nextest), so one test's offset never leaks into another.
 
 use std::sync::atomic::{AtomicI64, Ordering};

@@ -20,6 +20,11 @@ pub fn listing_key(id: &uuid::Uuid) -> String {
     format!("l:{id}")
 }
 
+/// The company's response rate in percent (0 without data), for ranking.
+fn response_pct(c: &Company) -> u64 {
+    c.response_rate_pct.unwrap_or(0).clamp(0, 100) as u64
+}
+
 fn add_company_facets(doc: &mut TantivyDocument, f: &Fields, c: &Company) {
     doc.add_facet(f.region, facet_path(&[&c.province, &c.city]));
     doc.add_facet(f.company_type, facet_path(&[c.company_type.as_str()]));
@@ -28,6 +33,7 @@ fn add_company_facets(doc: &mut TantivyDocument, f: &Fields, c: &Company) {
         facet_path(&[if c.is_verified() { "true" } else { "false" }]),
     );
     doc.add_u64(f.verified_boost, u64::from(c.is_verified()));
+    doc.add_u64(f.response_boost, response_pct(c));
     doc.add_text(f.company_type_name, c.company_type.as_str());
     doc.add_text(f.company_id, c.id.to_string());
     doc.add_text(f.company_name, &c.legal_name);
@@ -175,12 +181,16 @@ pub fn listing_document(f: &Fields, d: &ListingSearchDoc) -> TantivyDocument {
                 doc.add_text(f.company_name_en, en);
             }
             doc.add_u64(f.verified_boost, u64::from(c.is_verified()));
+            doc.add_u64(f.response_boost, response_pct(c));
             doc.add_facet(
                 f.verified,
                 facet_path(&[if c.is_verified() { "true" } else { "false" }]),
             );
         }
-        None => doc.add_u64(f.verified_boost, 0),
+        None => {
+            doc.add_u64(f.verified_boost, 0);
+            doc.add_u64(f.response_boost, 0);
+        }
     }
     doc.add_u64(f.quantity, l.quantity.max(0) as u64);
     doc.add_text(f.unit, &l.unit);

@@ -4,7 +4,8 @@
 //! unspaced Chinese word into a phrase query). Each term must match in some field (title ×3,
 //! keywords ×2, attributes ×1.5, description ×1); Latin words of 5+ letters also match with one
 //! edit (two from 9). When requiring every term finds nothing, the best partial matches are
-//! returned instead. Relevance is BM25 times (1 + 0.25 × verified supplier); see docs/search.md.
+//! returned instead. Relevance is BM25 times (1 + 0.25 × verified supplier) times (1 + 0.2 ×
+//! the supplier's response rate); see docs/search.md.
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -27,6 +28,8 @@ use crate::service::Synonyms;
 /// Results past this offset are not served (deep paging is a scraping pattern, not a buyer's).
 pub const MAX_OFFSET: usize = 1000;
 pub const VERIFIED_BOOST: f32 = 0.25;
+/// Weight of the supplier's response rate (0–1) in the relevance score.
+pub const RESPONSE_BOOST: f32 = 0.2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sort {
@@ -325,7 +328,7 @@ pub(crate) enum TopHandle {
 }
 
 impl TopHandle {
-    /// Relevance: BM25 × (1 + 0.25 × verified), equal scores newest first (the same way in every
+    /// Relevance: BM25 × (1 + 0.25 × verified) × (1 + 0.2 × response rate), equal scores newest first (the same way in every
     /// replica's index). The other sorts read a fast field.
     pub(crate) fn add(
         multi: &mut MultiCollector,
@@ -349,14 +352,21 @@ impl TopHandle {
                                 .u64("verified_boost")
                                 .map(|c| c.first_or_default_col(0))
                                 .ok();
+                            let response = fast
+                                .u64("response_boost")
+                                .map(|c| c.first_or_default_col(0))
+                                .ok();
                             let published = fast
                                 .i64("published_at")
                                 .map(|c| c.first_or_default_col(0))
                                 .ok();
                             move |doc: tantivy::DocId, score: tantivy::Score| {
                                 let v = verified.as_ref().map(|c| c.get_val(doc)).unwrap_or(0);
+                                let r = response.as_ref().map(|c| c.get_val(doc)).unwrap_or(0);
                                 let p = published.as_ref().map(|c| c.get_val(doc)).unwrap_or(0);
-                                (score * (1.0 + VERIFIED_BOOST * v as f32), p)
+                                let boost = (1.0 + VERIFIED_BOOST * v as f32)
+                                    * (1.0 + RESPONSE_BOOST * r.min(100) as f32 / 100.0);
+                                (score * boost, p)
                             }
                         }),
                 ),

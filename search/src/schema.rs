@@ -8,7 +8,7 @@ use tantivy::schema::{
 
 use crate::analyzer::{SUGGEST, TRADE};
 
-pub const SCHEMA_VERSION: u64 = 5;
+pub const SCHEMA_VERSION: u64 = 6;
 
 /// Field handles, resolved once.
 #[derive(Clone, Copy, Debug)]
@@ -40,6 +40,8 @@ pub struct Fields {
     pub verified: Field,
     /// 1 for a verified supplier: stored for display, fast for ranking.
     pub verified_boost: Field,
+    /// Response rate of the supplier in percent (0 without data), a ranking signal.
+    pub response_boost: Field,
     pub category_id: Field,
     pub company_type_name: Field,
     pub moq: Field,
@@ -101,6 +103,7 @@ pub fn build_schema() -> (Schema, Fields) {
         company_type: b.add_facet_field("company_type", facet()),
         verified: b.add_facet_field("verified", facet()),
         verified_boost: b.add_u64_field("verified_boost", FAST | STORED),
+        response_boost: b.add_u64_field("response_boost", FAST | STORED),
         category_id: b.add_text_field("category_id", STORED),
         company_type_name: b.add_text_field("company_type_name", STORED),
         moq: b.add_u64_field("moq", FAST | INDEXED | STORED),

@@ -15,6 +15,7 @@ mod notifications;
 mod openapi;
 mod products;
 mod quotes;
+mod ranking;
 mod relevance;
 mod reports;
 mod screening;

@@ -5,6 +5,7 @@ mod input;
 mod members;
 mod model;
 mod repo;
+mod response_rate;
 mod service;
 mod slug;
 mod storefront;
@@ -19,6 +20,7 @@ pub use model::{
 };
 pub(crate) use repo::company_is_public;
 pub use repo::{find_company, membership_of, role_in};
+pub use response_rate::refresh_response_rates;
 pub use service::{create_company, get_company, update_company};
 pub use slug::{derive_slug, is_valid_slug};
 pub use storefront::{Storefront, storefront};

@@ -82,6 +82,8 @@ pub struct Company {
     pub status_reason: Option<String>,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
+    /// Response rate in percent as of the last refresh (`refresh_response_rates`).
+    pub response_rate_pct: Option<i32>,
 }
 
 impl Company {
@@ -137,6 +139,7 @@ pub(crate) struct CompanyRow {
     pub status_reason: Option<String>,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
+    pub response_rate_pct: Option<i32>,
 }
 
 impl From<CompanyRow> for Company {
@@ -171,6 +174,7 @@ impl From<CompanyRow> for Company {
             status_reason: r.status_reason,
             created_at: r.created_at,
             updated_at: r.updated_at,
+            response_rate_pct: r.response_rate_pct,
         }
     }
 }

@@ -114,6 +114,7 @@ pub fn create_company(
         status_reason: None,
         created_at: at,
         updated_at: at,
+        response_rate_pct: None,
     };
     fill_row(&mut row, valid);
 

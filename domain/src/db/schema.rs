@@ -66,6 +66,7 @@ diesel::table! {
         status_reason -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        response_rate_pct -> Nullable<Integer>,
     }
 }
 

@@ -81,6 +81,7 @@ pub fn companies() -> Vec<Company> {
             status_reason: None,
             created_at: now,
             updated_at: now,
+            response_rate_pct: None,
         })
         .collect()
 }

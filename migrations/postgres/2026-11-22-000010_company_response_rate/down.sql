@@ -1,0 +1,1 @@
+ALTER TABLE companies DROP COLUMN response_rate_pct;
