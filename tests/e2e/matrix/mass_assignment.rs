@@ -135,4 +135,54 @@ pub async fn mass_assignment_is_refused(b: Backend) {
             .body;
         assert_eq!(after, before, "{field}: the draft changed");
     }
+
+    // The supply-and-demand and moderation bodies refuse them too (each area's own tests check
+    // that nothing is stored on a refused write).
+    let lead = w.fresh_lead_a().await;
+    let writes: Vec<(&str, String, &e2e::Account, Value)> = vec![
+        (
+            "POST",
+            "/api/v1/listings".into(),
+            &w.buyer,
+            crate::listings::buy_body(),
+        ),
+        (
+            "POST",
+            "/api/v1/inquiries".into(),
+            &w.buyer,
+            json!({"subject": "询价", "message": "请报价",
+                   "targets": [{"type": "company", "id": w.company_a}]}),
+        ),
+        (
+            "PATCH",
+            format!("/api/v1/leads/{lead}"),
+            &w.owner_a,
+            json!({"stage": "won"}),
+        ),
+        (
+            "POST",
+            "/api/v1/reports".into(),
+            &w.buyer,
+            json!({"subject_type": "company", "subject_id": w.company_a, "reason": "other"}),
+        ),
+        (
+            "POST",
+            "/api/v1/operator/rules".into(),
+            &w.operator,
+            json!({"kind": "term", "text": "走私", "action": "flag", "category": "other"}),
+        ),
+    ];
+    for (method, path, who, body) in &writes {
+        for (field, value) in &fields {
+            let reply = app
+                .call(
+                    method.parse().expect("method"),
+                    path,
+                    who.token(),
+                    Some(&with(body.clone(), field, value)),
+                )
+                .await;
+            assert_refused(reply, &format!("{method} {path}"), field);
+        }
+    }
 }
