@@ -1,7 +1,7 @@
 //! Screening rules (operators only).
 
 use actix_web::{HttpResponse, get, patch, post, web};
-use domain::screening::{self, Hit, Rule, RuleInput};
+use domain::screening::{self, Rule, RuleInput};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -166,18 +166,13 @@ pub async fn test_rules(
     body: Body<RuleTestRequest>,
 ) -> ApiResult<HttpResponse> {
     let text = body.0.text;
-    let hits: Vec<Hit> = state
+    let verdict = state
         .db(move |conn| screening::try_text(conn, &text))
         .await?;
-    let outcome = hits
-        .iter()
-        .map(|h| h.action)
-        .max_by_key(|a| a.severity())
-        .map(|a| a.as_str())
-        .unwrap_or("pass");
     Ok(HttpResponse::Ok().json(RuleTestResult {
-        outcome: outcome.into(),
-        hits: hits
+        outcome: verdict.outcome().map_or("pass", |a| a.as_str()).into(),
+        hits: verdict
+            .hits
             .into_iter()
             .map(|h| HitView {
                 rule_id: h.rule_id,

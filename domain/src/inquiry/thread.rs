@@ -43,6 +43,19 @@ impl Opened {
     }
 }
 
+/// Whether the actor may see the thread (its buyer, the company's members, operators).
+pub(crate) fn can_view(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<bool, diesel::result::Error> {
+    match open(conn, actor, id, InquiryAction::View) {
+        Ok(_) => Ok(true),
+        Err(InquiryError::Database(e)) => Err(e),
+        Err(_) => Ok(false),
+    }
+}
+
 /// Loads a thread for `action`: 404 for anyone who may not see it (whether it exists or not),
 /// 403 for a party who sees it but may not do this.
 pub(crate) fn open(

@@ -4,9 +4,8 @@ use uuid::Uuid;
 
 use super::ReportError;
 use super::model::{Report, ReportReason, ReportRow, ReportStatus, ReportSubject};
-use crate::access::{Actor, CompanyAction, PlatformAction, may_on_company, may_on_platform};
-use crate::company::role_in;
-use crate::db::schema::{inquiries, inquiry_messages, listings, reports};
+use crate::access::{Actor, PlatformAction, may_on_platform};
+use crate::db::schema::{inquiry_messages, reports};
 use crate::db::{self, DbConnection};
 use crate::error::FieldError;
 use crate::ids::{Page, PageRequest, new_id, now, parse_db_id};
@@ -24,47 +23,42 @@ pub struct ReportInput {
     pub evidence_urls: Vec<String>,
 }
 
-/// Whether the reporter can see the subject (one cannot report what one cannot see).
+/// Whether the reporter can see the subject (one cannot report what one cannot see), by the
+/// same rules as the subject's own read endpoint.
 fn subject_visible(
     conn: &mut DbConnection,
     actor: &Actor,
     subject: ReportSubject,
     id: Uuid,
 ) -> Result<bool, ReportError> {
+    use crate::catalog::CatalogError;
+    use crate::company::CompanyError;
+    use crate::listing::ListingError;
     Ok(match subject {
-        ReportSubject::Product => crate::catalog::get_product(conn, Some(actor), id).is_ok(),
-        ReportSubject::Company => crate::company::get_company(conn, Some(actor), id).is_ok(),
-        ReportSubject::Listing => {
-            let row: Option<(String, String, Option<String>)> = listings::table
-                .find(id.to_string())
-                .select((listings::status, listings::owner_id, listings::company_id))
-                .first(conn)
-                .optional()?;
-            match row {
-                None => false,
-                Some((status, owner, _)) => {
-                    matches!(status.as_str(), "open" | "closed")
-                        || owner == actor.user_id.to_string()
-                }
-            }
-        }
+        ReportSubject::Product => match crate::catalog::get_product(conn, Some(actor), id) {
+            Ok(_) => true,
+            Err(CatalogError::Database(e)) => return Err(e.into()),
+            Err(_) => false,
+        },
+        ReportSubject::Company => match crate::company::get_company(conn, Some(actor), id) {
+            Ok(_) => true,
+            Err(CompanyError::Database(e)) => return Err(e.into()),
+            Err(_) => false,
+        },
+        ReportSubject::Listing => match crate::listing::get_listing(conn, Some(actor), id) {
+            Ok(_) => true,
+            Err(ListingError::Database(e)) => return Err(e.into()),
+            Err(_) => false,
+        },
         ReportSubject::Message => {
-            let thread: Option<(String, String)> = inquiry_messages::table
-                .inner_join(inquiries::table)
-                .filter(inquiry_messages::id.eq(id.to_string()))
-                .select((inquiries::buyer_id, inquiries::company_id))
+            let thread: Option<String> = inquiry_messages::table
+                .find(id.to_string())
+                .select(inquiry_messages::inquiry_id)
                 .first(conn)
                 .optional()?;
             match thread {
+                Some(thread) => crate::inquiry::can_view(conn, actor, parse_db_id(&thread))?,
                 None => false,
-                Some((buyer, company)) => {
-                    buyer == actor.user_id.to_string()
-                        || may_on_company(
-                            actor,
-                            role_in(conn, parse_db_id(&company), actor.user_id)?,
-                            CompanyAction::WorkLeads,
-                        )
-                }
             }
         }
     })

@@ -137,6 +137,6 @@ pub fn stored(
 }
 
 /// Screens a text without storing anything (the operators' rule tester).
-pub fn try_text(conn: &mut DbConnection, text: &str) -> QueryResult<Vec<Hit>> {
-    Ok(screen(conn, &[("text", text)])?.hits)
+pub fn try_text(conn: &mut DbConnection, text: &str) -> QueryResult<Verdict> {
+    screen(conn, &[("text", text)])
 }
