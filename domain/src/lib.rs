@@ -12,6 +12,7 @@ pub mod clock;
 pub mod company;
 pub mod db;
 pub mod demo;
+pub mod email;
 pub mod enums;
 pub mod error;
 pub mod ids;

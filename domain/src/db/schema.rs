@@ -370,6 +370,17 @@ diesel::allow_tables_to_appear_in_same_query!(
     screening_results,
     audit_log,
     reports,
+    app_secrets,
+    email_preferences,
+    consent_events,
+    subscriptions,
+    lead_matches,
+    outbox_consumers,
+    email_jobs,
+    email_suppressions,
+    email_address_failures,
+    email_domain_pauses,
+    email_events,
 );
 
 diesel::table! {
@@ -379,5 +390,145 @@ diesel::table! {
         terms -> Text,
         updated_by -> Text,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    app_secrets (name) {
+        name -> Text,
+        value -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    email_preferences (user_id) {
+        user_id -> Text,
+        language -> Text,
+        lead_consent -> Text,
+        consent_requested_at -> Nullable<Timestamp>,
+        consent_confirmed_at -> Nullable<Timestamp>,
+        consent_withdrawn_at -> Nullable<Timestamp>,
+        tracking_enabled -> Bool,
+        unengaged_sends -> Integer,
+        repermission_sent_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consent_events (id) {
+        id -> Text,
+        user_id -> Text,
+        email -> Text,
+        event -> Text,
+        method -> Text,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    subscriptions (id) {
+        id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        name -> Text,
+        query -> Text,
+        target_id -> Nullable<Text>,
+        frequency -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lead_matches (id) {
+        id -> Text,
+        user_id -> Text,
+        subscription_id -> Nullable<Text>,
+        item_type -> Text,
+        item_id -> Text,
+        company_id -> Text,
+        frequency -> Text,
+        status -> Text,
+        drop_reason -> Nullable<Text>,
+        email_job_id -> Nullable<Text>,
+        matched_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    outbox_consumers (name) {
+        name -> Text,
+        position -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    email_jobs (id) {
+        id -> Text,
+        message_id -> Text,
+        dedupe_key -> Nullable<Text>,
+        category -> Text,
+        kind -> Text,
+        user_id -> Nullable<Text>,
+        to_address -> Text,
+        to_domain -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        list_unsubscribe -> Nullable<Text>,
+        tracking -> Bool,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_by -> Nullable<Text>,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    email_suppressions (address) {
+        address -> Text,
+        reason -> Text,
+        detail -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    email_address_failures (address) {
+        address -> Text,
+        soft_bounces -> Integer,
+        first_failure_at -> Timestamp,
+        last_failure_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    email_domain_pauses (domain) {
+        domain -> Text,
+        paused_until -> Timestamp,
+        reason -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    email_events (id) {
+        id -> Text,
+        job_id -> Text,
+        user_id -> Nullable<Text>,
+        event -> Text,
+        detail -> Nullable<Text>,
+        created_at -> Timestamp,
     }
 }

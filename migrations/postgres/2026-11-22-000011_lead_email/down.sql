@@ -1,0 +1,11 @@
+DROP TABLE email_events;
+DROP TABLE email_domain_pauses;
+DROP TABLE email_address_failures;
+DROP TABLE email_suppressions;
+DROP TABLE email_jobs;
+DROP TABLE outbox_consumers;
+DROP TABLE lead_matches;
+DROP TABLE subscriptions;
+DROP TABLE consent_events;
+DROP TABLE email_preferences;
+DROP TABLE app_secrets;
