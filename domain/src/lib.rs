@@ -19,6 +19,7 @@ pub mod ids;
 pub mod inquiry;
 mod json_col;
 pub mod lead;
+pub mod leadmail;
 pub mod listing;
 pub mod moderation;
 pub mod notification;

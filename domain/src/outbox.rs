@@ -19,6 +19,8 @@ pub mod topic {
     pub const LISTING_CHANGED: &str = "listing.changed";
     /// A notification asks for its e-mail (delivered by the lead e-mail worker).
     pub const EMAIL_REQUESTED: &str = "email.requested";
+    /// A lead subscription was created, changed or deleted (the matcher's index follows).
+    pub const SUBSCRIPTION_CHANGED: &str = "subscription.changed";
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -81,4 +83,59 @@ pub fn last_id_before(
         .select(diesel::dsl::max(outbox::id))
         .first(conn)?;
     Ok(max.unwrap_or(0))
+}
+
+/// How long a gap in outbox ids may stay open before it is taken as a rollback.
+pub const GAP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The new checkpoint: the highest id up to which there is no open gap. A gap counts as closed
+/// when the event after it is older than `GAP_TIMEOUT`.
+pub fn advance(from: i64, events: &[OutboxEvent], now: time::PrimitiveDateTime) -> i64 {
+    let timeout = time::Duration::try_from(GAP_TIMEOUT).unwrap_or(time::Duration::ZERO);
+    let mut at = from;
+    for e in events {
+        if e.id == at + 1 || e.created_at + timeout < now {
+            at = e.id;
+        } else {
+            break;
+        }
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids;
+
+    fn event(id: i64, age_secs: i64, now: time::PrimitiveDateTime) -> OutboxEvent {
+        OutboxEvent {
+            id,
+            topic: "x".into(),
+            entity_id: String::new(),
+            payload: String::new(),
+            created_at: now - time::Duration::seconds(age_secs),
+        }
+    }
+
+    #[test]
+    fn the_checkpoint_waits_at_a_young_gap() {
+        let now = ids::now();
+        let events = [
+            event(11, 0, now),
+            event(12, 0, now),
+            event(14, 0, now),
+            event(15, 0, now),
+        ];
+        assert_eq!(advance(10, &events, now), 12);
+        // Once the event after the gap is old, the gap is a rollback.
+        let events = [
+            event(11, 0, now),
+            event(12, 0, now),
+            event(14, 30, now),
+            event(15, 0, now),
+        ];
+        assert_eq!(advance(10, &events, now), 15);
+        assert_eq!(advance(10, &[], now), 10);
+    }
 }

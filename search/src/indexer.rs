@@ -33,8 +33,7 @@ use crate::index::{Checkpoint, IndexStore, SearchIndex};
 use crate::schema::SCHEMA_VERSION;
 use crate::service::Search;
 
-/// How long a gap in outbox ids may stay open before it is taken as a rollback.
-pub const GAP_TIMEOUT: Duration = Duration::from_secs(10);
+pub use domain::outbox::{GAP_TIMEOUT, advance};
 const BATCH: i64 = 1000;
 const WRITER_HEAP: usize = 64 * 1024 * 1024;
 
@@ -277,55 +276,4 @@ impl Indexer {
 
 fn domain_warm_up() {
     crate::analyzer::warm_up();
-}
-
-/// The new checkpoint: the highest id up to which there is no open gap. A gap counts as closed
-/// when the event after it is older than `GAP_TIMEOUT`.
-pub fn advance(from: i64, events: &[OutboxEvent], now: time::PrimitiveDateTime) -> i64 {
-    let timeout = time::Duration::try_from(GAP_TIMEOUT).unwrap_or(time::Duration::ZERO);
-    let mut at = from;
-    for e in events {
-        if e.id == at + 1 || e.created_at + timeout < now {
-            at = e.id;
-        } else {
-            break;
-        }
-    }
-    at
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn event(id: i64, age_secs: i64, now: time::PrimitiveDateTime) -> OutboxEvent {
-        OutboxEvent {
-            id,
-            topic: "x".into(),
-            entity_id: String::new(),
-            payload: String::new(),
-            created_at: now - time::Duration::seconds(age_secs),
-        }
-    }
-
-    #[test]
-    fn the_checkpoint_waits_at_a_young_gap() {
-        let now = domain::ids::now();
-        let events = [
-            event(11, 0, now),
-            event(12, 0, now),
-            event(14, 0, now),
-            event(15, 0, now),
-        ];
-        assert_eq!(advance(10, &events, now), 12);
-        // Once the event after the gap is old, the gap is a rollback.
-        let events = [
-            event(11, 0, now),
-            event(12, 0, now),
-            event(14, 30, now),
-            event(15, 0, now),
-        ];
-        assert_eq!(advance(10, &events, now), 15);
-        assert_eq!(advance(10, &[], now), 10);
-    }
 }

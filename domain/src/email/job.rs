@@ -53,6 +53,16 @@ pub fn enqueue(
     email: NewEmail,
     message_id_host: &str,
 ) -> QueryResult<Option<Uuid>> {
+    enqueue_with_id(conn, new_id(), email, message_id_host)
+}
+
+/// As `enqueue`, with the job id chosen by the caller (links in the message name it).
+pub fn enqueue_with_id(
+    conn: &mut DbConnection,
+    id: Uuid,
+    email: NewEmail,
+    message_id_host: &str,
+) -> QueryResult<Option<Uuid>> {
     if let Some(key) = &email.dedupe_key {
         let exists: i64 = email_jobs::table
             .filter(email_jobs::dedupe_key.eq(key))
@@ -62,7 +72,6 @@ pub fn enqueue(
             return Ok(None);
         }
     }
-    let id = new_id();
     let at = now();
     let domain = email
         .to_address

@@ -6,5 +6,5 @@
 mod job;
 mod link;
 
-pub use job::{EmailCategory, NewEmail, enqueue, message_id_for};
+pub use job::{EmailCategory, NewEmail, enqueue, enqueue_with_id, message_id_for};
 pub use link::{LinkError, LinkPurpose, LinkToken, link_key, sign_link, verify_link};
