@@ -6,6 +6,7 @@ pub mod document;
 pub mod index;
 pub mod indexer;
 pub mod listing_query;
+pub mod matcher;
 pub mod query;
 pub mod schema;
 pub mod service;

@@ -82,6 +82,21 @@ fn category_filter(f: &Fields, category: &str) -> (Box<dyn Query>, String) {
     }
 }
 
+/// The filters of a listing search, and the category facet's root for counting.
+pub(crate) fn listing_filters(f: &Fields, s: &ListingSearch) -> (Vec<Box<dyn Query>>, String) {
+    let mut filters = live(f);
+    if let Some(kind) = &s.kind {
+        filters.push(term_query(f.listing_kind, kind));
+    }
+    let mut category_root = "/".to_owned();
+    if let Some(category) = &s.category {
+        let (filter, root) = category_filter(f, category);
+        filters.push(filter);
+        category_root = root;
+    }
+    (filters, category_root)
+}
+
 pub fn search_listings(
     index: &SearchIndex,
     synonyms: &Synonyms,
@@ -90,16 +105,7 @@ pub fn search_listings(
     let started = Instant::now();
     let f = index.fields;
     let searcher = index.reader.searcher();
-    let mut filters = live(&f);
-    if let Some(kind) = &s.kind {
-        filters.push(term_query(f.listing_kind, kind));
-    }
-    let mut category_root = "/".to_owned();
-    if let Some(category) = &s.category {
-        let (filter, root) = category_filter(&f, category);
-        filters.push(filter);
-        category_root = root;
-    }
+    let (filters, category_root) = listing_filters(&f, s);
     let facets = [("category", category_root)];
     let ex = execute(
         &searcher,
@@ -175,24 +181,14 @@ pub struct BuyLeadSearch {
     pub offset: usize,
 }
 
-/// Matching buy requests: ids with scores, best (or newest) first.
-#[derive(Debug, Clone, Default)]
-pub struct BuyLeadHits {
-    pub ids: Vec<(String, f32)>,
-    pub total: usize,
-    pub next_offset: Option<usize>,
-}
-
-/// Live buy requests that are in one of the supplier's categories, or that contain every word
-/// of one of its phrases (after the same analysis and synonym expansion as a search; no typo
-/// matching: a supplier's product words are spelled right).
-pub fn buy_leads(
-    index: &SearchIndex,
+/// The query for live buy requests a supplier could answer (see `buy_leads`); `None` when the
+/// supplier has neither categories nor phrases.
+pub(crate) fn buy_lead_query(
+    searcher: &tantivy::Searcher,
+    f: &Fields,
     synonyms: &Synonyms,
     s: &BuyLeadSearch,
-) -> Result<BuyLeadHits, SearchError> {
-    let f = index.fields;
-    let searcher = index.reader.searcher();
+) -> Option<BooleanQuery> {
     let typos = Typos {
         raw: f.listing_raw,
         enabled: false,
@@ -213,17 +209,17 @@ pub fn buy_leads(
             continue;
         }
         let all: Vec<(Occur, Box<dyn Query>)> =
-            term_clauses(&searcher, &f, &words, synonyms, typos)
+            term_clauses(searcher, f, &words, synonyms, typos)
                 .into_iter()
                 .map(|q| (Occur::Must, q))
                 .collect();
         matches.push((Occur::Should, Box::new(BooleanQuery::new(all))));
     }
     if matches.is_empty() {
-        return Ok(BuyLeadHits::default());
+        return None;
     }
     let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-        live(&f).into_iter().map(|q| (Occur::Must, q)).collect();
+        live(f).into_iter().map(|q| (Occur::Must, q)).collect();
     clauses.push((Occur::Must, term_query(f.listing_kind, "buy")));
     clauses.push((
         Occur::Must,
@@ -232,7 +228,30 @@ pub fn buy_leads(
     if let Some(company) = &s.exclude_company {
         clauses.push((Occur::MustNot, term_query(f.company_id, company)));
     }
-    let query = BooleanQuery::new(clauses);
+    Some(BooleanQuery::new(clauses))
+}
+
+/// Matching buy requests: ids with scores, best (or newest) first.
+#[derive(Debug, Clone, Default)]
+pub struct BuyLeadHits {
+    pub ids: Vec<(String, f32)>,
+    pub total: usize,
+    pub next_offset: Option<usize>,
+}
+
+/// Live buy requests that are in one of the supplier's categories, or that contain every word
+/// of one of its phrases (after the same analysis and synonym expansion as a search; no typo
+/// matching: a supplier's product words are spelled right).
+pub fn buy_leads(
+    index: &SearchIndex,
+    synonyms: &Synonyms,
+    s: &BuyLeadSearch,
+) -> Result<BuyLeadHits, SearchError> {
+    let f = index.fields;
+    let searcher = index.reader.searcher();
+    let Some(query) = buy_lead_query(&searcher, &f, synonyms, s) else {
+        return Ok(BuyLeadHits::default());
+    };
     let offset = s.offset.min(MAX_OFFSET);
     let mut multi = MultiCollector::new();
     let count = multi.add_collector(Count);

@@ -140,8 +140,8 @@ pub(crate) fn facet_query(field: Field, parts: &[&str]) -> Box<dyn Query> {
 /// against the unstemmed `suggest` field; the stem of a misspelling is too far from the stem of
 /// the right word).
 pub(crate) struct QueryWord {
-    term: String,
-    raw: String,
+    pub(crate) term: String,
+    pub(crate) raw: String,
 }
 
 /// The clause for one query word: the term in any text field, weighted by field. A Latin word
@@ -162,11 +162,9 @@ fn word_clause(searcher: &Searcher, f: &Fields, w: &QueryWord, typos: Typos) -> 
             (Occur::Should, q)
         })
         .collect();
-    let letters = w.raw.chars().count();
-    if typos.enabled && letters >= 5 && w.raw.chars().all(|c| c.is_ascii_alphabetic()) {
+    if let Some(distance) = typo_distance(&w.raw).filter(|_| typos.enabled) {
         let raw = Term::from_field_text(typos.raw, &w.raw);
         if searcher.doc_freq(&raw).unwrap_or(0) == 0 {
-            let distance = if letters >= 9 { 2 } else { 1 };
             alternatives.push((
                 Occur::Should,
                 Box::new(FuzzyTermQuery::new(raw, distance, true)),
@@ -184,17 +182,10 @@ pub(crate) struct Typos {
     pub enabled: bool,
 }
 
-/// One clause per query word, except that a run of words that is a member of a synonym group
-/// becomes one clause: any member of the group, with all of that member's words.
-pub(crate) fn term_clauses(
-    searcher: &Searcher,
-    f: &Fields,
-    words: &[QueryWord],
-    synonyms: &Synonyms,
-    typos: Typos,
-) -> Vec<Box<dyn Query>> {
+/// For each word, the synonym group whose member covers it and where that member starts: a run
+/// of words that is a member of a group becomes one clause (any member of the group).
+pub(crate) fn synonym_cover(words: &[QueryWord], synonyms: &Synonyms) -> Vec<Option<(usize, usize)>> {
     let terms: Vec<&str> = words.iter().map(|w| w.term.as_str()).collect();
-    // For each word, the synonym group whose member covers it, and where that member starts.
     let mut covered: Vec<Option<(usize, usize)>> = vec![None; words.len()];
     for (g, group) in synonyms.iter().enumerate() {
         for member in group
@@ -211,6 +202,29 @@ pub(crate) fn term_clauses(
             }
         }
     }
+    covered
+}
+
+/// Whether a word may also match with typos (Latin letters only, 5 or more), and how many.
+pub(crate) fn typo_distance(raw: &str) -> Option<u8> {
+    let letters = raw.chars().count();
+    (letters >= 5 && raw.chars().all(|c| c.is_ascii_alphabetic())).then_some(if letters >= 9 {
+        2
+    } else {
+        1
+    })
+}
+
+/// One clause per query word, except that a run of words that is a member of a synonym group
+/// becomes one clause: any member of the group, with all of that member's words.
+pub(crate) fn term_clauses(
+    searcher: &Searcher,
+    f: &Fields,
+    words: &[QueryWord],
+    synonyms: &Synonyms,
+    typos: Typos,
+) -> Vec<Box<dyn Query>> {
+    let covered = synonym_cover(words, synonyms);
     let mut clauses = Vec::new();
     for (i, w) in words.iter().enumerate() {
         match covered[i] {
@@ -515,15 +529,9 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-pub fn search_products(
-    index: &SearchIndex,
-    synonyms: &Synonyms,
-    s: &ProductSearch,
-) -> Result<SearchResults<ProductHit>, SearchError> {
-    let started = Instant::now();
-    let f = index.fields;
-    let searcher = index.reader.searcher();
-    let mut filters = common_filters(&f, "product", &s.region, s.verified, &s.company_type);
+/// The filters of a product search, and the category facet's root for counting.
+pub(crate) fn product_filters(f: &Fields, s: &ProductSearch) -> (Vec<Box<dyn Query>>, String) {
+    let mut filters = common_filters(f, "product", &s.region, s.verified, &s.company_type);
     let mut category_root = "/".to_owned();
     if let Some(category) = &s.category {
         match category.split_once('.') {
@@ -558,6 +566,18 @@ pub fn search_products(
             )));
         }
     }
+    (filters, category_root)
+}
+
+pub fn search_products(
+    index: &SearchIndex,
+    synonyms: &Synonyms,
+    s: &ProductSearch,
+) -> Result<SearchResults<ProductHit>, SearchError> {
+    let started = Instant::now();
+    let f = index.fields;
+    let searcher = index.reader.searcher();
+    let (filters, category_root) = product_filters(&f, s);
     let facets = [
         ("category", category_root),
         ("region", "/".to_owned()),

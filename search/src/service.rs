@@ -49,6 +49,11 @@ impl Search {
         *self.synonyms.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(analyzed);
     }
 
+    /// The synonym groups in use now.
+    pub fn synonyms_snapshot(&self) -> Arc<Synonyms> {
+        self.synonyms()
+    }
+
     fn synonyms(&self) -> Arc<Synonyms> {
         self.synonyms
             .read()

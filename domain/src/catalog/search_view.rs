@@ -117,3 +117,13 @@ pub fn company_search_doc(
         _ => Ok(None),
     }
 }
+
+/// The company a product belongs to (deleted ones too), or `None` for an unknown id.
+pub fn company_of_product(conn: &mut DbConnection, id: Uuid) -> QueryResult<Option<Uuid>> {
+    let company: Option<String> = products::table
+        .find(id.to_string())
+        .select(products::company_id)
+        .first(conn)
+        .optional()?;
+    Ok(company.map(|c| crate::ids::parse_db_id(&c)))
+}

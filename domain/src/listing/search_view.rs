@@ -131,6 +131,15 @@ pub fn supplier_profile(
     if !may_on_company(actor, role, CompanyAction::ViewPrivate) {
         return Err(ListingError::CompanyNotFound);
     }
+    Ok(profile_of(conn, &company)?)
+}
+
+/// The matching profile of a company, without an access check (the lead matcher's view).
+pub fn profile_of(
+    conn: &mut DbConnection,
+    company: &crate::company::Company,
+) -> QueryResult<SupplierProfile> {
+    let company_id = company.id;
     let rows: Vec<ProductWords> = products::table
         .inner_join(categories::table)
         .filter(products::company_id.eq(company_id.to_string()))

@@ -1,0 +1,182 @@
+//! Candidate keys: a subscription is filed under keys that every item it can match must
+//! produce, so a new item only meets the subscriptions filed under its own keys. The keys only
+//! prune; the exact decision is the search query itself (`verify.rs`).
+//!
+//! - `t:<term>`: an analyzed term in a text field. A saved search is filed under the terms of
+//!   ONE of its clauses (every clause must match, so any one will do): the clause with the
+//!   fewest and longest alternatives.
+//! - `f:<deletion>`: a Latin word that may match with typos is also filed under its deletion
+//!   neighbourhood; two words within edit distance d share a form with at most d letters
+//!   deleted from each (transpositions included), so an item's words file themselves the same
+//!   way.
+//! - `company:<id>`, `cat:<id>`: followed suppliers, categories, and searches without words.
+//! - `all`: searches with neither words nor a category (checked against every item).
+
+use std::collections::BTreeSet;
+
+use tantivy::TantivyDocument;
+use tantivy::schema::{Field, Value};
+
+use crate::query::{QueryWord, query_words, synonym_cover, typo_distance};
+use crate::schema::Fields;
+use crate::service::Synonyms;
+
+pub(crate) const ALL: &str = "all";
+
+/// Every form of `word` with up to `max` letters deleted (the word itself included).
+pub(crate) fn deletions(word: &str, max: u8) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut frontier = vec![word.to_owned()];
+    out.insert(word.to_owned());
+    for _ in 0..max {
+        let mut next = Vec::new();
+        for w in &frontier {
+            let chars: Vec<char> = w.chars().collect();
+            for i in 0..chars.len() {
+                let shorter: String = chars
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, c)| c)
+                    .collect();
+                if out.insert(shorter.clone()) {
+                    next.push(shorter);
+                }
+            }
+        }
+        frontier = next;
+    }
+    out
+}
+
+/// The keys of one alternative (a word as typed, or a synonym member's first word).
+fn word_keys(term: &str, raw: &str, typos: bool, out: &mut Vec<String>) {
+    out.push(format!("t:{term}"));
+    if typos && let Some(d) = typo_distance(raw) {
+        out.extend(deletions(raw, d).into_iter().map(|v| format!("f:{v}")));
+    }
+}
+
+/// The keys of the clause that best anchors a text query, or `None` when it has no words.
+pub(crate) fn text_anchor(q: &str, synonyms: &Synonyms, typos: bool) -> Option<Vec<String>> {
+    let words: Vec<QueryWord> = query_words(q);
+    if words.is_empty() {
+        return None;
+    }
+    let covered = synonym_cover(&words, synonyms);
+    let mut clauses: Vec<Vec<String>> = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        match covered[i] {
+            None => {
+                let mut keys = Vec::new();
+                word_keys(&w.term, &w.raw, typos, &mut keys);
+                clauses.push(keys);
+            }
+            Some((g, start)) if start == i => {
+                let mut keys = Vec::new();
+                for member in &synonyms[g] {
+                    if let Some(first) = member.first() {
+                        word_keys(first, first, typos, &mut keys);
+                    }
+                }
+                clauses.push(keys);
+            }
+            Some(_) => {}
+        }
+    }
+    // Fewest keys first (no typo neighbourhood), then the longest term (rarer words).
+    clauses.into_iter().min_by_key(|keys| {
+        let longest = keys
+            .iter()
+            .filter_map(|k| k.strip_prefix("t:"))
+            .map(|t| t.chars().count())
+            .max()
+            .unwrap_or(0);
+        (keys.len(), usize::MAX - longest)
+    })
+}
+
+fn tokens(index: &tantivy::Index, field: Field, text: &str, out: &mut Vec<String>) {
+    let Ok(mut analyzer) = index.tokenizer_for_field(field) else {
+        return;
+    };
+    let mut stream = analyzer.token_stream(text);
+    while let Some(token) = stream.next() {
+        if !token.text.trim().is_empty() {
+            out.push(token.text.clone());
+        }
+    }
+}
+
+/// The keys an item document produces, with the analyzers of the index it is searched in.
+pub(crate) fn item_keys(index: &tantivy::Index, f: &Fields, doc: &TantivyDocument) -> BTreeSet<String> {
+    let mut keys = BTreeSet::new();
+    keys.insert(ALL.to_owned());
+    let texts = |field: Field| -> Vec<String> {
+        doc.get_all(field)
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    };
+    for field in [f.title_zh, f.title_en, f.keywords, f.attributes, f.description] {
+        for text in texts(field) {
+            let mut terms = Vec::new();
+            tokens(index, field, &text, &mut terms);
+            keys.extend(terms.into_iter().map(|t| format!("t:{t}")));
+        }
+    }
+    for field in [f.raw, f.listing_raw] {
+        for text in texts(field) {
+            let mut words = Vec::new();
+            tokens(index, field, &text, &mut words);
+            for w in words {
+                let letters = w.chars().count();
+                if letters >= 4 && w.chars().all(|c| c.is_ascii_alphabetic()) {
+                    let d = if letters >= 7 { 2 } else { 1 };
+                    keys.extend(deletions(&w, d).into_iter().map(|v| format!("f:{v}")));
+                }
+            }
+        }
+    }
+    for id in texts(f.company_id) {
+        keys.insert(format!("company:{id}"));
+    }
+    for facet in doc.get_all(f.category).filter_map(|v| v.as_facet().map(|s| s.to_owned())) {
+        for part in facet.trim_start_matches('/').split('/') {
+            if !part.is_empty() {
+                keys.insert(format!("cat:{part}"));
+            }
+        }
+    }
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_within_the_distance_share_a_deletion() {
+        let pairs = [
+            ("stainless", "stainles", 2),
+            ("stainless", "stianless", 2),
+            ("bottle", "botle", 1),
+            ("bottle", "bottel", 1),
+            ("flask", "flsak", 1),
+        ];
+        for (a, b, d) in pairs {
+            let da = deletions(a, d);
+            let db = deletions(b, 2);
+            assert!(da.intersection(&db).next().is_some(), "{a} vs {b}");
+        }
+        assert!(deletions("bottle", 1).intersection(&deletions("battle", 1)).next().is_some());
+        assert!(deletions("bottle", 1).intersection(&deletions("cable", 2)).next().is_none());
+    }
+
+    #[test]
+    fn the_anchor_is_one_clause() {
+        let keys = text_anchor("304不锈钢保温杯", &Vec::new(), true).unwrap();
+        assert!(keys.iter().all(|k| k.starts_with("t:")), "{keys:?}");
+        assert_eq!(keys.len(), 1);
+        assert!(text_anchor("  ", &Vec::new(), true).is_none());
+    }
+}

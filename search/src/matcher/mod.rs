@@ -1,0 +1,11 @@
+//! Matching new products and listings against lead subscriptions with the search endpoint's
+//! own queries: candidate keys prune (`keys`, `registry`), the search query decides (`verify`).
+
+mod consumer;
+mod keys;
+mod registry;
+mod verify;
+
+pub use consumer::{LeadMatcher, MATCHER_CONSUMER, Step, match_all_brute_force};
+pub use registry::{Entry, Registry};
+pub use verify::ItemKind;
