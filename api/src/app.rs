@@ -43,6 +43,7 @@ pub struct IndexerHandle {
     thread: Option<std::thread::JoinHandle<()>>,
     reminders: Option<tokio::task::AbortHandle>,
     response_rates: Option<tokio::task::AbortHandle>,
+    lead_mail: Option<tokio::task::AbortHandle>,
 }
 
 impl IndexerHandle {
@@ -53,6 +54,9 @@ impl IndexerHandle {
             reminders.abort();
         }
         if let Some(task) = self.response_rates.take() {
+            task.abort();
+        }
+        if let Some(task) = self.lead_mail.take() {
             task.abort();
         }
         self.stop.store(true, Ordering::Relaxed);
@@ -84,6 +88,7 @@ pub fn start_indexer(
         thread: Some(thread),
         reminders: None,
         response_rates: None,
+        lead_mail: None,
     })
 }
 
@@ -177,7 +182,26 @@ impl Application {
             pool.clone(),
             Duration::from_secs(config.response_rate_refresh_secs.max(1)),
         ));
+        let mail_wake = Arc::new(tokio::sync::Notify::new());
+        // Created once here, outside any transaction, so services only ever read it.
+        {
+            let pool = pool.clone();
+            tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+                let mut conn = pool.get()?;
+                domain::email::link_key(&mut conn)?;
+                Ok(())
+            })
+            .await??;
+        }
+        indexer.lead_mail = Some(crate::lead_mail::start_lead_mail(
+            pool.clone(),
+            search.clone(),
+            config.mail_settings(),
+            mail_wake.clone(),
+            Duration::from_millis(config.index_poll_ms.max(10)),
+        ));
         let state = AppState {
+            mail_wake,
             search,
             pool,
             keys: Arc::new(keys),

@@ -68,6 +68,18 @@ pub struct Config {
     /// `TRADEFAIR_RESPONSE_RATE_REFRESH_SECS`: how often `serve` recomputes each company's
     /// response rate for search ranking.
     pub response_rate_refresh_secs: u64,
+    /// Prefix promotional (lead) subjects with 广告/AD, as China's rules for commercial e-mail ask.
+    pub mail_ad_prefix: bool,
+    /// Instant lead e-mails per recipient per UTC day; later leads wait for the daily digest.
+    pub lead_instant_daily_cap: i64,
+    /// Lead e-mails without an open or click before a re-permission request.
+    pub lead_unengaged_after_sends: i32,
+    /// Days after a re-permission request without engagement before lead mail pauses.
+    pub lead_repermission_grace_days: i64,
+    /// How long a double opt-in confirmation link stays valid.
+    pub consent_link_ttl_hours: i64,
+    /// Items first published longer ago than this are not sent as new leads.
+    pub lead_max_age_days: i64,
 }
 
 impl Default for Config {
@@ -102,6 +114,12 @@ impl Default for Config {
             monthly_quote_quota: 20,
             expiry_check_secs: 60,
             response_rate_refresh_secs: 600,
+            mail_ad_prefix: true,
+            lead_instant_daily_cap: 10,
+            lead_unengaged_after_sends: 10,
+            lead_repermission_grace_days: 14,
+            consent_link_ttl_hours: 72,
+            lead_max_age_days: 7,
         }
     }
 }
@@ -152,6 +170,30 @@ impl Config {
             new_account_age: time::Duration::days(i64::from(self.inquiry_new_account_days)),
             new_account_daily_threads: self.inquiry_new_account_daily_cap,
             duplicate_max_companies: self.inquiry_duplicate_max_companies,
+        }
+    }
+
+    /// What lead e-mail composition needs from the configuration.
+    pub fn mail_settings(&self) -> domain::leadmail::MailSettings {
+        let host = self
+            .public_url
+            .split("://")
+            .nth(1)
+            .unwrap_or(&self.public_url)
+            .split(['/', ':'])
+            .next()
+            .filter(|h| !h.is_empty())
+            .unwrap_or("localhost")
+            .to_owned();
+        domain::leadmail::MailSettings {
+            public_url: self.public_url.clone(),
+            message_id_host: host,
+            ad_prefix: self.mail_ad_prefix,
+            instant_daily_cap: self.lead_instant_daily_cap,
+            unengaged_after_sends: self.lead_unengaged_after_sends,
+            repermission_grace_days: self.lead_repermission_grace_days,
+            consent_link_ttl_hours: self.consent_link_ttl_hours,
+            lead_max_age_days: self.lead_max_age_days,
         }
     }
 

@@ -78,6 +78,14 @@ impl ApiError {
         }
     }
 
+    /// The same error with its field names under `prefix` (a nested body's errors).
+    pub fn prefix_fields(mut self, prefix: &str) -> ApiError {
+        for f in &mut self.fields {
+            f.field = format!("{prefix}{}", f.field);
+        }
+        self
+    }
+
     pub fn validation(fields: Vec<FieldError>) -> ApiError {
         ApiError {
             fields,
@@ -190,7 +198,8 @@ from_domain_errors!(
     domain::lead::LeadError,
     domain::screening::ScreeningError,
     domain::report::ReportError,
-    domain::listing::ListingError
+    domain::listing::ListingError,
+    domain::leadmail::LeadMailError
 );
 
 /// Inquiry errors go through the table, except the anti-spam refusals: 429 with the rule's own

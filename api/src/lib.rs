@@ -6,6 +6,7 @@ pub mod body;
 pub mod client_addr;
 pub mod config;
 pub mod error;
+pub mod lead_mail;
 pub mod limits;
 pub mod openapi;
 pub mod routes;

@@ -19,9 +19,16 @@ pub struct AppState {
     pub revocations: Arc<Revocations>,
     pub config: Arc<Config>,
     pub search: search::Search,
+    /// Woken after a request commits e-mail jobs, so the mail worker sends them at once.
+    pub mail_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
+    /// Tells this process's mail worker that jobs were committed.
+    pub fn wake_mail(&self) {
+        self.mail_wake.notify_one();
+    }
+
     /// Runs a domain call with a pooled connection on the blocking pool.
     pub async fn db<T, E, F>(&self, f: F) -> ApiResult<T>
     where

@@ -10,7 +10,9 @@ pub mod inquiries;
 pub mod leads;
 pub mod listings;
 pub mod members;
+pub mod email_links;
 pub mod notifications;
+pub mod subscriptions;
 pub mod operator;
 pub mod pagination;
 pub mod products;
@@ -64,6 +66,22 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(leads::get_lead)
         .service(leads::update_lead)
         .service(leads::add_lead_note)
+        .service(subscriptions::create_subscription)
+        .service(subscriptions::list_subscriptions)
+        .service(subscriptions::get_subscription)
+        .service(subscriptions::update_subscription)
+        .service(subscriptions::delete_subscription)
+        .service(subscriptions::get_preferences)
+        .service(subscriptions::update_preferences)
+        .service(subscriptions::consent_record)
+        .service(subscriptions::request_consent)
+        .service(subscriptions::withdraw_consent)
+        .service(subscriptions::lead_reach)
+        .service(email_links::confirm_page)
+        .service(email_links::confirm)
+        .service(email_links::unsubscribe_page)
+        .service(email_links::unsubscribe)
+        .service(email_links::preferences_page)
         .service(notifications::list_notifications)
         .service(notifications::mark_all_read)
         .service(notifications::mark_read)

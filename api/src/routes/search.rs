@@ -206,7 +206,7 @@ fn company_type(v: &mut Vec<FieldError>, t: Option<&str>) -> Option<String> {
     Some(t.to_owned())
 }
 
-fn parse_product_search(p: ProductSearchQuery) -> Result<ProductSearch, ApiError> {
+pub(crate) fn parse_product_search(p: ProductSearchQuery) -> Result<ProductSearch, ApiError> {
     let mut v = Vec::new();
     let q = query_text(&mut v, p.q.as_deref());
     let sort = match p.sort.as_deref().unwrap_or("relevance") {

@@ -107,6 +107,16 @@ pub(crate) fn save_listing(
             .set(ListingChanges::from(row))
             .execute(conn)?;
     }
+    // An open buy request subscribes its owner to products and sell offers like it.
+    if row.kind == "buy" && row.status == "open" {
+        crate::leadmail::subscribe_buy_request(
+            conn,
+            crate::ids::parse_db_id(&row.owner_id),
+            crate::ids::parse_db_id(&row.id),
+            &row.title,
+            &row.category_id,
+        )?;
+    }
     outbox::emit(
         conn,
         topic::LISTING_CHANGED,
