@@ -199,6 +199,7 @@ impl Application {
             config.mail_settings(),
             mail_wake.clone(),
             Duration::from_millis(config.index_poll_ms.max(10)),
+            Duration::from_secs(config.lead_digest_check_secs.max(1)),
         ));
         let state = AppState {
             mail_wake,

@@ -80,6 +80,8 @@ pub struct Config {
     pub consent_link_ttl_hours: i64,
     /// Items first published longer ago than this are not sent as new leads.
     pub lead_max_age_days: i64,
+    /// How often the lead loop looks for digests whose window has closed.
+    pub lead_digest_check_secs: u64,
 }
 
 impl Default for Config {
@@ -120,6 +122,7 @@ impl Default for Config {
             lead_repermission_grace_days: 14,
             consent_link_ttl_hours: 72,
             lead_max_age_days: 7,
+            lead_digest_check_secs: 60,
         }
     }
 }

@@ -11,9 +11,6 @@ use domain::db::DbPool;
 use domain::leadmail::{MailSettings, mail_notifications, send_due_digests, send_instant};
 use search::matcher::LeadMatcher;
 
-/// How often due digests are looked for.
-const DIGEST_CHECK: Duration = Duration::from_secs(60);
-
 fn run_once(
     matcher: &Mutex<LeadMatcher>,
     pool: &DbPool,
@@ -60,6 +57,7 @@ pub fn start_lead_mail(
     settings: MailSettings,
     wake: Arc<tokio::sync::Notify>,
     poll: Duration,
+    digest_check: Duration,
 ) -> tokio::task::AbortHandle {
     let matcher = Arc::new(Mutex::new(LeadMatcher::new(
         pool.clone(),
@@ -70,7 +68,7 @@ pub fn start_lead_mail(
     let task = tokio::spawn(async move {
         let mut last_digest: Option<Instant> = None;
         loop {
-            let digests = last_digest.is_none_or(|t| t.elapsed() >= DIGEST_CHECK);
+            let digests = last_digest.is_none_or(|t| t.elapsed() >= digest_check);
             if digests {
                 last_digest = Some(Instant::now());
             }

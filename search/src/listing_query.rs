@@ -208,11 +208,10 @@ pub(crate) fn buy_lead_query(
         if words.is_empty() {
             continue;
         }
-        let all: Vec<(Occur, Box<dyn Query>)> =
-            term_clauses(searcher, f, &words, synonyms, typos)
-                .into_iter()
-                .map(|q| (Occur::Must, q))
-                .collect();
+        let all: Vec<(Occur, Box<dyn Query>)> = term_clauses(searcher, f, &words, synonyms, typos)
+            .into_iter()
+            .map(|q| (Occur::Must, q))
+            .collect();
         matches.push((Occur::Should, Box::new(BooleanQuery::new(all))));
     }
     if matches.is_empty() {

@@ -184,7 +184,10 @@ pub(crate) struct Typos {
 
 /// For each word, the synonym group whose member covers it and where that member starts: a run
 /// of words that is a member of a group becomes one clause (any member of the group).
-pub(crate) fn synonym_cover(words: &[QueryWord], synonyms: &Synonyms) -> Vec<Option<(usize, usize)>> {
+pub(crate) fn synonym_cover(
+    words: &[QueryWord],
+    synonyms: &Synonyms,
+) -> Vec<Option<(usize, usize)>> {
     let terms: Vec<&str> = words.iter().map(|w| w.term.as_str()).collect();
     let mut covered: Vec<Option<(usize, usize)>> = vec![None; words.len()];
     for (g, group) in synonyms.iter().enumerate() {

@@ -6,6 +6,7 @@ mod companies;
 mod crash;
 mod health;
 mod inquiries;
+mod lead_mail;
 mod leads;
 mod listings;
 mod matrix;

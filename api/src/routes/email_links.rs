@@ -45,7 +45,11 @@ fn form(action: &str, token: &str, label: &str) -> String {
 }
 
 fn invalid() -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "invalid_link", "the link is not valid")
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "invalid_link",
+        "the link is not valid",
+    )
 }
 
 /// Shows the confirmation page with a button; changes nothing.

@@ -80,7 +80,9 @@ fn saved_search(body: SavedSearchBody) -> Result<SavedSearch, ApiError> {
 fn query_view(s: &SavedSearch) -> SavedSearchBody {
     let price = |m: Option<i64>| {
         m.zip(s.currency.as_deref()).and_then(|(m, c)| {
-            domain::catalog::format_minor(m, c).parse::<rust_decimal::Decimal>().ok()
+            domain::catalog::format_minor(m, c)
+                .parse::<rust_decimal::Decimal>()
+                .ok()
         })
     };
     SavedSearchBody {
@@ -240,11 +242,19 @@ pub async fn create_subscription(
             }
         },
         (Some(SubscriptionKind::Search), None) => {
-            v.push(FieldError::new("query", "required", "a saved search needs a query"));
+            v.push(FieldError::new(
+                "query",
+                "required",
+                "a saved search needs a query",
+            ));
             SavedSearch::default()
         }
         (_, Some(_)) => {
-            v.push(FieldError::new("query", "not_allowed", "only a saved search has a query"));
+            v.push(FieldError::new(
+                "query",
+                "not_allowed",
+                "only a saved search has a query",
+            ));
             SavedSearch::default()
         }
         (_, None) => SavedSearch::default(),
@@ -342,7 +352,11 @@ pub async fn update_subscription(
         Some(s) => {
             let parsed = SubscriptionStatus::parse(s);
             if parsed.is_none() {
-                v.push(FieldError::new("status", "invalid_choice", "must be one of: active, paused"));
+                v.push(FieldError::new(
+                    "status",
+                    "invalid_choice",
+                    "must be one of: active, paused",
+                ));
             }
             parsed
         }
@@ -393,7 +407,10 @@ pub async fn delete_subscription(
 #[utoipa::path(tag = "lead e-mail", security(("bearer" = [])), responses(
     (status = 200, body = PreferencesView), (status = 401, body = ErrorBody)))]
 #[get("/api/v1/me/email-preferences")]
-pub async fn get_preferences(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+pub async fn get_preferences(
+    state: web::Data<AppState>,
+    user: AuthUser,
+) -> ApiResult<HttpResponse> {
     let p = state
         .db(move |conn| leadmail::get_preferences(conn, &user.actor))
         .await?;
@@ -422,11 +439,17 @@ pub async fn update_preferences(
     let language = match b.language.as_deref() {
         None => None,
         Some(l) => Some(Language::parse(l).ok_or_else(|| {
-            ApiError::validation(vec![FieldError::new("language", "invalid_choice", "must be one of: zh, en")])
+            ApiError::validation(vec![FieldError::new(
+                "language",
+                "invalid_choice",
+                "must be one of: zh, en",
+            )])
         })?),
     };
     let p = state
-        .db(move |conn| leadmail::update_preferences(conn, &user.actor, language, b.tracking_enabled))
+        .db(move |conn| {
+            leadmail::update_preferences(conn, &user.actor, language, b.tracking_enabled)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(PreferencesView::from(p)))
 }

@@ -183,7 +183,12 @@ pub(crate) fn repermission(
     }
 }
 
-pub(crate) fn unsubscribe_url(settings: &MailSettings, key: &[u8], user: Uuid, job: Uuid) -> String {
+pub(crate) fn unsubscribe_url(
+    settings: &MailSettings,
+    key: &[u8],
+    user: Uuid,
+    job: Uuid,
+) -> String {
     let token = sign_link(
         key,
         &LinkToken {
@@ -373,8 +378,18 @@ mod tests {
         assert!(!email.html_body.contains("<script>"));
         assert!(email.html_body.contains("&lt;张三&gt;"));
         assert!(email.html_body.contains("义乌 &amp; Co"));
-        assert!(email.text_body.contains("304不锈钢<script>alert(1)</script>"));
-        assert!(email.list_unsubscribe.as_deref().unwrap().contains("/api/v1/email/unsubscribe?token="));
+        assert!(
+            email
+                .text_body
+                .contains("304不锈钢<script>alert(1)</script>")
+        );
+        assert!(
+            email
+                .list_unsubscribe
+                .as_deref()
+                .unwrap()
+                .contains("/api/v1/email/unsubscribe?token=")
+        );
         assert!(email.text_body.contains("/api/v1/email/preferences?token="));
     }
 

@@ -43,13 +43,18 @@ fn defaults(user_id: Uuid) -> Preferences {
     }
 }
 
-pub(crate) fn preferences_in_tx(conn: &mut DbConnection, user_id: Uuid) -> QueryResult<Preferences> {
+pub(crate) fn preferences_in_tx(
+    conn: &mut DbConnection,
+    user_id: Uuid,
+) -> QueryResult<Preferences> {
     let row: Option<PreferencesRow> = email_preferences::table
         .find(user_id.to_string())
         .select(PreferencesRow::as_select())
         .first(conn)
         .optional()?;
-    Ok(row.map(Preferences::from).unwrap_or_else(|| defaults(user_id)))
+    Ok(row
+        .map(Preferences::from)
+        .unwrap_or_else(|| defaults(user_id)))
 }
 
 /// Writes the preferences (insert the first time, update after: no upsert, which the
@@ -67,7 +72,10 @@ pub(crate) fn save_preferences(conn: &mut DbConnection, p: &Preferences) -> Quer
     Ok(())
 }
 
-pub(crate) fn user_contact(conn: &mut DbConnection, user_id: Uuid) -> QueryResult<(String, String)> {
+pub(crate) fn user_contact(
+    conn: &mut DbConnection,
+    user_id: Uuid,
+) -> QueryResult<(String, String)> {
     users::table
         .find(user_id.to_string())
         .select((users::email, users::display_name))
@@ -90,9 +98,10 @@ pub(crate) fn record_event(
             consent_events::event.eq(event),
             consent_events::method.eq(method),
             consent_events::ip.eq(&source.ip),
-            consent_events::user_agent.eq(source.user_agent.as_deref().map(|u| {
-                u.chars().take(300).collect::<String>()
-            })),
+            consent_events::user_agent.eq(source
+                .user_agent
+                .as_deref()
+                .map(|u| u.chars().take(300).collect::<String>())),
             consent_events::created_at.eq(now()),
         ))
         .execute(conn)?;
@@ -175,8 +184,14 @@ pub fn confirm_consent(
     let claims = verify_link(&key, token, LinkPurpose::ConfirmConsent)?;
     db::transaction(conn, |conn| {
         let mut prefs = preferences_in_tx(conn, claims.user_id)?;
-        let requested = prefs.consent_requested_at.map(micros).map(|m| m.to_string());
-        let repermission = prefs.repermission_sent_at.map(micros).map(|m| m.to_string());
+        let requested = prefs
+            .consent_requested_at
+            .map(micros)
+            .map(|m| m.to_string());
+        let repermission = prefs
+            .repermission_sent_at
+            .map(micros)
+            .map(|m| m.to_string());
         let names_request = requested.is_some() && requested == claims.data;
         let names_repermission = repermission.is_some() && repermission == claims.data;
         match prefs.lead_consent {
@@ -265,7 +280,13 @@ pub fn withdraw_consent(
     source: &ConsentSource,
 ) -> Result<Preferences, LeadMailError> {
     db::transaction(conn, |conn| {
-        Ok(withdraw_in_tx(conn, actor.user_id, "account", None, source)?)
+        Ok(withdraw_in_tx(
+            conn,
+            actor.user_id,
+            "account",
+            None,
+            source,
+        )?)
     })
 }
 
@@ -275,7 +296,10 @@ pub fn preferences_link_owner(conn: &mut DbConnection, token: &str) -> Result<Uu
     Ok(verify_link(&key, token, LinkPurpose::Preferences)?.user_id)
 }
 
-pub fn get_preferences(conn: &mut DbConnection, actor: &Actor) -> Result<Preferences, LeadMailError> {
+pub fn get_preferences(
+    conn: &mut DbConnection,
+    actor: &Actor,
+) -> Result<Preferences, LeadMailError> {
     Ok(preferences_in_tx(conn, actor.user_id)?)
 }
 

@@ -38,7 +38,10 @@ fn start_of_day(t: PrimitiveDateTime) -> PrimitiveDateTime {
 
 fn start_of_week(t: PrimitiveDateTime) -> PrimitiveDateTime {
     let back = t.weekday().number_days_from_monday();
-    PrimitiveDateTime::new(t.date() - time::Duration::days(i64::from(back)), Time::MIDNIGHT)
+    PrimitiveDateTime::new(
+        t.date() - time::Duration::days(i64::from(back)),
+        Time::MIDNIGHT,
+    )
 }
 
 fn week_label(d: Date) -> String {
@@ -135,7 +138,9 @@ fn lead_item(
                     if zh {
                         c.legal_name.clone()
                     } else {
-                        c.english_name.clone().unwrap_or_else(|| c.legal_name.clone())
+                        c.english_name
+                            .clone()
+                            .unwrap_or_else(|| c.legal_name.clone())
                     }
                 })
                 .unwrap_or_default();
@@ -208,7 +213,13 @@ fn compose_for_recipient(
         if at - asked >= time::Duration::days(settings.repermission_grace_days) {
             prefs.lead_consent = LeadConsent::PausedUnengaged;
             save_preferences(conn, &prefs)?;
-            record_event(conn, user_id, "paused_unengaged", "no_engagement", &ConsentSource::default())?;
+            record_event(
+                conn,
+                user_id,
+                "paused_unengaged",
+                "no_engagement",
+                &ConsentSource::default(),
+            )?;
             drop_matches(conn, &ids, "paused_unengaged")?;
             return Ok(Outcome::Dropped("paused_unengaged"));
         }
@@ -218,7 +229,13 @@ fn compose_for_recipient(
     if prefs.unengaged_sends >= settings.unengaged_after_sends {
         prefs.repermission_sent_at = Some(at);
         save_preferences(conn, &prefs)?;
-        record_event(conn, user_id, "repermission_requested", "no_engagement", &ConsentSource::default())?;
+        record_event(
+            conn,
+            user_id,
+            "repermission_requested",
+            "no_engagement",
+            &ConsentSource::default(),
+        )?;
         let token = sign_link(
             key,
             &LinkToken {
@@ -240,7 +257,10 @@ fn compose_for_recipient(
         return Ok(Outcome::Repermission(job_id));
     }
     // Group the items by the subscription that found them, in the order they matched.
-    let sub_ids: Vec<String> = rows.iter().filter_map(|r| r.subscription_id.clone()).collect();
+    let sub_ids: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.subscription_id.clone())
+        .collect();
     let subs: BTreeMap<String, Subscription> = subscriptions::table
         .filter(subscriptions::id.eq_any(&sub_ids))
         .select(SubscriptionRow::as_select())
@@ -252,7 +272,13 @@ fn compose_for_recipient(
     let mut sent_ids = Vec::new();
     let mut hidden = Vec::new();
     for r in rows {
-        match lead_item(conn, settings, &prefs, &r.item_type, parse_db_id(&r.item_id))? {
+        match lead_item(
+            conn,
+            settings,
+            &prefs,
+            &r.item_type,
+            parse_db_id(&r.item_id),
+        )? {
             None => hidden.push(r.id.clone()),
             Some((item, _)) => {
                 let sub = r.subscription_id.as_ref().and_then(|s| subs.get(s));

@@ -25,8 +25,9 @@ pub struct NewMatch {
     pub company_id: Uuid,
 }
 
-/// The consumer's position, created at the newest outbox event the first time (a new install
-/// or upgrade does not mail out the whole history). Call outside a transaction.
+/// The consumer's position. The lead consumers' rows are made by their migration (at the
+/// newest event then, so an upgrade does not mail out the history); any other consumer starts
+/// at the beginning. Call outside a transaction.
 pub fn consumer_position(conn: &mut DbConnection, name: &str) -> QueryResult<i64> {
     let read = |conn: &mut DbConnection| -> QueryResult<Option<i64>> {
         outbox_consumers::table
@@ -38,7 +39,7 @@ pub fn consumer_position(conn: &mut DbConnection, name: &str) -> QueryResult<i64
     if let Some(p) = read(conn)? {
         return Ok(p);
     }
-    let start = crate::outbox::max_id(conn)?;
+    let start = 0;
     let inserted = diesel::insert_into(outbox_consumers::table)
         .values((
             outbox_consumers::name.eq(name),
@@ -91,8 +92,8 @@ pub fn record_matches(
             let ok = match consent.get(&m.user_id) {
                 Some(ok) => *ok,
                 None => {
-                    let ok = preferences_in_tx(conn, m.user_id)?.lead_consent
-                        == LeadConsent::Confirmed;
+                    let ok =
+                        preferences_in_tx(conn, m.user_id)?.lead_consent == LeadConsent::Confirmed;
                     consent.insert(m.user_id, ok);
                     ok
                 }

@@ -134,7 +134,11 @@ impl From<SubscriptionRow> for Subscription {
             query: serde_json::from_str(&r.query).unwrap_or_default(),
             target_id: r.target_id,
             frequency: from_db(&r.frequency, Frequency::parse, Frequency::Daily),
-            status: from_db(&r.status, SubscriptionStatus::parse, SubscriptionStatus::Paused),
+            status: from_db(
+                &r.status,
+                SubscriptionStatus::parse,
+                SubscriptionStatus::Paused,
+            ),
             created_at: r.created_at,
             updated_at: r.updated_at,
         }

@@ -105,19 +105,55 @@ pub(crate) fn strings(lang: Language) -> &'static Strings {
 /// Notification e-mail texts: (subject, body) with `{title}`/`{company}` from the payload.
 pub(crate) fn notification_texts(lang: Language, kind: &str) -> (&'static str, &'static str) {
     match (lang, kind) {
-        (Language::Zh, "inquiry_received") => ("收到新询盘：{title}", "买家就「{title}」向贵公司发来询盘，请尽快回复。"),
-        (Language::Zh, "inquiry_message") => ("询盘有新消息：{title}", "询盘「{title}」有一条新消息。"),
-        (Language::Zh, "quote_received") => ("收到新报价：{title}", "有供应商对您的求购「{title}」报价。"),
-        (Language::Zh, "quote_accepted") => ("报价已被接受：{title}", "买家接受了贵公司对「{title}」的报价。"),
-        (Language::Zh, "quote_not_chosen") => ("报价未被选中：{title}", "买家为「{title}」选择了其他报价。"),
-        (Language::Zh, "listing_expiring") => ("信息即将到期：{title}", "您发布的「{title}」即将到期，如需继续展示请及时更新。"),
+        (Language::Zh, "inquiry_received") => (
+            "收到新询盘：{title}",
+            "买家就「{title}」向贵公司发来询盘，请尽快回复。",
+        ),
+        (Language::Zh, "inquiry_message") => {
+            ("询盘有新消息：{title}", "询盘「{title}」有一条新消息。")
+        }
+        (Language::Zh, "quote_received") => {
+            ("收到新报价：{title}", "有供应商对您的求购「{title}」报价。")
+        }
+        (Language::Zh, "quote_accepted") => (
+            "报价已被接受：{title}",
+            "买家接受了贵公司对「{title}」的报价。",
+        ),
+        (Language::Zh, "quote_not_chosen") => {
+            ("报价未被选中：{title}", "买家为「{title}」选择了其他报价。")
+        }
+        (Language::Zh, "listing_expiring") => (
+            "信息即将到期：{title}",
+            "您发布的「{title}」即将到期，如需继续展示请及时更新。",
+        ),
         (Language::Zh, _) => ("Tradefair 通知", "您有一条新通知：{title}"),
-        (Language::En, "inquiry_received") => ("New inquiry: {title}", "A buyer sent your company an inquiry about \"{title}\". Please reply soon."),
-        (Language::En, "inquiry_message") => ("New message: {title}", "There is a new message in the inquiry \"{title}\"."),
-        (Language::En, "quote_received") => ("New quote: {title}", "A supplier quoted on your buy request \"{title}\"."),
-        (Language::En, "quote_accepted") => ("Quote accepted: {title}", "The buyer accepted your company's quote for \"{title}\"."),
-        (Language::En, "quote_not_chosen") => ("Quote not chosen: {title}", "The buyer chose another quote for \"{title}\"."),
-        (Language::En, "listing_expiring") => ("Ending soon: {title}", "Your listing \"{title}\" ends soon; update it to keep it online."),
-        (Language::En, _) => ("Tradefair notification", "You have a new notification: {title}"),
+        (Language::En, "inquiry_received") => (
+            "New inquiry: {title}",
+            "A buyer sent your company an inquiry about \"{title}\". Please reply soon.",
+        ),
+        (Language::En, "inquiry_message") => (
+            "New message: {title}",
+            "There is a new message in the inquiry \"{title}\".",
+        ),
+        (Language::En, "quote_received") => (
+            "New quote: {title}",
+            "A supplier quoted on your buy request \"{title}\".",
+        ),
+        (Language::En, "quote_accepted") => (
+            "Quote accepted: {title}",
+            "The buyer accepted your company's quote for \"{title}\".",
+        ),
+        (Language::En, "quote_not_chosen") => (
+            "Quote not chosen: {title}",
+            "The buyer chose another quote for \"{title}\".",
+        ),
+        (Language::En, "listing_expiring") => (
+            "Ending soon: {title}",
+            "Your listing \"{title}\" ends soon; update it to keep it online.",
+        ),
+        (Language::En, _) => (
+            "Tradefair notification",
+            "You have a new notification: {title}",
+        ),
     }
 }

@@ -65,7 +65,11 @@ fn check_target(
     match s.kind {
         SubscriptionKind::Search => {
             if s.query.q.is_empty() && s.query.category.is_none() && s.query.region.is_none() {
-                v.push("query.q", "required", "a saved search needs words, a category or a region");
+                v.push(
+                    "query.q",
+                    "required",
+                    "a saved search needs words, a category or a region",
+                );
             }
             let name = if s.query.q.is_empty() {
                 s.query.category.clone().unwrap_or_default()
@@ -76,7 +80,11 @@ fn check_target(
         }
         SubscriptionKind::Supplier => {
             let Some(target) = s.target_id.as_deref().and_then(|t| Uuid::parse_str(t).ok()) else {
-                v.push("target_id", "required", "must be the id of the company to follow");
+                v.push(
+                    "target_id",
+                    "required",
+                    "must be the id of the company to follow",
+                );
                 return Ok((None, String::new()));
             };
             match crate::company::find_company(conn, target) {
@@ -259,7 +267,11 @@ pub fn update_subscription(
             if row.kind != SubscriptionKind::Search.as_str() {
                 v.push("query", "not_allowed", "only a saved search has a query");
             } else if query.q.is_empty() && query.category.is_none() && query.region.is_none() {
-                v.push("query.q", "required", "a saved search needs words, a category or a region");
+                v.push(
+                    "query.q",
+                    "required",
+                    "a saved search needs words, a category or a region",
+                );
             }
             row.query = serde_json::to_string(query).unwrap_or_else(|_| "{}".into());
         }

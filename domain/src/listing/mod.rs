@@ -21,7 +21,8 @@ pub(crate) use input::{check_amount, check_currency, check_incoterm, check_valid
 pub use model::{Incoterm, Listing, ListingKind, ListingState, ListingStatus};
 pub use search_view::{
     ListingSearchDoc, MAX_PROFILE_PHRASES, SupplierProfile, listing_ids_of_company,
-    listing_search_doc, live_public_listings, public_listing_ids_after, supplier_profile, profile_of,
+    listing_search_doc, live_public_listings, profile_of, public_listing_ids_after,
+    supplier_profile,
 };
 pub use service::{ListingFilter, create_listing, get_listing, list_listings, update_listing};
 pub use status::{

@@ -82,6 +82,12 @@ CREATE TABLE outbox_consumers (
     position BIGINT NOT NULL,
     updated_at TIMESTAMP NOT NULL
 );
+-- The lead matcher and the notification mailer start at the newest event, so upgrading a
+-- running marketplace does not mail out its history; on a fresh database that is 0.
+INSERT INTO outbox_consumers (name, position, updated_at)
+    SELECT 'lead-matcher', COALESCE(MAX(id), 0), CURRENT_TIMESTAMP FROM outbox;
+INSERT INTO outbox_consumers (name, position, updated_at)
+    SELECT 'notification-mail', COALESCE(MAX(id), 0), CURRENT_TIMESTAMP FROM outbox;
 
 -- The e-mail outbox: one row per message, fully composed, written in the transaction of the
 -- event. `dedupe_key` makes a replayed event produce no second job.

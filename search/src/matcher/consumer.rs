@@ -7,8 +7,8 @@ use std::collections::HashSet;
 
 use domain::db::{DbConnection, DbPool};
 use domain::leadmail::{
-    NewMatch, Subscription, SubscriptionKind, active_subscriptions_after,
-    consumer_position, record_matches, subscriptions_by_ids,
+    NewMatch, Subscription, SubscriptionKind, active_subscriptions_after, consumer_position,
+    record_matches, subscriptions_by_ids,
 };
 use domain::outbox::{self, topic};
 use tantivy::collector::TopDocs;
@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::keys::item_keys;
 use super::registry::{Entry, Registry};
 use super::verify::{ItemKind, matches};
-use crate::document::{listing_key, product_key};
+use crate::document::{listing_document, listing_key, product_document, product_key};
 use crate::{Search, SearchError, SearchIndex};
 
 pub const MATCHER_CONSUMER: &str = "lead-matcher";
@@ -112,7 +112,12 @@ impl LeadMatcher {
 
     /// Applies subscription changes between where the registry is and `upto` (another process
     /// may have moved the position past them).
-    fn catch_up(&mut self, conn: &mut DbConnection, from: i64, upto: i64) -> Result<(), SearchError> {
+    fn catch_up(
+        &mut self,
+        conn: &mut DbConnection,
+        from: i64,
+        upto: i64,
+    ) -> Result<(), SearchError> {
         let mut at = from;
         while at < upto {
             let events = outbox::read_after(conn, at, 5000)?;
@@ -224,7 +229,18 @@ impl LeadMatcher {
             } else {
                 listing_key(&id)
             };
-            let Some((doc, kind)) = indexed(&index, &searcher, &key, kind)? else {
+            let Some((_, kind)) = indexed(&index, &searcher, &key, kind)? else {
+                continue;
+            };
+            // Keys come from the whole document as the indexer builds it (the index does not
+            // store every analyzed field).
+            let doc = match kind {
+                ItemKind::Product => domain::catalog::product_search_doc(&mut conn, id)?
+                    .map(|d| product_document(&index.fields, &d)),
+                _ => domain::listing::listing_search_doc(&mut conn, id)?
+                    .map(|d| listing_document(&index.fields, &d)),
+            };
+            let Some(doc) = doc else {
                 continue;
             };
             if !fresh(&index, &doc, self.max_age) {

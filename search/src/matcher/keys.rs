@@ -11,6 +11,9 @@
 //!   way.
 //! - `company:<id>`, `cat:<id>`: followed suppliers, categories, and searches without words.
 //! - `all`: searches with neither words nor a category (checked against every item).
+//!
+//! Item keys are computed from the document as the indexer builds it, with the analyzers of
+//! the index's fields.
 
 use std::collections::BTreeSet;
 
@@ -109,7 +112,11 @@ fn tokens(index: &tantivy::Index, field: Field, text: &str, out: &mut Vec<String
 }
 
 /// The keys an item document produces, with the analyzers of the index it is searched in.
-pub(crate) fn item_keys(index: &tantivy::Index, f: &Fields, doc: &TantivyDocument) -> BTreeSet<String> {
+pub(crate) fn item_keys(
+    index: &tantivy::Index,
+    f: &Fields,
+    doc: &TantivyDocument,
+) -> BTreeSet<String> {
     let mut keys = BTreeSet::new();
     keys.insert(ALL.to_owned());
     let texts = |field: Field| -> Vec<String> {
@@ -117,7 +124,13 @@ pub(crate) fn item_keys(index: &tantivy::Index, f: &Fields, doc: &TantivyDocumen
             .filter_map(|v| v.as_str().map(str::to_owned))
             .collect()
     };
-    for field in [f.title_zh, f.title_en, f.keywords, f.attributes, f.description] {
+    for field in [
+        f.title_zh,
+        f.title_en,
+        f.keywords,
+        f.attributes,
+        f.description,
+    ] {
         for text in texts(field) {
             let mut terms = Vec::new();
             tokens(index, field, &text, &mut terms);
@@ -140,12 +153,12 @@ pub(crate) fn item_keys(index: &tantivy::Index, f: &Fields, doc: &TantivyDocumen
     for id in texts(f.company_id) {
         keys.insert(format!("company:{id}"));
     }
-    for facet in doc.get_all(f.category).filter_map(|v| v.as_facet().map(|s| s.to_owned())) {
-        for part in facet.trim_start_matches('/').split('/') {
-            if !part.is_empty() {
-                keys.insert(format!("cat:{part}"));
-            }
+    // Second-level category ids are `<parent>.<leaf>` (the search filters rely on it too).
+    for id in texts(f.category_id) {
+        if let Some((parent, _)) = id.split_once('.') {
+            keys.insert(format!("cat:{parent}"));
         }
+        keys.insert(format!("cat:{id}"));
     }
     keys
 }
@@ -168,8 +181,18 @@ mod tests {
             let db = deletions(b, 2);
             assert!(da.intersection(&db).next().is_some(), "{a} vs {b}");
         }
-        assert!(deletions("bottle", 1).intersection(&deletions("battle", 1)).next().is_some());
-        assert!(deletions("bottle", 1).intersection(&deletions("cable", 2)).next().is_none());
+        assert!(
+            deletions("bottle", 1)
+                .intersection(&deletions("battle", 1))
+                .next()
+                .is_some()
+        );
+        assert!(
+            deletions("bottle", 1)
+                .intersection(&deletions("cable", 2))
+                .next()
+                .is_none()
+        );
     }
 
     #[test]

@@ -27,11 +27,7 @@ pub struct Registry {
 pub(crate) fn keys_of(e: &Entry, synonyms: &Synonyms) -> Vec<String> {
     let s = &e.sub;
     match s.kind {
-        SubscriptionKind::Supplier => s
-            .target_id
-            .iter()
-            .map(|t| format!("company:{t}"))
-            .collect(),
+        SubscriptionKind::Supplier => s.target_id.iter().map(|t| format!("company:{t}")).collect(),
         SubscriptionKind::Category => s.target_id.iter().map(|t| format!("cat:{t}")).collect(),
         SubscriptionKind::Search | SubscriptionKind::BuyRequest => {
             match text_anchor(&s.query.q, synonyms, true) {

@@ -104,7 +104,8 @@ fn query_for(
                 limit: 1,
                 offset: 0,
             };
-            return buy_lead_query(searcher, f, synonyms, &s).map(|q| Box::new(q) as Box<dyn Query>);
+            return buy_lead_query(searcher, f, synonyms, &s)
+                .map(|q| Box::new(q) as Box<dyn Query>);
         }
     };
     match kind {
@@ -114,7 +115,11 @@ fn query_for(
         }
         ItemKind::SellOffer if !saved.has_product_only_filters() => {
             let (filters, _) = listing_filters(f, &sell_offer_search(&saved));
-            Some(Box::new(combine(text(&saved.q, f.listing_raw), true, &filters)))
+            Some(Box::new(combine(
+                text(&saved.q, f.listing_raw),
+                true,
+                &filters,
+            )))
         }
         _ => None,
     }

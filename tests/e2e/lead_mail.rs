@@ -1,0 +1,613 @@
+//! Lead e-mail end to end: double opt-in, matching a published item to exactly its confirmed
+//! subscribers once, one-click unsubscribe (POST acts, GET does not), digests, and the
+//! matcher's equivalence with the search endpoint on generated data.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use diesel::prelude::*;
+use domain::db::schema::{email_jobs, lead_matches, outbox, outbox_consumers};
+use e2e::{Account, Backend, TestApp, both_backends};
+use serde_json::{Value, json};
+
+#[derive(Debug, Clone)]
+struct Job {
+    kind: String,
+    subject: String,
+    text: String,
+    html: String,
+    list_unsubscribe: Option<String>,
+}
+
+async fn jobs_of(app: &TestApp, who: &Account) -> Vec<Job> {
+    let user = who.id.clone();
+    app.with_db(move |conn| {
+        email_jobs::table
+            .filter(email_jobs::user_id.eq(user))
+            .order(email_jobs::created_at.asc())
+            .select((
+                email_jobs::kind,
+                email_jobs::subject,
+                email_jobs::text_body,
+                email_jobs::html_body,
+                email_jobs::list_unsubscribe,
+            ))
+            .load::<(String, String, String, String, Option<String>)>(conn)
+            .expect("jobs")
+            .into_iter()
+            .map(|(kind, subject, text, html, list_unsubscribe)| Job {
+                kind,
+                subject,
+                text,
+                html,
+                list_unsubscribe,
+            })
+            .collect()
+    })
+    .await
+}
+
+/// The token of the first link to `/api/v1/email/{path}` in a text.
+fn token_in(text: &str, path: &str) -> String {
+    let marker = format!("/api/v1/email/{path}?token=");
+    let start = text.find(&marker).expect("link in message") + marker.len();
+    text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_' || *c == '.')
+        .collect()
+}
+
+/// Subscribes, then confirms through the link in the confirmation e-mail.
+async fn subscribe_confirmed(app: &TestApp, who: &Account, body: Value) -> String {
+    let created = app
+        .post("/api/v1/subscriptions", who.token(), body)
+        .await
+        .expect(201)
+        .body;
+    let confirm = jobs_of(app, who)
+        .await
+        .into_iter()
+        .find(|j| j.kind == "consent_confirm")
+        .expect("a confirmation e-mail");
+    let token = token_in(&confirm.text, "confirm");
+    app.call(
+        reqwest::Method::POST,
+        &format!("/api/v1/email/confirm?token={token}"),
+        None,
+        None,
+    )
+    .await
+    .expect(200);
+    created["subscription"]["id"].as_str().unwrap().to_owned()
+}
+
+/// Waits until the lead matcher has handled every outbox event written so far.
+async fn matcher_caught_up(app: &TestApp) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let target = app
+        .with_db(|conn| {
+            outbox::table
+                .select(diesel::dsl::max(outbox::id))
+                .first::<Option<i64>>(conn)
+                .expect("max")
+                .unwrap_or(0)
+        })
+        .await;
+    loop {
+        let at = app
+            .with_db(|conn| {
+                outbox_consumers::table
+                    .find("lead-matcher")
+                    .select(outbox_consumers::position)
+                    .first::<i64>(conn)
+                    .optional()
+                    .expect("position")
+                    .unwrap_or(0)
+            })
+            .await;
+        if at >= target {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "matcher stuck at {at} < {target}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn wait_for_job(app: &TestApp, who: &Account, kind: &str) -> Job {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(j) = jobs_of(app, who).await.into_iter().find(|j| j.kind == kind) {
+            return j;
+        }
+        if Instant::now() >= deadline {
+            let state = app
+                .with_db(|conn| {
+                    let m: Vec<(String, String, String)> = lead_matches::table
+                        .select((
+                            lead_matches::item_id,
+                            lead_matches::status,
+                            lead_matches::frequency,
+                        ))
+                        .load(conn)
+                        .expect("matches");
+                    let c: Vec<(String, i64)> = outbox_consumers::table
+                        .select((outbox_consumers::name, outbox_consumers::position))
+                        .load(conn)
+                        .expect("consumers");
+                    format!("matches {m:?} consumers {c:?}")
+                })
+                .await;
+            panic!("no {kind} e-mail: {state}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn product(zh: &str, en: &str, category: &str, price: &str) -> Value {
+    json!({
+        "title_zh": zh, "title_en": en, "category_id": category, "unit": "piece", "moq": 100,
+        "keywords": [], "attributes": [], "description": "", "images": [],
+        "currency": "CNY", "price_tiers": [{"min_quantity": 100, "unit_price": price}]
+    })
+}
+
+async fn double_opt_in_and_exactly_once(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let op = app.operator().await;
+    let (owner, company) = app.verified_company(&op).await;
+    let company = company["id"].as_str().unwrap().to_owned();
+    let buyer = app.signup("buyer").await;
+    let created = app
+        .post(
+            "/api/v1/subscriptions",
+            buyer.token(),
+            json!({"kind": "search", "query": {"q": "保温杯"}, "frequency": "instant"}),
+        )
+        .await
+        .expect(201)
+        .body;
+    assert_eq!(created["email"]["lead_consent"], "pending");
+    let sub = created["subscription"]["id"].as_str().unwrap().to_owned();
+    let jobs = jobs_of(&app, &buyer).await;
+    assert_eq!(jobs.len(), 1, "only the confirmation e-mail goes out first");
+    assert_eq!(jobs[0].kind, "consent_confirm");
+    assert_eq!(jobs[0].list_unsubscribe, None);
+    let token = token_in(&jobs[0].text, "confirm");
+    // A GET (what a link scanner does) shows the page and confirms nothing.
+    let page = app
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/email/confirm?token={token}"),
+            None,
+            None,
+        )
+        .await
+        .expect(200);
+    assert!(
+        page.body
+            .as_str()
+            .unwrap_or_default()
+            .contains("method=\"post\"")
+    );
+    let prefs = app
+        .get("/api/v1/me/email-preferences", buyer.token())
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(prefs["lead_consent"], "pending");
+    // A tampered token is refused.
+    let mut bad = token.clone();
+    bad.insert(3, 'x');
+    let r = app
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/v1/email/confirm?token={bad}"),
+            None,
+            None,
+        )
+        .await
+        .expect(400);
+    assert_eq!(r.code(), "invalid_link");
+    app.call(
+        reqwest::Method::POST,
+        &format!("/api/v1/email/confirm?token={token}"),
+        None,
+        None,
+    )
+    .await
+    .expect(200);
+    let record = app
+        .get("/api/v1/me/email-consent", buyer.token())
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(record["current"]["lead_consent"], "confirmed");
+    let events: Vec<&str> = record["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(events, ["requested", "confirmed"]);
+    assert_eq!(record["events"][1]["method"], "confirm_link");
+    assert!(
+        record["events"][1]["ip"]
+            .as_str()
+            .is_some_and(|ip| !ip.is_empty())
+    );
+
+    // A second buyer subscribes to the same search but never confirms; a third confirms a
+    // search the product does not match.
+    let unconfirmed = app.signup("buyer").await;
+    app.post(
+        "/api/v1/subscriptions",
+        unconfirmed.token(),
+        json!({"kind": "search", "query": {"q": "保温杯"}, "frequency": "instant"}),
+    )
+    .await
+    .expect(201);
+    let other = app.signup("buyer").await;
+    subscribe_confirmed(
+        &app,
+        &other,
+        json!({"kind": "search", "query": {"q": "LED panel"}, "frequency": "instant"}),
+    )
+    .await;
+    // Someone else's subscription is not there for them.
+    app.get(&format!("/api/v1/subscriptions/{sub}"), other.token())
+        .await
+        .expect(404);
+
+    let flask = app
+        .publish(
+            &owner,
+            &company,
+            product(
+                "304不锈钢<b>保温杯</b>",
+                "Vacuum flask",
+                "home-goods.drinkware",
+                "49.90",
+            ),
+        )
+        .await;
+    app.publish(
+        &owner,
+        &company,
+        product(
+            "数控机床",
+            "CNC lathe",
+            "machinery.cnc-machine-tools",
+            "9999",
+        ),
+    )
+    .await;
+    let lead = wait_for_job(&app, &buyer, "lead_instant").await;
+    matcher_caught_up(&app).await;
+    assert!(
+        lead.subject
+            .starts_with("广告｜新商机：304不锈钢<b>保温杯</b>"),
+        "{}",
+        lead.subject
+    );
+    assert!(lead.html.contains("304不锈钢&lt;b&gt;保温杯&lt;"));
+    assert!(!lead.html.contains("<b>保温杯"));
+    assert!(lead.text.contains(&format!("/api/v1/products/{flask}")));
+    assert!(!lead.text.contains("数控机床"));
+    let unsubscribe = lead.list_unsubscribe.clone().expect("List-Unsubscribe URL");
+    assert!(unsubscribe.contains("/api/v1/email/unsubscribe?token="));
+    assert!(lead.text.contains("/api/v1/email/preferences?token="));
+    assert!(
+        jobs_of(&app, &unconfirmed)
+            .await
+            .iter()
+            .all(|j| j.kind == "consent_confirm")
+    );
+    assert!(
+        jobs_of(&app, &other)
+            .await
+            .iter()
+            .all(|j| j.kind == "consent_confirm")
+    );
+
+    // Editing the product does not send it again.
+    app.patch(
+        &format!("/api/v1/products/{flask}"),
+        owner.token(),
+        json!({"title_en": "Vacuum flask 500ml"}),
+    )
+    .await
+    .expect(200);
+    matcher_caught_up(&app).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let leads: Vec<Job> = jobs_of(&app, &buyer)
+        .await
+        .into_iter()
+        .filter(|j| j.kind.starts_with("lead_"))
+        .collect();
+    assert_eq!(leads.len(), 1, "one lead per recipient and item, ever");
+
+    // The supplier sees how many buyers its items reached; a stranger does not.
+    let reach = app
+        .get(
+            &format!("/api/v1/companies/{company}/lead-reach"),
+            owner.token(),
+        )
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(reach["buyers_reached"], 1);
+    assert_eq!(reach["items"][0]["item_id"], flask.as_str());
+    app.get(
+        &format!("/api/v1/companies/{company}/lead-reach"),
+        buyer.token(),
+    )
+    .await
+    .expect(404);
+
+    // GET on the unsubscribe link changes nothing; the one-click POST stops lead mail at once.
+    let path = unsubscribe
+        .split_once("/api/v1")
+        .map(|(_, p)| format!("/api/v1{p}"))
+        .unwrap();
+    app.call(reqwest::Method::GET, &path, None, None)
+        .await
+        .expect(200);
+    let prefs = app
+        .get("/api/v1/me/email-preferences", buyer.token())
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(prefs["lead_consent"], "confirmed");
+    let r = app
+        .http
+        .post(app.url(&path))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let prefs = app
+        .get("/api/v1/me/email-preferences", buyer.token())
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(prefs["lead_consent"], "withdrawn");
+    app.publish(
+        &owner,
+        &company,
+        product("儿童保温杯", "Kids flask", "home-goods.drinkware", "39.90"),
+    )
+    .await;
+    matcher_caught_up(&app).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let leads = jobs_of(&app, &buyer)
+        .await
+        .into_iter()
+        .filter(|j| j.kind.starts_with("lead_"))
+        .count();
+    assert_eq!(leads, 1, "nothing after unsubscribing");
+}
+
+async fn daily_digest_after_the_window(b: Backend) {
+    let app = TestApp::spawn_with(b, |c| c.lead_digest_check_secs = 1).await;
+    let op = app.operator().await;
+    let (owner, company) = app.verified_company(&op).await;
+    let company = company["id"].as_str().unwrap().to_owned();
+    let buyer = app.signup("buyer").await;
+    app.patch(
+        "/api/v1/me/email-preferences",
+        buyer.token(),
+        json!({"language": "en"}),
+    )
+    .await
+    .expect(200);
+    subscribe_confirmed(
+        &app,
+        &buyer,
+        json!({"kind": "category", "target_id": "home-goods.drinkware", "frequency": "daily"}),
+    )
+    .await;
+    app.publish(
+        &owner,
+        &company,
+        product("保温杯", "Vacuum flask", "home-goods.drinkware", "49.90"),
+    )
+    .await;
+    app.publish(
+        &owner,
+        &company,
+        product("玻璃杯", "Glass cup", "home-goods.drinkware", "9.90"),
+    )
+    .await;
+    matcher_caught_up(&app).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        jobs_of(&app, &buyer)
+            .await
+            .iter()
+            .all(|j| j.kind == "consent_confirm"),
+        "a daily lead waits for its window"
+    );
+    domain::clock::advance(time::Duration::days(1));
+    let digest = wait_for_job(&app, &buyer, "lead_digest").await;
+    assert_eq!(digest.subject, "AD: Today's leads (2)");
+    assert!(digest.text.contains("Vacuum flask") && digest.text.contains("Glass cup"));
+    assert!(digest.text.starts_with("Hello "));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let digests = jobs_of(&app, &buyer)
+        .await
+        .into_iter()
+        .filter(|j| j.kind == "lead_digest")
+        .count();
+    assert_eq!(digests, 1, "one digest per recipient and window");
+}
+
+/// A small deterministic generator (no dependency on a random crate's stream stability).
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n
+    }
+}
+
+/// For every saved search: the products the matcher recorded are exactly the products the
+/// search endpoint returns (all words matched) for the same query right after publication.
+async fn matching_equals_search(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let op = app.operator().await;
+    let (owner, company) = app.verified_company(&op).await;
+    let company = company["id"].as_str().unwrap().to_owned();
+    let zh = [
+        "不锈钢",
+        "保温杯",
+        "304",
+        "真空",
+        "儿童",
+        "玻璃",
+        "水杯",
+        "LED",
+        "面板灯",
+        "螺栓",
+    ];
+    let en = [
+        "stainless",
+        "steel",
+        "flask",
+        "vacuum",
+        "kids",
+        "glass",
+        "bottle",
+        "panel",
+        "light",
+        "bolt",
+    ];
+    let cats = [
+        "home-goods.drinkware",
+        "hardware-tools.fasteners",
+        "machinery.pumps",
+    ];
+    let queries: Vec<Value> = vec![
+        json!({"q": "保温杯"}),
+        json!({"q": "不锈钢保温杯"}),
+        json!({"q": "304不锈钢"}),
+        json!({"q": "stainless steel"}),
+        json!({"q": "stainles"}),
+        json!({"q": "vacum flask"}),
+        json!({"q": "kids bottle"}),
+        json!({"q": "LED面板灯"}),
+        json!({"q": "glass", "category": "home-goods.drinkware"}),
+        json!({"q": "bolt", "price_max": "20", "currency": "CNY"}),
+        json!({"q": "flask", "price_min": "30", "currency": "CNY"}),
+        json!({"q": "真空", "verified": true}),
+        json!({"q": "真空", "verified": false}),
+        json!({"category": "machinery"}),
+        json!({"q": "螺栓 M8"}),
+        json!({"q": "水杯 glass"}),
+    ];
+    let mut subscribers = Vec::new();
+    for q in &queries {
+        let buyer = app.signup("buyer").await;
+        let sub = subscribe_confirmed(
+            &app,
+            &buyer,
+            json!({"kind": "search", "query": q, "frequency": "daily"}),
+        )
+        .await;
+        subscribers.push((buyer, sub, q.clone()));
+    }
+    let mut rng = Lcg(20261122);
+    for i in 0..30 {
+        let words = 2 + rng.next(3);
+        let title_zh: String = (0..words)
+            .map(|_| zh[rng.next(zh.len())])
+            .collect::<Vec<_>>()
+            .join("");
+        let title_en: String = (0..words)
+            .map(|_| en[rng.next(en.len())])
+            .collect::<Vec<_>>()
+            .join(" ");
+        let category = cats[rng.next(cats.len())];
+        let price = format!("{}.50", 5 + rng.next(60));
+        let mut body = product(&title_zh, &title_en, category, &price);
+        if i % 7 == 0 {
+            body["keywords"] = json!(["M8"]);
+        }
+        app.publish(&owner, &company, body).await;
+    }
+    app.wait_for_index().await;
+    matcher_caught_up(&app).await;
+    let mut checked = 0;
+    for (buyer, sub, q) in &subscribers {
+        let sub = sub.clone();
+        let matched: BTreeSet<String> = app
+            .with_db(move |conn| {
+                lead_matches::table
+                    .filter(lead_matches::subscription_id.eq(sub))
+                    .select(lead_matches::item_id)
+                    .load::<String>(conn)
+                    .expect("matches")
+            })
+            .await
+            .into_iter()
+            .collect();
+        let mut params: Vec<String> = vec!["limit=100".into()];
+        for (k, v) in q.as_object().unwrap() {
+            let v = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            params.push(format!("{k}={}", urlencode(&v)));
+        }
+        let found = app
+            .get(
+                &format!("/api/v1/search/products?{}", params.join("&")),
+                None,
+            )
+            .await
+            .expect(200)
+            .body;
+        let expected: BTreeSet<String> = if found["matched_all_terms"] == true {
+            found["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["id"].as_str().unwrap().to_owned())
+                .collect()
+        } else {
+            BTreeSet::new()
+        };
+        assert!(
+            found["total"].as_u64().unwrap() < 100,
+            "the page holds every result"
+        );
+        assert_eq!(matched, expected, "query {q} for {}", buyer.email);
+        checked += usize::from(!expected.is_empty());
+    }
+    assert!(
+        checked >= 10,
+        "the generated data must exercise most queries ({checked})"
+    );
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+both_backends!(
+    double_opt_in_and_exactly_once,
+    daily_digest_after_the_window,
+    matching_equals_search
+);
