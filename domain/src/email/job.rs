@@ -2,8 +2,8 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use crate::db::DbConnection;
-use crate::db::unique_violation_on;
 use crate::db::schema::email_jobs;
+use crate::db::unique_violation_on;
 use crate::ids::{new_id, now};
 
 crate::text_enum! {

@@ -105,11 +105,15 @@ pub fn sign_link(key: &[u8], token: &LinkToken) -> String {
 /// Checks the signature, the purpose and the expiry (against the domain clock).
 pub fn verify_link(key: &[u8], text: &str, purpose: LinkPurpose) -> Result<LinkToken, LinkError> {
     let (body, tag) = text.split_once('.').ok_or(LinkError::Invalid)?;
-    let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| LinkError::Invalid)?;
+    let tag = URL_SAFE_NO_PAD
+        .decode(tag)
+        .map_err(|_| LinkError::Invalid)?;
     mac(key, body)
         .verify_slice(&tag)
         .map_err(|_| LinkError::Invalid)?;
-    let claims = URL_SAFE_NO_PAD.decode(body).map_err(|_| LinkError::Invalid)?;
+    let claims = URL_SAFE_NO_PAD
+        .decode(body)
+        .map_err(|_| LinkError::Invalid)?;
     let token: LinkToken = serde_json::from_slice(&claims).map_err(|_| LinkError::Invalid)?;
     if token.purpose != purpose {
         return Err(LinkError::WrongPurpose);
