@@ -2,11 +2,13 @@
 
 pub mod app;
 pub mod auth;
+pub mod background;
 pub mod body;
 pub mod client_addr;
 pub mod config;
 pub mod error;
 pub mod limits;
+pub mod mail;
 pub mod openapi;
 pub mod routes;
 pub mod state;

@@ -10,6 +10,7 @@ use crate::auth::keys::JwtKeys;
 use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
 use crate::limits::{RateLimiter, Revocations};
+use crate::mail::MailWaker;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -19,6 +20,8 @@ pub struct AppState {
     pub revocations: Arc<Revocations>,
     pub config: Arc<Config>,
     pub search: search::Search,
+    /// Wakes the mail workers; call `state.mail.wake()` after committing e-mail jobs.
+    pub mail: MailWaker,
 }
 
 impl AppState {
