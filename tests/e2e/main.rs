@@ -8,6 +8,7 @@ mod health;
 mod inquiries;
 mod leads;
 mod listings;
+mod mail;
 mod matrix;
 mod members;
 mod migrations;

@@ -15,6 +15,10 @@ use crate::config::Config;
 
 /// The headers every signature covers. A header absent from a message is still listed, so it
 /// cannot be added later without breaking the signature.
+///
+/// Not `Content-Type`: lettre writes a multipart message's Content-Type as part of the body and
+/// leaves it out of the header hash, so listing it makes every signature fail (the body itself
+/// is covered by the body hash).
 pub const SIGNED_HEADERS: &[&str] = &[
     "From",
     "To",
@@ -22,7 +26,6 @@ pub const SIGNED_HEADERS: &[&str] = &[
     "Date",
     "Message-ID",
     "MIME-Version",
-    "Content-Type",
     "List-Unsubscribe",
     "List-Unsubscribe-Post",
 ];
