@@ -44,17 +44,18 @@ pub fn enhanced_code(text: &str) -> Option<EnhancedCode> {
     let mut i = 0;
     while i < bytes.len() {
         let starts_word = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.');
-        if starts_word && matches!(bytes[i], b'2' | b'4' | b'5') {
-            if let Some((code, len)) = parse_code_at(&text[i..]) {
-                let end = i + len;
-                let ends_word = end == bytes.len()
-                    || !(bytes[end].is_ascii_alphanumeric()
-                        || (bytes[end] == b'.'
-                            && end + 1 < bytes.len()
-                            && bytes[end + 1].is_ascii_digit()));
-                if ends_word {
-                    return Some(code);
-                }
+        if starts_word
+            && matches!(bytes[i], b'2' | b'4' | b'5')
+            && let Some((code, len)) = parse_code_at(&text[i..])
+        {
+            let end = i + len;
+            let ends_word = end == bytes.len()
+                || !(bytes[end].is_ascii_alphanumeric()
+                    || (bytes[end] == b'.'
+                        && end + 1 < bytes.len()
+                        && bytes[end + 1].is_ascii_digit()));
+            if ends_word {
+                return Some(code);
             }
         }
         i += 1;

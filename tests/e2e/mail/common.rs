@@ -82,14 +82,12 @@ pub fn lead(user: &Account, tracking: bool) -> NewEmail {
 /// Queues a job as the composer does (in a transaction), and wakes the worker.
 pub async fn enqueue(app: &TestApp, email: NewEmail) -> Uuid {
     let host = app.config.message_id_host();
-    let id = app
-        .with_db(move |conn| {
-            domain::db::transaction(conn, |conn| domain::email::enqueue(conn, email, &host))
-                .expect("enqueue")
-                .expect("not a duplicate")
-        })
-        .await;
-    id
+    app.with_db(move |conn| {
+        domain::db::transaction(conn, |conn| domain::email::enqueue(conn, email, &host))
+            .expect("enqueue")
+            .expect("not a duplicate")
+    })
+    .await
 }
 
 /// Gives `user` confirmed lead consent (what the lead's double opt-in ends in).
