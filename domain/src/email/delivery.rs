@@ -547,6 +547,21 @@ pub(crate) fn add_event(
     Ok(())
 }
 
+/// Records an event on a job inside the caller's transaction (e.g. `Unsubscribed` when a
+/// one-click unsubscribe names the job it came from); false when there is no such job.
+pub fn record_event_in_tx(
+    conn: &mut DbConnection,
+    job_id: Uuid,
+    event: EventKind,
+    detail: Option<&str>,
+) -> QueryResult<bool> {
+    let Some(job) = get_job(conn, job_id)? else {
+        return Ok(false);
+    };
+    add_event(conn, &job, event, detail, now())?;
+    Ok(true)
+}
+
 /// Keeps stored error texts short.
 pub(crate) fn truncate(text: &str) -> String {
     const MAX: usize = 500;

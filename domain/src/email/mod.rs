@@ -24,7 +24,7 @@ mod tracking;
 pub use classify::{EnhancedCode, Verdict, classify, classify_enhanced, enhanced_code};
 pub use delivery::{
     Claim, DeliveryPolicy, Outcome, SendResult, claim_due, find_by_message_id, get_job, postpone,
-    record_outcome, release, retry_delay,
+    record_event_in_tx, record_outcome, release, retry_delay,
 };
 pub use error::EmailError;
 pub use job::{EmailCategory, NewEmail, enqueue, message_id_for};
