@@ -13,9 +13,9 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::keys::JwtKeys;
+use crate::background::{Background, Services, start_background};
 use crate::config::Config;
 use crate::error::ApiError;
-use crate::limits::{RateLimiter, Revocations};
 use crate::state::AppState;
 
 /// Opens the database pool and applies pending migrations.
@@ -36,28 +36,21 @@ pub async fn open_database(config: &Config) -> anyhow::Result<domain::db::DbPool
     .await?
 }
 
-/// The process's background work: the search indexer thread and, in a server, the periodic
-/// expiry reminders.
+/// The process's background work: the search indexer thread and, in a server, the other
+/// background loops (`crate::background`).
 pub struct IndexerHandle {
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
-    reminders: Option<tokio::task::AbortHandle>,
-    response_rates: Option<tokio::task::AbortHandle>,
-    lead_mail: Option<tokio::task::AbortHandle>,
+    background: Option<Background>,
 }
 
 impl IndexerHandle {
-    /// Stops the reminders and the indexer, and waits for the indexer (it releases the index
-    /// writer).
+    /// Stops the background loops (the mail worker finishes the messages in flight) and the
+    /// indexer, and waits for the indexer (it releases the index writer). Call it off the
+    /// async workers (e.g. in `spawn_blocking`).
     pub fn stop(&mut self) {
-        if let Some(reminders) = self.reminders.take() {
-            reminders.abort();
-        }
-        if let Some(task) = self.response_rates.take() {
-            task.abort();
-        }
-        if let Some(task) = self.lead_mail.take() {
-            task.abort();
+        if let Some(background) = self.background.take() {
+            background.stop_blocking();
         }
         self.stop.store(true, Ordering::Relaxed);
         if let Some(thread) = self.thread.take() {
@@ -86,9 +79,7 @@ pub fn start_indexer(
     Ok(IndexerHandle {
         stop,
         thread: Some(thread),
-        reminders: None,
-        response_rates: None,
-        lead_mail: None,
+        background: None,
     })
 }
 
@@ -156,59 +147,33 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
-        let pool = open_database(&config).await?;
+        let services = Services::connect(config.clone()).await?;
+        let pool = services.pool.clone();
         let keys = match &config.jwt_key_file {
             Some(path) => JwtKeys::load_file(path)?,
             None => JwtKeys::load_or_generate(&config.keys_dir())?,
         };
-        let (limiter, revocations) = match &config.redis_url {
-            Some(url) => {
-                let client = redis::Client::open(url.as_str())?;
-                let conn = client.get_connection_manager().await?;
-                (
-                    RateLimiter::redis(conn.clone(), &config.redis_prefix),
-                    Revocations::redis(conn, &config.redis_prefix),
-                )
-            }
-            None => (RateLimiter::memory(), Revocations::memory()),
-        };
         let search = search::Search::new();
         let mut indexer = start_indexer(&config, pool.clone(), search.clone())?;
-        indexer.reminders = Some(start_expiry_reminders(
-            pool.clone(),
-            Duration::from_secs(config.expiry_check_secs.max(1)),
-        ));
-        indexer.response_rates = Some(start_response_rate_refresh(
-            pool.clone(),
-            Duration::from_secs(config.response_rate_refresh_secs.max(1)),
-        ));
-        let mail_wake = Arc::new(tokio::sync::Notify::new());
-        // Created once here, outside any transaction, so services only ever read it.
-        {
-            let pool = pool.clone();
-            tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-                let mut conn = pool.get()?;
-                domain::email::link_key(&mut conn)?;
-                Ok(())
-            })
-            .await??;
-        }
-        indexer.lead_mail = Some(crate::lead_mail::start_lead_mail(
+        let mut background = start_background(&services)?;
+        // Lead matching reads this process's index, so it runs where the index does.
+        background.add(crate::lead_mail::start_lead_mail(
             pool.clone(),
             search.clone(),
             config.mail_settings(),
-            mail_wake.clone(),
+            services.mail.clone(),
             Duration::from_millis(config.index_poll_ms.max(10)),
             Duration::from_secs(config.lead_digest_check_secs.max(1)),
         ));
+        indexer.background = Some(background);
         let state = AppState {
-            mail_wake,
             search,
             pool,
             keys: Arc::new(keys),
-            limiter: Arc::new(limiter),
-            revocations: Arc::new(revocations),
-            config: Arc::new(config.clone()),
+            limiter: services.limiter.clone(),
+            revocations: services.revocations.clone(),
+            config: services.config.clone(),
+            mail: services.mail.clone(),
         };
         let listener = TcpListener::bind(&config.bind)?;
         let port = listener.local_addr()?.port();

@@ -19,7 +19,9 @@ pub struct Config {
     pub redis_url: Option<String>,
     /// `TRADEFAIR_REDIS_PREFIX`: key prefix, so several deployments or tests share a server.
     pub redis_prefix: String,
-    /// `SMTP_URL`: outgoing mail (used by the lead e-mail features).
+    /// `SMTP_URL`: the relay outgoing mail goes to (`smtp://user:pass@host:587`,
+    /// `?tls=starttls|opportunistic|none`, or `smtps://host:465` for implicit TLS). Without
+    /// it, each message is written to `<data dir>/mail/<job id>.eml`.
     pub smtp_url: Option<String>,
     /// `TRADEFAIR_PUBLIC_URL`: the JWT issuer and the base of links.
     pub public_url: String,
@@ -82,6 +84,56 @@ pub struct Config {
     pub lead_max_age_days: i64,
     /// How often the lead loop looks for digests whose window has closed.
     pub lead_digest_check_secs: u64,
+    /// `TRADEFAIR_MAIL_FROM`: the From of every message (also names the Message-ID host and,
+    /// by default, the DKIM signing domain).
+    pub mail_from: String,
+    /// `TRADEFAIR_MAIL_WORKER`: run the mail worker inside this process (`serve`; `worker`
+    /// always runs it unless this is false).
+    pub mail_worker: bool,
+    /// `TRADEFAIR_MAIL_POLL_MS`: how often an idle worker looks for due jobs (a wake-up from
+    /// this process or, with Redis, from any process comes sooner).
+    pub mail_poll_ms: u64,
+    /// `TRADEFAIR_MAIL_CONCURRENCY`: messages one worker sends at once.
+    pub mail_concurrency: usize,
+    /// `TRADEFAIR_MAIL_BATCH_SIZE`: jobs claimed at once.
+    pub mail_batch_size: i64,
+    /// `TRADEFAIR_MAIL_LEASE_SECS`: how long a claim lasts before another worker may take the
+    /// job (a job is only started while at least `mail_smtp_timeout_secs` of it remain).
+    pub mail_lease_secs: u64,
+    /// `TRADEFAIR_MAIL_SMTP_POOL_SIZE` / `TRADEFAIR_MAIL_SMTP_TIMEOUT_SECS`: SMTP connections
+    /// kept open, and the timeout of each SMTP command.
+    pub mail_smtp_pool_size: u32,
+    pub mail_smtp_timeout_secs: u64,
+    /// `TRADEFAIR_MAIL_RETRY_BASE_SECS` / `_MAX_SECS`: backoff after a temporary failure
+    /// (doubling per attempt, ±20 % jitter).
+    pub mail_retry_base_secs: u64,
+    pub mail_retry_max_secs: u64,
+    /// `TRADEFAIR_MAIL_GIVE_UP_HOURS`: a job still failing temporarily this long after it was
+    /// queued fails (an unreachable relay never counts).
+    pub mail_give_up_hours: u64,
+    /// `TRADEFAIR_MAIL_SOFT_BOUNCE_LIMIT` / `_WINDOW_HOURS`: soft bounces of one address, spread
+    /// over at least the window, that suppress it.
+    pub mail_soft_bounce_limit: i32,
+    pub mail_soft_bounce_window_hours: u64,
+    /// `TRADEFAIR_MAIL_DOMAIN_PAUSE_SECS`: how long a policy block (5.7.x) pauses a domain.
+    pub mail_domain_pause_secs: u64,
+    /// `TRADEFAIR_MAIL_DOMAIN_BURST` / `_PERIOD_MS`: per recipient domain, this many messages
+    /// at once, then one per period (GCRA; shared through Redis when configured).
+    pub mail_domain_burst: u32,
+    pub mail_domain_period_ms: u64,
+    /// `TRADEFAIR_MAIL_OUTAGE_BACKOFF_MAX_MS`: while the relay is unreachable the worker waits
+    /// 0.5 s, doubling up to this, between tries (jobs are not charged an attempt).
+    pub mail_outage_backoff_max_ms: u64,
+    /// `TRADEFAIR_DKIM_KEY_FILE`: signs every message when set: an RSA key (PKCS#1 or PKCS#8
+    /// PEM) or an Ed25519 key (PKCS#8 PEM, or the base64 32-byte seed).
+    pub dkim_key_file: Option<PathBuf>,
+    /// `TRADEFAIR_DKIM_SELECTOR` (default `tradefair`) and `TRADEFAIR_DKIM_DOMAIN` (default: the
+    /// domain of `mail_from`).
+    pub dkim_selector: String,
+    pub dkim_domain: Option<String>,
+    /// `TRADEFAIR_BOUNCE_TOKEN`: the shared secret the MTA sends as a bearer token to
+    /// `POST /api/v1/email/bounces` (operators' access tokens work too).
+    pub bounce_token: Option<String>,
 }
 
 impl Default for Config {
@@ -123,6 +175,27 @@ impl Default for Config {
             consent_link_ttl_hours: 72,
             lead_max_age_days: 7,
             lead_digest_check_secs: 60,
+            mail_from: "Tradefair <noreply@localhost>".into(),
+            mail_worker: true,
+            mail_poll_ms: 1000,
+            mail_concurrency: 8,
+            mail_batch_size: 50,
+            mail_lease_secs: 120,
+            mail_smtp_pool_size: 8,
+            mail_smtp_timeout_secs: 30,
+            mail_retry_base_secs: 60,
+            mail_retry_max_secs: 3600,
+            mail_give_up_hours: 120,
+            mail_soft_bounce_limit: 5,
+            mail_soft_bounce_window_hours: 72,
+            mail_domain_pause_secs: 3600,
+            mail_domain_burst: 50,
+            mail_domain_period_ms: 50,
+            mail_outage_backoff_max_ms: 30_000,
+            dkim_key_file: None,
+            dkim_selector: "tradefair".into(),
+            dkim_domain: None,
+            bounce_token: None,
         }
     }
 }
@@ -178,19 +251,9 @@ impl Config {
 
     /// What lead e-mail composition needs from the configuration.
     pub fn mail_settings(&self) -> domain::leadmail::MailSettings {
-        let host = self
-            .public_url
-            .split("://")
-            .nth(1)
-            .unwrap_or(&self.public_url)
-            .split(['/', ':'])
-            .next()
-            .filter(|h| !h.is_empty())
-            .unwrap_or("localhost")
-            .to_owned();
         domain::leadmail::MailSettings {
             public_url: self.public_url.clone(),
-            message_id_host: host,
+            message_id_host: self.message_id_host(),
             ad_prefix: self.mail_ad_prefix,
             instant_daily_cap: self.lead_instant_daily_cap,
             unengaged_after_sends: self.lead_unengaged_after_sends,
@@ -198,6 +261,36 @@ impl Config {
             consent_link_ttl_hours: self.consent_link_ttl_hours,
             lead_max_age_days: self.lead_max_age_days,
         }
+    }
+
+    /// The delivery rules the mail worker and the bounce endpoint apply.
+    pub fn delivery_policy(&self) -> domain::email::DeliveryPolicy {
+        let secs = |s: u64| time::Duration::seconds(i64::try_from(s).unwrap_or(i64::MAX / 2));
+        domain::email::DeliveryPolicy {
+            lease: secs(self.mail_lease_secs.max(1)),
+            batch_size: self.mail_batch_size.max(1),
+            retry_base: secs(self.mail_retry_base_secs),
+            retry_max: secs(self.mail_retry_max_secs.max(self.mail_retry_base_secs)),
+            give_up_after: secs(self.mail_give_up_hours.saturating_mul(3600)),
+            soft_bounce_limit: self.mail_soft_bounce_limit.max(1),
+            soft_bounce_window: secs(self.mail_soft_bounce_window_hours.saturating_mul(3600)),
+            domain_pause: secs(self.mail_domain_pause_secs),
+        }
+    }
+
+    /// The host part of Message-IDs (`<job id@host>`): the domain of `mail_from`. Pass it to
+    /// `domain::email::enqueue`.
+    pub fn message_id_host(&self) -> String {
+        let from = self.mail_from.trim();
+        let address = match (from.rfind('<'), from.rfind('>')) {
+            (Some(start), Some(end)) if start < end => &from[start + 1..end],
+            _ => from,
+        };
+        address
+            .rsplit_once('@')
+            .map(|(_, d)| d.trim().to_ascii_lowercase())
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| "localhost".into())
     }
 
     pub fn keys_dir(&self) -> PathBuf {

@@ -199,7 +199,8 @@ from_domain_errors!(
     domain::screening::ScreeningError,
     domain::report::ReportError,
     domain::listing::ListingError,
-    domain::leadmail::LeadMailError
+    domain::leadmail::LeadMailError,
+    domain::email::EmailError
 );
 
 /// Inquiry errors go through the table, except the anti-spam refusals: 429 with the rule's own

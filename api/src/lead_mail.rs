@@ -5,6 +5,8 @@
 //! so several processes may run this loop at once.
 
 use std::sync::{Arc, Mutex};
+
+use crate::mail::MailWaker;
 use std::time::{Duration, Instant};
 
 use domain::db::DbPool;
@@ -55,7 +57,7 @@ pub fn start_lead_mail(
     pool: DbPool,
     search: search::Search,
     settings: MailSettings,
-    wake: Arc<tokio::sync::Notify>,
+    wake: MailWaker,
     poll: Duration,
     digest_check: Duration,
 ) -> tokio::task::AbortHandle {
@@ -76,7 +78,7 @@ pub fn start_lead_mail(
             let outcome = tokio::task::spawn_blocking(move || run_once(&m, &p, &s, digests)).await;
             match outcome {
                 Ok(Ok(0)) => {}
-                Ok(Ok(_)) => wake.notify_one(),
+                Ok(Ok(_)) => wake.wake(),
                 Ok(Err(e)) => tracing::warn!(error = %e, "lead e-mail step failed; retrying"),
                 Err(e) => tracing::error!(error = %e, "lead e-mail task failed"),
             }

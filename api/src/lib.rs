@@ -2,12 +2,14 @@
 
 pub mod app;
 pub mod auth;
+pub mod background;
 pub mod body;
 pub mod client_addr;
 pub mod config;
 pub mod error;
 pub mod lead_mail;
 pub mod limits;
+pub mod mail;
 pub mod openapi;
 pub mod routes;
 pub mod state;

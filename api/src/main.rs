@@ -26,6 +26,9 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Runs the background jobs (mail worker, reminders, periodic refreshes) without HTTP;
+    /// run as many as needed beside `serve`. Stops on SIGINT or SIGTERM.
+    Worker,
     /// Applies pending database migrations and exits.
     Migrate,
     /// Creates an operator account; the password is read from standard input.
@@ -134,6 +137,30 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Worker => {
+            let mut config = Config::load()?;
+            // The e-mail is this command's main job; `TRADEFAIR_MAIL_WORKER=false` still turns
+            // it off.
+            if std::env::var("TRADEFAIR_MAIL_WORKER").is_err() {
+                config.mail_worker = true;
+            }
+            let services = api::background::Services::connect(config)
+                .await
+                .context("cannot start the worker")?;
+            let background = api::background::start_background(&services)?;
+            println!(
+                "Tradefair worker running (mail worker {})",
+                if services.config.mail_worker {
+                    "on"
+                } else {
+                    "off"
+                }
+            );
+            shutdown_signal().await;
+            tracing::info!("stopping background jobs");
+            background.stop().await;
+            Ok(())
+        }
         Command::SeedDemo => {
             let config = Config::load()?;
             seed_demo(&config).await
@@ -160,6 +187,28 @@ async fn main() -> anyhow::Result<()> {
             app.run().await?;
             Ok(())
         }
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
     }
 }
 

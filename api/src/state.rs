@@ -10,6 +10,7 @@ use crate::auth::keys::JwtKeys;
 use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
 use crate::limits::{RateLimiter, Revocations};
+use crate::mail::MailWaker;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -19,16 +20,11 @@ pub struct AppState {
     pub revocations: Arc<Revocations>,
     pub config: Arc<Config>,
     pub search: search::Search,
-    /// Woken after a request commits e-mail jobs, so the mail worker sends them at once.
-    pub mail_wake: Arc<tokio::sync::Notify>,
+    /// Wakes the mail workers; call `state.mail.wake()` after committing e-mail jobs.
+    pub mail: MailWaker,
 }
 
 impl AppState {
-    /// Tells this process's mail worker that jobs were committed.
-    pub fn wake_mail(&self) {
-        self.mail_wake.notify_one();
-    }
-
     /// Runs a domain call with a pooled connection on the blocking pool.
     pub async fn db<T, E, F>(&self, f: F) -> ApiResult<T>
     where

@@ -9,6 +9,7 @@ mod inquiries;
 mod lead_mail;
 mod leads;
 mod listings;
+mod mail;
 mod matrix;
 mod members;
 mod migrations;

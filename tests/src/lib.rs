@@ -12,6 +12,7 @@
 pub mod backend;
 pub mod client;
 pub mod fixtures;
+pub mod smtp;
 
 pub use backend::{Backend, pg_url, redis_url};
 pub use client::{Reply, TestApp};

@@ -22,7 +22,7 @@ pub struct MaybeUser(pub Option<Actor>);
 /// A signed-in operator (401 without a token, 403 for other accounts).
 pub struct OperatorUser(pub Actor);
 
-fn bearer(req: &HttpRequest) -> Option<Option<String>> {
+pub(crate) fn bearer(req: &HttpRequest) -> Option<Option<String>> {
     let value = req.headers().get(header::AUTHORIZATION)?;
     let token = value
         .to_str()
@@ -36,7 +36,7 @@ fn bearer(req: &HttpRequest) -> Option<Option<String>> {
     Some(token)
 }
 
-async fn authenticate(
+pub(crate) async fn authenticate(
     state: Option<web::Data<AppState>>,
     token: Option<String>,
 ) -> Result<AuthUser, ApiError> {

@@ -110,6 +110,16 @@ impl RateLimiter {
         })
     }
 
+    /// Counts one use of `key`'s budget; when it is spent, counts nothing and says how long to
+    /// wait (for callers that wait rather than refuse, such as the mail worker).
+    pub async fn wait_time(&self, quota: &Quota, key: &str) -> Option<Duration> {
+        let outcome = match self {
+            RateLimiter::Memory(m) => m.check(quota, key),
+            RateLimiter::Redis(r) => r.check(quota, key).await,
+        };
+        outcome.err()
+    }
+
     /// Counts one attempt; a 429 with `Retry-After` when the budget is spent.
     pub async fn check(&self, quota: &Quota, key: &str) -> Result<(), ApiError> {
         let outcome = match self {

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod blocked_buyers;
 pub mod categories;
 pub mod companies;
+pub mod email;
 pub mod email_links;
 pub mod health;
 pub mod inquiries;
@@ -124,5 +125,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(quotes::list_quotes)
         .service(quotes::get_quote)
         .service(quotes::revise_quote)
-        .service(quotes::accept_quote);
+        .service(quotes::accept_quote)
+        .service(email::post_report)
+        .service(email::open_pixel)
+        .service(email::click_redirect)
+        .service(email::email_stats)
+        .service(email::list_email_jobs)
+        .service(email::get_email_job)
+        .service(email::list_suppressions)
+        .service(email::get_suppression)
+        .service(email::remove_suppression);
 }

@@ -274,7 +274,7 @@ pub async fn create_subscription(
     let (sub, prefs) = state
         .db(move |conn| leadmail::create_subscription(conn, &user.actor, new, &settings, &source))
         .await?;
-    state.wake_mail();
+    state.mail.wake();
     Ok(HttpResponse::Created().json(SubscriptionCreated {
         subscription: sub.into(),
         email: prefs.into(),
@@ -518,7 +518,7 @@ pub async fn request_consent(
     let p = state
         .db(move |conn| leadmail::request_consent(conn, &user.actor, &settings, &source))
         .await?;
-    state.wake_mail();
+    state.mail.wake();
     Ok(HttpResponse::Ok().json(PreferencesView::from(p)))
 }
 

@@ -118,10 +118,10 @@ pub fn verify_link(key: &[u8], text: &str, purpose: LinkPurpose) -> Result<LinkT
     if token.purpose != purpose {
         return Err(LinkError::WrongPurpose);
     }
-    if let Some(exp) = token.expires_at {
-        if now().assume_utc().unix_timestamp() >= exp {
-            return Err(LinkError::Expired);
-        }
+    if let Some(exp) = token.expires_at
+        && now().assume_utc().unix_timestamp() >= exp
+    {
+        return Err(LinkError::Expired);
     }
     Ok(token)
 }

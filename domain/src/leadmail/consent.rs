@@ -11,7 +11,7 @@ use super::model::{
     ConsentSource, Language, LeadConsent, MailSettings, Preferences, PreferencesRow,
 };
 use crate::access::Actor;
-use crate::db::schema::{consent_events, email_events, email_preferences, users};
+use crate::db::schema::{consent_events, email_preferences, users};
 use crate::db::{self, DbConnection};
 use crate::email::{LinkPurpose, LinkToken, sign_link, verify_link};
 use crate::ids::{new_id, now};
@@ -227,22 +227,12 @@ pub(crate) fn withdraw_in_tx(
 ) -> QueryResult<Preferences> {
     let mut prefs = preferences_in_tx(conn, user_id)?;
     if let Some(job) = job_id {
-        let exists: i64 = crate::db::schema::email_jobs::table
-            .find(job.to_string())
-            .count()
-            .get_result(conn)?;
-        if exists > 0 {
-            diesel::insert_into(email_events::table)
-                .values((
-                    email_events::id.eq(new_id().to_string()),
-                    email_events::job_id.eq(job.to_string()),
-                    email_events::user_id.eq(user_id.to_string()),
-                    email_events::event.eq("unsubscribed"),
-                    email_events::detail.eq(method),
-                    email_events::created_at.eq(now()),
-                ))
-                .execute(conn)?;
-        }
+        crate::email::record_event_in_tx(
+            conn,
+            job,
+            crate::email::EventKind::Unsubscribed,
+            Some(method),
+        )?;
     }
     if prefs.lead_consent == LeadConsent::Withdrawn {
         return Ok(prefs);

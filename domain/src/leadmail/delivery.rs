@@ -326,8 +326,7 @@ fn compose_for_recipient(
             ))
             .execute(conn)?;
     }
-    prefs.unengaged_sends += 1;
-    save_preferences(conn, &prefs)?;
+    // The mail worker counts unengaged sends when the message is actually sent.
     Ok(Outcome::Sent(job_id))
 }
 

@@ -109,6 +109,15 @@ pub enum Target {
     FreshDraftBuyOfBuyer,
     /// A's quote on a new open buy request of the buyer.
     FreshQuoteOfA,
+    /// A new e-mail job (to a random address).
+    FreshEmailJob,
+    /// `{token}` = a signed open-pixel token of a new job.
+    FreshOpenToken,
+    /// `{token}` = a signed click token of a new job, pointing at this server's `/healthz`
+    /// (the client follows the redirect, and stays on loopback).
+    FreshClickToken,
+    /// `{address}` = a new address on the suppression list.
+    FreshSuppression,
 }
 
 /// The (valid) request body of a row.
@@ -157,6 +166,8 @@ pub enum Payload {
     Republish,
     Quote,
     QuotePatch,
+    /// A delivery status notification (a raw `message/rfc822` body, not JSON).
+    Dsn,
 }
 
 pub struct Row {
@@ -318,5 +329,17 @@ pub fn rows() -> Vec<Row> {
         row("GET",    "/api/v1/quotes/{id}",                       T::QuoteOfA,  P::None,     [401, 200, 200, 200, 200, 404, 200]),
         row("PATCH",  "/api/v1/quotes/{id}",                       T::FreshQuoteOfA, P::QuotePatch, [401, 403, 200, 200, 200, 404, 403]),
         row("POST",   "/api/v1/quotes/{id}/accept",                T::FreshQuoteOfA, P::None, [401, 200, 403, 403, 403, 404, 403]),
+        // E-mail delivery: bounce reports from operators (or the MTA's shared secret, which is
+        // no actor here); tracking links work for anyone holding a signed token; the delivery
+        // reports and the suppression list are for operators.
+        row("POST",   "/api/v1/email/bounces",                     T::Nothing,   P::Dsn,      OPERATOR),
+        row("GET",    "/api/v1/email/open/{token}",                T::FreshOpenToken, P::None, OPEN),
+        row("GET",    "/api/v1/email/click/{token}",               T::FreshClickToken, P::None, OPEN),
+        row("GET",    "/api/v1/operator/email/stats",              T::Nothing,   P::None,     OPERATOR),
+        row("GET",    "/api/v1/operator/email/jobs",               T::Nothing,   P::None,     OPERATOR),
+        row("GET",    "/api/v1/operator/email/jobs/{id}",          T::FreshEmailJob, P::None, OPERATOR),
+        row("GET",    "/api/v1/operator/email/suppressions",       T::Nothing,   P::None,     OPERATOR),
+        row("GET",    "/api/v1/operator/email/suppressions/{address}", T::FreshSuppression, P::None, OPERATOR),
+        row("DELETE", "/api/v1/operator/email/suppressions/{address}", T::FreshSuppression, P::None, [401, 403, 403, 403, 403, 403, 204]),
     ]
 }

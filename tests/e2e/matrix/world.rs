@@ -39,6 +39,8 @@ pub struct Request {
     pub path: String,
     pub token: Option<String>,
     pub body: Option<Value>,
+    /// A body sent as is (`message/rfc822`) instead of JSON.
+    pub raw: Option<String>,
 }
 
 fn id_of(v: &Value) -> String {
@@ -319,6 +321,78 @@ impl World {
             .to_owned()
     }
 
+    /// A new transactional e-mail job; its id.
+    pub async fn fresh_email_job(&self) -> uuid::Uuid {
+        let host = self.app.config.message_id_host();
+        let to = new_email("matrix-mail");
+        self.app
+            .with_db(move |conn| {
+                domain::db::transaction(conn, |conn| {
+                    domain::email::enqueue(
+                        conn,
+                        domain::email::NewEmail {
+                            category: domain::email::EmailCategory::Transactional,
+                            kind: "matrix".into(),
+                            user_id: None,
+                            to_address: to,
+                            subject: "Matrix".into(),
+                            text_body: "matrix".into(),
+                            html_body: "<p>matrix</p>".into(),
+                            list_unsubscribe: None,
+                            tracking: true,
+                            dedupe_key: None,
+                        },
+                        &host,
+                    )
+                })
+                .expect("enqueue")
+                .expect("new job")
+            })
+            .await
+    }
+
+    /// A signed tracking token of a new job (a click token leads to this server's `/healthz`).
+    pub async fn fresh_tracking_token(&self, purpose: domain::email::LinkPurpose) -> String {
+        let job = self.fresh_email_job().await;
+        let target = format!("{}/healthz", self.app.base);
+        self.app
+            .with_db(move |conn| {
+                let key = domain::email::link_key(conn).expect("link key");
+                domain::email::sign_link(
+                    &key,
+                    &domain::email::LinkToken {
+                        purpose,
+                        user_id: uuid::Uuid::nil(),
+                        job_id: Some(job),
+                        data: (purpose == domain::email::LinkPurpose::Click).then_some(target),
+                        expires_at: None,
+                    },
+                )
+            })
+            .await
+    }
+
+    /// A new address on the suppression list (URL-encoded for a path).
+    pub async fn fresh_suppression(&self) -> String {
+        use diesel::prelude::*;
+        use domain::db::schema::email_suppressions as s;
+        let address = new_email("matrix-suppressed");
+        let a = address.clone();
+        self.app
+            .with_db(move |conn| {
+                diesel::insert_into(s::table)
+                    .values((
+                        s::address.eq(&a),
+                        s::reason.eq("manual"),
+                        s::created_at.eq(domain::ids::now()),
+                    ))
+                    .execute(conn)
+                    .expect("suppression")
+            })
+            .await;
+        address.replace('@', "%40")
+    }
+
     /// An open report by the world's buyer about a fresh published product of A; its id.
     pub async fn fresh_report(&self) -> String {
         let product = self.fresh_published_a().await;
@@ -456,6 +530,26 @@ impl World {
                 None,
             ),
             Target::FreshQuoteOfA => (Some(self.fresh_quote_of_a().await), None),
+            Target::FreshEmailJob => (Some(self.fresh_email_job().await.to_string()), None),
+            Target::FreshOpenToken => {
+                let token = self
+                    .fresh_tracking_token(domain::email::LinkPurpose::Open)
+                    .await;
+                path = path.replace("{token}", &token);
+                (None, None)
+            }
+            Target::FreshClickToken => {
+                let token = self
+                    .fresh_tracking_token(domain::email::LinkPurpose::Click)
+                    .await;
+                path = path.replace("{token}", &token);
+                (None, None)
+            }
+            Target::FreshSuppression => {
+                let address = self.fresh_suppression().await;
+                path = path.replace("{address}", &address);
+                (None, None)
+            }
         };
         if let Some(id) = id {
             path = path.replace("{id}", &id);
@@ -527,13 +621,29 @@ impl World {
             Payload::Republish => Some(json!({"valid_until": days_ahead(20)})),
             Payload::Quote => Some(quote_terms()),
             Payload::QuotePatch => Some(json!({"unit_price": "10.90"})),
+            Payload::Dsn => None,
         };
+        let raw = (row.payload == Payload::Dsn).then(|| {
+            format!(
+                "From: MAILER-DAEMON@mx.example.net\r\nMIME-Version: 1.0\r\n\
+                 Content-Type: multipart/report; report-type=delivery-status; boundary=\"m\"\r\n\r\n\
+                 --m\r\nContent-Type: message/delivery-status\r\n\r\n\
+                 Reporting-MTA: dns; mx.example.net\r\n\r\n\
+                 Final-Recipient: rfc822; {}\r\nAction: delivered\r\nStatus: 2.0.0\r\n\r\n--m--\r\n",
+                new_email("matrix-dsn")
+            )
+        });
         Request {
             method: row.method.parse().expect("HTTP method"),
             path,
             token,
             // Bodyless POSTs (publish, unpublish) still send `{}` as a client would.
-            body: body.or_else(|| (row.method == "POST").then(|| json!({}))),
+            body: if raw.is_some() {
+                None
+            } else {
+                body.or_else(|| (row.method == "POST").then(|| json!({})))
+            },
+            raw,
         }
     }
 }
