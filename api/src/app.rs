@@ -43,6 +43,7 @@ pub struct IndexerHandle {
     thread: Option<std::thread::JoinHandle<()>>,
     reminders: Option<tokio::task::AbortHandle>,
     response_rates: Option<tokio::task::AbortHandle>,
+    credit: Option<tokio::task::AbortHandle>,
 }
 
 impl IndexerHandle {
@@ -53,6 +54,9 @@ impl IndexerHandle {
             reminders.abort();
         }
         if let Some(task) = self.response_rates.take() {
+            task.abort();
+        }
+        if let Some(task) = self.credit.take() {
             task.abort();
         }
         self.stop.store(true, Ordering::Relaxed);
@@ -84,6 +88,7 @@ pub fn start_indexer(
         thread: Some(thread),
         reminders: None,
         response_rates: None,
+        credit: None,
     })
 }
 
@@ -93,7 +98,7 @@ fn start_periodic(
     pool: domain::db::DbPool,
     every: Duration,
     what: &'static str,
-    job: fn(&mut domain::db::DbConnection) -> anyhow::Result<usize>,
+    job: impl Fn(&mut domain::db::DbConnection) -> anyhow::Result<usize> + Clone + Send + Sync + 'static,
 ) -> tokio::task::AbortHandle {
     let task = tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
@@ -101,6 +106,7 @@ fn start_periodic(
         loop {
             tick.tick().await;
             let pool = pool.clone();
+            let job = job.clone();
             let outcome = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
                 let mut conn = pool.get()?;
                 job(&mut conn)
@@ -142,6 +148,24 @@ pub fn start_response_rate_refresh(
     })
 }
 
+/// Every `every`: warns companies whose business licence ends soon or has ended
+/// (`domain::company::notify_licence_expiry`, once per threshold), lowers the penalty level of
+/// companies whose points expired (`domain::penalty::relax_levels`) and recomputes credit
+/// profiles (`domain::credit::refresh_credit`). Safe in several processes at once.
+pub fn start_credit_jobs(
+    pool: domain::db::DbPool,
+    every: Duration,
+    warning_days: Vec<u32>,
+    policy: domain::penalty::PenaltyPolicy,
+) -> tokio::task::AbortHandle {
+    start_periodic(pool, every, "licences and credit", move |conn| {
+        let warned = domain::company::notify_licence_expiry(conn, &warning_days)?;
+        let relaxed = domain::penalty::relax_levels(conn, &policy)?;
+        let refreshed = domain::credit::refresh_credit(conn)?;
+        Ok(warned + relaxed + refreshed)
+    })
+}
+
 pub struct Application {
     server: Server,
     port: u16,
@@ -176,6 +200,12 @@ impl Application {
         indexer.response_rates = Some(start_response_rate_refresh(
             pool.clone(),
             Duration::from_secs(config.response_rate_refresh_secs.max(1)),
+        ));
+        indexer.credit = Some(start_credit_jobs(
+            pool.clone(),
+            Duration::from_secs(config.credit_refresh_secs.max(1)),
+            config.licence_warning_days(),
+            config.penalty_policy(),
         ));
         let state = AppState {
             search,

@@ -68,6 +68,19 @@ pub struct Config {
     /// `TRADEFAIR_RESPONSE_RATE_REFRESH_SECS`: how often `serve` recomputes each company's
     /// response rate for search ranking.
     pub response_rate_refresh_secs: u64,
+    /// `TRADEFAIR_CREDIT_REFRESH_SECS`: how often `serve` sends licence expiry warnings, lowers
+    /// penalty levels whose points expired and recomputes credit profiles.
+    pub credit_refresh_secs: u64,
+    /// `TRADEFAIR_LICENCE_WARNING_DAYS`: days before a business licence expires at which its
+    /// company is warned, comma-separated (each once; and once more when it has expired).
+    pub licence_warning_days: String,
+    /// `TRADEFAIR_PENALTY_WARN_POINTS` / `_RESTRICT_POINTS` / `_SUSPEND_POINTS`: active penalty
+    /// points at which a company is warned, restricted (no publishing or quoting) and suspended.
+    pub penalty_warn_points: i32,
+    pub penalty_restrict_points: i32,
+    pub penalty_suspend_points: i32,
+    /// `TRADEFAIR_PENALTY_VALIDITY_DAYS`: how long penalty points stay active.
+    pub penalty_validity_days: i64,
 }
 
 impl Default for Config {
@@ -102,6 +115,12 @@ impl Default for Config {
             monthly_quote_quota: 20,
             expiry_check_secs: 60,
             response_rate_refresh_secs: 600,
+            credit_refresh_secs: 600,
+            licence_warning_days: "30,7".into(),
+            penalty_warn_points: 6,
+            penalty_restrict_points: 12,
+            penalty_suspend_points: 24,
+            penalty_validity_days: 365,
         }
     }
 }
@@ -153,6 +172,24 @@ impl Config {
             new_account_daily_threads: self.inquiry_new_account_daily_cap,
             duplicate_max_companies: self.inquiry_duplicate_max_companies,
         }
+    }
+
+    /// The penalty thresholds and validity the domain applies.
+    pub fn penalty_policy(&self) -> domain::penalty::PenaltyPolicy {
+        domain::penalty::PenaltyPolicy {
+            warn_at: self.penalty_warn_points.max(1),
+            restrict_at: self.penalty_restrict_points.max(1),
+            suspend_at: self.penalty_suspend_points.max(1),
+            validity: time::Duration::days(self.penalty_validity_days.max(1)),
+        }
+    }
+
+    /// `licence_warning_days` as numbers (unparsable entries are ignored).
+    pub fn licence_warning_days(&self) -> Vec<u32> {
+        self.licence_warning_days
+            .split(',')
+            .filter_map(|d| d.trim().parse().ok())
+            .collect()
     }
 
     pub fn keys_dir(&self) -> PathBuf {
