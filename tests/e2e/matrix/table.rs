@@ -22,6 +22,10 @@
 //! - sending inquiries is for buyers and suppliers (to another company: C), not operators;
 //! - A's blocked buyers: members and operators see the list (404 to others); owners and admins
 //!   block and unblock (403 to staff and to those who see A).
+//! - credit: A's credit profile and published ratings are public; its penalty history is its
+//!   members' and the operators' (404 to others); only the buyer of a thread or of an accepted
+//!   quote rates (404 for who cannot see it, 403 for its other parties); A's owners and admins
+//!   reply to a published rating (403 to everyone else, who can see it).
 
 use std::fmt;
 
@@ -109,6 +113,12 @@ pub enum Target {
     FreshDraftBuyOfBuyer,
     /// A's quote on a new open buy request of the buyer.
     FreshQuoteOfA,
+    /// A's quote on a new buy request of the buyer, accepted by the buyer.
+    FreshAcceptedQuoteOfA,
+    /// A published rating of A by the world's buyer (on a new thread).
+    FreshRatingOfA,
+    /// A rating of A held by screening for an operator.
+    FreshHeldRatingOfA,
 }
 
 /// The (valid) request body of a row.
@@ -157,6 +167,12 @@ pub enum Payload {
     Republish,
     Quote,
     QuotePatch,
+    /// Stars and a comment.
+    Rating,
+    /// The company's reply to a rating.
+    RatingReply,
+    /// A few penalty points.
+    Penalty,
 }
 
 pub struct Row {
@@ -189,6 +205,9 @@ impl Row {
             Target::FreshOpenBuyOfBuyer => " [open buy request]",
             Target::QuotedBuyOfBuyer => " [buy request quoted by A]",
             Target::QuoteOfA | Target::FreshQuoteOfA => " [quote of A]",
+            Target::FreshAcceptedQuoteOfA => " [accepted quote of A]",
+            Target::FreshRatingOfA => " [published rating of A]",
+            Target::FreshHeldRatingOfA => " [held rating of A]",
             _ => "",
         };
         format!("{} {}{target}", self.method, self.path)
@@ -318,5 +337,16 @@ pub fn rows() -> Vec<Row> {
         row("GET",    "/api/v1/quotes/{id}",                       T::QuoteOfA,  P::None,     [401, 200, 200, 200, 200, 404, 200]),
         row("PATCH",  "/api/v1/quotes/{id}",                       T::FreshQuoteOfA, P::QuotePatch, [401, 403, 200, 200, 200, 404, 403]),
         row("POST",   "/api/v1/quotes/{id}/accept",                T::FreshQuoteOfA, P::None, [401, 200, 403, 403, 403, 404, 403]),
+        // Credit: the profile and ratings are public, the penalty history private.
+        row("GET",    "/api/v1/companies/{id}/credit",             T::CompanyA,  P::None,     OPEN),
+        row("GET",    "/api/v1/companies/{id}/penalties",          T::CompanyA,  P::None,     [401, 404, 200, 200, 200, 404, 200]),
+        row("POST",   "/api/v1/operator/companies/{id}/penalties", T::FreshPendingCompany, P::Penalty, [401, 403, 403, 403, 403, 403, 201]),
+        row("POST",   "/api/v1/inquiries/{id}/rating",             T::FreshThreadA, P::Rating, [401, 201, 403, 403, 403, 404, 403]),
+        row("POST",   "/api/v1/quotes/{id}/rating",                T::FreshAcceptedQuoteOfA, P::Rating, [401, 201, 403, 403, 403, 404, 403]),
+        row("GET",    "/api/v1/companies/{id}/ratings",            T::CompanyA,  P::None,     OPEN),
+        row("POST",   "/api/v1/ratings/{id}/reply",                T::FreshRatingOfA, P::RatingReply, [401, 403, 200, 200, 403, 403, 403]),
+        row("GET",    "/api/v1/operator/ratings",                  T::Nothing,   P::None,     OPERATOR),
+        row("POST",   "/api/v1/operator/ratings/{id}/approve",     T::FreshHeldRatingOfA, P::Reason, OPERATOR),
+        row("POST",   "/api/v1/operator/ratings/{id}/reject",      T::FreshRatingOfA, P::Reason, OPERATOR),
     ]
 }

@@ -3,7 +3,8 @@
 //! - company A (verified): owner, admin, staff; a published and a draft product;
 //! - company B (verified): owner;
 //! - company C (pending, not verified): owner; its published products wait for review;
-//! - a buyer and an operator.
+//! - a buyer and an operator;
+//! - a `review` screening rule on 矩阵待审 (a rating with it is held for an operator).
 
 use e2e::fixtures::{PASSWORD, company_body, product_body};
 use e2e::{Account, Backend, TestApp};
@@ -111,7 +112,48 @@ impl World {
             .await;
         world.quote_of_a = world.fresh_quote_of_a().await;
         world.quoted_buy = world.quote_listing(&world.quote_of_a).await;
+        // Ratings with this word wait for an operator (`FreshHeldRatingOfA`).
         world
+            .app
+            .post(
+                "/api/v1/operator/rules",
+                world.operator.token(),
+                json!({"kind": "term", "text": "矩阵待审", "action": "review", "category": "other"}),
+            )
+            .await
+            .expect(201);
+        world
+    }
+
+    /// A's quote on a new buy request of the buyer, accepted by the buyer; its id.
+    pub async fn fresh_accepted_quote_of_a(&self) -> String {
+        let quote = self.fresh_quote_of_a().await;
+        self.app
+            .post(
+                &format!("/api/v1/quotes/{quote}/accept"),
+                self.buyer.token(),
+                json!({}),
+            )
+            .await
+            .expect(200);
+        quote
+    }
+
+    /// The buyer's rating of A on a new thread (held when `comment` asks for review); its id.
+    pub async fn fresh_rating_of_a(&self, comment: &str) -> String {
+        let thread = self.fresh_thread_a().await;
+        id_of(
+            &self
+                .app
+                .post(
+                    &format!("/api/v1/inquiries/{thread}/rating"),
+                    self.buyer.token(),
+                    json!({"stars": 4, "comment": comment}),
+                )
+                .await
+                .expect(201)
+                .body,
+        )
     }
 
     /// A listing posted by `by`, published at once when `open`; its id.
@@ -456,6 +498,9 @@ impl World {
                 None,
             ),
             Target::FreshQuoteOfA => (Some(self.fresh_quote_of_a().await), None),
+            Target::FreshAcceptedQuoteOfA => (Some(self.fresh_accepted_quote_of_a().await), None),
+            Target::FreshRatingOfA => (Some(self.fresh_rating_of_a("矩阵评价").await), None),
+            Target::FreshHeldRatingOfA => (Some(self.fresh_rating_of_a("矩阵待审").await), None),
         };
         if let Some(id) = id {
             path = path.replace("{id}", &id);
@@ -527,6 +572,13 @@ impl World {
             Payload::Republish => Some(json!({"valid_until": days_ahead(20)})),
             Payload::Quote => Some(quote_terms()),
             Payload::QuotePatch => Some(json!({"unit_price": "10.90"})),
+            Payload::Rating => Some(json!({"stars": 5, "comment": "矩阵好评"})),
+            Payload::RatingReply => Some(json!({"reply": "感谢矩阵"})),
+            Payload::Penalty => Some(json!({
+                "points": 2,
+                "reason_code": "other",
+                "note": "checked by the matrix",
+            })),
         };
         Request {
             method: row.method.parse().expect("HTTP method"),
