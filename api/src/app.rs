@@ -89,7 +89,7 @@ fn start_periodic(
     pool: domain::db::DbPool,
     every: Duration,
     what: &'static str,
-    job: fn(&mut domain::db::DbConnection) -> anyhow::Result<usize>,
+    job: impl Fn(&mut domain::db::DbConnection) -> anyhow::Result<usize> + Clone + Send + Sync + 'static,
 ) -> tokio::task::AbortHandle {
     let task = tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
@@ -97,6 +97,7 @@ fn start_periodic(
         loop {
             tick.tick().await;
             let pool = pool.clone();
+            let job = job.clone();
             let outcome = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
                 let mut conn = pool.get()?;
                 job(&mut conn)
@@ -135,6 +136,24 @@ pub fn start_response_rate_refresh(
 ) -> tokio::task::AbortHandle {
     start_periodic(pool, every, "response rates", |conn| {
         Ok(domain::company::refresh_response_rates(conn)?)
+    })
+}
+
+/// Every `every`: warns companies whose business licence ends soon or has ended
+/// (`domain::company::notify_licence_expiry`, once per threshold), lowers the penalty level of
+/// companies whose points expired (`domain::penalty::relax_levels`) and recomputes credit
+/// profiles (`domain::credit::refresh_credit`). Safe in several processes at once.
+pub fn start_credit_jobs(
+    pool: domain::db::DbPool,
+    every: Duration,
+    warning_days: Vec<u32>,
+    policy: domain::penalty::PenaltyPolicy,
+) -> tokio::task::AbortHandle {
+    start_periodic(pool, every, "licences and credit", move |conn| {
+        let warned = domain::company::notify_licence_expiry(conn, &warning_days)?;
+        let relaxed = domain::penalty::relax_levels(conn, &policy)?;
+        let refreshed = domain::credit::refresh_credit(conn)?;
+        Ok(warned + relaxed + refreshed)
     })
 }
 

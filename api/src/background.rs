@@ -111,7 +111,8 @@ impl Background {
     }
 }
 
-/// Starts every background loop of this process: expiry reminders, response-rate refresh and,
+/// Starts every background loop of this process: expiry reminders, response-rate refresh,
+/// licence warnings with credit refresh and,
 /// unless `mail_worker` is off, the mail worker. Call on a Tokio runtime.
 pub fn start_background(services: &Services) -> anyhow::Result<Background> {
     let config = &services.config;
@@ -126,6 +127,12 @@ pub fn start_background(services: &Services) -> anyhow::Result<Background> {
             services.pool.clone(),
             Duration::from_secs(config.response_rate_refresh_secs.max(1)),
         ));
+    background.periodic.push(crate::app::start_credit_jobs(
+        services.pool.clone(),
+        Duration::from_secs(config.credit_refresh_secs.max(1)),
+        config.licence_warning_days(),
+        config.penalty_policy(),
+    ));
     if config.mail_worker {
         let worker = MailWorker::from_config(
             config,

@@ -134,6 +134,19 @@ pub struct Config {
     /// `TRADEFAIR_BOUNCE_TOKEN`: the shared secret the MTA sends as a bearer token to
     /// `POST /api/v1/email/bounces` (operators' access tokens work too).
     pub bounce_token: Option<String>,
+    /// `TRADEFAIR_CREDIT_REFRESH_SECS`: how often `serve` sends licence expiry warnings, lowers
+    /// penalty levels whose points expired and recomputes credit profiles.
+    pub credit_refresh_secs: u64,
+    /// `TRADEFAIR_LICENCE_WARNING_DAYS`: days before a business licence expires at which its
+    /// company is warned, comma-separated (each once; and once more when it has expired).
+    pub licence_warning_days: String,
+    /// `TRADEFAIR_PENALTY_WARN_POINTS` / `_RESTRICT_POINTS` / `_SUSPEND_POINTS`: active penalty
+    /// points at which a company is warned, restricted (no publishing or quoting) and suspended.
+    pub penalty_warn_points: i32,
+    pub penalty_restrict_points: i32,
+    pub penalty_suspend_points: i32,
+    /// `TRADEFAIR_PENALTY_VALIDITY_DAYS`: how long penalty points stay active.
+    pub penalty_validity_days: i64,
 }
 
 impl Default for Config {
@@ -196,6 +209,12 @@ impl Default for Config {
             dkim_selector: "tradefair".into(),
             dkim_domain: None,
             bounce_token: None,
+            credit_refresh_secs: 600,
+            licence_warning_days: "30,7".into(),
+            penalty_warn_points: 6,
+            penalty_restrict_points: 12,
+            penalty_suspend_points: 24,
+            penalty_validity_days: 365,
         }
     }
 }
@@ -291,6 +310,24 @@ impl Config {
             .map(|(_, d)| d.trim().to_ascii_lowercase())
             .filter(|d| !d.is_empty())
             .unwrap_or_else(|| "localhost".into())
+    }
+
+    /// The penalty thresholds and validity the domain applies.
+    pub fn penalty_policy(&self) -> domain::penalty::PenaltyPolicy {
+        domain::penalty::PenaltyPolicy {
+            warn_at: self.penalty_warn_points.max(1),
+            restrict_at: self.penalty_restrict_points.max(1),
+            suspend_at: self.penalty_suspend_points.max(1),
+            validity: time::Duration::days(self.penalty_validity_days.max(1)),
+        }
+    }
+
+    /// `licence_warning_days` as numbers (unparsable entries are ignored).
+    pub fn licence_warning_days(&self) -> Vec<u32> {
+        self.licence_warning_days
+            .split(',')
+            .filter_map(|d| d.trim().parse().ok())
+            .collect()
     }
 
     pub fn keys_dir(&self) -> PathBuf {

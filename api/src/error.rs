@@ -200,7 +200,10 @@ from_domain_errors!(
     domain::report::ReportError,
     domain::listing::ListingError,
     domain::leadmail::LeadMailError,
-    domain::email::EmailError
+    domain::email::EmailError,
+    domain::credit::CreditError,
+    domain::penalty::PenaltyError,
+    domain::rating::RatingError
 );
 
 /// Inquiry errors go through the table, except the anti-spam refusals: 429 with the rule's own

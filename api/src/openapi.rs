@@ -29,6 +29,7 @@ use crate::error::{ErrorBody, ErrorDetail, FieldErrorBody};
         (name = "leads", description = "The supplier's lead inbox (CRM)"),
         (name = "notifications"), (name = "reports", description = "Reports and transparency"),
         (name = "email", description = "E-mail delivery: bounce reports, open and click tracking"),
+        (name = "credit", description = "Credit profile, ratings and penalty points"),
         (name = "operator", description = "Operators only")
     )
 )]

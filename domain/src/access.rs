@@ -34,6 +34,8 @@ pub enum CompanyAction {
     AssignLeads,
     /// Block and unblock buyers from sending inquiries (the list itself is `ViewPrivate`).
     ManageBlockedBuyers,
+    /// Answer a buyer's rating of the company (once per rating).
+    ReplyToRatings,
 }
 
 /// Platform-wide actions that depend on the account alone.
@@ -50,7 +52,7 @@ pub fn may_on_company(actor: &Actor, role: Option<MemberRole>, action: CompanyAc
     use MemberRole::*;
     match action {
         ViewPrivate => role.is_some() || actor.is_operator(),
-        EditProfile | ManageMembers | ManageBlockedBuyers | AssignLeads => {
+        EditProfile | ManageMembers | ManageBlockedBuyers | AssignLeads | ReplyToRatings => {
             matches!(role, Some(Owner | Admin))
         }
         WriteProducts | WorkLeads => role.is_some(),
@@ -88,6 +90,8 @@ pub enum InquiryAction {
     Write,
     MarkSpam,
     Assign,
+    /// Rate the company the thread is with (its buyer only).
+    Rate,
 }
 
 pub fn inquiry_party(
@@ -114,6 +118,7 @@ pub fn may_on_inquiry(party: InquiryParty, action: InquiryAction) -> bool {
         InquiryAction::View => party != Stranger,
         InquiryAction::Write => matches!(party, Buyer | Member(_)),
         InquiryAction::MarkSpam => matches!(party, Member(_)),
+        InquiryAction::Rate => party == Buyer,
         InquiryAction::Assign => {
             matches!(party, Member(MemberRole::Owner | MemberRole::Admin))
         }
@@ -191,6 +196,8 @@ pub enum QuoteAction {
     View,
     Revise,
     Accept,
+    /// Rate the quoting company once its quote was accepted (the buyer only).
+    Rate,
 }
 
 pub fn may_on_quote(actor: &Actor, rel: QuoteRelation, action: QuoteAction) -> bool {
@@ -199,8 +206,14 @@ pub fn may_on_quote(actor: &Actor, rel: QuoteRelation, action: QuoteAction) -> b
             rel.is_request_owner || rel.quoter_role.is_some() || actor.is_operator()
         }
         QuoteAction::Revise => rel.quoter_role.is_some(),
-        QuoteAction::Accept => rel.is_request_owner,
+        QuoteAction::Accept | QuoteAction::Rate => rel.is_request_owner,
     }
+}
+
+/// Whether a company at this penalty level may publish products or listings and send quotes:
+/// not once its active points reached the restrict threshold (see `crate::penalty`).
+pub fn may_publish_at(level: crate::penalty::PenaltyLevel) -> bool {
+    level < crate::penalty::PenaltyLevel::Restrict
 }
 
 /// Whether `actor` (with `actor_role`) may give or take away `target` role in a company.

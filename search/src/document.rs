@@ -25,6 +25,11 @@ fn response_pct(c: &Company) -> u64 {
     c.response_rate_pct.unwrap_or(0).clamp(0, 100) as u64
 }
 
+/// The company's credit score in tenths (0 without one), for ranking and display.
+fn credit_tenths(c: &Company) -> u64 {
+    c.credit_score.unwrap_or(0).clamp(0, 1000) as u64
+}
+
 fn add_company_facets(doc: &mut TantivyDocument, f: &Fields, c: &Company) {
     doc.add_facet(f.region, facet_path(&[&c.province, &c.city]));
     doc.add_facet(f.company_type, facet_path(&[c.company_type.as_str()]));
@@ -34,6 +39,7 @@ fn add_company_facets(doc: &mut TantivyDocument, f: &Fields, c: &Company) {
     );
     doc.add_u64(f.verified_boost, u64::from(c.is_verified()));
     doc.add_u64(f.response_boost, response_pct(c));
+    doc.add_u64(f.credit_boost, credit_tenths(c));
     doc.add_text(f.company_type_name, c.company_type.as_str());
     doc.add_text(f.company_id, c.id.to_string());
     doc.add_text(f.company_name, &c.legal_name);
@@ -182,6 +188,7 @@ pub fn listing_document(f: &Fields, d: &ListingSearchDoc) -> TantivyDocument {
             }
             doc.add_u64(f.verified_boost, u64::from(c.is_verified()));
             doc.add_u64(f.response_boost, response_pct(c));
+            doc.add_u64(f.credit_boost, credit_tenths(c));
             doc.add_facet(
                 f.verified,
                 facet_path(&[if c.is_verified() { "true" } else { "false" }]),
@@ -190,6 +197,7 @@ pub fn listing_document(f: &Fields, d: &ListingSearchDoc) -> TantivyDocument {
         None => {
             doc.add_u64(f.verified_boost, 0);
             doc.add_u64(f.response_boost, 0);
+            doc.add_u64(f.credit_boost, 0);
         }
     }
     doc.add_u64(f.quantity, l.quantity.max(0) as u64);

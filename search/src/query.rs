@@ -5,7 +5,8 @@
 //! keywords ×2, attributes ×1.5, description ×1); Latin words of 5+ letters also match with one
 //! edit (two from 9). When requiring every term finds nothing, the best partial matches are
 //! returned instead. Relevance is BM25 times (1 + 0.25 × verified supplier) times (1 + 0.2 ×
-//! the supplier's response rate); see docs/search.md.
+//! the supplier's response rate) times (1 + 0.2 × the supplier's credit score / 100); see
+//! docs/search.md.
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -30,6 +31,16 @@ pub const MAX_OFFSET: usize = 1000;
 pub const VERIFIED_BOOST: f32 = 0.25;
 /// Weight of the supplier's response rate (0–1) in the relevance score.
 pub const RESPONSE_BOOST: f32 = 0.2;
+/// Weight of the supplier's credit score (0–100, scaled to 0–1) in the relevance score.
+pub const CREDIT_BOOST: f32 = 0.2;
+
+/// The relevance boost of a supplier's signals: verified (0/1), response rate (percent) and
+/// credit score (tenths of a point).
+pub fn ranking_boost(verified: u64, response_pct: u64, credit_tenths: u64) -> f32 {
+    (1.0 + VERIFIED_BOOST * verified.min(1) as f32)
+        * (1.0 + RESPONSE_BOOST * response_pct.min(100) as f32 / 100.0)
+        * (1.0 + CREDIT_BOOST * credit_tenths.min(1000) as f32 / 1000.0)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sort {
@@ -100,6 +111,8 @@ pub struct ProductHit {
     pub company_name_en: String,
     pub slug: String,
     pub verified: bool,
+    /// The supplier's credit score in tenths of a point.
+    pub credit_score: u64,
     pub province: String,
     pub city: String,
     pub category: String,
@@ -119,6 +132,8 @@ pub struct SupplierHit {
     pub company_type: String,
     pub main_products: Vec<String>,
     pub product_count: u64,
+    /// Credit score in tenths of a point.
+    pub credit_score: u64,
     pub score: f32,
 }
 
@@ -373,6 +388,10 @@ impl TopHandle {
                                 .u64("response_boost")
                                 .map(|c| c.first_or_default_col(0))
                                 .ok();
+                            let credit = fast
+                                .u64("credit_boost")
+                                .map(|c| c.first_or_default_col(0))
+                                .ok();
                             let published = fast
                                 .i64("published_at")
                                 .map(|c| c.first_or_default_col(0))
@@ -380,9 +399,9 @@ impl TopHandle {
                             move |doc: tantivy::DocId, score: tantivy::Score| {
                                 let v = verified.as_ref().map(|c| c.get_val(doc)).unwrap_or(0);
                                 let r = response.as_ref().map(|c| c.get_val(doc)).unwrap_or(0);
+                                let c = credit.as_ref().map(|c| c.get_val(doc)).unwrap_or(0);
                                 let p = published.as_ref().map(|c| c.get_val(doc)).unwrap_or(0);
-                                let boost = (1.0 + VERIFIED_BOOST * v as f32)
-                                    * (1.0 + RESPONSE_BOOST * r.min(100) as f32 / 100.0);
+                                let boost = ranking_boost(v, r, c);
                                 (score * boost, p)
                             }
                         }),
@@ -634,6 +653,10 @@ pub fn search_products(
             company_name_en: str_of(&doc, f.company_name_en),
             slug: str_of(&doc, f.slug),
             verified: doc.get_first(f.verified_boost).and_then(|v| v.as_u64()) == Some(1),
+            credit_score: doc
+                .get_first(f.credit_boost)
+                .and_then(|v| v.as_u64())
+                .unwrap_or(0),
             province: str_of(&doc, f.province),
             city: str_of(&doc, f.city),
             category,
@@ -694,6 +717,10 @@ pub fn search_suppliers(
                 .collect(),
             product_count: doc
                 .get_first(f.product_count)
+                .and_then(|v| v.as_u64())
+                .unwrap_or(0),
+            credit_score: doc
+                .get_first(f.credit_boost)
                 .and_then(|v| v.as_u64())
                 .unwrap_or(0),
             score: *score,
@@ -773,6 +800,17 @@ mod tests {
     use tantivy::{DocAddress, Index, Order, TantivyDocument};
 
     use crate::schema::build_schema;
+
+    #[test]
+    fn ranking_boost_multiplies_the_three_signals() {
+        use super::ranking_boost;
+        assert_eq!(ranking_boost(0, 0, 0), 1.0);
+        assert!((ranking_boost(1, 100, 1000) - 1.25 * 1.2 * 1.2).abs() < 1e-6);
+        // 60.0 against 50.0 credit points: 1.12 / 1.10.
+        assert!((ranking_boost(1, 0, 600) / ranking_boost(1, 0, 500) - 1.12 / 1.10).abs() < 1e-6);
+        // Out-of-range stored values are capped.
+        assert_eq!(ranking_boost(5, 500, 5000), ranking_boost(1, 100, 1000));
+    }
 
     #[test]
     fn newest_first_orders_by_published_at() {

@@ -8,7 +8,7 @@ use tantivy::schema::{
 
 use crate::analyzer::{SUGGEST, TRADE};
 
-pub const SCHEMA_VERSION: u64 = 6;
+pub const SCHEMA_VERSION: u64 = 7;
 
 /// Field handles, resolved once.
 #[derive(Clone, Copy, Debug)]
@@ -42,6 +42,9 @@ pub struct Fields {
     pub verified_boost: Field,
     /// Response rate of the supplier in percent (0 without data), a ranking signal.
     pub response_boost: Field,
+    /// The supplier's credit score in tenths of a point (0–1000; 0 without a company or a
+    /// score): stored for display, fast for ranking.
+    pub credit_boost: Field,
     pub category_id: Field,
     pub company_type_name: Field,
     pub moq: Field,
@@ -104,6 +107,7 @@ pub fn build_schema() -> (Schema, Fields) {
         verified: b.add_facet_field("verified", facet()),
         verified_boost: b.add_u64_field("verified_boost", FAST | STORED),
         response_boost: b.add_u64_field("response_boost", FAST | STORED),
+        credit_boost: b.add_u64_field("credit_boost", FAST | STORED),
         category_id: b.add_text_field("category_id", STORED),
         company_type_name: b.add_text_field("company_type_name", STORED),
         moq: b.add_u64_field("moq", FAST | INDEXED | STORED),

@@ -4,6 +4,7 @@ mod audit;
 mod auth;
 mod companies;
 mod crash;
+mod credit;
 mod health;
 mod inquiries;
 mod lead_mail;

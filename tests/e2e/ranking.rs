@@ -1,5 +1,5 @@
-//! The supplier's response rate in search ranking: it is refreshed periodically from the
-//! inquiry history, stored on the company with its outbox event, and followed by the index.
+//! The supplier's response rate and credit score in search ranking: both are stored on the
+//! company with their outbox event, and the index follows.
 
 use e2e::fixtures::product_body;
 use e2e::{Backend, TestApp, both_backends};
@@ -77,4 +77,43 @@ async fn responsive_suppliers_rank_higher(b: Backend) {
     assert_eq!(hits(&after), vec![quick_product, slow_product]);
 }
 
-both_backends!(responsive_suppliers_rank_higher);
+/// The credit score moves a result: two suppliers with the same text, the newer product first
+/// on the tie; penalty points lower the newer one's credit score, and the older one's product
+/// comes first.
+async fn credit_moves_a_result(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let op = app.operator().await;
+    let (older_owner, older) = app.verified_company(&op).await;
+    let (newer_owner, newer) = app.verified_company(&op).await;
+    let older = older["id"].as_str().unwrap().to_owned();
+    let newer = newer["id"].as_str().unwrap().to_owned();
+    let mut body = product_body();
+    body["title_en"] = json!("Bamboo Cutting Board 40x30cm");
+    body["title_zh"] = json!("竹制砧板 40x30cm");
+    let older_product = app.publish(&older_owner, &older, body.clone()).await;
+    let newer_product = app.publish(&newer_owner, &newer, body).await;
+    let search = "/api/v1/search/products?q=bamboo%20cutting%20board";
+    app.wait_for_index().await;
+    let before = app.get(search, None).await.expect(200).body;
+    assert_eq!(
+        hits(&before),
+        vec![newer_product.clone(), older_product.clone()]
+    );
+    assert_eq!(before["items"][0]["company"]["credit_score"], 60.0);
+
+    // 5 points: 60 − 2 × 5 = 50 against 60.
+    app.post(
+        &format!("/api/v1/operator/companies/{newer}/penalties"),
+        op.token(),
+        json!({"points": 5, "reason_code": "spam", "note": "重复铺货"}),
+    )
+    .await
+    .expect(201);
+    app.wait_for_index().await;
+    let after = app.get(search, None).await.expect(200).body;
+    assert_eq!(hits(&after), vec![older_product, newer_product]);
+    assert_eq!(after["items"][0]["company"]["credit_score"], 60.0);
+    assert_eq!(after["items"][1]["company"]["credit_score"], 50.0);
+}
+
+both_backends!(responsive_suppliers_rank_higher, credit_moves_a_result);

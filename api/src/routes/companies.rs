@@ -65,6 +65,14 @@ pub struct CompanyRequest {
     /// Rich text; sanitized to a safe subset of HTML.
     pub description: Option<String>,
     pub certifications: Option<Vec<CertificationDto>>,
+    /// The business licence image: an absolute https URL. A licence fact: changing it sends a
+    /// verified company back to verification.
+    #[schema(example = "https://img.example.com/licences/91350100M000100Y43.jpg")]
+    pub licence_image_url: Option<String>,
+    /// The licence's expiry, `YYYY-MM-DD` (not in the past), or `long_term` / `长期`. A licence
+    /// fact; its owners and admins are warned before it passes.
+    #[schema(example = "2031-06-30")]
+    pub licence_expires_on: Option<String>,
 }
 
 impl From<CompanyRequest> for CompanyInput {
@@ -105,6 +113,8 @@ impl From<CompanyRequest> for CompanyInput {
                     })
                     .collect()
             }),
+            licence_image_url: r.licence_image_url,
+            licence_expires_on: r.licence_expires_on,
         }
     }
 }
@@ -152,8 +162,17 @@ pub struct CompanyView {
     pub verified: bool,
     #[serde(with = "time::serde::rfc3339::option")]
     pub verified_at: Option<OffsetDateTime>,
+    /// The operator who verified the company.
+    pub verified_by: Option<Uuid>,
     /// The operator's reason for the last status change.
     pub status_reason: Option<String>,
+    pub licence_image_url: Option<String>,
+    /// `YYYY-MM-DD`, `long_term`, or `null` when not given.
+    pub licence_expires_on: Option<String>,
+    /// Whether the licence's expiry date has passed.
+    pub licence_expired: bool,
+    /// Credit score, 0–100 with one decimal (`GET /api/v1/companies/{id}/credit` explains it).
+    pub credit_score: Option<f64>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -165,6 +184,7 @@ impl From<Company> for CompanyView {
         CompanyView {
             status: c.status().into(),
             verified: c.is_verified(),
+            licence_expired: c.licence_expired(domain::ids::now()),
             id: c.id,
             slug: c.slug,
             legal_name: c.legal_name,
@@ -189,7 +209,11 @@ impl From<Company> for CompanyView {
                 .map(certification_dto)
                 .collect(),
             verified_at: utc_opt(c.verified_at),
+            verified_by: c.verified_by,
             status_reason: c.status_reason,
+            licence_image_url: c.licence_image_url,
+            licence_expires_on: c.licence_expiry.map(|e| e.as_text()),
+            credit_score: c.credit_score.map(|s| f64::from(s) / 10.0),
             created_at: utc(c.created_at),
             updated_at: utc(c.updated_at),
         }

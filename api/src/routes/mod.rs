@@ -5,6 +5,7 @@ pub mod auth;
 pub mod blocked_buyers;
 pub mod categories;
 pub mod companies;
+pub mod credit;
 pub mod email;
 pub mod email_links;
 pub mod health;
@@ -15,8 +16,10 @@ pub mod members;
 pub mod notifications;
 pub mod operator;
 pub mod pagination;
+pub mod penalties;
 pub mod products;
 pub mod quotes;
+pub mod ratings;
 pub mod reports;
 pub mod rules;
 pub mod search;
@@ -134,5 +137,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(email::get_email_job)
         .service(email::list_suppressions)
         .service(email::get_suppression)
-        .service(email::remove_suppression);
+        .service(email::remove_suppression)
+        .service(credit::get_credit)
+        .service(penalties::record_penalty)
+        .service(penalties::list_penalties)
+        .service(ratings::rate_inquiry)
+        .service(ratings::rate_quote)
+        .service(ratings::list_company_ratings)
+        .service(ratings::reply_to_rating)
+        .service(ratings::list_ratings_for_review)
+        .service(ratings::approve_rating)
+        .service(ratings::reject_rating);
 }

@@ -167,10 +167,27 @@ pub struct ResolveRequest {
     /// Shown to the reporter.
     #[schema(example = "商品已下架，商家已警告")]
     pub note: String,
+    /// Upholding may carry penalty points against the company the item belongs to (its
+    /// `report_id` is this report).
+    pub penalty: Option<ResolvePenalty>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResolvePenalty {
+    /// 1 to 100.
+    #[schema(example = 4)]
+    pub points: i32,
+    /// As for `POST /api/v1/operator/companies/{id}/penalties`.
+    #[schema(example = "counterfeit")]
+    pub reason_code: String,
+    /// Shown to the company.
+    pub note: String,
 }
 
 /// Closes a report as upheld or dismissed (recorded in the audit log). Acting on the item is a
-/// separate operator action (reject the product, suspend the company).
+/// separate operator action (reject the product, suspend the company); upholding may carry
+/// penalty points against the item's company.
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = ResolveRequest, security(("bearer" = [])), responses(
     (status = 200, body = ReportView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
     (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
@@ -183,8 +200,22 @@ pub async fn resolve_report(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let b = body.0;
+    let policy = state.config.penalty_policy();
     let report = state
-        .db(move |conn| report::resolve_report(conn, &op.0, id, &b.outcome, &b.note))
+        .db(move |conn| {
+            let penalty = b.penalty.map(|p| {
+                (
+                    domain::penalty::PenaltyInput {
+                        points: p.points,
+                        reason_code: p.reason_code,
+                        note: p.note,
+                        ..Default::default()
+                    },
+                    &policy,
+                )
+            });
+            report::resolve_report_with_penalty(conn, &op.0, id, &b.outcome, &b.note, penalty)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(ReportView::from(report)))
 }

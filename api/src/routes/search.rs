@@ -69,6 +69,8 @@ pub struct HitCompany {
     pub english_name: Option<String>,
     pub slug: String,
     pub verified: bool,
+    /// The supplier's credit score (0–100, one decimal; docs/credit.md).
+    pub credit_score: f64,
     pub province: String,
     pub city: String,
 }
@@ -325,6 +327,7 @@ pub async fn search_products(
                     english_name: some(&h.company_name_en),
                     slug: h.slug,
                     verified: h.verified,
+                    credit_score: h.credit_score as f64 / 10.0,
                     province: h.province,
                     city: h.city,
                 },
@@ -371,6 +374,8 @@ pub struct SupplierHitView {
     pub company_type: String,
     pub main_products: Vec<String>,
     pub product_count: u64,
+    /// Credit score (0–100, one decimal; docs/credit.md).
+    pub credit_score: f64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -435,6 +440,7 @@ pub async fn search_suppliers(
                 company_type: h.company_type,
                 main_products: h.main_products,
                 product_count: h.product_count,
+                credit_score: h.credit_score as f64 / 10.0,
             })
             .collect(),
         total: results.total,

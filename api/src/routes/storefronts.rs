@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::companies::{CertificationDto, ContactDto};
 use super::pagination::PageQuery;
 use super::products::ProductPage;
+use super::ratings::{RatingSummaryView, RatingView};
 use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
 use crate::time_fmt::{utc, utc_opt};
@@ -21,6 +22,12 @@ pub struct LicenceView {
     pub credit_code: String,
     pub legal_representative: String,
     pub registered_address: String,
+    /// The licence image (营业执照电子链接), https.
+    pub image_url: Option<String>,
+    /// `YYYY-MM-DD`, `long_term` (长期), or `null` when not given.
+    pub expires_on: Option<String>,
+    /// Whether the expiry date has passed.
+    pub expired: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -28,6 +35,18 @@ pub struct VerificationView {
     pub verified: bool,
     #[serde(with = "time::serde::rfc3339::option")]
     pub verified_at: Option<OffsetDateTime>,
+    /// The display name of the operator who verified the company.
+    pub verified_by: Option<String>,
+}
+
+/// The credit profile in short (`GET /api/v1/companies/{id}/credit` has every input).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StorefrontCreditView {
+    /// 0–100, one decimal.
+    pub score: f64,
+    pub formula_version: i32,
+    #[serde(with = "time::serde::rfc3339")]
+    pub computed_at: OffsetDateTime,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -62,6 +81,10 @@ pub struct StorefrontView {
     /// Published products.
     pub product_count: i64,
     pub products: ProductPage,
+    pub credit: StorefrontCreditView,
+    pub ratings: RatingSummaryView,
+    /// The newest published ratings (all of them: `GET /api/v1/companies/{id}/ratings`).
+    pub recent_ratings: Vec<RatingView>,
 }
 
 /// A supplier's public storefront with its published products (paged). Suspended and rejected companies have none.
@@ -80,6 +103,7 @@ pub async fn get_storefront(
         .await?;
     let c = s.company;
     let response = s.response;
+    let licence_expired = c.licence_expired(domain::ids::now());
     let view = StorefrontView {
         company_id: c.id,
         slug: c.slug,
@@ -90,10 +114,14 @@ pub async fn get_storefront(
             credit_code: c.credit_code,
             legal_representative: c.legal_representative,
             registered_address: c.registered_address,
+            image_url: c.licence_image_url,
+            expires_on: c.licence_expiry.map(|e| e.as_text()),
+            expired: licence_expired,
         },
         verification: VerificationView {
             verified: c.verification_status == company::VerificationStatus::Verified,
             verified_at: utc_opt(c.verified_at),
+            verified_by: s.verified_by_name,
         },
         member_since: utc(c.created_at),
         province: c.province,
@@ -130,6 +158,13 @@ pub async fn get_storefront(
         inquiries_received_30d: response.received,
         product_count: s.product_count,
         products: ProductPage::from(s.products),
+        credit: StorefrontCreditView {
+            score: f64::from(s.credit.score) / 10.0,
+            formula_version: s.credit.formula_version,
+            computed_at: utc(s.credit.computed_at),
+        },
+        ratings: s.ratings.into(),
+        recent_ratings: s.recent_ratings.into_iter().map(Into::into).collect(),
     };
     Ok(HttpResponse::Ok().json(view))
 }

@@ -14,6 +14,9 @@ pub enum CatalogError {
     Forbidden,
     #[error("the company is suspended")]
     CompanySuspended,
+    /// The company's active penalty points reached the restrict threshold.
+    #[error("the company is restricted by penalty points: it may not publish or quote")]
+    CompanyRestricted,
     #[error("cannot {action} a product that is {status}")]
     InvalidTransition {
         action: &'static str,
@@ -28,7 +31,7 @@ impl DomainError for CatalogError {
         match self {
             CatalogError::Validation(_) | CatalogError::Blocked(_) => ErrorKind::Validation,
             CatalogError::NotFound | CatalogError::CompanyNotFound => ErrorKind::NotFound,
-            CatalogError::Forbidden => ErrorKind::Forbidden,
+            CatalogError::Forbidden | CatalogError::CompanyRestricted => ErrorKind::Forbidden,
             CatalogError::CompanySuspended | CatalogError::InvalidTransition { .. } => {
                 ErrorKind::InvalidState
             }
@@ -44,6 +47,7 @@ impl DomainError for CatalogError {
             CatalogError::CompanyNotFound => "company_not_found",
             CatalogError::Forbidden => "forbidden",
             CatalogError::CompanySuspended => "company_suspended",
+            CatalogError::CompanyRestricted => "company_restricted",
             CatalogError::InvalidTransition { .. } => "invalid_state",
             CatalogError::Database(_) => "internal",
         }

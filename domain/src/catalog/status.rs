@@ -68,6 +68,10 @@ pub fn change_product_status(
             (row, company.is_verified())
         } else {
             let (row, company) = product_for_write(conn, actor, id)?;
+            if action == ProductAction::Publish && crate::penalty::is_restricted(conn, company.id)?
+            {
+                return Err(CatalogError::CompanyRestricted);
+            }
             (row, company.is_verified())
         };
         let current = Product::from(row.clone());

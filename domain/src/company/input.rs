@@ -3,7 +3,9 @@
 
 use time::macros::format_description;
 
-use super::model::{Certification, Company, CompanyType, Contact, EmployeeRange};
+use super::model::{
+    Certification, Company, CompanyType, Contact, EmployeeRange, LONG_TERM_DATE, LicenceExpiry,
+};
 use super::slug::is_valid_slug;
 use super::uscc::parse_uscc;
 use crate::account::normalize_email;
@@ -46,6 +48,10 @@ pub struct CompanyInput {
     pub banner_url: Option<String>,
     pub description: Option<String>,
     pub certifications: Option<Vec<CertificationInput>>,
+    /// An https URL of the business licence image; `""` clears it.
+    pub licence_image_url: Option<String>,
+    /// `YYYY-MM-DD`, or `long_term` / `长期`; `""` clears it.
+    pub licence_expires_on: Option<String>,
 }
 
 /// Every profile field, validated and normalised.
@@ -69,15 +75,103 @@ pub(crate) struct ValidCompany {
     pub banner_url: Option<String>,
     pub description: String,
     pub certifications: Vec<Certification>,
+    pub licence_image_url: Option<String>,
+    pub licence_expiry: Option<LicenceExpiry>,
 }
 
 impl ValidCompany {
-    /// Whether the facts shown as the business licence differ (these need re-verification).
-    pub fn licence_differs(&self, c: &Company) -> bool {
-        self.legal_name != c.legal_name
-            || self.credit_code != c.credit_code
-            || self.legal_representative != c.legal_representative
-            || self.registered_address != c.registered_address
+    /// The licence facts that differ from the company's (any of them needs re-verification):
+    /// see `super::licence`.
+    pub fn licence_changes(&self, c: &Company) -> Vec<&'static str> {
+        let mut changed = Vec::new();
+        let mut check = |differs: bool, name: &'static str| {
+            if differs {
+                changed.push(name);
+            }
+        };
+        check(self.legal_name != c.legal_name, "legal_name");
+        check(self.credit_code != c.credit_code, "credit_code");
+        check(
+            self.legal_representative != c.legal_representative,
+            "legal_representative",
+        );
+        check(
+            self.registered_address != c.registered_address,
+            "registered_address",
+        );
+        check(
+            self.licence_image_url != c.licence_image_url,
+            "licence_image_url",
+        );
+        check(
+            self.licence_expiry != c.licence_expiry,
+            "licence_expires_on",
+        );
+        changed
+    }
+}
+
+/// The licence image: an absolute https URL (the image is shown to buyers and operators, so
+/// never plain http).
+fn licence_image(v: &mut Validator, new: Option<&str>, old: Option<&String>) -> Option<String> {
+    match new.map(str::trim) {
+        Some("") => None,
+        Some(url) => {
+            if url.starts_with("https://") {
+                v.url("licence_image_url", url);
+            } else {
+                v.push(
+                    "licence_image_url",
+                    "invalid_url",
+                    "must be an absolute https URL",
+                );
+            }
+            Some(url.to_owned())
+        }
+        None => old.cloned(),
+    }
+}
+
+/// The licence expiry: a date that has not passed, or long-term (`long_term` / `长期`).
+fn licence_expiry(
+    v: &mut Validator,
+    new: Option<&str>,
+    old: Option<LicenceExpiry>,
+) -> Option<LicenceExpiry> {
+    let text = match new.map(str::trim) {
+        None => return old,
+        Some("") => return None,
+        Some(text) => text,
+    };
+    if matches!(text, "long_term" | "长期") {
+        return Some(LicenceExpiry::LongTerm);
+    }
+    match time::Date::parse(text, format_description!("[year]-[month]-[day]")) {
+        Ok(d) if d >= LONG_TERM_DATE => {
+            v.push(
+                "licence_expires_on",
+                "invalid_date",
+                "use long_term for a licence without an end date",
+            );
+            None
+        }
+        Ok(d) if d < crate::ids::now().date() => {
+            v.push(
+                "licence_expires_on",
+                "licence_expired",
+                "the licence has already expired",
+            );
+            None
+        }
+        Ok(d) => Some(LicenceExpiry::On(d)),
+        Err(_) => {
+            v.push(
+                "licence_expires_on",
+                "invalid_date",
+                "must be a date as YYYY-MM-DD, or long_term (长期)",
+            );
+            None
+        }
     }
 }
 
@@ -384,6 +478,16 @@ impl CompanyInput {
             }
             None => old.map(|c| c.certifications.clone()).unwrap_or_default(),
         };
+        let licence_image_url = licence_image(
+            &mut v,
+            self.licence_image_url.as_deref(),
+            old.and_then(|c| c.licence_image_url.as_ref()),
+        );
+        let licence_expiry = licence_expiry(
+            &mut v,
+            self.licence_expires_on.as_deref(),
+            old.and_then(|c| c.licence_expiry),
+        );
         v.finish()?;
         Ok(ValidCompany {
             slug,
@@ -404,6 +508,8 @@ impl CompanyInput {
             banner_url,
             description,
             certifications,
+            licence_image_url,
+            licence_expiry,
         })
     }
 }

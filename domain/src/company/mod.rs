@@ -2,6 +2,7 @@
 
 mod error;
 mod input;
+mod licence;
 mod members;
 mod model;
 mod repo;
@@ -14,15 +15,19 @@ mod verification;
 
 pub use error::CompanyError;
 pub use input::{CertificationInput, CompanyInput, ContactInput};
+pub(crate) use licence::managers_of;
+pub use licence::{licence_warning_due, notify_licence_expiry};
 pub use members::{Member, add_member, list_members, remove_member};
 pub use model::{
-    Certification, Company, CompanyType, Contact, EmployeeRange, MemberRole, VerificationStatus,
+    Certification, Company, CompanyType, Contact, EmployeeRange, LicenceExpiry, MemberRole,
+    VerificationStatus,
 };
-pub(crate) use repo::company_is_public;
+pub(crate) use repo::{company_is_public, load_company};
 pub use repo::{find_company, membership_of, role_in};
 pub use response_rate::refresh_response_rates;
 pub use service::{create_company, get_company, update_company};
 pub use slug::{derive_slug, is_valid_slug};
 pub use storefront::{Storefront, storefront};
 pub use uscc::{UsccProblem, check_character, complete_uscc, parse_uscc};
+pub(crate) use verification::change_status_in_tx;
 pub use verification::{StatusAction, change_status};

@@ -1,6 +1,6 @@
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
-use time::PrimitiveDateTime;
+use time::{Date, PrimitiveDateTime};
 use uuid::Uuid;
 
 use crate::db::schema::companies;
@@ -78,15 +78,76 @@ pub struct Company {
     pub certifications: Vec<Certification>,
     pub verification_status: VerificationStatus,
     pub verified_at: Option<PrimitiveDateTime>,
+    /// The operator who verified the company.
+    pub verified_by: Option<Uuid>,
     pub suspended_at: Option<PrimitiveDateTime>,
     pub status_reason: Option<String>,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
     /// Response rate in percent as of the last refresh (`refresh_response_rates`).
     pub response_rate_pct: Option<i32>,
+    /// The business licence image (https), as submitted.
+    pub licence_image_url: Option<String>,
+    /// The licence's expiry as submitted (`None` when not given yet).
+    pub licence_expiry: Option<LicenceExpiry>,
+    /// Credit score in tenths of a point (0–1000) as last computed (`crate::credit`).
+    pub credit_score: Option<i32>,
+}
+
+/// When a business licence ends: a date, or long-term (营业期限 长期).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LicenceExpiry {
+    On(Date),
+    LongTerm,
+}
+
+/// How a long-term licence is stored (as licence registers do).
+pub(crate) const LONG_TERM_DATE: Date = time::macros::date!(9999 - 12 - 31);
+
+impl LicenceExpiry {
+    pub(crate) fn from_db(d: Option<Date>) -> Option<LicenceExpiry> {
+        d.map(|d| {
+            if d == LONG_TERM_DATE {
+                LicenceExpiry::LongTerm
+            } else {
+                LicenceExpiry::On(d)
+            }
+        })
+    }
+
+    pub(crate) fn to_db(self) -> Date {
+        match self {
+            LicenceExpiry::On(d) => d,
+            LicenceExpiry::LongTerm => LONG_TERM_DATE,
+        }
+    }
+
+    /// `YYYY-MM-DD`, or `long_term`.
+    pub fn as_text(self) -> String {
+        match self {
+            LicenceExpiry::On(d) => d.to_string(),
+            LicenceExpiry::LongTerm => "long_term".to_owned(),
+        }
+    }
+
+    /// The date, unless long-term.
+    pub fn date(self) -> Option<Date> {
+        match self {
+            LicenceExpiry::On(d) => Some(d),
+            LicenceExpiry::LongTerm => None,
+        }
+    }
 }
 
 impl Company {
+    /// Whether the licence's expiry date has passed (a licence is valid through its expiry day,
+    /// UTC).
+    pub fn licence_expired(&self, at: PrimitiveDateTime) -> bool {
+        self.licence_expiry
+            .and_then(LicenceExpiry::date)
+            .is_some_and(|d| d < at.date())
+    }
+
     pub fn is_suspended(&self) -> bool {
         self.suspended_at.is_some()
     }
@@ -140,6 +201,10 @@ pub(crate) struct CompanyRow {
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
     pub response_rate_pct: Option<i32>,
+    pub licence_image_url: Option<String>,
+    pub licence_expires_on: Option<Date>,
+    pub licence_warned_days: Option<i32>,
+    pub credit_score: Option<i32>,
 }
 
 impl From<CompanyRow> for Company {
@@ -170,11 +235,15 @@ impl From<CompanyRow> for Company {
                 VerificationStatus::Pending,
             ),
             verified_at: r.verified_at,
+            verified_by: r.verified_by.as_deref().map(parse_db_id),
             suspended_at: r.suspended_at,
             status_reason: r.status_reason,
             created_at: r.created_at,
             updated_at: r.updated_at,
             response_rate_pct: r.response_rate_pct,
+            licence_image_url: r.licence_image_url,
+            licence_expiry: LicenceExpiry::from_db(r.licence_expires_on),
+            credit_score: r.credit_score,
         }
     }
 }

@@ -44,6 +44,8 @@ fn fill_row(row: &mut CompanyRow, v: ValidCompany) {
     row.banner_url = v.banner_url;
     row.description = v.description;
     row.certifications = to_json(&v.certifications);
+    row.licence_image_url = v.licence_image_url;
+    row.licence_expires_on = v.licence_expiry.map(|e| e.to_db());
 }
 
 /// A supplier account creates its company and becomes its owner. The company starts `pending`.
@@ -115,6 +117,10 @@ pub fn create_company(
         created_at: at,
         updated_at: at,
         response_rate_pct: None,
+        licence_image_url: None,
+        licence_expires_on: None,
+        licence_warned_days: None,
+        credit_score: None,
     };
     fill_row(&mut row, valid);
 
@@ -135,6 +141,12 @@ pub fn create_company(
                 .execute(conn)
                 .map_err(map_unique)?;
             crate::screening::record(conn, "company", &row.id, &verdict)?;
+            let row = {
+                // Every company has a credit profile from the start (see `crate::credit`).
+                let mut row = row.clone();
+                row.credit_score = Some(crate::credit::recompute_in_tx(conn, id)?.score);
+                row
+            };
             diesel::insert_into(company_members::table)
                 .values((
                     company_members::company_id.eq(&row.id),
@@ -183,7 +195,7 @@ pub fn get_company(
 }
 
 /// Owners and admins edit the profile. Changing the licence facts of a verified company sends it
-/// back to verification.
+/// back to verification (`super::licence::apply_licence_change`).
 pub fn update_company(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -199,7 +211,7 @@ pub fn update_company(
         let valid = input
             .validate(Some(&current))
             .map_err(CompanyError::Validation)?;
-        let licence_changed = valid.licence_differs(&current);
+        let licence_changes = valid.licence_changes(&current);
         let mut row: CompanyRow = companies::table
             .find(id.to_string())
             .select(CompanyRow::as_select())
@@ -210,19 +222,23 @@ pub fn update_company(
         fill_row(&mut row, valid);
         let verdict = screen_company(conn, &row)?;
         crate::screening::record(conn, "company", &row.id, &verdict)?;
-        if licence_changed && row.verification_status == VerificationStatus::Verified.as_str() {
-            row.verification_status = VerificationStatus::Pending.as_str().to_owned();
-            row.verified_at = None;
-            row.verified_by = None;
-            row.status_reason = Some("licence facts changed; awaiting re-verification".into());
-        }
+        let reverify = super::licence::apply_licence_change(
+            conn,
+            actor,
+            &current,
+            &mut row,
+            &licence_changes,
+        )?;
         row.updated_at = now();
         save_company(
             conn,
             &row,
-            json!({"change": "updated", "licence_changed": licence_changed}),
+            json!({"change": "updated", "licence_changed": !licence_changes.is_empty()}),
         )
         .map_err(map_unique)?;
+        if reverify {
+            row.credit_score = Some(crate::credit::recompute_in_tx(conn, id)?.score);
+        }
         Ok(Company::from(row))
     })
 }

@@ -7,7 +7,7 @@ use super::CompanyError;
 use super::model::{Company, CompanyRow};
 use crate::catalog::{Product, count_public_products, public_products_of_company};
 use crate::db::DbConnection;
-use crate::db::schema::companies;
+use crate::db::schema::{companies, users};
 use crate::ids::{Page, PageRequest, now};
 use crate::inquiry::{ResponseMetrics, response_metrics};
 
@@ -18,7 +18,16 @@ pub struct Storefront {
     pub products: Page<Product>,
     /// Response rate and median first-response time over the last 30 days.
     pub response: ResponseMetrics,
+    /// The display name of the operator who verified the company.
+    pub verified_by_name: Option<String>,
+    pub credit: crate::credit::CreditProfile,
+    pub ratings: crate::rating::RatingSummary,
+    /// The newest published ratings (the full list is paged on its own route).
+    pub recent_ratings: Vec<crate::rating::Rating>,
 }
+
+/// How many ratings the storefront shows.
+pub const STOREFRONT_RATINGS: i64 = 5;
 
 /// A storefront by slug; suspended and rejected companies have none.
 pub fn storefront(
@@ -37,10 +46,35 @@ pub fn storefront(
     let product_count = count_public_products(conn, company.id)?;
     let products = public_products_of_company(conn, company.id, page)?;
     let response = response_metrics(conn, company.id, now())?;
+    let verified_by_name = match company.verified_by {
+        Some(operator) => users::table
+            .find(operator.to_string())
+            .select(users::display_name)
+            .first(conn)
+            .optional()?,
+        None => None,
+    };
+    let credit = crate::credit::get_credit(conn, None, company.id).map_err(|e| match e {
+        crate::credit::CreditError::Database(e) => CompanyError::Database(e),
+        _ => CompanyError::NotFound,
+    })?;
+    let first = PageRequest {
+        limit: STOREFRONT_RATINGS,
+        after: None,
+    };
+    let (ratings, recent) = crate::rating::list_company_ratings(conn, None, company.id, &first)
+        .map_err(|e| match e {
+            crate::rating::RatingError::Database(e) => CompanyError::Database(e),
+            _ => CompanyError::NotFound,
+        })?;
     Ok(Storefront {
         company,
         product_count,
         products,
         response,
+        verified_by_name,
+        credit,
+        ratings,
+        recent_ratings: recent.items,
     })
 }

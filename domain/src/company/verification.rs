@@ -44,6 +44,21 @@ pub fn change_status(
     }
     let reason = validate_reason(reason).map_err(CompanyError::Validation)?;
     db::transaction(conn, |conn| {
+        change_status_in_tx(conn, actor, company_id, action, &reason)
+    })
+}
+
+/// `change_status` inside the caller's transaction (e.g. the suspension penalty points
+/// trigger); the caller has checked the actor and the reason.
+pub(crate) fn change_status_in_tx(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    company_id: Uuid,
+    action: StatusAction,
+    reason: &str,
+) -> Result<Company, CompanyError> {
+    let reason = reason.to_owned();
+    {
         let mut row: CompanyRow = companies::table
             .find(company_id.to_string())
             .select(CompanyRow::as_select())
@@ -91,6 +106,7 @@ pub fn change_status(
         row.status_reason = Some(reason.clone());
         row.updated_at = at;
         save_company(conn, &row, json!({"change": action.name()}))?;
+        row.credit_score = Some(crate::credit::recompute_in_tx(conn, company_id)?.score);
         let after = Company::from(row);
         record_transition(
             conn,
@@ -103,5 +119,5 @@ pub fn change_status(
             json!({"verification": after.verification_status.as_str(), "suspended": after.is_suspended()}),
         )?;
         Ok(after)
-    })
+    }
 }

@@ -67,6 +67,10 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         response_rate_pct -> Nullable<Integer>,
+        licence_image_url -> Nullable<Text>,
+        licence_expires_on -> Nullable<Date>,
+        licence_warned_days -> Nullable<Integer>,
+        credit_score -> Nullable<Integer>,
     }
 }
 
@@ -381,6 +385,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_address_failures,
     email_domain_pauses,
     email_events,
+    penalties,
+    ratings,
+    credit_profiles,
 );
 
 diesel::table! {
@@ -530,5 +537,58 @@ diesel::table! {
         event -> Text,
         detail -> Nullable<Text>,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    penalties (id) {
+        id -> Text,
+        company_id -> Text,
+        points -> Integer,
+        reason_code -> Text,
+        note -> Text,
+        report_id -> Nullable<Text>,
+        subject_type -> Nullable<Text>,
+        subject_id -> Nullable<Text>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ratings (id) {
+        id -> Text,
+        company_id -> Text,
+        rater_id -> Text,
+        source_type -> Text,
+        source_id -> Text,
+        stars -> Integer,
+        comment -> Text,
+        status -> Text,
+        moderation_note -> Nullable<Text>,
+        moderated_by -> Nullable<Text>,
+        moderated_at -> Nullable<Timestamp>,
+        reply -> Nullable<Text>,
+        replied_by -> Nullable<Text>,
+        replied_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    credit_profiles (company_id) {
+        company_id -> Text,
+        formula_version -> Integer,
+        score -> Integer,
+        verified -> Bool,
+        days_on_platform -> Integer,
+        response_rate_pct -> Nullable<Integer>,
+        rating_count -> Integer,
+        rating_sum -> Integer,
+        upheld_complaints -> Integer,
+        active_points -> Integer,
+        penalty_level -> Text,
+        computed_at -> Timestamp,
     }
 }

@@ -134,6 +134,8 @@ fn load_supplier(
             banner_url: None,
             description: Some(s.description.into()),
             certifications: None,
+            licence_image_url: Some(format!("https://img.example.com/licences/{}.jpg", s.slug)),
+            licence_expires_on: Some("long_term".into()),
         },
     )?;
     if s.verified {

@@ -26,6 +26,6 @@ pub use list::{InboxQuery, InboxSide, UnreadCounts, list_inquiries, unread_count
 pub use metrics::{ResponseMetrics, response_metrics, response_metrics_of};
 pub use model::{Inquiry, InquiryStatus, Message, Side, SubjectType};
 pub use spam::{SPAM_WINDOW, SpamLimits};
-pub(crate) use thread::can_view;
 pub use thread::{assign_inquiry, close_inquiry, get_inquiry, mark_read, mark_spam, post_message};
+pub(crate) use thread::{can_view, open as open_thread};
 pub use view::{InquiryThread, InquiryView, Viewer};

@@ -19,6 +19,9 @@ pub enum ListingError {
     OperatorsCannotPost,
     #[error("the company is suspended")]
     CompanySuspended,
+    /// The company's active penalty points reached the restrict threshold.
+    #[error("the company is restricted by penalty points: it may not publish or quote")]
+    CompanyRestricted,
     #[error("the listing has passed its end date; republish it with a new one")]
     Expired,
     #[error("a buy request cannot be edited once it has received a quote")]
@@ -38,7 +41,9 @@ impl DomainError for ListingError {
         match self {
             Validation(_) | ContentBlocked(_) => ErrorKind::Validation,
             NotFound | CompanyNotFound => ErrorKind::NotFound,
-            Forbidden | NotASupplier | OperatorsCannotPost => ErrorKind::Forbidden,
+            Forbidden | NotASupplier | OperatorsCannotPost | CompanyRestricted => {
+                ErrorKind::Forbidden
+            }
             CompanySuspended | Expired | HasQuotes | InvalidTransition { .. } => {
                 ErrorKind::InvalidState
             }
@@ -56,6 +61,7 @@ impl DomainError for ListingError {
             Forbidden | OperatorsCannotPost => "forbidden",
             NotASupplier => "not_a_supplier",
             CompanySuspended => "company_suspended",
+            CompanyRestricted => "company_restricted",
             Expired => "listing_expired",
             HasQuotes => "listing_has_quotes",
             InvalidTransition { .. } => "invalid_state",

@@ -86,6 +86,9 @@ pub fn create_listing(
         if company.as_ref().is_some_and(|c| c.is_suspended()) {
             return Err(ListingError::CompanySuspended);
         }
+        if publish {
+            super::status::check_not_restricted(conn, company.as_ref())?;
+        }
         let at = now();
         let valid = input.validate(None, at).map_err(ListingError::Validation)?;
         check_category(conn, &valid.category_id)?;

@@ -62,6 +62,19 @@ fn open(
     Ok(())
 }
 
+/// Refuses to open a listing of a company that penalty points restrict.
+pub(crate) fn check_not_restricted(
+    conn: &mut DbConnection,
+    company: Option<&Company>,
+) -> Result<(), ListingError> {
+    match company {
+        Some(c) if crate::penalty::is_restricted(conn, c.id)? => {
+            Err(ListingError::CompanyRestricted)
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Publishes a draft or rejected listing; its end date must still be ahead.
 pub fn publish_listing(
     conn: &mut DbConnection,
@@ -78,6 +91,7 @@ pub fn publish_listing(
         let mut v = Validator::new();
         check_valid_until(&mut v, "valid_until", loaded.listing.valid_until, at);
         v.finish().map_err(ListingError::Validation)?;
+        check_not_restricted(conn, loaded.company.as_ref())?;
         let mut row = loaded.row;
         open(conn, &mut row, &loaded.listing, loaded.company.as_ref(), at)?;
         row.review_note = None;
@@ -146,6 +160,7 @@ pub fn republish_listing(
                 status: "closed with an accepted quote",
             });
         }
+        check_not_restricted(conn, loaded.company.as_ref())?;
         let mut row = loaded.row;
         open(conn, &mut row, &loaded.listing, loaded.company.as_ref(), at)?;
         row.valid_until = valid_until;

@@ -20,6 +20,15 @@ crate::text_enum! {
         QuoteNotChosen => "quote_not_chosen",
         /// An open listing ends soon (to its owner).
         ListingExpiring => "listing_expiring",
+        /// The company's business licence ends soon (to its owners and admins).
+        LicenceExpiring => "licence_expiring",
+        /// The company's business licence has expired (to its owners and admins).
+        LicenceExpired => "licence_expired",
+        /// An operator recorded penalty points against the company (to its owners and admins).
+        PenaltyRecorded => "penalty_recorded",
+        /// The company's penalty level changed: warned, restricted, suspended or eased (to its
+        /// owners and admins).
+        PenaltyLevelChanged => "penalty_level_changed",
     }
 }
 

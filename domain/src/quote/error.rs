@@ -19,6 +19,9 @@ pub enum QuoteError {
     NotABuyRequest,
     #[error("the company is suspended")]
     CompanySuspended,
+    /// The company's active penalty points reached the restrict threshold.
+    #[error("the company is restricted by penalty points: it may not publish or quote")]
+    CompanyRestricted,
     #[error("the request is closed")]
     ListingClosed,
     #[error("the request has passed its end date")]
@@ -50,6 +53,7 @@ impl From<ListingError> for QuoteError {
             ListingError::Validation(f) => QuoteError::Validation(f),
             ListingError::Database(e) => QuoteError::Database(e),
             ListingError::CompanySuspended => QuoteError::CompanySuspended,
+            ListingError::CompanyRestricted => QuoteError::CompanyRestricted,
             ListingError::Expired => QuoteError::ListingExpired,
             _ => QuoteError::Forbidden,
         }
@@ -62,7 +66,7 @@ impl DomainError for QuoteError {
         match self {
             Validation(_) => ErrorKind::Validation,
             NotFound | ListingNotFound => ErrorKind::NotFound,
-            Forbidden | NotASupplier | OwnRequest => ErrorKind::Forbidden,
+            Forbidden | NotASupplier | OwnRequest | CompanyRestricted => ErrorKind::Forbidden,
             // The HTTP layer answers `QuotaExceeded` with 429 and `Retry-After`.
             QuotaExceeded { .. } | QuoteExists | LimitReached => ErrorKind::Conflict,
             NotABuyRequest
@@ -87,6 +91,7 @@ impl DomainError for QuoteError {
             OwnRequest => "own_request",
             NotABuyRequest => "not_a_buy_request",
             CompanySuspended => "company_suspended",
+            CompanyRestricted => "company_restricted",
             ListingClosed => "listing_closed",
             ListingExpired => "listing_expired",
             QuoteExists => "quote_exists",

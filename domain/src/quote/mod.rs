@@ -14,4 +14,5 @@ pub use compare::{ComparedQuote, QuoteComparison, QuoteSort, compare_quotes};
 pub use error::QuoteError;
 pub use input::QuoteInput;
 pub use model::{Quote, QuoteRevision, QuoteStatus, QuoteTerms};
+pub(crate) use service::quote_for;
 pub use service::{QuoteDetail, create_quote, get_quote, month_of, revise_quote};

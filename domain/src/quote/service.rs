@@ -123,6 +123,9 @@ pub fn create_quote(
         if company.is_suspended() {
             return Err(QuoteError::CompanySuspended);
         }
+        if crate::penalty::is_restricted(conn, company_id)? {
+            return Err(QuoteError::CompanyRestricted);
+        }
         let at = now();
         let valid = input.validate(None, at).map_err(QuoteError::Validation)?;
         if let Some(e) = closed_for_quotes(&listing, at) {
@@ -259,6 +262,9 @@ pub fn revise_quote(
         let company = find_company(conn, ctx.quote.company_id).map_err(|_| QuoteError::NotFound)?;
         if company.is_suspended() {
             return Err(QuoteError::CompanySuspended);
+        }
+        if crate::penalty::is_restricted(conn, company.id)? {
+            return Err(QuoteError::CompanyRestricted);
         }
         if ctx.quote.status != QuoteStatus::Live {
             return Err(QuoteError::InvalidTransition {

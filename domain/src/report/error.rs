@@ -12,6 +12,9 @@ pub enum ReportError {
     AlreadyResolved,
     #[error("you may not do this")]
     Forbidden,
+    /// Penalty points carried by the resolution were refused.
+    #[error("{0}")]
+    Penalty(Box<crate::penalty::PenaltyError>),
     #[error("database error")]
     Database(#[from] diesel::result::Error),
 }
@@ -24,6 +27,7 @@ impl DomainError for ReportError {
             ReportError::Duplicate => ErrorKind::Conflict,
             ReportError::AlreadyResolved => ErrorKind::InvalidState,
             ReportError::Forbidden => ErrorKind::Forbidden,
+            ReportError::Penalty(e) => e.kind(),
             ReportError::Database(_) => ErrorKind::Internal,
         }
     }
@@ -35,6 +39,7 @@ impl DomainError for ReportError {
             ReportError::Duplicate => "duplicate_report",
             ReportError::AlreadyResolved => "invalid_state",
             ReportError::Forbidden => "forbidden",
+            ReportError::Penalty(e) => e.code(),
             ReportError::Database(_) => "internal",
         }
     }
@@ -42,6 +47,7 @@ impl DomainError for ReportError {
     fn fields(&self) -> &[FieldError] {
         match self {
             ReportError::Validation(f) => f,
+            ReportError::Penalty(e) => e.fields(),
             _ => &[],
         }
     }

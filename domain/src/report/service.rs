@@ -237,6 +237,20 @@ pub fn resolve_report(
     outcome: &str,
     note: &str,
 ) -> Result<Report, ReportError> {
+    resolve_report_with_penalty(conn, actor, id, outcome, note, None)
+}
+
+/// `resolve_report`, where upholding may carry penalty points against the company the reported
+/// item belongs to (`crate::penalty`), in the same transaction. An upheld report also moves
+/// that company's credit profile (its upheld complaints).
+pub fn resolve_report_with_penalty(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+    outcome: &str,
+    note: &str,
+    penalty: Option<(crate::penalty::PenaltyInput, &crate::penalty::PenaltyPolicy)>,
+) -> Result<Report, ReportError> {
     if !may_on_platform(actor, PlatformAction::Moderate) {
         return Err(ReportError::Forbidden);
     }
@@ -253,6 +267,27 @@ pub fn resolve_report(
         }
     };
     let note = v.text("note", note, 1, 2000);
+    let penalty = match penalty {
+        Some((input, policy)) => {
+            if outcome == Some(ReportStatus::Dismissed) {
+                v.push(
+                    "penalty",
+                    "not_allowed",
+                    "only an upheld report carries penalty points",
+                );
+            }
+            match crate::penalty::validate_penalty(&input, "penalty.") {
+                Ok(valid) => Some((valid, policy)),
+                Err(errors) => {
+                    errors
+                        .into_iter()
+                        .for_each(|e| v.push(e.field, &e.code, e.message));
+                    None
+                }
+            }
+        }
+        None => None,
+    };
     v.finish().map_err(ReportError::Validation)?;
     let outcome = outcome.unwrap_or(ReportStatus::Dismissed);
     db::transaction(conn, |conn| {
@@ -282,6 +317,34 @@ pub fn resolve_report(
             json!({"status": "open", "subject_type": row.subject_type, "subject_id": row.subject_id}),
             json!({"status": outcome.as_str()}),
         )?;
+        if outcome == ReportStatus::Upheld {
+            let subject = parse_db_id(&row.subject_id);
+            let company = crate::credit::subject_company(conn, &row.subject_type, subject)?;
+            match (company, penalty) {
+                (Some(company), Some((mut valid, policy))) => {
+                    valid.report_id = Some(id);
+                    if valid.subject.is_none() {
+                        valid.subject = Some((row.subject_type.clone(), subject));
+                    }
+                    crate::penalty::record_penalty_in_tx(conn, actor, company, valid, policy)
+                        .map_err(|e| match e {
+                            crate::penalty::PenaltyError::Database(e) => ReportError::Database(e),
+                            other => ReportError::Penalty(Box::new(other)),
+                        })?;
+                }
+                (Some(company), None) => {
+                    crate::credit::recompute_in_tx(conn, company)?;
+                }
+                (None, Some(_)) => {
+                    return Err(ReportError::Validation(vec![FieldError::new(
+                        "penalty",
+                        "no_company",
+                        "the reported item belongs to no company",
+                    )]));
+                }
+                (None, None) => {}
+            }
+        }
         Ok(Report::from(row))
     })
 }

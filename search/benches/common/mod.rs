@@ -77,11 +77,15 @@ pub fn companies() -> Vec<Company> {
                 VerificationStatus::Pending
             },
             verified_at: None,
+            verified_by: None,
             suspended_at: None,
             status_reason: None,
             created_at: now,
             updated_at: now,
             response_rate_pct: None,
+            licence_image_url: None,
+            licence_expiry: None,
+            credit_score: None,
         })
         .collect()
 }

@@ -22,6 +22,13 @@
 //! - sending inquiries is for buyers and suppliers (to another company: C), not operators;
 //! - A's blocked buyers: members and operators see the list (404 to others); owners and admins
 //!   block and unblock (403 to staff and to those who see A).
+//! - lead e-mail: subscriptions, e-mail preferences and consent are each account's own (another
+//!   account's subscription is 404); operators get no leads (403 on subscribing and opting in);
+//!   the links in e-mails are signed and need no sign-in; A's lead reach is private to A;
+//! - credit: A's credit profile and published ratings are public; its penalty history is its
+//!   members' and the operators' (404 to others); only the buyer of a thread or of an accepted
+//!   quote rates (404 for who cannot see it, 403 for its other parties); A's owners and admins
+//!   reply to a published rating (403 to everyone else, who can see it).
 
 use std::fmt;
 
@@ -118,6 +125,20 @@ pub enum Target {
     FreshClickToken,
     /// `{address}` = a new address on the suppression list.
     FreshSuppression,
+    /// A's quote on a new buy request of the buyer, accepted by the buyer.
+    FreshAcceptedQuoteOfA,
+    /// A new saved search of the world's buyer.
+    FreshSubscriptionOfBuyer,
+    /// `?token=` a new account's double opt-in link, taken from its confirmation e-mail.
+    FreshConfirmToken,
+    /// `?token=` a signed unsubscribe link of a new account.
+    FreshUnsubscribeToken,
+    /// `?token=` a signed preferences link of a new account.
+    FreshPreferencesToken,
+    /// A published rating of A by the world's buyer (on a new thread).
+    FreshRatingOfA,
+    /// A rating of A held by screening for an operator.
+    FreshHeldRatingOfA,
 }
 
 /// The (valid) request body of a row.
@@ -168,6 +189,18 @@ pub enum Payload {
     QuotePatch,
     /// A delivery status notification (a raw `message/rfc822` body, not JSON).
     Dsn,
+    /// A saved search.
+    Subscription,
+    /// A new frequency for a subscription.
+    SubscriptionPatch,
+    /// E-mail settings.
+    EmailPreferences,
+    /// Stars and a comment.
+    Rating,
+    /// The company's reply to a rating.
+    RatingReply,
+    /// A few penalty points.
+    Penalty,
 }
 
 pub struct Row {
@@ -200,6 +233,9 @@ impl Row {
             Target::FreshOpenBuyOfBuyer => " [open buy request]",
             Target::QuotedBuyOfBuyer => " [buy request quoted by A]",
             Target::QuoteOfA | Target::FreshQuoteOfA => " [quote of A]",
+            Target::FreshAcceptedQuoteOfA => " [accepted quote of A]",
+            Target::FreshRatingOfA => " [published rating of A]",
+            Target::FreshHeldRatingOfA => " [held rating of A]",
             _ => "",
         };
         format!("{} {}{target}", self.method, self.path)
@@ -341,5 +377,34 @@ pub fn rows() -> Vec<Row> {
         row("GET",    "/api/v1/operator/email/suppressions",       T::Nothing,   P::None,     OPERATOR),
         row("GET",    "/api/v1/operator/email/suppressions/{address}", T::FreshSuppression, P::None, OPERATOR),
         row("DELETE", "/api/v1/operator/email/suppressions/{address}", T::FreshSuppression, P::None, [401, 403, 403, 403, 403, 403, 204]),
+        // Lead e-mail: subscriptions and e-mail settings are each account's own (operators
+        // receive no leads); the signed links work without sign-in; lead reach is A's private.
+        row("POST",   "/api/v1/subscriptions",                     T::Nothing,   P::Subscription, [401, 201, 201, 201, 201, 201, 403]),
+        row("GET",    "/api/v1/subscriptions",                     T::Nothing,   P::None,     SIGNED_IN),
+        row("GET",    "/api/v1/subscriptions/{id}",                T::FreshSubscriptionOfBuyer, P::None, [401, 200, 404, 404, 404, 404, 404]),
+        row("PATCH",  "/api/v1/subscriptions/{id}",                T::FreshSubscriptionOfBuyer, P::SubscriptionPatch, [401, 200, 404, 404, 404, 404, 404]),
+        row("DELETE", "/api/v1/subscriptions/{id}",                T::FreshSubscriptionOfBuyer, P::None, [401, 204, 404, 404, 404, 404, 404]),
+        row("GET",    "/api/v1/me/email-preferences",              T::Nothing,   P::None,     SIGNED_IN),
+        row("PATCH",  "/api/v1/me/email-preferences",              T::Nothing,   P::EmailPreferences, SIGNED_IN),
+        row("GET",    "/api/v1/me/email-consent",                  T::Nothing,   P::None,     SIGNED_IN),
+        row("POST",   "/api/v1/me/email-consent",                  T::Nothing,   P::None,     [401, 200, 200, 200, 200, 200, 403]),
+        row("DELETE", "/api/v1/me/email-consent",                  T::Nothing,   P::None,     SIGNED_IN),
+        row("GET",    "/api/v1/companies/{id}/lead-reach",         T::CompanyA,  P::None,     [401, 404, 200, 200, 200, 404, 200]),
+        row("GET",    "/api/v1/email/confirm",                     T::FreshConfirmToken, P::None, OPEN),
+        row("POST",   "/api/v1/email/confirm",                     T::FreshConfirmToken, P::None, OPEN),
+        row("GET",    "/api/v1/email/unsubscribe",                 T::FreshUnsubscribeToken, P::None, OPEN),
+        row("POST",   "/api/v1/email/unsubscribe",                 T::FreshUnsubscribeToken, P::None, OPEN),
+        row("GET",    "/api/v1/email/preferences",                 T::FreshPreferencesToken, P::None, OPEN),
+        // Credit: the profile and ratings are public, the penalty history private.
+        row("GET",    "/api/v1/companies/{id}/credit",             T::CompanyA,  P::None,     OPEN),
+        row("GET",    "/api/v1/companies/{id}/penalties",          T::CompanyA,  P::None,     [401, 404, 200, 200, 200, 404, 200]),
+        row("POST",   "/api/v1/operator/companies/{id}/penalties", T::FreshPendingCompany, P::Penalty, [401, 403, 403, 403, 403, 403, 201]),
+        row("POST",   "/api/v1/inquiries/{id}/rating",             T::FreshThreadA, P::Rating, [401, 201, 403, 403, 403, 404, 403]),
+        row("POST",   "/api/v1/quotes/{id}/rating",                T::FreshAcceptedQuoteOfA, P::Rating, [401, 201, 403, 403, 403, 404, 403]),
+        row("GET",    "/api/v1/companies/{id}/ratings",            T::CompanyA,  P::None,     OPEN),
+        row("POST",   "/api/v1/ratings/{id}/reply",                T::FreshRatingOfA, P::RatingReply, [401, 403, 200, 200, 403, 403, 403]),
+        row("GET",    "/api/v1/operator/ratings",                  T::Nothing,   P::None,     OPERATOR),
+        row("POST",   "/api/v1/operator/ratings/{id}/approve",     T::FreshHeldRatingOfA, P::Reason, OPERATOR),
+        row("POST",   "/api/v1/operator/ratings/{id}/reject",      T::FreshRatingOfA, P::Reason, OPERATOR),
     ]
 }

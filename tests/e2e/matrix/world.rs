@@ -3,7 +3,8 @@
 //! - company A (verified): owner, admin, staff; a published and a draft product;
 //! - company B (verified): owner;
 //! - company C (pending, not verified): owner; its published products wait for review;
-//! - a buyer and an operator.
+//! - a buyer and an operator;
+//! - a `review` screening rule on 矩阵待审 (a rating with it is held for an operator).
 
 use e2e::fixtures::{PASSWORD, company_body, product_body};
 use e2e::{Account, Backend, TestApp};
@@ -113,7 +114,48 @@ impl World {
             .await;
         world.quote_of_a = world.fresh_quote_of_a().await;
         world.quoted_buy = world.quote_listing(&world.quote_of_a).await;
+        // Ratings with this word wait for an operator (`FreshHeldRatingOfA`).
         world
+            .app
+            .post(
+                "/api/v1/operator/rules",
+                world.operator.token(),
+                json!({"kind": "term", "text": "矩阵待审", "action": "review", "category": "other"}),
+            )
+            .await
+            .expect(201);
+        world
+    }
+
+    /// A's quote on a new buy request of the buyer, accepted by the buyer; its id.
+    pub async fn fresh_accepted_quote_of_a(&self) -> String {
+        let quote = self.fresh_quote_of_a().await;
+        self.app
+            .post(
+                &format!("/api/v1/quotes/{quote}/accept"),
+                self.buyer.token(),
+                json!({}),
+            )
+            .await
+            .expect(200);
+        quote
+    }
+
+    /// The buyer's rating of A on a new thread (held when `comment` asks for review); its id.
+    pub async fn fresh_rating_of_a(&self, comment: &str) -> String {
+        let thread = self.fresh_thread_a().await;
+        id_of(
+            &self
+                .app
+                .post(
+                    &format!("/api/v1/inquiries/{thread}/rating"),
+                    self.buyer.token(),
+                    json!({"stars": 4, "comment": comment}),
+                )
+                .await
+                .expect(201)
+                .body,
+        )
     }
 
     /// A listing posted by `by`, published at once when `open`; its id.
@@ -351,6 +393,72 @@ impl World {
             .await
     }
 
+    /// A new saved search of the world's buyer; its id.
+    pub async fn fresh_subscription_of_buyer(&self) -> String {
+        self.app
+            .post(
+                "/api/v1/subscriptions",
+                self.buyer.token(),
+                json!({"kind": "search", "query": {"q": "LED panel"}, "frequency": "weekly"}),
+            )
+            .await
+            .expect(201)
+            .body["subscription"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    }
+
+    /// The double opt-in link of a new account, as its confirmation e-mail carries it.
+    pub async fn fresh_confirm_token(&self) -> String {
+        use diesel::prelude::*;
+        use domain::db::schema::email_jobs as j;
+        let account = self.app.signup("buyer").await;
+        self.app
+            .post("/api/v1/me/email-consent", account.token(), json!({}))
+            .await
+            .expect(200);
+        let user = account.id.clone();
+        let body: String = self
+            .app
+            .with_db(move |conn| {
+                j::table
+                    .filter(j::user_id.eq(user))
+                    .filter(j::kind.eq("consent_confirm"))
+                    .select(j::text_body)
+                    .first(conn)
+                    .expect("confirmation e-mail")
+            })
+            .await;
+        let start = body.find("confirm?token=").expect("confirm link") + "confirm?token=".len();
+        body[start..]
+            .split(|c: char| c.is_whitespace() || c == '"' || c == '&')
+            .next()
+            .expect("token")
+            .to_owned()
+    }
+
+    /// A signed link of `purpose` for a new account (no e-mail job behind it).
+    pub async fn fresh_account_link(&self, purpose: domain::email::LinkPurpose) -> String {
+        let account = self.app.signup("buyer").await;
+        let user = uuid::Uuid::parse_str(&account.id).expect("id");
+        self.app
+            .with_db(move |conn| {
+                let key = domain::email::link_key(conn).expect("link key");
+                domain::email::sign_link(
+                    &key,
+                    &domain::email::LinkToken {
+                        purpose,
+                        user_id: user,
+                        job_id: None,
+                        data: None,
+                        expires_at: None,
+                    },
+                )
+            })
+            .await
+    }
+
     /// A signed tracking token of a new job (a click token leads to this server's `/healthz`).
     pub async fn fresh_tracking_token(&self, purpose: domain::email::LinkPurpose) -> String {
         let job = self.fresh_email_job().await;
@@ -550,6 +658,31 @@ impl World {
                 path = path.replace("{address}", &address);
                 (None, None)
             }
+            Target::FreshSubscriptionOfBuyer => {
+                (Some(self.fresh_subscription_of_buyer().await), None)
+            }
+            Target::FreshConfirmToken => {
+                let token = self.fresh_confirm_token().await;
+                path = format!("{path}?token={token}");
+                (None, None)
+            }
+            Target::FreshUnsubscribeToken => {
+                let token = self
+                    .fresh_account_link(domain::email::LinkPurpose::Unsubscribe)
+                    .await;
+                path = format!("{path}?token={token}");
+                (None, None)
+            }
+            Target::FreshPreferencesToken => {
+                let token = self
+                    .fresh_account_link(domain::email::LinkPurpose::Preferences)
+                    .await;
+                path = format!("{path}?token={token}");
+                (None, None)
+            }
+            Target::FreshAcceptedQuoteOfA => (Some(self.fresh_accepted_quote_of_a().await), None),
+            Target::FreshRatingOfA => (Some(self.fresh_rating_of_a("矩阵评价").await), None),
+            Target::FreshHeldRatingOfA => (Some(self.fresh_rating_of_a("矩阵待审").await), None),
         };
         if let Some(id) = id {
             path = path.replace("{id}", &id);
@@ -622,6 +755,20 @@ impl World {
             Payload::Quote => Some(quote_terms()),
             Payload::QuotePatch => Some(json!({"unit_price": "10.90"})),
             Payload::Dsn => None,
+            Payload::Subscription => Some(json!({
+                "kind": "search",
+                "query": {"q": "不锈钢 保温杯", "verified": true},
+                "frequency": "daily",
+            })),
+            Payload::SubscriptionPatch => Some(json!({"frequency": "weekly"})),
+            Payload::EmailPreferences => Some(json!({"language": "zh", "tracking_enabled": false})),
+            Payload::Rating => Some(json!({"stars": 5, "comment": "矩阵好评"})),
+            Payload::RatingReply => Some(json!({"reply": "感谢矩阵"})),
+            Payload::Penalty => Some(json!({
+                "points": 2,
+                "reason_code": "other",
+                "note": "checked by the matrix",
+            })),
         };
         let raw = (row.payload == Payload::Dsn).then(|| {
             format!(
