@@ -105,6 +105,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        changes_requested_at -> Nullable<Timestamp>,
     }
 }
 
@@ -156,6 +157,7 @@ diesel::table! {
         closed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        changes_requested_at -> Nullable<Timestamp>,
     }
 }
 
@@ -381,6 +383,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_address_failures,
     email_domain_pauses,
     email_events,
+    review_items,
+    change_requests,
 );
 
 diesel::table! {
@@ -530,5 +534,53 @@ diesel::table! {
         event -> Text,
         detail -> Nullable<Text>,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    review_items (id) {
+        id -> Text,
+        kind -> Text,
+        subject_id -> Text,
+        target_type -> Text,
+        target_id -> Text,
+        company_id -> Nullable<Text>,
+        owner_id -> Nullable<Text>,
+        category_id -> Nullable<Text>,
+        title -> Text,
+        screening -> Text,
+        open_reports -> Integer,
+        risk -> Text,
+        status -> Text,
+        entered_at -> Timestamp,
+        claimed_by -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        outcome -> Nullable<Text>,
+        reason_code -> Nullable<Text>,
+        note -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    change_requests (id) {
+        id -> Text,
+        subject_type -> Text,
+        subject_id -> Text,
+        company_id -> Nullable<Text>,
+        owner_id -> Nullable<Text>,
+        requested_by -> Text,
+        status -> Text,
+        base -> Text,
+        proposed -> Text,
+        changes -> Text,
+        revision -> Integer,
+        reason_code -> Nullable<Text>,
+        note -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
