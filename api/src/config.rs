@@ -68,6 +68,8 @@ pub struct Config {
     /// `TRADEFAIR_RESPONSE_RATE_REFRESH_SECS`: how often `serve` recomputes each company's
     /// response rate for search ranking.
     pub response_rate_refresh_secs: u64,
+    /// `TRADEFAIR_REVIEW_CLAIM_MINUTES`: how long an operator's claim on a review item lasts.
+    pub review_claim_minutes: i64,
 }
 
 impl Default for Config {
@@ -102,6 +104,7 @@ impl Default for Config {
             monthly_quote_quota: 20,
             expiry_check_secs: 60,
             response_rate_refresh_secs: 600,
+            review_claim_minutes: 30,
         }
     }
 }

@@ -28,6 +28,7 @@ use crate::error::{ErrorBody, ErrorDetail, FieldErrorBody};
         (name = "inquiries", description = "Inquiry threads between buyers and companies, blocked buyers"),
         (name = "leads", description = "The supplier's lead inbox (CRM)"),
         (name = "notifications"), (name = "reports", description = "Reports and transparency"),
+        (name = "change requests", description = "Edits of published products and open listings, as their owners see them"),
         (name = "operator", description = "Operators only")
     )
 )]

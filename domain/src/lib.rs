@@ -25,6 +25,7 @@ pub mod notification;
 pub mod outbox;
 pub mod quote;
 pub mod report;
+pub mod review;
 pub mod screening;
 pub mod synonyms;
 pub mod text;

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod blocked_buyers;
 pub mod categories;
+pub mod change_requests;
 pub mod companies;
 pub mod health;
 pub mod inquiries;
@@ -16,6 +17,7 @@ pub mod pagination;
 pub mod products;
 pub mod quotes;
 pub mod reports;
+pub mod review;
 pub mod rules;
 pub mod search;
 pub mod storefronts;
@@ -106,5 +108,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(quotes::list_quotes)
         .service(quotes::get_quote)
         .service(quotes::revise_quote)
-        .service(quotes::accept_quote);
+        .service(quotes::accept_quote)
+        // The review queue: `/bulk` before `/{id}`, which would take "bulk" as an id.
+        .service(review::list_queue)
+        .service(review::bulk)
+        .service(review::get_item)
+        .service(review::claim)
+        .service(review::release)
+        .service(review::approve)
+        .service(review::reject)
+        .service(review::request_changes)
+        .service(change_requests::list_change_requests)
+        .service(change_requests::get_change_request);
 }

@@ -15,6 +15,7 @@ mod verification;
 pub use error::CompanyError;
 pub use input::{CertificationInput, CompanyInput, ContactInput};
 pub use members::{Member, add_member, list_members, remove_member};
+pub(crate) use model::CompanyRow;
 pub use model::{
     Certification, Company, CompanyType, Contact, EmployeeRange, MemberRole, VerificationStatus,
 };
@@ -25,4 +26,5 @@ pub use service::{create_company, get_company, update_company};
 pub use slug::{derive_slug, is_valid_slug};
 pub use storefront::{Storefront, storefront};
 pub use uscc::{UsccProblem, check_character, complete_uscc, parse_uscc};
+pub(crate) use verification::change_status_in_tx;
 pub use verification::{StatusAction, change_status};

@@ -135,6 +135,7 @@ pub fn create_company(
                 .execute(conn)
                 .map_err(map_unique)?;
             crate::screening::record(conn, "company", &row.id, &verdict)?;
+            crate::review::hooks::company_waiting(conn, &row)?;
             diesel::insert_into(company_members::table)
                 .values((
                     company_members::company_id.eq(&row.id),
@@ -223,6 +224,8 @@ pub fn update_company(
             json!({"change": "updated", "licence_changed": licence_changed}),
         )
         .map_err(map_unique)?;
+        // A pending company's edit is its resubmission: it (re-)enters the review queue.
+        crate::review::hooks::company_waiting(conn, &row)?;
         Ok(Company::from(row))
     })
 }

@@ -20,6 +20,9 @@ crate::text_enum! {
         QuoteNotChosen => "quote_not_chosen",
         /// An open listing ends soon (to its owner).
         ListingExpiring => "listing_expiring",
+        /// An operator decided a review item: approved, rejected or changes requested (to the
+        /// item's owners; for a report, to the reporter).
+        ReviewDecision => "review_decision",
     }
 }
 
