@@ -109,6 +109,10 @@ pub enum Target {
     FreshDraftBuyOfBuyer,
     /// A's quote on a new open buy request of the buyer.
     FreshQuoteOfA,
+    /// The open review-queue item of a new pending company.
+    FreshReviewItem,
+    /// An (auto-approved) change request of a new published product of A.
+    FreshChangeRequestA,
 }
 
 /// The (valid) request body of a row.
@@ -157,6 +161,12 @@ pub enum Payload {
     Republish,
     Quote,
     QuotePatch,
+    /// A rejection with a reason code and a note.
+    RejectDecision,
+    /// A note to the owner (request changes).
+    NoteDecision,
+    /// Approve a new review-queue item in bulk.
+    BulkApprove,
 }
 
 pub struct Row {
@@ -189,6 +199,8 @@ impl Row {
             Target::FreshOpenBuyOfBuyer => " [open buy request]",
             Target::QuotedBuyOfBuyer => " [buy request quoted by A]",
             Target::QuoteOfA | Target::FreshQuoteOfA => " [quote of A]",
+            Target::FreshReviewItem => " [open review item]",
+            Target::FreshChangeRequestA => " [change request of A]",
             _ => "",
         };
         format!("{} {}{target}", self.method, self.path)
@@ -318,5 +330,17 @@ pub fn rows() -> Vec<Row> {
         row("GET",    "/api/v1/quotes/{id}",                       T::QuoteOfA,  P::None,     [401, 200, 200, 200, 200, 404, 200]),
         row("PATCH",  "/api/v1/quotes/{id}",                       T::FreshQuoteOfA, P::QuotePatch, [401, 403, 200, 200, 200, 404, 403]),
         row("POST",   "/api/v1/quotes/{id}/accept",                T::FreshQuoteOfA, P::None, [401, 200, 403, 403, 403, 404, 403]),
+        // The review queue is the operators'; change requests are seen by the item's company
+        // (for a listing, its owner) and operators, and exist for nobody else.
+        row("GET",    "/api/v1/operator/review-queue",             T::Nothing,   P::None,     OPERATOR),
+        row("GET",    "/api/v1/operator/review-queue/{id}",        T::FreshReviewItem, P::None, OPERATOR),
+        row("POST",   "/api/v1/operator/review-queue/{id}/claim",  T::FreshReviewItem, P::None, OPERATOR),
+        row("POST",   "/api/v1/operator/review-queue/{id}/release", T::FreshReviewItem, P::None, OPERATOR),
+        row("POST",   "/api/v1/operator/review-queue/{id}/approve", T::FreshReviewItem, P::None, OPERATOR),
+        row("POST",   "/api/v1/operator/review-queue/{id}/reject", T::FreshReviewItem, P::RejectDecision, OPERATOR),
+        row("POST",   "/api/v1/operator/review-queue/{id}/request-changes", T::FreshReviewItem, P::NoteDecision, OPERATOR),
+        row("POST",   "/api/v1/operator/review-queue/bulk",        T::Nothing,   P::BulkApprove, OPERATOR),
+        row("GET",    "/api/v1/change-requests",                   T::Nothing,   P::None,     SIGNED_IN),
+        row("GET",    "/api/v1/change-requests/{id}",              T::FreshChangeRequestA, P::None, [401, 404, 200, 200, 200, 404, 200]),
     ]
 }
