@@ -1644,7 +1644,101 @@ async fn one_open_change_request_per_item(b: Backend) {
     assert_eq!(r.fields(), vec!["status"]);
 }
 
+/// The migration puts what was already waiting into the queue: run its down and up again on a
+/// database with waiting items of every kind.
+async fn migration_queues_what_was_already_waiting(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let op = app.operator().await;
+    rule(&app, &op, "待审核词", "review").await;
+    let (c_owner, c) = unverified(&app).await;
+    let product = app.publish(&c_owner, &c, product_body()).await;
+    let sell = id_of(&post_open(&app, &c_owner, sell_body()).await);
+    let buyer = app.signup("buyer").await;
+    let buy = id_of(
+        &post_open(
+            &app,
+            &buyer,
+            with(buy_body(), json!({"title": "求购 待审核词 保温杯"})),
+        )
+        .await,
+    );
+    let (a_owner, a) = app.verified_company(&op).await;
+    let live = live_product(&app, &op, &a_owner, &s(&a["id"]), product_body()).await;
+    let report = app
+        .post(
+            "/api/v1/reports",
+            buyer.token(),
+            json!({"subject_type": "product", "subject_id": live, "reason": "counterfeit"}),
+        )
+        .await
+        .expect(201)
+        .body;
+    let report = s(&report["id"]);
+    let dir = match b {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    let root = format!(
+        "{}/../migrations/{dir}/2026-11-22-000013_review_queue",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let down = std::fs::read_to_string(format!("{root}/down.sql")).expect("down.sql");
+    let up = std::fs::read_to_string(format!("{root}/up.sql")).expect("up.sql");
+    app.with_db(move |conn| {
+        use diesel::connection::SimpleConnection;
+        conn.batch_execute(&down).expect("down");
+        conn.batch_execute(&up).expect("up");
+    })
+    .await;
+    let items = queue(&app, &op, "").await;
+    let got: BTreeSet<(String, String, String, String)> = items
+        .iter()
+        .map(|i| {
+            (
+                s(&i["kind"]),
+                s(&i["subject_id"]),
+                s(&i["risk"]),
+                s(&i["id"]),
+            )
+        })
+        .collect();
+    let want: BTreeSet<(String, String, String, String)> = [
+        ("company", &c, "low"),
+        ("product", &product, "low"),
+        ("sell_offer", &sell, "low"),
+        ("buy_request", &buy, "high"),
+        ("report", &report, "medium"),
+    ]
+    .iter()
+    .map(|(k, id, risk)| {
+        (
+            k.to_string(),
+            id.to_string(),
+            risk.to_string(),
+            id.to_string(),
+        )
+    })
+    .collect();
+    assert_eq!(got, want);
+    let report_item = item_of(&app, &op, "report", &report).await;
+    assert_eq!(report_item["target_id"], live.as_str());
+    assert_eq!(report_item["category_id"], "home-goods.drinkware");
+    assert_eq!(report_item["open_reports"], 1);
+    // They are decided like any other item.
+    decide(&app, &op, &product, "approve", json!({}))
+        .await
+        .expect(200);
+    assert_eq!(
+        app.get(&format!("/api/v1/products/{product}"), None)
+            .await
+            .expect(200)
+            .body["status"],
+        "published"
+    );
+}
+
 both_backends!(
+    migration_queues_what_was_already_waiting,
     queue_lists_every_kind_with_filters,
     claims_conflict_and_run_out,
     company_decisions,
