@@ -147,6 +147,8 @@ pub struct Config {
     pub penalty_suspend_points: i32,
     /// `TRADEFAIR_PENALTY_VALIDITY_DAYS`: how long penalty points stay active.
     pub penalty_validity_days: i64,
+    /// `TRADEFAIR_REVIEW_CLAIM_MINUTES`: how long an operator's claim on a review item lasts.
+    pub review_claim_minutes: i64,
 }
 
 impl Default for Config {
@@ -215,6 +217,7 @@ impl Default for Config {
             penalty_restrict_points: 12,
             penalty_suspend_points: 24,
             penalty_validity_days: 365,
+            review_claim_minutes: 30,
         }
     }
 }

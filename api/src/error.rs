@@ -203,7 +203,8 @@ from_domain_errors!(
     domain::email::EmailError,
     domain::credit::CreditError,
     domain::penalty::PenaltyError,
-    domain::rating::RatingError
+    domain::rating::RatingError,
+    domain::review::ReviewError
 );
 
 /// Inquiry errors go through the table, except the anti-spam refusals: 429 with the rule's own

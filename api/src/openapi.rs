@@ -30,6 +30,7 @@ use crate::error::{ErrorBody, ErrorDetail, FieldErrorBody};
         (name = "notifications"), (name = "reports", description = "Reports and transparency"),
         (name = "email", description = "E-mail delivery: bounce reports, open and click tracking"),
         (name = "credit", description = "Credit profile, ratings and penalty points"),
+        (name = "change requests", description = "Edits of published products and open listings, as their owners see them"),
         (name = "operator", description = "Operators only")
     )
 )]

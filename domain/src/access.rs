@@ -216,6 +216,16 @@ pub fn may_publish_at(level: crate::penalty::PenaltyLevel) -> bool {
     level < crate::penalty::PenaltyLevel::Restrict
 }
 
+/// Who sees a change request (its diff and decision): the members of the item's company (for
+/// products and sell offers), the listing's owner, and operators; nobody else learns it exists.
+pub fn may_view_change_request(
+    actor: &Actor,
+    company_role: Option<MemberRole>,
+    is_owner: bool,
+) -> bool {
+    actor.is_operator() || company_role.is_some() || is_owner
+}
+
 /// Whether `actor` (with `actor_role`) may give or take away `target` role in a company.
 /// Owners manage everyone; admins manage staff only; nobody else manages members.
 pub fn may_manage_role(actor_role: Option<MemberRole>, target: MemberRole) -> bool {

@@ -29,6 +29,7 @@ pub mod penalty;
 pub mod quote;
 pub mod rating;
 pub mod report;
+pub mod review;
 pub mod screening;
 pub mod synonyms;
 pub mod text;

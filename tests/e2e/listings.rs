@@ -448,7 +448,8 @@ async fn status_flow(b: Backend) {
         .body;
     assert_eq!(l["status"], "open");
     app.get(&at(&pid, ""), None).await.expect(200);
-    // An unverified company's edit of an open sell offer goes back to review.
+    // An unverified company's edit of an open sell offer is a change request: the open
+    // version stays live until an operator approves it (the review tests cover the rest).
     let l = app
         .patch(
             &at(&pid, ""),
@@ -458,7 +459,10 @@ async fn status_flow(b: Backend) {
         .await
         .expect(200)
         .body;
-    assert_eq!(l["status"], "pending_review");
+    assert_eq!(l["status"], "open");
+    assert_ne!(l["quantity"], 100);
+    assert_eq!(l["edit"]["outcome"], "pending");
+    app.get(&at(&pid, ""), None).await.expect(200);
     // Operators take an open listing down; decisions are recorded.
     let l = app
         .post(

@@ -21,6 +21,7 @@ mod quotes;
 mod ranking;
 mod relevance;
 mod reports;
+mod review;
 mod screening;
 mod search;
 mod storefronts;

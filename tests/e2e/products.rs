@@ -163,14 +163,19 @@ async fn unverified_company_products_go_through_review(b: Backend) {
     assert_eq!(approved["status"], "published");
     assert!(approved["published_at"].is_string());
     assert_eq!(app.get(&at(""), None).await.expect(200).body["id"], id);
-    // An unverified company's edit of a published product goes back to review.
+    // An unverified company's edit of a published product is a change request: the published
+    // version stays live until an operator approves it (the review tests cover the rest).
     let edited = app
         .patch(&at(""), owner.token(), json!({"title_en": "Changed"}))
         .await
         .expect(200)
         .body;
-    assert_eq!(edited["status"], "pending_review");
-    app.get(&at(""), None).await.expect(404);
+    assert_eq!(edited["status"], "published");
+    assert_eq!(edited["title_en"], product["title_en"]);
+    assert_eq!(edited["edit"]["outcome"], "pending");
+    assert_eq!(edited["edit"]["change_request_status"], "pending");
+    let public = app.get(&at(""), None).await.expect(200).body;
+    assert_eq!(public["title_en"], product["title_en"]);
 }
 
 async fn verified_company_publishes_directly(b: Backend) {

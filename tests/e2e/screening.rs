@@ -222,7 +222,8 @@ async fn review_holds_and_flag_records(b: Backend) {
     assert_eq!(stored[0].0, "review");
     assert_eq!(stored[1].0, "flag");
     assert!(stored[1].1.contains("壹叁捌-1234-5678"), "{}", stored[1].1);
-    // Editing a published product into a `review` hit takes it back to review.
+    // Editing a published product into a `review` hit holds the edit for an operator (a change
+    // request); the published version stays live meanwhile.
     let mut body = product_body();
     body["title_zh"] = json!("普通保温杯");
     let clean = app.publish(&owner, &company_id, body).await;
@@ -235,7 +236,9 @@ async fn review_holds_and_flag_records(b: Backend) {
         .await
         .expect(200)
         .body;
-    assert_eq!(edited["status"], "pending_review");
+    assert_eq!(edited["status"], "published");
+    assert_eq!(edited["title_en"], product_body()["title_en"]);
+    assert_eq!(edited["edit"]["outcome"], "pending");
 }
 
 async fn listings_and_messages_are_screened(b: Backend) {

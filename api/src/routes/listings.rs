@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::change_requests::EditOutcome;
 use super::operator::DecisionRequest;
 use super::pagination::PageQuery;
 use super::search::{cursor, paging, search_error};
@@ -113,8 +114,9 @@ pub struct ListingView {
     pub id: Uuid,
     /// `sell` or `buy`.
     pub kind: String,
-    /// `draft`, `pending_review`, `open`, `expired` (open, at or past `valid_until`), `closed`
-    /// or `rejected`.
+    /// `draft`, `pending_review`, `open`, `expired` (open, at or past `valid_until`), `closed`,
+    /// `rejected` or `changes_requested` (a draft an operator sent back with a note in
+    /// `review_note`; publishing resubmits it).
     pub status: String,
     /// The company of a sell offer, or of the supplier who posted a buy request.
     pub company_id: Option<Uuid>,
@@ -157,7 +159,13 @@ impl From<Listing> for ListingView {
         ListingView {
             id: l.id,
             kind: l.kind.as_str().into(),
-            status: state.as_str().into(),
+            status: if state == domain::listing::ListingState::Draft
+                && l.changes_requested_at.is_some()
+            {
+                "changes_requested".into()
+            } else {
+                state.as_str().into()
+            },
             company_id: l.company_id,
             accepting_quotes: l.kind == ListingKind::Buy
                 && l.is_live(now)
@@ -308,11 +316,24 @@ pub async fn get_listing(
     Ok(HttpResponse::Ok().json(ListingView::from(listing)))
 }
 
+/// What an edit did: the listing as it is now live (or, for a draft, as edited) and `edit`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListingEditView {
+    #[serde(flatten)]
+    pub listing: ListingView,
+    pub edit: EditOutcome,
+}
+
 /// Edits a listing (its owner; for a sell offer any member of its company). Closed and expired
 /// listings are not edited; a buy request is frozen by its first quote (409
-/// `listing_has_quotes`). An open sell offer of an unverified company returns to review.
+/// `listing_has_quotes`). Drafts, listings under review and rejected ones are edited in place
+/// (`edit.outcome: applied`). An edit of an open listing is a change request: the open version
+/// stays live and searchable until an operator approves it (`edit.outcome: pending`), unless
+/// the publish rule would open it without review (a verified company's sell offer, any buy
+/// request) and screening finds nothing in the new text — then it is applied at once
+/// (`auto_approved`). One open change request per listing; a new edit replaces its proposal.
 #[utoipa::path(tag = "listings", params(("id" = Uuid, Path)), request_body = ListingPatchRequest, security(("bearer" = [])), responses(
-    (status = 200, body = ListingView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    (status = 200, body = ListingEditView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
     (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
     (status = 409, description = "listing_has_quotes, listing_expired, invalid_state, company_suspended", body = ErrorBody)))]
 #[patch("/api/v1/listings/{id}")]
@@ -324,10 +345,13 @@ pub async fn update_listing(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let input = ListingInput::from(body.0);
-    let listing = state
+    let edit = state
         .db(move |conn| listing::update_listing(conn, &user.actor, id, input))
         .await?;
-    Ok(HttpResponse::Ok().json(ListingView::from(listing)))
+    Ok(HttpResponse::Ok().json(ListingEditView {
+        edit: EditOutcome::from(edit.change.as_ref()),
+        listing: ListingView::from(edit.listing),
+    }))
 }
 
 /// Publishes a draft or rejected listing: `open`, or `pending_review` for a sell offer of an

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod blocked_buyers;
 pub mod categories;
+pub mod change_requests;
 pub mod companies;
 pub mod credit;
 pub mod email;
@@ -21,6 +22,7 @@ pub mod products;
 pub mod quotes;
 pub mod ratings;
 pub mod reports;
+pub mod review;
 pub mod rules;
 pub mod search;
 pub mod storefronts;
@@ -147,5 +149,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(ratings::reply_to_rating)
         .service(ratings::list_ratings_for_review)
         .service(ratings::approve_rating)
-        .service(ratings::reject_rating);
+        .service(ratings::reject_rating)
+        // The review queue: `/bulk` before `/{id}`, which would take "bulk" as an id.
+        .service(review::list_queue)
+        .service(review::bulk)
+        .service(review::get_item)
+        .service(review::claim)
+        .service(review::release)
+        .service(review::approve)
+        .service(review::reject)
+        .service(review::request_changes)
+        .service(change_requests::list_change_requests)
+        .service(change_requests::get_change_request);
 }

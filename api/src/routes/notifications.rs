@@ -17,9 +17,11 @@ use crate::time_fmt::{utc, utc_opt};
 pub struct NotificationView {
     pub id: Uuid,
     /// `inquiry_received`, `inquiry_message`, `quote_received`, `quote_accepted`,
-    /// `quote_not_chosen` or `listing_expiring`.
+    /// `quote_not_chosen`, `listing_expiring` or `review_decision` (an operator approved,
+    /// rejected or requested changes: `data` has `decision`, `reason_code`, `note`, `kind`).
     pub kind: String,
-    /// `inquiry`, `listing` or `quote`.
+    /// `inquiry`, `listing` or `quote`; for review decisions also `company`, `product`,
+    /// `change_request` or `report`.
     pub subject_type: String,
     pub subject_id: Uuid,
     /// What the notification shows (titles, names), by kind.

@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::change_requests::EditOutcome;
 use super::pagination::PageQuery;
 use crate::auth::{AuthUser, MaybeUser};
 use crate::body::Body;
@@ -119,7 +120,8 @@ pub struct PriceTierView {
 pub struct ProductView {
     pub id: Uuid,
     pub company_id: Uuid,
-    /// `draft`, `pending_review`, `published` or `rejected`.
+    /// `draft`, `pending_review`, `published`, `rejected` or `changes_requested` (a draft an
+    /// operator sent back with a note in `review_note`; publishing resubmits it).
     pub status: String,
     pub title_zh: Option<String>,
     pub title_en: Option<String>,
@@ -152,10 +154,17 @@ impl From<Product> for ProductView {
     fn from(p: Product) -> ProductView {
         let currency = p.currency.clone().unwrap_or_default();
         let fmt = |m: i64| format_minor(m, &currency);
+        let status = if p.status == domain::catalog::ProductStatus::Draft
+            && p.changes_requested_at.is_some()
+        {
+            "changes_requested"
+        } else {
+            p.status.as_str()
+        };
         ProductView {
             id: p.id,
             company_id: p.company_id,
-            status: p.status.as_str().into(),
+            status: status.into(),
             title_zh: p.title_zh,
             title_en: p.title_en,
             description: p.description,
@@ -286,10 +295,25 @@ pub async fn get_product(
     Ok(HttpResponse::Ok().json(ProductView::from(product)))
 }
 
-/// Edits a product (company members). A published product of an unverified company returns to review.
+/// What an edit did: the product as it is now live (or, for a draft, as edited) and `edit`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProductEditView {
+    #[serde(flatten)]
+    pub product: ProductView,
+    pub edit: EditOutcome,
+}
+
+/// Edits a product (company members). Drafts, products under review and rejected ones are
+/// edited in place (`edit.outcome: applied`). An edit of a published product is a change
+/// request: the published version stays live and searchable until an operator approves it
+/// (`edit.outcome: pending`, with `edit.change_request_id`), unless the company is verified and
+/// screening finds nothing in the new text — then it is applied at once and recorded as
+/// `auto_approved`. Each product has at most one open change request; a new edit replaces its
+/// proposal (fields it does not name keep their proposed value).
 #[utoipa::path(tag = "products", params(("id" = Uuid, Path)), request_body = ProductRequest, security(("bearer" = [])), responses(
-    (status = 200, body = ProductView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    (status = 200, body = ProductEditView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 409, description = "company_suspended", body = ErrorBody)))]
 #[patch("/api/v1/products/{id}")]
 pub async fn update_product(
     state: web::Data<AppState>,
@@ -299,10 +323,13 @@ pub async fn update_product(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let input = ProductInput::from(body.0);
-    let product = state
+    let edit = state
         .db(move |conn| catalog::update_product(conn, &user.actor, id, input))
         .await?;
-    Ok(HttpResponse::Ok().json(ProductView::from(product)))
+    Ok(HttpResponse::Ok().json(ProductEditView {
+        edit: EditOutcome::from(edit.change.as_ref()),
+        product: ProductView::from(edit.product),
+    }))
 }
 
 /// Deletes a product (company members).

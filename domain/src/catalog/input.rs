@@ -32,7 +32,8 @@ pub struct ProductInput {
     pub keywords: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone)]
+/// Also the stored form of a change request's proposal (`catalog::change`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ValidProduct {
     pub title_zh: Option<String>,
     pub title_en: Option<String>,

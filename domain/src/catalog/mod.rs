@@ -1,6 +1,7 @@
 //! The product catalog: categories and products with their review flow.
 
 mod category;
+mod change;
 mod error;
 mod input;
 mod model;
@@ -12,8 +13,11 @@ mod status;
 
 pub(crate) use category::leaf_category_problem;
 pub use category::{CategoryNode, category_exists, list_categories};
+pub use change::ProductEdit;
+pub(crate) use change::apply_change_in_tx;
 pub use error::CatalogError;
 pub use input::{PriceTierInput, ProductInput};
+pub(crate) use model::ProductRow;
 pub use model::{Attribute, PriceTier, Product, ProductStatus};
 pub(crate) use money::currency_exponent;
 pub use money::{format_minor, to_minor_units};
@@ -25,4 +29,5 @@ pub use search_view::{
 pub use service::{
     create_product, delete_product, get_product, list_company_products, update_product,
 };
+pub(crate) use status::change_product_status_in_tx;
 pub use status::{ProductAction, change_product_status};

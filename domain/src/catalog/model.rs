@@ -55,6 +55,9 @@ pub struct Product {
     pub published_at: Option<PrimitiveDateTime>,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
+    /// When an operator sent the submission back (the product is then a draft the owner sees
+    /// as `changes_requested` until publishing it again).
+    pub changes_requested_at: Option<PrimitiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -84,6 +87,7 @@ pub(crate) struct ProductRow {
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
     pub deleted_at: Option<PrimitiveDateTime>,
+    pub changes_requested_at: Option<PrimitiveDateTime>,
 }
 
 impl From<ProductRow> for Product {
@@ -112,6 +116,7 @@ impl From<ProductRow> for Product {
             published_at: r.published_at,
             created_at: r.created_at,
             updated_at: r.updated_at,
+            changes_requested_at: r.changes_requested_at,
         }
     }
 }

@@ -101,6 +101,8 @@ pub(crate) fn save_product(
     diesel::update(products::table.find(&row.id))
         .set(row)
         .execute(conn)?;
+    // The review queue and open change requests follow the product's state.
+    crate::review::hooks::product_saved(conn, row)?;
     outbox::emit(
         conn,
         topic::PRODUCT_CHANGED,

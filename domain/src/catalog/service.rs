@@ -4,6 +4,7 @@ use uuid::Uuid;
 
 use super::CatalogError;
 use super::category::leaf_category_problem;
+use super::change::ProductEdit;
 use super::input::{ProductInput, ValidProduct};
 use super::model::{Product, ProductRow, ProductStatus};
 use super::repo::{
@@ -18,14 +19,14 @@ use crate::ids::{Page, PageRequest, new_id, now};
 use crate::json_col::to_json;
 use crate::outbox::{self, topic};
 
-fn check_category(conn: &mut DbConnection, id: &str) -> Result<(), CatalogError> {
+pub(super) fn check_category(conn: &mut DbConnection, id: &str) -> Result<(), CatalogError> {
     match leaf_category_problem(conn, "category_id", id)? {
         None => Ok(()),
         Some(problem) => Err(CatalogError::Validation(vec![problem])),
     }
 }
 
-fn fill_row(row: &mut ProductRow, v: ValidProduct) {
+pub(super) fn fill_row(row: &mut ProductRow, v: ValidProduct) {
     let (min, max) = v.price_range();
     row.title_zh = v.title_zh;
     row.title_en = v.title_en;
@@ -46,7 +47,7 @@ fn fill_row(row: &mut ProductRow, v: ValidProduct) {
 }
 
 /// Screens what the product shows buyers; a blocking hit refuses the write.
-fn screen_product(
+pub(super) fn screen_product(
     conn: &mut DbConnection,
     row: &ProductRow,
 ) -> Result<crate::screening::Verdict, CatalogError> {
@@ -135,6 +136,7 @@ pub fn create_product(
             created_at: at,
             updated_at: at,
             deleted_at: None,
+            changes_requested_at: None,
         };
         fill_row(&mut row, valid.clone());
         let verdict = screen_product(conn, &row)?;
@@ -202,17 +204,22 @@ pub(crate) fn product_for_write(
     Ok((row, company))
 }
 
-/// Edits a product. A published product of an unverified company goes back to review (an
-/// operator approved the old text, not the new one); a rejected product becomes a draft.
+/// Edits a product. An edit of a published product is a change request: the live version stays
+/// as it is until an operator approves the change, unless the rules approve it at once
+/// (`catalog::change`). Other states are edited in place (they are not public); a rejected
+/// product becomes a draft.
 pub fn update_product(
     conn: &mut DbConnection,
     actor: &Actor,
     id: Uuid,
     input: ProductInput,
-) -> Result<Product, CatalogError> {
+) -> Result<ProductEdit, CatalogError> {
     db::transaction(conn, |conn| {
         let (mut row, company) = product_for_write(conn, actor, id)?;
         let current = Product::from(row.clone());
+        if current.status == ProductStatus::Published {
+            return super::change::propose(conn, actor, row, &company, input);
+        }
         let valid = input
             .validate(Some(&current))
             .map_err(CatalogError::Validation)?;
@@ -223,9 +230,6 @@ pub fn update_product(
         let verdict = screen_product(conn, &row)?;
         crate::screening::record(conn, "product", &row.id, &verdict)?;
         row.status = match current.status {
-            ProductStatus::Published if !company.is_verified() || verdict.needs_review() => {
-                ProductStatus::PendingReview
-            }
             ProductStatus::Rejected => ProductStatus::Draft,
             s => s,
         }
@@ -233,7 +237,10 @@ pub fn update_product(
         .to_owned();
         row.updated_at = now();
         save_product(conn, &row, json!({"change": "updated"}))?;
-        Ok(Product::from(row))
+        Ok(ProductEdit {
+            product: Product::from(row),
+            change: None,
+        })
     })
 }
 

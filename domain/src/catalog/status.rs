@@ -3,6 +3,8 @@
 //! draft ──publish──▶ published (verified company) or pending_review (otherwise)
 //! pending_review ──approve──▶ published, ──reject──▶ rejected (operators, with a reason)
 //! published / pending_review ──unpublish──▶ draft (members); rejected ──publish──▶ review again
+//! pending_review ──request_changes (operators, with a note)──▶ draft, shown as
+//! `changes_requested` until it is published again
 
 use serde_json::json;
 use uuid::Uuid;
@@ -25,6 +27,8 @@ pub enum ProductAction {
     Unpublish,
     Approve,
     Reject,
+    /// Send a submission back to its owner with a note (the review queue's decision).
+    RequestChanges,
 }
 
 impl ProductAction {
@@ -34,11 +38,15 @@ impl ProductAction {
             ProductAction::Unpublish => "unpublish",
             ProductAction::Approve => "approve",
             ProductAction::Reject => "reject",
+            ProductAction::RequestChanges => "request_changes",
         }
     }
 
     fn by_operator(self) -> bool {
-        matches!(self, ProductAction::Approve | ProductAction::Reject)
+        matches!(
+            self,
+            ProductAction::Approve | ProductAction::Reject | ProductAction::RequestChanges
+        )
     }
 }
 
@@ -52,77 +60,95 @@ pub fn change_product_status(
     // Rejections need a reason the owner can act on; an approval may go without one.
     let reason = match (action, reason.map(str::trim).filter(|r| !r.is_empty())) {
         (ProductAction::Approve, None) => Some("approved".to_owned()),
-        (ProductAction::Approve | ProductAction::Reject, r) => {
+        (ProductAction::Approve | ProductAction::Reject | ProductAction::RequestChanges, r) => {
             Some(validate_reason(r.unwrap_or("")).map_err(CatalogError::Validation)?)
         }
         _ => None,
     };
     db::transaction(conn, |conn| {
-        let (mut row, verified) = if action.by_operator() {
-            if !may_on_platform(actor, PlatformAction::Moderate) {
-                return Err(CatalogError::Forbidden);
-            }
-            let row: ProductRow = load_product(conn, id)?.ok_or(CatalogError::NotFound)?;
-            let company = find_company(conn, crate::ids::parse_db_id(&row.company_id))
-                .map_err(|_| CatalogError::NotFound)?;
-            (row, company.is_verified())
-        } else {
-            let (row, company) = product_for_write(conn, actor, id)?;
-            if action == ProductAction::Publish && crate::penalty::is_restricted(conn, company.id)?
-            {
-                return Err(CatalogError::CompanyRestricted);
-            }
-            (row, company.is_verified())
-        };
-        let current = Product::from(row.clone());
-        let at = now();
-        let next = match (action, current.status) {
-            (ProductAction::Publish, ProductStatus::Draft | ProductStatus::Rejected) => {
-                // A screening rule asking for review outranks the company's verification.
-                if verified && !screening::stored(conn, "product", &row.id)?.needs_review() {
-                    ProductStatus::Published
-                } else {
-                    ProductStatus::PendingReview
-                }
-            }
-            (ProductAction::Unpublish, ProductStatus::Published | ProductStatus::PendingReview) => {
-                ProductStatus::Draft
-            }
-            (ProductAction::Approve, ProductStatus::PendingReview) => ProductStatus::Published,
-            (ProductAction::Reject, ProductStatus::PendingReview | ProductStatus::Published) => {
-                ProductStatus::Rejected
-            }
-            (_, status) => {
-                return Err(CatalogError::InvalidTransition {
-                    action: action.name(),
-                    status: status.as_str(),
-                });
-            }
-        };
-        row.status = next.as_str().to_owned();
-        if next == ProductStatus::Published {
-            row.published_at = Some(at);
-            row.review_note = None;
-        }
-        if let Some(reason) = &reason {
-            row.review_note = Some(reason.clone());
-            record_transition(
-                conn,
-                "product",
-                id,
-                action.name(),
-                reason,
-                actor.user_id,
-                json!({"status": current.status.as_str()}),
-                json!({"status": next.as_str()}),
-            )?;
-        }
-        row.updated_at = at;
-        save_product(
-            conn,
-            &row,
-            json!({"change": action.name(), "status": next.as_str()}),
-        )?;
-        Ok(Product::from(row))
+        change_product_status_in_tx(conn, actor, id, action, reason)
     })
+}
+
+/// `change_product_status` inside the caller's transaction, with the reason already checked
+/// (required for operator actions).
+pub(crate) fn change_product_status_in_tx(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+    action: ProductAction,
+    reason: Option<String>,
+) -> Result<Product, CatalogError> {
+    let (mut row, verified) = if action.by_operator() {
+        if !may_on_platform(actor, PlatformAction::Moderate) {
+            return Err(CatalogError::Forbidden);
+        }
+        let row: ProductRow = load_product(conn, id)?.ok_or(CatalogError::NotFound)?;
+        let company = find_company(conn, crate::ids::parse_db_id(&row.company_id))
+            .map_err(|_| CatalogError::NotFound)?;
+        (row, company.is_verified())
+    } else {
+        let (row, company) = product_for_write(conn, actor, id)?;
+        if action == ProductAction::Publish && crate::penalty::is_restricted(conn, company.id)? {
+            return Err(CatalogError::CompanyRestricted);
+        }
+        (row, company.is_verified())
+    };
+    let current = Product::from(row.clone());
+    let at = now();
+    let next = match (action, current.status) {
+        (ProductAction::Publish, ProductStatus::Draft | ProductStatus::Rejected) => {
+            // A screening rule asking for review outranks the company's verification.
+            if verified && !screening::stored(conn, "product", &row.id)?.needs_review() {
+                ProductStatus::Published
+            } else {
+                ProductStatus::PendingReview
+            }
+        }
+        (ProductAction::Unpublish, ProductStatus::Published | ProductStatus::PendingReview) => {
+            ProductStatus::Draft
+        }
+        (ProductAction::Approve, ProductStatus::PendingReview) => ProductStatus::Published,
+        (ProductAction::Reject, ProductStatus::PendingReview | ProductStatus::Published) => {
+            ProductStatus::Rejected
+        }
+        (ProductAction::RequestChanges, ProductStatus::PendingReview) => ProductStatus::Draft,
+        (_, status) => {
+            return Err(CatalogError::InvalidTransition {
+                action: action.name(),
+                status: status.as_str(),
+            });
+        }
+    };
+    row.status = next.as_str().to_owned();
+    if next == ProductStatus::Published {
+        row.published_at = Some(at);
+        row.review_note = None;
+    }
+    // Sent back: a draft the owner sees as `changes_requested`; publishing resubmits it.
+    row.changes_requested_at = match action {
+        ProductAction::RequestChanges => Some(at),
+        _ if next == ProductStatus::Draft => row.changes_requested_at,
+        _ => None,
+    };
+    if let Some(reason) = &reason {
+        row.review_note = Some(reason.clone());
+        record_transition(
+            conn,
+            "product",
+            id,
+            action.name(),
+            reason,
+            actor.user_id,
+            json!({"status": current.status.as_str()}),
+            json!({"status": next.as_str()}),
+        )?;
+    }
+    row.updated_at = at;
+    save_product(
+        conn,
+        &row,
+        json!({"change": action.name(), "status": next.as_str()}),
+    )?;
+    Ok(Product::from(row))
 }

@@ -18,6 +18,7 @@ pub use input::{CertificationInput, CompanyInput, ContactInput};
 pub(crate) use licence::managers_of;
 pub use licence::{licence_warning_due, notify_licence_expiry};
 pub use members::{Member, add_member, list_members, remove_member};
+pub(crate) use model::CompanyRow;
 pub use model::{
     Certification, Company, CompanyType, Contact, EmployeeRange, LicenceExpiry, MemberRole,
     VerificationStatus,

@@ -147,6 +147,7 @@ pub fn create_company(
                 row.credit_score = Some(crate::credit::recompute_in_tx(conn, id)?.score);
                 row
             };
+            crate::review::hooks::company_waiting(conn, &row)?;
             diesel::insert_into(company_members::table)
                 .values((
                     company_members::company_id.eq(&row.id),
@@ -239,6 +240,8 @@ pub fn update_company(
         if reverify {
             row.credit_score = Some(crate::credit::recompute_in_tx(conn, id)?.score);
         }
+        // A pending company's edit is its resubmission: it (re-)enters the review queue.
+        crate::review::hooks::company_waiting(conn, &row)?;
         Ok(Company::from(row))
     })
 }

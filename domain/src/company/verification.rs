@@ -19,6 +19,9 @@ pub enum StatusAction {
     Reject,
     Suspend,
     Reinstate,
+    /// Send a pending company back to its owner with a note: it stays `pending` and re-enters
+    /// the review queue when the owner edits the profile (the review queue's decision).
+    RequestChanges,
 }
 
 impl StatusAction {
@@ -28,6 +31,7 @@ impl StatusAction {
             StatusAction::Reject => "reject",
             StatusAction::Suspend => "suspend",
             StatusAction::Reinstate => "reinstate",
+            StatusAction::RequestChanges => "request_changes",
         }
     }
 }
@@ -48,8 +52,7 @@ pub fn change_status(
     })
 }
 
-/// `change_status` inside the caller's transaction (e.g. the suspension penalty points
-/// trigger); the caller has checked the actor and the reason.
+/// `change_status` inside the caller's transaction, with the reason already checked.
 pub(crate) fn change_status_in_tx(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -57,67 +60,73 @@ pub(crate) fn change_status_in_tx(
     action: StatusAction,
     reason: &str,
 ) -> Result<Company, CompanyError> {
+    if !may_on_platform(actor, PlatformAction::Moderate) {
+        return Err(CompanyError::Forbidden);
+    }
     let reason = reason.to_owned();
-    {
-        let mut row: CompanyRow = companies::table
-            .find(company_id.to_string())
-            .select(CompanyRow::as_select())
-            .first(conn)
-            .optional()?
-            .ok_or(CompanyError::NotFound)?;
-        let current = Company::from(row.clone());
-        let at = now();
-        let invalid = || CompanyError::InvalidTransition {
-            action: action.name(),
-            status: current.status(),
-        };
-        match action {
-            StatusAction::Verify => {
-                if current.is_suspended()
-                    || current.verification_status == VerificationStatus::Verified
-                {
-                    return Err(invalid());
-                }
-                row.verification_status = VerificationStatus::Verified.as_str().to_owned();
-                row.verified_at = Some(at);
-                row.verified_by = Some(actor.user_id.to_string());
+    let mut row: CompanyRow = companies::table
+        .find(company_id.to_string())
+        .select(CompanyRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(CompanyError::NotFound)?;
+    let current = Company::from(row.clone());
+    let at = now();
+    let invalid = || CompanyError::InvalidTransition {
+        action: action.name(),
+        status: current.status(),
+    };
+    match action {
+        StatusAction::Verify => {
+            if current.is_suspended() || current.verification_status == VerificationStatus::Verified
+            {
+                return Err(invalid());
             }
-            StatusAction::Reject => {
-                if current.is_suspended()
-                    || current.verification_status != VerificationStatus::Pending
-                {
-                    return Err(invalid());
-                }
-                row.verification_status = VerificationStatus::Rejected.as_str().to_owned();
+            row.verification_status = VerificationStatus::Verified.as_str().to_owned();
+            row.verified_at = Some(at);
+            row.verified_by = Some(actor.user_id.to_string());
+        }
+        StatusAction::Reject => {
+            if current.is_suspended() || current.verification_status != VerificationStatus::Pending
+            {
+                return Err(invalid());
             }
-            StatusAction::Suspend => {
-                if current.is_suspended() {
-                    return Err(invalid());
-                }
-                row.suspended_at = Some(at);
+            row.verification_status = VerificationStatus::Rejected.as_str().to_owned();
+        }
+        StatusAction::Suspend => {
+            if current.is_suspended() {
+                return Err(invalid());
             }
-            StatusAction::Reinstate => {
-                if !current.is_suspended() {
-                    return Err(invalid());
-                }
-                row.suspended_at = None;
+            row.suspended_at = Some(at);
+        }
+        StatusAction::Reinstate => {
+            if !current.is_suspended() {
+                return Err(invalid());
+            }
+            row.suspended_at = None;
+        }
+        StatusAction::RequestChanges => {
+            if current.is_suspended() || current.verification_status != VerificationStatus::Pending
+            {
+                return Err(invalid());
             }
         }
-        row.status_reason = Some(reason.clone());
-        row.updated_at = at;
-        save_company(conn, &row, json!({"change": action.name()}))?;
-        row.credit_score = Some(crate::credit::recompute_in_tx(conn, company_id)?.score);
-        let after = Company::from(row);
-        record_transition(
-            conn,
-            "company",
-            company_id,
-            action.name(),
-            &reason,
-            actor.user_id,
-            json!({"verification": current.verification_status.as_str(), "suspended": current.is_suspended()}),
-            json!({"verification": after.verification_status.as_str(), "suspended": after.is_suspended()}),
-        )?;
-        Ok(after)
     }
+    row.status_reason = Some(reason.clone());
+    row.updated_at = at;
+    save_company(conn, &row, json!({"change": action.name()}))?;
+    row.credit_score = Some(crate::credit::recompute_in_tx(conn, company_id)?.score);
+    crate::review::hooks::company_status_changed(conn, &row, action.name())?;
+    let after = Company::from(row);
+    record_transition(
+        conn,
+        "company",
+        company_id,
+        action.name(),
+        &reason,
+        actor.user_id,
+        json!({"verification": current.verification_status.as_str(), "suspended": current.is_suspended()}),
+        json!({"verification": after.verification_status.as_str(), "suspended": after.is_suspended()}),
+    )?;
+    Ok(after)
 }

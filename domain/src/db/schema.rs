@@ -109,6 +109,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        changes_requested_at -> Nullable<Timestamp>,
     }
 }
 
@@ -160,6 +161,7 @@ diesel::table! {
         closed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        changes_requested_at -> Nullable<Timestamp>,
     }
 }
 
@@ -388,6 +390,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     penalties,
     ratings,
     credit_profiles,
+    review_items,
+    change_requests,
 );
 
 diesel::table! {
@@ -590,5 +594,53 @@ diesel::table! {
         active_points -> Integer,
         penalty_level -> Text,
         computed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    review_items (id) {
+        id -> Text,
+        kind -> Text,
+        subject_id -> Text,
+        target_type -> Text,
+        target_id -> Text,
+        company_id -> Nullable<Text>,
+        owner_id -> Nullable<Text>,
+        category_id -> Nullable<Text>,
+        title -> Text,
+        screening -> Text,
+        open_reports -> Integer,
+        risk -> Text,
+        status -> Text,
+        entered_at -> Timestamp,
+        claimed_by -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        outcome -> Nullable<Text>,
+        reason_code -> Nullable<Text>,
+        note -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    change_requests (id) {
+        id -> Text,
+        subject_type -> Text,
+        subject_id -> Text,
+        company_id -> Nullable<Text>,
+        owner_id -> Nullable<Text>,
+        requested_by -> Text,
+        status -> Text,
+        base -> Text,
+        proposed -> Text,
+        changes -> Text,
+        revision -> Integer,
+        reason_code -> Nullable<Text>,
+        note -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }

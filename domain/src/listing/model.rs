@@ -84,6 +84,9 @@ pub struct Listing {
     pub closed_at: Option<PrimitiveDateTime>,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
+    /// When an operator sent the submission back: the listing is then a draft its owner sees as
+    /// `changes_requested` until publishing it again.
+    pub changes_requested_at: Option<PrimitiveDateTime>,
 }
 
 impl Listing {
@@ -132,6 +135,7 @@ pub(crate) struct ListingRow {
     pub closed_at: Option<PrimitiveDateTime>,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
+    pub changes_requested_at: Option<PrimitiveDateTime>,
 }
 
 impl From<ListingRow> for Listing {
@@ -161,6 +165,7 @@ impl From<ListingRow> for Listing {
             closed_at: r.closed_at,
             created_at: r.created_at,
             updated_at: r.updated_at,
+            changes_requested_at: r.changes_requested_at,
         }
     }
 }
@@ -198,6 +203,7 @@ mod tests {
             closed_at: None,
             created_at: end,
             updated_at: end,
+            changes_requested_at: None,
         };
         let before = end - time::Duration::microseconds(1);
         assert_eq!(listing.state(before), ListingState::Open);

@@ -24,6 +24,8 @@ pub(crate) enum Change {
     Republished,
     Approved,
     Rejected,
+    /// An operator sent it back to its owner.
+    ChangesRequested,
     /// A quote was accepted and the request closed.
     Awarded,
 }
@@ -38,6 +40,7 @@ impl Change {
             Change::Republished => "republished",
             Change::Approved => "approved",
             Change::Rejected => "rejected",
+            Change::ChangesRequested => "changes_requested",
             Change::Awarded => "awarded",
         }
     }
@@ -65,6 +68,7 @@ struct ListingChanges<'a> {
     published_at: Option<PrimitiveDateTime>,
     closed_at: Option<PrimitiveDateTime>,
     updated_at: PrimitiveDateTime,
+    changes_requested_at: Option<PrimitiveDateTime>,
 }
 
 impl<'a> From<&'a ListingRow> for ListingChanges<'a> {
@@ -87,6 +91,7 @@ impl<'a> From<&'a ListingRow> for ListingChanges<'a> {
             published_at: r.published_at,
             closed_at: r.closed_at,
             updated_at: r.updated_at,
+            changes_requested_at: r.changes_requested_at,
         }
     }
 }
@@ -117,6 +122,8 @@ pub(crate) fn save_listing(
             &row.category_id,
         )?;
     }
+    // The review queue and open change requests follow the listing's state.
+    crate::review::hooks::listing_saved(conn, row)?;
     outbox::emit(
         conn,
         topic::LISTING_CHANGED,

@@ -2,6 +2,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::ListingError;
+use super::change::ListingEdit;
 use super::input::{ListingInput, ValidListing};
 use super::model::{Listing, ListingKind, ListingRow, ListingState, ListingStatus};
 use super::repo::{Change, load_for_write, load_visible, public_company_ids, save_listing};
@@ -22,7 +23,7 @@ pub(crate) fn check_category(conn: &mut DbConnection, id: &str) -> Result<(), Li
     }
 }
 
-fn fill_row(row: &mut ListingRow, v: ValidListing) {
+pub(super) fn fill_row(row: &mut ListingRow, v: ValidListing) {
     if row.valid_until != v.valid_until {
         // A new end date earns a new reminder.
         row.expiry_notified_at = None;
@@ -118,6 +119,7 @@ pub fn create_listing(
             closed_at: None,
             created_at: at,
             updated_at: at,
+            changes_requested_at: None,
         };
         fill_row(&mut row, valid);
         let verdict = screen_listing(conn, &row)?;
@@ -138,7 +140,7 @@ pub fn create_listing(
 }
 
 /// Screens the listing's texts; a blocking hit refuses the write.
-fn screen_listing(
+pub(super) fn screen_listing(
     conn: &mut DbConnection,
     row: &ListingRow,
 ) -> Result<crate::screening::Verdict, ListingError> {
@@ -164,14 +166,15 @@ pub fn get_listing(
 
 /// Edits a draft, open, pending or rejected listing. Closed and expired listings are not edited
 /// (republish them); a buy request is frozen by its first quote, so every quote answers the
-/// terms its supplier saw. An open sell offer of an unverified company goes back to review; a
-/// rejected listing becomes a draft.
+/// terms its supplier saw. An edit of an open listing is a change request: the live version
+/// stays as it is until an operator approves the change, unless the rules approve it at once
+/// (`listing::change`). A rejected listing becomes a draft.
 pub fn update_listing(
     conn: &mut DbConnection,
     actor: &Actor,
     id: Uuid,
     input: ListingInput,
-) -> Result<Listing, ListingError> {
+) -> Result<ListingEdit, ListingError> {
     db::transaction(conn, |conn| {
         let loaded = load_for_write(conn, actor, id)?;
         let at = now();
@@ -199,6 +202,9 @@ pub fn update_listing(
                 return Err(ListingError::HasQuotes);
             }
         }
+        if loaded.listing.status == ListingStatus::Open {
+            return super::change::propose(conn, actor, loaded, input, at);
+        }
         let valid = input
             .validate(Some(&loaded.listing), at)
             .map_err(ListingError::Validation)?;
@@ -209,14 +215,7 @@ pub fn update_listing(
         fill_row(&mut row, valid);
         let verdict = screen_listing(conn, &row)?;
         crate::screening::record(conn, "listing", &row.id, &verdict)?;
-        let verified = loaded.company.as_ref().is_some_and(|c| c.is_verified());
         row.status = match loaded.listing.status {
-            ListingStatus::Open
-                if verdict.needs_review()
-                    || (loaded.listing.kind == ListingKind::Sell && !verified) =>
-            {
-                ListingStatus::PendingReview
-            }
             ListingStatus::Rejected => ListingStatus::Draft,
             s => s,
         }
@@ -224,7 +223,10 @@ pub fn update_listing(
         .to_owned();
         row.updated_at = at;
         save_listing(conn, &row, Change::Updated)?;
-        Ok(Listing::from(row))
+        Ok(ListingEdit {
+            listing: Listing::from(row),
+            change: None,
+        })
     })
 }
 

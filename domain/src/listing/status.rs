@@ -6,6 +6,8 @@
 //! open / pending_review ──close──▶ closed
 //! open at or past valid_until = expired (never stored; exact to the instant)
 //! closed / expired ──republish (new valid_until)──▶ open (or pending_review, as publish)
+//! pending_review ──request_changes (operator, note)──▶ draft, shown as `changes_requested`
+//! until it is published again
 
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
@@ -59,6 +61,7 @@ fn open(
     row.published_at = Some(at);
     row.closed_at = None;
     row.updated_at = at;
+    row.changes_requested_at = None;
     Ok(())
 }
 
@@ -174,6 +177,8 @@ pub fn republish_listing(
 pub enum ListingDecision {
     Approve,
     Reject,
+    /// Send a submission back to its owner with a note (the review queue's decision).
+    RequestChanges,
 }
 
 /// An operator approves a sell offer under review, or rejects one under review or open, with a
@@ -193,28 +198,51 @@ pub fn moderate_listing(
         (_, r) => validate_reason(r.unwrap_or("")).map_err(ListingError::Validation)?,
     };
     db::transaction(conn, |conn| {
-        let mut row = load_listing(conn, id)?.ok_or(ListingError::NotFound)?;
-        let listing = Listing::from(row.clone());
-        let at = now();
-        let state = listing.state(at);
-        let (action, next, change) = match (decision, listing.status) {
-            (ListingDecision::Approve, ListingStatus::PendingReview) => {
-                ("approve", ListingStatus::Open, Change::Approved)
-            }
-            (ListingDecision::Reject, ListingStatus::PendingReview | ListingStatus::Open) => {
-                ("reject", ListingStatus::Rejected, Change::Rejected)
-            }
-            (ListingDecision::Approve, _) => return Err(invalid("approve", state)),
-            (ListingDecision::Reject, _) => return Err(invalid("reject", state)),
-        };
-        row.status = next.as_str().to_owned();
-        if next == ListingStatus::Open {
-            row.published_at = Some(at);
-        }
-        row.review_note = Some(reason.clone());
-        row.updated_at = at;
-        record_decision(conn, "listing", id, action, &reason, actor.user_id)?;
-        save_listing(conn, &row, change)?;
-        Ok(Listing::from(row))
+        moderate_listing_in_tx(conn, actor, id, decision, reason)
     })
+}
+
+/// `moderate_listing` inside the caller's transaction, with the reason already checked.
+pub(crate) fn moderate_listing_in_tx(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+    decision: ListingDecision,
+    reason: String,
+) -> Result<Listing, ListingError> {
+    if !may_on_platform(actor, PlatformAction::Moderate) {
+        return Err(ListingError::Forbidden);
+    }
+    let mut row = load_listing(conn, id)?.ok_or(ListingError::NotFound)?;
+    let listing = Listing::from(row.clone());
+    let at = now();
+    let state = listing.state(at);
+    let (action, next, change) = match (decision, listing.status) {
+        (ListingDecision::Approve, ListingStatus::PendingReview) => {
+            ("approve", ListingStatus::Open, Change::Approved)
+        }
+        (ListingDecision::Reject, ListingStatus::PendingReview | ListingStatus::Open) => {
+            ("reject", ListingStatus::Rejected, Change::Rejected)
+        }
+        (ListingDecision::RequestChanges, ListingStatus::PendingReview) => (
+            "request_changes",
+            ListingStatus::Draft,
+            Change::ChangesRequested,
+        ),
+        (ListingDecision::Approve, _) => return Err(invalid("approve", state)),
+        (ListingDecision::Reject, _) => return Err(invalid("reject", state)),
+        (ListingDecision::RequestChanges, _) => {
+            return Err(invalid("request changes to", state));
+        }
+    };
+    row.status = next.as_str().to_owned();
+    if next == ListingStatus::Open {
+        row.published_at = Some(at);
+    }
+    row.changes_requested_at = (decision == ListingDecision::RequestChanges).then_some(at);
+    row.review_note = Some(reason.clone());
+    row.updated_at = at;
+    record_decision(conn, "listing", id, action, &reason, actor.user_id)?;
+    save_listing(conn, &row, change)?;
+    Ok(Listing::from(row))
 }

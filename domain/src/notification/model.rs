@@ -29,6 +29,9 @@ crate::text_enum! {
         /// The company's penalty level changed: warned, restricted, suspended or eased (to its
         /// owners and admins).
         PenaltyLevelChanged => "penalty_level_changed",
+        /// An operator decided a review item: approved, rejected or changes requested (to the
+        /// item's owners; for a report, to the reporter).
+        ReviewDecision => "review_decision",
     }
 }
 

@@ -12,4 +12,4 @@ pub use error::PenaltyError;
 pub use level::{PenaltyLevel, PenaltyPolicy, is_restricted, relax_levels};
 pub use model::{Penalty, PenaltyReason};
 pub use service::{PenaltyInput, Recorded, Standing, list_penalties, record_penalty, standing_of};
-pub(crate) use service::{active_points, record_penalty_in_tx, validate_penalty};
+pub(crate) use service::{ValidPenalty, active_points, record_penalty_in_tx, validate_penalty};

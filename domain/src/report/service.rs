@@ -148,6 +148,8 @@ pub fn file_report(
         diesel::insert_into(reports::table)
             .values(&row)
             .execute(conn)?;
+        // Every open report waits in the review queue.
+        crate::review::hooks::report_filed(conn, &row)?;
         Ok(Report::from(row))
     })
 }
@@ -291,60 +293,78 @@ pub fn resolve_report_with_penalty(
     v.finish().map_err(ReportError::Validation)?;
     let outcome = outcome.unwrap_or(ReportStatus::Dismissed);
     db::transaction(conn, |conn| {
-        let mut row: ReportRow = reports::table
-            .find(id.to_string())
-            .select(ReportRow::as_select())
-            .first(conn)
-            .optional()?
-            .ok_or(ReportError::NotFound)?;
-        if row.status != ReportStatus::Open.as_str() {
-            return Err(ReportError::AlreadyResolved);
-        }
-        row.status = outcome.as_str().to_owned();
-        row.resolution_note = Some(note.clone());
-        row.handled_by = Some(actor.user_id.to_string());
-        row.handled_at = Some(now());
-        diesel::update(reports::table.find(&row.id))
-            .set(&row)
-            .execute(conn)?;
-        crate::moderation::record_transition(
-            conn,
-            "report",
-            id,
-            outcome.as_str(),
-            &note,
-            actor.user_id,
-            json!({"status": "open", "subject_type": row.subject_type, "subject_id": row.subject_id}),
-            json!({"status": outcome.as_str()}),
-        )?;
-        if outcome == ReportStatus::Upheld {
-            let subject = parse_db_id(&row.subject_id);
-            let company = crate::credit::subject_company(conn, &row.subject_type, subject)?;
-            match (company, penalty) {
-                (Some(company), Some((mut valid, policy))) => {
-                    valid.report_id = Some(id);
-                    if valid.subject.is_none() {
-                        valid.subject = Some((row.subject_type.clone(), subject));
-                    }
-                    crate::penalty::record_penalty_in_tx(conn, actor, company, valid, policy)
-                        .map_err(|e| match e {
-                            crate::penalty::PenaltyError::Database(e) => ReportError::Database(e),
-                            other => ReportError::Penalty(Box::new(other)),
-                        })?;
-                }
-                (Some(company), None) => {
-                    crate::credit::recompute_in_tx(conn, company)?;
-                }
-                (None, Some(_)) => {
-                    return Err(ReportError::Validation(vec![FieldError::new(
-                        "penalty",
-                        "no_company",
-                        "the reported item belongs to no company",
-                    )]));
-                }
-                (None, None) => {}
-            }
-        }
-        Ok(Report::from(row))
+        resolve_report_in_tx(conn, actor, id, outcome, note, penalty)
     })
+}
+
+/// `resolve_report` inside the caller's transaction, with the outcome and note already checked.
+pub(crate) fn resolve_report_in_tx(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+    outcome: ReportStatus,
+    note: String,
+    penalty: Option<(crate::penalty::ValidPenalty, &crate::penalty::PenaltyPolicy)>,
+) -> Result<Report, ReportError> {
+    if !may_on_platform(actor, PlatformAction::Moderate) {
+        return Err(ReportError::Forbidden);
+    }
+    let mut row: ReportRow = reports::table
+        .find(id.to_string())
+        .select(ReportRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(ReportError::NotFound)?;
+    if row.status != ReportStatus::Open.as_str() {
+        return Err(ReportError::AlreadyResolved);
+    }
+    row.status = outcome.as_str().to_owned();
+    row.resolution_note = Some(note.clone());
+    row.handled_by = Some(actor.user_id.to_string());
+    row.handled_at = Some(now());
+    diesel::update(reports::table.find(&row.id))
+        .set(&row)
+        .execute(conn)?;
+    crate::review::hooks::report_resolved(conn, &row)?;
+    crate::moderation::record_transition(
+        conn,
+        "report",
+        id,
+        outcome.as_str(),
+        &note,
+        actor.user_id,
+        json!({"status": "open", "subject_type": row.subject_type, "subject_id": row.subject_id}),
+        json!({"status": outcome.as_str()}),
+    )?;
+    if outcome == ReportStatus::Upheld {
+        let subject = parse_db_id(&row.subject_id);
+        let company = crate::credit::subject_company(conn, &row.subject_type, subject)?;
+        match (company, penalty) {
+            (Some(company), Some((mut valid, policy))) => {
+                valid.report_id = Some(id);
+                if valid.subject.is_none() {
+                    valid.subject = Some((row.subject_type.clone(), subject));
+                }
+                crate::penalty::record_penalty_in_tx(conn, actor, company, valid, policy).map_err(
+                    |e| match e {
+                        crate::penalty::PenaltyError::Database(e) => ReportError::Database(e),
+                        other => ReportError::Penalty(Box::new(other)),
+                    },
+                )?;
+            }
+            // An upheld complaint moves the company's credit profile even without points.
+            (Some(company), None) => {
+                crate::credit::recompute_in_tx(conn, company)?;
+            }
+            (None, Some(_)) => {
+                return Err(ReportError::Validation(vec![FieldError::new(
+                    "penalty",
+                    "no_company",
+                    "the reported item belongs to no company",
+                )]));
+            }
+            (None, None) => {}
+        }
+    }
+    Ok(Report::from(row))
 }

@@ -116,7 +116,8 @@ pub fn record(
             screening_results::screened_at.eq(now()),
         ))
         .execute(conn)?;
-    Ok(())
+    // The review queue's risk of items about this subject reads the outcome.
+    crate::review::hooks::screened(conn, subject_type, subject_id)
 }
 
 /// The stored verdict of an item (empty when it was never screened).

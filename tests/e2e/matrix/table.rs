@@ -139,6 +139,10 @@ pub enum Target {
     FreshRatingOfA,
     /// A rating of A held by screening for an operator.
     FreshHeldRatingOfA,
+    /// The open review-queue item of a new pending company.
+    FreshReviewItem,
+    /// An (auto-approved) change request of a new published product of A.
+    FreshChangeRequestA,
 }
 
 /// The (valid) request body of a row.
@@ -201,6 +205,12 @@ pub enum Payload {
     RatingReply,
     /// A few penalty points.
     Penalty,
+    /// A rejection with a reason code and a note.
+    RejectDecision,
+    /// A note to the owner (request changes).
+    NoteDecision,
+    /// Approve a new review-queue item in bulk.
+    BulkApprove,
 }
 
 pub struct Row {
@@ -236,6 +246,8 @@ impl Row {
             Target::FreshAcceptedQuoteOfA => " [accepted quote of A]",
             Target::FreshRatingOfA => " [published rating of A]",
             Target::FreshHeldRatingOfA => " [held rating of A]",
+            Target::FreshReviewItem => " [open review item]",
+            Target::FreshChangeRequestA => " [change request of A]",
             _ => "",
         };
         format!("{} {}{target}", self.method, self.path)
@@ -406,5 +418,17 @@ pub fn rows() -> Vec<Row> {
         row("GET",    "/api/v1/operator/ratings",                  T::Nothing,   P::None,     OPERATOR),
         row("POST",   "/api/v1/operator/ratings/{id}/approve",     T::FreshHeldRatingOfA, P::Reason, OPERATOR),
         row("POST",   "/api/v1/operator/ratings/{id}/reject",      T::FreshRatingOfA, P::Reason, OPERATOR),
+        // The review queue is the operators'; change requests are seen by the item's company
+        // (for a listing, its owner) and operators, and exist for nobody else.
+        row("GET",    "/api/v1/operator/review-queue",             T::Nothing,   P::None,     OPERATOR),
+        row("GET",    "/api/v1/operator/review-queue/{id}",        T::FreshReviewItem, P::None, OPERATOR),
+        row("POST",   "/api/v1/operator/review-queue/{id}/claim",  T::FreshReviewItem, P::None, OPERATOR),
+        row("POST",   "/api/v1/operator/review-queue/{id}/release", T::FreshReviewItem, P::None, OPERATOR),
+        row("POST",   "/api/v1/operator/review-queue/{id}/approve", T::FreshReviewItem, P::None, OPERATOR),
+        row("POST",   "/api/v1/operator/review-queue/{id}/reject", T::FreshReviewItem, P::RejectDecision, OPERATOR),
+        row("POST",   "/api/v1/operator/review-queue/{id}/request-changes", T::FreshReviewItem, P::NoteDecision, OPERATOR),
+        row("POST",   "/api/v1/operator/review-queue/bulk",        T::Nothing,   P::BulkApprove, OPERATOR),
+        row("GET",    "/api/v1/change-requests",                   T::Nothing,   P::None,     SIGNED_IN),
+        row("GET",    "/api/v1/change-requests/{id}",              T::FreshChangeRequestA, P::None, [401, 404, 200, 200, 200, 404, 200]),
     ]
 }

@@ -561,6 +561,43 @@ impl World {
             .to_owned()
     }
 
+    /// The open review-queue item of a new pending company; its id.
+    pub async fn fresh_review_item(&self) -> String {
+        let company = self.fresh_pending_company().await;
+        self.app
+            .with_db(move |conn| {
+                use diesel::prelude::*;
+                use domain::db::schema::review_items;
+                review_items::table
+                    .filter(review_items::subject_id.eq(company))
+                    .filter(review_items::status.eq("open"))
+                    .select(review_items::id)
+                    .first::<String>(conn)
+                    .expect("review item")
+            })
+            .await
+    }
+
+    /// An edit of a new published product of A (applied at once: A is verified and the text
+    /// is clean); the change request's id.
+    pub async fn fresh_change_request_a(&self) -> String {
+        let product = self.fresh_published_a().await;
+        let edit = self
+            .app
+            .patch(
+                &format!("/api/v1/products/{product}"),
+                self.owner_a.token(),
+                json!({"moq": 321}),
+            )
+            .await
+            .expect(200)
+            .body;
+        edit["edit"]["change_request_id"]
+            .as_str()
+            .expect("change request")
+            .to_owned()
+    }
+
     /// A new buyer blocked by A's owner; its user id.
     pub async fn fresh_blocked_buyer_of_a(&self) -> String {
         let buyer = self.app.signup("buyer").await;
@@ -683,6 +720,8 @@ impl World {
             Target::FreshAcceptedQuoteOfA => (Some(self.fresh_accepted_quote_of_a().await), None),
             Target::FreshRatingOfA => (Some(self.fresh_rating_of_a("矩阵评价").await), None),
             Target::FreshHeldRatingOfA => (Some(self.fresh_rating_of_a("矩阵待审").await), None),
+            Target::FreshReviewItem => (Some(self.fresh_review_item().await), None),
+            Target::FreshChangeRequestA => (Some(self.fresh_change_request_a().await), None),
         };
         if let Some(id) = id {
             path = path.replace("{id}", &id);
@@ -768,6 +807,14 @@ impl World {
                 "points": 2,
                 "reason_code": "other",
                 "note": "checked by the matrix",
+            })),
+            Payload::RejectDecision => {
+                Some(json!({"reason_code": "incomplete", "note": "checked by the matrix"}))
+            }
+            Payload::NoteDecision => Some(json!({"note": "checked by the matrix"})),
+            Payload::BulkApprove => Some(json!({
+                "ids": [self.fresh_review_item().await],
+                "decision": "approve",
             })),
         };
         let raw = (row.payload == Payload::Dsn).then(|| {

@@ -1,0 +1,85 @@
+use crate::catalog::CatalogError;
+use crate::company::CompanyError;
+use crate::error::{DomainError, ErrorKind, FieldError};
+use crate::listing::ListingError;
+use crate::report::ReportError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    #[error("invalid input")]
+    Validation(Vec<FieldError>),
+    #[error("review item not found")]
+    NotFound,
+    #[error("change request not found")]
+    ChangeRequestNotFound,
+    #[error("this item has already been decided")]
+    Closed,
+    #[error("another operator is working on this item")]
+    ClaimedByOther,
+    #[error("{decision} does not apply to a {kind}")]
+    NotApplicable {
+        decision: &'static str,
+        kind: &'static str,
+    },
+    #[error("you may not do this")]
+    Forbidden,
+    /// The per-item service refused the decision (its own code and status).
+    #[error(transparent)]
+    Company(#[from] CompanyError),
+    #[error(transparent)]
+    Product(#[from] CatalogError),
+    #[error(transparent)]
+    Listing(#[from] ListingError),
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    #[error("database error")]
+    Database(#[from] diesel::result::Error),
+}
+
+impl DomainError for ReviewError {
+    fn kind(&self) -> ErrorKind {
+        use ReviewError::*;
+        match self {
+            Validation(_) => ErrorKind::Validation,
+            NotFound | ChangeRequestNotFound => ErrorKind::NotFound,
+            Closed | NotApplicable { .. } => ErrorKind::InvalidState,
+            ClaimedByOther => ErrorKind::Conflict,
+            Forbidden => ErrorKind::Forbidden,
+            Company(e) => e.kind(),
+            Product(e) => e.kind(),
+            Listing(e) => e.kind(),
+            Report(e) => e.kind(),
+            Database(_) => ErrorKind::Internal,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        use ReviewError::*;
+        match self {
+            Validation(_) => "validation_failed",
+            NotFound => "review_item_not_found",
+            ChangeRequestNotFound => "change_request_not_found",
+            Closed => "review_item_closed",
+            ClaimedByOther => "review_item_claimed",
+            NotApplicable { .. } => "decision_not_applicable",
+            Forbidden => "forbidden",
+            Company(e) => e.code(),
+            Product(e) => e.code(),
+            Listing(e) => e.code(),
+            Report(e) => e.code(),
+            Database(_) => "internal",
+        }
+    }
+
+    fn fields(&self) -> &[FieldError] {
+        use ReviewError::*;
+        match self {
+            Validation(f) => f,
+            Company(e) => e.fields(),
+            Product(e) => e.fields(),
+            Listing(e) => e.fields(),
+            Report(e) => e.fields(),
+            _ => &[],
+        }
+    }
+}

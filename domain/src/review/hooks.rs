@@ -1,0 +1,238 @@
+//! Where the rest of the domain tells the queue what happened, always inside the transaction
+//! of the change itself. Products and listings call in from their one write path
+//! (`save_product`, `save_listing`), so no product or listing write can leave the queue behind:
+//! an item is open exactly while the row is `pending_review`, and a change request stays open
+//! only while its item is live.
+
+use diesel::prelude::*;
+
+use super::change::withdraw_open;
+use super::model::{Outcome, ReviewKind};
+use super::queue::{Waiting, close_open, ensure_open, reports_changed, rescreened};
+use crate::catalog::ProductRow;
+use crate::company::CompanyRow;
+use crate::db::DbConnection;
+use crate::db::schema::{companies, listings, products};
+use crate::listing::ListingRow;
+use crate::report::ReportRow;
+
+/// How a review ended when the row left `pending_review` outside the queue's own decisions.
+fn outcome_of(status: &str, changes_requested: bool) -> Outcome {
+    match status {
+        "published" | "open" => Outcome::Approved,
+        "rejected" => Outcome::Rejected,
+        "draft" if changes_requested => Outcome::ChangesRequested,
+        _ => Outcome::Withdrawn,
+    }
+}
+
+/// Every product write.
+pub(crate) fn product_saved(conn: &mut DbConnection, row: &ProductRow) -> QueryResult<()> {
+    let live = row.deleted_at.is_none();
+    if live && row.status == "pending_review" {
+        let title = row
+            .title_zh
+            .as_deref()
+            .or(row.title_en.as_deref())
+            .unwrap_or("");
+        ensure_open(
+            conn,
+            &Waiting {
+                kind: ReviewKind::Product,
+                subject_id: &row.id,
+                target_type: "product",
+                target_id: &row.id,
+                company_id: Some(&row.company_id),
+                owner_id: None,
+                category_id: Some(&row.category_id),
+                title,
+            },
+        )?;
+    } else {
+        let outcome = if live {
+            outcome_of(&row.status, row.changes_requested_at.is_some())
+        } else {
+            Outcome::Withdrawn
+        };
+        close_open(conn, ReviewKind::Product, &row.id, outcome, None)?;
+    }
+    if !(live && row.status == "published") {
+        withdraw_open(conn, "product", &row.id)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn listing_kind(kind: &str) -> ReviewKind {
+    if kind == "sell" {
+        ReviewKind::SellOffer
+    } else {
+        ReviewKind::BuyRequest
+    }
+}
+
+/// Every listing write.
+pub(crate) fn listing_saved(conn: &mut DbConnection, row: &ListingRow) -> QueryResult<()> {
+    let kind = listing_kind(&row.kind);
+    if row.status == "pending_review" {
+        ensure_open(
+            conn,
+            &Waiting {
+                kind,
+                subject_id: &row.id,
+                target_type: "listing",
+                target_id: &row.id,
+                company_id: row.company_id.as_deref(),
+                owner_id: Some(&row.owner_id),
+                category_id: Some(&row.category_id),
+                title: &row.title,
+            },
+        )?;
+    } else {
+        let outcome = outcome_of(&row.status, row.changes_requested_at.is_some());
+        close_open(conn, kind, &row.id, outcome, None)?;
+    }
+    if row.status != "open" {
+        withdraw_open(conn, "listing", &row.id)?;
+    }
+    Ok(())
+}
+
+/// A company waits for verification: created, sent back to verification by a licence change,
+/// or edited by its owner after changes were requested (resubmission).
+pub(crate) fn company_waiting(conn: &mut DbConnection, row: &CompanyRow) -> QueryResult<()> {
+    if row.verification_status != "pending" || row.suspended_at.is_some() {
+        return Ok(());
+    }
+    ensure_open(
+        conn,
+        &Waiting {
+            kind: ReviewKind::Company,
+            subject_id: &row.id,
+            target_type: "company",
+            target_id: &row.id,
+            company_id: Some(&row.id),
+            owner_id: None,
+            category_id: None,
+            title: &row.legal_name,
+        },
+    )
+}
+
+/// An operator changed the company's status (outside the queue, or the queue's own decision,
+/// which already closed its item): the verification review ends or, on reinstatement of a
+/// pending company, starts again.
+pub(crate) fn company_status_changed(
+    conn: &mut DbConnection,
+    row: &CompanyRow,
+    action: &str,
+) -> QueryResult<()> {
+    let outcome = match action {
+        "verify" => Outcome::Approved,
+        "reject" => Outcome::Rejected,
+        "request_changes" => Outcome::ChangesRequested,
+        "reinstate" => return company_waiting(conn, row),
+        _ => Outcome::Withdrawn,
+    };
+    close_open(conn, ReviewKind::Company, &row.id, outcome, None)
+}
+
+/// What a report is about, for the queue: its company, category and a title.
+fn report_target(
+    conn: &mut DbConnection,
+    row: &ReportRow,
+) -> QueryResult<(Option<String>, Option<String>, String)> {
+    let reason = &row.reason;
+    Ok(match row.subject_type.as_str() {
+        "product" => {
+            let p: Option<(String, String, Option<String>, Option<String>)> = products::table
+                .find(&row.subject_id)
+                .select((
+                    products::company_id,
+                    products::category_id,
+                    products::title_zh,
+                    products::title_en,
+                ))
+                .first(conn)
+                .optional()?;
+            match p {
+                Some((company, category, zh, en)) => (
+                    Some(company),
+                    Some(category),
+                    format!("{reason}: {}", zh.or(en).unwrap_or_default()),
+                ),
+                None => (None, None, format!("{reason}: product")),
+            }
+        }
+        "listing" => {
+            let l: Option<(Option<String>, String, String)> = listings::table
+                .find(&row.subject_id)
+                .select((listings::company_id, listings::category_id, listings::title))
+                .first(conn)
+                .optional()?;
+            match l {
+                Some((company, category, title)) => {
+                    (company, Some(category), format!("{reason}: {title}"))
+                }
+                None => (None, None, format!("{reason}: listing")),
+            }
+        }
+        "company" => {
+            let name: Option<String> = companies::table
+                .find(&row.subject_id)
+                .select(companies::legal_name)
+                .first(conn)
+                .optional()?;
+            (
+                Some(row.subject_id.clone()),
+                None,
+                format!("{reason}: {}", name.unwrap_or_default()),
+            )
+        }
+        _ => (None, None, format!("{reason}: message")),
+    })
+}
+
+/// A report was filed: it waits for an operator, and the items about its subject get riskier.
+pub(crate) fn report_filed(conn: &mut DbConnection, row: &ReportRow) -> QueryResult<()> {
+    let (company, category, title) = report_target(conn, row)?;
+    ensure_open(
+        conn,
+        &Waiting {
+            kind: ReviewKind::Report,
+            subject_id: &row.id,
+            target_type: &row.subject_type,
+            target_id: &row.subject_id,
+            company_id: company.as_deref(),
+            owner_id: Some(&row.reporter_id),
+            category_id: category.as_deref(),
+            title: &title,
+        },
+    )?;
+    reports_changed(conn, &row.subject_type, &row.subject_id)
+}
+
+/// A report was resolved (upheld is an approval of the report, dismissed a rejection).
+pub(crate) fn report_resolved(conn: &mut DbConnection, row: &ReportRow) -> QueryResult<()> {
+    let outcome = if row.status == "upheld" {
+        Outcome::Approved
+    } else {
+        Outcome::Rejected
+    };
+    close_open(
+        conn,
+        ReviewKind::Report,
+        &row.id,
+        outcome,
+        row.resolution_note.as_deref(),
+    )?;
+    reports_changed(conn, &row.subject_type, &row.subject_id)
+}
+
+/// A screening outcome was stored for an item.
+pub(crate) fn screened(
+    conn: &mut DbConnection,
+    subject_type: &str,
+    subject_id: &str,
+) -> QueryResult<()> {
+    rescreened(conn, subject_type, subject_id)
+}
