@@ -13,6 +13,7 @@ pub mod company;
 pub mod db;
 pub mod demo;
 pub mod email;
+pub mod enforcement;
 pub mod enums;
 pub mod error;
 pub mod ids;
@@ -27,6 +28,7 @@ pub mod quote;
 pub mod report;
 pub mod screening;
 pub mod synonyms;
+pub mod takedown;
 pub mod text;
 pub mod validate;
 

@@ -52,6 +52,14 @@ pub fn change_status(
             .ok_or(CompanyError::NotFound)?;
         let current = Company::from(row.clone());
         let at = now();
+        // A terminated company is reinstated only through an upheld appeal; one that left the
+        // platform is not moved at all.
+        if let Some(lock) = crate::enforcement::company_lock(conn, company_id)? {
+            return Err(CompanyError::InvalidTransition {
+                action: action.name(),
+                status: lock,
+            });
+        }
         let invalid = || CompanyError::InvalidTransition {
             action: action.name(),
             status: current.status(),
@@ -102,6 +110,16 @@ pub fn change_status(
             json!({"verification": current.verification_status.as_str(), "suspended": current.is_suspended()}),
             json!({"verification": after.verification_status.as_str(), "suspended": after.is_suspended()}),
         )?;
+        // The company sees suspensions among the measures against it (and may appeal them).
+        match action {
+            StatusAction::Suspend => {
+                crate::enforcement::record_suspension(conn, actor.user_id, company_id, &reason)?
+            }
+            StatusAction::Reinstate => {
+                crate::enforcement::end_suspensions(conn, actor.user_id, company_id, &reason)?
+            }
+            StatusAction::Verify | StatusAction::Reject => {}
+        }
         Ok(after)
     })
 }

@@ -33,6 +33,7 @@ pub fn listing_search_doc(
     let row: Option<ListingRow> = listings::table
         .find(id.to_string())
         .filter(listings::status.eq(ListingStatus::Open.as_str()))
+        .filter(listings::id.ne_all(crate::enforcement::held_ids("listing")))
         .select(ListingRow::as_select())
         .first(conn)
         .optional()?;
@@ -84,6 +85,7 @@ pub fn public_listing_ids_after(
                 .is_null()
                 .or(listings::company_id.eq_any(public_company_ids())),
         )
+        .filter(listings::id.ne_all(crate::enforcement::held_ids("listing")))
         .select(listings::id)
         .order(listings::id.asc())
         .limit(limit)
@@ -200,6 +202,7 @@ pub fn live_public_listings(conn: &mut DbConnection, ids: &[Uuid]) -> QueryResul
                 .is_null()
                 .or(listings::company_id.eq_any(public_company_ids())),
         )
+        .filter(listings::id.ne_all(crate::enforcement::held_ids("listing")))
         .select(ListingRow::as_select())
         .load(conn)?;
     let mut by_id: std::collections::HashMap<String, ListingRow> =
