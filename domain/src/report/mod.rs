@@ -9,4 +9,4 @@ mod transparency;
 pub use error::ReportError;
 pub use model::{Report, ReportReason, ReportStatus, ReportSubject};
 pub use service::{ReportInput, file_report, list_my_reports, list_reports, resolve_report};
-pub use transparency::{MonthFigures, transparency};
+pub use transparency::{MonthFigures, median_hours, transparency};
