@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod account;
+pub mod appeal;
 pub mod audit;
 pub mod catalog;
 pub mod clock;
@@ -26,6 +27,7 @@ pub mod notification;
 pub mod outbox;
 pub mod quote;
 pub mod report;
+pub mod retention;
 pub mod screening;
 pub mod synonyms;
 pub mod takedown;

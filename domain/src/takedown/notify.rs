@@ -11,7 +11,6 @@ use crate::notification::{NewNotification, NotificationKind, notify};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Whom {
     Notifier,
-    Owner,
     Both,
 }
 
@@ -43,7 +42,7 @@ pub(crate) fn tell(
             },
         )?;
     }
-    if matches!(whom, Whom::Owner | Whom::Both) {
+    if whom == Whom::Both {
         crate::enforcement::tell_owner(
             conn,
             &row.owner(),
