@@ -8,5 +8,8 @@ mod transparency;
 
 pub use error::ReportError;
 pub use model::{Report, ReportReason, ReportStatus, ReportSubject};
-pub use service::{ReportInput, file_report, list_my_reports, list_reports, resolve_report};
+pub use service::{
+    ReportInput, file_report, list_my_reports, list_reports, resolve_report,
+    resolve_report_and_hide,
+};
 pub use transparency::{MonthFigures, median_hours, transparency};

@@ -229,13 +229,27 @@ pub fn list_reports(
 
 /// Operators close a report as upheld or dismissed with a note the reporter sees; the decision
 /// goes to the audit log. Acting on the item itself (rejecting a product, suspending a company)
-/// is its own operator action.
+/// is its own operator action, except hiding: see `resolve_report_and_hide`.
 pub fn resolve_report(
     conn: &mut DbConnection,
     actor: &Actor,
     id: Uuid,
     outcome: &str,
     note: &str,
+) -> Result<Report, ReportError> {
+    resolve_report_and_hide(conn, actor, id, outcome, note, false)
+}
+
+/// `resolve_report`, and with `hide_item` an upheld report about a product or listing also
+/// hides it (an enforcement action from the report, with the note as its reason) in the same
+/// transaction. An item that an operator already hid, or that was deleted since, stays as it is.
+pub fn resolve_report_and_hide(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+    outcome: &str,
+    note: &str,
+    hide_item: bool,
 ) -> Result<Report, ReportError> {
     if !may_on_platform(actor, PlatformAction::Moderate) {
         return Err(ReportError::Forbidden);
@@ -253,6 +267,9 @@ pub fn resolve_report(
         }
     };
     let note = v.text("note", note, 1, 2000);
+    if hide_item && outcome.is_some_and(|o| o != ReportStatus::Upheld) {
+        v.push("hide_item", "requires_upheld", "only an upheld report hides its item");
+    }
     v.finish().map_err(ReportError::Validation)?;
     let outcome = outcome.unwrap_or(ReportStatus::Dismissed);
     db::transaction(conn, |conn| {
@@ -264,6 +281,15 @@ pub fn resolve_report(
             .ok_or(ReportError::NotFound)?;
         if row.status != ReportStatus::Open.as_str() {
             return Err(ReportError::AlreadyResolved);
+        }
+        let subject = crate::enforcement::ActionSubject::parse(&row.subject_type)
+            .filter(|s| *s != crate::enforcement::ActionSubject::Company);
+        if hide_item && subject.is_none() {
+            return Err(ReportError::Validation(vec![FieldError::new(
+                "hide_item",
+                "not_hideable",
+                "only a reported product or listing can be hidden",
+            )]));
         }
         row.status = outcome.as_str().to_owned();
         row.resolution_note = Some(note.clone());
@@ -282,6 +308,28 @@ pub fn resolve_report(
             json!({"status": "open", "subject_type": row.subject_type, "subject_id": row.subject_id}),
             json!({"status": outcome.as_str()}),
         )?;
+        if let (true, Some(subject)) = (hide_item, subject) {
+            use crate::enforcement::EnforcementError as E;
+            match crate::enforcement::hide_in_tx(
+                conn,
+                actor,
+                subject,
+                parse_db_id(&row.subject_id),
+                &note,
+                crate::enforcement::ActionSource::Report,
+                Some(id),
+            ) {
+                Ok(_) | Err(E::AlreadyHidden | E::ItemNotFound) => {}
+                Err(E::Database(e)) => return Err(e.into()),
+                Err(other) => {
+                    return Err(ReportError::Validation(vec![FieldError::new(
+                        "hide_item",
+                        "not_hideable",
+                        other.to_string(),
+                    )]));
+                }
+            }
+        }
         Ok(Report::from(row))
     })
 }
