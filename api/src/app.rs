@@ -43,6 +43,8 @@ pub struct IndexerHandle {
     thread: Option<std::thread::JoinHandle<()>>,
     reminders: Option<tokio::task::AbortHandle>,
     response_rates: Option<tokio::task::AbortHandle>,
+    /// Takedown finalization and the retention purge.
+    housekeeping: Vec<tokio::task::AbortHandle>,
 }
 
 impl IndexerHandle {
@@ -53,6 +55,9 @@ impl IndexerHandle {
             reminders.abort();
         }
         if let Some(task) = self.response_rates.take() {
+            task.abort();
+        }
+        for task in self.housekeeping.drain(..) {
             task.abort();
         }
         self.stop.store(true, Ordering::Relaxed);
@@ -84,6 +89,7 @@ pub fn start_indexer(
         thread: Some(thread),
         reminders: None,
         response_rates: None,
+        housekeeping: Vec::new(),
     })
 }
 
@@ -93,14 +99,16 @@ fn start_periodic(
     pool: domain::db::DbPool,
     every: Duration,
     what: &'static str,
-    job: fn(&mut domain::db::DbConnection) -> anyhow::Result<usize>,
+    job: impl Fn(&mut domain::db::DbConnection) -> anyhow::Result<usize> + Send + Sync + 'static,
 ) -> tokio::task::AbortHandle {
+    let job = Arc::new(job);
     let task = tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
             let pool = pool.clone();
+            let job = job.clone();
             let outcome = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
                 let mut conn = pool.get()?;
                 job(&mut conn)
@@ -142,6 +150,29 @@ pub fn start_response_rate_refresh(
     })
 }
 
+/// Every `every`, records as final the takedowns whose counter-notice window ended (see
+/// `domain::takedown::finalize_due`).
+pub fn start_takedown_finalizer(
+    pool: domain::db::DbPool,
+    every: Duration,
+) -> tokio::task::AbortHandle {
+    start_periodic(pool, every, "takedown finalization", |conn| {
+        Ok(domain::takedown::finalize_due(conn)?)
+    })
+}
+
+/// Every `every`, purges the registration records of companies that left more than
+/// `retention_years` ago (see `domain::retention::purge_due`).
+pub fn start_retention_purge(
+    pool: domain::db::DbPool,
+    every: Duration,
+    retention_years: u32,
+) -> tokio::task::AbortHandle {
+    start_periodic(pool, every, "retention purge", move |conn| {
+        Ok(domain::retention::purge_due(conn, retention_years)?)
+    })
+}
+
 pub struct Application {
     server: Server,
     port: u16,
@@ -177,6 +208,17 @@ impl Application {
             pool.clone(),
             Duration::from_secs(config.response_rate_refresh_secs.max(1)),
         ));
+        indexer.housekeeping = vec![
+            start_takedown_finalizer(
+                pool.clone(),
+                Duration::from_secs(config.takedown_check_secs.max(1)),
+            ),
+            start_retention_purge(
+                pool.clone(),
+                Duration::from_secs(config.retention_purge_secs.max(1)),
+                config.retention_years,
+            ),
+        ];
         let state = AppState {
             search,
             pool,

@@ -68,6 +68,17 @@ pub struct Config {
     /// `TRADEFAIR_RESPONSE_RATE_REFRESH_SECS`: how often `serve` recomputes each company's
     /// response rate for search ranking.
     pub response_rate_refresh_secs: u64,
+    /// `TRADEFAIR_COUNTER_NOTICE_DAYS`: the supplier's window for a counter-notice after an IP
+    /// notice is accepted (fixed on the case at acceptance).
+    pub counter_notice_days: u32,
+    /// `TRADEFAIR_TAKEDOWN_CHECK_SECS`: how often `serve` records takedowns whose
+    /// counter-notice window ended as final (reads treat them as final from the deadline on).
+    pub takedown_check_secs: u64,
+    /// `TRADEFAIR_RETENTION_YEARS`: how long a company's registration records are kept after it
+    /// left the platform before the purge removes them.
+    pub retention_years: u32,
+    /// `TRADEFAIR_RETENTION_PURGE_SECS`: how often `serve` runs the retention purge.
+    pub retention_purge_secs: u64,
 }
 
 impl Default for Config {
@@ -102,6 +113,10 @@ impl Default for Config {
             monthly_quote_quota: 20,
             expiry_check_secs: 60,
             response_rate_refresh_secs: 600,
+            counter_notice_days: 15,
+            takedown_check_secs: 60,
+            retention_years: 3,
+            retention_purge_secs: 3600,
         }
     }
 }

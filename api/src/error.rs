@@ -190,7 +190,11 @@ from_domain_errors!(
     domain::lead::LeadError,
     domain::screening::ScreeningError,
     domain::report::ReportError,
-    domain::listing::ListingError
+    domain::listing::ListingError,
+    domain::enforcement::EnforcementError,
+    domain::takedown::TakedownError,
+    domain::appeal::AppealError,
+    domain::retention::RetentionError
 );
 
 /// Inquiry errors go through the table, except the anti-spam refusals: 429 with the rule's own

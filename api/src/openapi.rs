@@ -28,6 +28,9 @@ use crate::error::{ErrorBody, ErrorDetail, FieldErrorBody};
         (name = "inquiries", description = "Inquiry threads between buyers and companies, blocked buyers"),
         (name = "leads", description = "The supplier's lead inbox (CRM)"),
         (name = "notifications"), (name = "reports", description = "Reports and transparency"),
+        (name = "takedowns", description = "IP notice and takedown, counter-notices"),
+        (name = "enforcement", description = "Measures against items and companies, appeals"),
+        (name = "privacy", description = "Leaving the platform, data export and erasure"),
         (name = "operator", description = "Operators only")
     )
 )]

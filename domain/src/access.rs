@@ -136,7 +136,12 @@ pub fn takedown_party(actor: &Actor, notifier_id: Uuid, side: OwnerSide) -> Take
 /// The notifier and operators see a case from its filing; the owner's side from the moment the
 /// notice is served on it (accepted), never a notice that was not acted on. The owner's side
 /// answers (counter-notice, appeal) once served; owners and admins only.
-pub fn may_on_takedown(actor: &Actor, party: TakedownParty, action: CaseAction, served: bool) -> bool {
+pub fn may_on_takedown(
+    actor: &Actor,
+    party: TakedownParty,
+    action: CaseAction,
+    served: bool,
+) -> bool {
     match party {
         TakedownParty::Notifier | TakedownParty::Operator => action == CaseAction::View,
         TakedownParty::Owner(side) => served && may_on_case(actor, side, action),

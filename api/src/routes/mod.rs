@@ -1,10 +1,12 @@
 //! HTTP handlers: extract, authorize, call the domain on the blocking pool, map the result.
 
+pub mod appeals;
 pub mod audit;
 pub mod auth;
 pub mod blocked_buyers;
 pub mod categories;
 pub mod companies;
+pub mod enforcement;
 pub mod health;
 pub mod inquiries;
 pub mod leads;
@@ -16,10 +18,12 @@ pub mod pagination;
 pub mod products;
 pub mod quotes;
 pub mod reports;
+pub mod retention;
 pub mod rules;
 pub mod search;
 pub mod storefronts;
 pub mod synonyms;
+pub mod takedowns;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -107,4 +111,35 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(quotes::get_quote)
         .service(quotes::revise_quote)
         .service(quotes::accept_quote);
+    configure_takedown(cfg);
+}
+
+/// IP notice and takedown, enforcement, appeals, retention and data rights.
+fn configure_takedown(cfg: &mut ServiceConfig) {
+    cfg.service(takedowns::file_notice)
+        .service(takedowns::my_notices)
+        .service(takedowns::get_case)
+        .service(takedowns::counter_notice)
+        .service(appeals::appeal_takedown)
+        .service(takedowns::list_notices)
+        .service(takedowns::accept_notice)
+        .service(takedowns::reject_notice)
+        .service(takedowns::restore_item)
+        .service(takedowns::keep_down)
+        .service(enforcement::hide_product)
+        .service(enforcement::unhide_product)
+        .service(enforcement::hide_listing)
+        .service(enforcement::unhide_listing)
+        .service(enforcement::warn_company)
+        .service(enforcement::terminate_company)
+        .service(enforcement::list_actions)
+        .service(enforcement::company_actions)
+        .service(enforcement::get_action)
+        .service(appeals::appeal_enforcement)
+        .service(appeals::get_appeal)
+        .service(appeals::list_appeals)
+        .service(appeals::decide_appeal)
+        .service(retention::leave_company)
+        .service(retention::export_me)
+        .service(retention::erase_me);
 }

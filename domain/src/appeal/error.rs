@@ -77,7 +77,9 @@ impl From<crate::takedown::TakedownError> for AppealError {
             E::Database(d) => AppealError::Database(d),
             E::Validation(f) => AppealError::Validation(f),
             E::Forbidden => AppealError::Forbidden,
-            E::InvalidState { .. } => AppealError::NotAppealable("the takedown is no longer in force"),
+            E::InvalidState { .. } => {
+                AppealError::NotAppealable("the takedown is no longer in force")
+            }
             _ => AppealError::TakedownNotFound,
         }
     }

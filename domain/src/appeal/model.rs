@@ -71,7 +71,11 @@ impl From<AppealRow> for Appeal {
     fn from(r: AppealRow) -> Appeal {
         Appeal {
             id: parse_db_id(&r.id),
-            target: from_db(&r.target_type, AppealTarget::parse, AppealTarget::Enforcement),
+            target: from_db(
+                &r.target_type,
+                AppealTarget::parse,
+                AppealTarget::Enforcement,
+            ),
             target_id: parse_db_id(&r.target_id),
             company_id: r.company_id.as_deref().map(parse_db_id),
             owner_id: r.owner_id.as_deref().map(parse_db_id),

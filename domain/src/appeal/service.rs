@@ -58,11 +58,7 @@ fn validate(input: &AppealInput) -> Result<Valid, Vec<FieldError>> {
     })
 }
 
-fn already_appealed(
-    conn: &mut DbConnection,
-    target: AppealTarget,
-    id: Uuid,
-) -> QueryResult<bool> {
+fn already_appealed(conn: &mut DbConnection, target: AppealTarget, id: Uuid) -> QueryResult<bool> {
     let n: i64 = appeals::table
         .filter(appeals::target_type.eq(target.as_str()))
         .filter(appeals::target_id.eq(id.to_string()))
@@ -145,9 +141,18 @@ pub fn appeal_enforcement(
         }
         let valid = valid.map_err(AppealError::Validation)?;
         if !action.in_force() {
-            return Err(AppealError::NotAppealable("the action is no longer in force"));
+            return Err(AppealError::NotAppealable(
+                "the action is no longer in force",
+            ));
         }
-        insert(conn, actor, AppealTarget::Enforcement, action_id, owner, valid)
+        insert(
+            conn,
+            actor,
+            AppealTarget::Enforcement,
+            action_id,
+            owner,
+            valid,
+        )
     })
 }
 
@@ -178,7 +183,14 @@ pub fn appeal_takedown(
                 "only a final or kept-down takedown is appealed (answer an accepted notice with a counter-notice)",
             ));
         }
-        let appeal = insert(conn, actor, AppealTarget::Takedown, notice_id, row.owner(), valid)?;
+        let appeal = insert(
+            conn,
+            actor,
+            AppealTarget::Takedown,
+            notice_id,
+            row.owner(),
+            valid,
+        )?;
         crate::takedown::record_event(
             conn,
             &row.id,
@@ -209,7 +221,11 @@ pub fn decide_appeal(
     let outcome = match AppealStatus::parse(outcome.trim()) {
         Some(s @ (AppealStatus::Upheld | AppealStatus::Rejected)) => Some(s),
         _ => {
-            v.push("outcome", "invalid_choice", "must be one of: upheld, rejected");
+            v.push(
+                "outcome",
+                "invalid_choice",
+                "must be one of: upheld, rejected",
+            );
             None
         }
     };
@@ -230,7 +246,8 @@ pub fn decide_appeal(
             return Err(AppealError::AlreadyDecided);
         }
         let target = parse_db_id(&row.target_id);
-        let target_type = AppealTarget::parse(&row.target_type).unwrap_or(AppealTarget::Enforcement);
+        let target_type =
+            AppealTarget::parse(&row.target_type).unwrap_or(AppealTarget::Enforcement);
         match (outcome, target_type) {
             (AppealStatus::Upheld, AppealTarget::Enforcement) => {
                 crate::enforcement::reverse_by_appeal(conn, actor, target, &note)?;
@@ -327,9 +344,11 @@ pub fn list_appeals(
         .limit(page.limit + 1)
         .select(AppealRow::as_select())
         .load(conn)?;
-    Ok(page.page(rows.into_iter().map(Appeal::from).collect(), |a| {
-        a.id.to_string()
-    }))
+    Ok(
+        page.page(rows.into_iter().map(Appeal::from).collect(), |a| {
+            a.id.to_string()
+        }),
+    )
 }
 
 /// The appeals of several actions or takedowns, by target id (for lists that show them).

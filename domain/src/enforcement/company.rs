@@ -106,7 +106,10 @@ fn lock_company(conn: &mut DbConnection, company_id: Uuid) -> QueryResult<bool> 
     Ok(n > 0)
 }
 
-fn suspended_at(conn: &mut DbConnection, company_id: Uuid) -> QueryResult<Option<PrimitiveDateTime>> {
+fn suspended_at(
+    conn: &mut DbConnection,
+    company_id: Uuid,
+) -> QueryResult<Option<PrimitiveDateTime>> {
     companies::table
         .find(company_id.to_string())
         .select(companies::suspended_at)
@@ -129,7 +132,12 @@ fn set_suspended(
             companies::updated_at.eq(now()),
         ))
         .execute(conn)?;
-    outbox::emit(conn, topic::COMPANY_CHANGED, company_id, json!({"change": change}))
+    outbox::emit(
+        conn,
+        topic::COMPANY_CHANGED,
+        company_id,
+        json!({"change": change}),
+    )
 }
 
 /// An operator warns a company: a notification to its owners and admins and a record it sees.
@@ -151,7 +159,8 @@ pub fn warn_company(
             return Err(EnforcementError::CompanyClosed);
         }
         let before = active_count(conn, company_id, ActionKind::Warn)?;
-        let action = insert_company_action(conn, actor.user_id, company_id, ActionKind::Warn, &reason)?;
+        let action =
+            insert_company_action(conn, actor.user_id, company_id, ActionKind::Warn, &reason)?;
         record_transition(
             conn,
             "company",
@@ -197,8 +206,13 @@ pub fn terminate_company(
             &reason,
             "terminate",
         )?;
-        let action =
-            insert_company_action(conn, actor.user_id, company_id, ActionKind::Terminate, &reason)?;
+        let action = insert_company_action(
+            conn,
+            actor.user_id,
+            company_id,
+            ActionKind::Terminate,
+            &reason,
+        )?;
         record_transition(
             conn,
             "company",

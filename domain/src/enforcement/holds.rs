@@ -33,7 +33,12 @@ pub fn is_held(conn: &mut DbConnection, subject_type: &str, id: Uuid) -> QueryRe
     Ok(n > 0)
 }
 
-fn emit_item(conn: &mut DbConnection, subject_type: &str, id: Uuid, change: &str) -> QueryResult<()> {
+fn emit_item(
+    conn: &mut DbConnection,
+    subject_type: &str,
+    id: Uuid,
+    change: &str,
+) -> QueryResult<()> {
     let topic = if subject_type == "listing" {
         topic::LISTING_CHANGED
     } else {

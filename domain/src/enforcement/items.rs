@@ -7,8 +7,7 @@ use uuid::Uuid;
 use super::EnforcementError;
 use super::holds::{add_hold, is_held, release_hold};
 use super::model::{
-    ActionKind, ActionRow, ActionSource, ActionSubject, EnforcementAction, Reversal,
-    mark_reversed,
+    ActionKind, ActionRow, ActionSource, ActionSubject, EnforcementAction, Reversal, mark_reversed,
 };
 use super::notify::tell_owner;
 use super::owner::item_owner;
@@ -56,7 +55,15 @@ pub fn hide_item(
     let subject = item_subject(subject_type)?;
     let reason = validate_reason(reason).map_err(EnforcementError::Validation)?;
     db::transaction(conn, |conn| {
-        hide_in_tx(conn, actor, subject, id, &reason, ActionSource::Operator, None)
+        hide_in_tx(
+            conn,
+            actor,
+            subject,
+            id,
+            &reason,
+            ActionSource::Operator,
+            None,
+        )
     })
 }
 

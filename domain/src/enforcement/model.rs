@@ -119,7 +119,10 @@ impl From<ActionRow> for EnforcementAction {
     }
 }
 
-pub(crate) fn load_action(conn: &mut crate::db::DbConnection, id: Uuid) -> QueryResult<Option<ActionRow>> {
+pub(crate) fn load_action(
+    conn: &mut crate::db::DbConnection,
+    id: Uuid,
+) -> QueryResult<Option<ActionRow>> {
     enforcement_actions::table
         .find(id.to_string())
         .select(ActionRow::as_select())

@@ -58,9 +58,8 @@ pub fn get_action(
     actor: &Actor,
     id: Uuid,
 ) -> Result<EnforcementAction, EnforcementError> {
-    let action = EnforcementAction::from(
-        load_action(conn, id)?.ok_or(EnforcementError::ActionNotFound)?,
-    );
+    let action =
+        EnforcementAction::from(load_action(conn, id)?.ok_or(EnforcementError::ActionNotFound)?);
     let owner = ItemOwner {
         company_id: action.company_id,
         owner_id: action.owner_id,

@@ -268,7 +268,11 @@ pub fn resolve_report_and_hide(
     };
     let note = v.text("note", note, 1, 2000);
     if hide_item && outcome.is_some_and(|o| o != ReportStatus::Upheld) {
-        v.push("hide_item", "requires_upheld", "only an upheld report hides its item");
+        v.push(
+            "hide_item",
+            "requires_upheld",
+            "only an upheld report hides its item",
+        );
     }
     v.finish().map_err(ReportError::Validation)?;
     let outcome = outcome.unwrap_or(ReportStatus::Dismissed);

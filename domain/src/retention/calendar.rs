@@ -5,9 +5,9 @@ use time::{Date, Month, PrimitiveDateTime};
 pub fn add_years(t: PrimitiveDateTime, years: i32) -> PrimitiveDateTime {
     let d = t.date();
     let year = d.year() + years;
-    let date = d.replace_year(year).unwrap_or_else(|_| {
-        Date::from_calendar_date(year, Month::February, 28).unwrap_or(d)
-    });
+    let date = d
+        .replace_year(year)
+        .unwrap_or_else(|_| Date::from_calendar_date(year, Month::February, 28).unwrap_or(d));
     PrimitiveDateTime::new(date, t.time())
 }
 

@@ -16,8 +16,8 @@ use time::PrimitiveDateTime;
 use super::RetentionError;
 use crate::access::{Actor, PlatformAction, may_on_platform};
 use crate::db::schema::{
-    consent_events, email_address_failures, email_jobs, email_preferences, inquiries,
-    lead_matches, listings, notifications, refresh_tokens, subscriptions, users,
+    consent_events, email_address_failures, email_jobs, email_preferences, inquiries, lead_matches,
+    listings, notifications, refresh_tokens, subscriptions, users,
 };
 use crate::db::{self, DbConnection};
 use crate::error::FieldError;

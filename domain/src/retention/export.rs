@@ -88,7 +88,11 @@ pub fn export_account(conn: &mut DbConnection, actor: &Actor) -> Result<Value, R
         .into_iter()
         .map(|(id, company, subject, quantity, unit, status, created)| {
             // The buyer never learns that a thread was marked spam: it reads as closed.
-            let status = if status == "spam" { "closed".into() } else { status };
+            let status = if status == "spam" {
+                "closed".into()
+            } else {
+                status
+            };
             json!({"id": id, "company_id": company, "subject": subject, "quantity": quantity,
                    "unit": unit, "status": status, "created_at": t(created)})
         })
@@ -97,7 +101,10 @@ pub fn export_account(conn: &mut DbConnection, actor: &Actor) -> Result<Value, R
     let messages: Vec<(String, String, String, String, PrimitiveDateTime)> =
         inquiry_messages::table
             .filter(inquiry_messages::author_id.eq(&me))
-            .order((inquiry_messages::created_at.asc(), inquiry_messages::id.asc()))
+            .order((
+                inquiry_messages::created_at.asc(),
+                inquiry_messages::id.asc(),
+            ))
             .select((
                 inquiry_messages::id,
                 inquiry_messages::inquiry_id,
@@ -175,20 +182,27 @@ pub fn export_account(conn: &mut DbConnection, actor: &Actor) -> Result<Value, R
         )
         .collect();
 
-    let notes: Vec<(String, String, String, String, String, Option<PrimitiveDateTime>, PrimitiveDateTime)> =
-        notifications::table
-            .filter(notifications::user_id.eq(&me))
-            .order(notifications::id.asc())
-            .select((
-                notifications::id,
-                notifications::kind,
-                notifications::subject_type,
-                notifications::subject_id,
-                notifications::payload,
-                notifications::read_at,
-                notifications::created_at,
-            ))
-            .load(conn)?;
+    let notes: Vec<(
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<PrimitiveDateTime>,
+        PrimitiveDateTime,
+    )> = notifications::table
+        .filter(notifications::user_id.eq(&me))
+        .order(notifications::id.asc())
+        .select((
+            notifications::id,
+            notifications::kind,
+            notifications::subject_type,
+            notifications::subject_id,
+            notifications::payload,
+            notifications::read_at,
+            notifications::created_at,
+        ))
+        .load(conn)?;
     let notes: Vec<Value> = notes
         .into_iter()
         .map(|(id, kind, st, sid, payload, read, created)| {
@@ -197,69 +211,92 @@ pub fn export_account(conn: &mut DbConnection, actor: &Actor) -> Result<Value, R
         })
         .collect();
 
-    let filed: Vec<(String, String, String, String, String, String, String, Option<String>, PrimitiveDateTime)> =
-        reports::table
-            .filter(reports::reporter_id.eq(&me))
-            .order(reports::id.asc())
-            .select((
-                reports::id,
-                reports::subject_type,
-                reports::subject_id,
-                reports::reason,
-                reports::details,
-                reports::evidence_urls,
-                reports::status,
-                reports::resolution_note,
-                reports::created_at,
-            ))
-            .load(conn)?;
+    let filed: Vec<(
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        PrimitiveDateTime,
+    )> = reports::table
+        .filter(reports::reporter_id.eq(&me))
+        .order(reports::id.asc())
+        .select((
+            reports::id,
+            reports::subject_type,
+            reports::subject_id,
+            reports::reason,
+            reports::details,
+            reports::evidence_urls,
+            reports::status,
+            reports::resolution_note,
+            reports::created_at,
+        ))
+        .load(conn)?;
     let filed: Vec<Value> = filed
         .into_iter()
-        .map(|(id, st, sid, reason, details, evidence, status, note, created)| {
-            json!({"id": id, "subject_type": st, "subject_id": sid, "reason": reason,
+        .map(
+            |(id, st, sid, reason, details, evidence, status, note, created)| {
+                json!({"id": id, "subject_type": st, "subject_id": sid, "reason": reason,
                    "details": details, "evidence_urls": parsed(&evidence), "status": status,
                    "resolution_note": note, "created_at": t(created)})
-        })
+            },
+        )
         .collect();
 
-    let notices: Vec<(String, String, String, String, String, String, String, String, PrimitiveDateTime)> =
-        takedown_notices::table
-            .filter(takedown_notices::notifier_id.eq(&me))
-            .order(takedown_notices::id.asc())
-            .select((
-                takedown_notices::id,
-                takedown_notices::subject_type,
-                takedown_notices::subject_id,
-                takedown_notices::rights_type,
-                takedown_notices::rights_holder,
-                takedown_notices::registration_number,
-                takedown_notices::evidence_urls,
-                takedown_notices::status,
-                takedown_notices::created_at,
-            ))
-            .load(conn)?;
+    let notices: Vec<(
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        PrimitiveDateTime,
+    )> = takedown_notices::table
+        .filter(takedown_notices::notifier_id.eq(&me))
+        .order(takedown_notices::id.asc())
+        .select((
+            takedown_notices::id,
+            takedown_notices::subject_type,
+            takedown_notices::subject_id,
+            takedown_notices::rights_type,
+            takedown_notices::rights_holder,
+            takedown_notices::registration_number,
+            takedown_notices::evidence_urls,
+            takedown_notices::status,
+            takedown_notices::created_at,
+        ))
+        .load(conn)?;
     let notices: Vec<Value> = notices
         .into_iter()
-        .map(|(id, st, sid, rights, holder, number, evidence, status, created)| {
-            json!({"id": id, "subject_type": st, "subject_id": sid, "rights_type": rights,
+        .map(
+            |(id, st, sid, rights, holder, number, evidence, status, created)| {
+                json!({"id": id, "subject_type": st, "subject_id": sid, "rights_type": rights,
                    "rights_holder": holder, "registration_number": number,
                    "evidence_urls": parsed(&evidence), "status": status,
                    "created_at": t(created)})
-        })
+            },
+        )
         .collect();
 
-    let my_appeals: Vec<(String, String, String, String, String, PrimitiveDateTime)> = appeals::table
-        .filter(appeals::appellant_id.eq(&me))
-        .order(appeals::id.asc())
-        .select((
-            appeals::id,
-            appeals::target_type,
-            appeals::target_id,
-            appeals::statement,
-            appeals::status,
-            appeals::created_at,
-        ))
-        .load(conn)?;
+    let my_appeals: Vec<(String, String, String, String, String, PrimitiveDateTime)> =
+        appeals::table
+            .filter(appeals::appellant_id.eq(&me))
+            .order(appeals::id.asc())
+            .select((
+                appeals::id,
+                appeals::target_type,
+                appeals::target_id,
+                appeals::statement,
+                appeals::status,
+                appeals::created_at,
+            ))
+            .load(conn)?;
     let my_appeals: Vec<Value> = my_appeals
         .into_iter()
         .map(|(id, tt, tid, statement, status, created)| {
@@ -287,18 +324,19 @@ pub fn export_account(conn: &mut DbConnection, actor: &Actor) -> Result<Value, R
             consent_events::created_at,
         ))
         .load(conn)?;
-    let subs: Vec<(String, String, String, String, String, PrimitiveDateTime)> = subscriptions::table
-        .filter(subscriptions::user_id.eq(&me))
-        .order(subscriptions::id.asc())
-        .select((
-            subscriptions::id,
-            subscriptions::kind,
-            subscriptions::name,
-            subscriptions::query,
-            subscriptions::frequency,
-            subscriptions::created_at,
-        ))
-        .load(conn)?;
+    let subs: Vec<(String, String, String, String, String, PrimitiveDateTime)> =
+        subscriptions::table
+            .filter(subscriptions::user_id.eq(&me))
+            .order(subscriptions::id.asc())
+            .select((
+                subscriptions::id,
+                subscriptions::kind,
+                subscriptions::name,
+                subscriptions::query,
+                subscriptions::frequency,
+                subscriptions::created_at,
+            ))
+            .load(conn)?;
 
     Ok(json!({
         "format": "tradefair-account-export/1",

@@ -44,11 +44,12 @@ pub fn leave_company(
         .unwrap_or_else(|| "closed by the company".to_owned());
     let valid = v.finish();
     db::transaction(conn, |conn| {
-        let company = find_company(conn, company_id).map_err(|_| RetentionError::CompanyNotFound)?;
+        let company =
+            find_company(conn, company_id).map_err(|_| RetentionError::CompanyNotFound)?;
         let role = role_in(conn, company_id, actor.user_id)?;
         if !may_on_company(actor, role, CompanyAction::Close) {
-            let sees = company.is_public()
-                || may_on_company(actor, role, CompanyAction::ViewPrivate);
+            let sees =
+                company.is_public() || may_on_company(actor, role, CompanyAction::ViewPrivate);
             return Err(if sees {
                 RetentionError::Forbidden
             } else {
@@ -99,7 +100,12 @@ pub fn leave_company(
                 companies::updated_at.eq(at),
             ))
             .execute(conn)?;
-        outbox::emit(conn, topic::COMPANY_CHANGED, company_id, json!({"change": "closed"}))?;
+        outbox::emit(
+            conn,
+            topic::COMPANY_CHANGED,
+            company_id,
+            json!({"change": "closed"}),
+        )?;
         crate::audit::append(
             conn,
             crate::audit::Change {

@@ -6,15 +6,15 @@
 //! notices) stay with an anonymized author, and the account can no longer sign in.
 
 mod calendar;
-mod error;
 mod erasure;
+mod error;
 mod export;
 mod leave;
 mod purge;
 
 pub use calendar::add_years;
+pub use erasure::{ERASED_NAME, Erasure, erase_account};
 pub use error::RetentionError;
-pub use erasure::{Erasure, ERASED_NAME, erase_account};
 pub use export::export_account;
 pub use leave::{Closure, leave_company};
 pub use purge::{PURGED_NAME, purge_due};

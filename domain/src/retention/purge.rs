@@ -42,7 +42,9 @@ pub fn purge_due(conn: &mut DbConnection, retention_years: u32) -> QueryResult<u
         .load(conn)?;
     let mut purged = 0;
     for id in due {
-        if db::transaction(conn, |conn| purge_one(conn, parse_db_id(&id), retention_years))? {
+        if db::transaction(conn, |conn| {
+            purge_one(conn, parse_db_id(&id), retention_years)
+        })? {
             purged += 1;
         }
     }
@@ -111,7 +113,12 @@ fn purge_one(conn: &mut DbConnection, id: Uuid, retention_years: u32) -> QueryRe
             .filter(screening_results::subject_id.eq(&key)),
     )
     .execute(conn)?;
-    outbox::emit(conn, topic::COMPANY_CHANGED, id, json!({"change": "purged"}))?;
+    outbox::emit(
+        conn,
+        topic::COMPANY_CHANGED,
+        id,
+        json!({"change": "purged"}),
+    )?;
     crate::audit::append(
         conn,
         crate::audit::Change {

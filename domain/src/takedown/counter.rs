@@ -79,7 +79,15 @@ pub fn file_counter_notice(
         row.countered_by = Some(actor.user_id.to_string());
         row.updated_at = at;
         save_notice(conn, &row)?;
-        record_event(conn, &row.id, at, Some(actor.user_id), EventParty::Supplier, "counter_notice", &statement)?;
+        record_event(
+            conn,
+            &row.id,
+            at,
+            Some(actor.user_id),
+            EventParty::Supplier,
+            "counter_notice",
+            &statement,
+        )?;
         crate::audit::append(
             conn,
             crate::audit::Change {

@@ -6,7 +6,9 @@ use time::Duration;
 use uuid::Uuid;
 
 use super::TakedownError;
-use super::model::{EventParty, Notice, NoticeRow, TakedownStatus, load_notice, record_event, save_notice};
+use super::model::{
+    EventParty, Notice, NoticeRow, TakedownStatus, load_notice, record_event, save_notice,
+};
 use super::notify::{Whom, tell};
 use crate::access::{Actor, PlatformAction, may_on_platform};
 use crate::db::{self, DbConnection};
@@ -65,10 +67,22 @@ pub fn decide_notice(
         let at = now();
         let current = row.status_at(at);
         let (next, from_ok) = match decision {
-            TakedownDecision::Accept => (TakedownStatus::Accepted, current == TakedownStatus::Submitted),
-            TakedownDecision::Reject => (TakedownStatus::Rejected, current == TakedownStatus::Submitted),
-            TakedownDecision::Restore => (TakedownStatus::Restored, current == TakedownStatus::Countered),
-            TakedownDecision::KeepDown => (TakedownStatus::KeptDown, current == TakedownStatus::Countered),
+            TakedownDecision::Accept => (
+                TakedownStatus::Accepted,
+                current == TakedownStatus::Submitted,
+            ),
+            TakedownDecision::Reject => (
+                TakedownStatus::Rejected,
+                current == TakedownStatus::Submitted,
+            ),
+            TakedownDecision::Restore => (
+                TakedownStatus::Restored,
+                current == TakedownStatus::Countered,
+            ),
+            TakedownDecision::KeepDown => (
+                TakedownStatus::KeptDown,
+                current == TakedownStatus::Countered,
+            ),
         };
         if !from_ok {
             return Err(TakedownError::InvalidState {
@@ -106,7 +120,15 @@ pub fn decide_notice(
             TakedownDecision::Reject => "rejected",
             TakedownDecision::Restore => "restored",
         };
-        record_event(conn, &row.id, at, Some(actor.user_id), EventParty::Operator, kind, &note)?;
+        record_event(
+            conn,
+            &row.id,
+            at,
+            Some(actor.user_id),
+            EventParty::Operator,
+            kind,
+            &note,
+        )?;
         record_transition(
             conn,
             "takedown",
@@ -153,7 +175,15 @@ pub(crate) fn reverse_by_appeal(
     row.updated_at = at;
     save_notice(conn, &row)?;
     release_hold(conn, "takedown", id)?;
-    record_event(conn, &row.id, at, Some(actor.user_id), EventParty::Operator, "appeal_upheld", note)?;
+    record_event(
+        conn,
+        &row.id,
+        at,
+        Some(actor.user_id),
+        EventParty::Operator,
+        "appeal_upheld",
+        note,
+    )?;
     record_transition(
         conn,
         "takedown",

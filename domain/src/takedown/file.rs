@@ -79,7 +79,11 @@ pub fn file_notice(
     let mut v = Validator::new();
     let subject_type = input.subject_type.trim().to_owned();
     if !matches!(subject_type.as_str(), "product" | "listing") {
-        v.push("subject_type", "invalid_choice", "must be one of: product, listing");
+        v.push(
+            "subject_type",
+            "invalid_choice",
+            "must be one of: product, listing",
+        );
     }
     let subject_id = Uuid::parse_str(input.subject_id.trim()).ok();
     if subject_id.is_none() {

@@ -40,7 +40,15 @@ pub(crate) fn settle(conn: &mut DbConnection, row: &mut NoticeRow) -> QueryResul
     row.status = TakedownStatus::Final.as_str().to_owned();
     row.closed_at = Some(deadline);
     row.updated_at = at;
-    record_event(conn, &row.id, deadline, None, EventParty::System, "final", FINAL_NOTE)?;
+    record_event(
+        conn,
+        &row.id,
+        deadline,
+        None,
+        EventParty::System,
+        "final",
+        FINAL_NOTE,
+    )?;
     crate::audit::append(
         conn,
         crate::audit::Change {

@@ -20,14 +20,14 @@ mod transparency;
 mod view;
 
 pub use counter::{CounterNoticeInput, file_counter_notice};
-pub use decide::{TakedownDecision, decide_notice};
 pub(crate) use decide::reverse_by_appeal;
+pub use decide::{TakedownDecision, decide_notice};
 pub use error::TakedownError;
 pub use file::{NoticeInput, file_notice};
-pub(crate) use finalize::settle;
 pub use finalize::finalize_due;
-pub(crate) use model::{load_notice, record_event};
+pub(crate) use finalize::settle;
 pub use model::{EventParty, Notice, RightsType, TakedownStatus, TimelineEvent};
+pub(crate) use model::{load_notice, record_event};
 pub use transparency::{TakedownMonth, takedown_figures};
 pub(crate) use view::party_of;
 pub use view::{NoticeCase, get_case, list_mine, list_notices, owner_side};

@@ -122,7 +122,11 @@ pub(crate) struct NoticeRow {
 
 impl NoticeRow {
     pub fn stored_status(&self) -> TakedownStatus {
-        from_db(&self.status, TakedownStatus::parse, TakedownStatus::Submitted)
+        from_db(
+            &self.status,
+            TakedownStatus::parse,
+            TakedownStatus::Submitted,
+        )
     }
 
     /// The status at `at`: an accepted notice whose window has ended is final from that instant.
@@ -251,7 +255,10 @@ pub(crate) fn record_event(
     Ok(())
 }
 
-pub(crate) fn events_of(conn: &mut DbConnection, notice_id: &str) -> QueryResult<Vec<TimelineEvent>> {
+pub(crate) fn events_of(
+    conn: &mut DbConnection,
+    notice_id: &str,
+) -> QueryResult<Vec<TimelineEvent>> {
     let rows: Vec<EventRow> = takedown_events::table
         .filter(takedown_events::notice_id.eq(notice_id))
         .order((takedown_events::at.asc(), takedown_events::id.asc()))

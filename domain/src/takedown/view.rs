@@ -100,10 +100,11 @@ fn page_of(
         .select(NoticeRow::as_select())
         .load(conn)?;
     let at = now();
-    Ok(page.page(
-        rows.into_iter().map(|r| r.notice_at(at)).collect(),
-        |n| n.id.to_string(),
-    ))
+    Ok(
+        page.page(rows.into_iter().map(|r| r.notice_at(at)).collect(), |n| {
+            n.id.to_string()
+        }),
+    )
 }
 
 const NOT_SERVED: [&str; 2] = ["submitted", "rejected"];
@@ -117,8 +118,9 @@ pub fn list_mine(
 ) -> Result<Page<Notice>, TakedownError> {
     let me = actor.user_id.to_string();
     let company = crate::company::membership_of(conn, actor.user_id)?.map(|(c, _)| c.to_string());
-    let against_me = takedown_notices::owner_id.eq(me.clone()).or(takedown_notices::company_id
-        .eq(company.unwrap_or_default()));
+    let against_me = takedown_notices::owner_id
+        .eq(me.clone())
+        .or(takedown_notices::company_id.eq(company.unwrap_or_default()));
     let query = takedown_notices::table
         .filter(
             takedown_notices::notifier_id
@@ -152,9 +154,11 @@ pub fn list_notices(
         let at = now();
         query = match status {
             TakedownStatus::Final => query.filter(
-                takedown_notices::status.eq("final").or(takedown_notices::status
-                    .eq("accepted")
-                    .and(takedown_notices::counter_deadline.le(at))),
+                takedown_notices::status
+                    .eq("final")
+                    .or(takedown_notices::status
+                        .eq("accepted")
+                        .and(takedown_notices::counter_deadline.le(at))),
             ),
             TakedownStatus::Accepted => query
                 .filter(takedown_notices::status.eq("accepted"))
