@@ -21,3 +21,4 @@ mod reports;
 mod screening;
 mod search;
 mod storefronts;
+mod takedown;
