@@ -10,15 +10,15 @@ use crate::db::schema::{companies, products};
 use crate::ids::{Page, PageRequest};
 use crate::outbox::{self, topic};
 
+type PublishedLive = diesel::dsl::And<
+    diesel::dsl::Eq<products::status, &'static str>,
+    diesel::dsl::IsNull<products::deleted_at>,
+>;
+type NotHeld = diesel::dsl::NeAny<products::id, crate::enforcement::HeldIds>;
+
 /// A published, not deleted product that no enforcement action or takedown holds (whether its
 /// company is public is a separate filter).
-pub(crate) fn product_is_published() -> diesel::dsl::And<
-    diesel::dsl::And<
-        diesel::dsl::Eq<products::status, &'static str>,
-        diesel::dsl::IsNull<products::deleted_at>,
-    >,
-    diesel::dsl::NeAny<products::id, crate::enforcement::HeldIds>,
-> {
+pub(crate) fn product_is_published() -> diesel::dsl::And<PublishedLive, NotHeld> {
     products::status
         .eq(ProductStatus::Published.as_str())
         .and(products::deleted_at.is_null())

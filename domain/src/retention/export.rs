@@ -65,6 +65,40 @@ type QuoteRow = (
     PrimitiveDateTime,
 );
 
+type NotificationRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<PrimitiveDateTime>,
+    PrimitiveDateTime,
+);
+
+type ReportRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    PrimitiveDateTime,
+);
+
+type NoticeRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    PrimitiveDateTime,
+);
+
 pub fn export_account(conn: &mut DbConnection, actor: &Actor) -> Result<Value, RetentionError> {
     let me = actor.user_id.to_string();
     let user = crate::account::find_user(conn, actor.user_id)
@@ -182,15 +216,7 @@ pub fn export_account(conn: &mut DbConnection, actor: &Actor) -> Result<Value, R
         )
         .collect();
 
-    let notes: Vec<(
-        String,
-        String,
-        String,
-        String,
-        String,
-        Option<PrimitiveDateTime>,
-        PrimitiveDateTime,
-    )> = notifications::table
+    let notes: Vec<NotificationRow> = notifications::table
         .filter(notifications::user_id.eq(&me))
         .order(notifications::id.asc())
         .select((
@@ -211,17 +237,7 @@ pub fn export_account(conn: &mut DbConnection, actor: &Actor) -> Result<Value, R
         })
         .collect();
 
-    let filed: Vec<(
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        PrimitiveDateTime,
-    )> = reports::table
+    let filed: Vec<ReportRow> = reports::table
         .filter(reports::reporter_id.eq(&me))
         .order(reports::id.asc())
         .select((
@@ -247,17 +263,7 @@ pub fn export_account(conn: &mut DbConnection, actor: &Actor) -> Result<Value, R
         )
         .collect();
 
-    let notices: Vec<(
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        PrimitiveDateTime,
-    )> = takedown_notices::table
+    let notices: Vec<NoticeRow> = takedown_notices::table
         .filter(takedown_notices::notifier_id.eq(&me))
         .order(takedown_notices::id.asc())
         .select((

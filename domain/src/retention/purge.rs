@@ -11,7 +11,8 @@
 //! - in `company_closures`: the member list and the reason given when it left.
 //!
 //! Kept: the audit log (append-only and hash-chained: its entries about the company hold ids,
-//! statuses and operator reasons, never licence facts, so the chain still verifies), the
+//! statuses and operators' reasons, and no field of them carries licence facts, so nothing in it
+//! is due and the chain still verifies; the closing entry has a fixed reason), the
 //! enforcement actions, appeals and takedown cases about it, and its products, listings,
 //! quotes and inquiry threads (transaction records, 第二十条), none of them public. The purge
 //! itself is an audit entry.

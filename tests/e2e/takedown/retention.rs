@@ -133,7 +133,10 @@ async fn a_company_that_leaves_disappears_and_its_members_are_released(b: Backen
         .expect(200)
         .body;
     assert_eq!(audit["items"][0]["before"]["members"], 3);
-    assert_eq!(audit["items"][0]["reason"], "停止经营");
+    assert_eq!(
+        audit["items"][0]["reason"],
+        "the company closed its account"
+    );
 }
 
 /// Rows about `company` in the tables the purge empties.
