@@ -10,7 +10,7 @@ use super::model::{
     ActionKind, ActionRow, ActionSource, ActionSubject, EnforcementAction, Reversal, mark_reversed,
 };
 use super::notify::tell_owner;
-use super::owner::item_owner;
+use super::owner::{item_owner, lock_item};
 use crate::access::{Actor, PlatformAction, may_on_platform};
 use crate::db::schema::enforcement_actions;
 use crate::db::{self, DbConnection};
@@ -78,6 +78,7 @@ pub(crate) fn hide_in_tx(
     source: ActionSource,
     report_id: Option<Uuid>,
 ) -> Result<EnforcementAction, EnforcementError> {
+    lock_item(conn, subject.as_str(), id)?;
     let owner = item_owner(conn, subject.as_str(), id)?.ok_or(EnforcementError::ItemNotFound)?;
     if !active_hides(conn, subject, id)?.is_empty() {
         return Err(EnforcementError::AlreadyHidden);
@@ -152,6 +153,7 @@ pub fn unhide_item(
     let subject = item_subject(subject_type)?;
     let reason = validate_reason(reason).map_err(EnforcementError::Validation)?;
     db::transaction(conn, |conn| {
+        lock_item(conn, subject.as_str(), id)?;
         let owner =
             item_owner(conn, subject.as_str(), id)?.ok_or(EnforcementError::ItemNotFound)?;
         let rows = active_hides(conn, subject, id)?;

@@ -60,6 +60,21 @@ pub(crate) fn item_owner(
     }
 }
 
+/// Locks the item's row for the rest of the transaction (a no-op UPDATE: a row lock on
+/// PostgreSQL; SQLite's write transactions are serialized anyway), so two operators hiding or
+/// unhiding one item at once take turns.
+pub(crate) fn lock_item(conn: &mut DbConnection, subject_type: &str, id: Uuid) -> QueryResult<()> {
+    match subject_type {
+        "product" => diesel::update(products::table.find(id.to_string()))
+            .set(products::updated_at.eq(products::updated_at))
+            .execute(conn)?,
+        _ => diesel::update(listings::table.find(id.to_string()))
+            .set(listings::updated_at.eq(listings::updated_at))
+            .execute(conn)?,
+    };
+    Ok(())
+}
+
 /// How `actor` stands to `owner`.
 pub(crate) fn side_of(
     conn: &mut DbConnection,

@@ -138,6 +138,8 @@ pub fn supplier_profile(
         .filter(products::company_id.eq(company_id.to_string()))
         .filter(products::status.eq("published"))
         .filter(products::deleted_at.is_null())
+        // A hidden (taken-down) product draws no buy-leads.
+        .filter(products::id.ne_all(crate::enforcement::held_ids("product")))
         .select((
             products::category_id,
             products::title_zh,
