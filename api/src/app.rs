@@ -91,6 +91,7 @@ fn start_periodic(
     what: &'static str,
     job: impl Fn(&mut domain::db::DbConnection) -> anyhow::Result<usize> + Clone + Send + Sync + 'static,
 ) -> tokio::task::AbortHandle {
+    let job = Arc::new(job);
     let task = tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -154,6 +155,29 @@ pub fn start_credit_jobs(
         let relaxed = domain::penalty::relax_levels(conn, &policy)?;
         let refreshed = domain::credit::refresh_credit(conn)?;
         Ok(warned + relaxed + refreshed)
+    })
+}
+
+/// Every `every`, records as final the takedowns whose counter-notice window ended (see
+/// `domain::takedown::finalize_due`).
+pub fn start_takedown_finalizer(
+    pool: domain::db::DbPool,
+    every: Duration,
+) -> tokio::task::AbortHandle {
+    start_periodic(pool, every, "takedown finalization", |conn| {
+        Ok(domain::takedown::finalize_due(conn)?)
+    })
+}
+
+/// Every `every`, purges the registration records of companies that left more than
+/// `retention_years` ago (see `domain::retention::purge_due`).
+pub fn start_retention_purge(
+    pool: domain::db::DbPool,
+    every: Duration,
+    retention_years: u32,
+) -> tokio::task::AbortHandle {
+    start_periodic(pool, every, "retention purge", move |conn| {
+        Ok(domain::retention::purge_due(conn, retention_years)?)
     })
 }
 

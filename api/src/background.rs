@@ -112,7 +112,7 @@ impl Background {
 }
 
 /// Starts every background loop of this process: expiry reminders, response-rate refresh,
-/// licence warnings with credit refresh and,
+/// licence warnings with credit refresh, takedown finalization, the retention purge and,
 /// unless `mail_worker` is off, the mail worker. Call on a Tokio runtime.
 pub fn start_background(services: &Services) -> anyhow::Result<Background> {
     let config = &services.config;
@@ -132,6 +132,17 @@ pub fn start_background(services: &Services) -> anyhow::Result<Background> {
         Duration::from_secs(config.credit_refresh_secs.max(1)),
         config.licence_warning_days(),
         config.penalty_policy(),
+    ));
+    background
+        .periodic
+        .push(crate::app::start_takedown_finalizer(
+            services.pool.clone(),
+            Duration::from_secs(config.takedown_check_secs.max(1)),
+        ));
+    background.periodic.push(crate::app::start_retention_purge(
+        services.pool.clone(),
+        Duration::from_secs(config.retention_purge_secs.max(1)),
+        config.retention_years,
     ));
     if config.mail_worker {
         let worker = MailWorker::from_config(

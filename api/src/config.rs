@@ -149,6 +149,17 @@ pub struct Config {
     pub penalty_validity_days: i64,
     /// `TRADEFAIR_REVIEW_CLAIM_MINUTES`: how long an operator's claim on a review item lasts.
     pub review_claim_minutes: i64,
+    /// `TRADEFAIR_COUNTER_NOTICE_DAYS`: the supplier's window for a counter-notice after an IP
+    /// notice is accepted (fixed on the case at acceptance).
+    pub counter_notice_days: u32,
+    /// `TRADEFAIR_TAKEDOWN_CHECK_SECS`: how often `serve` records takedowns whose
+    /// counter-notice window ended as final (reads treat them as final from the deadline on).
+    pub takedown_check_secs: u64,
+    /// `TRADEFAIR_RETENTION_YEARS`: how long a company's registration records are kept after it
+    /// left the platform before the purge removes them.
+    pub retention_years: u32,
+    /// `TRADEFAIR_RETENTION_PURGE_SECS`: how often `serve` runs the retention purge.
+    pub retention_purge_secs: u64,
 }
 
 impl Default for Config {
@@ -218,6 +229,10 @@ impl Default for Config {
             penalty_suspend_points: 24,
             penalty_validity_days: 365,
             review_claim_minutes: 30,
+            counter_notice_days: 15,
+            takedown_check_secs: 60,
+            retention_years: 3,
+            retention_purge_secs: 3600,
         }
     }
 }

@@ -204,7 +204,11 @@ from_domain_errors!(
     domain::credit::CreditError,
     domain::penalty::PenaltyError,
     domain::rating::RatingError,
-    domain::review::ReviewError
+    domain::review::ReviewError,
+    domain::enforcement::EnforcementError,
+    domain::takedown::TakedownError,
+    domain::appeal::AppealError,
+    domain::retention::RetentionError
 );
 
 /// Inquiry errors go through the table, except the anti-spam refusals: 429 with the rule's own

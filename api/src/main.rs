@@ -52,6 +52,18 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Record retention.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
+}
+
+#[derive(clap::Subcommand)]
+enum RetentionCommand {
+    /// Purges the registration records of companies that left more than
+    /// `TRADEFAIR_RETENTION_YEARS` ago (what `serve` does periodically) and prints how many.
+    Purge,
 }
 
 #[derive(clap::Subcommand)]
@@ -159,6 +171,20 @@ async fn main() -> anyhow::Result<()> {
             shutdown_signal().await;
             tracing::info!("stopping background jobs");
             background.stop().await;
+            Ok(())
+        }
+        Command::Retention {
+            command: RetentionCommand::Purge,
+        } => {
+            let config = Config::load()?;
+            let years = config.retention_years;
+            let pool = api::app::open_database(&config).await?;
+            let purged = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+                let mut conn = pool.get()?;
+                Ok(domain::retention::purge_due(&mut conn, years)?)
+            })
+            .await??;
+            println!("retention purge: {purged} companies purged (retention {years} years)");
             Ok(())
         }
         Command::SeedDemo => {

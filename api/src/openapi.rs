@@ -31,6 +31,9 @@ use crate::error::{ErrorBody, ErrorDetail, FieldErrorBody};
         (name = "email", description = "E-mail delivery: bounce reports, open and click tracking"),
         (name = "credit", description = "Credit profile, ratings and penalty points"),
         (name = "change requests", description = "Edits of published products and open listings, as their owners see them"),
+        (name = "takedowns", description = "IP notice and takedown, counter-notices"),
+        (name = "enforcement", description = "Measures against items and companies, appeals"),
+        (name = "privacy", description = "Leaving the platform, data export and erasure"),
         (name = "operator", description = "Operators only")
     )
 )]

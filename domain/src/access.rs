@@ -36,6 +36,8 @@ pub enum CompanyAction {
     ManageBlockedBuyers,
     /// Answer a buyer's rating of the company (once per rating).
     ReplyToRatings,
+    /// Close the company's account (it leaves the platform): the owner only.
+    Close,
 }
 
 /// Platform-wide actions that depend on the account alone.
@@ -45,6 +47,10 @@ pub enum PlatformAction {
     Moderate,
     /// Open inquiry threads with companies.
     SendInquiry,
+    /// File an IP notice (any buyer or supplier account; operators decide them instead).
+    FileTakedown,
+    /// Erase one's own account (operators' accounts are not erased this way).
+    EraseOwnAccount,
 }
 
 pub fn may_on_company(actor: &Actor, role: Option<MemberRole>, action: CompanyAction) -> bool {
@@ -56,6 +62,7 @@ pub fn may_on_company(actor: &Actor, role: Option<MemberRole>, action: CompanyAc
             matches!(role, Some(Owner | Admin))
         }
         WriteProducts | WorkLeads => role.is_some(),
+        Close => role == Some(Owner),
     }
 }
 
@@ -63,10 +70,84 @@ pub fn may_on_platform(actor: &Actor, action: PlatformAction) -> bool {
     match action {
         PlatformAction::CreateCompany => actor.account_type == AccountType::Supplier,
         PlatformAction::Moderate => actor.is_operator(),
-        PlatformAction::SendInquiry => matches!(
+        PlatformAction::SendInquiry
+        | PlatformAction::FileTakedown
+        | PlatformAction::EraseOwnAccount => matches!(
             actor.account_type,
             AccountType::Buyer | AccountType::Supplier
         ),
+    }
+}
+
+/// How an account stands to whoever answers for a moderated item or company: a member of the
+/// company (with the role), the individual who posted it (a buyer's own request), or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnerSide {
+    Member(MemberRole),
+    Individual,
+    Outsider,
+}
+
+/// Actions on a measure taken against one's own items or company (an enforcement action, an
+/// accepted takedown notice, an appeal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseAction {
+    /// See it, its reason, its timeline and its outcome.
+    View,
+    /// Answer it: a counter-notice or an appeal.
+    Respond,
+}
+
+/// Every member of the company (and the individual owner) sees what was done to it; owners and
+/// admins (and the individual owner) answer. Operators see everything and answer nothing.
+pub fn may_on_case(actor: &Actor, side: OwnerSide, action: CaseAction) -> bool {
+    use MemberRole::*;
+    match action {
+        CaseAction::View => side != OwnerSide::Outsider || actor.is_operator(),
+        CaseAction::Respond => matches!(
+            side,
+            OwnerSide::Member(Owner | Admin) | OwnerSide::Individual
+        ),
+    }
+}
+
+/// Who an account is to one takedown case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TakedownParty {
+    /// The rights holder who filed the notice.
+    Notifier,
+    /// Whoever answers for the item (a member of its company, or the individual who posted it).
+    Owner(OwnerSide),
+    Operator,
+    /// Anyone else: the case does not exist for them (404).
+    Stranger,
+}
+
+pub fn takedown_party(actor: &Actor, notifier_id: Uuid, side: OwnerSide) -> TakedownParty {
+    if actor.user_id == notifier_id {
+        TakedownParty::Notifier
+    } else if side != OwnerSide::Outsider {
+        TakedownParty::Owner(side)
+    } else if actor.is_operator() {
+        TakedownParty::Operator
+    } else {
+        TakedownParty::Stranger
+    }
+}
+
+/// The notifier and operators see a case from its filing; the owner's side from the moment the
+/// notice is served on it (accepted), never a notice that was not acted on. The owner's side
+/// answers (counter-notice, appeal) once served; owners and admins only.
+pub fn may_on_takedown(
+    actor: &Actor,
+    party: TakedownParty,
+    action: CaseAction,
+    served: bool,
+) -> bool {
+    match party {
+        TakedownParty::Notifier | TakedownParty::Operator => action == CaseAction::View,
+        TakedownParty::Owner(side) => served && may_on_case(actor, side, action),
+        TakedownParty::Stranger => false,
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod account;
+pub mod appeal;
 pub mod audit;
 pub mod catalog;
 pub mod clock;
@@ -14,6 +15,7 @@ pub mod credit;
 pub mod db;
 pub mod demo;
 pub mod email;
+pub mod enforcement;
 pub mod enums;
 pub mod error;
 pub mod ids;
@@ -29,9 +31,11 @@ pub mod penalty;
 pub mod quote;
 pub mod rating;
 pub mod report;
+pub mod retention;
 pub mod review;
 pub mod screening;
 pub mod synonyms;
+pub mod takedown;
 pub mod text;
 pub mod validate;
 

@@ -25,3 +25,4 @@ mod review;
 mod screening;
 mod search;
 mod storefronts;
+mod takedown;

@@ -1,5 +1,6 @@
 //! HTTP handlers: extract, authorize, call the domain on the blocking pool, map the result.
 
+pub mod appeals;
 pub mod audit;
 pub mod auth;
 pub mod blocked_buyers;
@@ -9,6 +10,7 @@ pub mod companies;
 pub mod credit;
 pub mod email;
 pub mod email_links;
+pub mod enforcement;
 pub mod health;
 pub mod inquiries;
 pub mod leads;
@@ -22,12 +24,14 @@ pub mod products;
 pub mod quotes;
 pub mod ratings;
 pub mod reports;
+pub mod retention;
 pub mod review;
 pub mod rules;
 pub mod search;
 pub mod storefronts;
 pub mod subscriptions;
 pub mod synonyms;
+pub mod takedowns;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -161,4 +165,35 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(review::request_changes)
         .service(change_requests::list_change_requests)
         .service(change_requests::get_change_request);
+    configure_takedown(cfg);
+}
+
+/// IP notice and takedown, enforcement, appeals, retention and data rights.
+fn configure_takedown(cfg: &mut ServiceConfig) {
+    cfg.service(takedowns::file_notice)
+        .service(takedowns::my_notices)
+        .service(takedowns::get_case)
+        .service(takedowns::counter_notice)
+        .service(appeals::appeal_takedown)
+        .service(takedowns::list_notices)
+        .service(takedowns::accept_notice)
+        .service(takedowns::reject_notice)
+        .service(takedowns::restore_item)
+        .service(takedowns::keep_down)
+        .service(enforcement::hide_product)
+        .service(enforcement::unhide_product)
+        .service(enforcement::hide_listing)
+        .service(enforcement::unhide_listing)
+        .service(enforcement::warn_company)
+        .service(enforcement::terminate_company)
+        .service(enforcement::list_actions)
+        .service(enforcement::company_actions)
+        .service(enforcement::get_action)
+        .service(appeals::appeal_enforcement)
+        .service(appeals::get_appeal)
+        .service(appeals::list_appeals)
+        .service(appeals::decide_appeal)
+        .service(retention::leave_company)
+        .service(retention::export_me)
+        .service(retention::erase_me);
 }

@@ -170,6 +170,10 @@ pub struct ResolveRequest {
     /// Upholding may carry penalty points against the company the item belongs to (its
     /// `report_id` is this report).
     pub penalty: Option<ResolvePenalty>,
+    /// With `upheld`: also hide the reported product or listing in the same transaction (an
+    /// enforcement action with the note as its reason; see `GET /companies/{id}/enforcement`).
+    #[serde(default)]
+    pub hide_item: bool,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -185,9 +189,10 @@ pub struct ResolvePenalty {
     pub note: String,
 }
 
-/// Closes a report as upheld or dismissed (recorded in the audit log). Acting on the item is a
-/// separate operator action (reject the product, suspend the company); upholding may carry
-/// penalty points against the item's company.
+/// Closes a report as upheld or dismissed (recorded in the audit log). Upholding may carry
+/// penalty points against the item's company, and `hide_item` hides a reported product or
+/// listing with it; other measures are separate operator actions (reject the product, warn or
+/// suspend the company).
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = ResolveRequest, security(("bearer" = [])), responses(
     (status = 200, body = ReportView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
     (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
@@ -214,7 +219,7 @@ pub async fn resolve_report(
                     &policy,
                 )
             });
-            report::resolve_report_with_penalty(conn, &op.0, id, &b.outcome, &b.note, penalty)
+            report::resolve_report_with(conn, &op.0, id, &b.outcome, &b.note, penalty, b.hide_item)
         })
         .await?;
     Ok(HttpResponse::Ok().json(ReportView::from(report)))
@@ -245,17 +250,87 @@ impl From<MonthFigures> for MonthView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+pub struct TakedownMonthView {
+    /// `YYYY-MM` (UTC), the month the notices were filed.
+    pub month: String,
+    pub received: i64,
+    /// Not decided yet.
+    pub pending: i64,
+    pub rejected: i64,
+    /// Accepted and still down (in the counter-notice window, countered, final or kept down).
+    pub taken_down: i64,
+    /// Restored after a counter-notice or reversed on appeal.
+    pub restored: i64,
+    pub counter_notices: i64,
+    /// Median hours from filing to the operator's accept or reject.
+    pub median_handling_hours: Option<f64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AppealMonthView {
+    /// `YYYY-MM` (UTC), the month the appeals were filed.
+    pub month: String,
+    pub received: i64,
+    pub upheld: i64,
+    pub rejected: i64,
+    pub open: i64,
+    pub against_enforcement: i64,
+    pub against_takedowns: i64,
+    /// Median hours from filing to decision.
+    pub median_handling_hours: Option<f64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Transparency {
     /// The last 12 months with reports, newest first.
     pub reports: Vec<MonthView>,
+    /// The last 12 months with IP notices, newest first.
+    pub takedowns: Vec<TakedownMonthView>,
+    /// The last 12 months with appeals, newest first.
+    pub appeals: Vec<AppealMonthView>,
 }
 
-/// Public figures: reports per month by outcome and the median handling time.
+/// Public figures per month: reports, IP takedown notices and appeals by outcome, each with the
+/// median handling time.
 #[utoipa::path(tag = "reports", responses((status = 200, body = Transparency)))]
 #[get("/api/v1/transparency")]
 pub async fn transparency(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let months = state.db(|conn| report::transparency(conn, 12)).await?;
+    let (months, takedowns, appeals) = state
+        .db(|conn| {
+            Ok::<_, diesel::result::Error>((
+                report::transparency(conn, 12)?,
+                domain::takedown::takedown_figures(conn, 12)?,
+                domain::appeal::appeal_figures(conn, 12)?,
+            ))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(Transparency {
         reports: months.into_iter().map(Into::into).collect(),
+        takedowns: takedowns
+            .into_iter()
+            .map(|m| TakedownMonthView {
+                month: m.month,
+                received: m.received,
+                pending: m.pending,
+                rejected: m.rejected,
+                taken_down: m.taken_down,
+                restored: m.restored,
+                counter_notices: m.counter_notices,
+                median_handling_hours: m.median_handling_hours,
+            })
+            .collect(),
+        appeals: appeals
+            .into_iter()
+            .map(|m| AppealMonthView {
+                month: m.month,
+                received: m.received,
+                upheld: m.upheld,
+                rejected: m.rejected,
+                open: m.open,
+                against_enforcement: m.against_enforcement,
+                against_takedowns: m.against_takedowns,
+                median_handling_hours: m.median_handling_hours,
+            })
+            .collect(),
     }))
 }

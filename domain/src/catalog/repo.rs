@@ -10,14 +10,19 @@ use crate::db::schema::{companies, products};
 use crate::ids::{Page, PageRequest};
 use crate::outbox::{self, topic};
 
-/// A published, not deleted product (whether its company is public is a separate filter).
-pub(crate) fn product_is_published() -> diesel::dsl::And<
+type PublishedLive = diesel::dsl::And<
     diesel::dsl::Eq<products::status, &'static str>,
     diesel::dsl::IsNull<products::deleted_at>,
-> {
+>;
+type NotHeld = diesel::dsl::NeAny<products::id, crate::enforcement::HeldIds>;
+
+/// A published, not deleted product that no enforcement action or takedown holds (whether its
+/// company is public is a separate filter).
+pub(crate) fn product_is_published() -> diesel::dsl::And<PublishedLive, NotHeld> {
     products::status
         .eq(ProductStatus::Published.as_str())
         .and(products::deleted_at.is_null())
+        .and(products::id.ne_all(crate::enforcement::held_ids("product")))
 }
 
 pub(crate) fn load_product(conn: &mut DbConnection, id: Uuid) -> QueryResult<Option<ProductRow>> {

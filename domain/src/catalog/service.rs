@@ -154,15 +154,19 @@ pub fn create_product(
     })
 }
 
-/// Whether the actor sees this product: published ones of public companies are public; every
-/// other state only for the company's members and operators.
+/// Whether the actor sees this product: published ones of public companies are public unless
+/// an enforcement action or takedown hides them; every other state only for the company's
+/// members and operators.
 pub(crate) fn visible(
     conn: &mut DbConnection,
     actor: Option<&Actor>,
     product: &Product,
 ) -> Result<bool, CatalogError> {
     let company = find_company(conn, product.company_id).map_err(|_| CatalogError::NotFound)?;
-    if product.status == ProductStatus::Published && company.is_public() {
+    if product.status == ProductStatus::Published
+        && company.is_public()
+        && !crate::enforcement::is_held(conn, "product", product.id)?
+    {
         return Ok(true);
     }
     let Some(actor) = actor else { return Ok(false) };

@@ -72,6 +72,14 @@ pub(crate) fn change_status_in_tx(
         .ok_or(CompanyError::NotFound)?;
     let current = Company::from(row.clone());
     let at = now();
+    // A terminated company is reinstated only through an upheld appeal; one that left the
+    // platform is not moved at all.
+    if let Some(lock) = crate::enforcement::company_lock(conn, company_id)? {
+        return Err(CompanyError::InvalidTransition {
+            action: action.name(),
+            status: lock,
+        });
+    }
     let invalid = || CompanyError::InvalidTransition {
         action: action.name(),
         status: current.status(),
@@ -128,5 +136,15 @@ pub(crate) fn change_status_in_tx(
         json!({"verification": current.verification_status.as_str(), "suspended": current.is_suspended()}),
         json!({"verification": after.verification_status.as_str(), "suspended": after.is_suspended()}),
     )?;
+    // The company sees suspensions among the measures against it (and may appeal them).
+    match action {
+        StatusAction::Suspend => {
+            crate::enforcement::record_suspension(conn, actor.user_id, company_id, &reason)?
+        }
+        StatusAction::Reinstate => {
+            crate::enforcement::end_suspensions(conn, actor.user_id, company_id, &reason)?
+        }
+        StatusAction::Verify | StatusAction::Reject | StatusAction::RequestChanges => {}
+    }
     Ok(after)
 }

@@ -392,6 +392,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     credit_profiles,
     review_items,
     change_requests,
+    item_holds,
+    enforcement_actions,
+    takedown_notices,
+    takedown_events,
+    appeals,
+    company_closures,
 );
 
 diesel::table! {
@@ -642,5 +648,105 @@ diesel::table! {
         decided_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    item_holds (id) {
+        id -> Text,
+        subject_type -> Text,
+        subject_id -> Text,
+        source_type -> Text,
+        source_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    enforcement_actions (id) {
+        id -> Text,
+        kind -> Text,
+        subject_type -> Text,
+        subject_id -> Text,
+        company_id -> Nullable<Text>,
+        owner_id -> Nullable<Text>,
+        reason -> Text,
+        source -> Text,
+        report_id -> Nullable<Text>,
+        actor_id -> Text,
+        created_at -> Timestamp,
+        reversed_at -> Nullable<Timestamp>,
+        reversed_by -> Nullable<Text>,
+        reversal -> Nullable<Text>,
+        reversal_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    takedown_notices (id) {
+        id -> Text,
+        notifier_id -> Text,
+        subject_type -> Text,
+        subject_id -> Text,
+        company_id -> Nullable<Text>,
+        owner_id -> Nullable<Text>,
+        rights_type -> Text,
+        rights_holder -> Text,
+        registration_number -> Text,
+        description -> Text,
+        evidence_urls -> Text,
+        good_faith -> Bool,
+        status -> Text,
+        counter_deadline -> Nullable<Timestamp>,
+        counter_statement -> Nullable<Text>,
+        counter_evidence_urls -> Nullable<Text>,
+        countered_at -> Nullable<Timestamp>,
+        countered_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    takedown_events (id) {
+        id -> Text,
+        notice_id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        party -> Text,
+        kind -> Text,
+        note -> Text,
+    }
+}
+
+diesel::table! {
+    appeals (id) {
+        id -> Text,
+        target_type -> Text,
+        target_id -> Text,
+        company_id -> Nullable<Text>,
+        owner_id -> Nullable<Text>,
+        appellant_id -> Text,
+        statement -> Text,
+        evidence_urls -> Text,
+        status -> Text,
+        decision_note -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    company_closures (company_id) {
+        company_id -> Text,
+        closed_by -> Text,
+        reason -> Text,
+        members -> Text,
+        closed_at -> Timestamp,
+        purged_at -> Nullable<Timestamp>,
     }
 }

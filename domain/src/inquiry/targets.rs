@@ -48,6 +48,7 @@ fn listing_company(conn: &mut DbConnection, id: Uuid) -> Result<Option<Uuid>, In
         .filter(listings::kind.eq("sell"))
         .filter(listings::status.eq("open"))
         .filter(listings::valid_until.gt(now()))
+        .filter(listings::id.ne_all(crate::enforcement::held_ids("listing")))
         .select(listings::company_id)
         .first(conn)
         .optional()?;

@@ -141,7 +141,8 @@ pub(crate) fn load_listing(conn: &mut DbConnection, id: Uuid) -> QueryResult<Opt
 }
 
 /// Whether the public sees the listing: open (or expired) and closed listings, of a company
-/// that is neither suspended nor rejected, or of an individual buyer.
+/// that is neither suspended nor rejected, or of an individual buyer (and, checked by the
+/// callers, not hidden by an enforcement action or takedown: `enforcement::is_held`).
 pub(crate) fn is_public(listing: &Listing, company: Option<&Company>) -> bool {
     matches!(listing.status, ListingStatus::Open | ListingStatus::Closed)
         && company.is_none_or(Company::is_public)
@@ -198,7 +199,8 @@ pub(crate) fn load_visible(
             company_role: None,
         },
     };
-    let public = is_public(&listing, company.as_ref());
+    let public = is_public(&listing, company.as_ref())
+        && !crate::enforcement::is_held(conn, "listing", listing.id)?;
     let loaded = Loaded {
         row,
         listing,

@@ -33,6 +33,7 @@ pub fn listing_search_doc(
     let row: Option<ListingRow> = listings::table
         .find(id.to_string())
         .filter(listings::status.eq(ListingStatus::Open.as_str()))
+        .filter(listings::id.ne_all(crate::enforcement::held_ids("listing")))
         .select(ListingRow::as_select())
         .first(conn)
         .optional()?;
@@ -84,6 +85,7 @@ pub fn public_listing_ids_after(
                 .is_null()
                 .or(listings::company_id.eq_any(public_company_ids())),
         )
+        .filter(listings::id.ne_all(crate::enforcement::held_ids("listing")))
         .select(listings::id)
         .order(listings::id.asc())
         .limit(limit)
@@ -145,6 +147,8 @@ pub fn profile_of(
         .filter(products::company_id.eq(company_id.to_string()))
         .filter(products::status.eq("published"))
         .filter(products::deleted_at.is_null())
+        // A hidden (taken-down) product draws no buy-leads.
+        .filter(products::id.ne_all(crate::enforcement::held_ids("product")))
         .select((
             products::category_id,
             products::title_zh,
@@ -209,6 +213,7 @@ pub fn live_public_listings(conn: &mut DbConnection, ids: &[Uuid]) -> QueryResul
                 .is_null()
                 .or(listings::company_id.eq_any(public_company_ids())),
         )
+        .filter(listings::id.ne_all(crate::enforcement::held_ids("listing")))
         .select(ListingRow::as_select())
         .load(conn)?;
     let mut by_id: std::collections::HashMap<String, ListingRow> =

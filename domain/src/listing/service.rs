@@ -313,11 +313,13 @@ pub fn list_listings(
             None => query = query.filter(listings::owner_id.eq(me)),
         }
     } else {
-        query = query.filter(
-            listings::company_id
-                .is_null()
-                .or(listings::company_id.eq_any(public_company_ids())),
-        );
+        query = query
+            .filter(
+                listings::company_id
+                    .is_null()
+                    .or(listings::company_id.eq_any(public_company_ids())),
+            )
+            .filter(listings::id.ne_all(crate::enforcement::held_ids("listing")));
     }
     let state = if filter.mine {
         state

@@ -32,6 +32,13 @@ crate::text_enum! {
         /// An operator decided a review item: approved, rejected or changes requested (to the
         /// item's owners; for a report, to the reporter).
         ReviewDecision => "review_decision",
+        /// An operator hid an item, warned, suspended or terminated the company, or reversed
+        /// such a measure (to the company's owners and admins, or the individual owner).
+        EnforcementAction => "enforcement_action",
+        /// A step of an IP takedown case (to the notifier and, once served, the owner's side).
+        TakedownUpdate => "takedown_update",
+        /// An operator decided an appeal (to the company's owners and admins, or the owner).
+        AppealDecided => "appeal_decided",
     }
 }
 

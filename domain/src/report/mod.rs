@@ -11,7 +11,6 @@ pub(crate) use model::ReportRow;
 pub use model::{Report, ReportReason, ReportStatus, ReportSubject};
 pub(crate) use service::resolve_report_in_tx;
 pub use service::{
-    ReportInput, file_report, list_my_reports, list_reports, resolve_report,
-    resolve_report_with_penalty,
+    ReportInput, file_report, list_my_reports, list_reports, resolve_report, resolve_report_with,
 };
-pub use transparency::{MonthFigures, transparency};
+pub use transparency::{MonthFigures, median_hours, transparency};

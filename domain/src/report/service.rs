@@ -231,7 +231,7 @@ pub fn list_reports(
 
 /// Operators close a report as upheld or dismissed with a note the reporter sees; the decision
 /// goes to the audit log. Acting on the item itself (rejecting a product, suspending a company)
-/// is its own operator action.
+/// is its own operator action, except what `resolve_report_with` does along with it.
 pub fn resolve_report(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -239,19 +239,23 @@ pub fn resolve_report(
     outcome: &str,
     note: &str,
 ) -> Result<Report, ReportError> {
-    resolve_report_with_penalty(conn, actor, id, outcome, note, None)
+    resolve_report_with(conn, actor, id, outcome, note, None, false)
 }
 
-/// `resolve_report`, where upholding may carry penalty points against the company the reported
-/// item belongs to (`crate::penalty`), in the same transaction. An upheld report also moves
-/// that company's credit profile (its upheld complaints).
-pub fn resolve_report_with_penalty(
+/// `resolve_report`, where upholding may also, in the same transaction:
+/// - carry penalty points against the company the reported item belongs to (`crate::penalty`);
+///   an upheld report moves that company's credit profile (its upheld complaints) either way;
+/// - with `hide_item`, hide a reported product or listing (an enforcement action from the
+///   report, with the note as its reason). An item that an operator already hid, or that was
+///   deleted since, stays as it is.
+pub fn resolve_report_with(
     conn: &mut DbConnection,
     actor: &Actor,
     id: Uuid,
     outcome: &str,
     note: &str,
     penalty: Option<(crate::penalty::PenaltyInput, &crate::penalty::PenaltyPolicy)>,
+    hide_item: bool,
 ) -> Result<Report, ReportError> {
     if !may_on_platform(actor, PlatformAction::Moderate) {
         return Err(ReportError::Forbidden);
@@ -290,10 +294,17 @@ pub fn resolve_report_with_penalty(
         }
         None => None,
     };
+    if hide_item && outcome.is_some_and(|o| o != ReportStatus::Upheld) {
+        v.push(
+            "hide_item",
+            "requires_upheld",
+            "only an upheld report hides its item",
+        );
+    }
     v.finish().map_err(ReportError::Validation)?;
     let outcome = outcome.unwrap_or(ReportStatus::Dismissed);
     db::transaction(conn, |conn| {
-        resolve_report_in_tx(conn, actor, id, outcome, note, penalty)
+        resolve_report_in_tx(conn, actor, id, outcome, note, penalty, hide_item)
     })
 }
 
@@ -305,6 +316,7 @@ pub(crate) fn resolve_report_in_tx(
     outcome: ReportStatus,
     note: String,
     penalty: Option<(crate::penalty::ValidPenalty, &crate::penalty::PenaltyPolicy)>,
+    hide_item: bool,
 ) -> Result<Report, ReportError> {
     if !may_on_platform(actor, PlatformAction::Moderate) {
         return Err(ReportError::Forbidden);
@@ -317,6 +329,15 @@ pub(crate) fn resolve_report_in_tx(
         .ok_or(ReportError::NotFound)?;
     if row.status != ReportStatus::Open.as_str() {
         return Err(ReportError::AlreadyResolved);
+    }
+    let hideable = crate::enforcement::ActionSubject::parse(&row.subject_type)
+        .filter(|s| *s != crate::enforcement::ActionSubject::Company);
+    if hide_item && hideable.is_none() {
+        return Err(ReportError::Validation(vec![FieldError::new(
+            "hide_item",
+            "not_hideable",
+            "only a reported product or listing can be hidden",
+        )]));
     }
     row.status = outcome.as_str().to_owned();
     row.resolution_note = Some(note.clone());
@@ -364,6 +385,28 @@ pub(crate) fn resolve_report_in_tx(
                 )]));
             }
             (None, None) => {}
+        }
+    }
+    if let (true, Some(subject)) = (hide_item, hideable) {
+        use crate::enforcement::EnforcementError as E;
+        match crate::enforcement::hide_in_tx(
+            conn,
+            actor,
+            subject,
+            parse_db_id(&row.subject_id),
+            &note,
+            crate::enforcement::ActionSource::Report,
+            Some(id),
+        ) {
+            Ok(_) | Err(E::AlreadyHidden | E::ItemNotFound) => {}
+            Err(E::Database(e)) => return Err(e.into()),
+            Err(other) => {
+                return Err(ReportError::Validation(vec![FieldError::new(
+                    "hide_item",
+                    "not_hideable",
+                    other.to_string(),
+                )]));
+            }
         }
     }
     Ok(Report::from(row))

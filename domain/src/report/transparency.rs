@@ -22,6 +22,11 @@ pub struct MonthFigures {
     pub median_handling_hours: Option<f64>,
 }
 
+/// The median of `hours`, rounded to a tenth (shared by the takedown and appeal figures).
+pub fn median_hours(hours: Vec<f64>) -> Option<f64> {
+    median(hours).map(|h| (h * 10.0).round() / 10.0)
+}
+
 fn median(mut values: Vec<f64>) -> Option<f64> {
     if values.is_empty() {
         return None;
@@ -67,7 +72,7 @@ pub fn transparency(conn: &mut DbConnection, months: usize) -> QueryResult<Vec<M
         .rev()
         .take(months)
         .map(|(mut f, hours)| {
-            f.median_handling_hours = median(hours).map(|h| (h * 10.0).round() / 10.0);
+            f.median_handling_hours = median_hours(hours);
             f
         })
         .collect())

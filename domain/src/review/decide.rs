@@ -278,7 +278,7 @@ fn apply(
                 _ => (ReportStatus::Dismissed, "the report was dismissed"),
             };
             let note = note.unwrap_or_else(|| default.into());
-            crate::report::resolve_report_in_tx(conn, actor, id, outcome, note, None)?;
+            crate::report::resolve_report_in_tx(conn, actor, id, outcome, note, None, false)?;
         }
         ReviewKind::ChangeRequest => {
             let row = load_row(conn, id)?.ok_or(ReviewError::ChangeRequestNotFound)?;

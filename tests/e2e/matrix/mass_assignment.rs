@@ -139,7 +139,53 @@ pub async fn mass_assignment_is_refused(b: Backend) {
     // The supply-and-demand and moderation bodies refuse them too (each area's own tests check
     // that nothing is stored on a refused write).
     let lead = w.fresh_lead_a().await;
+    let notice = w.fresh_notice_on_a("accepted").await;
+    let appeal = w.fresh_appeal_of_a().await;
+    let warning = w.fresh_warning_of_a().await;
+    let eraser = app.signup("buyer").await;
     let writes: Vec<(&str, String, &e2e::Account, Value)> = vec![
+        (
+            "POST",
+            "/api/v1/takedowns".into(),
+            &w.owner_b,
+            crate::matrix::world::notice_body(&w.published_a),
+        ),
+        (
+            "POST",
+            format!("/api/v1/takedowns/{notice}/counter-notice"),
+            &w.owner_a,
+            crate::matrix::world::counter_notice_body(),
+        ),
+        (
+            "POST",
+            format!("/api/v1/enforcement/{warning}/appeal"),
+            &w.owner_a,
+            json!({"statement": "smuggled"}),
+        ),
+        (
+            "POST",
+            format!("/api/v1/operator/appeals/{appeal}/decide"),
+            &w.operator,
+            json!({"outcome": "rejected", "note": "smuggled"}),
+        ),
+        (
+            "POST",
+            format!("/api/v1/operator/products/{}/hide", w.published_a),
+            &w.operator,
+            json!({"reason": "smuggled"}),
+        ),
+        (
+            "POST",
+            format!("/api/v1/companies/{}/leave", w.company_a),
+            &w.owner_a,
+            json!({"confirm": "not-the-slug-of-a"}),
+        ),
+        (
+            "POST",
+            "/api/v1/me/erasure".into(),
+            &eraser,
+            json!({"password": PASSWORD}),
+        ),
         (
             "POST",
             "/api/v1/listings".into(),

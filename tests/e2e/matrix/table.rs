@@ -143,6 +143,22 @@ pub enum Target {
     FreshReviewItem,
     /// An (auto-approved) change request of a new published product of A.
     FreshChangeRequestA,
+    /// An IP notice by the buyer about a new published product of A, not yet decided.
+    FreshNoticeOnA,
+    /// The same, accepted by the operator (served on A; the window is open).
+    FreshAcceptedNoticeOnA,
+    /// The same, with A's counter-notice waiting for the operator.
+    FreshCounteredNoticeOnA,
+    /// The same, kept down by the operator after the counter-notice (appealable).
+    FreshKeptDownNoticeOnA,
+    /// A new published product of A hidden by the operator.
+    FreshHiddenProductA,
+    /// A new open sell offer of A hidden by the operator.
+    FreshHiddenSellA,
+    /// A new warning of A (an enforcement action).
+    FreshWarningOfA,
+    /// An open appeal by A's owner against a new warning of A.
+    FreshAppealOfA,
 }
 
 /// The (valid) request body of a row.
@@ -211,6 +227,19 @@ pub enum Payload {
     NoteDecision,
     /// Approve a new review-queue item in bulk.
     BulkApprove,
+    /// An IP notice about A's published product.
+    Notice,
+    /// An operator's note on a takedown decision.
+    Note,
+    CounterNotice,
+    Appeal,
+    /// Reject an appeal.
+    AppealDecision,
+    /// Leaving with a confirmation that is not A's slug: the owner gets past authorization to
+    /// the 400, so no cell closes A (the retention tests close companies for real).
+    LeaveUnconfirmed,
+    /// The account's password; the buyer's cell uses a new buyer account (erasure is final).
+    Erasure,
 }
 
 pub struct Row {
@@ -248,6 +277,13 @@ impl Row {
             Target::FreshHeldRatingOfA => " [held rating of A]",
             Target::FreshReviewItem => " [open review item]",
             Target::FreshChangeRequestA => " [change request of A]",
+            Target::FreshNoticeOnA => " [submitted notice on A]",
+            Target::FreshAcceptedNoticeOnA => " [accepted notice on A]",
+            Target::FreshCounteredNoticeOnA => " [countered notice on A]",
+            Target::FreshKeptDownNoticeOnA => " [kept-down notice on A]",
+            Target::FreshHiddenProductA | Target::FreshHiddenSellA => " [hidden]",
+            Target::FreshWarningOfA => " [warning of A]",
+            Target::FreshAppealOfA => " [appeal of A]",
             _ => "",
         };
         format!("{} {}{target}", self.method, self.path)
@@ -280,6 +316,8 @@ const OPERATOR: [u16; 7] = [401, 403, 403, 403, 403, 403, 200];
 const MEMBERS_OF_A: [u16; 7] = [401, 404, 200, 200, 200, 404, 404];
 /// Any signed-in account, about itself.
 const SIGNED_IN: [u16; 7] = [401, 200, 200, 200, 200, 200, 200];
+/// Operator measures that create a record.
+const OPERATOR_CREATES: [u16; 7] = [401, 403, 403, 403, 403, 403, 201];
 
 #[rustfmt::skip]
 pub fn rows() -> Vec<Row> {
@@ -430,5 +468,39 @@ pub fn rows() -> Vec<Row> {
         row("POST",   "/api/v1/operator/review-queue/bulk",        T::Nothing,   P::BulkApprove, OPERATOR),
         row("GET",    "/api/v1/change-requests",                   T::Nothing,   P::None,     SIGNED_IN),
         row("GET",    "/api/v1/change-requests/{id}",              T::FreshChangeRequestA, P::None, [401, 404, 200, 200, 200, 404, 200]),
+        // IP notice and takedown: any buyer or supplier files about what it can see but not
+        // about its own company's items (400 own_item); the notifier and operators see a case
+        // from filing on, A's members once it is accepted; owners and admins answer.
+        row("POST",   "/api/v1/takedowns",                         T::Nothing,   P::Notice,   [401, 201, 400, 400, 400, 201, 403]),
+        row("GET",    "/api/v1/takedowns",                         T::Nothing,   P::None,     SIGNED_IN),
+        row("GET",    "/api/v1/takedowns/{id}",                    T::FreshNoticeOnA, P::None, [401, 200, 404, 404, 404, 404, 200]),
+        row("GET",    "/api/v1/takedowns/{id}",                    T::FreshAcceptedNoticeOnA, P::None, [401, 200, 200, 200, 200, 404, 200]),
+        row("POST",   "/api/v1/takedowns/{id}/counter-notice",     T::FreshAcceptedNoticeOnA, P::CounterNotice, [401, 403, 200, 200, 403, 404, 403]),
+        row("POST",   "/api/v1/takedowns/{id}/appeal",             T::FreshKeptDownNoticeOnA, P::Appeal, [401, 403, 201, 201, 403, 404, 403]),
+        row("GET",    "/api/v1/operator/takedowns",                T::Nothing,   P::None,     OPERATOR),
+        row("POST",   "/api/v1/operator/takedowns/{id}/accept",    T::FreshNoticeOnA, P::Note, OPERATOR),
+        row("POST",   "/api/v1/operator/takedowns/{id}/reject",    T::FreshNoticeOnA, P::Note, OPERATOR),
+        row("POST",   "/api/v1/operator/takedowns/{id}/restore",   T::FreshCounteredNoticeOnA, P::Note, OPERATOR),
+        row("POST",   "/api/v1/operator/takedowns/{id}/keep-down", T::FreshCounteredNoticeOnA, P::Note, OPERATOR),
+        // Enforcement: operators act; every member of A sees what was done to A (404 to
+        // others); owners and admins appeal once.
+        row("POST",   "/api/v1/operator/products/{id}/hide",       T::FreshPublishedA, P::Reason, OPERATOR_CREATES),
+        row("POST",   "/api/v1/operator/products/{id}/unhide",     T::FreshHiddenProductA, P::Reason, OPERATOR),
+        row("POST",   "/api/v1/operator/listings/{id}/hide",       T::FreshOpenSellA, P::Reason, OPERATOR_CREATES),
+        row("POST",   "/api/v1/operator/listings/{id}/unhide",     T::FreshHiddenSellA, P::Reason, OPERATOR),
+        row("POST",   "/api/v1/operator/companies/{id}/warn",      T::CompanyA,  P::Reason,   OPERATOR_CREATES),
+        row("POST",   "/api/v1/operator/companies/{id}/terminate", T::FreshPendingCompany, P::Reason, OPERATOR_CREATES),
+        row("GET",    "/api/v1/operator/enforcement",              T::Nothing,   P::None,     OPERATOR),
+        row("GET",    "/api/v1/companies/{id}/enforcement",        T::CompanyA,  P::None,     [401, 404, 200, 200, 200, 404, 200]),
+        row("GET",    "/api/v1/enforcement/{id}",                  T::FreshWarningOfA, P::None, [401, 404, 200, 200, 200, 404, 200]),
+        row("POST",   "/api/v1/enforcement/{id}/appeal",           T::FreshWarningOfA, P::Appeal, [401, 404, 201, 201, 403, 404, 403]),
+        row("GET",    "/api/v1/appeals/{id}",                      T::FreshAppealOfA, P::None, [401, 404, 200, 200, 200, 404, 200]),
+        row("GET",    "/api/v1/operator/appeals",                  T::Nothing,   P::None,     OPERATOR),
+        row("POST",   "/api/v1/operator/appeals/{id}/decide",      T::FreshAppealOfA, P::AppealDecision, OPERATOR),
+        // Leaving is the owner's alone; export and erasure are about one's own account
+        // (operators are not erased this way; company members leave their company first).
+        row("POST",   "/api/v1/companies/{id}/leave",              T::CompanyA,  P::LeaveUnconfirmed, [401, 403, 400, 403, 403, 403, 403]),
+        row("GET",    "/api/v1/me/export",                         T::Nothing,   P::None,     SIGNED_IN),
+        row("POST",   "/api/v1/me/erasure",                        T::Nothing,   P::Erasure,  [401, 200, 409, 409, 409, 409, 403]),
     ]
 }

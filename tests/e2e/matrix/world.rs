@@ -612,6 +612,112 @@ impl World {
         buyer.id
     }
 
+    /// An IP notice by the buyer about a new published product of A, taken to `stage`
+    /// (`submitted`, `accepted`, `countered` or `kept_down`); its id.
+    pub async fn fresh_notice_on_a(&self, stage: &str) -> String {
+        let product = self.fresh_published_a().await;
+        let id = self
+            .app
+            .post(
+                "/api/v1/takedowns",
+                self.buyer.token(),
+                notice_body(&product),
+            )
+            .await
+            .expect(201)
+            .body["notice"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        let op = |action: &str| format!("/api/v1/operator/takedowns/{id}/{action}");
+        if stage == "submitted" {
+            return id;
+        }
+        self.app
+            .post(
+                &op("accept"),
+                self.operator.token(),
+                json!({"note": "matrix"}),
+            )
+            .await
+            .expect(200);
+        if stage == "accepted" {
+            return id;
+        }
+        self.app
+            .post(
+                &format!("/api/v1/takedowns/{id}/counter-notice"),
+                self.owner_a.token(),
+                counter_notice_body(),
+            )
+            .await
+            .expect(200);
+        if stage == "countered" {
+            return id;
+        }
+        self.app
+            .post(
+                &op("keep-down"),
+                self.operator.token(),
+                json!({"note": "matrix"}),
+            )
+            .await
+            .expect(200);
+        id
+    }
+
+    /// A new item of A (`products` or `listings`) hidden by the operator; its id.
+    pub async fn fresh_hidden_a(&self, kind: &str) -> String {
+        let id = if kind == "products" {
+            self.fresh_published_a().await
+        } else {
+            self.fresh_listing(&self.owner_a, sell_listing(), true)
+                .await
+        };
+        self.app
+            .post(
+                &format!("/api/v1/operator/{kind}/{id}/hide"),
+                self.operator.token(),
+                json!({"reason": "matrix"}),
+            )
+            .await
+            .expect(201);
+        id
+    }
+
+    /// A new warning of A; the enforcement action's id.
+    pub async fn fresh_warning_of_a(&self) -> String {
+        id_of(
+            &self
+                .app
+                .post(
+                    &format!("/api/v1/operator/companies/{}/warn", self.company_a),
+                    self.operator.token(),
+                    json!({"reason": "matrix"}),
+                )
+                .await
+                .expect(201)
+                .body,
+        )
+    }
+
+    /// An open appeal by A's owner against a new warning; the appeal's id.
+    pub async fn fresh_appeal_of_a(&self) -> String {
+        let warning = self.fresh_warning_of_a().await;
+        id_of(
+            &self
+                .app
+                .post(
+                    &format!("/api/v1/enforcement/{warning}/appeal"),
+                    self.owner_a.token(),
+                    json!({"statement": "matrix"}),
+                )
+                .await
+                .expect(201)
+                .body,
+        )
+    }
+
     /// The request one cell sends: fresh objects made, placeholders filled, body chosen.
     pub async fn request(&self, row: &Row, actor: Actor) -> Request {
         let mut token = self.account(actor).map(|a| a.access.clone());
@@ -722,6 +828,20 @@ impl World {
             Target::FreshHeldRatingOfA => (Some(self.fresh_rating_of_a("矩阵待审").await), None),
             Target::FreshReviewItem => (Some(self.fresh_review_item().await), None),
             Target::FreshChangeRequestA => (Some(self.fresh_change_request_a().await), None),
+            Target::FreshNoticeOnA => (Some(self.fresh_notice_on_a("submitted").await), None),
+            Target::FreshAcceptedNoticeOnA => {
+                (Some(self.fresh_notice_on_a("accepted").await), None)
+            }
+            Target::FreshCounteredNoticeOnA => {
+                (Some(self.fresh_notice_on_a("countered").await), None)
+            }
+            Target::FreshKeptDownNoticeOnA => {
+                (Some(self.fresh_notice_on_a("kept_down").await), None)
+            }
+            Target::FreshHiddenProductA => (Some(self.fresh_hidden_a("products").await), None),
+            Target::FreshHiddenSellA => (Some(self.fresh_hidden_a("listings").await), None),
+            Target::FreshWarningOfA => (Some(self.fresh_warning_of_a().await), None),
+            Target::FreshAppealOfA => (Some(self.fresh_appeal_of_a().await), None),
         };
         if let Some(id) = id {
             path = path.replace("{id}", &id);
@@ -816,6 +936,21 @@ impl World {
                 "ids": [self.fresh_review_item().await],
                 "decision": "approve",
             })),
+            Payload::Notice => Some(notice_body(&self.published_a)),
+            Payload::Note => Some(json!({"note": "checked by the matrix"})),
+            Payload::CounterNotice => Some(counter_notice_body()),
+            Payload::Appeal => Some(json!({"statement": "appealed by the matrix"})),
+            Payload::AppealDecision => {
+                Some(json!({"outcome": "rejected", "note": "checked by the matrix"}))
+            }
+            Payload::LeaveUnconfirmed => Some(json!({"confirm": "not-the-slug-of-a"})),
+            Payload::Erasure => {
+                // Erasure is final: the buyer's cell erases a new buyer account instead.
+                if actor == Actor::Buyer {
+                    token = Some(self.app.signup("buyer").await.access);
+                }
+                Some(json!({"password": PASSWORD}))
+            }
         };
         let raw = (row.payload == Payload::Dsn).then(|| {
             format!(
@@ -884,6 +1019,22 @@ pub fn sell_listing() -> Value {
         "unit": "piece",
         "valid_until": days_ahead(30),
     })
+}
+
+pub fn notice_body(product: &str) -> Value {
+    json!({
+        "subject_type": "product",
+        "subject_id": product,
+        "rights_type": "trademark",
+        "rights_holder": "矩阵品牌管理有限公司",
+        "registration_number": "第87654321号",
+        "evidence_urls": ["https://evidence.example.com/matrix.pdf"],
+        "good_faith": true,
+    })
+}
+
+pub fn counter_notice_body() -> Value {
+    json!({"statement": "counter-notice by the matrix", "good_faith": true})
 }
 
 pub fn quote_terms() -> Value {
