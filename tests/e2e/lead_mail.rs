@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
 use domain::db::schema::{email_jobs, lead_matches, outbox, outbox_consumers};
+use e2e::smtp::{Received, SmtpSink};
 use e2e::{Account, Backend, TestApp, both_backends};
 use serde_json::{Value, json};
 
@@ -154,8 +155,32 @@ fn product(zh: &str, en: &str, category: &str, price: &str) -> Value {
     })
 }
 
+/// What the SMTP server received for `to`, once at least `n` messages arrived (then a pause,
+/// so a duplicate would be there too).
+async fn received_by(sink: &SmtpSink, to: &str, n: usize) -> Vec<Received> {
+    let of = || -> Vec<Received> {
+        sink.messages()
+            .into_iter()
+            .filter(|m| m.to.iter().any(|t| t == to))
+            .collect()
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while of().len() < n && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    of()
+}
+
 async fn double_opt_in_and_exactly_once(b: Backend) {
-    let app = TestApp::spawn(b).await;
+    // Delivered over SMTP to a server on loopback, as in production.
+    let sink = SmtpSink::start();
+    let smtp = sink.url();
+    let app = TestApp::spawn_with(b, |c| {
+        c.smtp_url = Some(smtp);
+        c.mail_poll_ms = 50;
+    })
+    .await;
     let op = app.operator().await;
     let (owner, company) = app.verified_company(&op).await;
     let company = company["id"].as_str().unwrap().to_owned();
@@ -390,6 +415,26 @@ async fn double_opt_in_and_exactly_once(b: Backend) {
         .filter(|j| j.kind.starts_with("lead_"))
         .count();
     assert_eq!(leads, 1, "nothing after unsubscribing");
+
+    // On the wire: the confirmation and exactly one lead for the buyer, with the RFC 8058
+    // headers; only the confirmation for the others.
+    let got = received_by(&sink, &buyer.email, 2).await;
+    assert_eq!(got.len(), 2, "confirmation and one lead, nothing more");
+    let lead_msg = got
+        .iter()
+        .find(|m| m.header("List-Unsubscribe").is_some())
+        .expect("the lead on the wire");
+    assert_eq!(
+        lead_msg.header("List-Unsubscribe-Post").as_deref(),
+        Some("List-Unsubscribe=One-Click")
+    );
+    assert!(
+        lead_msg
+            .header("List-Unsubscribe")
+            .is_some_and(|h| h.contains("/api/v1/email/unsubscribe?token="))
+    );
+    assert_eq!(received_by(&sink, &unconfirmed.email, 1).await.len(), 1);
+    assert_eq!(received_by(&sink, &other.email, 1).await.len(), 1);
 }
 
 async fn daily_digest_after_the_window(b: Backend) {
