@@ -281,6 +281,13 @@ async fn double_opt_in_and_exactly_once(b: Backend) {
         json!({"kind": "search", "query": {"q": "LED panel"}, "frequency": "instant"}),
     )
     .await;
+    // The supplier follows the same search: its own products are no leads for it.
+    subscribe_confirmed(
+        &app,
+        &owner,
+        json!({"kind": "search", "query": {"q": "保温杯"}, "frequency": "instant"}),
+    )
+    .await;
     // Someone else's subscription is not there for them.
     app.get(&format!("/api/v1/subscriptions/{sub}"), other.token())
         .await
@@ -335,6 +342,13 @@ async fn double_opt_in_and_exactly_once(b: Backend) {
             .await
             .iter()
             .all(|j| j.kind == "consent_confirm")
+    );
+    assert!(
+        jobs_of(&app, &owner)
+            .await
+            .iter()
+            .all(|j| !j.kind.starts_with("lead_")),
+        "no leads about one's own company's items"
     );
 
     // Editing the product does not send it again.

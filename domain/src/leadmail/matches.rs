@@ -72,7 +72,8 @@ pub fn claim_step(conn: &mut DbConnection, name: &str, from: i64, to: i64) -> Qu
 
 /// Records the matches of outbox events `(from, to]` and moves the matcher to `to`. Matches for
 /// recipients without confirmed consent are not kept (nothing may be sent to them, and
-/// confirming later does not mail out the past). Returns how many leads were recorded, or
+/// confirming later does not mail out the past), nor are items of the recipient's own company.
+/// Returns how many leads were recorded, or
 /// `None` when another process had already handled this step.
 pub fn record_matches(
     conn: &mut DbConnection,
@@ -86,6 +87,7 @@ pub fn record_matches(
             return Ok(None);
         }
         let mut consent: HashMap<Uuid, bool> = HashMap::new();
+        let mut own_company: HashMap<Uuid, Option<Uuid>> = HashMap::new();
         let mut recorded = 0;
         let at = now();
         for m in matches {
@@ -99,6 +101,18 @@ pub fn record_matches(
                 }
             };
             if !ok {
+                continue;
+            }
+            // Nobody is sent their own company's items as leads.
+            let company = match own_company.get(&m.user_id) {
+                Some(c) => *c,
+                None => {
+                    let c = crate::company::membership_of(conn, m.user_id)?.map(|(c, _)| c);
+                    own_company.insert(m.user_id, c);
+                    c
+                }
+            };
+            if company == Some(m.company_id) {
                 continue;
             }
             let exists: i64 = lead_matches::table

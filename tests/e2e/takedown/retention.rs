@@ -63,9 +63,9 @@ async fn a_company_that_leaves_disappears_and_its_members_are_released(b: Backen
         parse(&closure["records_kept_until"]),
         domain::retention::add_years(closed_at, 3)
     );
-    product_search_within_1s(&app, &shop.word, &shop.product, false, since).await;
-    listing_search_within_1s(&app, "Tapirpanel", &offer, false, since).await;
-    supplier_search_within_1s(&app, "Ningbo", &shop.company, false, since).await;
+    product_search_after_indexing(&app, &shop.word, &shop.product, false, since).await;
+    listing_search_after_indexing(&app, "Tapirpanel", &offer, false, since).await;
+    supplier_search_after_indexing(&app, "Ningbo", &shop.company, false, since).await;
     app.get(&format!("/api/v1/storefronts/{}", shop.slug), None)
         .await
         .expect(404);
