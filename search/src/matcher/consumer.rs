@@ -14,14 +14,14 @@ use domain::outbox::{self, topic};
 use tantivy::collector::TopDocs;
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{TantivyDocument, Term};
+use tantivy::{Searcher, TantivyDocument, Term};
 use uuid::Uuid;
 
 use super::keys::item_keys;
 use super::registry::{Entry, Registry};
 use super::verify::{ItemKind, matches};
 use crate::document::{listing_document, listing_key, product_document, product_key};
-use crate::{Search, SearchError, SearchIndex};
+use crate::{Search, SearchError, SearchIndex, Synonyms};
 
 pub const MATCHER_CONSUMER: &str = "lead-matcher";
 const BATCH: i64 = 500;
@@ -247,34 +247,37 @@ impl LeadMatcher {
                 continue;
             }
             step.items += 1;
-            let keys = item_keys(&index.index, &index.fields, &doc);
-            let candidates = self.registry.candidates(keys.iter());
-            step.candidates += candidates.len();
+            let item = match_item(
+                &index,
+                &searcher,
+                &synonyms,
+                &self.registry,
+                kind,
+                &key,
+                &doc,
+            )?;
+            step.candidates += item.candidates;
             let company = doc
                 .get_first(index.fields.company_id)
                 .and_then(|v| v.as_str())
                 .and_then(|c| Uuid::parse_str(c).ok())
                 .unwrap_or_default();
-            let mut ordered: Vec<Uuid> = candidates.into_iter().collect();
-            ordered.sort();
-            for sub_id in ordered {
+            for sub_id in item.matched {
                 let Some(entry) = self.registry.get(&sub_id) else {
                     continue;
                 };
-                if matches(&index, &searcher, &synonyms, entry, kind, &key)? {
-                    found.push(NewMatch {
-                        user_id: entry.sub.user_id,
-                        subscription_id: entry.sub.id,
-                        frequency: entry.sub.frequency,
-                        item_type: if kind == ItemKind::Product {
-                            "product"
-                        } else {
-                            "listing"
-                        },
-                        item_id: id,
-                        company_id: company,
-                    });
-                }
+                found.push(NewMatch {
+                    user_id: entry.sub.user_id,
+                    subscription_id: entry.sub.id,
+                    frequency: entry.sub.frequency,
+                    item_type: if kind == ItemKind::Product {
+                        "product"
+                    } else {
+                        "listing"
+                    },
+                    item_id: id,
+                    company_id: company,
+                });
             }
         }
         step.matches = found.len();
@@ -326,24 +329,64 @@ fn fresh(index: &SearchIndex, doc: &TantivyDocument, max_age: time::Duration) ->
     now - published <= max_age.whole_microseconds() as i64
 }
 
-/// For the benchmark: how many of `subs` match the item when every subscription is checked
-/// (no candidate keys). The same verification as `step`.
-pub fn match_all_brute_force(
-    search: &Search,
+/// What the indexed path found for one item.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ItemMatches {
+    /// Subscriptions filed under the item's keys (each one verified).
+    pub candidates: usize,
+    /// The candidates whose search returns the item, in id order.
+    pub matched: Vec<Uuid>,
+}
+
+/// The indexed path for one item, as `step` runs it: the item's keys, the subscriptions filed
+/// under them, and the search query of each, restricted to the item. `doc` is the item's
+/// document as the indexer builds it; `key` its document key in `index`, where it must be
+/// visible to `searcher`. Public for the matching benchmark.
+pub fn match_item(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    synonyms: &Synonyms,
     registry: &Registry,
     kind: ItemKind,
     key: &str,
-) -> Result<usize, SearchError> {
-    let index = search.current()?;
-    let searcher = index.reader.searcher();
-    let synonyms = search.synonyms_snapshot();
-    let mut n = 0;
-    for id in registry.all_ids() {
-        if let Some(e) = registry.get(&id)
-            && matches(&index, &searcher, &synonyms, e, kind, key)?
+    doc: &TantivyDocument,
+) -> Result<ItemMatches, SearchError> {
+    let keys = item_keys(&index.index, &index.fields, doc);
+    let candidates = registry.candidates(keys.iter());
+    let mut out = ItemMatches {
+        candidates: candidates.len(),
+        matched: Vec::new(),
+    };
+    let mut ordered: Vec<Uuid> = candidates.into_iter().collect();
+    ordered.sort();
+    for sub_id in ordered {
+        if let Some(entry) = registry.get(&sub_id)
+            && matches(index, searcher, synonyms, entry, kind, key)?
         {
-            n += 1;
+            out.matched.push(sub_id);
         }
     }
-    Ok(n)
+    Ok(out)
+}
+
+/// The baseline for the benchmark: every subscription checked (no candidate keys) with the
+/// same verification as `match_item`. The matching ids, in id order.
+pub fn match_all_brute_force(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    synonyms: &Synonyms,
+    registry: &Registry,
+    kind: ItemKind,
+    key: &str,
+) -> Result<Vec<Uuid>, SearchError> {
+    let mut out = Vec::new();
+    for id in registry.all_ids() {
+        if let Some(e) = registry.get(&id)
+            && matches(index, searcher, synonyms, e, kind, key)?
+        {
+            out.push(id);
+        }
+    }
+    out.sort();
+    Ok(out)
 }

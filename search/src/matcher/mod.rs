@@ -6,6 +6,8 @@ mod keys;
 mod registry;
 mod verify;
 
-pub use consumer::{LeadMatcher, MATCHER_CONSUMER, Step, match_all_brute_force};
+pub use consumer::{
+    ItemMatches, LeadMatcher, MATCHER_CONSUMER, Step, match_all_brute_force, match_item,
+};
 pub use registry::{Entry, Registry};
 pub use verify::ItemKind;
