@@ -7,6 +7,11 @@ cd "$(dirname "$0")/.."
 
 eval "$(scripts/services.sh)"
 
+# No cache survives between CI runs, so incremental state is only disk (it doubled the target
+# dir and the run ran out of space once). Local runs may override it.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+echo "== disk before the build: $(df -h --output=avail . | tail -1 | tr -d ' ') free"
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 
@@ -27,3 +32,4 @@ if ! command -v cargo-nextest >/dev/null 2>&1; then
   cargo install --locked cargo-nextest
 fi
 cargo nextest run --workspace --no-fail-fast --test-threads "${TEST_THREADS:-8}"
+echo "== target dir after the tests: $(du -sh "${CARGO_TARGET_DIR:-target}" 2>/dev/null | cut -f1)"
