@@ -21,7 +21,7 @@ impl Rng {
     }
 }
 
-const VARIANTS_ZH: &[&str] = &[
+pub const VARIANTS_ZH: &[&str] = &[
     "",
     " 加厚款",
     " 定制款",
@@ -33,7 +33,7 @@ const VARIANTS_ZH: &[&str] = &[
     " 小号",
     " 高端",
 ];
-const VARIANTS_EN: &[&str] = &[
+pub const VARIANTS_EN: &[&str] = &[
     "",
     " Heavy Duty",
     " Custom",

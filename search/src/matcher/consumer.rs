@@ -17,9 +17,10 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Searcher, TantivyDocument, Term};
 use uuid::Uuid;
 
-use super::keys::item_keys;
+use super::keys::{item_keys, rarity_in};
+use super::prefilter::Verdict;
 use super::registry::{Entry, Registry};
-use super::verify::{ItemKind, matches};
+use super::verify::{ItemKind, ProductFacts, decide_product, matches};
 use crate::document::{listing_document, listing_key, product_document, product_key};
 use crate::{Search, SearchError, SearchIndex, Synonyms};
 
@@ -82,6 +83,9 @@ impl LeadMatcher {
     /// Loads every active subscription (at start, and when the synonyms change).
     fn load_all(&mut self, conn: &mut DbConnection) -> Result<(), SearchError> {
         let synonyms = self.search.synonyms_snapshot();
+        let index = self.search.current()?;
+        let searcher = index.reader.searcher();
+        let rarity = rarity_in(&index.fields, &searcher);
         self.registry = Registry::default();
         let mut after = String::new();
         loop {
@@ -90,7 +94,7 @@ impl LeadMatcher {
             after = last.id.to_string();
             for sub in page {
                 let e = entry(conn, sub)?;
-                self.registry.upsert(e, &synonyms);
+                self.registry.upsert(e, &synonyms, &rarity);
             }
         }
         Ok(())
@@ -98,6 +102,9 @@ impl LeadMatcher {
 
     fn reload(&mut self, conn: &mut DbConnection, ids: &[Uuid]) -> Result<(), SearchError> {
         let synonyms = self.search.synonyms_snapshot();
+        let index = self.search.current()?;
+        let searcher = index.reader.searcher();
+        let rarity = rarity_in(&index.fields, &searcher);
         let found = subscriptions_by_ids(conn, ids)?;
         let present: HashSet<Uuid> = found.iter().map(|s| s.id).collect();
         for id in ids.iter().filter(|id| !present.contains(id)) {
@@ -105,7 +112,7 @@ impl LeadMatcher {
         }
         for sub in found {
             let e = entry(conn, sub)?;
-            self.registry.upsert(e, &synonyms);
+            self.registry.upsert(e, &synonyms, &rarity);
         }
         Ok(())
     }
@@ -143,7 +150,12 @@ impl LeadMatcher {
                     }
                 }
                 topic::SYNONYMS_CHANGED => {
-                    self.registry.refile(&self.search.synonyms_snapshot());
+                    let index = self.search.current()?;
+                    let searcher = index.reader.searcher();
+                    self.registry.refile(
+                        &self.search.synonyms_snapshot(),
+                        &rarity_in(&index.fields, &searcher),
+                    );
                 }
                 topic::COMPANY_CHANGED => {
                     subs.extend(self.registry.buy_leads_of(&e.entity_id));
@@ -332,15 +344,18 @@ fn fresh(index: &SearchIndex, doc: &TantivyDocument, max_age: time::Duration) ->
 /// What the indexed path found for one item.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ItemMatches {
-    /// Subscriptions filed under the item's keys (each one verified).
+    /// Subscriptions filed under the item's keys.
     pub candidates: usize,
+    /// Candidates decided from the item's keys and values, without running their search query.
+    pub decided_from_keys: usize,
     /// The candidates whose search returns the item, in id order.
     pub matched: Vec<Uuid>,
 }
 
 /// The indexed path for one item, as `step` runs it: the item's keys, the subscriptions filed
-/// under them, and the search query of each, restricted to the item. `doc` is the item's
-/// document as the indexer builds it; `key` its document key in `index`, where it must be
+/// under them, and for each the decision from the keys or else its search query, restricted to
+/// the item.
+/// `doc` is the item's document as the indexer builds it; `key` its document key in `index`, where it must be
 /// visible to `searcher`. Public for the matching benchmark.
 pub fn match_item(
     index: &SearchIndex,
@@ -352,17 +367,43 @@ pub fn match_item(
     doc: &TantivyDocument,
 ) -> Result<ItemMatches, SearchError> {
     let keys = item_keys(&index.index, &index.fields, doc);
+    let facts = (kind == ItemKind::Product).then(|| ProductFacts::of(&index.fields, doc));
+    // The field the search looks typos up in, for this kind of item (`verify::query_for`).
+    let raw = match kind {
+        ItemKind::Product => index.fields.raw,
+        _ => index.fields.listing_raw,
+    };
+    let typed = |word: &str| {
+        searcher
+            .doc_freq(&Term::from_field_text(raw, word))
+            .unwrap_or(0)
+            > 0
+    };
     let candidates = registry.candidates(keys.iter());
     let mut out = ItemMatches {
         candidates: candidates.len(),
+        decided_from_keys: 0,
         matched: Vec::new(),
     };
     let mut ordered: Vec<Uuid> = candidates.into_iter().collect();
     ordered.sort();
     for sub_id in ordered {
-        if let Some(entry) = registry.get(&sub_id)
-            && matches(index, searcher, synonyms, entry, kind, key)?
-        {
+        let Some((entry, text)) = registry.get_with_filter(&sub_id) else {
+            continue;
+        };
+        let decided = match &facts {
+            Some(facts) => decide_product(entry, text, &keys, &typed, facts),
+            None if text.is_some_and(|t| t.verdict(&keys, &typed) == Verdict::No) => Some(false),
+            None => None,
+        };
+        let matched = match decided {
+            Some(decided) => {
+                out.decided_from_keys += 1;
+                decided
+            }
+            None => matches(index, searcher, synonyms, entry, kind, key)?,
+        };
+        if matched {
             out.matched.push(sub_id);
         }
     }

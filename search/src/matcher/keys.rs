@@ -60,8 +60,39 @@ fn word_keys(term: &str, raw: &str, typos: bool, out: &mut Vec<String>) {
     }
 }
 
+/// How many indexed documents carry a term in their text fields: the anchor is the clause whose
+/// terms are rarest, so that fewer items meet the subscription as a candidate. Only a heuristic;
+/// any clause gives the same matches.
+pub type Rarity<'a> = &'a dyn Fn(&str) -> u64;
+
+/// The rarity of terms in one index's text fields, as this searcher sees them.
+pub fn rarity_in<'s>(f: &Fields, searcher: &'s tantivy::Searcher) -> impl Fn(&str) -> u64 + 's {
+    let fields = [
+        f.title_zh,
+        f.title_en,
+        f.keywords,
+        f.attributes,
+        f.description,
+    ];
+    move |term: &str| {
+        fields
+            .iter()
+            .map(|field| {
+                searcher
+                    .doc_freq(&tantivy::Term::from_field_text(*field, term))
+                    .unwrap_or(0)
+            })
+            .sum()
+    }
+}
+
 /// The keys of the clause that best anchors a text query, or `None` when it has no words.
-pub(crate) fn text_anchor(q: &str, synonyms: &Synonyms, typos: bool) -> Option<Vec<String>> {
+pub(crate) fn text_anchor(
+    q: &str,
+    synonyms: &Synonyms,
+    typos: bool,
+    rarity: Rarity,
+) -> Option<Vec<String>> {
     let words: Vec<QueryWord> = query_words(q);
     if words.is_empty() {
         return None;
@@ -87,15 +118,12 @@ pub(crate) fn text_anchor(q: &str, synonyms: &Synonyms, typos: bool) -> Option<V
             Some(_) => {}
         }
     }
-    // Fewest keys first (no typo neighbourhood), then the longest term (rarer words).
+    // Fewest keys first (no typo neighbourhood), then the rarest terms, then the longest term.
     clauses.into_iter().min_by_key(|keys| {
-        let longest = keys
-            .iter()
-            .filter_map(|k| k.strip_prefix("t:"))
-            .map(|t| t.chars().count())
-            .max()
-            .unwrap_or(0);
-        (keys.len(), usize::MAX - longest)
+        let terms = || keys.iter().filter_map(|k| k.strip_prefix("t:"));
+        let longest = terms().map(|t| t.chars().count()).max().unwrap_or(0);
+        let frequency: u64 = terms().map(rarity).sum();
+        (keys.len(), frequency, usize::MAX - longest)
     })
 }
 
@@ -197,9 +225,15 @@ mod tests {
 
     #[test]
     fn the_anchor_is_one_clause() {
-        let keys = text_anchor("304不锈钢保温杯", &Vec::new(), true).unwrap();
+        let keys = text_anchor("304不锈钢保温杯", &Vec::new(), true, &|_| 0).unwrap();
         assert!(keys.iter().all(|k| k.starts_with("t:")), "{keys:?}");
         assert_eq!(keys.len(), 1);
-        assert!(text_anchor("  ", &Vec::new(), true).is_none());
+        assert!(text_anchor("  ", &Vec::new(), true, &|_| 0).is_none());
+        // The rarest term anchors.
+        let keys = text_anchor("保温杯 503", &Vec::new(), true, &|t| {
+            if t == "503" { 3 } else { 1000 }
+        })
+        .unwrap();
+        assert_eq!(keys, vec!["t:503".to_owned()]);
     }
 }

@@ -2,11 +2,15 @@
 //! query the search endpoint builds (same analysis, synonyms, typo rules and filters, every
 //! term required), restricted to the item's document, on the live index.
 
+use std::collections::BTreeSet;
+
 use domain::leadmail::{SavedSearch, SubscriptionKind};
-use tantivy::Searcher;
 use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::schema::Value;
+use tantivy::{Searcher, TantivyDocument};
 
+use super::prefilter::{TextFilter, Verdict};
 use super::registry::Entry;
 use crate::SearchError;
 use crate::listing_query::{ListingSearch, buy_lead_query, listing_filters};
@@ -14,6 +18,7 @@ use crate::query::{
     ProductSearch, Sort, Typos, combine, product_filters, query_words, term_clauses, term_query,
 };
 use crate::schema::Fields;
+use crate::schema::facet_path;
 use crate::service::Synonyms;
 use crate::{BuyLeadSearch, SearchIndex};
 
@@ -122,6 +127,147 @@ fn query_for(
             )))
         }
         _ => None,
+    }
+}
+
+/// A product's filter values, read once per item from its document.
+#[derive(Debug, Default)]
+pub(crate) struct ProductFacts {
+    category: Vec<String>,
+    region: Vec<String>,
+    verified: Vec<String>,
+    company_type: Vec<String>,
+    moq: Option<u64>,
+    price_min: Option<i64>,
+    price_max: Option<i64>,
+    currency: Option<String>,
+}
+
+impl ProductFacts {
+    pub(crate) fn of(f: &Fields, doc: &TantivyDocument) -> ProductFacts {
+        let facets = |field| {
+            doc.get_all(field)
+                .filter_map(|v| v.as_facet().map(str::to_owned))
+                .collect()
+        };
+        ProductFacts {
+            category: facets(f.category),
+            region: facets(f.region),
+            verified: facets(f.verified),
+            company_type: facets(f.company_type),
+            moq: doc.get_first(f.moq).and_then(|v| v.as_u64()),
+            price_min: doc.get_first(f.price_min).and_then(|v| v.as_i64()),
+            price_max: doc.get_first(f.price_max).and_then(|v| v.as_i64()),
+            currency: doc
+                .get_first(f.currency)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned),
+        }
+    }
+}
+
+/// A facet term query: the facet or any facet below it (tantivy indexes every prefix).
+fn facet_holds(values: &[String], parts: &[&str]) -> Option<bool> {
+    let want = facet_path(parts);
+    let want = want.encoded_str();
+    if want.is_empty() {
+        return None;
+    }
+    Some(
+        values.iter().any(|v| {
+            v == want || (v.starts_with(want) && v.as_bytes().get(want.len()) == Some(&0))
+        }),
+    )
+}
+
+/// `query::product_filters` on one product's values; `None` where it cannot tell.
+fn product_filters_hold(s: &SavedSearch, p: &ProductFacts) -> Option<bool> {
+    let mut checks: Vec<Option<bool>> = Vec::new();
+    if let Some(region) = &s.region {
+        checks.push(facet_holds(&p.region, &[region]));
+    }
+    if let Some(v) = s.verified {
+        checks.push(facet_holds(
+            &p.verified,
+            &[if v { "true" } else { "false" }],
+        ));
+    }
+    if let Some(t) = &s.company_type {
+        checks.push(facet_holds(&p.company_type, &[t]));
+    }
+    if let Some(category) = &s.category {
+        checks.push(match category.split_once('.') {
+            Some((parent, _)) => facet_holds(&p.category, &[parent, category]),
+            None => facet_holds(&p.category, &[category]),
+        });
+    }
+    if let Some(max) = s.moq_max {
+        checks.push(Some(p.moq.is_some_and(|moq| moq <= max)));
+    }
+    if s.price_min.is_some() || s.price_max.is_some() {
+        if let Some(currency) = &s.currency {
+            checks.push(Some(p.currency.as_deref() == Some(currency.as_str())));
+        }
+        if let Some(max) = s.price_max {
+            checks.push(Some(p.price_min.is_some_and(|low| low <= max)));
+        }
+        if let Some(min) = s.price_min {
+            checks.push(Some(p.price_max.is_some_and(|high| high >= min)));
+        }
+    }
+    // Any certain `false` decides; otherwise any unknown leaves it open.
+    if checks.contains(&Some(false)) {
+        Some(false)
+    } else if checks.contains(&None) {
+        None
+    } else {
+        Some(true)
+    }
+}
+
+/// The decision for a product when its keys and values settle it, `None` when only the search
+/// query can tell.
+///
+/// A product query is its text clauses, `kind = product` and the filters (`combine`,
+/// `product_filters`): the text filter's `Yes` and `No` are certain (`typed` looks words up in
+/// the `raw` field, as the search does before it adds typo matching), and the filters are the
+/// same comparisons on the same stored values. A followed supplier's query is `kind = product`
+/// and the company id, which the item's `company:` key carries. Listings stay with the search
+/// query: it also checks that they are live. The matching benchmark compares the outcome with
+/// the search query on every subscription.
+pub(crate) fn decide_product(
+    entry: &Entry,
+    text: Option<&TextFilter>,
+    keys: &BTreeSet<String>,
+    typed: &dyn Fn(&str) -> bool,
+    facts: &ProductFacts,
+) -> Option<bool> {
+    let sub = &entry.sub;
+    match sub.kind {
+        SubscriptionKind::Supplier => Some(keys.contains(&format!(
+            "company:{}",
+            sub.target_id.as_deref().unwrap_or_default()
+        ))),
+        SubscriptionKind::Category => {
+            let category = SavedSearch {
+                category: Some(sub.target_id.clone()?),
+                ..SavedSearch::default()
+            };
+            product_filters_hold(&category, facts)
+        }
+        SubscriptionKind::Search | SubscriptionKind::BuyRequest => {
+            let text = match text.map(|t| t.verdict(keys, typed)) {
+                Some(Verdict::No) => return Some(false),
+                None | Some(Verdict::Yes) => Some(true),
+                Some(Verdict::Maybe) => None,
+            };
+            match product_filters_hold(&sub.query, facts) {
+                Some(false) => Some(false),
+                Some(true) => text,
+                None => None,
+            }
+        }
+        SubscriptionKind::BuyLeads => Some(false),
     }
 }
 
