@@ -4,6 +4,7 @@
 pub mod dkim;
 pub mod dsn;
 pub mod message;
+mod smtp_pool;
 pub mod transport;
 mod waker;
 pub mod worker;

@@ -20,9 +20,13 @@ use lettre::transport::smtp::extension::ClientId;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use super::message::Outgoing;
+use super::smtp_pool::{PoolError, SmtpPool, StartTls};
 
 pub enum Transport {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// `smtp://`: our own sessions with `TCP_NODELAY` (see `smtp_pool`).
+    Smtp(SmtpPool),
+    /// `smtps://`: lettre's pool.
+    ImplicitTls(AsyncSmtpTransport<Tokio1Executor>),
     /// `<dir>/<job id>.eml`.
     Files(PathBuf),
 }
@@ -165,29 +169,49 @@ impl Transport {
             return Ok(Transport::Files(dir));
         };
         let url = SmtpUrl::parse(url).map_err(|e| anyhow::anyhow!("SMTP_URL: {e}"))?;
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(url.host.clone())
-            .port(url.port)
-            .timeout(Some(timeout))
-            .pool_config(PoolConfig::new().max_size(pool_size.max(1)));
-        let params = || TlsParameters::new(url.host.clone());
-        builder = match url.tls {
-            TlsMode::None => builder,
-            TlsMode::Opportunistic => builder.tls(Tls::Opportunistic(params()?)),
-            TlsMode::StartTls => builder.tls(Tls::Required(params()?)),
-            TlsMode::Implicit => builder.tls(Tls::Wrapper(params()?)),
+        let credentials = match (&url.user, &url.password) {
+            (Some(user), Some(password)) => Some(Credentials::new(user.clone(), password.clone())),
+            _ => None,
         };
-        if let (Some(user), Some(password)) = (&url.user, &url.password) {
-            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
-        }
-        if let Some(name) = &url.hello_name {
-            builder = builder.hello_name(ClientId::Domain(name.clone()));
-        }
-        Ok(Transport::Smtp(builder.build()))
+        let hello = url
+            .hello_name
+            .clone()
+            .map(ClientId::Domain)
+            .unwrap_or_default();
+        let params = || TlsParameters::new(url.host.clone());
+        let starttls = match url.tls {
+            TlsMode::None => StartTls::Never,
+            TlsMode::Opportunistic => StartTls::Opportunistic(params()?),
+            TlsMode::StartTls => StartTls::Required(params()?),
+            TlsMode::Implicit => {
+                let mut builder =
+                    AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(url.host.clone())
+                        .port(url.port)
+                        .timeout(Some(timeout))
+                        .pool_config(PoolConfig::new().max_size(pool_size.max(1)))
+                        .tls(Tls::Wrapper(params()?))
+                        .hello_name(hello);
+                if let Some(credentials) = credentials {
+                    builder = builder.credentials(credentials);
+                }
+                return Ok(Transport::ImplicitTls(builder.build()));
+            }
+        };
+        Ok(Transport::Smtp(SmtpPool::new(
+            url.host,
+            url.port,
+            starttls,
+            credentials,
+            hello,
+            timeout,
+            pool_size as usize,
+        )))
     }
 
     pub fn describe(&self) -> String {
         match self {
             Transport::Smtp(_) => "smtp".into(),
+            Transport::ImplicitTls(_) => "smtp (implicit TLS)".into(),
             Transport::Files(dir) => format!("files in {}", dir.display()),
         }
     }
@@ -195,18 +219,34 @@ impl Transport {
     /// Sends one message and says what came of it.
     pub async fn send(&self, job: &EmailJob, message: &Outgoing) -> SendResult {
         match self {
-            Transport::Smtp(smtp) => match smtp.send_raw(&message.envelope, &message.bytes).await {
-                Ok(reply) => SendResult::Accepted {
-                    reply: Some(format!(
-                        "{} {}",
-                        reply.code(),
-                        reply.message().collect::<Vec<_>>().join(" ")
-                    )),
+            Transport::Smtp(pool) => match pool.send(&message.envelope, &message.bytes).await {
+                Ok(reply) => accepted(&reply),
+                Err(PoolError::Smtp(e)) => smtp_error(&e),
+                Err(PoolError::Connect(e)) => SendResult::Unavailable {
+                    error: format!("cannot connect to the SMTP server: {e}"),
                 },
-                Err(e) => smtp_error(&e),
+                Err(PoolError::Timeout) => SendResult::Unavailable {
+                    error: "the SMTP server did not answer in time".into(),
+                },
             },
+            Transport::ImplicitTls(smtp) => {
+                match smtp.send_raw(&message.envelope, &message.bytes).await {
+                    Ok(reply) => accepted(&reply),
+                    Err(e) => smtp_error(&e),
+                }
+            }
             Transport::Files(dir) => write_file(dir, job, &message.bytes).await,
         }
+    }
+}
+
+fn accepted(reply: &lettre::transport::smtp::response::Response) -> SendResult {
+    SendResult::Accepted {
+        reply: Some(format!(
+            "{} {}",
+            reply.code(),
+            reply.message().collect::<Vec<_>>().join(" ")
+        )),
     }
 }
 
