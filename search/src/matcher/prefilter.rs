@@ -23,11 +23,15 @@ struct Word {
     typo: Option<u8>,
 }
 
-/// Every clause must be met; a clause by any of its alternatives; an alternative (a word, or a
-/// synonym member's words) by all of its words.
+/// A word, or a synonym member's words: met when all of them are.
+type Alternative = Box<[Word]>;
+/// Met by any of its alternatives.
+type Clause = Box<[Alternative]>;
+
+/// Every clause must be met.
 #[derive(Debug, Clone)]
 pub(crate) struct TextFilter {
-    clauses: Box<[Box<[Box<[Word]>]>]>,
+    clauses: Box<[Clause]>,
 }
 
 fn word(term: &str, raw: &str, typos: bool) -> Word {
@@ -51,7 +55,7 @@ impl TextFilter {
     /// `None` when the text has no words (it then matches every item of the kind).
     pub(crate) fn new(words: &[QueryWord], synonyms: &Synonyms, typos: bool) -> Option<Self> {
         let covered = synonym_cover(words, synonyms);
-        let mut clauses: Vec<Box<[Box<[Word]>]>> = Vec::new();
+        let mut clauses: Vec<Clause> = Vec::new();
         for (i, w) in words.iter().enumerate() {
             match covered[i] {
                 None => clauses.push(Box::new([Box::new([word(&w.term, &w.raw, typos)])])),
