@@ -20,7 +20,7 @@ use futures_util::StreamExt;
 use tokio::sync::watch;
 use uuid::Uuid;
 
-use super::message::Composer;
+use super::message::{Composer, Outgoing};
 use super::transport::Transport;
 use super::{MailWaker, dkim};
 use crate::config::Config;
@@ -217,6 +217,22 @@ impl MailWorker {
         tracing::info!(worker = %self.id, "mail worker stopped");
     }
 
+    /// Builds the message; a DKIM signature (an RSA-2048 one costs milliseconds of CPU) is made
+    /// on the blocking pool rather than on an async worker.
+    async fn compose(
+        self: &Arc<Self>,
+        job: &EmailJob,
+        key: &Arc<Vec<u8>>,
+    ) -> Result<Outgoing, String> {
+        if self.composer.dkim.is_none() {
+            return self.composer.build(job, key);
+        }
+        let (worker, job, key) = (Arc::clone(self), job.clone(), Arc::clone(key));
+        tokio::task::spawn_blocking(move || worker.composer.build(&job, &key))
+            .await
+            .unwrap_or_else(|e| Err(format!("message builder failed: {e}")))
+    }
+
     /// Sends a claimed batch; true when the relay was unreachable.
     async fn send_batch(
         self: &Arc<Self>,
@@ -256,7 +272,7 @@ impl MailWorker {
                         }
                         return;
                     }
-                    let result = match self.composer.build(&job, &key) {
+                    let result = match self.compose(&job, &key).await {
                         Ok(message) => self.transport.send(&job, &message).await,
                         Err(error) => SendResult::Unsendable { error },
                     };
