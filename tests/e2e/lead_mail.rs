@@ -572,15 +572,19 @@ async fn matching_equals_search(b: Backend) {
         json!({"q": "水杯 glass"}),
     ];
     let mut subscribers = Vec::new();
-    for q in &queries {
-        let buyer = app.signup("buyer").await;
-        let sub = subscribe_confirmed(
-            &app,
-            &buyer,
-            json!({"kind": "search", "query": q, "frequency": "daily"}),
-        )
-        .await;
-        subscribers.push((buyer, sub, q.clone()));
+    // Every third search is saved by a second buyer too: they share one rule in the matcher,
+    // and each must get the item.
+    for (i, q) in queries.iter().enumerate() {
+        for _ in 0..(1 + usize::from(i % 3 == 0)) {
+            let buyer = app.signup("buyer").await;
+            let sub = subscribe_confirmed(
+                &app,
+                &buyer,
+                json!({"kind": "search", "query": q, "frequency": "daily"}),
+            )
+            .await;
+            subscribers.push((buyer, sub, q.clone()));
+        }
     }
     let mut rng = Lcg(20261122);
     for i in 0..30 {

@@ -59,7 +59,7 @@ crate::text_enum! {
 }
 
 /// A saved search, normalized: prices in minor units of `currency`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SavedSearch {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub q: String,

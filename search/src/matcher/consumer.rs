@@ -18,7 +18,7 @@ use tantivy::{Searcher, TantivyDocument, Term};
 use uuid::Uuid;
 
 use super::keys::{item_keys, rarity_in};
-use super::prefilter::Verdict;
+use super::prefilter::ItemText;
 use super::registry::{Entry, Registry};
 use super::verify::{ItemKind, ProductFacts, decide_product, matches};
 use crate::document::{listing_document, listing_key, product_document, product_key};
@@ -346,17 +346,19 @@ fn fresh(index: &SearchIndex, doc: &TantivyDocument, max_age: time::Duration) ->
 pub struct ItemMatches {
     /// Subscriptions filed under the item's keys.
     pub candidates: usize,
-    /// Candidates decided from the item's keys and values, without running their search query.
+    /// The distinct rules those subscriptions share (`registry.rs`): one decision each.
+    pub rules: usize,
+    /// Rules decided from the item's keys and values, without running their search query.
     pub decided_from_keys: usize,
-    /// The candidates whose search returns the item, in id order.
+    /// The candidates whose search returns the item, in no particular order.
     pub matched: Vec<Uuid>,
 }
 
-/// The indexed path for one item, as `step` runs it: the item's keys, the subscriptions filed
-/// under them, and for each the decision from the keys or else its search query, restricted to
-/// the item.
-/// `doc` is the item's document as the indexer builds it; `key` its document key in `index`, where it must be
-/// visible to `searcher`. Public for the matching benchmark.
+/// The indexed path for one item, as `step` runs it: the item's keys, the rules filed under
+/// them, and for each the decision from the keys or else its search query, restricted to the
+/// item; a rule's decision holds for all of its subscribers.
+/// `doc` is the item's document as the indexer builds it; `key` its document key in `index`,
+/// where it must be visible to `searcher`. Public for the matching benchmark.
 pub fn match_item(
     index: &SearchIndex,
     searcher: &Searcher,
@@ -366,34 +368,34 @@ pub fn match_item(
     key: &str,
     doc: &TantivyDocument,
 ) -> Result<ItemMatches, SearchError> {
-    let keys = item_keys(&index.index, &index.fields, doc);
-    let facts = (kind == ItemKind::Product).then(|| ProductFacts::of(&index.fields, doc));
     // The field the search looks typos up in, for this kind of item (`verify::query_for`).
     let raw = match kind {
         ItemKind::Product => index.fields.raw,
         _ => index.fields.listing_raw,
     };
+    let (keys, typo_words) = item_keys(&index.index, &index.fields, doc, raw);
+    let facts = (kind == ItemKind::Product).then(|| ProductFacts::of(&index.fields, doc));
     let typed = |word: &str| {
         searcher
             .doc_freq(&Term::from_field_text(raw, word))
             .unwrap_or(0)
             > 0
     };
-    let candidates = registry.candidates(keys.iter());
+    let item = ItemText::new(&keys, &typo_words, &typed);
+    let rules = registry.candidates(keys.iter());
     let mut out = ItemMatches {
-        candidates: candidates.len(),
-        decided_from_keys: 0,
-        matched: Vec::new(),
+        rules: rules.len(),
+        ..ItemMatches::default()
     };
-    let mut ordered: Vec<Uuid> = candidates.into_iter().collect();
-    ordered.sort();
-    for sub_id in ordered {
-        let Some((entry, text)) = registry.get_with_filter(&sub_id) else {
+    for rule in rules {
+        let Some(rule) = registry.rule(rule) else {
             continue;
         };
+        out.candidates += rule.subs.len();
+        let text = rule.text.as_ref();
         let decided = match &facts {
-            Some(facts) => decide_product(entry, text, &keys, &typed, facts),
-            None if text.is_some_and(|t| t.verdict(&keys, &typed) == Verdict::No) => Some(false),
+            Some(facts) => decide_product(&rule.entry, text, &item, facts),
+            None if text.is_some_and(|t| !t.holds(&item)) => Some(false),
             None => None,
         };
         let matched = match decided {
@@ -401,17 +403,18 @@ pub fn match_item(
                 out.decided_from_keys += 1;
                 decided
             }
-            None => matches(index, searcher, synonyms, entry, kind, key)?,
+            None => matches(index, searcher, synonyms, &rule.entry, kind, key)?,
         };
         if matched {
-            out.matched.push(sub_id);
+            out.matched.extend_from_slice(&rule.subs);
         }
     }
     Ok(out)
 }
 
 /// The baseline for the benchmark: every subscription checked (no candidate keys) with the
-/// same verification as `match_item`. The matching ids, in id order.
+/// same verification as `match_item`, one subscription at a time (no shared rules). The
+/// matching ids, in id order.
 pub fn match_all_brute_force(
     index: &SearchIndex,
     searcher: &Searcher,

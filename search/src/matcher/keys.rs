@@ -1,6 +1,6 @@
 //! Candidate keys: a subscription is filed under keys that every item it can match must
 //! produce, so a new item only meets the subscriptions filed under its own keys. The keys only
-//! prune; the exact decision is the search query itself (`verify.rs`).
+//! prune; the decision is made in `verify.rs`.
 //!
 //! - `t:<term>`: an analyzed term in a text field. A saved search is filed under the terms of
 //!   ONE of its clauses (every clause must match, so any one will do): the clause with the
@@ -16,6 +16,8 @@
 //! the index's fields.
 
 use std::collections::BTreeSet;
+
+use rustc_hash::FxHashSet;
 
 use tantivy::TantivyDocument;
 use tantivy::schema::{Field, Value};
@@ -139,13 +141,16 @@ fn tokens(index: &tantivy::Index, field: Field, text: &str, out: &mut Vec<String
     }
 }
 
-/// The keys an item document produces, with the analyzers of the index it is searched in.
+/// The keys an item document produces, with the analyzers of the index it is searched in, and
+/// its terms in `typo_field` (where the search looks typos up for this kind of item).
 pub(crate) fn item_keys(
     index: &tantivy::Index,
     f: &Fields,
     doc: &TantivyDocument,
-) -> BTreeSet<String> {
-    let mut keys = BTreeSet::new();
+    typo_field: Field,
+) -> (FxHashSet<String>, Vec<String>) {
+    let mut keys = FxHashSet::default();
+    let mut typo_words = Vec::new();
     keys.insert(ALL.to_owned());
     let texts = |field: Field| -> Vec<String> {
         doc.get_all(field)
@@ -169,15 +174,20 @@ pub(crate) fn item_keys(
         for text in texts(field) {
             let mut words = Vec::new();
             tokens(index, field, &text, &mut words);
-            for w in words {
+            for w in &words {
                 let letters = w.chars().count();
                 if letters >= 4 && w.chars().all(|c| c.is_ascii_alphabetic()) {
                     let d = if letters >= 7 { 2 } else { 1 };
-                    keys.extend(deletions(&w, d).into_iter().map(|v| format!("f:{v}")));
+                    keys.extend(deletions(w, d).into_iter().map(|v| format!("f:{v}")));
                 }
+            }
+            if field == typo_field {
+                typo_words.extend(words);
             }
         }
     }
+    typo_words.sort();
+    typo_words.dedup();
     for id in texts(f.company_id) {
         keys.insert(format!("company:{id}"));
     }
@@ -188,7 +198,7 @@ pub(crate) fn item_keys(
         }
         keys.insert(format!("cat:{id}"));
     }
-    keys
+    (keys, typo_words)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Matching new products and listings against lead subscriptions with the search endpoint's
-//! own queries: candidate keys prune (`keys`, `registry`), a cheap text check prunes again
-//! (`prefilter`), the search query decides (`verify`).
+//! own rules: subscriptions that decide alike share one rule (`registry`), candidate keys prune
+//! (`keys`), the item's own terms and values decide products (`prefilter`, `verify`), and the
+//! search query restricted to the item decides the rest (listings, which must also be live).
 
 mod consumer;
 mod keys;

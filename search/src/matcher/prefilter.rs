@@ -1,17 +1,20 @@
-//! The words of a saved search against the keys the item produced anyway (`keys::item_keys`),
-//! before the exact search query (`verify.rs`), which costs tens of microseconds to build and
-//! run where this costs well under one.
+//! The words of a saved search against the item itself, instead of the exact search query
+//! (`verify.rs`), which costs tens to hundreds of microseconds to build and run where this costs
+//! about one.
 //!
 //! A candidate is filed under ONE clause of its search, so most candidates of a multi-word
 //! search fail on another word. The item's `t:` keys are the terms of the very fields the search
-//! looks in, so a clause met by a term is met for sure (`Yes`), and a clause met by no term and
-//! no typo form is missed for sure (`No`). A word that only shares a deletion form with one of
-//! the item's words (as every word within the edit distance does), and that no document contains
-//! as typed (the search tries typos only for those), is `Maybe`.
+//! looks in, so a word is met exactly when its term is among them, or, for a word the search
+//! tries with typos (one no document contains as typed), when one of the item's words in the
+//! typo field is within the edit distance. tantivy's `FuzzyTermQuery` runs a Levenshtein
+//! automaton with transpositions over the term dictionary; the distance it accepts is the
+//! optimal string alignment distance (a test checks this against the automaton itself), which
+//! `within` computes directly on the item's few words.
 
-use std::collections::BTreeSet;
+use std::cell::RefCell;
 
-use super::keys::deletions;
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use crate::query::{QueryWord, synonym_cover, typo_distance};
 use crate::service::Synonyms;
 
@@ -42,13 +45,88 @@ fn word(term: &str, raw: &str, typos: bool) -> Word {
     }
 }
 
-/// How far the item's keys settle a text query. `Maybe`: only the search query can tell (a word
-/// met through a typo form, which the search tries only for words no document contains).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Verdict {
-    No,
-    Maybe,
-    Yes,
+/// Whether the optimal string alignment distance (insertions, deletions, substitutions and
+/// transpositions of neighbours, no substring edited twice) between `a` and `b` is at most `d`.
+fn osa_within(a: &[char], b: &[char], d: usize) -> bool {
+    if a.len().abs_diff(b.len()) > d {
+        return false;
+    }
+    let m = b.len();
+    let mut before: Vec<usize> = (0..=m).collect();
+    let mut prev: Vec<usize> = before.clone();
+    let mut row = vec![0; m + 1];
+    for i in 1..=a.len() {
+        row[0] = i;
+        let mut best = row[0];
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(row[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(before[j - 2] + 1);
+            }
+            row[j] = v;
+            best = best.min(v);
+        }
+        if best > d {
+            return false;
+        }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut row);
+    }
+    prev[m] <= d
+}
+
+/// One item as text queries see it.
+pub(crate) struct ItemText<'a> {
+    keys: &'a FxHashSet<String>,
+    /// The item's terms in the field the search looks typos up in.
+    typo_words: Vec<Vec<char>>,
+    /// Whether a word exists as typed in the index the search runs on (then the search does not
+    /// try typos for it).
+    typed: &'a dyn Fn(&str) -> bool,
+    /// Word as typed → met through a typo; the same words recur across the rules of one item.
+    fuzzy: RefCell<FxHashMap<Box<str>, bool>>,
+}
+
+impl<'a> ItemText<'a> {
+    pub(crate) fn new(
+        keys: &'a FxHashSet<String>,
+        typo_words: &[String],
+        typed: &'a dyn Fn(&str) -> bool,
+    ) -> Self {
+        ItemText {
+            keys,
+            typo_words: typo_words.iter().map(|w| w.chars().collect()).collect(),
+            typed,
+            fuzzy: RefCell::default(),
+        }
+    }
+
+    pub(crate) fn has_key(&self, key: &str) -> bool {
+        self.keys.contains(key)
+    }
+
+    fn has(&self, w: &Word) -> bool {
+        if self.keys.contains(&*w.term_key) {
+            return true;
+        }
+        let Some(d) = w.typo else {
+            return false;
+        };
+        if let Some(met) = self.fuzzy.borrow().get(&w.raw) {
+            return *met;
+        }
+        let met = !(self.typed)(&w.raw) && self.within(&w.raw, d);
+        self.fuzzy.borrow_mut().insert(w.raw.clone(), met);
+        met
+    }
+
+    fn within(&self, raw: &str, d: u8) -> bool {
+        let raw: Vec<char> = raw.chars().collect();
+        self.typo_words
+            .iter()
+            .any(|w| osa_within(&raw, w, usize::from(d)))
+    }
 }
 
 impl TextFilter {
@@ -73,48 +151,12 @@ impl TextFilter {
         })
     }
 
-    /// Every clause by its best alternative, an alternative by its weakest word. `typed` says
-    /// whether a word exists as typed in the index the search runs on (then the search does not
-    /// try typos for it).
-    pub(crate) fn verdict(&self, item: &BTreeSet<String>, typed: &dyn Fn(&str) -> bool) -> Verdict {
-        let mut verdict = Verdict::Yes;
-        for clause in &self.clauses {
-            let best = clause
-                .iter()
-                .map(|alt| {
-                    alt.iter()
-                        .map(|w| present(w, item, typed))
-                        .min()
-                        .unwrap_or(Verdict::Yes)
-                })
-                .max()
-                .unwrap_or(Verdict::No);
-            if best == Verdict::No {
-                return Verdict::No;
-            }
-            verdict = verdict.min(best);
-        }
-        verdict
-    }
-}
-
-fn present(w: &Word, item: &BTreeSet<String>, typed: &dyn Fn(&str) -> bool) -> Verdict {
-    if item.contains(&*w.term_key) {
-        return Verdict::Yes;
-    }
-    let Some(d) = w.typo else {
-        return Verdict::No;
-    };
-    if typed(&w.raw) {
-        return Verdict::No;
-    }
-    if deletions(&w.raw, d)
-        .into_iter()
-        .any(|form| item.contains(&format!("f:{form}")))
-    {
-        Verdict::Maybe
-    } else {
-        Verdict::No
+    /// Whether the search's text clauses all match the item: every clause by one of its
+    /// alternatives, an alternative by all of its words.
+    pub(crate) fn holds(&self, item: &ItemText) -> bool {
+        self.clauses
+            .iter()
+            .all(|clause| clause.iter().any(|alt| alt.iter().all(|w| item.has(w))))
     }
 }
 
@@ -123,64 +165,99 @@ mod tests {
     use super::*;
     use crate::query::query_words;
 
-    fn item(keys: &[&str]) -> BTreeSet<String> {
+    fn keys(keys: &[&str]) -> FxHashSet<String> {
         keys.iter().map(|k| k.to_string()).collect()
     }
 
-    fn term_keys(q: &str) -> BTreeSet<String> {
+    fn term_keys(q: &str) -> FxHashSet<String> {
         query_words(q)
             .into_iter()
             .map(|w| format!("t:{}", w.term))
             .collect()
     }
 
-    #[test]
-    fn every_word_must_be_present() {
-        let f = TextFilter::new(&query_words("保温杯 304"), &Vec::new(), true).unwrap();
-        let mut keys = term_keys("保温杯 304");
-        assert_eq!(f.verdict(&keys, &|_| false), Verdict::Yes);
-        keys.remove("t:304");
-        keys.insert("t:316".into());
-        assert_eq!(f.verdict(&keys, &|_| false), Verdict::No);
+    fn holds(f: &TextFilter, keys: &FxHashSet<String>, words: &[&str], typed: bool) -> bool {
+        let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        let typed = move |_: &str| typed;
+        f.holds(&ItemText::new(keys, &words, &typed))
     }
 
     #[test]
-    fn a_misspelt_word_passes_on_a_shared_deletion_form() {
+    fn every_word_must_be_present() {
+        let f = TextFilter::new(&query_words("保温杯 304"), &Vec::new(), true).unwrap();
+        let mut k = term_keys("保温杯 304");
+        assert!(holds(&f, &k, &[], false));
+        k.remove("t:304");
+        k.insert("t:316".into());
+        assert!(!holds(&f, &k, &[], false));
+    }
+
+    #[test]
+    fn a_misspelt_word_matches_within_the_distance() {
         let f = TextFilter::new(&query_words("stainles"), &Vec::new(), true).unwrap();
-        let mut keys = BTreeSet::new();
-        keys.extend(
-            deletions("stainless", 2)
-                .into_iter()
-                .map(|v| format!("f:{v}")),
-        );
-        assert_eq!(f.verdict(&keys, &|_| false), Verdict::Maybe);
+        let none = FxHashSet::default();
+        // One deletion away (8 letters: distance 1).
+        assert!(holds(&f, &none, &["stainless", "steel"], false));
         // A word some document contains as typed is not matched with typos.
-        assert_eq!(f.verdict(&keys, &|_| true), Verdict::No);
-        let mut other = BTreeSet::new();
-        other.extend(
-            deletions("ceramic", 2)
-                .into_iter()
-                .map(|v| format!("f:{v}")),
-        );
-        assert_eq!(f.verdict(&other, &|_| false), Verdict::No);
+        assert!(!holds(&f, &none, &["stainless"], true));
+        assert!(!holds(&f, &none, &["stainlesss"], false));
+        let f = TextFilter::new(&query_words("stianless"), &Vec::new(), true).unwrap();
+        // 9 letters: distance 2, a transposition counts one.
+        assert!(holds(&f, &none, &["stainless"], false));
+        assert!(!holds(&f, &none, &["ceramic", "stain"], false));
+    }
+
+    /// tantivy's automaton (`FuzzyTermQuery`, transpositions cost one) accepts exactly the words
+    /// within the optimal string alignment distance, including the cases where it differs from
+    /// the unrestricted Damerau distance ("ca" → "abc" is 3, not 2).
+    #[test]
+    fn the_typo_distance_is_the_automaton_s() {
+        use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder};
+        let builders = [
+            LevenshteinAutomatonBuilder::new(1, true),
+            LevenshteinAutomatonBuilder::new(2, true),
+        ];
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let word = |next: &mut dyn FnMut() -> u64| -> String {
+            let len = (next() % 8) as usize;
+            (0..len)
+                .map(|_| ['a', 'b', 'c', 'é'][(next() % 4) as usize])
+                .collect()
+        };
+        let mut checked = 0;
+        for _ in 0..5_000 {
+            let a = word(&mut next);
+            let b = word(&mut next);
+            let (ac, bc): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            for d in [1u8, 2] {
+                let dfa = builders[usize::from(d) - 1].build_dfa(&a);
+                let accepted = matches!(dfa.eval(b.as_bytes()), Distance::Exact(_));
+                assert_eq!(
+                    accepted,
+                    osa_within(&ac, &bc, usize::from(d)),
+                    "{a} {b} {d}"
+                );
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 10_000);
+        let (ca, abc): (Vec<char>, Vec<char>) = ("ca".chars().collect(), "abc".chars().collect());
+        assert!(!osa_within(&ca, &abc, 2));
     }
 
     #[test]
     fn a_synonym_member_counts_for_its_clause() {
         let synonyms = vec![vec![vec!["ss".to_owned()], vec!["inox".to_owned()]]];
         let f = TextFilter::new(&query_words("ss 304"), &synonyms, false).unwrap();
-        assert_eq!(
-            f.verdict(&item(&["t:inox", "t:304"]), &|_| false),
-            Verdict::Yes
-        );
-        assert_eq!(
-            f.verdict(&item(&["t:ss", "t:304"]), &|_| false),
-            Verdict::Yes
-        );
-        assert_eq!(
-            f.verdict(&item(&["t:inox", "t:316"]), &|_| false),
-            Verdict::No
-        );
+        assert!(holds(&f, &keys(&["t:inox", "t:304"]), &[], false));
+        assert!(holds(&f, &keys(&["t:ss", "t:304"]), &[], false));
+        assert!(!holds(&f, &keys(&["t:inox", "t:316"]), &[], false));
     }
 
     #[test]

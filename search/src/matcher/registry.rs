@@ -1,8 +1,11 @@
-//! The in-memory index of active subscriptions: key → subscriptions filed under it.
+//! The in-memory index of active subscriptions. Subscriptions that would decide every item the
+//! same way (the same saved search, supplier or category, whoever saved it) share one rule, so
+//! an item is decided once per rule and not once per subscriber: a category with thousands of
+//! followers costs one decision. Rules are filed under keys (`keys.rs`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-use domain::leadmail::{Subscription, SubscriptionKind, SubscriptionStatus};
+use domain::leadmail::{SavedSearch, Subscription, SubscriptionKind, SubscriptionStatus};
 use domain::listing::SupplierProfile;
 use uuid::Uuid;
 
@@ -19,17 +22,50 @@ pub struct Entry {
     pub profile: Option<SupplierProfile>,
 }
 
-#[derive(Debug, Default)]
-pub struct Registry {
-    entries: HashMap<Uuid, Filed>,
-    by_key: HashMap<String, Vec<Uuid>>,
+/// What an item's decision depends on (`verify::query_for`, `verify::decide_product`): a saved
+/// search and a buy request's search are the same query; who subscribed, how often, and under
+/// which name do not count.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum RuleKey {
+    Query(SavedSearch),
+    Supplier(Option<String>),
+    Category(Option<String>),
+    /// Buy leads depend on the company profile loaded with the subscription: never shared.
+    Own(Uuid),
 }
 
+fn rule_key(sub: &Subscription) -> RuleKey {
+    match sub.kind {
+        SubscriptionKind::Search | SubscriptionKind::BuyRequest => {
+            RuleKey::Query(sub.query.clone())
+        }
+        SubscriptionKind::Supplier => RuleKey::Supplier(sub.target_id.clone()),
+        SubscriptionKind::Category => RuleKey::Category(sub.target_id.clone()),
+        SubscriptionKind::BuyLeads => RuleKey::Own(sub.id),
+    }
+}
+
+/// Index of a rule in the registry.
+pub(crate) type RuleId = u32;
+
+/// One decision shared by the subscriptions in `subs`.
 #[derive(Debug)]
-struct Filed {
-    entry: Entry,
+pub(crate) struct Rule {
+    /// The first subscriber's entry: what the decision is made on.
+    pub(crate) entry: Entry,
+    pub(crate) text: Option<TextFilter>,
+    pub(crate) subs: Vec<Uuid>,
+    key: RuleKey,
     keys: Vec<String>,
-    text: Option<TextFilter>,
+}
+
+#[derive(Debug, Default)]
+pub struct Registry {
+    entries: HashMap<Uuid, (Entry, RuleId)>,
+    rules: Vec<Option<Rule>>,
+    free: Vec<RuleId>,
+    by_rule: HashMap<RuleKey, RuleId>,
+    by_key: HashMap<String, Vec<RuleId>>,
 }
 
 fn text_filter(e: &Entry, synonyms: &Synonyms) -> Option<TextFilter> {
@@ -70,20 +106,24 @@ pub(crate) fn keys_of(e: &Entry, synonyms: &Synonyms, rarity: Rarity) -> Vec<Str
                     keys.extend(anchor);
                 }
             }
-            keys.sort();
-            keys.dedup();
             keys
         }
     }
 }
 
 impl Registry {
+    /// Active subscriptions.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// Distinct rules the subscriptions share.
+    pub fn rules(&self) -> usize {
+        self.by_rule.len()
     }
 
     /// Files (or re-files) a subscription; a paused one is removed. `rarity` picks the clause
@@ -94,55 +134,109 @@ impl Registry {
         if entry.sub.status != SubscriptionStatus::Active {
             return;
         }
-        let mut keys = keys_of(&entry, synonyms, rarity);
+        let key = rule_key(&entry.sub);
+        let rule = match self.by_rule.get(&key) {
+            Some(r) => *r,
+            None => self.add_rule(key, &entry, synonyms, rarity),
+        };
+        if let Some(r) = self.rules[rule as usize].as_mut() {
+            r.subs.push(id);
+        }
+        self.entries.insert(id, (entry, rule));
+    }
+
+    fn add_rule(
+        &mut self,
+        key: RuleKey,
+        entry: &Entry,
+        synonyms: &Synonyms,
+        rarity: Rarity,
+    ) -> RuleId {
+        let mut keys = keys_of(entry, synonyms, rarity);
         keys.sort();
         keys.dedup();
-        for k in &keys {
+        let rule = Rule {
+            entry: entry.clone(),
+            text: text_filter(entry, synonyms),
+            subs: Vec::new(),
+            key: key.clone(),
+            keys,
+        };
+        let id = match self.free.pop() {
+            Some(id) => id,
+            None => {
+                self.rules.push(None);
+                RuleId::try_from(self.rules.len() - 1).expect("fewer than 2^32 rules")
+            }
+        };
+        for k in &rule.keys {
             self.by_key.entry(k.clone()).or_default().push(id);
         }
-        let text = text_filter(&entry, synonyms);
-        self.entries.insert(id, Filed { entry, keys, text });
+        self.rules[id as usize] = Some(rule);
+        self.by_rule.insert(key, id);
+        id
     }
 
     pub fn remove(&mut self, id: Uuid) {
-        if let Some(filed) = self.entries.remove(&id) {
-            for k in filed.keys {
-                if let Some(ids) = self.by_key.get_mut(&k) {
-                    ids.retain(|x| *x != id);
-                    if ids.is_empty() {
-                        self.by_key.remove(&k);
-                    }
+        let Some((_, rule_id)) = self.entries.remove(&id) else {
+            return;
+        };
+        let slot = &mut self.rules[rule_id as usize];
+        let Some(rule) = slot.as_mut() else {
+            return;
+        };
+        rule.subs.retain(|x| *x != id);
+        if !rule.subs.is_empty() {
+            // The rule's entry may be the one removed; any remaining subscriber decides the same.
+            if rule.entry.sub.id == id
+                && let Some((e, _)) = self.entries.get(&rule.subs[0])
+            {
+                rule.entry = e.clone();
+            }
+            return;
+        }
+        let Some(rule) = slot.take() else {
+            return;
+        };
+        for k in rule.keys {
+            if let Some(ids) = self.by_key.get_mut(&k) {
+                ids.retain(|x| *x != rule_id);
+                if ids.is_empty() {
+                    self.by_key.remove(&k);
                 }
             }
         }
+        self.by_rule.remove(&rule.key);
+        self.free.push(rule_id);
     }
 
     /// Re-files everything (the synonyms changed, and with them the keys).
     pub fn refile(&mut self, synonyms: &Synonyms, rarity: Rarity) {
-        let entries: Vec<Entry> = self.entries.drain().map(|(_, f)| f.entry).collect();
-        self.by_key.clear();
+        let entries: Vec<Entry> = self.entries.drain().map(|(_, (e, _))| e).collect();
+        *self = Registry::default();
         for e in entries {
             self.upsert(e, synonyms, rarity);
         }
     }
 
     pub fn get(&self, id: &Uuid) -> Option<&Entry> {
-        self.entries.get(id).map(|f| &f.entry)
+        self.entries.get(id).map(|(e, _)| e)
     }
 
-    /// The entry and the cheap text check to run before its search query, if it has one.
-    pub(crate) fn get_with_filter(&self, id: &Uuid) -> Option<(&Entry, Option<&TextFilter>)> {
-        self.entries.get(id).map(|f| (&f.entry, f.text.as_ref()))
+    pub(crate) fn rule(&self, id: RuleId) -> Option<&Rule> {
+        self.rules.get(id as usize).and_then(Option::as_ref)
     }
 
-    /// Subscriptions filed under any of `keys`.
-    pub fn candidates<'a>(&self, keys: impl IntoIterator<Item = &'a String>) -> HashSet<Uuid> {
-        let mut out = HashSet::new();
+    /// Rules filed under any of `keys`, each once, in rule order.
+    pub(crate) fn candidates<'a>(&self, keys: impl IntoIterator<Item = &'a String>) -> Vec<RuleId> {
+        let mut out = Vec::new();
         for k in keys {
             if let Some(ids) = self.by_key.get(k) {
-                out.extend(ids.iter().copied());
+                out.extend_from_slice(ids);
             }
         }
+        out.sort_unstable();
+        out.dedup();
         out
     }
 
@@ -155,12 +249,96 @@ impl Registry {
     pub fn buy_leads_of(&self, company: &str) -> Vec<Uuid> {
         self.entries
             .values()
-            .map(|f| &f.entry)
+            .map(|(e, _)| e)
             .filter(|e| {
                 e.sub.kind == SubscriptionKind::BuyLeads
                     && e.sub.target_id.as_deref() == Some(company)
             })
             .map(|e| e.sub.id)
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::leadmail::Frequency;
+
+    fn sub(n: u128, kind: SubscriptionKind, q: &str, target: Option<&str>) -> Entry {
+        let now = domain::ids::now();
+        Entry {
+            sub: Subscription {
+                id: Uuid::from_u128(n),
+                user_id: Uuid::from_u128(1000 + n),
+                kind,
+                name: format!("sub {n}"),
+                query: SavedSearch {
+                    q: q.into(),
+                    ..SavedSearch::default()
+                },
+                target_id: target.map(str::to_owned),
+                frequency: Frequency::Daily,
+                status: SubscriptionStatus::Active,
+                created_at: now,
+                updated_at: now,
+            },
+            profile: None,
+        }
+    }
+
+    fn subs_under(r: &Registry, key: &str) -> Vec<Uuid> {
+        let key = key.to_owned();
+        let mut out: Vec<Uuid> = r
+            .candidates([&key])
+            .into_iter()
+            .flat_map(|id| r.rule(id).unwrap().subs.clone())
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn the_same_search_shares_one_rule_until_its_last_subscriber_leaves() {
+        let syn = Vec::new();
+        let mut r = Registry::default();
+        r.upsert(
+            sub(1, SubscriptionKind::Search, "保温杯", None),
+            &syn,
+            &|_| 0,
+        );
+        r.upsert(
+            sub(2, SubscriptionKind::BuyRequest, "保温杯", Some("b")),
+            &syn,
+            &|_| 0,
+        );
+        r.upsert(sub(3, SubscriptionKind::Search, "水杯", None), &syn, &|_| 0);
+        r.upsert(
+            sub(4, SubscriptionKind::Category, "", Some("c")),
+            &syn,
+            &|_| 0,
+        );
+        assert_eq!((r.len(), r.rules()), (4, 3));
+        let rule = r.entries[&Uuid::from_u128(1)].1;
+        let key = &r.rule(rule).unwrap().keys[0].clone();
+        assert_eq!(
+            subs_under(&r, key),
+            vec![Uuid::from_u128(1), Uuid::from_u128(2)]
+        );
+        // The subscriber whose entry the rule was made from leaves; the rule stays.
+        r.remove(Uuid::from_u128(1));
+        assert_eq!(subs_under(&r, key), vec![Uuid::from_u128(2)]);
+        assert_eq!(r.rules(), 3);
+        // A paused subscription is filed nowhere.
+        let mut paused = sub(2, SubscriptionKind::BuyRequest, "保温杯", Some("b"));
+        paused.sub.status = SubscriptionStatus::Paused;
+        r.upsert(paused, &syn, &|_| 0);
+        assert!(subs_under(&r, key).is_empty());
+        assert_eq!((r.len(), r.rules()), (2, 2));
+        // The freed slot is reused, under the new rule's keys only.
+        r.upsert(sub(5, SubscriptionKind::Search, "螺栓", None), &syn, &|_| 0);
+        let rule = r.entries[&Uuid::from_u128(5)].1;
+        let other = &r.rule(rule).unwrap().keys[0].clone();
+        assert_eq!(subs_under(&r, other), vec![Uuid::from_u128(5)]);
+        assert!(subs_under(&r, key).is_empty());
     }
 }

@@ -2,15 +2,13 @@
 //! query the search endpoint builds (same analysis, synonyms, typo rules and filters, every
 //! term required), restricted to the item's document, on the live index.
 
-use std::collections::BTreeSet;
-
 use domain::leadmail::{SavedSearch, SubscriptionKind};
 use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::schema::Value;
 use tantivy::{Searcher, TantivyDocument};
 
-use super::prefilter::{TextFilter, Verdict};
+use super::prefilter::{ItemText, TextFilter};
 use super::registry::Entry;
 use crate::SearchError;
 use crate::listing_query::{ListingSearch, buy_lead_query, listing_filters};
@@ -229,22 +227,20 @@ fn product_filters_hold(s: &SavedSearch, p: &ProductFacts) -> Option<bool> {
 /// query can tell.
 ///
 /// A product query is its text clauses, `kind = product` and the filters (`combine`,
-/// `product_filters`): the text filter's `Yes` and `No` are certain (`typed` looks words up in
-/// the `raw` field, as the search does before it adds typo matching), and the filters are the
-/// same comparisons on the same stored values. A followed supplier's query is `kind = product`
-/// and the company id, which the item's `company:` key carries. Listings stay with the search
-/// query: it also checks that they are live. The matching benchmark compares the outcome with
-/// the search query on every subscription.
+/// `product_filters`): the text filter decides the clauses exactly (`prefilter.rs`), and the
+/// filters are the same comparisons on the same stored values. A followed supplier's query is
+/// `kind = product` and the company id, which the item's `company:` key carries. Listings stay
+/// with the search query: it also checks that they are live. The matching benchmark compares
+/// the outcome with the search query on every subscription.
 pub(crate) fn decide_product(
     entry: &Entry,
     text: Option<&TextFilter>,
-    keys: &BTreeSet<String>,
-    typed: &dyn Fn(&str) -> bool,
+    item: &ItemText,
     facts: &ProductFacts,
 ) -> Option<bool> {
     let sub = &entry.sub;
     match sub.kind {
-        SubscriptionKind::Supplier => Some(keys.contains(&format!(
+        SubscriptionKind::Supplier => Some(item.has_key(&format!(
             "company:{}",
             sub.target_id.as_deref().unwrap_or_default()
         ))),
@@ -256,14 +252,10 @@ pub(crate) fn decide_product(
             product_filters_hold(&category, facts)
         }
         SubscriptionKind::Search | SubscriptionKind::BuyRequest => {
-            let text = match text.map(|t| t.verdict(keys, typed)) {
-                Some(Verdict::No) => return Some(false),
-                None | Some(Verdict::Yes) => Some(true),
-                Some(Verdict::Maybe) => None,
-            };
             match product_filters_hold(&sub.query, facts) {
                 Some(false) => Some(false),
-                Some(true) => text,
+                Some(true) => Some(text.is_none_or(|t| t.holds(item))),
+                None if text.is_some_and(|t| !t.holds(item)) => Some(false),
                 None => None,
             }
         }
