@@ -378,6 +378,7 @@ fn main() {
     // Indexed path: keys → candidates → verification, one item after another.
     let mut candidates = 0usize;
     let mut rules = 0usize;
+    let mut matched_rules = 0usize;
     let mut decided = 0usize;
     let mut matched = 0usize;
     let mut per_item = Vec::with_capacity(new.len());
@@ -398,6 +399,7 @@ fn main() {
         per_item.push(t.elapsed());
         candidates += m.candidates;
         rules += m.rules;
+        matched_rules += m.matched_rules;
         decided += m.decided_from_keys;
         matched += m.matched.len();
         indexed_results.push(m.matched);
@@ -414,10 +416,11 @@ fn main() {
         pct(1.0).as_secs_f64() * 1e3,
     );
     println!(
-        "indexed: {:.1} candidates/item ({:.3}% of subscriptions) sharing {:.1} rules, {:.1} rules decided from the keys alone, {:.1} matches/item, {:.2} µs per rule",
+        "indexed: {:.1} candidates/item ({:.3}% of subscriptions) sharing {:.1} rules ({:.1} matched), {:.1} rules decided from the keys alone, {:.1} matches/item, {:.2} µs per rule",
         candidates as f64 / items as f64,
         100.0 * candidates as f64 / (items as f64 * subs as f64),
         rules as f64 / items as f64,
+        matched_rules as f64 / items as f64,
         decided as f64 / items as f64,
         matched as f64 / items as f64,
         indexed.as_secs_f64() * 1e6 / rules.max(1) as f64

@@ -3,6 +3,7 @@
 //! (`domain::leadmail::record_matches`), so a restart or a second process never records a
 //! lead twice or skips one.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 
 use domain::db::{DbConnection, DbPool};
@@ -20,7 +21,7 @@ use uuid::Uuid;
 use super::keys::{item_keys, rarity_in};
 use super::prefilter::ItemText;
 use super::registry::{Entry, Registry};
-use super::verify::{ItemKind, ProductFacts, decide_product, matches};
+use super::verify::{ItemKind, ProductFacts, matches};
 use crate::document::{listing_document, listing_key, product_document, product_key};
 use crate::{Search, SearchError, SearchIndex, Synonyms};
 
@@ -350,6 +351,8 @@ pub struct ItemMatches {
     pub rules: usize,
     /// Rules decided from the item's keys and values, without running their search query.
     pub decided_from_keys: usize,
+    /// Rules the item matched.
+    pub matched_rules: usize,
     /// The candidates whose search returns the item, in no particular order.
     pub matched: Vec<Uuid>,
 }
@@ -373,16 +376,13 @@ pub fn match_item(
         ItemKind::Product => index.fields.raw,
         _ => index.fields.listing_raw,
     };
-    let (keys, typo_words) = item_keys(&index.index, &index.fields, doc, raw);
+    let strings = registry.strings();
+    let (keys, typo_words) = item_keys(&index.index, &index.fields, doc, raw, strings);
     let facts = (kind == ItemKind::Product).then(|| ProductFacts::of(&index.fields, doc));
-    let typed = |word: &str| {
-        searcher
-            .doc_freq(&Term::from_field_text(raw, word))
-            .unwrap_or(0)
-            > 0
-    };
-    let item = ItemText::new(&keys, &typo_words, &typed);
-    let rules = registry.candidates(keys.iter());
+    let cache = RefCell::new(registry.typed_cache(searcher));
+    let typed = |id: u32, word: &str| cache.borrow_mut().typed(searcher, raw, id, word);
+    let item = ItemText::new(&keys, strings, &typo_words, &typed);
+    let rules = registry.candidates(keys.iter().copied());
     let mut out = ItemMatches {
         rules: rules.len(),
         ..ItemMatches::default()
@@ -392,10 +392,9 @@ pub fn match_item(
             continue;
         };
         out.candidates += rule.subs.len();
-        let text = rule.text.as_ref();
         let decided = match &facts {
-            Some(facts) => decide_product(&rule.entry, text, &item, facts),
-            None if text.is_some_and(|t| !t.holds(&item)) => Some(false),
+            Some(facts) => rule.product.decide(&item, facts),
+            None if rule.product.text().is_some_and(|t| !t.holds(&item)) => Some(false),
             None => None,
         };
         let matched = match decided {
@@ -406,6 +405,7 @@ pub fn match_item(
             None => matches(index, searcher, synonyms, &rule.entry, kind, key)?,
         };
         if matched {
+            out.matched_rules += 1;
             out.matched.extend_from_slice(&rule.subs);
         }
     }

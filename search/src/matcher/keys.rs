@@ -22,6 +22,7 @@ use rustc_hash::FxHashSet;
 use tantivy::TantivyDocument;
 use tantivy::schema::{Field, Value};
 
+use super::intern::Interner;
 use crate::query::{QueryWord, query_words, synonym_cover, typo_distance};
 use crate::schema::Fields;
 use crate::service::Synonyms;
@@ -141,22 +142,56 @@ fn tokens(index: &tantivy::Index, field: Field, text: &str, out: &mut Vec<String
     }
 }
 
-/// The keys an item document produces, with the analyzers of the index it is searched in, and
-/// its terms in `typo_field` (where the search looks typos up for this kind of item).
+/// Calls `f` with every form of `word` with up to `max` letters deleted (the word itself
+/// included; a form may come more than once), written after `prefix` in one reused buffer.
+fn each_deletion(word: &str, max: u8, prefix: &str, f: &mut dyn FnMut(&str)) {
+    let chars: Vec<char> = word.chars().collect();
+    let mut buf = String::with_capacity(prefix.len() + word.len());
+    let mut emit = |skip: &[usize]| {
+        buf.clear();
+        buf.push_str(prefix);
+        buf.extend(
+            chars
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !skip.contains(i))
+                .map(|(_, c)| c),
+        );
+        f(&buf);
+    };
+    emit(&[]);
+    for i in 0..chars.len() {
+        emit(&[i]);
+        if max >= 2 {
+            for j in i + 1..chars.len() {
+                emit(&[i, j]);
+            }
+        }
+    }
+}
+
+/// The keys an item document produces, with the analyzers of the index it is searched in, as
+/// numbered by `strings` (a key no rule knows is left out), and the item's terms in
+/// `typo_field` (where the search looks typos up for this kind of item).
 pub(crate) fn item_keys(
     index: &tantivy::Index,
     f: &Fields,
     doc: &TantivyDocument,
     typo_field: Field,
-) -> (FxHashSet<String>, Vec<String>) {
+    strings: &Interner,
+) -> (FxHashSet<u32>, Vec<String>) {
     let mut keys = FxHashSet::default();
     let mut typo_words = Vec::new();
-    keys.insert(ALL.to_owned());
-    let texts = |field: Field| -> Vec<String> {
-        doc.get_all(field)
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect()
+    let mut buf = String::new();
+    let mut add = |prefix: &str, s: &str, keys: &mut FxHashSet<u32>| {
+        buf.clear();
+        buf.push_str(prefix);
+        buf.push_str(s);
+        keys.extend(strings.get(&buf));
     };
+    add(ALL, "", &mut keys);
+    let texts = |field: Field| doc.get_all(field).filter_map(|v| v.as_str());
+    let mut terms = Vec::new();
     for field in [
         f.title_zh,
         f.title_en,
@@ -165,38 +200,40 @@ pub(crate) fn item_keys(
         f.description,
     ] {
         for text in texts(field) {
-            let mut terms = Vec::new();
-            tokens(index, field, &text, &mut terms);
-            keys.extend(terms.into_iter().map(|t| format!("t:{t}")));
+            terms.clear();
+            tokens(index, field, text, &mut terms);
+            for t in &terms {
+                add("t:", t, &mut keys);
+            }
         }
     }
     for field in [f.raw, f.listing_raw] {
         for text in texts(field) {
-            let mut words = Vec::new();
-            tokens(index, field, &text, &mut words);
-            for w in &words {
+            terms.clear();
+            tokens(index, field, text, &mut terms);
+            for w in &terms {
                 let letters = w.chars().count();
                 if letters >= 4 && w.chars().all(|c| c.is_ascii_alphabetic()) {
                     let d = if letters >= 7 { 2 } else { 1 };
-                    keys.extend(deletions(w, d).into_iter().map(|v| format!("f:{v}")));
+                    each_deletion(w, d, "f:", &mut |form| keys.extend(strings.get(form)));
                 }
             }
             if field == typo_field {
-                typo_words.extend(words);
+                typo_words.extend(terms.iter().cloned());
             }
         }
     }
     typo_words.sort();
     typo_words.dedup();
     for id in texts(f.company_id) {
-        keys.insert(format!("company:{id}"));
+        add("company:", id, &mut keys);
     }
     // Second-level category ids are `<parent>.<leaf>` (the search filters rely on it too).
     for id in texts(f.category_id) {
         if let Some((parent, _)) = id.split_once('.') {
-            keys.insert(format!("cat:{parent}"));
+            add("cat:", parent, &mut keys);
         }
-        keys.insert(format!("cat:{id}"));
+        add("cat:", id, &mut keys);
     }
     (keys, typo_words)
 }
@@ -231,6 +268,21 @@ mod tests {
                 .next()
                 .is_none()
         );
+    }
+
+    #[test]
+    fn an_item_word_s_forms_are_the_deletions() {
+        for (word, d) in [("stainless", 2), ("bottle", 1), ("aab", 2)] {
+            let mut forms = BTreeSet::new();
+            each_deletion(word, d, "f:", &mut |f| {
+                forms.insert(f.to_owned());
+            });
+            let expected: BTreeSet<String> = deletions(word, d)
+                .into_iter()
+                .map(|v| format!("f:{v}"))
+                .collect();
+            assert_eq!(forms, expected, "{word}");
+        }
     }
 
     #[test]

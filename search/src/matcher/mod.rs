@@ -4,6 +4,7 @@
 //! search query restricted to the item decides the rest (listings, which must also be live).
 
 mod consumer;
+mod intern;
 mod keys;
 mod prefilter;
 mod registry;

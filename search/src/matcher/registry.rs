@@ -4,13 +4,19 @@
 //! followers costs one decision. Rules are filed under keys (`keys.rs`).
 
 use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
 
 use domain::leadmail::{SavedSearch, Subscription, SubscriptionKind, SubscriptionStatus};
 use domain::listing::SupplierProfile;
+use rustc_hash::FxHashMap;
+use tantivy::schema::Field;
+use tantivy::{Searcher, SearcherGeneration, Term};
 use uuid::Uuid;
 
+use super::intern::Interner;
 use super::keys::{ALL, Rarity, text_anchor};
 use super::prefilter::TextFilter;
+use super::verify::ProductRule;
 use crate::query::query_words;
 use crate::service::Synonyms;
 
@@ -51,12 +57,13 @@ pub(crate) type RuleId = u32;
 /// One decision shared by the subscriptions in `subs`.
 #[derive(Debug)]
 pub(crate) struct Rule {
-    /// The first subscriber's entry: what the decision is made on.
+    /// The first subscriber's entry: what the search query is built from.
     pub(crate) entry: Entry,
-    pub(crate) text: Option<TextFilter>,
+    /// How products are decided without the search query.
+    pub(crate) product: ProductRule,
     pub(crate) subs: Vec<Uuid>,
     key: RuleKey,
-    keys: Vec<String>,
+    keys: Vec<u32>,
 }
 
 #[derive(Debug, Default)]
@@ -65,13 +72,37 @@ pub struct Registry {
     rules: Vec<Option<Rule>>,
     free: Vec<RuleId>,
     by_rule: HashMap<RuleKey, RuleId>,
-    by_key: HashMap<String, Vec<RuleId>>,
+    by_key: FxHashMap<u32, Vec<RuleId>>,
+    /// Keys and words by number. Never shrinks while the process runs (a refile starts over):
+    /// it holds the distinct words of the subscriptions, a vocabulary.
+    strings: Interner,
+    typed: Mutex<TypedCache>,
 }
 
-fn text_filter(e: &Entry, synonyms: &Synonyms) -> Option<TextFilter> {
+/// Whether a word exists as typed in a typo field, for one searcher generation: looked up in
+/// the term dictionary once per word and generation instead of once per rule and item.
+#[derive(Debug, Default)]
+pub(crate) struct TypedCache {
+    generation: Option<SearcherGeneration>,
+    /// (typo field, word) → some document contains it.
+    known: FxHashMap<(u32, u32), bool>,
+}
+
+impl TypedCache {
+    pub(crate) fn typed(&mut self, searcher: &Searcher, field: Field, id: u32, word: &str) -> bool {
+        *self.known.entry((field.field_id(), id)).or_insert_with(|| {
+            searcher
+                .doc_freq(&Term::from_field_text(field, word))
+                .unwrap_or(0)
+                > 0
+        })
+    }
+}
+
+fn text_filter(e: &Entry, synonyms: &Synonyms, strings: &mut Interner) -> Option<TextFilter> {
     match e.sub.kind {
         SubscriptionKind::Search | SubscriptionKind::BuyRequest => {
-            TextFilter::new(&query_words(&e.sub.query.q), synonyms, true)
+            TextFilter::new(&query_words(&e.sub.query.q), synonyms, true, strings)
         }
         _ => None,
     }
@@ -152,12 +183,20 @@ impl Registry {
         synonyms: &Synonyms,
         rarity: Rarity,
     ) -> RuleId {
-        let mut keys = keys_of(entry, synonyms, rarity);
-        keys.sort();
+        let mut keys: Vec<u32> = keys_of(entry, synonyms, rarity)
+            .iter()
+            .map(|k| self.strings.intern(k))
+            .collect();
+        keys.sort_unstable();
         keys.dedup();
+        let text = text_filter(entry, synonyms, &mut self.strings);
+        let company = match entry.sub.kind {
+            SubscriptionKind::Supplier => keys.first().copied(),
+            _ => None,
+        };
         let rule = Rule {
             entry: entry.clone(),
-            text: text_filter(entry, synonyms),
+            product: ProductRule::of(entry, text, company),
             subs: Vec::new(),
             key: key.clone(),
             keys,
@@ -170,7 +209,7 @@ impl Registry {
             }
         };
         for k in &rule.keys {
-            self.by_key.entry(k.clone()).or_default().push(id);
+            self.by_key.entry(*k).or_default().push(id);
         }
         self.rules[id as usize] = Some(rule);
         self.by_rule.insert(key, id);
@@ -227,11 +266,28 @@ impl Registry {
         self.rules.get(id as usize).and_then(Option::as_ref)
     }
 
-    /// Rules filed under any of `keys`, each once, in rule order.
-    pub(crate) fn candidates<'a>(&self, keys: impl IntoIterator<Item = &'a String>) -> Vec<RuleId> {
+    pub(crate) fn strings(&self) -> &Interner {
+        &self.strings
+    }
+
+    /// The typed-word cache, emptied when `searcher` is of another generation.
+    pub(crate) fn typed_cache(&self, searcher: &Searcher) -> MutexGuard<'_, TypedCache> {
+        let mut cache = self
+            .typed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if cache.generation.as_ref() != Some(searcher.generation()) {
+            cache.known.clear();
+            cache.generation = Some(searcher.generation().clone());
+        }
+        cache
+    }
+
+    /// Rules filed under any of `keys` (numbered by `strings`), each once, in rule order.
+    pub(crate) fn candidates(&self, keys: impl IntoIterator<Item = u32>) -> Vec<RuleId> {
         let mut out = Vec::new();
         for k in keys {
-            if let Some(ids) = self.by_key.get(k) {
+            if let Some(ids) = self.by_key.get(&k) {
                 out.extend_from_slice(ids);
             }
         }
@@ -286,10 +342,9 @@ mod tests {
         }
     }
 
-    fn subs_under(r: &Registry, key: &str) -> Vec<Uuid> {
-        let key = key.to_owned();
+    fn subs_under(r: &Registry, key: u32) -> Vec<Uuid> {
         let mut out: Vec<Uuid> = r
-            .candidates([&key])
+            .candidates([key])
             .into_iter()
             .flat_map(|id| r.rule(id).unwrap().subs.clone())
             .collect();
@@ -319,7 +374,7 @@ mod tests {
         );
         assert_eq!((r.len(), r.rules()), (4, 3));
         let rule = r.entries[&Uuid::from_u128(1)].1;
-        let key = &r.rule(rule).unwrap().keys[0].clone();
+        let key = r.rule(rule).unwrap().keys[0];
         assert_eq!(
             subs_under(&r, key),
             vec![Uuid::from_u128(1), Uuid::from_u128(2)]
@@ -337,7 +392,7 @@ mod tests {
         // The freed slot is reused, under the new rule's keys only.
         r.upsert(sub(5, SubscriptionKind::Search, "螺栓", None), &syn, &|_| 0);
         let rule = r.entries[&Uuid::from_u128(5)].1;
-        let other = &r.rule(rule).unwrap().keys[0].clone();
+        let other = r.rule(rule).unwrap().keys[0];
         assert_eq!(subs_under(&r, other), vec![Uuid::from_u128(5)]);
         assert!(subs_under(&r, key).is_empty());
     }
