@@ -20,8 +20,9 @@ use uuid::Uuid;
 
 use super::keys::{item_keys, rarity_in};
 use super::prefilter::ItemText;
+use super::program::ProductFacts;
 use super::registry::{Entry, Registry};
-use super::verify::{ItemKind, ProductFacts, matches};
+use super::verify::{ItemKind, matches};
 use crate::document::{listing_document, listing_key, product_document, product_key};
 use crate::{Search, SearchError, SearchIndex, Synonyms};
 
@@ -378,7 +379,7 @@ pub fn match_item(
     };
     let strings = registry.strings();
     let (keys, typo_words) = item_keys(&index.index, &index.fields, doc, raw, strings);
-    let facts = (kind == ItemKind::Product).then(|| ProductFacts::of(&index.fields, doc));
+    let facts = (kind == ItemKind::Product).then(|| ProductFacts::of(&index.fields, doc, strings));
     let cache = RefCell::new(registry.typed_cache(searcher));
     let typed = |id: u32, word: &str| cache.borrow_mut().typed(searcher, raw, id, word);
     let item = ItemText::new(&keys, strings, &typo_words, &typed);
@@ -387,14 +388,12 @@ pub fn match_item(
         rules: rules.len(),
         ..ItemMatches::default()
     };
-    for rule in rules {
-        let Some(rule) = registry.rule(rule) else {
-            continue;
-        };
-        out.candidates += rule.subs.len();
+    for id in rules {
+        let (program, subscribers) = registry.program(id);
+        out.candidates += subscribers;
         let decided = match &facts {
-            Some(facts) => rule.product.decide(&item, facts),
-            None if rule.product.text().is_some_and(|t| !t.holds(&item)) => Some(false),
+            Some(facts) => program.decide(&item, facts),
+            None if program.text_fails(&item) => Some(false),
             None => None,
         };
         let matched = match decided {
@@ -402,9 +401,12 @@ pub fn match_item(
                 out.decided_from_keys += 1;
                 decided
             }
-            None => matches(index, searcher, synonyms, &rule.entry, kind, key)?,
+            None => match registry.rule(id) {
+                Some(rule) => matches(index, searcher, synonyms, &rule.entry, kind, key)?,
+                None => false,
+            },
         };
-        if matched {
+        if matched && let Some(rule) = registry.rule(id) {
             out.matched_rules += 1;
             out.matched.extend_from_slice(&rule.subs);
         }

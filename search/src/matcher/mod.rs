@@ -7,6 +7,7 @@ mod consumer;
 mod intern;
 mod keys;
 mod prefilter;
+mod program;
 mod registry;
 mod verify;
 

@@ -1,6 +1,6 @@
-//! The words of a saved search against the item itself, instead of the exact search query
-//! (`verify.rs`), which costs tens to hundreds of microseconds to build and run where this costs
-//! well under one.
+//! The words of a saved search against the item itself (`program.rs`), instead of the exact
+//! search query (`verify.rs`), which costs tens to hundreds of microseconds to build and run
+//! where this costs well under one.
 //!
 //! The item's `t:` keys are the terms of the very fields the search looks in, so a word is met
 //! exactly when its term is among them, or, for a word the search tries with typos (one no
@@ -15,11 +15,10 @@ use std::cell::RefCell;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::intern::Interner;
-use crate::query::{QueryWord, synonym_cover, typo_distance};
-use crate::service::Synonyms;
+use crate::query::typo_distance;
 
 #[derive(Debug, Clone, Copy)]
-struct Word {
+pub(crate) struct Word {
     /// `t:<term>`, as in the item's keys.
     term_key: u32,
     /// The word as typed.
@@ -27,27 +26,14 @@ struct Word {
     typo: Option<u8>,
 }
 
-/// The query as a flat list: each clause is a `Clause` followed by its alternatives, each an
-/// `Alt` followed by its words. Every clause must be met, by any alternative, an alternative
-/// by all of its words.
-#[derive(Debug, Clone, Copy)]
-enum Node {
-    Clause,
-    Alt,
-    Word(Word),
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct TextFilter {
-    nodes: Box<[Node]>,
-}
-
-fn word(strings: &mut Interner, term: &str, raw: &str, typos: bool) -> Node {
-    Node::Word(Word {
-        term_key: strings.intern(&format!("t:{term}")),
-        raw: strings.intern(raw),
-        typo: typo_distance(raw).filter(|_| typos),
-    })
+impl Word {
+    pub(crate) fn new(strings: &mut Interner, term: &str, raw: &str, typos: bool) -> Word {
+        Word {
+            term_key: strings.intern(&format!("t:{term}")),
+            raw: strings.intern(raw),
+            typo: typo_distance(raw).filter(|_| typos),
+        }
+    }
 }
 
 /// Whether the optimal string alignment distance (insertions, deletions, substitutions and
@@ -115,7 +101,7 @@ impl<'a> ItemText<'a> {
         self.keys.contains(&key)
     }
 
-    fn has(&self, w: &Word) -> bool {
+    pub(crate) fn has(&self, w: &Word) -> bool {
         if self.keys.contains(&w.term_key) {
             return true;
         }
@@ -139,74 +125,22 @@ impl<'a> ItemText<'a> {
     }
 }
 
-impl TextFilter {
-    /// `None` when the text has no words (it then matches every item of the kind).
-    pub(crate) fn new(
-        words: &[QueryWord],
-        synonyms: &Synonyms,
-        typos: bool,
-        strings: &mut Interner,
-    ) -> Option<Self> {
-        let covered = synonym_cover(words, synonyms);
-        let mut nodes = Vec::new();
-        for (i, w) in words.iter().enumerate() {
-            match covered[i] {
-                None => {
-                    nodes.extend([Node::Clause, Node::Alt]);
-                    nodes.push(word(strings, &w.term, &w.raw, typos));
-                }
-                Some((g, start)) if start == i => {
-                    nodes.push(Node::Clause);
-                    for member in &synonyms[g] {
-                        nodes.push(Node::Alt);
-                        nodes.extend(member.iter().map(|t| word(strings, t, t, typos)));
-                    }
-                }
-                Some(_) => {}
-            }
-        }
-        (!nodes.is_empty()).then(|| TextFilter {
-            nodes: nodes.into(),
-        })
-    }
-
-    /// Whether the search's text clauses all match the item.
-    pub(crate) fn holds(&self, item: &ItemText) -> bool {
-        let nodes = &self.nodes;
-        let mut i = 0;
-        while i < nodes.len() {
-            // `nodes[i]` is a clause.
-            i += 1;
-            let mut clause = false;
-            while i < nodes.len() && matches!(nodes[i], Node::Alt) {
-                i += 1;
-                let mut alt = true;
-                while let Some(Node::Word(w)) = nodes.get(i) {
-                    alt = alt && !clause && item.has(w);
-                    i += 1;
-                }
-                clause = clause || alt;
-            }
-            if !clause {
-                return false;
-            }
-        }
-        true
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::matcher::program::{text_holds, text_ops};
     use crate::query::query_words;
+    use crate::service::Synonyms;
 
     fn holds(q: &str, synonyms: &Synonyms, keys: &[&str], words: &[&str], typed: bool) -> bool {
         let mut strings = Interner::default();
-        let f = TextFilter::new(&query_words(q), synonyms, true, &mut strings).unwrap();
+        let mut ops = Vec::new();
+        text_ops(&query_words(q), synonyms, true, &mut strings, &mut ops);
+        assert!(!ops.is_empty());
         let keys: FxHashSet<u32> = keys.iter().filter_map(|k| strings.get(k)).collect();
         let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
         let typed = move |_: u32, _: &str| typed;
-        f.holds(&ItemText::new(&keys, &strings, &words, &typed))
+        text_holds(&ops, &ItemText::new(&keys, &strings, &words, &typed))
     }
 
     fn term_keys(q: &str) -> Vec<String> {
@@ -323,9 +257,24 @@ mod tests {
     }
 
     #[test]
-    fn no_words_no_filter() {
+    fn no_words_no_clauses() {
         let mut strings = Interner::default();
-        assert!(TextFilter::new(&query_words("  "), &Vec::new(), true, &mut strings).is_none());
-        assert!(TextFilter::new(&query_words("m8"), &Vec::new(), true, &mut strings).is_some());
+        let mut ops = Vec::new();
+        text_ops(
+            &query_words("  "),
+            &Vec::new(),
+            true,
+            &mut strings,
+            &mut ops,
+        );
+        assert!(ops.is_empty());
+        text_ops(
+            &query_words("m8"),
+            &Vec::new(),
+            true,
+            &mut strings,
+            &mut ops,
+        );
+        assert!(!ops.is_empty());
     }
 }

@@ -15,9 +15,7 @@ use uuid::Uuid;
 
 use super::intern::Interner;
 use super::keys::{ALL, Rarity, text_anchor};
-use super::prefilter::TextFilter;
-use super::verify::ProductRule;
-use crate::query::query_words;
+use super::program::Program;
 use crate::service::Synonyms;
 
 /// A subscription as the matcher needs it.
@@ -59,8 +57,6 @@ pub(crate) type RuleId = u32;
 pub(crate) struct Rule {
     /// The first subscriber's entry: what the search query is built from.
     pub(crate) entry: Entry,
-    /// How products are decided without the search query.
-    pub(crate) product: ProductRule,
     pub(crate) subs: Vec<Uuid>,
     key: RuleKey,
     keys: Vec<u32>,
@@ -70,6 +66,9 @@ pub(crate) struct Rule {
 pub struct Registry {
     entries: HashMap<Uuid, (Entry, RuleId)>,
     rules: Vec<Option<Rule>>,
+    /// How each rule decides products, and its number of subscribers, by rule id (kept apart
+    /// from `rules`: it is what every candidate touches).
+    programs: Vec<(Program, u32)>,
     free: Vec<RuleId>,
     by_rule: HashMap<RuleKey, RuleId>,
     by_key: FxHashMap<u32, Vec<RuleId>>,
@@ -96,15 +95,6 @@ impl TypedCache {
                 .unwrap_or(0)
                 > 0
         })
-    }
-}
-
-fn text_filter(e: &Entry, synonyms: &Synonyms, strings: &mut Interner) -> Option<TextFilter> {
-    match e.sub.kind {
-        SubscriptionKind::Search | SubscriptionKind::BuyRequest => {
-            TextFilter::new(&query_words(&e.sub.query.q), synonyms, true, strings)
-        }
-        _ => None,
     }
 }
 
@@ -172,6 +162,7 @@ impl Registry {
         };
         if let Some(r) = self.rules[rule as usize].as_mut() {
             r.subs.push(id);
+            self.programs[rule as usize].1 += 1;
         }
         self.entries.insert(id, (entry, rule));
     }
@@ -189,14 +180,13 @@ impl Registry {
             .collect();
         keys.sort_unstable();
         keys.dedup();
-        let text = text_filter(entry, synonyms, &mut self.strings);
         let company = match entry.sub.kind {
             SubscriptionKind::Supplier => keys.first().copied(),
             _ => None,
         };
+        let program = Program::compile(entry, synonyms, &mut self.strings, company);
         let rule = Rule {
             entry: entry.clone(),
-            product: ProductRule::of(entry, text, company),
             subs: Vec::new(),
             key: key.clone(),
             keys,
@@ -205,9 +195,11 @@ impl Registry {
             Some(id) => id,
             None => {
                 self.rules.push(None);
+                self.programs.push((Program::default(), 0));
                 RuleId::try_from(self.rules.len() - 1).expect("fewer than 2^32 rules")
             }
         };
+        self.programs[id as usize] = (program, 0);
         for k in &rule.keys {
             self.by_key.entry(*k).or_default().push(id);
         }
@@ -225,6 +217,7 @@ impl Registry {
             return;
         };
         rule.subs.retain(|x| *x != id);
+        self.programs[rule_id as usize].1 = u32::try_from(rule.subs.len()).unwrap_or(u32::MAX);
         if !rule.subs.is_empty() {
             // The rule's entry may be the one removed; any remaining subscriber decides the same.
             if rule.entry.sub.id == id
@@ -246,6 +239,7 @@ impl Registry {
             }
         }
         self.by_rule.remove(&rule.key);
+        self.programs[rule_id as usize] = (Program::default(), 0);
         self.free.push(rule_id);
     }
 
@@ -264,6 +258,12 @@ impl Registry {
 
     pub(crate) fn rule(&self, id: RuleId) -> Option<&Rule> {
         self.rules.get(id as usize).and_then(Option::as_ref)
+    }
+
+    /// The rule's program and its number of subscribers.
+    pub(crate) fn program(&self, id: RuleId) -> (&Program, usize) {
+        let (program, subscribers) = &self.programs[id as usize];
+        (program, *subscribers as usize)
     }
 
     pub(crate) fn strings(&self) -> &Interner {
