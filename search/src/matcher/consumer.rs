@@ -6,6 +6,8 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 
+use rustc_hash::FxHashSet;
+
 use domain::db::{DbConnection, DbPool};
 use domain::leadmail::{
     NewMatch, Subscription, SubscriptionKind, active_subscriptions_after, consumer_position,
@@ -21,7 +23,7 @@ use uuid::Uuid;
 use super::keys::{item_keys, rarity_in};
 use super::prefilter::ItemText;
 use super::program::ProductFacts;
-use super::registry::{Entry, Registry};
+use super::registry::{Entry, Registry, Rule, RuleId};
 use super::verify::{ItemKind, matches};
 use crate::document::{listing_document, listing_key, product_document, product_key};
 use crate::{Search, SearchError, SearchIndex, Synonyms};
@@ -38,6 +40,7 @@ fn conn(pool: &DbPool) -> Result<domain::db::PooledConn, SearchError> {
 pub struct Step {
     pub events: usize,
     pub items: usize,
+    /// Candidate rules checked (`ItemMatches::rules`).
     pub candidates: usize,
     pub matches: usize,
     pub recorded: usize,
@@ -270,7 +273,7 @@ impl LeadMatcher {
                 &key,
                 &doc,
             )?;
-            step.candidates += item.candidates;
+            step.candidates += item.rules;
             let company = doc
                 .get_first(index.fields.company_id)
                 .and_then(|v| v.as_str())
@@ -346,22 +349,20 @@ fn fresh(index: &SearchIndex, doc: &TantivyDocument, max_age: time::Duration) ->
 /// What the indexed path found for one item.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ItemMatches {
-    /// Subscriptions filed under the item's keys.
-    pub candidates: usize,
-    /// The distinct rules those subscriptions share (`registry.rs`): one decision each.
+    /// The distinct rules filed under the item's keys (`registry.rs`): one decision each.
     pub rules: usize,
     /// Rules decided from the item's keys and values, without running their search query.
     pub decided_from_keys: usize,
     /// Rules the item matched.
     pub matched_rules: usize,
-    /// The candidates whose search returns the item, in no particular order.
+    /// The subscriptions whose search returns the item, in no particular order.
     pub matched: Vec<Uuid>,
 }
 
 /// The indexed path for one item, as `step` runs it: the item's keys, the rules filed under
 /// them, and for each the decision from the keys or else its search query, restricted to the
 /// item; a rule's decision holds for all of its subscribers.
-/// `doc` is the item's document as the indexer builds it; `key` its document key in `index`,
+/// `doc` is the item's document as the indexer builds it; `doc_key` its document key in `index`,
 /// where it must be visible to `searcher`. Public for the matching benchmark.
 pub fn match_item(
     index: &SearchIndex,
@@ -369,7 +370,7 @@ pub fn match_item(
     synonyms: &Synonyms,
     registry: &Registry,
     kind: ItemKind,
-    key: &str,
+    doc_key: &str,
     doc: &TantivyDocument,
 ) -> Result<ItemMatches, SearchError> {
     // The field the search looks typos up in, for this kind of item (`verify::query_for`).
@@ -383,33 +384,41 @@ pub fn match_item(
     let cache = RefCell::new(registry.typed_cache(searcher));
     let typed = |id: u32, word: &str| cache.borrow_mut().typed(searcher, raw, id, word);
     let item = ItemText::new(&keys, strings, &typo_words, &typed);
-    let rules = registry.candidates(keys.iter().copied());
-    let mut out = ItemMatches {
-        rules: rules.len(),
-        ..ItemMatches::default()
-    };
-    for id in rules {
-        let (program, subscribers) = registry.program(id);
-        out.candidates += subscribers;
-        let decided = match &facts {
-            Some(facts) => program.decide(&item, facts),
-            None if program.text_fails(&item) => Some(false),
-            None => None,
-        };
-        let matched = match decided {
-            Some(decided) => {
-                out.decided_from_keys += 1;
-                decided
+    let mut out = ItemMatches::default();
+    let mut seen: FxHashSet<RuleId> = FxHashSet::default();
+    let mut matched: Vec<RuleId> = Vec::new();
+    for key in &keys {
+        for (id, shared, program) in registry.postings(*key) {
+            if shared && !seen.insert(id) {
+                continue;
             }
-            None => match registry.rule(id) {
-                Some(rule) => matches(index, searcher, synonyms, &rule.entry, kind, key)?,
-                None => false,
-            },
-        };
-        if matched && let Some(rule) = registry.rule(id) {
-            out.matched_rules += 1;
-            out.matched.extend_from_slice(&rule.subs);
+            out.rules += 1;
+            let decided = match &facts {
+                Some(facts) => program.decide(&item, facts),
+                None if program.text_fails(&item) => Some(false),
+                None => None,
+            };
+            let hit = match decided {
+                Some(decided) => {
+                    out.decided_from_keys += 1;
+                    decided
+                }
+                None => match registry.rule(id) {
+                    Some(rule) => matches(index, searcher, synonyms, &rule.entry, kind, doc_key)?,
+                    None => false,
+                },
+            };
+            if hit {
+                matched.push(id);
+            }
         }
+    }
+    let rules: Vec<&Rule> = matched.iter().filter_map(|id| registry.rule(*id)).collect();
+    out.matched_rules = rules.len();
+    out.matched
+        .reserve_exact(rules.iter().map(|r| r.subs.len()).sum());
+    for rule in rules {
+        out.matched.extend_from_slice(&rule.subs);
     }
     Ok(out)
 }

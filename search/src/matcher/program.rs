@@ -31,6 +31,13 @@ pub(crate) enum FacetField {
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Op {
+    /// In a key's postings (`registry.rs`): the rule `id`, whose program is the next `len`
+    /// operations; `shared` when the rule is filed under more than one key.
+    Rule {
+        id: u32,
+        len: u32,
+        shared: bool,
+    },
     /// A followed supplier: the item carries this `company:` key (`None`: no company).
     Supplier(Option<u32>),
     /// Buy leads: never a product.
@@ -52,9 +59,10 @@ pub(crate) enum Op {
     Word(Word),
 }
 
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Program {
-    ops: Box<[Op]>,
+/// One rule's operations.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Program<'a> {
+    ops: &'a [Op],
 }
 
 /// A product's filter values, read once per item, as numbered strings.
@@ -191,14 +199,14 @@ pub(crate) fn text_holds(ops: &[Op], item: &ItemText) -> bool {
     true
 }
 
-impl Program {
+impl<'a> Program<'a> {
     /// `company_key`: the `company:` key a followed supplier is filed under.
     pub(crate) fn compile(
         entry: &Entry,
         synonyms: &Synonyms,
         strings: &mut Interner,
         company_key: Option<u32>,
-    ) -> Program {
+    ) -> Vec<Op> {
         let sub = &entry.sub;
         let mut ops = Vec::new();
         match sub.kind {
@@ -222,7 +230,11 @@ impl Program {
                 );
             }
         }
-        Program { ops: ops.into() }
+        ops
+    }
+
+    pub(crate) fn new(ops: &'a [Op]) -> Self {
+        Program { ops }
     }
 
     /// Where the text clauses start (`ops.len()` when there are none).
@@ -255,7 +267,7 @@ impl Program {
                 Op::Currency(c) => Some(facts.currency == Some(c)),
                 Op::PriceMax(max) => Some(facts.price_min.is_some_and(|low| low <= max)),
                 Op::PriceMin(min) => Some(facts.price_max.is_some_and(|high| high >= min)),
-                Op::Clause | Op::Alt | Op::Word(_) => break,
+                Op::Clause | Op::Alt | Op::Word(_) | Op::Rule { .. } => break,
             };
             // Any certain `false` decides; otherwise any unknown leaves it open.
             match held {

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::intern::Interner;
 use super::keys::{ALL, Rarity, text_anchor};
-use super::program::Program;
+use super::program::{Op, Program};
 use crate::service::Synonyms;
 
 /// A subscription as the matcher needs it.
@@ -66,12 +66,13 @@ pub(crate) struct Rule {
 pub struct Registry {
     entries: HashMap<Uuid, (Entry, RuleId)>,
     rules: Vec<Option<Rule>>,
-    /// How each rule decides products, and its number of subscribers, by rule id (kept apart
-    /// from `rules`: it is what every candidate touches).
-    programs: Vec<(Program, u32)>,
+
     free: Vec<RuleId>,
     by_rule: HashMap<RuleKey, RuleId>,
-    by_key: FxHashMap<u32, Vec<RuleId>>,
+    /// Key → the rules filed under it, each an `Op::Rule` header followed by its program: what
+    /// every candidate touches is read in sequence, not looked up rule by rule. A rule filed
+    /// under several keys (a word with typo forms) has a copy under each.
+    by_key: FxHashMap<u32, Vec<Op>>,
     /// Keys and words by number. Never shrinks while the process runs (a refile starts over):
     /// it holds the distinct words of the subscriptions, a vocabulary.
     strings: Interner,
@@ -162,7 +163,6 @@ impl Registry {
         };
         if let Some(r) = self.rules[rule as usize].as_mut() {
             r.subs.push(id);
-            self.programs[rule as usize].1 += 1;
         }
         self.entries.insert(id, (entry, rule));
     }
@@ -184,7 +184,7 @@ impl Registry {
             SubscriptionKind::Supplier => keys.first().copied(),
             _ => None,
         };
-        let program = Program::compile(entry, synonyms, &mut self.strings, company);
+        let ops = Program::compile(entry, synonyms, &mut self.strings, company);
         let rule = Rule {
             entry: entry.clone(),
             subs: Vec::new(),
@@ -195,13 +195,18 @@ impl Registry {
             Some(id) => id,
             None => {
                 self.rules.push(None);
-                self.programs.push((Program::default(), 0));
                 RuleId::try_from(self.rules.len() - 1).expect("fewer than 2^32 rules")
             }
         };
-        self.programs[id as usize] = (program, 0);
+        let header = Op::Rule {
+            id,
+            len: u32::try_from(ops.len()).expect("a short program"),
+            shared: rule.keys.len() > 1,
+        };
         for k in &rule.keys {
-            self.by_key.entry(*k).or_default().push(id);
+            let postings = self.by_key.entry(*k).or_default();
+            postings.push(header);
+            postings.extend_from_slice(&ops);
         }
         self.rules[id as usize] = Some(rule);
         self.by_rule.insert(key, id);
@@ -217,7 +222,6 @@ impl Registry {
             return;
         };
         rule.subs.retain(|x| *x != id);
-        self.programs[rule_id as usize].1 = u32::try_from(rule.subs.len()).unwrap_or(u32::MAX);
         if !rule.subs.is_empty() {
             // The rule's entry may be the one removed; any remaining subscriber decides the same.
             if rule.entry.sub.id == id
@@ -231,15 +235,22 @@ impl Registry {
             return;
         };
         for k in rule.keys {
-            if let Some(ids) = self.by_key.get_mut(&k) {
-                ids.retain(|x| *x != rule_id);
-                if ids.is_empty() {
+            if let Some(postings) = self.by_key.get_mut(&k) {
+                let mut at = 0;
+                while let Some(Op::Rule { id, len, .. }) = postings.get(at).copied() {
+                    let end = at + 1 + len as usize;
+                    if id == rule_id {
+                        postings.drain(at..end);
+                        break;
+                    }
+                    at = end;
+                }
+                if postings.is_empty() {
                     self.by_key.remove(&k);
                 }
             }
         }
         self.by_rule.remove(&rule.key);
-        self.programs[rule_id as usize] = (Program::default(), 0);
         self.free.push(rule_id);
     }
 
@@ -260,12 +271,6 @@ impl Registry {
         self.rules.get(id as usize).and_then(Option::as_ref)
     }
 
-    /// The rule's program and its number of subscribers.
-    pub(crate) fn program(&self, id: RuleId) -> (&Program, usize) {
-        let (program, subscribers) = &self.programs[id as usize];
-        (program, *subscribers as usize)
-    }
-
     pub(crate) fn strings(&self) -> &Interner {
         &self.strings
     }
@@ -283,17 +288,19 @@ impl Registry {
         cache
     }
 
-    /// Rules filed under any of `keys` (numbered by `strings`), each once, in rule order.
-    pub(crate) fn candidates(&self, keys: impl IntoIterator<Item = u32>) -> Vec<RuleId> {
-        let mut out = Vec::new();
-        for k in keys {
-            if let Some(ids) = self.by_key.get(&k) {
-                out.extend_from_slice(ids);
-            }
-        }
-        out.sort_unstable();
-        out.dedup();
-        out
+    /// The rules filed under `key` (numbered by `strings`) with their programs, in filing order;
+    /// a rule filed under several keys comes under each of them.
+    pub(crate) fn postings(&self, key: u32) -> impl Iterator<Item = (RuleId, bool, Program<'_>)> {
+        let postings = self.by_key.get(&key).map(Vec::as_slice).unwrap_or_default();
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            let Some(Op::Rule { id, len, shared }) = postings.get(at).copied() else {
+                return None;
+            };
+            let ops = &postings[at + 1..at + 1 + len as usize];
+            at += 1 + len as usize;
+            Some((id, shared, Program::new(ops)))
+        })
     }
 
     /// Every subscription (the baseline the benchmark compares against).
@@ -344,9 +351,8 @@ mod tests {
 
     fn subs_under(r: &Registry, key: u32) -> Vec<Uuid> {
         let mut out: Vec<Uuid> = r
-            .candidates([key])
-            .into_iter()
-            .flat_map(|id| r.rule(id).unwrap().subs.clone())
+            .postings(key)
+            .flat_map(|(id, _, _)| r.rule(id).unwrap().subs.clone())
             .collect();
         out.sort();
         out
