@@ -403,8 +403,8 @@ pub fn match_item(
                     out.decided_from_keys += 1;
                     decided
                 }
-                None => match registry.rule(id) {
-                    Some(rule) => matches(index, searcher, synonyms, &rule.entry, kind, doc_key)?,
+                None => match registry.rule_entry(id) {
+                    Some(entry) => matches(index, searcher, synonyms, entry, kind, doc_key)?,
                     None => false,
                 },
             };

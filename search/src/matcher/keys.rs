@@ -17,7 +17,7 @@
 
 use std::collections::BTreeSet;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use tantivy::TantivyDocument;
 use tantivy::schema::{Field, Value};
@@ -68,7 +68,8 @@ fn word_keys(term: &str, raw: &str, typos: bool, out: &mut Vec<String>) {
 /// any clause gives the same matches.
 pub type Rarity<'a> = &'a dyn Fn(&str) -> u64;
 
-/// The rarity of terms in one index's text fields, as this searcher sees them.
+/// The rarity of terms in one index's text fields, as this searcher sees them; remembered per
+/// term, as the same words recur across thousands of subscriptions being filed.
 pub fn rarity_in<'s>(f: &Fields, searcher: &'s tantivy::Searcher) -> impl Fn(&str) -> u64 + 's {
     let fields = [
         f.title_zh,
@@ -77,15 +78,21 @@ pub fn rarity_in<'s>(f: &Fields, searcher: &'s tantivy::Searcher) -> impl Fn(&st
         f.attributes,
         f.description,
     ];
+    let known: std::cell::RefCell<FxHashMap<Box<str>, u64>> = Default::default();
     move |term: &str| {
-        fields
+        if let Some(n) = known.borrow().get(term) {
+            return *n;
+        }
+        let n = fields
             .iter()
             .map(|field| {
                 searcher
                     .doc_freq(&tantivy::Term::from_field_text(*field, term))
                     .unwrap_or(0)
             })
-            .sum()
+            .sum();
+        known.borrow_mut().insert(term.into(), n);
+        n
     }
 }
 

@@ -26,39 +26,43 @@ pub struct Entry {
     pub profile: Option<SupplierProfile>,
 }
 
-/// What an item's decision depends on (`verify::query_for`, `verify::decide_product`): a saved
-/// search and a buy request's search are the same query; who subscribed, how often, and under
-/// which name do not count.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum RuleKey {
-    Query(SavedSearch),
-    Supplier(Option<String>),
-    Category(Option<String>),
+/// What an item's decision depends on (`verify::query_for`, `program.rs`): a saved search and
+/// a buy request's search are the same query; who subscribed, how often, and under which name
+/// do not count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum RuleKey<'a> {
+    Query(&'a SavedSearch),
+    Supplier(Option<&'a str>),
+    Category(Option<&'a str>),
     /// Buy leads depend on the company profile loaded with the subscription: never shared.
     Own(Uuid),
 }
 
-fn rule_key(sub: &Subscription) -> RuleKey {
+fn rule_key(sub: &Subscription) -> RuleKey<'_> {
     match sub.kind {
-        SubscriptionKind::Search | SubscriptionKind::BuyRequest => {
-            RuleKey::Query(sub.query.clone())
-        }
-        SubscriptionKind::Supplier => RuleKey::Supplier(sub.target_id.clone()),
-        SubscriptionKind::Category => RuleKey::Category(sub.target_id.clone()),
+        SubscriptionKind::Search | SubscriptionKind::BuyRequest => RuleKey::Query(&sub.query),
+        SubscriptionKind::Supplier => RuleKey::Supplier(sub.target_id.as_deref()),
+        SubscriptionKind::Category => RuleKey::Category(sub.target_id.as_deref()),
         SubscriptionKind::BuyLeads => RuleKey::Own(sub.id),
     }
+}
+
+/// Rules are found by the hash of their key (a rule keeps no copy of it; its first subscriber
+/// holds it).
+fn rule_hash(key: RuleKey) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(key)
 }
 
 /// Index of a rule in the registry.
 pub(crate) type RuleId = u32;
 
-/// One decision shared by the subscriptions in `subs`.
+/// One decision shared by the subscriptions in `subs` (never empty: a rule goes with its last
+/// subscriber).
 #[derive(Debug)]
 pub(crate) struct Rule {
-    /// The first subscriber's entry: what the search query is built from.
-    pub(crate) entry: Entry,
     pub(crate) subs: Vec<Uuid>,
-    key: RuleKey,
+    hash: u64,
     keys: Vec<u32>,
 }
 
@@ -68,7 +72,8 @@ pub struct Registry {
     rules: Vec<Option<Rule>>,
 
     free: Vec<RuleId>,
-    by_rule: HashMap<RuleKey, RuleId>,
+    /// `rule_hash` → the rules with that hash.
+    by_rule: FxHashMap<u64, Vec<RuleId>>,
     /// Key → the rules filed under it, each an `Op::Rule` header followed by its program: what
     /// every candidate touches is read in sequence, not looked up rule by rule. A rule filed
     /// under several keys (a word with typo forms) has a copy under each.
@@ -145,7 +150,7 @@ impl Registry {
 
     /// Distinct rules the subscriptions share.
     pub fn rules(&self) -> usize {
-        self.by_rule.len()
+        self.rules.len() - self.free.len()
     }
 
     /// Files (or re-files) a subscription; a paused one is removed. `rarity` picks the clause
@@ -156,10 +161,10 @@ impl Registry {
         if entry.sub.status != SubscriptionStatus::Active {
             return;
         }
-        let key = rule_key(&entry.sub);
-        let rule = match self.by_rule.get(&key) {
-            Some(r) => *r,
-            None => self.add_rule(key, &entry, synonyms, rarity),
+        let hash = rule_hash(rule_key(&entry.sub));
+        let rule = match self.find_rule(hash, &entry.sub) {
+            Some(r) => r,
+            None => self.add_rule(hash, &entry, synonyms, rarity),
         };
         if let Some(r) = self.rules[rule as usize].as_mut() {
             r.subs.push(id);
@@ -167,9 +172,17 @@ impl Registry {
         self.entries.insert(id, (entry, rule));
     }
 
+    fn find_rule(&self, hash: u64, sub: &Subscription) -> Option<RuleId> {
+        let key = rule_key(sub);
+        self.by_rule.get(&hash)?.iter().copied().find(|id| {
+            self.rule_entry(*id)
+                .is_some_and(|e| rule_key(&e.sub) == key)
+        })
+    }
+
     fn add_rule(
         &mut self,
-        key: RuleKey,
+        hash: u64,
         entry: &Entry,
         synonyms: &Synonyms,
         rarity: Rarity,
@@ -186,9 +199,8 @@ impl Registry {
         };
         let ops = Program::compile(entry, synonyms, &mut self.strings, company);
         let rule = Rule {
-            entry: entry.clone(),
             subs: Vec::new(),
-            key: key.clone(),
+            hash,
             keys,
         };
         let id = match self.free.pop() {
@@ -209,7 +221,7 @@ impl Registry {
             postings.extend_from_slice(&ops);
         }
         self.rules[id as usize] = Some(rule);
-        self.by_rule.insert(key, id);
+        self.by_rule.entry(hash).or_default().push(id);
         id
     }
 
@@ -223,12 +235,6 @@ impl Registry {
         };
         rule.subs.retain(|x| *x != id);
         if !rule.subs.is_empty() {
-            // The rule's entry may be the one removed; any remaining subscriber decides the same.
-            if rule.entry.sub.id == id
-                && let Some((e, _)) = self.entries.get(&rule.subs[0])
-            {
-                rule.entry = e.clone();
-            }
             return;
         }
         let Some(rule) = slot.take() else {
@@ -250,7 +256,12 @@ impl Registry {
                 }
             }
         }
-        self.by_rule.remove(&rule.key);
+        if let Some(ids) = self.by_rule.get_mut(&rule.hash) {
+            ids.retain(|x| *x != rule_id);
+            if ids.is_empty() {
+                self.by_rule.remove(&rule.hash);
+            }
+        }
         self.free.push(rule_id);
     }
 
@@ -269,6 +280,13 @@ impl Registry {
 
     pub(crate) fn rule(&self, id: RuleId) -> Option<&Rule> {
         self.rules.get(id as usize).and_then(Option::as_ref)
+    }
+
+    /// The entry of the rule's first subscriber: what its search query is built from (every
+    /// subscriber's would do).
+    pub(crate) fn rule_entry(&self, id: RuleId) -> Option<&Entry> {
+        let first = self.rule(id)?.subs.first()?;
+        self.get(first)
     }
 
     pub(crate) fn strings(&self) -> &Interner {
