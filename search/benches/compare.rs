@@ -1,7 +1,7 @@
-//! The same catalog and text queries on three engines: this index, SQLite FTS5 and PostgreSQL
-//! full-text search. FTS5 and PostgreSQL get the text already segmented by our analyzer (jieba,
-//! folding, stemming), joined by spaces, so all three match the same terms; what differs is the
-//! engine. Each query is timed as top 20 alone, and as top 20 plus the exact total and category
+//! The same catalog and text queries on four engines: this index, SQLite FTS5, PostgreSQL
+//! full-text search and PostgreSQL pg_trgm. The SQL engines get the text already segmented by
+//! our analyzer (jieba, folding, stemming), joined by spaces, so they match the same terms (the
+//! trigram one as substrings, a superset); what differs is the engine. Each query is timed as top 20 alone, and as top 20 plus the exact total and category
 //! counts (what the search endpoint needs).
 //!
 //!   TRADEFAIR_TEST_PG_URL=postgres://… cargo bench -p search --bench compare -- [products]
@@ -238,6 +238,65 @@ fn main() {
             p_full.push(t.elapsed());
         }
     }
+
+    // --- PostgreSQL pg_trgm: substring matching on the same segmented text ---
+    diesel::sql_query("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        .execute(&mut pgdb)
+        .expect("pg_trgm");
+    diesel::sql_query(
+        "CREATE TABLE docs_trgm (id BIGINT PRIMARY KEY, category TEXT NOT NULL, body TEXT NOT NULL)",
+    )
+    .execute(&mut pgdb)
+    .expect("trgm table");
+    let started = Instant::now();
+    for chunk in segmented.chunks(2000) {
+        let ids: Vec<i64> = chunk.iter().map(|d| d.0).collect();
+        let cats: Vec<String> = chunk.iter().map(|d| d.1.clone()).collect();
+        let bodies: Vec<String> = chunk.iter().map(|d| d.2.clone()).collect();
+        diesel::sql_query(
+            "INSERT INTO docs_trgm SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])",
+        )
+        .bind::<Array<BigInt>, _>(ids)
+        .bind::<Array<Text>, _>(cats)
+        .bind::<Array<Text>, _>(bodies)
+        .execute(&mut pgdb)
+        .expect("insert");
+    }
+    diesel::sql_query("CREATE INDEX docs_trgm_body ON docs_trgm USING GIN (body gin_trgm_ops)")
+        .execute(&mut pgdb)
+        .expect("gin trgm");
+    diesel::sql_query("ANALYZE docs_trgm")
+        .execute(&mut pgdb)
+        .expect("analyze");
+    let trgm_build = started.elapsed();
+    let (mut g_full, mut g_top) = (Vec::new(), Vec::new());
+    for (_, terms) in &text_queries {
+        // Every term as a substring (the index narrows by trigrams; a term of fewer than three
+        // characters, such as most Chinese words of two, gives it none to narrow by).
+        let literal = |t: &str| format!("'{}'", t.replace('\'', "''"));
+        let like = |t: &str| {
+            let escaped = t
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("body ILIKE {}", literal(&format!("%{escaped}%")))
+        };
+        let filter = terms.split(' ').map(like).collect::<Vec<_>>().join(" AND ");
+        let top = format!(
+            "SELECT id FROM docs_trgm WHERE {filter} ORDER BY similarity(body, {}) DESC LIMIT 20",
+            literal(terms)
+        );
+        let facets = format!(
+            "SELECT category, count(*) AS n FROM docs_trgm WHERE {filter} GROUP BY category"
+        );
+        for _ in 0..ROUNDS {
+            let t = Instant::now();
+            let _: Vec<Id> = diesel::sql_query(&top).load(&mut pgdb).expect("top");
+            g_top.push(t.elapsed());
+            let _: Vec<CategoryCount> = diesel::sql_query(&facets).load(&mut pgdb).expect("facets");
+            g_full.push(t.elapsed());
+        }
+    }
     drop(pgdb);
     diesel::sql_query(format!("DROP DATABASE {db} WITH (FORCE)"))
         .execute(&mut pg)
@@ -251,6 +310,7 @@ fn main() {
         ("this index (tantivy)", tantivy_build, t_top, t_full),
         ("SQLite FTS5", fts5_build, s_top, s_full),
         ("PostgreSQL tsvector + GIN", pg_build, p_top, p_full),
+        ("PostgreSQL pg_trgm + GIN", trgm_build, g_top, g_full),
     ] {
         let (t50, t99) = percentiles(top);
         let (f50, f99) = percentiles(full);
