@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use domain::catalog::{
-    company_search_doc, product_ids_of_company, product_search_doc, public_company_ids_after,
+    company_search_doc, product_ids_of_company, product_search_docs, public_company_ids_after,
     public_product_ids_after,
 };
 use domain::db::{DbConnection, DbPool};
@@ -79,9 +79,12 @@ fn apply(
         }
     }
     let mut touched_companies: HashSet<Uuid> = HashSet::new();
-    for product in &products {
-        writer.delete_term(Term::from_field_text(f.doc_key, &product_key(product)));
-        if let Some(doc) = product_search_doc(conn, *product)? {
+    let products: Vec<Uuid> = products.into_iter().collect();
+    for chunk in products.chunks(BATCH as usize) {
+        for product in chunk {
+            writer.delete_term(Term::from_field_text(f.doc_key, &product_key(product)));
+        }
+        for doc in product_search_docs(conn, chunk)? {
             touched_companies.insert(doc.company.id);
             writer.add_document(product_document(&f, &doc))?;
         }
@@ -128,11 +131,9 @@ pub fn rebuild(store: &IndexStore, pool: &DbPool) -> Result<SearchIndex, SearchE
         let Some(last) = ids.last().copied() else {
             break;
         };
-        for id in ids {
-            if let Some(doc) = product_search_doc(&mut conn, id)? {
-                writer.add_document(product_document(&f, &doc))?;
-                count += 1;
-            }
+        for doc in product_search_docs(&mut conn, &ids)? {
+            writer.add_document(product_document(&f, &doc))?;
+            count += 1;
         }
         after = Some(last);
     }

@@ -24,7 +24,7 @@ pub use money::{format_minor, to_minor_units};
 pub use repo::{count_public_products, public_products_of_company};
 pub use search_view::{
     ProductSearchDoc, company_of_product, company_search_doc, product_ids_of_company,
-    product_search_doc, public_company_ids_after, public_product_ids_after,
+    product_search_doc, product_search_docs, public_company_ids_after, public_product_ids_after,
 };
 pub use service::{
     create_product, delete_product, get_product, list_company_products, update_product,
