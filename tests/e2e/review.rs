@@ -1737,8 +1737,61 @@ async fn migration_queues_what_was_already_waiting(b: Backend) {
     );
 }
 
+/// The per-item operator routes (outside the queue) close the queue item and tell the owners
+/// once, with the operator's reason, as a decision in the queue does.
+async fn per_item_routes_tell_owners_once(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let op = app.operator().await;
+    let (owner, c) = unverified(&app).await;
+    let p1 = app.publish(&owner, &c, product_body()).await;
+    let p2 = app.publish(&owner, &c, product_body()).await;
+    app.post(
+        &format!("/api/v1/operator/products/{p1}/approve"),
+        op.token(),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    app.post(
+        &format!("/api/v1/operator/products/{p2}/reject"),
+        op.token(),
+        json!({"reason": "图片含他人注册商标"}),
+    )
+    .await
+    .expect(200);
+    app.post(
+        &format!("/api/v1/operator/companies/{c}/verify"),
+        op.token(),
+        json!({"reason": "营业执照核验通过"}),
+    )
+    .await
+    .expect(200);
+    // Nothing of theirs is left in the queue.
+    for (kind, id) in [("product", &p1), ("product", &p2), ("company", &c)] {
+        let open = queue(&app, &op, &format!("kind={kind}")).await;
+        assert!(
+            open.iter().all(|i| i["subject_id"] != id.as_str()),
+            "{kind} {id}"
+        );
+    }
+    let told = decisions_told(&app, &owner).await;
+    let about = |id: &str| -> Vec<Value> {
+        told.iter()
+            .filter(|n| n["subject_id"] == id)
+            .cloned()
+            .collect()
+    };
+    let (n1, n2, nc) = (about(&p1), about(&p2), about(&c));
+    assert_eq!((n1.len(), n2.len(), nc.len()), (1, 1, 1), "{told:?}");
+    assert_eq!(n1[0]["data"]["decision"], "approved");
+    assert_eq!(n2[0]["data"]["decision"], "rejected");
+    assert_eq!(n2[0]["data"]["note"], "图片含他人注册商标");
+    assert_eq!(nc[0]["data"]["decision"], "approved");
+}
+
 both_backends!(
     migration_queues_what_was_already_waiting,
+    per_item_routes_tell_owners_once,
     queue_lists_every_kind_with_filters,
     claims_conflict_and_run_out,
     company_decisions,

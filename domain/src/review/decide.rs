@@ -369,7 +369,7 @@ fn recipients(conn: &mut DbConnection, item: &ReviewItem) -> QueryResult<Vec<Uui
     Ok(to)
 }
 
-fn tell_owners(
+pub(super) fn tell_owners(
     conn: &mut DbConnection,
     item: &ReviewItem,
     outcome: Outcome,

@@ -54,7 +54,11 @@ pub(crate) fn product_saved(conn: &mut DbConnection, row: &ProductRow) -> QueryR
         } else {
             Outcome::Withdrawn
         };
-        close_open(conn, ReviewKind::Product, &row.id, outcome, None)?;
+        // The operator's reason, which the product keeps.
+        let note = (outcome != Outcome::Withdrawn)
+            .then_some(row.review_note.as_deref())
+            .flatten();
+        close_open(conn, ReviewKind::Product, &row.id, outcome, note)?;
     }
     if !(live && row.status == "published") {
         withdraw_open(conn, "product", &row.id)?;
@@ -89,7 +93,10 @@ pub(crate) fn listing_saved(conn: &mut DbConnection, row: &ListingRow) -> QueryR
         )?;
     } else {
         let outcome = outcome_of(&row.status, row.changes_requested_at.is_some());
-        close_open(conn, kind, &row.id, outcome, None)?;
+        let note = (outcome != Outcome::Withdrawn)
+            .then_some(row.review_note.as_deref())
+            .flatten();
+        close_open(conn, kind, &row.id, outcome, note)?;
     }
     if row.status != "open" {
         withdraw_open(conn, "listing", &row.id)?;

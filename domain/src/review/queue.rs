@@ -155,21 +155,35 @@ pub(crate) fn close_open(
     outcome: Outcome,
     note: Option<&str>,
 ) -> QueryResult<()> {
-    diesel::update(
-        review_items::table
-            .filter(review_items::kind.eq(kind.as_str()))
-            .filter(review_items::subject_id.eq(subject_id))
-            .filter(review_items::status.eq(ItemStatus::Open.as_str())),
-    )
-    .set((
-        review_items::status.eq(ItemStatus::Closed.as_str()),
-        review_items::outcome.eq(outcome.as_str()),
-        review_items::note.eq(note),
-        review_items::closed_at.eq(now()),
-        review_items::claimed_by.eq(None::<String>),
-        review_items::claimed_until.eq(None::<time::PrimitiveDateTime>),
-    ))
-    .execute(conn)?;
+    let open = review_items::table
+        .filter(review_items::kind.eq(kind.as_str()))
+        .filter(review_items::subject_id.eq(subject_id))
+        .filter(review_items::status.eq(ItemStatus::Open.as_str()));
+    let closing: Vec<ReviewItemRow> = open.select(ReviewItemRow::as_select()).load(conn)?;
+    if closing.is_empty() {
+        return Ok(());
+    }
+    diesel::update(open)
+        .set((
+            review_items::status.eq(ItemStatus::Closed.as_str()),
+            review_items::outcome.eq(outcome.as_str()),
+            review_items::note.eq(note),
+            review_items::closed_at.eq(now()),
+            review_items::claimed_by.eq(None::<String>),
+            review_items::claimed_until.eq(None::<time::PrimitiveDateTime>),
+        ))
+        .execute(conn)?;
+    // An item still open here was decided outside the queue (an operator's per-item route):
+    // the queue's own decision closes its item first and tells the owners itself. The owners
+    // hear of this one the same way; a withdrawal is their own doing.
+    if matches!(
+        outcome,
+        Outcome::Approved | Outcome::Rejected | Outcome::ChangesRequested
+    ) {
+        for row in closing {
+            super::decide::tell_owners(conn, &ReviewItem::from(row), outcome, None, note)?;
+        }
+    }
     Ok(())
 }
 
