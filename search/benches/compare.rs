@@ -43,6 +43,21 @@ fn percentiles(mut times: Vec<Duration>) -> (f64, f64) {
 
 const ROUNDS: usize = 50;
 
+/// `(id, category, segmented text)` rows in chunks of 2,000, bound as three arrays to `insert`.
+fn pg_insert(conn: &mut PgConnection, rows: &[(i64, String, String)], insert: &str) {
+    for chunk in rows.chunks(2000) {
+        let ids: Vec<i64> = chunk.iter().map(|d| d.0).collect();
+        let cats: Vec<String> = chunk.iter().map(|d| d.1.clone()).collect();
+        let bodies: Vec<String> = chunk.iter().map(|d| d.2.clone()).collect();
+        diesel::sql_query(insert)
+            .bind::<Array<BigInt>, _>(ids)
+            .bind::<Array<Text>, _>(cats)
+            .bind::<Array<Text>, _>(bodies)
+            .execute(conn)
+            .expect("insert");
+    }
+}
+
 fn main() {
     let n: u64 = std::env::args()
         .skip(1)
@@ -210,17 +225,11 @@ fn main() {
     .execute(&mut pgdb)
     .expect("table");
     let started = Instant::now();
-    for chunk in segmented.chunks(2000) {
-        let ids: Vec<i64> = chunk.iter().map(|d| d.0).collect();
-        let cats: Vec<String> = chunk.iter().map(|d| d.1.clone()).collect();
-        let bodies: Vec<String> = chunk.iter().map(|d| d.2.clone()).collect();
-        diesel::sql_query("INSERT INTO docs SELECT i, c, to_tsvector('simple', b) FROM unnest($1::bigint[], $2::text[], $3::text[]) AS t(i, c, b)")
-            .bind::<Array<BigInt>, _>(ids)
-            .bind::<Array<Text>, _>(cats)
-            .bind::<Array<Text>, _>(bodies)
-            .execute(&mut pgdb)
-            .expect("insert");
-    }
+    pg_insert(
+        &mut pgdb,
+        &segmented,
+        "INSERT INTO docs SELECT i, c, to_tsvector('simple', b) FROM unnest($1::bigint[], $2::text[], $3::text[]) AS t(i, c, b)",
+    );
     diesel::sql_query("CREATE INDEX docs_body ON docs USING GIN (body)")
         .execute(&mut pgdb)
         .expect("gin");
@@ -249,19 +258,11 @@ fn main() {
     .execute(&mut pgdb)
     .expect("trgm table");
     let started = Instant::now();
-    for chunk in segmented.chunks(2000) {
-        let ids: Vec<i64> = chunk.iter().map(|d| d.0).collect();
-        let cats: Vec<String> = chunk.iter().map(|d| d.1.clone()).collect();
-        let bodies: Vec<String> = chunk.iter().map(|d| d.2.clone()).collect();
-        diesel::sql_query(
-            "INSERT INTO docs_trgm SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])",
-        )
-        .bind::<Array<BigInt>, _>(ids)
-        .bind::<Array<Text>, _>(cats)
-        .bind::<Array<Text>, _>(bodies)
-        .execute(&mut pgdb)
-        .expect("insert");
-    }
+    pg_insert(
+        &mut pgdb,
+        &segmented,
+        "INSERT INTO docs_trgm SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])",
+    );
     diesel::sql_query("CREATE INDEX docs_trgm_body ON docs_trgm USING GIN (body gin_trgm_ops)")
         .execute(&mut pgdb)
         .expect("gin trgm");
