@@ -197,6 +197,7 @@ impl Application {
             None => JwtKeys::load_or_generate(&config.keys_dir())?,
         };
         let search = search::Search::new();
+        search::set_count_bound(config.search_count_bound);
         let mut indexer = start_indexer(&config, pool.clone(), search.clone())?;
         let mut background = start_background(&services)?;
         // Lead matching reads this process's index, so it runs where the index does.

@@ -59,6 +59,9 @@ pub struct Config {
     pub jwt_key_file: Option<PathBuf>,
     /// `TRADEFAIR_INDEX_POLL_MS`: how often the search indexer looks for new outbox events.
     pub index_poll_ms: u64,
+    /// `TRADEFAIR_SEARCH_COUNT_BOUND`: how many hits a search counts exactly for its total and
+    /// facets; past that they are estimated from those hits (`total_is_estimate`).
+    pub search_count_bound: u64,
     /// `TRADEFAIR_QUOTES_PER_REQUEST`: how many quotes a buy request takes (fixed on the request
     /// when it is created).
     pub quotes_per_request: i32,
@@ -190,6 +193,7 @@ impl Default for Config {
             workers: None,
             jwt_key_file: None,
             index_poll_ms: 100,
+            search_count_bound: search::COUNT_BOUND,
             quotes_per_request: 10,
             monthly_quote_quota: 20,
             expiry_check_secs: 60,

@@ -1,7 +1,10 @@
 //! Search engine benchmark: a deterministic bilingual catalog, bulk indexing rate, and query
 //! latency (p50/p99) for a fixed query set with and without facets.
 //!
-//!   cargo bench -p search --bench engine -- [products, default 100000]
+//!   cargo bench -p search --bench engine -- [products, default 100000] [--keep DIR]
+//!
+//! With `--keep DIR` the index is built in DIR the first time and reused by later runs (building
+//! 1M products takes minutes; the query part is what changes most).
 //!
 //! Results and the numbers from this machine are in docs/benchmarks.md.
 
@@ -23,12 +26,33 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(100_000);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = search::IndexStore::new(dir.path());
-    let index = store.create().expect("index");
+    let args: Vec<String> = std::env::args().collect();
+    let kept = args
+        .iter()
+        .position(|a| a == "--keep")
+        .and_then(|i| args.get(i + 1))
+        .map(std::path::PathBuf::from);
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = kept.clone().unwrap_or_else(|| temp.path().to_owned());
+    let store = search::IndexStore::new(&dir);
+    search::analyzer::warm_up();
+    match store.open_current() {
+        Some(index) if kept.is_some() => {
+            println!("products: {n} (index reused from {})", dir.display());
+            query_latency(&index);
+        }
+        _ => {
+            let index = store.create().expect("index");
+            build(&index, n, &dir);
+            store.swap(&index.name).expect("swap");
+            query_latency(&index);
+        }
+    }
+}
+
+fn build(index: &search::SearchIndex, n: u64, dir: &std::path::Path) {
     let companies = companies();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    search::analyzer::warm_up();
 
     // Generate first: the timed part is document building (analysis included) and indexing.
     let docs: Vec<_> = (0..n).map(|i| product(&mut rng, i, &companies)).collect();
@@ -39,11 +63,20 @@ fn main() {
             .add_document(product_document(&index.fields, doc))
             .expect("add");
     }
-    writer.commit().expect("commit");
+    // With the checkpoint a server would write, so that `--keep` can reopen the index.
+    let mut commit = writer.prepare_commit().expect("prepare commit");
+    commit.set_payload(
+        &serde_json::to_string(&search::Checkpoint {
+            outbox_id: 0,
+            schema: search::schema::SCHEMA_VERSION,
+        })
+        .expect("json"),
+    );
+    commit.commit().expect("commit");
     let indexing = started.elapsed();
     writer.wait_merging_threads().expect("merge");
     index.reader.reload().expect("reload");
-    let size: u64 = walk(dir.path());
+    let size: u64 = walk(dir);
     println!("products: {n}");
     println!(
         "bulk indexing: {:.1} s, {:.0} products/s (commit included, merges excluded)",
@@ -51,28 +84,39 @@ fn main() {
         n as f64 / indexing.as_secs_f64()
     );
     println!("index size: {:.1} MiB", size as f64 / 1048576.0);
+}
 
+fn query_latency(index: &search::SearchIndex) {
     let rounds = 200;
     println!("\n| query | hits | p50 ms | p99 ms |\n|---|---:|---:|---:|");
     let mut all = Vec::new();
+    // `ENGINE_ONLY=<part of a query name>` runs one query (for profiling).
+    let only = std::env::var("ENGINE_ONLY").ok();
     for (name, q) in queries() {
+        if only.as_ref().is_some_and(|o| !name.contains(o.as_str())) {
+            continue;
+        }
         let mut times = Vec::with_capacity(rounds);
-        let mut total = 0;
+        let (mut total, mut estimated) = (0, false);
         for _ in 0..rounds {
             let t = Instant::now();
-            let r = search_products(&index, &Vec::new(), &q).expect("search");
+            let r = search_products(index, &Vec::new(), &q).expect("search");
             times.push(t.elapsed());
-            total = r.total;
+            (total, estimated) = (r.total, r.estimated);
         }
         times.sort();
         all.extend(times.iter().copied());
         println!(
-            "| {name} | {total} | {:.2} | {:.2} |",
+            "| {name} | {total}{} | {:.2} | {:.2} |",
+            if estimated { " (est.)" } else { "" },
             percentile(&times, 0.5).as_secs_f64() * 1e3,
             percentile(&times, 0.99).as_secs_f64() * 1e3
         );
     }
     all.sort();
+    if all.is_empty() {
+        return;
+    }
     println!(
         "| **all queries, with facets** | | {:.2} | {:.2} |",
         percentile(&all, 0.5).as_secs_f64() * 1e3,

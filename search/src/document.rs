@@ -5,6 +5,7 @@ use domain::company::Company;
 use domain::listing::ListingSearchDoc;
 use domain::text::plain_text;
 use tantivy::TantivyDocument;
+use tantivy::schema::Value;
 
 use crate::schema::{Fields, facet_path};
 
@@ -104,6 +105,8 @@ pub fn product_document(f: &Fields, d: &ProductSearchDoc) -> TantivyDocument {
     }
     let published = micros(p.published_at.unwrap_or(p.created_at));
     doc.add_i64(f.published_at, published);
+    add_body(f, &mut doc);
+    add_rank(f, &mut doc);
     doc
 }
 
@@ -134,11 +137,72 @@ pub fn company_document(f: &Fields, c: &Company, product_count: i64) -> TantivyD
     doc.add_i64(f.price_low_asc, i64::MAX);
     doc.add_i64(f.price_low_desc, i64::MIN);
     doc.add_i64(f.published_at, micros(c.created_at));
+    add_body(f, &mut doc);
+    add_rank(f, &mut doc);
     doc
 }
 
 /// Whether a text is (at least partly) Chinese: a listing has one title, in either language,
 /// and goes into the title field of its language.
+/// Bits of `rank` below the boost: the publication time in milliseconds (enough until the
+/// year 4199).
+pub const RANK_TIME_BITS: u32 = 46;
+/// The boost is kept to five decimals in `rank`.
+pub const RANK_BOOST_SCALE: f32 = 100_000.0;
+
+/// One number that orders documents by supplier boost, then newest first: the boost (at most
+/// 1.8, so 18 bits) above the publication time in milliseconds.
+pub fn rank(verified: u64, response_pct: u64, credit_tenths: u64, published_micros: i64) -> u64 {
+    let boost = (crate::query::ranking_boost(verified, response_pct, credit_tenths)
+        * RANK_BOOST_SCALE)
+        .round() as u64;
+    let millis = (published_micros.max(0) / 1000) as u64 & ((1 << RANK_TIME_BITS) - 1);
+    boost << RANK_TIME_BITS | millis
+}
+
+/// The boost a `rank` holds.
+pub fn rank_boost(rank: u64) -> f32 {
+    (rank >> RANK_TIME_BITS) as f32 / RANK_BOOST_SCALE
+}
+
+/// Adds `rank`, from the boost signals and the publication time already in the document.
+fn add_rank(f: &Fields, doc: &mut TantivyDocument) {
+    let u = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+    let published = doc
+        .get_first(f.published_at)
+        .and_then(|v| v.as_i64())
+        .unwrap_or(0);
+    let rank = rank(
+        u(f.verified_boost),
+        u(f.response_boost),
+        u(f.credit_boost),
+        published,
+    );
+    doc.add_u64(f.rank, rank);
+}
+
+/// Copies the five text fields into `body`, the field that queries match on.
+fn add_body(f: &Fields, doc: &mut TantivyDocument) {
+    let texts: Vec<String> = [
+        f.title_zh,
+        f.title_en,
+        f.keywords,
+        f.attributes,
+        f.description,
+    ]
+    .into_iter()
+    .flat_map(|field| {
+        doc.get_all(field)
+            .filter_map(|v| v.as_str())
+            .map(str::to_owned)
+    })
+    .filter(|t| !t.is_empty())
+    .collect();
+    for text in texts {
+        doc.add_text(f.body, text);
+    }
+}
+
 fn has_han(text: &str) -> bool {
     text.chars().any(|c| {
         matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
@@ -220,6 +284,8 @@ pub fn listing_document(f: &Fields, d: &ListingSearchDoc) -> TantivyDocument {
         f.published_at,
         micros(l.published_at.unwrap_or(l.created_at)),
     );
+    add_body(f, &mut doc);
+    add_rank(f, &mut doc);
     doc
 }
 

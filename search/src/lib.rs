@@ -2,6 +2,7 @@
 //! building, and the consumer that keeps it in step with the database through the outbox.
 
 pub mod analyzer;
+mod collect;
 pub mod document;
 pub mod index;
 pub mod indexer;
@@ -11,6 +12,7 @@ pub mod query;
 pub mod schema;
 pub mod service;
 
+pub use collect::{COUNT_BOUND, set_count_bound};
 pub use index::{Checkpoint, IndexStore, SearchIndex};
 pub use indexer::{Indexer, rebuild};
 pub use listing_query::{BuyLeadHits, BuyLeadSearch, ListingHit, ListingSearch};

@@ -7,7 +7,7 @@
 use std::ops::Bound;
 use std::time::Instant;
 
-use tantivy::collector::{Count, MultiCollector};
+use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery};
 use tantivy::schema::Value;
 use tantivy::{TantivyDocument, Term};
@@ -16,8 +16,8 @@ use crate::SearchError;
 use crate::document::micros;
 use crate::index::SearchIndex;
 use crate::query::{
-    Highlighter, MAX_OFFSET, SearchResults, Sort, TopHandle, Typos, execute, facet_query,
-    query_words, results, str_of, term_clauses, term_query,
+    Highlighter, MAX_OFFSET, SearchResults, Sort, Target, Typos, execute, facet_query, query_words,
+    results, str_of, term_clauses, term_query,
 };
 use crate::schema::Fields;
 use crate::service::Synonyms;
@@ -208,10 +208,11 @@ pub(crate) fn buy_lead_query(
         if words.is_empty() {
             continue;
         }
-        let all: Vec<(Occur, Box<dyn Query>)> = term_clauses(searcher, f, &words, synonyms, typos)
-            .into_iter()
-            .map(|q| (Occur::Must, q))
-            .collect();
+        let all: Vec<(Occur, Box<dyn Query>)> =
+            term_clauses(searcher, f, &words, synonyms, typos, Target::Fields)
+                .into_iter()
+                .map(|q| (Occur::Must, q))
+                .collect();
         matches.push((Occur::Should, Box::new(BooleanQuery::new(all))));
     }
     if matches.is_empty() {
@@ -252,12 +253,9 @@ pub fn buy_leads(
         return Ok(BuyLeadHits::default());
     };
     let offset = s.offset.min(MAX_OFFSET);
-    let mut multi = MultiCollector::new();
-    let count = multi.add_collector(Count);
-    let top = TopHandle::add(&mut multi, s.sort, s.limit, offset);
-    let mut fruits = searcher.search(&query, &multi)?;
-    let total = count.extract(&mut fruits);
-    let hits = top.extract(&mut fruits);
+    // A supplier's buy leads are few: counted exactly.
+    let total = searcher.search(&query, &Count)?;
+    let hits = crate::collect::top(&searcher, &query, (s.sort, true), s.limit, offset)?;
     let mut ids = Vec::with_capacity(hits.len());
     for (score, address) in hits {
         let doc: TantivyDocument = searcher.doc(address)?;

@@ -12,16 +12,17 @@ use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::time::Instant;
 
-use tantivy::collector::{Count, FacetCollector, MultiCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::SearchError;
 use crate::analyzer::{analyze, suggest_analyzer, trade_analyzer};
+use crate::collect::{self, Counts};
 use crate::index::SearchIndex;
 use crate::schema::{Fields, facet_path};
 use crate::service::Synonyms;
@@ -87,6 +88,9 @@ pub struct FacetCount {
 pub struct SearchResults<T> {
     pub items: Vec<T>,
     pub total: usize,
+    /// True when `total` and the facet counts are estimates (more hits than
+    /// [`count_bound`](crate::collect::count_bound)).
+    pub estimated: bool,
     pub facets: BTreeMap<&'static str, Vec<FacetCount>>,
     /// False when no document had every term and the best partial matches are shown.
     pub matched_all_terms: bool,
@@ -159,10 +163,24 @@ pub(crate) struct QueryWord {
     pub(crate) raw: String,
 }
 
-/// The clause for one query word: the term in any text field, weighted by field. A Latin word
-/// of 5+ letters that no document contains also matches words within 1 edit (2 from 9
-/// letters); a word that exists is taken as typed, so `tires` does not also find `tiles`.
-fn word_clause(searcher: &Searcher, f: &Fields, w: &QueryWord, typos: Typos) -> Box<dyn Query> {
+/// What a clause is built for: scoring (the term in each text field, weighted by field) or
+/// matching only (the term in `body`, which holds the words of all five fields).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    Fields,
+    Body,
+}
+
+/// The clause for one query word: the term in any text field. A Latin word of 5+ letters that
+/// no document contains also matches words within 1 edit (2 from 9 letters); a word that exists
+/// is taken as typed, so `tires` does not also find `tiles`.
+fn word_clause(
+    searcher: &Searcher,
+    f: &Fields,
+    w: &QueryWord,
+    typos: Typos,
+    target: Target,
+) -> Box<dyn Query> {
     let weighted = [
         (f.title_zh, 3.0),
         (f.title_en, 3.0),
@@ -170,13 +188,23 @@ fn word_clause(searcher: &Searcher, f: &Fields, w: &QueryWord, typos: Typos) -> 
         (f.attributes, 1.5),
         (f.description, 1.0),
     ];
-    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = weighted
-        .iter()
-        .map(|(field, boost)| {
-            let q: Box<dyn Query> = Box::new(BoostQuery::new(term_query(*field, &w.term), *boost));
-            (Occur::Should, q)
-        })
-        .collect();
+    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = match target {
+        Target::Fields => weighted
+            .iter()
+            .map(|(field, boost)| {
+                let q: Box<dyn Query> =
+                    Box::new(BoostQuery::new(term_query(*field, &w.term), *boost));
+                (Occur::Should, q)
+            })
+            .collect(),
+        Target::Body => vec![(
+            Occur::Should,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.body, &w.term),
+                IndexRecordOption::Basic,
+            )),
+        )],
+    };
     if let Some(distance) = typo_distance(&w.raw).filter(|_| typos.enabled) {
         let raw = Term::from_field_text(typos.raw, &w.raw);
         if searcher.doc_freq(&raw).unwrap_or(0) == 0 {
@@ -185,6 +213,12 @@ fn word_clause(searcher: &Searcher, f: &Fields, w: &QueryWord, typos: Typos) -> 
                 Box::new(FuzzyTermQuery::new(raw, distance, true)),
             ));
         }
+    }
+    if alternatives.len() == 1 {
+        return alternatives
+            .pop()
+            .map(|(_, q)| q)
+            .unwrap_or_else(|| Box::new(AllQuery));
     }
     Box::new(BooleanQuery::new(alternatives))
 }
@@ -241,12 +275,13 @@ pub(crate) fn term_clauses(
     words: &[QueryWord],
     synonyms: &Synonyms,
     typos: Typos,
+    target: Target,
 ) -> Vec<Box<dyn Query>> {
     let covered = synonym_cover(words, synonyms);
     let mut clauses = Vec::new();
     for (i, w) in words.iter().enumerate() {
         match covered[i] {
-            None => clauses.push(word_clause(searcher, f, w, typos)),
+            None => clauses.push(word_clause(searcher, f, w, typos, target)),
             Some((g, start)) if start == i => {
                 let members = synonyms[g]
                     .iter()
@@ -264,6 +299,7 @@ pub(crate) fn term_clauses(
                                             raw: t.clone(),
                                         },
                                         typos,
+                                        target,
                                     ),
                                 )
                             })
@@ -296,6 +332,56 @@ pub(crate) fn query_words(text: &str) -> Vec<QueryWord> {
         .collect();
     words.truncate(32);
     words
+}
+
+/// A search's query: documents match on `body` (all terms, or any term) and the filters; the
+/// score is the sum of the matched terms' weighted field clauses, exactly as if those clauses
+/// matched, but intersecting one posting list per word instead of a union of five.
+pub(crate) fn search_query(
+    searcher: &Searcher,
+    f: &Fields,
+    words: &[QueryWord],
+    (synonyms, typos): (&Synonyms, Typos),
+    all: bool,
+    filters: &[Box<dyn Query>],
+) -> BooleanQuery {
+    let matching = term_clauses(searcher, f, words, synonyms, typos, Target::Body);
+    let scoring = term_clauses(searcher, f, words, synonyms, typos, Target::Fields);
+    let silent = |q: Box<dyn Query>| -> Box<dyn Query> { Box::new(ConstScoreQuery::new(q, 0.0)) };
+    // Filters decide what matches, never how well: a category filter adds nothing to the score.
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = filters
+        .iter()
+        .map(|q| (Occur::Must, silent(q.box_clone())))
+        .collect();
+    if matching.is_empty() {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+        return BooleanQuery::new(clauses);
+    }
+    if all {
+        clauses.extend(matching.into_iter().map(|q| (Occur::Must, silent(q))));
+    } else {
+        clauses.push((
+            Occur::Must,
+            silent(Box::new(BooleanQuery::with_minimum_required_clauses(
+                matching.into_iter().map(|q| (Occur::Should, q)).collect(),
+                1,
+            ))),
+        ));
+    }
+    // The scoring clauses as one flat union: a word's field clauses join the others directly
+    // (the sum is the same), so tantivy merges one level of posting lists, not two.
+    for q in scoring {
+        match q.downcast_ref::<BooleanQuery>() {
+            Some(word) if word.clauses().iter().all(|(o, _)| *o == Occur::Should) => clauses
+                .extend(
+                    word.clauses()
+                        .iter()
+                        .map(|(_, q)| (Occur::Should, q.box_clone())),
+                ),
+            _ => clauses.push((Occur::Should, q)),
+        }
+    }
+    BooleanQuery::new(clauses)
 }
 
 /// The text query (all terms or any term) combined with the filters.
@@ -331,162 +417,37 @@ pub(crate) fn str_of(doc: &TantivyDocument, field: Field) -> String {
         .to_owned()
 }
 
-fn facet_counts(fc: tantivy::collector::FacetCounts, root: &str) -> Vec<FacetCount> {
-    let mut counts: Vec<FacetCount> = fc
-        .get(root)
-        .map(|(facet, count)| FacetCount {
-            value: facet
-                .to_path()
-                .last()
-                .map(|s| s.to_string())
-                .unwrap_or_default(),
-            count,
-        })
-        .collect();
-    counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    counts
-}
-
-fn facet_collector(name: &str, root: &str) -> FacetCollector {
-    let mut c = FacetCollector::for_field(name);
-    c.add_facet(root);
-    c
-}
-
-/// The top-k part of a search, added to the same collection pass as the count and facets.
-pub(crate) enum TopHandle {
-    Scored(tantivy::collector::FruitHandle<Vec<((f32, i64), DocAddress)>>),
-    ByField(tantivy::collector::FruitHandle<Vec<(Option<i64>, DocAddress)>>),
-}
-
-impl TopHandle {
-    /// Relevance: BM25 × (1 + 0.25 × verified) × (1 + 0.2 × response rate), equal scores newest first (the same way in every
-    /// replica's index). The other sorts read a fast field.
-    pub(crate) fn add(
-        multi: &mut MultiCollector,
-        sort: Sort,
-        limit: usize,
-        offset: usize,
-    ) -> TopHandle {
-        let by_field = |field: &'static str, order: Order| {
-            TopDocs::with_limit(limit.max(1))
-                .and_offset(offset)
-                .order_by_fast_field::<i64>(field, order)
-        };
-        match sort {
-            Sort::Relevance => TopHandle::Scored(
-                multi.add_collector(
-                    TopDocs::with_limit(limit.max(1))
-                        .and_offset(offset)
-                        .tweak_score(move |segment: &tantivy::SegmentReader| {
-                            let fast = segment.fast_fields();
-                            let verified = fast
-                                .u64("verified_boost")
-                                .map(|c| c.first_or_default_col(0))
-                                .ok();
-                            let response = fast
-                                .u64("response_boost")
-                                .map(|c| c.first_or_default_col(0))
-                                .ok();
-                            let credit = fast
-                                .u64("credit_boost")
-                                .map(|c| c.first_or_default_col(0))
-                                .ok();
-                            let published = fast
-                                .i64("published_at")
-                                .map(|c| c.first_or_default_col(0))
-                                .ok();
-                            move |doc: tantivy::DocId, score: tantivy::Score| {
-                                let v = verified.as_ref().map(|c| c.get_val(doc)).unwrap_or(0);
-                                let r = response.as_ref().map(|c| c.get_val(doc)).unwrap_or(0);
-                                let c = credit.as_ref().map(|c| c.get_val(doc)).unwrap_or(0);
-                                let p = published.as_ref().map(|c| c.get_val(doc)).unwrap_or(0);
-                                let boost = ranking_boost(v, r, c);
-                                (score * boost, p)
-                            }
-                        }),
-                ),
-            ),
-            Sort::Newest => {
-                TopHandle::ByField(multi.add_collector(by_field("published_at", Order::Desc)))
-            }
-            Sort::PriceAsc => {
-                TopHandle::ByField(multi.add_collector(by_field("price_low_asc", Order::Asc)))
-            }
-            Sort::PriceDesc => {
-                TopHandle::ByField(multi.add_collector(by_field("price_low_desc", Order::Desc)))
-            }
-        }
-    }
-
-    pub(crate) fn extract(
-        self,
-        fruits: &mut tantivy::collector::MultiFruit,
-    ) -> Vec<(f32, DocAddress)> {
-        match self {
-            TopHandle::Scored(h) => h
-                .extract(fruits)
-                .into_iter()
-                .map(|((score, _), a)| (score, a))
-                .collect(),
-            TopHandle::ByField(h) => h
-                .extract(fruits)
-                .into_iter()
-                .map(|(_, a)| (0.0, a))
-                .collect(),
-        }
-    }
-}
-
 pub(crate) struct Executed {
     pub hits: Vec<(f32, DocAddress)>,
-    pub total: usize,
-    pub facets: Vec<tantivy::collector::FacetCounts>,
+    pub counts: Counts,
     pub query: BooleanQuery,
     pub all: bool,
 }
 
-/// Runs with every term required, then with any term when that found nothing.
+/// Runs with every term required, then with any term when that found nothing. Counts are exact
+/// up to [`collect::count_bound`] hits and estimated past it.
 pub(crate) fn execute(
     searcher: &Searcher,
     f: &Fields,
     q: &str,
     filters: &[Box<dyn Query>],
-    facets: &[(&str, String)],
+    facets: &[(&'static str, String)],
     (sort, limit, offset): (Sort, usize, usize),
     (synonyms, typos): (&Synonyms, Typos),
 ) -> Result<Executed, SearchError> {
     let terms = query_words(q);
     let mut all = true;
     loop {
-        let query = combine(
-            term_clauses(searcher, f, &terms, synonyms, typos),
-            all,
-            filters,
-        );
-        // One pass over the hits: count, facets and the top k together.
-        let mut multi = MultiCollector::new();
-        let count = multi.add_collector(Count);
-        let handles: Vec<_> = facets
-            .iter()
-            .map(|(name, root)| multi.add_collector(facet_collector(name, root)))
-            .collect();
-        let top = TopHandle::add(&mut multi, sort, limit, offset);
-        let mut fruits = searcher.search(&query, &multi)?;
-        let total = count.extract(&mut fruits);
-        if total == 0 && all && terms.len() > 1 {
+        let query = search_query(searcher, f, &terms, (synonyms, typos), all, filters);
+        let counts = collect::count(searcher, &query, facets, collect::count_bound())?;
+        if counts.total == 0 && all && terms.len() > 1 {
             all = false;
             continue;
         }
-        let facets = handles
-            .into_iter()
-            .map(|h| h.extract(&mut fruits))
-            .collect();
-        let hits = top.extract(&mut fruits);
+        let hits = collect::top(searcher, &query, (sort, !terms.is_empty()), limit, offset)?;
         return Ok(Executed {
             hits,
-            total,
-            facets,
+            counts,
             query,
             all,
         });
@@ -739,14 +700,16 @@ pub(crate) fn results<T>(
 ) -> SearchResults<T> {
     let facets = facets
         .iter()
-        .zip(ex.facets)
-        .map(|((name, root), counts)| (*name, facet_counts(counts, root)))
+        .zip(ex.counts.facets)
+        .map(|((name, _), counts)| (*name, counts))
         .collect();
     let end = offset + items.len();
+    let total = ex.counts.total;
     SearchResults {
-        next_offset: (end < ex.total && end < MAX_OFFSET && !items.is_empty()).then_some(end),
+        next_offset: (end < total && end < MAX_OFFSET && !items.is_empty()).then_some(end),
         items,
-        total: ex.total,
+        total,
+        estimated: ex.counts.estimated,
         facets,
         matched_all_terms: ex.all,
         took_micros: started.elapsed().as_micros() as u64,

@@ -8,7 +8,7 @@ use tantivy::schema::{
 
 use crate::analyzer::{SUGGEST, TRADE};
 
-pub const SCHEMA_VERSION: u64 = 7;
+pub const SCHEMA_VERSION: u64 = 8;
 
 /// Field handles, resolved once.
 #[derive(Clone, Copy, Debug)]
@@ -25,6 +25,13 @@ pub struct Fields {
     pub keywords: Field,
     pub attributes: Field,
     pub description: Field,
+    /// Every word of the five text fields above, in one field, for matching only (no
+    /// frequencies, no norms): a query word is one posting list here instead of a union of five,
+    /// which is what makes multi-word queries fast. Scores still come from the five fields.
+    pub body: Field,
+    /// The relevance order of a document apart from its text: the supplier boost, then the
+    /// publication time, in one number (see `document::rank`).
+    pub rank: Field,
     /// Unstemmed words of titles, keywords and category names, for completion (products only).
     pub suggest: Field,
     /// Unstemmed words of titles, keywords and names, for typo matching (products and companies).
@@ -94,6 +101,15 @@ pub fn build_schema() -> (Schema, Fields) {
         keywords: b.add_text_field("keywords", text(TRADE, false)),
         attributes: b.add_text_field("attributes", text(TRADE, false)),
         description: b.add_text_field("description", text(TRADE, true)),
+        body: b.add_text_field(
+            "body",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(TRADE)
+                    .set_fieldnorms(false)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
         suggest: b.add_text_field("suggest", text(SUGGEST, false)),
         raw: b.add_text_field("raw", text(SUGGEST, false)),
         company_name: b.add_text_field("company_name", STORED),
@@ -108,6 +124,7 @@ pub fn build_schema() -> (Schema, Fields) {
         verified_boost: b.add_u64_field("verified_boost", FAST | STORED),
         response_boost: b.add_u64_field("response_boost", FAST | STORED),
         credit_boost: b.add_u64_field("credit_boost", FAST | STORED),
+        rank: b.add_u64_field("rank", FAST),
         category_id: b.add_text_field("category_id", STORED),
         company_type_name: b.add_text_field("company_type_name", STORED),
         moq: b.add_u64_field("moq", FAST | INDEXED | STORED),

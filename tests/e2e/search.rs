@@ -791,7 +791,56 @@ async fn two_servers_agree(b: Backend) {
     assert!(!found(&other, "T恤").await.contains(&c.tshirt));
 }
 
+/// Past the count bound the total and the facets are estimates, marked as such; the page of
+/// results is still exact.
+async fn counts_past_the_bound_are_estimates(b: Backend) {
+    let exact = TestApp::spawn(b).await;
+    let c = catalog(&exact).await;
+    let reply = exact
+        .get("/api/v1/search/products?limit=100", None)
+        .await
+        .expect(200);
+    assert_eq!(reply.body["total"], 6);
+    assert_eq!(reply.body["total_is_estimate"], false);
+    let all = set(&[&c.flask, &c.led, &c.bolt, &c.kids_flask, &c.tshirt, &c.cnc]);
+    exact.stop().await;
+
+    // The same database, counted on a sample of 2 hits.
+    let sampled = exact
+        .spawn_sibling(|config| config.search_count_bound = 2)
+        .await;
+    sampled.wait_for_index().await;
+    let reply = sampled
+        .get("/api/v1/search/products?limit=100", None)
+        .await
+        .expect(200);
+    assert_eq!(reply.body["total_is_estimate"], true, "{}", reply.body);
+    let total = reply.body["total"].as_u64().unwrap();
+    assert!(total >= 2, "{}", reply.body);
+    let regions: u64 = reply.body["facets"]["region"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["count"].as_u64().unwrap())
+        .sum();
+    assert!(regions.abs_diff(total) <= 2, "{}", reply.body);
+    assert_eq!(
+        ids(&sampled, "limit=100")
+            .await
+            .into_iter()
+            .collect::<HashSet<_>>(),
+        all
+    );
+    // Under the bound nothing is estimated.
+    let one = sampled
+        .get(&format!("/api/v1/search/products?q={}", enc("螺栓")), None)
+        .await
+        .expect(200);
+    assert_eq!(one.body["total_is_estimate"], false, "{}", one.body);
+}
+
 both_backends!(
+    counts_past_the_bound_are_estimates,
     chinese_english_mixed_traditional_and_misspelled,
     filters_sorts_and_facets,
     paging_has_no_duplicates_or_gaps,

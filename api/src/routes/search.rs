@@ -94,9 +94,9 @@ pub struct ProductHitView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProductSearchResponse {
     pub items: Vec<ProductHitView>,
-    /// Exact number of matches.
+    /// Number of matches: exact up to 10,000, estimated from the first 10,000 past that.
     pub total: usize,
-    /// Always false today: totals are counted exactly.
+    /// True when `total` and the facet counts are estimates (more than 10,000 matches).
     pub total_is_estimate: bool,
     /// False when no product had every word and the best partial matches are shown.
     pub matched_all_terms: bool,
@@ -337,7 +337,7 @@ pub async fn search_products(
     Ok(HttpResponse::Ok().json(ProductSearchResponse {
         items,
         total: results.total,
-        total_is_estimate: false,
+        total_is_estimate: results.estimated,
         matched_all_terms: results.matched_all_terms,
         facets: Facets {
             category: facet_views(&results.facets, "category"),
@@ -388,7 +388,10 @@ pub struct SupplierFacets {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SupplierSearchResponse {
     pub items: Vec<SupplierHitView>,
+    /// Number of matches: exact up to 10,000, estimated from the first 10,000 past that.
     pub total: usize,
+    /// True when `total` and the facet counts are estimates (more than 10,000 matches).
+    pub total_is_estimate: bool,
     pub matched_all_terms: bool,
     pub facets: SupplierFacets,
     pub next_cursor: Option<String>,
@@ -444,6 +447,7 @@ pub async fn search_suppliers(
             })
             .collect(),
         total: results.total,
+        total_is_estimate: results.estimated,
         matched_all_terms: results.matched_all_terms,
         facets: SupplierFacets {
             region: facet_views(&results.facets, "region"),
@@ -554,8 +558,10 @@ pub struct ListingFacets {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ListingSearchResponse {
     pub items: Vec<ListingHitView>,
-    /// Exact number of matches.
+    /// Number of matches: exact up to 10,000, estimated from the first 10,000 past that.
     pub total: usize,
+    /// True when `total` and the facet counts are estimates (more than 10,000 matches).
+    pub total_is_estimate: bool,
     /// False when no listing had every word and the best partial matches are shown.
     pub matched_all_terms: bool,
     pub facets: ListingFacets,
@@ -651,6 +657,7 @@ pub async fn search_listings(
     Ok(HttpResponse::Ok().json(ListingSearchResponse {
         items,
         total: results.total,
+        total_is_estimate: results.estimated,
         matched_all_terms: results.matched_all_terms,
         facets: ListingFacets {
             category: facet_views(&results.facets, "category"),

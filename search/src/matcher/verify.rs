@@ -11,7 +11,8 @@ use super::registry::Entry;
 use crate::SearchError;
 use crate::listing_query::{ListingSearch, buy_lead_query, listing_filters};
 use crate::query::{
-    ProductSearch, Sort, Typos, combine, product_filters, query_words, term_clauses, term_query,
+    ProductSearch, Sort, Target, Typos, combine, product_filters, query_words, term_clauses,
+    term_query,
 };
 use crate::schema::Fields;
 use crate::service::Synonyms;
@@ -69,6 +70,8 @@ fn query_for(
             &query_words(q),
             synonyms,
             Typos { raw, enabled: true },
+            // Deciding a match needs no score: one posting list per word.
+            Target::Body,
         )
     };
     let saved = match sub.kind {

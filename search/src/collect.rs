@@ -1,0 +1,415 @@
+//! Collecting a search's results: the page (top k) and the counts (total and facets).
+//!
+//! They run as two passes because each can then stop early. The top k by relevance skips every
+//! hit whose text score, times the largest possible supplier boost, cannot reach the k-th best
+//! boosted score (tantivy's block-max WAND skips whole blocks of such hits). The counts visit at
+//! most about [`count_bound`] hits (10,000 by default) and extrapolate past that, marked as estimates, which is what
+//! large marketplaces show ("about 12,000 products").
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BTreeMap, BinaryHeap};
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
+
+use tantivy::collector::{Collector, FacetCollector, SegmentCollector, TopDocs};
+use tantivy::query::{EnableScoring, Query};
+use tantivy::{DocAddress, DocId, Order, Searcher, TERMINATED};
+
+use crate::SearchError;
+use crate::document::{RANK_TIME_BITS, rank_boost};
+use crate::query::{FacetCount, Sort, ranking_boost};
+
+/// Hits visited for the total and the facet counts by default; past this they are estimated.
+pub const COUNT_BOUND: u64 = 10_000;
+
+static BOUND: AtomicU64 = AtomicU64::new(COUNT_BOUND);
+
+/// Sets the number of hits counted exactly, for this process (`TRADEFAIR_SEARCH_COUNT_BOUND`).
+pub fn set_count_bound(bound: u64) {
+    BOUND.store(bound.max(1), AtomicOrdering::Relaxed);
+}
+
+/// The number of hits counted exactly.
+pub fn count_bound() -> u64 {
+    BOUND.load(AtomicOrdering::Relaxed)
+}
+
+/// The total and facet counts of a search.
+#[derive(Debug, Clone)]
+pub(crate) struct Counts {
+    pub total: usize,
+    /// True when the total and the facet counts were extrapolated from a sample of the hits.
+    pub estimated: bool,
+    pub facets: Vec<Vec<FacetCount>>,
+}
+
+/// Counts the hits and the facet values directly under each `(field, root)`. Each segment is
+/// visited up to its share of `bound` hits, in index order; a segment cut short contributes its
+/// counts scaled by how much of it was visited.
+pub(crate) fn count(
+    searcher: &Searcher,
+    query: &dyn Query,
+    facets: &[(&str, String)],
+    bound: u64,
+) -> Result<Counts, SearchError> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let all_docs: u64 = searcher
+        .segment_readers()
+        .iter()
+        .map(|s| u64::from(s.max_doc()))
+        .sum();
+    let collectors: Vec<FacetCollector> = facets
+        .iter()
+        .map(|(name, root)| {
+            let mut c = FacetCollector::for_field(*name);
+            c.add_facet(root.as_str());
+            c
+        })
+        .collect();
+    let mut total = 0.0f64;
+    let mut estimated = false;
+    let mut sums: Vec<BTreeMap<String, f64>> = vec![BTreeMap::new(); facets.len()];
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let max_doc = u64::from(reader.max_doc());
+        // The segment's share of the bound, rounded up so that a small segment still counts.
+        let budget = (bound * max_doc).div_ceil(all_docs.max(1)).max(1);
+        let mut children = collectors
+            .iter()
+            .map(|c| c.for_segment(ord as u32, reader))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let alive = reader.alive_bitset();
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let mut hits = 0u64;
+        let mut visited = max_doc;
+        let mut doc: DocId = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                if hits == budget {
+                    // One more hit exists: the rest of the segment is extrapolated.
+                    visited = u64::from(doc);
+                    estimated = true;
+                    break;
+                }
+                hits += 1;
+                for child in &mut children {
+                    child.collect(doc, 0.0);
+                }
+            }
+            doc = scorer.advance();
+        }
+        let scale = max_doc as f64 / visited.max(1) as f64;
+        total += hits as f64 * scale;
+        for ((child, sum), (_, root)) in children.into_iter().zip(&mut sums).zip(facets) {
+            for (facet, n) in child.harvest().get(root) {
+                let value = facet
+                    .to_path()
+                    .last()
+                    .map(|s| s.to_string())
+                    .unwrap_or_default();
+                *sum.entry(value).or_default() += n as f64 * scale;
+            }
+        }
+    }
+    let facets = sums
+        .into_iter()
+        .map(|sum| {
+            let mut counts: Vec<FacetCount> = sum
+                .into_iter()
+                .map(|(value, n)| FacetCount {
+                    value,
+                    count: n.round() as u64,
+                })
+                .collect();
+            counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            counts
+        })
+        .collect();
+    Ok(Counts {
+        total: total.round() as usize,
+        estimated,
+        facets,
+    })
+}
+
+/// The page of hits `offset..offset + limit` in `sort` order, with their relevance scores (0 for
+/// the sorts by a field).
+pub(crate) fn top(
+    searcher: &Searcher,
+    query: &dyn Query,
+    (sort, text): (Sort, bool),
+    limit: usize,
+    offset: usize,
+) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+    let by_field = |field: &'static str, order: Order| {
+        let collector = TopDocs::with_limit(limit.max(1))
+            .and_offset(offset)
+            .order_by_fast_field::<i64>(field, order);
+        searcher
+            .search(query, &collector)
+            .map(|hits| hits.into_iter().map(|(_, a)| (0.0, a)).collect())
+    };
+    Ok(match sort {
+        // Without text every hit scores the same: the order is the rank alone, and its score
+        // the boost.
+        Sort::Relevance if !text => {
+            let collector = TopDocs::with_limit(limit.max(1))
+                .and_offset(offset)
+                .order_by_fast_field::<u64>("rank", Order::Desc);
+            searcher
+                .search(query, &collector)?
+                .into_iter()
+                .map(|(rank, a)| (rank_boost(rank.unwrap_or(0)), a))
+                .collect()
+        }
+        Sort::Relevance => top_by_relevance(searcher, query, limit.max(1) + offset)?
+            .into_iter()
+            .skip(offset)
+            .collect(),
+        Sort::Newest => by_field("published_at", Order::Desc)?,
+        Sort::PriceAsc => by_field("price_low_asc", Order::Asc)?,
+        Sort::PriceDesc => by_field("price_low_desc", Order::Desc)?,
+    })
+}
+
+/// A hit in relevance order: a higher boosted score first, then the newer, then the lower
+/// address (the same order in every replica's index, up to the address).
+#[derive(Debug, Clone, Copy)]
+struct Ranked {
+    score: f32,
+    /// Milliseconds.
+    published: u64,
+    address: DocAddress,
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.score
+            .total_cmp(&other.score)
+            .then(self.published.cmp(&other.published))
+            .then(other.address.cmp(&self.address))
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Ranked {}
+
+/// The best `k` hits by BM25 × the supplier boost ([`ranking_boost`], as stored in `rank`). The
+/// boost is at most `MAX`, so once k hits are kept, a hit whose text score times `MAX` is below the k-th boosted
+/// score cannot enter; that bound is passed to tantivy as the pruning threshold.
+fn top_by_relevance(
+    searcher: &Searcher,
+    query: &dyn Query,
+    k: usize,
+) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+    let max_boost = ranking_boost(1, 100, 1000);
+    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    // The kept hits, worst on top.
+    let mut kept: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(k + 1);
+    let threshold = |kept: &BinaryHeap<Reverse<Ranked>>| match kept.peek() {
+        // Slightly below the bound, so rounding never drops a hit that ties.
+        Some(Reverse(worst)) if kept.len() >= k && worst.score > 0.0 => {
+            worst.score / max_boost * (1.0 - 1e-5)
+        }
+        _ => f32::MIN,
+    };
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let rank = reader
+            .fast_fields()
+            .u64("rank")
+            .ok()
+            .map(|c| c.first_or_default_col(0));
+        let rank_of = |doc| rank.as_ref().map(|c| c.get_val(doc)).unwrap_or(0);
+        let alive = reader.alive_bitset();
+        weight.for_each_pruning(threshold(&kept), reader, &mut |doc, score| {
+            if alive.is_some_and(|a| a.is_deleted(doc)) {
+                return threshold(&kept);
+            }
+            let rank = rank_of(doc);
+            let hit = Ranked {
+                score: score * rank_boost(rank),
+                published: rank & ((1 << RANK_TIME_BITS) - 1),
+                address: DocAddress::new(ord as u32, doc),
+            };
+            if kept.len() < k {
+                kept.push(Reverse(hit));
+            } else if kept.peek().is_some_and(|Reverse(worst)| hit > *worst) {
+                kept.pop();
+                kept.push(Reverse(hit));
+            }
+            threshold(&kept)
+        })?;
+    }
+    let mut hits: Vec<Ranked> = kept.into_iter().map(|Reverse(h)| h).collect();
+    hits.sort_by(|a, b| b.cmp(a));
+    Ok(hits.into_iter().map(|h| (h.score, h.address)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::collector::{Count, FacetCollector, TopDocs};
+    use tantivy::query::{BooleanQuery, Occur, Query};
+    use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+
+    use super::{Sort, count, top};
+    use crate::query::{ranking_boost, term_query};
+    use crate::schema::{Fields, build_schema, facet_path};
+
+    const WORDS: [&str; 6] = ["steel", "cup", "bolt", "led", "panel", "light"];
+
+    /// A small xorshift generator: the test's data is the same on every run.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+    }
+
+    /// 3,000 documents in several segments, some deleted, with random words, facets and boosts.
+    fn index() -> (Index, Fields) {
+        let (schema, f) = build_schema();
+        let index = Index::create_in_ram(schema);
+        crate::index::register_for_tests(&index);
+        let mut writer: IndexWriter = index.writer(15_000_000).unwrap();
+        let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+        for i in 0..3_000u64 {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(f.id, i.to_string());
+            doc.add_text(f.kind, "product");
+            let words: Vec<&str> = (0..1 + rng.next() % 6)
+                .map(|_| WORDS[(rng.next() % 6) as usize])
+                .collect();
+            doc.add_text(f.title_en, words.join(" "));
+            doc.add_text(f.description, WORDS[(rng.next() % 6) as usize]);
+            doc.add_facet(
+                f.region,
+                facet_path(&[["gd", "zj", "js"][(i % 3) as usize]]),
+            );
+            let (v, r, c) = (rng.next() % 2, rng.next() % 101, rng.next() % 1001);
+            doc.add_u64(f.verified_boost, v);
+            doc.add_u64(f.response_boost, r);
+            doc.add_u64(f.credit_boost, c);
+            let published = (rng.next() % 1_000_000_000) as i64;
+            doc.add_i64(f.published_at, published);
+            doc.add_u64(f.rank, crate::document::rank(v, r, c, published));
+            writer.add_document(doc).unwrap();
+            if i % 700 == 699 {
+                writer.commit().unwrap();
+            }
+        }
+        for i in (0..3_000u64).step_by(11) {
+            writer.delete_term(Term::from_field_text(f.id, &i.to_string()));
+        }
+        writer.commit().unwrap();
+        (index, f)
+    }
+
+    fn queries(f: &Fields) -> Vec<BooleanQuery> {
+        let text = |w: &str| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, term_query(f.title_en, w)),
+                (Occur::Should, term_query(f.description, w)),
+            ]))
+        };
+        let mut queries = Vec::new();
+        for w in WORDS {
+            queries.push(BooleanQuery::new(vec![(Occur::Must, text(w))]));
+            queries.push(BooleanQuery::new(vec![
+                (Occur::Must, term_query(f.kind, "product")),
+                (Occur::Must, text(w)),
+                (Occur::Must, text("cup")),
+            ]));
+        }
+        queries
+    }
+
+    #[test]
+    fn pruned_top_k_equals_scoring_every_hit() {
+        let (index, f) = index();
+        let searcher = index.reader().unwrap().searcher();
+        let fast = |name: &str, seg: u32| {
+            searcher
+                .segment_reader(seg)
+                .fast_fields()
+                .u64(name)
+                .unwrap()
+                .first_or_default_col(0)
+        };
+        for query in queries(&f) {
+            let every: Vec<(f32, tantivy::DocAddress)> = searcher
+                .search(&query, &TopDocs::with_limit(10_000).order_by_score())
+                .unwrap();
+            let mut boosted: Vec<f32> = every
+                .iter()
+                .map(|(score, a)| {
+                    let get = |name| fast(name, a.segment_ord).get_val(a.doc_id);
+                    score
+                        * ranking_boost(
+                            get("verified_boost"),
+                            get("response_boost"),
+                            get("credit_boost"),
+                        )
+                })
+                .collect();
+            boosted.sort_by(|a, b| b.total_cmp(a));
+            for k in [1, 7, 20, 120] {
+                let pruned = top(&searcher, &query, (Sort::Relevance, true), k, 0).unwrap();
+                assert_eq!(pruned.len(), k.min(boosted.len()));
+                for (i, (score, _)) in pruned.iter().enumerate() {
+                    assert!(
+                        (score - boosted[i]).abs() <= 1e-4 * boosted[i],
+                        "hit {i} of top {k}: {score} against {}",
+                        boosted[i]
+                    );
+                }
+            }
+            // A page further down is the same slice of the whole order.
+            let whole = top(&searcher, &query, (Sort::Relevance, true), 60, 0).unwrap();
+            let page = top(&searcher, &query, (Sort::Relevance, true), 20, 40).unwrap();
+            assert_eq!(page, whole[40..].to_vec());
+        }
+    }
+
+    #[test]
+    fn counts_are_exact_within_the_bound_and_estimated_past_it() {
+        let (index, f) = index();
+        let searcher = index.reader().unwrap().searcher();
+        let facets = [("region", "/".to_owned())];
+        for query in queries(&f) {
+            let exact = searcher.search(&query, &Count).unwrap();
+            let mut fc = FacetCollector::for_field("region");
+            fc.add_facet("/");
+            let regions = searcher.search(&query, &fc).unwrap();
+            let counts = count(&searcher, &query, &facets, 100_000).unwrap();
+            assert!(!counts.estimated);
+            assert_eq!(counts.total, exact);
+            for c in &counts.facets[0] {
+                let want = regions
+                    .get("/")
+                    .find(|(f, _)| f.to_path().last() == Some(&c.value.as_str()))
+                    .map(|(_, n)| n);
+                assert_eq!(Some(c.count), want, "{}", c.value);
+            }
+            if exact > 400 {
+                let sampled = count(&searcher, &query, &facets, 200).unwrap();
+                assert!(sampled.estimated);
+                let error = (sampled.total as f64 - exact as f64).abs() / exact as f64;
+                assert!(error < 0.25, "estimated {} for {exact}", sampled.total);
+                let sum: u64 = sampled.facets[0].iter().map(|c| c.count).sum();
+                assert!((sum as f64 - sampled.total as f64).abs() <= 3.0);
+            }
+        }
+    }
+}
