@@ -114,7 +114,7 @@ fn query_latency(index: &search::SearchIndex) {
         );
     }
     all.sort();
-    if all.is_empty() {
+    if all.is_empty() || only.is_some() {
         return;
     }
     println!(

@@ -10,9 +10,12 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeMap, BinaryHeap};
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
+use std::sync::Arc;
 use tantivy::collector::{Collector, FacetCollector, SegmentCollector, TopDocs};
 use tantivy::query::{EnableScoring, Query};
-use tantivy::{DocAddress, DocId, Order, Searcher, TERMINATED};
+
+use tantivy::columnar::ColumnValues;
+use tantivy::{DocAddress, DocId, Order, Searcher, SegmentReader, TERMINATED};
 
 use crate::SearchError;
 use crate::document::{RANK_TIME_BITS, rank_boost};
@@ -132,13 +135,17 @@ pub(crate) fn count(
 
 /// The page of hits `offset..offset + limit` in `sort` order, with their relevance scores (0 for
 /// the sorts by a field).
+///
+/// `matching` decides the hits; `ranking` matches the same hits and scores them (the BM25). The
+/// sorts that score nothing run `matching`, which is cheaper.
 pub(crate) fn top(
     searcher: &Searcher,
-    query: &dyn Query,
+    (matching, ranking): (&dyn Query, &dyn Query),
     (sort, text): (Sort, bool),
     limit: usize,
     offset: usize,
 ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+    let query = matching;
     let by_field = |field: &'static str, order: Order| {
         let collector = TopDocs::with_limit(limit.max(1))
             .and_offset(offset)
@@ -147,6 +154,7 @@ pub(crate) fn top(
             .search(query, &collector)
             .map(|hits| hits.into_iter().map(|(_, a)| (0.0, a)).collect())
     };
+    let k = limit.max(1) + offset;
     Ok(match sort {
         // Without text every hit scores the same: the order is the rank alone, and its score
         // the boost.
@@ -160,7 +168,7 @@ pub(crate) fn top(
                 .map(|(rank, a)| (rank_boost(rank.unwrap_or(0)), a))
                 .collect()
         }
-        Sort::Relevance => top_by_relevance(searcher, query, limit.max(1) + offset)?
+        Sort::Relevance => top_by_relevance(searcher, ranking, k)?
             .into_iter()
             .skip(offset)
             .collect(),
@@ -203,55 +211,92 @@ impl PartialEq for Ranked {
 
 impl Eq for Ranked {}
 
-/// The best `k` hits by BM25 × the supplier boost ([`ranking_boost`], as stored in `rank`). The
-/// boost is at most `MAX`, so once k hits are kept, a hit whose text score times `MAX` is below the k-th boosted
-/// score cannot enter; that bound is passed to tantivy as the pruning threshold.
+/// The best k hits by BM25 × the supplier boost ([`ranking_boost`], as stored in `rank`).
+struct TopK {
+    k: usize,
+    max_boost: f32,
+    /// Worst on top.
+    kept: BinaryHeap<Reverse<Ranked>>,
+}
+
+impl TopK {
+    fn new(k: usize) -> TopK {
+        TopK {
+            k,
+            max_boost: ranking_boost(1, 100, 1000),
+            kept: BinaryHeap::with_capacity(k + 1),
+        }
+    }
+
+    /// The boost is at most `max_boost`, so once k hits are kept, a hit whose text score is
+    /// below the k-th boosted score / `max_boost` cannot enter. Slightly below that bound, so
+    /// rounding never drops a hit that ties.
+    fn threshold(&self) -> f32 {
+        match self.kept.peek() {
+            Some(Reverse(worst)) if self.kept.len() >= self.k && worst.score > 0.0 => {
+                worst.score / self.max_boost * (1.0 - 1e-5)
+            }
+            _ => f32::MIN,
+        }
+    }
+
+    fn offer(&mut self, segment: u32, doc: DocId, score: f32, rank: u64) {
+        let hit = Ranked {
+            score: score * rank_boost(rank),
+            published: rank & ((1 << RANK_TIME_BITS) - 1),
+            address: DocAddress::new(segment, doc),
+        };
+        if self.kept.len() < self.k {
+            self.kept.push(Reverse(hit));
+        } else if self.kept.peek().is_some_and(|Reverse(worst)| hit > *worst) {
+            self.kept.pop();
+            self.kept.push(Reverse(hit));
+        }
+    }
+
+    fn into_sorted(self) -> Vec<(f32, DocAddress)> {
+        let mut hits: Vec<Ranked> = self.kept.into_iter().map(|Reverse(h)| h).collect();
+        hits.sort_by(|a, b| b.cmp(a));
+        hits.into_iter().map(|h| (h.score, h.address)).collect()
+    }
+}
+
+fn rank_column(reader: &SegmentReader) -> Option<Arc<dyn ColumnValues<u64>>> {
+    reader
+        .fast_fields()
+        .u64("rank")
+        .ok()
+        .map(|c| c.first_or_default_col(0))
+}
+
+/// The best `k` hits of a query whose score is the BM25. The pruning threshold is handed to
+/// tantivy, which skips whole blocks where block-max WAND applies and otherwise spares the
+/// boost lookup of every hit below it.
 fn top_by_relevance(
     searcher: &Searcher,
     query: &dyn Query,
     k: usize,
 ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
-    let max_boost = ranking_boost(1, 100, 1000);
     let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
-    // The kept hits, worst on top.
-    let mut kept: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(k + 1);
-    let threshold = |kept: &BinaryHeap<Reverse<Ranked>>| match kept.peek() {
-        // Slightly below the bound, so rounding never drops a hit that ties.
-        Some(Reverse(worst)) if kept.len() >= k && worst.score > 0.0 => {
-            worst.score / max_boost * (1.0 - 1e-5)
-        }
-        _ => f32::MIN,
-    };
+    let mut top = TopK::new(k);
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-        let rank = reader
-            .fast_fields()
-            .u64("rank")
-            .ok()
-            .map(|c| c.first_or_default_col(0));
-        let rank_of = |doc| rank.as_ref().map(|c| c.get_val(doc)).unwrap_or(0);
+        let rank = rank_column(reader);
+        // The largest boost in this segment bounds its hits more tightly than the largest
+        // possible one.
+        top.max_boost = rank
+            .as_ref()
+            .map(|c| rank_boost(c.max_value()))
+            .unwrap_or_else(|| ranking_boost(1, 100, 1000));
         let alive = reader.alive_bitset();
-        weight.for_each_pruning(threshold(&kept), reader, &mut |doc, score| {
-            if alive.is_some_and(|a| a.is_deleted(doc)) {
-                return threshold(&kept);
+        weight.for_each_pruning(top.threshold(), reader, &mut |doc, score| {
+            if !alive.is_some_and(|a| a.is_deleted(doc)) {
+                let rank = rank.as_ref().map(|c| c.get_val(doc)).unwrap_or(0);
+                top.offer(ord as u32, doc, score, rank);
             }
-            let rank = rank_of(doc);
-            let hit = Ranked {
-                score: score * rank_boost(rank),
-                published: rank & ((1 << RANK_TIME_BITS) - 1),
-                address: DocAddress::new(ord as u32, doc),
-            };
-            if kept.len() < k {
-                kept.push(Reverse(hit));
-            } else if kept.peek().is_some_and(|Reverse(worst)| hit > *worst) {
-                kept.pop();
-                kept.push(Reverse(hit));
-            }
-            threshold(&kept)
+            top.threshold()
         })?;
     }
-    let mut hits: Vec<Ranked> = kept.into_iter().map(|Reverse(h)| h).collect();
-    hits.sort_by(|a, b| b.cmp(a));
-    Ok(hits.into_iter().map(|h| (h.score, h.address)).collect())
+    Ok(top.into_sorted())
 }
 
 #[cfg(test)]
@@ -291,8 +336,11 @@ mod tests {
             let words: Vec<&str> = (0..1 + rng.next() % 6)
                 .map(|_| WORDS[(rng.next() % 6) as usize])
                 .collect();
+            let description = WORDS[(rng.next() % 6) as usize];
             doc.add_text(f.title_en, words.join(" "));
-            doc.add_text(f.description, WORDS[(rng.next() % 6) as usize]);
+            doc.add_text(f.description, description);
+            doc.add_text(f.body, words.join(" "));
+            doc.add_text(f.body, description);
             doc.add_facet(
                 f.region,
                 facet_path(&[["gd", "zj", "js"][(i % 3) as usize]]),
@@ -365,7 +413,8 @@ mod tests {
                 .collect();
             boosted.sort_by(|a, b| b.total_cmp(a));
             for k in [1, 7, 20, 120] {
-                let pruned = top(&searcher, &query, (Sort::Relevance, true), k, 0).unwrap();
+                let pruned =
+                    top(&searcher, (&query, &query), (Sort::Relevance, true), k, 0).unwrap();
                 assert_eq!(pruned.len(), k.min(boosted.len()));
                 for (i, (score, _)) in pruned.iter().enumerate() {
                     assert!(
@@ -376,9 +425,64 @@ mod tests {
                 }
             }
             // A page further down is the same slice of the whole order.
-            let whole = top(&searcher, &query, (Sort::Relevance, true), 60, 0).unwrap();
-            let page = top(&searcher, &query, (Sort::Relevance, true), 20, 40).unwrap();
+            let whole = top(&searcher, (&query, &query), (Sort::Relevance, true), 60, 0).unwrap();
+            let page = top(&searcher, (&query, &query), (Sort::Relevance, true), 20, 40).unwrap();
             assert_eq!(page, whole[40..].to_vec());
+        }
+    }
+
+    /// Matching on `body` and scoring on the five fields finds and ranks what matching and
+    /// scoring on the five fields does (filters aside, which no longer score).
+    #[test]
+    fn matching_and_scoring_parts_rank_as_the_whole_query() {
+        let (index, f) = index();
+        let searcher = index.reader().unwrap().searcher();
+        let typos = crate::query::Typos {
+            raw: f.raw,
+            enabled: false,
+        };
+        let filters = [term_query(f.kind, "product")];
+        for text in ["steel", "steel cup", "led panel light", "bolt cup steel"] {
+            for all in [true, false] {
+                let words = crate::query::query_words(text);
+                let parts = crate::query::search_query(
+                    &searcher,
+                    &f,
+                    &words,
+                    (&Vec::new(), typos),
+                    all,
+                    &filters,
+                );
+                let whole = parts.whole();
+                for k in [1, 20, 200] {
+                    // The whole query against the five-field clauses deciding the match too.
+                    let a = top(
+                        &searcher,
+                        (&parts.matching, &whole),
+                        (Sort::Relevance, true),
+                        k,
+                        0,
+                    )
+                    .unwrap();
+                    let old = crate::query::combine(
+                        crate::query::term_clauses(
+                            &searcher,
+                            &f,
+                            &words,
+                            &Vec::new(),
+                            typos,
+                            crate::query::Target::Fields,
+                        ),
+                        all,
+                        &filters,
+                    );
+                    let b = top(&searcher, (&old, &old), (Sort::Relevance, true), k, 0).unwrap();
+                    assert_eq!(a.len(), b.len(), "{text} all={all} k={k}");
+                    for (x, y) in a.iter().zip(&b) {
+                        assert!((x.0 - y.0).abs() <= 1e-4 * y.0, "{text}: {x:?} {y:?}");
+                    }
+                }
+            }
         }
     }
 

@@ -255,7 +255,7 @@ pub fn buy_leads(
     let offset = s.offset.min(MAX_OFFSET);
     // A supplier's buy leads are few: counted exactly.
     let total = searcher.search(&query, &Count)?;
-    let hits = crate::collect::top(&searcher, &query, (s.sort, true), s.limit, offset)?;
+    let hits = crate::collect::top(&searcher, (&query, &query), (s.sort, true), s.limit, offset)?;
     let mut ids = Vec::with_capacity(hits.len());
     for (score, address) in hits {
         let doc: TantivyDocument = searcher.doc(address)?;

@@ -334,9 +334,29 @@ pub(crate) fn query_words(text: &str) -> Vec<QueryWord> {
     words
 }
 
+/// A search's query in two parts: what decides a match, and what scores a match.
+pub(crate) struct SearchQuery {
+    /// The filters and the words on `body` (all of them, or any one), scoring nothing.
+    pub matching: BooleanQuery,
+    /// The weighted field clauses of every word, flat (a word's five clauses join the others
+    /// directly; the sum is the same): their sum is a hit's BM25.
+    pub scoring: Vec<Box<dyn Query>>,
+}
+
+impl SearchQuery {
+    /// Both parts as one query (matching required, scoring optional): the hits of `matching`,
+    /// each scored by the scoring clauses it holds. It ranks and highlights.
+    pub(crate) fn whole(&self) -> BooleanQuery {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, Box::new(self.matching.clone()))];
+        clauses.extend(self.scoring.iter().map(|q| (Occur::Should, q.box_clone())));
+        BooleanQuery::new(clauses)
+    }
+}
+
 /// A search's query: documents match on `body` (all terms, or any term) and the filters; the
-/// score is the sum of the matched terms' weighted field clauses, exactly as if those clauses
-/// matched, but intersecting one posting list per word instead of a union of five.
+/// score is the sum of the matched terms' weighted field clauses. Matching intersects one posting
+/// list per word instead of unions of five.
 pub(crate) fn search_query(
     searcher: &Searcher,
     f: &Fields,
@@ -344,7 +364,7 @@ pub(crate) fn search_query(
     (synonyms, typos): (&Synonyms, Typos),
     all: bool,
     filters: &[Box<dyn Query>],
-) -> BooleanQuery {
+) -> SearchQuery {
     let matching = term_clauses(searcher, f, words, synonyms, typos, Target::Body);
     let scoring = term_clauses(searcher, f, words, synonyms, typos, Target::Fields);
     let silent = |q: Box<dyn Query>| -> Box<dyn Query> { Box::new(ConstScoreQuery::new(q, 0.0)) };
@@ -355,9 +375,7 @@ pub(crate) fn search_query(
         .collect();
     if matching.is_empty() {
         clauses.push((Occur::Must, Box::new(AllQuery)));
-        return BooleanQuery::new(clauses);
-    }
-    if all {
+    } else if all {
         clauses.extend(matching.into_iter().map(|q| (Occur::Must, silent(q))));
     } else {
         clauses.push((
@@ -368,20 +386,19 @@ pub(crate) fn search_query(
             ))),
         ));
     }
-    // The scoring clauses as one flat union: a word's field clauses join the others directly
-    // (the sum is the same), so tantivy merges one level of posting lists, not two.
+    let mut flat: Vec<Box<dyn Query>> = Vec::new();
     for q in scoring {
         match q.downcast_ref::<BooleanQuery>() {
-            Some(word) if word.clauses().iter().all(|(o, _)| *o == Occur::Should) => clauses
-                .extend(
-                    word.clauses()
-                        .iter()
-                        .map(|(_, q)| (Occur::Should, q.box_clone())),
-                ),
-            _ => clauses.push((Occur::Should, q)),
+            Some(word) if word.clauses().iter().all(|(o, _)| *o == Occur::Should) => {
+                flat.extend(word.clauses().iter().map(|(_, q)| q.box_clone()))
+            }
+            _ => flat.push(q),
         }
     }
-    BooleanQuery::new(clauses)
+    SearchQuery {
+        matching: BooleanQuery::new(clauses),
+        scoring: flat,
+    }
 }
 
 /// The text query (all terms or any term) combined with the filters.
@@ -439,16 +456,23 @@ pub(crate) fn execute(
     let mut all = true;
     loop {
         let query = search_query(searcher, f, &terms, (synonyms, typos), all, filters);
-        let counts = collect::count(searcher, &query, facets, collect::count_bound())?;
+        let counts = collect::count(searcher, &query.matching, facets, collect::count_bound())?;
         if counts.total == 0 && all && terms.len() > 1 {
             all = false;
             continue;
         }
-        let hits = collect::top(searcher, &query, (sort, !terms.is_empty()), limit, offset)?;
+        let whole = query.whole();
+        let hits = collect::top(
+            searcher,
+            (&query.matching, &whole),
+            (sort, !terms.is_empty()),
+            limit,
+            offset,
+        )?;
         return Ok(Executed {
             hits,
             counts,
-            query,
+            query: whole,
             all,
         });
     }
