@@ -27,11 +27,12 @@ if [ ! -f "$DIR/tradefair.db" ]; then
     demo=$(sqlite3 "$DIR/tradefair.db" "SELECT count(*) FROM products")
     copies=$(( (PRODUCTS + demo - 1) / demo - 1 ))
     started=$(date +%s)
-    # Copy i of a product keeps its first 24 id characters and ends in i (still a UUID).
+    # Copy i of a product keeps its first 19 id characters, then its row number and i (still a
+    # UUID, and unique: two products may share more than 19 leading characters).
     sqlite3 "$DIR/tradefair.db" "
         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $copies)
         INSERT INTO products
-        SELECT substr(id, 1, 24) || printf('%012x', n.i), company_id, status, title_zh,
+        SELECT substr(id, 1, 19) || printf('%04x-%012x', products.rowid, n.i), company_id, status, title_zh,
                title_en, description, category_id, attributes, images, unit, moq,
                price_on_request, currency, price_tiers, price_min_minor, price_max_minor,
                lead_time_days, place_of_origin, keywords, review_note, published_at,
@@ -45,7 +46,11 @@ fi
 $BIN serve >"$DIR/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$DIR"' EXIT
-for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+# Search answers 503 until the indexer has caught up with the outbox.
+for _ in $(seq 1 3000); do
+    curl -sf "http://127.0.0.1:$PORT/api/v1/search/products?limit=1" >/dev/null && break
+    sleep 0.2
+done
 curl -sf "http://127.0.0.1:$PORT/api/v1/search/products?q=%E4%BF%9D%E6%B8%A9%E6%9D%AF&limit=1" \
     | python3 -c 'import json,sys; r=json.load(sys.stdin); print("保温杯: total", r["total"], "estimated" if r["total_is_estimate"] else "exact", "took", r["took_ms"], "ms")'
 

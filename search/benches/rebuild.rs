@@ -26,11 +26,12 @@ fn main() {
     drop(conn);
     let mut raw = SqliteConnection::establish(&url).expect("sqlite");
     let started = Instant::now();
-    // Copy i of a product keeps its first 24 id characters and ends in i (still a UUID).
+    // Copy i of a product keeps its first 19 id characters, then its row number and i (still a
+    // UUID, and unique: two products may share more than 19 leading characters).
     diesel::sql_query(format!(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {copies})
          INSERT INTO products
-         SELECT substr(id, 1, 24) || printf('%012x', n.i), company_id, status, title_zh,
+         SELECT substr(id, 1, 19) || printf('%04x-%012x', products.rowid, n.i), company_id, status, title_zh,
                 title_en, description, category_id, attributes, images, unit, moq,
                 price_on_request, currency, price_tiers, price_min_minor, price_max_minor,
                 lead_time_days, place_of_origin, keywords, review_note, published_at,
