@@ -73,7 +73,8 @@ pub struct ChangeRequestView {
     pub company_id: Option<Uuid>,
     /// The account that made the (latest) edit.
     pub requested_by: Uuid,
-    /// `pending`, `changes_requested`, `approved`, `auto_approved`, `rejected` or `withdrawn`.
+    /// `pending`, `changes_requested`, `approved`, `auto_approved`, `rejected`, `withdrawn` or
+    /// `superseded` (the live item changed after the proposal; nothing was applied).
     pub status: String,
     /// Field by field: live value → proposed value.
     pub changes: Vec<FieldChangeView>,
@@ -128,7 +129,8 @@ pub struct ChangeRequestPage {
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ChangeRequestsQuery {
-    /// `pending`, `changes_requested`, `approved`, `auto_approved`, `rejected` or `withdrawn`.
+    /// `pending`, `changes_requested`, `approved`, `auto_approved`, `rejected`, `withdrawn` or
+    /// `superseded`.
     pub status: Option<String>,
     /// `product` or `listing`.
     pub subject_type: Option<String>,

@@ -38,6 +38,10 @@ crate::text_enum! {
         /// Replaced by the live version again (the item left publication, or an edit restored
         /// the live text).
         Withdrawn => "withdrawn",
+        /// The live item changed after the change was proposed (another change, an operator's
+        /// action, a direct edit); an operator's approval found it out and applied nothing. The
+        /// owner's next edit proposes again on the live version.
+        Superseded => "superseded",
     }
 }
 
@@ -354,9 +358,68 @@ pub(crate) fn finish(
         ChangeStatus::Approved | ChangeStatus::AutoApproved => Outcome::Approved,
         ChangeStatus::Rejected => Outcome::Rejected,
         ChangeStatus::ChangesRequested => Outcome::ChangesRequested,
+        ChangeStatus::Superseded => Outcome::Superseded,
         ChangeStatus::Pending | ChangeStatus::Withdrawn => Outcome::Withdrawn,
     };
     close_open(conn, ReviewKind::ChangeRequest, &row.id, outcome, note)?;
+    Ok(row)
+}
+
+/// The fields whose live value differs from the live version the proposal was built on (its
+/// `base`): empty while the proposal still applies to what the public sees.
+pub(crate) fn changed_since_proposal(row: &ChangeRequestRow, live: &Fields) -> Vec<String> {
+    let base: serde_json::Map<String, Value> = serde_json::from_str(&row.base).unwrap_or_default();
+    live.iter()
+        .filter(|(name, value)| base.get(*name).unwrap_or(&Value::Null) != value)
+        .map(|(name, _)| (*name).to_owned())
+        .collect()
+}
+
+/// The field errors of a stale change request: one per live field that changed.
+pub(crate) fn stale_errors(fields: &[String]) -> Vec<FieldError> {
+    fields
+        .iter()
+        .map(|f| {
+            FieldError::new(
+                f.as_str(),
+                "changed_since_proposal",
+                "the live value changed after this change was proposed",
+            )
+        })
+        .collect()
+}
+
+/// Marks a stale change request superseded (its queue item closes with that outcome): nothing
+/// is applied, and the owner proposes again on the live version.
+pub(crate) fn supersede(
+    conn: &mut DbConnection,
+    row: ChangeRequestRow,
+    changed: &[String],
+    actor_id: Uuid,
+) -> QueryResult<ChangeRequestRow> {
+    let note = format!(
+        "the live version changed after this change was proposed ({}); edit again to propose it on the current version",
+        changed.join(", ")
+    );
+    let before = row.status.clone();
+    let row = finish(
+        conn,
+        row,
+        ChangeStatus::Superseded,
+        None,
+        Some(&note),
+        Some(actor_id),
+    )?;
+    crate::moderation::record_transition(
+        conn,
+        "change_request",
+        parse_db_id(&row.id),
+        "supersede",
+        &note,
+        actor_id,
+        json!({"status": before, "subject_type": row.subject_type, "subject_id": row.subject_id}),
+        json!({"status": "superseded", "changed_live_fields": changed}),
+    )?;
     Ok(row)
 }
 

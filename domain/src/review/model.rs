@@ -50,6 +50,9 @@ crate::text_enum! {
         /// The owner withdrew it (unpublished, closed, deleted, edited back) or it was suspended
         /// or decided outside the queue in a way that ends the review.
         Withdrawn => "withdrawn",
+        /// A change request whose live item changed after it was proposed: an approval was
+        /// refused (nothing applied) and the owner proposes again on the live version.
+        Superseded => "superseded",
     }
 }
 

@@ -1,0 +1,8 @@
+UPDATE review_items SET outcome = 'withdrawn' WHERE outcome IN ('superseded');
+ALTER TABLE review_items DROP CONSTRAINT review_items_outcome_check;
+ALTER TABLE review_items ADD CONSTRAINT review_items_outcome_check
+    CHECK (outcome IN ('approved', 'rejected', 'changes_requested', 'withdrawn'));
+UPDATE change_requests SET status = 'withdrawn' WHERE status = 'superseded';
+ALTER TABLE change_requests DROP CONSTRAINT change_requests_status_check;
+ALTER TABLE change_requests ADD CONSTRAINT change_requests_status_check
+    CHECK (status IN ('pending', 'changes_requested', 'approved', 'auto_approved', 'rejected', 'withdrawn'));
