@@ -1,11 +1,12 @@
-//! Review queue follow-ups: stale change requests are superseded instead of applied.
+//! Review queue follow-ups: stale change requests are superseded instead of applied; a verified
+//! company's profile edits that screening holds are change requests.
 
 use e2e::fixtures::product_body;
 use e2e::{Backend, TestApp, both_backends};
 use serde_json::{Value, json};
 
 use crate::review::{
-    QUEUE, decide, decisions_told, item_id, live_product, s, subjects, unverified,
+    QUEUE, decide, decisions_told, item_id, item_of, live_product, rule, s, subjects, unverified,
 };
 
 /// A write to the live product outside the change-request path (a data fix, an import): what a
@@ -166,4 +167,153 @@ async fn stale_change_requests_are_superseded(b: Backend) {
     );
 }
 
-both_backends!(stale_change_requests_are_superseded);
+async fn verified_company_profile_edits_are_change_requests(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let op = app.operator().await;
+    rule(&app, &op, "待审核词", "review").await;
+    rule(&app, &op, "旗标词", "flag").await;
+    let (owner, company) = app.verified_company(&op).await;
+    let cid = s(&company["id"]);
+    let path = format!("/api/v1/companies/{cid}");
+    let public = || {
+        let (app, path) = (&app, &path);
+        async move { app.get(path, None).await.expect(200).body }
+    };
+    let edit = |body: Value| {
+        let (app, owner, path) = (&app, &owner, &path);
+        async move { app.patch(path, owner.token(), body).await.expect(200).body }
+    };
+
+    // A clean edit goes live at once, recorded as an auto-approved change request.
+    let e = edit(json!({"description": "<p>专业生产注塑机与模具</p>"})).await;
+    assert_eq!(e["edit"]["outcome"], "applied");
+    assert_eq!(e["edit"]["change_request_status"], "auto_approved");
+    let live = public().await;
+    assert_eq!(live["description"], e["description"]);
+    assert_eq!(live["status"], "verified");
+
+    // An edit screening holds leaves the public profile as it was until an operator approves.
+    let e = edit(json!({
+        "english_name": "Ningbo Held Machinery Co., Ltd.",
+        "description": "<p>本公司产品 待审核词</p>"
+    }))
+    .await;
+    assert_eq!(e["edit"]["outcome"], "pending");
+    assert_eq!(e["edit"]["change_request_status"], "pending");
+    assert_eq!(e["english_name"], live["english_name"]);
+    let cr1 = s(&e["edit"]["change_request_id"]);
+    assert_eq!(public().await, live);
+    let cr = app
+        .get(&format!("/api/v1/change-requests/{cr1}"), owner.token())
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(cr["subject_type"], "company");
+    assert_eq!(cr["subject_id"], cid.as_str());
+    assert_eq!(cr["status"], "pending");
+    let fields: Vec<String> = cr["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .map(|c| s(&c["field"]))
+        .collect();
+    assert_eq!(fields, vec!["english_name", "description"]);
+    assert_eq!(cr["changes"][0]["from"], live["english_name"]);
+    assert_eq!(cr["changes"][0]["to"], "Ningbo Held Machinery Co., Ltd.");
+    // Other companies' members do not see it.
+    let (stranger, _) = app.verified_company(&op).await;
+    app.get(&format!("/api/v1/change-requests/{cr1}"), stranger.token())
+        .await
+        .expect(404);
+    let mine = app
+        .get(
+            "/api/v1/change-requests?subject_type=company",
+            owner.token(),
+        )
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(mine["items"][0]["id"], cr1.as_str());
+    // It waits in the queue as a change request about the company, at high risk.
+    let item = item_of(&app, &op, "change_request", &cr1).await;
+    assert_eq!(item["target_type"], "company");
+    assert_eq!(item["target_id"], cid.as_str());
+    assert_eq!(item["risk"], "high");
+    decide(&app, &op, &s(&item["id"]), "approve", json!({}))
+        .await
+        .expect(200);
+    let live = public().await;
+    assert_eq!(live["english_name"], "Ningbo Held Machinery Co., Ltd.");
+    assert!(s(&live["description"]).contains("待审核词"));
+    assert_eq!(live["status"], "verified");
+    let told: Vec<String> = decisions_told(&app, &owner)
+        .await
+        .iter()
+        .filter(|n| n["subject_id"] == cr1.as_str())
+        .map(|n| s(&n["data"]["decision"]))
+        .collect();
+    assert_eq!(told, vec!["approved"]);
+
+    // A flagged edit is held too; rejected, the live profile stays.
+    let e = edit(json!({"business_scope": "机械设备制造 旗标词"})).await;
+    assert_eq!(e["edit"]["outcome"], "pending");
+    let cr2 = s(&e["edit"]["change_request_id"]);
+    let item = item_id(&app, &op, "change_request", &cr2).await;
+    decide(
+        &app,
+        &op,
+        &item,
+        "reject",
+        json!({"reason_code": "misleading", "note": "经营范围与执照不符"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(public().await["business_scope"], live["business_scope"]);
+    let cr = app
+        .get(&format!("/api/v1/change-requests/{cr2}"), owner.token())
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(cr["status"], "rejected");
+    assert_eq!(cr["note"], "经营范围与执照不符");
+
+    // A held edit, then a licence-fact change: the licence change goes live and sends the
+    // company back to verification (as before, no change request); the held edit was built on
+    // the old licence facts, so approving it is refused as stale and nothing is applied.
+    let e = edit(json!({"city": "宁波市（待审核词）"})).await;
+    let cr3 = s(&e["edit"]["change_request_id"]);
+    let e = edit(json!({"registered_address": "浙江省宁波市北仑区新碶街道明州路 8 号"})).await;
+    assert_eq!(e["edit"]["outcome"], "applied");
+    assert!(e["edit"]["change_request_id"].is_null());
+    assert_eq!(e["status"], "pending");
+    assert_eq!(e["city"], live["city"]);
+    assert!(
+        subjects(&app, &op, "kind=company").await.contains(&cid),
+        "back to verification"
+    );
+    let item = item_id(&app, &op, "change_request", &cr3).await;
+    let r = decide(&app, &op, &item, "approve", json!({}))
+        .await
+        .expect(409);
+    assert_eq!(r.code(), "change_request_stale");
+    assert_eq!(r.fields(), vec!["registered_address"]);
+    let now = app.get(&path, owner.token()).await.expect(200).body;
+    assert_eq!(now["city"], live["city"]);
+    assert_eq!(
+        app.get(&format!("/api/v1/change-requests/{cr3}"), owner.token())
+            .await
+            .expect(200)
+            .body["status"],
+        "superseded"
+    );
+    // Not verified now: edits apply in place.
+    let e = edit(json!({"city": "宁波"})).await;
+    assert_eq!(e["edit"]["outcome"], "applied");
+    assert!(e["edit"]["change_request_id"].is_null());
+    assert_eq!(e["city"], "宁波");
+}
+
+both_backends!(
+    stale_change_requests_are_superseded,
+    verified_company_profile_edits_are_change_requests
+);

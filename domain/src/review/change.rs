@@ -1,6 +1,7 @@
-//! Change requests: an edit of a published product or an open listing is kept here as the
-//! proposed version while the live version stays public and searchable as it was; approving it
-//! applies it (in the area's own code: `catalog::change`, `listing::change`).
+//! Change requests: an edit of a published product, an open listing or a verified company's
+//! profile is kept here as the proposed version while the live version stays public and
+//! searchable as it was; approving it applies it (in the area's own code: `catalog::change`,
+//! `listing::change`, `company::change`).
 //!
 //! One open request (pending or changes_requested) per item: a new edit replaces its proposal,
 //! built on top of it, keeping its id and raising its revision.
@@ -83,7 +84,7 @@ pub(crate) fn diff(live: &Fields, proposed: &Fields) -> Vec<FieldChange> {
 #[derive(Debug, Clone)]
 pub struct ChangeRequest {
     pub id: Uuid,
-    /// `product` or `listing`.
+    /// `product`, `listing` or `company`.
     pub subject_type: String,
     pub subject_id: Uuid,
     pub company_id: Option<Uuid>,
@@ -187,7 +188,7 @@ fn open_row(
 
 /// An edit of a live item, as the area's code prepared it.
 pub(crate) struct Proposal<'a> {
-    /// `product` or `listing`.
+    /// `product`, `listing` or `company`.
     pub subject_type: &'static str,
     pub subject_id: Uuid,
     /// The item's company (products and sell offers: its members see the request).
@@ -472,7 +473,7 @@ pub fn get_change_request(
 #[derive(Debug, Clone, Default)]
 pub struct ChangeRequestFilter {
     pub status: Option<String>,
-    /// `product` or `listing`.
+    /// `product`, `listing` or `company`.
     pub subject_type: Option<String>,
     pub subject_id: Option<Uuid>,
 }
@@ -502,12 +503,12 @@ pub fn list_change_requests(
     };
     let subject_type = match filter.subject_type.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(t @ ("product" | "listing")) => Some(t.to_owned()),
+        Some(t @ ("product" | "listing" | "company")) => Some(t.to_owned()),
         Some(_) => {
             errors.push(FieldError::new(
                 "subject_type",
                 "invalid_choice",
-                "must be one of: product, listing",
+                "must be one of: product, listing, company",
             ));
             None
         }

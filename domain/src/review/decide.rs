@@ -190,6 +190,7 @@ fn stale_fields(conn: &mut DbConnection, row: &ChangeRequestRow) -> QueryResult<
     let id = parse_db_id(&row.subject_id);
     let live = match row.subject_type.as_str() {
         "product" => crate::catalog::live_fields(conn, id)?,
+        "company" => crate::company::live_fields(conn, id)?,
         _ => crate::listing::live_fields(conn, id)?,
     };
     Ok(live
@@ -348,6 +349,9 @@ fn apply(
                     match cr.subject_type.as_str() {
                         "product" => {
                             crate::catalog::apply_change_in_tx(conn, &cr)?;
+                        }
+                        "company" => {
+                            crate::company::apply_change_in_tx(conn, &cr)?;
                         }
                         _ => {
                             crate::listing::apply_change_in_tx(conn, &cr)?;

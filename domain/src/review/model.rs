@@ -17,7 +17,7 @@ crate::text_enum! {
         Product => "product",
         SellOffer => "sell_offer",
         BuyRequest => "buy_request",
-        /// An edit of a published product or an open listing.
+        /// An edit of a published product, an open listing or a verified company's profile.
         ChangeRequest => "change_request",
         /// An open report about a product, listing, company or message.
         Report => "report",

@@ -1,5 +1,7 @@
 UPDATE review_items SET outcome = 'withdrawn' WHERE outcome IN ('superseded');
 UPDATE change_requests SET status = 'withdrawn' WHERE status = 'superseded';
+DELETE FROM review_items WHERE kind = 'change_request' AND target_type = 'company';
+DELETE FROM change_requests WHERE subject_type = 'company';
 CREATE TABLE review_items_next (
     id TEXT PRIMARY KEY NOT NULL,
     kind TEXT NOT NULL CHECK (kind IN ('company', 'product', 'sell_offer', 'buy_request', 'change_request', 'report')),

@@ -1,6 +1,7 @@
 -- A change request whose live item changed after it was proposed is `superseded` when an
 -- operator tries to approve it (nothing is applied; the owner edits again on the live version),
--- and its queue item closes with the same outcome. SQLite cannot change a CHECK constraint in
+-- and its queue item closes with the same outcome. A verified company's profile edit that
+-- screening holds is a change request of its own kind (`company`). SQLite cannot change a CHECK constraint in
 -- place, so both tables are rebuilt with their rows and indexes.
 CREATE TABLE review_items_next (
     id TEXT PRIMARY KEY NOT NULL,
@@ -36,7 +37,7 @@ CREATE INDEX review_items_subject_idx ON review_items (subject_id);
 
 CREATE TABLE change_requests_next (
     id TEXT PRIMARY KEY NOT NULL,
-    subject_type TEXT NOT NULL CHECK (subject_type IN ('product', 'listing')),
+    subject_type TEXT NOT NULL CHECK (subject_type IN ('product', 'listing', 'company')),
     subject_id TEXT NOT NULL,
     company_id TEXT REFERENCES companies (id),
     owner_id TEXT REFERENCES users (id),
