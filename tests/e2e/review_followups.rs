@@ -1,10 +1,12 @@
 //! Review queue follow-ups: stale change requests are superseded instead of applied; a verified
-//! company's profile edits that screening holds are change requests.
+//! company's profile edits that screening holds are change requests; a company that is down
+//! has nothing in the queue, and gets it back when reinstated.
 
 use e2e::fixtures::product_body;
 use e2e::{Backend, TestApp, both_backends};
 use serde_json::{Value, json};
 
+use crate::listings::{id_of, post_open, sell_body};
 use crate::review::{
     QUEUE, decide, decisions_told, item_id, item_of, live_product, rule, s, subjects, unverified,
 };
@@ -313,7 +315,159 @@ async fn verified_company_profile_edits_are_change_requests(b: Backend) {
     assert_eq!(e["city"], "宁波");
 }
 
+/// The subjects of the company's open queue items, by kind (reports aside).
+async fn open_for(app: &TestApp, op: &e2e::Account, subjects_of: &[(&str, &str)]) -> Vec<String> {
+    let mut open = Vec::new();
+    for (kind, subject) in subjects_of {
+        if subjects(app, op, &format!("kind={kind}"))
+            .await
+            .contains(*subject)
+        {
+            open.push(format!("{kind}:{subject}"));
+        }
+    }
+    open
+}
+
+async fn inactive_companies_leave_the_queue(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let op = app.operator().await;
+    let (owner, c) = unverified(&app).await;
+    let slug = s(&app
+        .get(&format!("/api/v1/companies/{c}"), owner.token())
+        .await
+        .expect(200)
+        .body["slug"]);
+    // Everything of the company that waits: its verification, a product under review, a sell
+    // offer under review, a change request to a live product.
+    let live = live_product(&app, &op, &owner, &c, product_body()).await;
+    let waiting = app.publish(&owner, &c, product_body()).await;
+    let offer = id_of(&post_open(&app, &owner, sell_body()).await);
+    let e = app
+        .patch(
+            &format!("/api/v1/products/{live}"),
+            owner.token(),
+            json!({"moq": 250}),
+        )
+        .await
+        .expect(200)
+        .body;
+    let change = s(&e["edit"]["change_request_id"]);
+    let buyer = app.signup("buyer").await;
+    let report = s(&app
+        .post(
+            "/api/v1/reports",
+            buyer.token(),
+            json!({"subject_type": "product", "subject_id": live, "reason": "counterfeit",
+                   "details": "假冒品牌", "evidence_urls": ["https://evidence.example.com/1.png"]}),
+        )
+        .await
+        .expect(201)
+        .body["id"]);
+    let all = [
+        ("company", c.as_str()),
+        ("product", waiting.as_str()),
+        ("sell_offer", offer.as_str()),
+        ("change_request", change.as_str()),
+    ];
+    let expected: Vec<String> = all.iter().map(|(k, s)| format!("{k}:{s}")).collect();
+    assert_eq!(open_for(&app, &op, &all).await, expected);
+    let product_item = item_id(&app, &op, "product", &waiting).await;
+    let told_before = decisions_told(&app, &owner).await.len();
+    let company_path = format!("/api/v1/operator/companies/{c}");
+
+    // Suspended: nothing of it is in the queue; the items closed as company_inactive; the
+    // report stays for the reporter; the owners get no review decisions for it.
+    app.post(
+        &format!("{company_path}/suspend"),
+        op.token(),
+        json!({"reason": "涉嫌售假，暂停经营"}),
+    )
+    .await
+    .expect(200);
+    assert!(open_for(&app, &op, &all).await.is_empty());
+    assert!(subjects(&app, &op, "kind=report").await.contains(&report));
+    let closed = app
+        .get(&format!("{QUEUE}/{product_item}"), op.token())
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(closed["status"], "closed");
+    assert_eq!(closed["outcome"], "company_inactive");
+    assert_eq!(closed["note"], "the company was suspended");
+    assert_eq!(decisions_told(&app, &owner).await.len(), told_before);
+    // The items keep their state: the change request is still pending for its owner.
+    assert_eq!(
+        app.get(&format!("/api/v1/change-requests/{change}"), owner.token())
+            .await
+            .expect(200)
+            .body["status"],
+        "pending"
+    );
+
+    // Reinstated: what still waits is back, as new queue items.
+    app.post(
+        &format!("{company_path}/reinstate"),
+        op.token(),
+        json!({"reason": "核查无误，恢复经营"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(open_for(&app, &op, &all).await, expected);
+    assert_ne!(item_id(&app, &op, "product", &waiting).await, product_item);
+
+    // Terminated: gone again; an upheld appeal brings it back.
+    let action = app
+        .post(
+            &format!("{company_path}/terminate"),
+            op.token(),
+            json!({"reason": "售假屡教不改"}),
+        )
+        .await
+        .expect(201)
+        .body;
+    assert!(open_for(&app, &op, &all).await.is_empty());
+    let closed = item_of(&app, &op, "report", &report).await;
+    assert_eq!(closed["status"], "open");
+    let appeal = app
+        .post(
+            &format!("/api/v1/enforcement/{}/appeal", s(&action["id"])),
+            owner.token(),
+            json!({"statement": "已整改"}),
+        )
+        .await
+        .expect(201)
+        .body;
+    app.post(
+        &format!("/api/v1/operator/appeals/{}/decide", s(&appeal["id"])),
+        op.token(),
+        json!({"outcome": "upheld", "note": "整改到位"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(open_for(&app, &op, &all).await, expected);
+    let back_item = item_id(&app, &op, "product", &waiting).await;
+
+    // The company leaves: gone for good.
+    app.post(
+        &format!("/api/v1/companies/{c}/leave"),
+        owner.token(),
+        json!({"confirm": slug}),
+    )
+    .await
+    .expect(200);
+    assert!(open_for(&app, &op, &all).await.is_empty());
+    let item = app
+        .get(&format!("{QUEUE}/{back_item}"), op.token())
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(item["outcome"], "company_inactive");
+    assert_eq!(item["note"], "the company left the platform");
+}
+
 both_backends!(
     stale_change_requests_are_superseded,
-    verified_company_profile_edits_are_change_requests
+    verified_company_profile_edits_are_change_requests,
+    inactive_companies_leave_the_queue
 );

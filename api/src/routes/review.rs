@@ -50,8 +50,9 @@ pub struct ReviewItemView {
     pub claimed_by: Option<Uuid>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub claimed_until: Option<OffsetDateTime>,
-    /// `approved`, `rejected`, `changes_requested`, `withdrawn` or `superseded` (a change
-    /// request whose live item changed before it could be approved) once closed.
+    /// `approved`, `rejected`, `changes_requested`, `withdrawn`, `superseded` (a change
+    /// request whose live item changed before it could be approved) or `company_inactive` (its
+    /// company was suspended, terminated or left; reinstatement opens a new item) once closed.
     pub outcome: Option<String>,
     pub reason_code: Option<String>,
     pub note: Option<String>,

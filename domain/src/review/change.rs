@@ -424,6 +424,39 @@ pub(crate) fn supersede(
     Ok(row)
 }
 
+/// The company is back: its pending change requests (of its profile, products and listings)
+/// wait in the queue again, showing what their last queue item showed.
+pub(crate) fn reopen_pending(conn: &mut DbConnection, company_id: &str) -> QueryResult<()> {
+    let company_listings = crate::db::schema::listings::table
+        .filter(crate::db::schema::listings::company_id.eq(company_id))
+        .select(crate::db::schema::listings::id);
+    let rows: Vec<ChangeRequestRow> = change_requests::table
+        .filter(change_requests::status.eq(ChangeStatus::Pending.as_str()))
+        .filter(
+            change_requests::company_id
+                .eq(company_id)
+                .or(change_requests::subject_type
+                    .eq("listing")
+                    .and(change_requests::subject_id.eq_any(company_listings))
+                    .nullable()),
+        )
+        .select(ChangeRequestRow::as_select())
+        .load(conn)?;
+    for row in rows {
+        use crate::db::schema::review_items;
+        let shown: Option<(String, Option<String>)> = review_items::table
+            .filter(review_items::kind.eq(ReviewKind::ChangeRequest.as_str()))
+            .filter(review_items::subject_id.eq(&row.id))
+            .order(review_items::id.desc())
+            .select((review_items::title, review_items::category_id))
+            .first(conn)
+            .optional()?;
+        let (title, category) = shown.unwrap_or_default();
+        ensure_open(conn, &waiting(&row, &title, category.as_deref()))?;
+    }
+    Ok(())
+}
+
 /// The item left publication (unpublished, closed, rejected, deleted): its open change request
 /// has nothing left to change.
 pub(crate) fn withdraw_open(

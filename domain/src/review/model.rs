@@ -53,6 +53,9 @@ crate::text_enum! {
         /// A change request whose live item changed after it was proposed: an approval was
         /// refused (nothing applied) and the owner proposes again on the live version.
         Superseded => "superseded",
+        /// The company left every public endpoint (suspended, terminated, closed): nothing of
+        /// it waits for an operator meanwhile; reinstatement puts what still waits back.
+        CompanyInactive => "company_inactive",
     }
 }
 

@@ -1,4 +1,4 @@
-UPDATE review_items SET outcome = 'withdrawn' WHERE outcome IN ('superseded');
+UPDATE review_items SET outcome = 'withdrawn' WHERE outcome IN ('superseded', 'company_inactive');
 ALTER TABLE review_items DROP CONSTRAINT review_items_outcome_check;
 ALTER TABLE review_items ADD CONSTRAINT review_items_outcome_check
     CHECK (outcome IN ('approved', 'rejected', 'changes_requested', 'withdrawn'));

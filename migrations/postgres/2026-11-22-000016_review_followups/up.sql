@@ -11,4 +11,15 @@ ALTER TABLE change_requests ADD CONSTRAINT change_requests_subject_type_check
     CHECK (subject_type IN ('product', 'listing', 'company'));
 ALTER TABLE review_items DROP CONSTRAINT review_items_outcome_check;
 ALTER TABLE review_items ADD CONSTRAINT review_items_outcome_check
-    CHECK (outcome IN ('approved', 'rejected', 'changes_requested', 'withdrawn', 'superseded'));
+    CHECK (outcome IN ('approved', 'rejected', 'changes_requested', 'withdrawn', 'superseded', 'company_inactive'));
+
+-- Nothing of a company that is down (suspended, terminated, closed) waits for an operator:
+-- items already in the queue for such companies close as `company_inactive` (reports stay).
+UPDATE review_items
+SET status = 'closed', outcome = 'company_inactive', note = 'the company is suspended',
+    closed_at = (now() AT TIME ZONE 'UTC'), claimed_by = NULL, claimed_until = NULL
+WHERE status = 'open' AND kind <> 'report'
+  AND (company_id IN (SELECT id FROM companies WHERE suspended_at IS NOT NULL)
+       OR (target_type = 'listing' AND target_id IN (
+             SELECT l.id FROM listings l JOIN companies c ON c.id = l.company_id
+             WHERE c.suspended_at IS NOT NULL)));

@@ -1,4 +1,4 @@
-UPDATE review_items SET outcome = 'withdrawn' WHERE outcome IN ('superseded');
+UPDATE review_items SET outcome = 'withdrawn' WHERE outcome IN ('superseded', 'company_inactive');
 UPDATE change_requests SET status = 'withdrawn' WHERE status = 'superseded';
 DELETE FROM review_items WHERE kind = 'change_request' AND target_type = 'company';
 DELETE FROM change_requests WHERE subject_type = 'company';

@@ -20,7 +20,7 @@ CREATE TABLE review_items_next (
     entered_at TIMESTAMP NOT NULL,
     claimed_by TEXT REFERENCES users (id),
     claimed_until TIMESTAMP,
-    outcome TEXT CHECK (outcome IN ('approved', 'rejected', 'changes_requested', 'withdrawn', 'superseded')),
+    outcome TEXT CHECK (outcome IN ('approved', 'rejected', 'changes_requested', 'withdrawn', 'superseded', 'company_inactive')),
     reason_code TEXT,
     note TEXT,
     decided_by TEXT REFERENCES users (id),
@@ -61,3 +61,14 @@ CREATE UNIQUE INDEX change_requests_open_idx ON change_requests (subject_type, s
 CREATE INDEX change_requests_company_idx ON change_requests (company_id, id);
 CREATE INDEX change_requests_owner_idx ON change_requests (owner_id, id);
 CREATE INDEX change_requests_requester_idx ON change_requests (requested_by, id);
+
+-- Nothing of a company that is down (suspended, terminated, closed) waits for an operator:
+-- items already in the queue for such companies close as `company_inactive` (reports stay).
+UPDATE review_items
+SET status = 'closed', outcome = 'company_inactive', note = 'the company is suspended',
+    closed_at = CURRENT_TIMESTAMP, claimed_by = NULL, claimed_until = NULL
+WHERE status = 'open' AND kind <> 'report'
+  AND (company_id IN (SELECT id FROM companies WHERE suspended_at IS NOT NULL)
+       OR (target_type = 'listing' AND target_id IN (
+             SELECT l.id FROM listings l JOIN companies c ON c.id = l.company_id
+             WHERE c.suspended_at IS NOT NULL)));
