@@ -22,7 +22,16 @@ pub struct NewNotification {
 }
 
 /// Records a notification and requests its e-mail; call it inside the transaction of the event.
-pub fn notify(conn: &mut DbConnection, n: NewNotification) -> QueryResult<Uuid> {
+/// A disabled or erased account (or one that does not exist) gets neither: `None`.
+pub fn notify(conn: &mut DbConnection, n: NewNotification) -> QueryResult<Option<Uuid>> {
+    let active: i64 = users::table
+        .find(n.user_id.to_string())
+        .filter(users::status.eq(AccountStatus::Active.as_str()))
+        .count()
+        .get_result(conn)?;
+    if active == 0 {
+        return Ok(None);
+    }
     let id = new_id();
     let row = NotificationRow {
         id: id.to_string(),
@@ -50,7 +59,7 @@ pub fn notify(conn: &mut DbConnection, n: NewNotification) -> QueryResult<Uuid> 
             "data": n.payload,
         }),
     )?;
-    Ok(id)
+    Ok(Some(id))
 }
 
 /// Tells every active operator, once each, that something new waits for them (`event`:
