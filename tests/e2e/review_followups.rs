@@ -1,6 +1,7 @@
 //! Review queue follow-ups: stale change requests are superseded instead of applied; a verified
 //! company's profile edits that screening holds are change requests; a company that is down
-//! has nothing in the queue, and gets it back when reinstated.
+//! has nothing in the queue, and gets it back when reinstated; a terminated or closed company
+//! shows as such to its members and operators.
 
 use e2e::fixtures::product_body;
 use e2e::{Backend, TestApp, both_backends};
@@ -427,6 +428,15 @@ async fn inactive_companies_leave_the_queue(b: Backend) {
         .expect(201)
         .body;
     assert!(open_for(&app, &op, &all).await.is_empty());
+    // Its members and operators see it as terminated (the public sees nothing).
+    let profile = format!("/api/v1/companies/{c}");
+    for who in [&owner, &op] {
+        assert_eq!(
+            app.get(&profile, who.token()).await.expect(200).body["status"],
+            "terminated"
+        );
+    }
+    app.get(&profile, None).await.expect(404);
     let closed = item_of(&app, &op, "report", &report).await;
     assert_eq!(closed["status"], "open");
     let appeal = app
@@ -446,6 +456,10 @@ async fn inactive_companies_leave_the_queue(b: Backend) {
     .await
     .expect(200);
     assert_eq!(open_for(&app, &op, &all).await, expected);
+    assert_eq!(
+        app.get(&profile, owner.token()).await.expect(200).body["status"],
+        "pending"
+    );
     let back_item = item_id(&app, &op, "product", &waiting).await;
 
     // The company leaves: gone for good.
@@ -457,6 +471,10 @@ async fn inactive_companies_leave_the_queue(b: Backend) {
     .await
     .expect(200);
     assert!(open_for(&app, &op, &all).await.is_empty());
+    assert_eq!(
+        app.get(&profile, op.token()).await.expect(200).body["status"],
+        "closed"
+    );
     let item = app
         .get(&format!("{QUEUE}/{back_item}"), op.token())
         .await

@@ -158,7 +158,9 @@ pub struct CompanyView {
     pub banner_url: Option<String>,
     pub description: String,
     pub certifications: Vec<CertificationDto>,
-    /// `pending`, `verified`, `rejected` or `suspended`.
+    /// `pending`, `verified`, `rejected` or `suspended`; `terminated` (a termination in force)
+    /// or `closed` (it left the platform) for a company that is down for good. Only members and
+    /// operators see a company that is not public.
     pub status: String,
     pub verified: bool,
     #[serde(with = "time::serde::rfc3339::option")]

@@ -190,7 +190,7 @@ pub fn get_company(
     };
     let role = role_in(conn, id, actor.user_id)?;
     if may_on_company(actor, role, CompanyAction::ViewPrivate) {
-        Ok(company)
+        Ok(super::repo::with_standing(conn, company)?)
     } else {
         Err(CompanyError::NotFound)
     }
@@ -269,7 +269,7 @@ pub fn update_company(
         // A pending company's edit is its resubmission: it (re-)enters the review queue.
         crate::review::hooks::company_waiting(conn, &row)?;
         Ok(CompanyEdit {
-            company: Company::from(row),
+            company: super::repo::with_standing(conn, Company::from(row))?,
             change: None,
         })
     })
