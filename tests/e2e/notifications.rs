@@ -174,15 +174,7 @@ async fn disabled_and_erased_accounts_are_not_notified(b: Backend) {
     )
     .await
     .expect(200);
-    let owner_id = owner.id.clone();
-    app.with_db(move |conn| {
-        diesel::sql_query(format!(
-            "UPDATE users SET status = 'disabled' WHERE id = '{owner_id}'"
-        ))
-        .execute(conn)
-        .expect("disable")
-    })
-    .await;
+    app.disable_account(&owner.id).await;
     let owner_before = stored_for(&app, &owner).await;
     let admin_before = stored_for(&app, &admin).await;
     let reporter_before = stored_for(&app, &reporter).await;

@@ -23,6 +23,20 @@ async fn direct_moq_edit(app: &TestApp, product: &str, moq: i64) {
     .await;
 }
 
+/// Edits a live product's MOQ; the id of the change request that holds it.
+async fn propose_moq(app: &TestApp, owner: &e2e::Account, product: &str, moq: i64) -> String {
+    let e = app
+        .patch(
+            &format!("/api/v1/products/{product}"),
+            owner.token(),
+            json!({"moq": moq}),
+        )
+        .await
+        .expect(200)
+        .body;
+    s(&e["edit"]["change_request_id"])
+}
+
 async fn stale_change_requests_are_superseded(b: Backend) {
     let app = TestApp::spawn(b).await;
     let op = app.operator().await;
@@ -114,16 +128,7 @@ async fn stale_change_requests_are_superseded(b: Backend) {
     let stale = s(&e["edit"]["change_request_id"]);
     let stale_item = item_id(&app, &op, "change_request", &stale).await;
     let pid2 = live_product(&app, &op, &owner, &c, product_body()).await;
-    let e = app
-        .patch(
-            &format!("/api/v1/products/{pid2}"),
-            owner.token(),
-            json!({"moq": 300}),
-        )
-        .await
-        .expect(200)
-        .body;
-    let fresh = s(&e["edit"]["change_request_id"]);
+    let fresh = propose_moq(&app, &owner, &pid2, 300).await;
     let fresh_item = item_id(&app, &op, "change_request", &fresh).await;
     direct_moq_edit(&app, &pid, 888).await;
     let bulk = app
@@ -344,16 +349,7 @@ async fn inactive_companies_leave_the_queue(b: Backend) {
     let live = live_product(&app, &op, &owner, &c, product_body()).await;
     let waiting = app.publish(&owner, &c, product_body()).await;
     let offer = id_of(&post_open(&app, &owner, sell_body()).await);
-    let e = app
-        .patch(
-            &format!("/api/v1/products/{live}"),
-            owner.token(),
-            json!({"moq": 250}),
-        )
-        .await
-        .expect(200)
-        .body;
-    let change = s(&e["edit"]["change_request_id"]);
+    let change = propose_moq(&app, &owner, &live, 250).await;
     let buyer = app.signup("buyer").await;
     let report = s(&app
         .post(

@@ -40,16 +40,7 @@ async fn operators_hear_of_notices_counter_notices_and_appeals(b: Backend) {
     let op = app.operator().await;
     let other_op = app.operator().await;
     let retired = app.operator().await;
-    let retired_id = retired.id.clone();
-    app.with_db(move |conn| {
-        use diesel::RunQueryDsl;
-        diesel::sql_query(format!(
-            "UPDATE users SET status = 'disabled' WHERE id = '{retired_id}'"
-        ))
-        .execute(conn)
-        .expect("disable")
-    })
-    .await;
+    app.disable_account(&retired.id).await;
     let shop = shop(&app, &op, "Quillnorvask").await;
     let holder = app.signup("buyer").await;
 
