@@ -24,7 +24,7 @@ pub struct ReviewItemView {
     /// What the decision acts on: the company, product, listing, change request or report.
     pub subject_id: Uuid,
     /// What the item is about: `company`, `product`, `listing` or `message` (for a report: the
-    /// reported item; for a change request: the product or listing).
+    /// reported item; for a change request: the product, listing or company profile it changes).
     pub target_type: String,
     pub target_id: Uuid,
     pub company_id: Option<Uuid>,
