@@ -22,6 +22,7 @@ mod ranking;
 mod relevance;
 mod reports;
 mod review;
+mod review_followups;
 mod screening;
 mod search;
 mod storefronts;

@@ -22,6 +22,7 @@ async fn seed(app: &TestApp, to: &Account, kind: NotificationKind, title: &str) 
             },
         )
         .expect("notify")
+        .expect("an active account is notified")
         .to_string()
     })
     .await
@@ -123,4 +124,85 @@ async fn notifications_are_personal(b: Backend) {
     assert_eq!(emails, 3);
 }
 
-both_backends!(notifications_are_personal);
+/// Notifications (and e-mail requests) of one account, from the database.
+async fn stored_for(app: &TestApp, who: &Account) -> (i64, i64) {
+    let user = who.id.clone();
+    app.with_db(move |conn| {
+        use domain::db::schema::{notifications, outbox};
+        let kept: i64 = notifications::table
+            .filter(notifications::user_id.eq(&user))
+            .count()
+            .get_result(conn)
+            .expect("count");
+        let mails: i64 = outbox::table
+            .filter(outbox::topic.eq("email.requested"))
+            .filter(outbox::payload.like(format!("%\"user_id\":\"{user}\"%")))
+            .count()
+            .get_result(conn)
+            .expect("count");
+        (kept, mails)
+    })
+    .await
+}
+
+async fn disabled_and_erased_accounts_are_not_notified(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let op = app.operator().await;
+    let (owner, company) = app.verified_company(&op).await;
+    let cid = company["id"].as_str().unwrap().to_owned();
+    let admin = app.signup("supplier").await;
+    app.add_member(&owner, &cid, &admin, "admin").await;
+    let reporter = app.signup("buyer").await;
+    let report = app
+        .post(
+            "/api/v1/reports",
+            reporter.token(),
+            json!({"subject_type": "company", "subject_id": cid, "reason": "fraud",
+                   "details": "收款后不发货", "evidence_urls": ["https://evidence.example.com/1.png"]}),
+        )
+        .await
+        .expect(201)
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The reporter erases the account; an operator disables the owner's account.
+    app.post(
+        "/api/v1/me/erasure",
+        reporter.token(),
+        json!({"password": e2e::fixtures::PASSWORD}),
+    )
+    .await
+    .expect(200);
+    app.disable_account(&owner.id).await;
+    let owner_before = stored_for(&app, &owner).await;
+    let admin_before = stored_for(&app, &admin).await;
+    let reporter_before = stored_for(&app, &reporter).await;
+    assert_eq!(reporter_before.0, 0, "erasure removed the notifications");
+
+    // A warning goes to the company's owners and admins, a dismissal to the reporter.
+    app.post(
+        &format!("/api/v1/operator/companies/{cid}/warn"),
+        op.token(),
+        json!({"reason": "多次发布重复信息"}),
+    )
+    .await
+    .expect(201);
+    app.post(
+        &format!("/api/v1/operator/reports/{report}/resolve"),
+        op.token(),
+        json!({"outcome": "dismissed", "note": "未发现违规"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(stored_for(&app, &owner).await, owner_before);
+    assert_eq!(stored_for(&app, &reporter).await, reporter_before);
+    let admin_after = stored_for(&app, &admin).await;
+    assert_eq!(admin_after.0, admin_before.0 + 1);
+    assert_eq!(admin_after.1, admin_before.1 + 1);
+}
+
+both_backends!(
+    notifications_are_personal,
+    disabled_and_erased_accounts_are_not_notified
+);

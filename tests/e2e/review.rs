@@ -12,13 +12,13 @@ use time::Duration;
 
 use crate::listings::{buy_body, id_of, post_open, sell_body, with};
 
-const QUEUE: &str = "/api/v1/operator/review-queue";
+pub(crate) const QUEUE: &str = "/api/v1/operator/review-queue";
 
-fn s(v: &Value) -> String {
+pub(crate) fn s(v: &Value) -> String {
     v.as_str().unwrap_or_default().to_owned()
 }
 
-async fn rule(app: &TestApp, op: &Account, text: &str, action: &str) {
+pub(crate) async fn rule(app: &TestApp, op: &Account, text: &str, action: &str) {
     app.post(
         "/api/v1/operator/rules",
         op.token(),
@@ -29,7 +29,7 @@ async fn rule(app: &TestApp, op: &Account, text: &str, action: &str) {
 }
 
 /// The open items of the queue for `query` (every page).
-async fn queue(app: &TestApp, op: &Account, query: &str) -> Vec<Value> {
+pub(crate) async fn queue(app: &TestApp, op: &Account, query: &str) -> Vec<Value> {
     let mut items = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
@@ -48,7 +48,7 @@ async fn queue(app: &TestApp, op: &Account, query: &str) -> Vec<Value> {
 }
 
 /// Subject ids of the open items for `query`.
-async fn subjects(app: &TestApp, op: &Account, query: &str) -> BTreeSet<String> {
+pub(crate) async fn subjects(app: &TestApp, op: &Account, query: &str) -> BTreeSet<String> {
     queue(app, op, query)
         .await
         .iter()
@@ -61,7 +61,7 @@ fn set(ids: &[&str]) -> BTreeSet<String> {
 }
 
 /// The open item of a subject.
-async fn item_of(app: &TestApp, op: &Account, kind: &str, subject: &str) -> Value {
+pub(crate) async fn item_of(app: &TestApp, op: &Account, kind: &str, subject: &str) -> Value {
     let items = queue(app, op, &format!("kind={kind}")).await;
     items
         .into_iter()
@@ -69,17 +69,23 @@ async fn item_of(app: &TestApp, op: &Account, kind: &str, subject: &str) -> Valu
         .unwrap_or_else(|| panic!("no open {kind} item for {subject}"))
 }
 
-async fn item_id(app: &TestApp, op: &Account, kind: &str, subject: &str) -> String {
+pub(crate) async fn item_id(app: &TestApp, op: &Account, kind: &str, subject: &str) -> String {
     s(&item_of(app, op, kind, subject).await["id"])
 }
 
-async fn decide(app: &TestApp, op: &Account, item: &str, action: &str, body: Value) -> e2e::Reply {
+pub(crate) async fn decide(
+    app: &TestApp,
+    op: &Account,
+    item: &str,
+    action: &str,
+    body: Value,
+) -> e2e::Reply {
     app.post(&format!("{QUEUE}/{item}/{action}"), op.token(), body)
         .await
 }
 
 /// Approves the subject's open item.
-async fn approve(app: &TestApp, op: &Account, kind: &str, subject: &str) -> Value {
+pub(crate) async fn approve(app: &TestApp, op: &Account, kind: &str, subject: &str) -> Value {
     let item = item_id(app, op, kind, subject).await;
     decide(app, op, &item, "approve", json!({}))
         .await
@@ -88,14 +94,14 @@ async fn approve(app: &TestApp, op: &Account, kind: &str, subject: &str) -> Valu
 }
 
 /// An unverified company (C) and its owner.
-async fn unverified(app: &TestApp) -> (Account, String) {
+pub(crate) async fn unverified(app: &TestApp) -> (Account, String) {
     let owner = app.signup("supplier").await;
     let company = app.company(&owner).await;
     (owner, s(&company["id"]))
 }
 
 /// A product of `company`, published (through the queue when the company is not verified).
-async fn live_product(
+pub(crate) async fn live_product(
     app: &TestApp,
     op: &Account,
     owner: &Account,
@@ -115,7 +121,7 @@ async fn live_product(
 }
 
 /// The review decisions the account was told of.
-async fn decisions_told(app: &TestApp, who: &Account) -> Vec<Value> {
+pub(crate) async fn decisions_told(app: &TestApp, who: &Account) -> Vec<Value> {
     let page = app
         .get("/api/v1/notifications?limit=100", who.token())
         .await

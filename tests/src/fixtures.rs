@@ -190,6 +190,18 @@ impl TestApp {
         id
     }
 
+    /// Disables an account directly in the database (what an administrator's tooling does).
+    pub async fn disable_account(&self, user_id: &str) {
+        let sql = format!("UPDATE users SET status = 'disabled' WHERE id = '{user_id}'");
+        self.with_db(move |conn| {
+            use diesel::RunQueryDsl;
+            diesel::sql_query(sql)
+                .execute(conn)
+                .expect("disable account")
+        })
+        .await;
+    }
+
     /// Adds `email` to the company with `role`.
     pub async fn add_member(&self, by: &Account, company_id: &str, member: &Account, role: &str) {
         self.post(

@@ -1,5 +1,5 @@
-//! Change requests as their owners see them: edits of published products and open listings,
-//! field by field, with the operator's decision.
+//! Change requests as their owners see them: edits of published products, open listings and
+//! verified companies' profiles, field by field, with the operator's decision.
 
 use actix_web::{HttpResponse, get, web};
 use domain::review::{self, ChangeRequest, ChangeRequestFilter, ChangeStatus};
@@ -67,13 +67,14 @@ pub struct FieldChangeView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ChangeRequestView {
     pub id: Uuid,
-    /// `product` or `listing`.
+    /// `product`, `listing` or `company`.
     pub subject_type: String,
     pub subject_id: Uuid,
     pub company_id: Option<Uuid>,
     /// The account that made the (latest) edit.
     pub requested_by: Uuid,
-    /// `pending`, `changes_requested`, `approved`, `auto_approved`, `rejected` or `withdrawn`.
+    /// `pending`, `changes_requested`, `approved`, `auto_approved`, `rejected`, `withdrawn` or
+    /// `superseded` (the live item changed after the proposal; nothing was applied).
     pub status: String,
     /// Field by field: live value → proposed value.
     pub changes: Vec<FieldChangeView>,
@@ -128,17 +129,18 @@ pub struct ChangeRequestPage {
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ChangeRequestsQuery {
-    /// `pending`, `changes_requested`, `approved`, `auto_approved`, `rejected` or `withdrawn`.
+    /// `pending`, `changes_requested`, `approved`, `auto_approved`, `rejected`, `withdrawn` or
+    /// `superseded`.
     pub status: Option<String>,
-    /// `product` or `listing`.
+    /// `product`, `listing` or `company`.
     pub subject_type: Option<String>,
-    /// One product or listing.
+    /// One product, listing or company.
     pub subject_id: Option<Uuid>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
 
-/// The change requests of your company (its products and sell offers) and of your own
+/// The change requests of your company (its profile, products and sell offers) and of your own
 /// listings, newest first; operators see all.
 #[utoipa::path(tag = "change requests", params(ChangeRequestsQuery), security(("bearer" = [])), responses(
     (status = 200, body = ChangeRequestPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]

@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::change_requests::EditOutcome;
 use crate::auth::{AuthUser, MaybeUser};
 use crate::body::Body;
 use crate::error::{ApiResult, ErrorBody};
@@ -157,7 +158,9 @@ pub struct CompanyView {
     pub banner_url: Option<String>,
     pub description: String,
     pub certifications: Vec<CertificationDto>,
-    /// `pending`, `verified`, `rejected` or `suspended`.
+    /// `pending`, `verified`, `rejected` or `suspended`; `terminated` (a termination in force)
+    /// or `closed` (it left the platform) for a company that is down for good. Only members and
+    /// operators see a company that is not public.
     pub status: String,
     pub verified: bool,
     #[serde(with = "time::serde::rfc3339::option")]
@@ -253,9 +256,23 @@ pub async fn get_company(
     Ok(HttpResponse::Ok().json(CompanyView::from(company)))
 }
 
-/// Edits the profile (owners and admins). Changing the licence facts of a verified company sends it back to verification.
+/// What a profile edit did: the company as the public now sees it and `edit`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompanyEditView {
+    #[serde(flatten)]
+    pub company: CompanyView,
+    pub edit: EditOutcome,
+}
+
+/// Edits the profile (owners and admins). Changing the licence facts of a verified company
+/// sends it back to verification and is applied at once (`edit.outcome: applied`). Any other
+/// edit of a verified company's profile is a change request: applied at once
+/// (`auto_approved`) when screening finds nothing in the new text, otherwise the live profile
+/// stays as it is until an operator approves it (`edit.outcome: pending`, with
+/// `edit.change_request_id`; the diff at `GET /api/v1/change-requests/{id}`). Companies that are
+/// not verified are edited in place.
 #[utoipa::path(tag = "companies", params(("id" = Uuid, Path)), request_body = CompanyRequest, security(("bearer" = [])), responses(
-    (status = 200, body = CompanyView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    (status = 200, body = CompanyEditView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
     (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[patch("/api/v1/companies/{id}")]
 pub async fn update_company(
@@ -266,8 +283,11 @@ pub async fn update_company(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let input = CompanyInput::from(body.0);
-    let company = state
+    let edit = state
         .db(move |conn| company::update_company(conn, &user.actor, id, input))
         .await?;
-    Ok(HttpResponse::Ok().json(CompanyView::from(company)))
+    Ok(HttpResponse::Ok().json(CompanyEditView {
+        edit: EditOutcome::from(edit.change.as_ref()),
+        company: CompanyView::from(edit.company),
+    }))
 }

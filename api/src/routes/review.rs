@@ -24,7 +24,7 @@ pub struct ReviewItemView {
     /// What the decision acts on: the company, product, listing, change request or report.
     pub subject_id: Uuid,
     /// What the item is about: `company`, `product`, `listing` or `message` (for a report: the
-    /// reported item; for a change request: the product or listing).
+    /// reported item; for a change request: the product, listing or company profile it changes).
     pub target_type: String,
     pub target_id: Uuid,
     pub company_id: Option<Uuid>,
@@ -50,7 +50,9 @@ pub struct ReviewItemView {
     pub claimed_by: Option<Uuid>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub claimed_until: Option<OffsetDateTime>,
-    /// `approved`, `rejected`, `changes_requested` or `withdrawn` once closed.
+    /// `approved`, `rejected`, `changes_requested`, `withdrawn`, `superseded` (a change
+    /// request whose live item changed before it could be approved) or `company_inactive` (its
+    /// company was suspended, terminated or left; reinstatement opens a new item) once closed.
     pub outcome: Option<String>,
     pub reason_code: Option<String>,
     pub note: Option<String>,
@@ -250,11 +252,13 @@ async fn decide(
 
 /// Approves the item through its own service: verifies the company, publishes the product,
 /// opens the listing, applies the change request (and writes its search event), upholds the
-/// report. The owner is notified.
+/// report. The owner is notified. A change request whose live item changed after it was
+/// proposed is not applied: 409 `change_request_stale` (`fields` names the live fields that
+/// changed), and the request is marked `superseded` (its item closes, the owner is told).
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionBody, security(("bearer" = [])), responses(
     (status = 200, body = ReviewItemView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
     (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-    (status = 409, description = "review_item_claimed, review_item_closed, or the item's own state codes", body = ErrorBody)))]
+    (status = 409, description = "review_item_claimed, review_item_closed, change_request_stale, or the item's own state codes", body = ErrorBody)))]
 #[post("/api/v1/operator/review-queue/{id}/approve")]
 pub async fn approve(
     state: web::Data<AppState>,

@@ -117,7 +117,16 @@ fn insert(
             reason: &row.statement,
         },
     )?;
-    Ok(Appeal::from(row))
+    let appeal = Appeal::from(row);
+    crate::notification::notify_operators(
+        conn,
+        "appeal",
+        "appeal",
+        appeal.id,
+        json!({"title": format!("Appeal against a {}", target.as_str()),
+               "target_type": target.as_str(), "target_id": target_id}),
+    )?;
+    Ok(appeal)
 }
 
 /// The company's owner or admin (or the individual owner) appeals an enforcement action in

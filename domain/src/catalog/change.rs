@@ -141,6 +141,12 @@ pub(super) fn propose(
     })
 }
 
+/// The live product's fields as a change request's diff and base show them (`None`: no such
+/// product).
+pub(crate) fn live_fields(conn: &mut DbConnection, id: uuid::Uuid) -> QueryResult<Option<Fields>> {
+    Ok(load_product(conn, id)?.map(|row| fields(&row)))
+}
+
 /// Applies an approved change request to the live product, in the caller's transaction: the
 /// row, its screening outcome (the proposal's) and the `product.changed` event search follows.
 pub(crate) fn apply_change_in_tx(

@@ -14,7 +14,7 @@ mod status;
 pub(crate) use category::leaf_category_problem;
 pub use category::{CategoryNode, category_exists, list_categories};
 pub use change::ProductEdit;
-pub(crate) use change::apply_change_in_tx;
+pub(crate) use change::{apply_change_in_tx, live_fields};
 pub use error::CatalogError;
 pub use input::{PriceTierInput, ProductInput};
 pub(crate) use model::ProductRow;

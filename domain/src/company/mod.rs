@@ -1,5 +1,6 @@
 //! Companies (enterprise storefronts): licence facts, members, verification state.
 
+mod change;
 mod error;
 mod input;
 mod licence;
@@ -13,6 +14,8 @@ mod storefront;
 mod uscc;
 mod verification;
 
+pub use change::CompanyEdit;
+pub(crate) use change::{apply_change_in_tx, live_fields};
 pub use error::CompanyError;
 pub use input::{CertificationInput, CompanyInput, ContactInput};
 pub(crate) use licence::managers_of;

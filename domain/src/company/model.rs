@@ -92,6 +92,9 @@ pub struct Company {
     pub licence_expiry: Option<LicenceExpiry>,
     /// Credit score in tenths of a point (0–1000) as last computed (`crate::credit`).
     pub credit_score: Option<i32>,
+    /// Why a suspended company is down for good, where it was read (`super::with_standing`):
+    /// `terminated` (a termination in force) or `closed` (it left the platform).
+    pub ended: Option<&'static str>,
 }
 
 /// When a business licence ends: a date, or long-term (营业期限 长期).
@@ -161,12 +164,14 @@ impl Company {
         !self.is_suspended() && self.verification_status != VerificationStatus::Rejected
     }
 
-    /// `pending`, `verified`, `rejected` or `suspended` (suspension overrides the rest).
+    /// `pending`, `verified`, `rejected` or `suspended` (suspension overrides the rest), or
+    /// `terminated` or `closed` for a suspended company that is down for good (when `ended`
+    /// was read).
     pub fn status(&self) -> &'static str {
-        if self.is_suspended() {
-            "suspended"
-        } else {
-            self.verification_status.as_str()
+        match self.ended {
+            Some(ended) if self.is_suspended() => ended,
+            _ if self.is_suspended() => "suspended",
+            _ => self.verification_status.as_str(),
         }
     }
 }
@@ -244,6 +249,7 @@ impl From<CompanyRow> for Company {
             licence_image_url: r.licence_image_url,
             licence_expiry: LicenceExpiry::from_db(r.licence_expires_on),
             credit_score: r.credit_score,
+            ended: None,
         }
     }
 }

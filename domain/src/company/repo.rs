@@ -21,6 +21,15 @@ pub fn find_company(conn: &mut DbConnection, id: Uuid) -> Result<Company, Compan
     load_company(conn, id)?.ok_or(CompanyError::NotFound)
 }
 
+/// The company with `ended` read, for views its members and operators see: a suspended company
+/// that was terminated or left shows as such (one query, only for suspended companies).
+pub(crate) fn with_standing(conn: &mut DbConnection, mut company: Company) -> QueryResult<Company> {
+    if company.is_suspended() {
+        company.ended = crate::enforcement::company_lock(conn, company.id)?;
+    }
+    Ok(company)
+}
+
 /// The user's role in this company, if they are a member.
 pub fn role_in(
     conn: &mut DbConnection,

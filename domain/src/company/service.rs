@@ -3,6 +3,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::CompanyError;
+use super::change::CompanyEdit;
 use super::input::{CompanyInput, ValidCompany};
 use super::model::{Company, CompanyRow, MemberRole, VerificationStatus};
 use super::repo::{denial, find_company, membership_of, role_in, save_company};
@@ -189,34 +190,59 @@ pub fn get_company(
     };
     let role = role_in(conn, id, actor.user_id)?;
     if may_on_company(actor, role, CompanyAction::ViewPrivate) {
-        Ok(company)
+        Ok(super::repo::with_standing(conn, company)?)
     } else {
         Err(CompanyError::NotFound)
     }
 }
 
 /// Owners and admins edit the profile. Changing the licence facts of a verified company sends it
-/// back to verification (`super::licence::apply_licence_change`).
+/// back to verification (`super::licence::apply_licence_change`), applied at once as before.
+/// Any other edit of a verified company's public profile is a change request
+/// (`super::change`): applied at once when screening finds nothing in the new text, otherwise
+/// held for an operator while the live profile stays as it is. Companies that are not verified
+/// are edited in place (an operator looks at the whole profile when verifying).
 pub fn update_company(
     conn: &mut DbConnection,
     actor: &Actor,
     id: Uuid,
     input: CompanyInput,
-) -> Result<Company, CompanyError> {
+) -> Result<CompanyEdit, CompanyError> {
     db::transaction(conn, |conn| {
         let role = role_in(conn, id, actor.user_id)?;
         let current = find_company(conn, id)?;
         if !may_on_company(actor, role, CompanyAction::EditProfile) {
             return Err(denial(actor, role, &current));
         }
-        let valid = input
-            .validate(Some(&current))
-            .map_err(CompanyError::Validation)?;
-        let licence_changes = valid.licence_changes(&current);
+        // Edits of one company take turns (a row lock on PostgreSQL), so two edits cannot both
+        // open a change request; the row is read under the lock.
+        diesel::update(companies::table.find(id.to_string()))
+            .set(companies::updated_at.eq(companies::updated_at))
+            .execute(conn)?;
         let mut row: CompanyRow = companies::table
             .find(id.to_string())
             .select(CompanyRow::as_select())
             .first(conn)?;
+        if current.is_verified() {
+            // A new edit builds on the open proposal: fields it does not name keep their
+            // proposed value.
+            if let Some(base) = super::change::with_open_proposal(conn, &row)? {
+                let valid = input
+                    .clone()
+                    .validate(Some(&Company::from(base.clone())))
+                    .map_err(CompanyError::Validation)?;
+                if valid.licence_changes(&current).is_empty() {
+                    return propose(conn, actor, row, base, valid);
+                }
+            }
+        }
+        let valid = input
+            .validate(Some(&current))
+            .map_err(CompanyError::Validation)?;
+        let licence_changes = valid.licence_changes(&current);
+        if current.is_verified() && licence_changes.is_empty() {
+            return propose(conn, actor, row.clone(), row, valid);
+        }
         if let Some(slug) = valid.slug.clone() {
             row.slug = slug;
         }
@@ -242,6 +268,31 @@ pub fn update_company(
         }
         // A pending company's edit is its resubmission: it (re-)enters the review queue.
         crate::review::hooks::company_waiting(conn, &row)?;
-        Ok(Company::from(row))
+        Ok(CompanyEdit {
+            company: super::repo::with_standing(conn, Company::from(row))?,
+            change: None,
+        })
+    })
+}
+
+/// A verified company's profile edit without licence changes: `valid` applied to `base` (the
+/// live row, or the open proposal it builds on), screened, then held or applied as a change
+/// request.
+fn propose(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    live: CompanyRow,
+    base: CompanyRow,
+    valid: ValidCompany,
+) -> Result<CompanyEdit, CompanyError> {
+    let mut proposed = base;
+    if let Some(slug) = valid.slug.clone() {
+        proposed.slug = slug;
+    }
+    fill_row(&mut proposed, valid);
+    let verdict = screen_company(conn, &proposed)?;
+    super::change::propose(conn, actor, live, proposed, &verdict).map_err(|e| match e {
+        CompanyError::Database(e) => map_unique(e),
+        other => other,
     })
 }

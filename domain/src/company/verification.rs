@@ -125,7 +125,7 @@ pub(crate) fn change_status_in_tx(
     save_company(conn, &row, json!({"change": action.name()}))?;
     row.credit_score = Some(crate::credit::recompute_in_tx(conn, company_id)?.score);
     crate::review::hooks::company_status_changed(conn, &row, action.name())?;
-    let after = Company::from(row);
+    let after = super::repo::with_standing(conn, Company::from(row))?;
     record_transition(
         conn,
         "company",

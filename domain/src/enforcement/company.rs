@@ -206,6 +206,11 @@ pub fn terminate_company(
             &reason,
             "terminate",
         )?;
+        crate::review::hooks::company_down(
+            conn,
+            &company_id.to_string(),
+            "the company was terminated",
+        )?;
         let action = insert_company_action(
             conn,
             actor.user_id,
@@ -295,6 +300,7 @@ pub(crate) fn reverse_by_appeal(
                 || active_count(conn, company, ActionKind::Suspend)? > 0;
             if !down && suspended_at(conn, company)?.is_some() {
                 set_suspended(conn, company, None, note, "appeal_upheld")?;
+                crate::review::hooks::company_back(conn, &company.to_string())?;
             }
             after["suspended"] = json!(down);
         }

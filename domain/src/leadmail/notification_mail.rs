@@ -9,7 +9,8 @@ use super::compose;
 use super::consent::{preferences_in_tx, user_contact};
 use super::matches::{claim_step, consumer_position};
 use super::model::MailSettings;
-use crate::db::schema::email_suppressions;
+use crate::account::AccountStatus;
+use crate::db::schema::{email_suppressions, users};
 use crate::db::{self, DbConnection};
 use crate::email::enqueue;
 use crate::outbox::{self, topic};
@@ -45,6 +46,15 @@ pub fn mail_notifications(
             else {
                 continue;
             };
+            // An account disabled or erased after the event was recorded gets no e-mail.
+            let active: i64 = users::table
+                .find(user.to_string())
+                .filter(users::status.eq(AccountStatus::Active.as_str()))
+                .count()
+                .get_result(conn)?;
+            if active == 0 {
+                continue;
+            }
             let Ok((address, name)) = user_contact(conn, user) else {
                 continue;
             };

@@ -126,6 +126,9 @@ pub(crate) fn notification_texts(lang: Language, kind: &str) -> (&'static str, &
             "信息即将到期：{title}",
             "您发布的「{title}」即将到期，如需继续展示请及时更新。",
         ),
+        (Language::Zh, "operator_task") => {
+            ("待处理：{title}", "有新的事项等待运营人员处理：{title}。")
+        }
         (Language::Zh, _) => ("Tradefair 通知", "您有一条新通知：{title}"),
         (Language::En, "inquiry_received") => (
             "New inquiry: {title}",
@@ -150,6 +153,10 @@ pub(crate) fn notification_texts(lang: Language, kind: &str) -> (&'static str, &
         (Language::En, "listing_expiring") => (
             "Ending soon: {title}",
             "Your listing \"{title}\" ends soon; update it to keep it online.",
+        ),
+        (Language::En, "operator_task") => (
+            "Waiting for an operator: {title}",
+            "Something new waits for an operator's decision: {title}.",
         ),
         (Language::En, _) => (
             "Tradefair notification",

@@ -182,6 +182,12 @@ pub(super) fn propose(
     })
 }
 
+/// The live listing's fields as a change request's diff and base show them (`None`: no such
+/// listing).
+pub(crate) fn live_fields(conn: &mut DbConnection, id: uuid::Uuid) -> QueryResult<Option<Fields>> {
+    Ok(load_listing(conn, id)?.map(|row| fields(&row)))
+}
+
 /// Applies an approved change request to the live listing, in the caller's transaction. The
 /// listing must still be open (not expired), a buy request still without quotes, and the
 /// proposed end date still ahead.

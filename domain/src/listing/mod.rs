@@ -16,7 +16,7 @@ mod service;
 mod status;
 
 pub use change::ListingEdit;
-pub(crate) use change::apply_change_in_tx;
+pub(crate) use change::{apply_change_in_tx, live_fields};
 pub use error::ListingError;
 pub use expiry::{EXPIRY_NOTICE, notify_expiring_listings};
 pub use input::{ListingInput, MAX_ATTACHMENTS, MAX_QUANTITY, MAX_VALIDITY, to_micros};

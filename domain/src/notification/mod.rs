@@ -6,4 +6,5 @@ mod model;
 mod service;
 
 pub use model::{Notification, NotificationKind};
+pub(crate) use service::notify_operators;
 pub use service::{NewNotification, list_notifications, mark_all_read, mark_read, notify};

@@ -39,6 +39,10 @@ crate::text_enum! {
         TakedownUpdate => "takedown_update",
         /// An operator decided an appeal (to the company's owners and admins, or the owner).
         AppealDecided => "appeal_decided",
+        /// Something new waits for an operator's decision outside the review queue: an IP
+        /// takedown notice, a counter-notice or an appeal (to every active operator, once per
+        /// event).
+        OperatorTask => "operator_task",
     }
 }
 

@@ -4,8 +4,9 @@ use uuid::Uuid;
 
 use super::model::{Notification, NotificationKind, NotificationRow};
 use crate::access::Actor;
+use crate::account::{AccountStatus, AccountType};
 use crate::db::DbConnection;
-use crate::db::schema::notifications;
+use crate::db::schema::{notifications, users};
 use crate::ids::{Page, PageRequest, new_id, now};
 use crate::outbox::{self, topic};
 
@@ -21,7 +22,16 @@ pub struct NewNotification {
 }
 
 /// Records a notification and requests its e-mail; call it inside the transaction of the event.
-pub fn notify(conn: &mut DbConnection, n: NewNotification) -> QueryResult<Uuid> {
+/// A disabled or erased account (or one that does not exist) gets neither: `None`.
+pub fn notify(conn: &mut DbConnection, n: NewNotification) -> QueryResult<Option<Uuid>> {
+    let active: i64 = users::table
+        .find(n.user_id.to_string())
+        .filter(users::status.eq(AccountStatus::Active.as_str()))
+        .count()
+        .get_result(conn)?;
+    if active == 0 {
+        return Ok(None);
+    }
     let id = new_id();
     let row = NotificationRow {
         id: id.to_string(),
@@ -49,7 +59,39 @@ pub fn notify(conn: &mut DbConnection, n: NewNotification) -> QueryResult<Uuid> 
             "data": n.payload,
         }),
     )?;
-    Ok(id)
+    Ok(Some(id))
+}
+
+/// Tells every active operator, once each, that something new waits for them (`event`:
+/// `takedown_notice`, `counter_notice` or `appeal`), in the caller's transaction. Returns how
+/// many were told.
+pub(crate) fn notify_operators(
+    conn: &mut DbConnection,
+    event: &str,
+    subject_type: &'static str,
+    subject_id: Uuid,
+    mut payload: serde_json::Value,
+) -> QueryResult<usize> {
+    let operators: Vec<String> = users::table
+        .filter(users::account_type.eq(AccountType::Operator.as_str()))
+        .filter(users::status.eq(AccountStatus::Active.as_str()))
+        .order(users::id.asc())
+        .select(users::id)
+        .load(conn)?;
+    payload["event"] = json!(event);
+    for user in &operators {
+        notify(
+            conn,
+            NewNotification {
+                user_id: crate::ids::parse_db_id(user),
+                kind: NotificationKind::OperatorTask,
+                subject_type,
+                subject_id,
+                payload: payload.clone(),
+            },
+        )?;
+    }
+    Ok(operators.len())
 }
 
 /// The actor's notifications, newest first, and how many are unread in all.

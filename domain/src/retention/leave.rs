@@ -106,6 +106,11 @@ pub fn leave_company(
             company_id,
             json!({"change": "closed"}),
         )?;
+        crate::review::hooks::company_down(
+            conn,
+            &company_id.to_string(),
+            "the company left the platform",
+        )?;
         crate::audit::append(
             conn,
             crate::audit::Change {

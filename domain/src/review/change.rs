@@ -1,6 +1,7 @@
-//! Change requests: an edit of a published product or an open listing is kept here as the
-//! proposed version while the live version stays public and searchable as it was; approving it
-//! applies it (in the area's own code: `catalog::change`, `listing::change`).
+//! Change requests: an edit of a published product, an open listing or a verified company's
+//! profile is kept here as the proposed version while the live version stays public and
+//! searchable as it was; approving it applies it (in the area's own code: `catalog::change`,
+//! `listing::change`, `company::change`).
 //!
 //! One open request (pending or changes_requested) per item: a new edit replaces its proposal,
 //! built on top of it, keeping its id and raising its revision.
@@ -38,6 +39,10 @@ crate::text_enum! {
         /// Replaced by the live version again (the item left publication, or an edit restored
         /// the live text).
         Withdrawn => "withdrawn",
+        /// The live item changed after the change was proposed (another change, an operator's
+        /// action, a direct edit); an operator's approval found it out and applied nothing. The
+        /// owner's next edit proposes again on the live version.
+        Superseded => "superseded",
     }
 }
 
@@ -79,7 +84,7 @@ pub(crate) fn diff(live: &Fields, proposed: &Fields) -> Vec<FieldChange> {
 #[derive(Debug, Clone)]
 pub struct ChangeRequest {
     pub id: Uuid,
-    /// `product` or `listing`.
+    /// `product`, `listing` or `company`.
     pub subject_type: String,
     pub subject_id: Uuid,
     pub company_id: Option<Uuid>,
@@ -183,7 +188,7 @@ fn open_row(
 
 /// An edit of a live item, as the area's code prepared it.
 pub(crate) struct Proposal<'a> {
-    /// `product` or `listing`.
+    /// `product`, `listing` or `company`.
     pub subject_type: &'static str,
     pub subject_id: Uuid,
     /// The item's company (products and sell offers: its members see the request).
@@ -354,10 +359,102 @@ pub(crate) fn finish(
         ChangeStatus::Approved | ChangeStatus::AutoApproved => Outcome::Approved,
         ChangeStatus::Rejected => Outcome::Rejected,
         ChangeStatus::ChangesRequested => Outcome::ChangesRequested,
+        ChangeStatus::Superseded => Outcome::Superseded,
         ChangeStatus::Pending | ChangeStatus::Withdrawn => Outcome::Withdrawn,
     };
     close_open(conn, ReviewKind::ChangeRequest, &row.id, outcome, note)?;
     Ok(row)
+}
+
+/// The fields whose live value differs from the live version the proposal was built on (its
+/// `base`): empty while the proposal still applies to what the public sees.
+pub(crate) fn changed_since_proposal(row: &ChangeRequestRow, live: &Fields) -> Vec<String> {
+    let base: serde_json::Map<String, Value> = serde_json::from_str(&row.base).unwrap_or_default();
+    live.iter()
+        .filter(|(name, value)| base.get(*name).unwrap_or(&Value::Null) != value)
+        .map(|(name, _)| (*name).to_owned())
+        .collect()
+}
+
+/// The field errors of a stale change request: one per live field that changed.
+pub(crate) fn stale_errors(fields: &[String]) -> Vec<FieldError> {
+    fields
+        .iter()
+        .map(|f| {
+            FieldError::new(
+                f.as_str(),
+                "changed_since_proposal",
+                "the live value changed after this change was proposed",
+            )
+        })
+        .collect()
+}
+
+/// Marks a stale change request superseded (its queue item closes with that outcome): nothing
+/// is applied, and the owner proposes again on the live version.
+pub(crate) fn supersede(
+    conn: &mut DbConnection,
+    row: ChangeRequestRow,
+    changed: &[String],
+    actor_id: Uuid,
+) -> QueryResult<ChangeRequestRow> {
+    let note = format!(
+        "the live version changed after this change was proposed ({}); edit again to propose it on the current version",
+        changed.join(", ")
+    );
+    let before = row.status.clone();
+    let row = finish(
+        conn,
+        row,
+        ChangeStatus::Superseded,
+        None,
+        Some(&note),
+        Some(actor_id),
+    )?;
+    crate::moderation::record_transition(
+        conn,
+        "change_request",
+        parse_db_id(&row.id),
+        "supersede",
+        &note,
+        actor_id,
+        json!({"status": before, "subject_type": row.subject_type, "subject_id": row.subject_id}),
+        json!({"status": "superseded", "changed_live_fields": changed}),
+    )?;
+    Ok(row)
+}
+
+/// The company is back: its pending change requests (of its profile, products and listings)
+/// wait in the queue again, showing what their last queue item showed.
+pub(crate) fn reopen_pending(conn: &mut DbConnection, company_id: &str) -> QueryResult<()> {
+    let company_listings = crate::db::schema::listings::table
+        .filter(crate::db::schema::listings::company_id.eq(company_id))
+        .select(crate::db::schema::listings::id);
+    let rows: Vec<ChangeRequestRow> = change_requests::table
+        .filter(change_requests::status.eq(ChangeStatus::Pending.as_str()))
+        .filter(
+            change_requests::company_id
+                .eq(company_id)
+                .or(change_requests::subject_type
+                    .eq("listing")
+                    .and(change_requests::subject_id.eq_any(company_listings))
+                    .nullable()),
+        )
+        .select(ChangeRequestRow::as_select())
+        .load(conn)?;
+    for row in rows {
+        use crate::db::schema::review_items;
+        let shown: Option<(String, Option<String>)> = review_items::table
+            .filter(review_items::kind.eq(ReviewKind::ChangeRequest.as_str()))
+            .filter(review_items::subject_id.eq(&row.id))
+            .order(review_items::id.desc())
+            .select((review_items::title, review_items::category_id))
+            .first(conn)
+            .optional()?;
+        let (title, category) = shown.unwrap_or_default();
+        ensure_open(conn, &waiting(&row, &title, category.as_deref()))?;
+    }
+    Ok(())
 }
 
 /// The item left publication (unpublished, closed, rejected, deleted): its open change request
@@ -409,7 +506,7 @@ pub fn get_change_request(
 #[derive(Debug, Clone, Default)]
 pub struct ChangeRequestFilter {
     pub status: Option<String>,
-    /// `product` or `listing`.
+    /// `product`, `listing` or `company`.
     pub subject_type: Option<String>,
     pub subject_id: Option<Uuid>,
 }
@@ -439,12 +536,12 @@ pub fn list_change_requests(
     };
     let subject_type = match filter.subject_type.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(t @ ("product" | "listing")) => Some(t.to_owned()),
+        Some(t @ ("product" | "listing" | "company")) => Some(t.to_owned()),
         Some(_) => {
             errors.push(FieldError::new(
                 "subject_type",
                 "invalid_choice",
-                "must be one of: product, listing",
+                "must be one of: product, listing, company",
             ));
             None
         }

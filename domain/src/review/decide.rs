@@ -8,7 +8,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::ReviewError;
-use super::change::{ChangeRequest, ChangeStatus, finish, load_row};
+use super::change::{
+    ChangeRequest, ChangeRequestRow, ChangeStatus, changed_since_proposal, finish, load_row,
+    stale_errors, supersede,
+};
 use super::model::{Decision, ItemStatus, Outcome, ReviewItem, ReviewKind};
 use super::queue::load_item;
 use super::reasons::ReasonCode;
@@ -119,7 +122,7 @@ pub fn decide(
         return Err(ReviewError::Forbidden);
     }
     let valid = validate(decision, input).map_err(ReviewError::Validation)?;
-    db::transaction(conn, |conn| decide_in_tx(conn, actor, id, &valid))
+    decide_one(conn, actor, id, &valid)
 }
 
 /// Decides many items the same way, each in its own transaction: one item's failure (decided
@@ -161,11 +164,60 @@ pub fn decide_bulk(
     let valid = validate(decision, input).map_err(ReviewError::Validation)?;
     Ok(ids
         .iter()
-        .map(|&id| {
-            let result = db::transaction(conn, |conn| decide_in_tx(conn, actor, id, &valid));
-            (id, result)
-        })
+        .map(|&id| (id, decide_one(conn, actor, id, &valid)))
         .collect())
+}
+
+/// One item in its own transaction. An approval refused because the change request went stale
+/// rolls back; then, in a second transaction, the request is marked superseded (its item
+/// closes, the owners are told) so it does not sit in the queue as something nobody can
+/// approve — and the operator still gets the 409 that says why.
+fn decide_one(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+    d: &ValidDecision,
+) -> Result<ReviewItem, ReviewError> {
+    let result = db::transaction(conn, |conn| decide_in_tx(conn, actor, id, d));
+    if matches!(result, Err(ReviewError::ChangeRequestStale(_))) {
+        db::transaction(conn, |conn| supersede_item(conn, actor, id))?;
+    }
+    result
+}
+
+/// The live fields that changed since the change request's proposal (empty while it applies).
+fn stale_fields(conn: &mut DbConnection, row: &ChangeRequestRow) -> QueryResult<Vec<String>> {
+    let id = parse_db_id(&row.subject_id);
+    let live = match row.subject_type.as_str() {
+        "product" => crate::catalog::live_fields(conn, id)?,
+        "company" => crate::company::live_fields(conn, id)?,
+        _ => crate::listing::live_fields(conn, id)?,
+    };
+    Ok(live
+        .map(|live| changed_since_proposal(row, &live))
+        .unwrap_or_default())
+}
+
+fn supersede_item(conn: &mut DbConnection, actor: &Actor, id: Uuid) -> Result<(), ReviewError> {
+    let Some(item) = load_item(conn, id)?.map(ReviewItem::from) else {
+        return Ok(());
+    };
+    if item.status != ItemStatus::Open || item.kind != ReviewKind::ChangeRequest {
+        return Ok(());
+    }
+    let Some(row) = load_row(conn, item.subject_id)? else {
+        return Ok(());
+    };
+    if row.status != ChangeStatus::Pending.as_str() {
+        return Ok(());
+    }
+    let changed = stale_fields(conn, &row)?;
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let row = supersede(conn, row, &changed, actor.user_id)?;
+    tell_owners(conn, &item, Outcome::Superseded, None, row.note.as_deref())?;
+    Ok(())
 }
 
 fn decide_in_tx(
@@ -288,9 +340,18 @@ fn apply(
             let cr = ChangeRequest::from(row.clone());
             let status = match d.decision {
                 Decision::Approve => {
+                    // The proposal was built on the live version of its time; if that changed
+                    // since, applying it would silently undo the other change.
+                    let changed = stale_fields(conn, &row)?;
+                    if !changed.is_empty() {
+                        return Err(ReviewError::ChangeRequestStale(stale_errors(&changed)));
+                    }
                     match cr.subject_type.as_str() {
                         "product" => {
                             crate::catalog::apply_change_in_tx(conn, &cr)?;
+                        }
+                        "company" => {
+                            crate::company::apply_change_in_tx(conn, &cr)?;
                         }
                         _ => {
                             crate::listing::apply_change_in_tx(conn, &cr)?;

@@ -14,6 +14,12 @@ pub enum ReviewError {
     ChangeRequestNotFound,
     #[error("this item has already been decided")]
     Closed,
+    /// The live item changed after the change was proposed (`fields` names what changed):
+    /// approving would overwrite that change with a proposal built on an older version.
+    #[error(
+        "the live version changed after this change was proposed; the change request is superseded"
+    )]
+    ChangeRequestStale(Vec<FieldError>),
     #[error("another operator is working on this item")]
     ClaimedByOther,
     #[error("{decision} does not apply to a {kind}")]
@@ -43,7 +49,7 @@ impl DomainError for ReviewError {
             Validation(_) => ErrorKind::Validation,
             NotFound | ChangeRequestNotFound => ErrorKind::NotFound,
             Closed | NotApplicable { .. } => ErrorKind::InvalidState,
-            ClaimedByOther => ErrorKind::Conflict,
+            ClaimedByOther | ChangeRequestStale(_) => ErrorKind::Conflict,
             Forbidden => ErrorKind::Forbidden,
             Company(e) => e.kind(),
             Product(e) => e.kind(),
@@ -61,6 +67,7 @@ impl DomainError for ReviewError {
             ChangeRequestNotFound => "change_request_not_found",
             Closed => "review_item_closed",
             ClaimedByOther => "review_item_claimed",
+            ChangeRequestStale(_) => "change_request_stale",
             NotApplicable { .. } => "decision_not_applicable",
             Forbidden => "forbidden",
             Company(e) => e.code(),
@@ -74,7 +81,7 @@ impl DomainError for ReviewError {
     fn fields(&self) -> &[FieldError] {
         use ReviewError::*;
         match self {
-            Validation(f) => f,
+            Validation(f) | ChangeRequestStale(f) => f,
             Company(e) => e.fields(),
             Product(e) => e.fields(),
             Listing(e) => e.fields(),

@@ -6,13 +6,13 @@
 
 use diesel::prelude::*;
 
-use super::change::withdraw_open;
-use super::model::{Outcome, ReviewKind};
+use super::change::{reopen_pending, withdraw_open};
+use super::model::{ItemStatus, Outcome, ReviewKind};
 use super::queue::{Waiting, close_open, ensure_open, reports_changed, rescreened};
 use crate::catalog::ProductRow;
 use crate::company::CompanyRow;
 use crate::db::DbConnection;
-use crate::db::schema::{companies, listings, products};
+use crate::db::schema::{companies, listings, products, review_items};
 use crate::listing::ListingRow;
 use crate::report::ReportRow;
 
@@ -126,8 +126,8 @@ pub(crate) fn company_waiting(conn: &mut DbConnection, row: &CompanyRow) -> Quer
 }
 
 /// An operator changed the company's status (outside the queue, or the queue's own decision,
-/// which already closed its item): the verification review ends or, on reinstatement of a
-/// pending company, starts again.
+/// which already closed its item): the verification review ends; a suspension takes everything
+/// of the company out of the queue and reinstatement puts back what still waits.
 pub(crate) fn company_status_changed(
     conn: &mut DbConnection,
     row: &CompanyRow,
@@ -137,10 +137,86 @@ pub(crate) fn company_status_changed(
         "verify" => Outcome::Approved,
         "reject" => Outcome::Rejected,
         "request_changes" => Outcome::ChangesRequested,
-        "reinstate" => return company_waiting(conn, row),
+        "suspend" => return company_down(conn, &row.id, "the company was suspended"),
+        "reinstate" => return company_back(conn, &row.id),
         _ => Outcome::Withdrawn,
     };
     close_open(conn, ReviewKind::Company, &row.id, outcome, None)
+}
+
+/// The company left every public endpoint (suspended, terminated, or it closed its account):
+/// its open queue items — verification, products, sell offers and its members' buy requests,
+/// change requests — close as `company_inactive` with `note`, so operators do not review what
+/// nobody can see. The items themselves keep their state (a product stays `pending_review`), so
+/// reinstatement can put them back. Reports stay open: the reporter is owed an answer, and an
+/// upheld report still counts against the company.
+pub(crate) fn company_down(
+    conn: &mut DbConnection,
+    company_id: &str,
+    note: &str,
+) -> QueryResult<()> {
+    let company_listings = listings::table
+        .filter(listings::company_id.eq(company_id))
+        .select(listings::id);
+    diesel::update(
+        review_items::table
+            .filter(review_items::status.eq(ItemStatus::Open.as_str()))
+            .filter(review_items::kind.ne(ReviewKind::Report.as_str()))
+            .filter(
+                review_items::company_id
+                    .eq(company_id)
+                    .or(review_items::target_type
+                        .eq("listing")
+                        .and(review_items::target_id.eq_any(company_listings))
+                        .nullable()),
+            ),
+    )
+    .set((
+        review_items::status.eq(ItemStatus::Closed.as_str()),
+        review_items::outcome.eq(Outcome::CompanyInactive.as_str()),
+        review_items::note.eq(note),
+        review_items::closed_at.eq(crate::ids::now()),
+        review_items::claimed_by.eq(None::<String>),
+        review_items::claimed_until.eq(None::<time::PrimitiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// The company is back (reinstated, or its suspension or termination reversed on appeal): what
+/// still waits enters the queue again as new episodes — its verification if pending, products
+/// and listings still `pending_review`, pending change requests.
+pub(crate) fn company_back(conn: &mut DbConnection, company_id: &str) -> QueryResult<()> {
+    let Some(company) = companies::table
+        .find(company_id)
+        .select(CompanyRow::as_select())
+        .first(conn)
+        .optional()?
+    else {
+        return Ok(());
+    };
+    if company.suspended_at.is_some() {
+        return Ok(());
+    }
+    company_waiting(conn, &company)?;
+    let waiting_products: Vec<ProductRow> = products::table
+        .filter(products::company_id.eq(company_id))
+        .filter(products::status.eq("pending_review"))
+        .filter(products::deleted_at.is_null())
+        .select(ProductRow::as_select())
+        .load(conn)?;
+    for row in &waiting_products {
+        product_saved(conn, row)?;
+    }
+    let waiting_listings: Vec<ListingRow> = listings::table
+        .filter(listings::company_id.eq(company_id))
+        .filter(listings::status.eq("pending_review"))
+        .select(ListingRow::as_select())
+        .load(conn)?;
+    for row in &waiting_listings {
+        listing_saved(conn, row)?;
+    }
+    reopen_pending(conn, company_id)
 }
 
 /// What a report is about, for the queue: its company, category and a title.

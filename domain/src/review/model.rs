@@ -17,7 +17,7 @@ crate::text_enum! {
         Product => "product",
         SellOffer => "sell_offer",
         BuyRequest => "buy_request",
-        /// An edit of a published product or an open listing.
+        /// An edit of a published product, an open listing or a verified company's profile.
         ChangeRequest => "change_request",
         /// An open report about a product, listing, company or message.
         Report => "report",
@@ -50,6 +50,12 @@ crate::text_enum! {
         /// The owner withdrew it (unpublished, closed, deleted, edited back) or it was suspended
         /// or decided outside the queue in a way that ends the review.
         Withdrawn => "withdrawn",
+        /// A change request whose live item changed after it was proposed: an approval was
+        /// refused (nothing applied) and the owner proposes again on the live version.
+        Superseded => "superseded",
+        /// The company left every public endpoint (suspended, terminated, closed): nothing of
+        /// it waits for an operator meanwhile; reinstatement puts what still waits back.
+        CompanyInactive => "company_inactive",
     }
 }
 

@@ -11,7 +11,7 @@ use super::model::{
 };
 use crate::access::{Actor, PlatformAction, may_on_platform};
 use crate::db::DbConnection;
-use crate::db::schema::{categories, reports, review_items, screening_results};
+use crate::db::schema::{categories, companies, reports, review_items, screening_results};
 use crate::error::FieldError;
 use crate::ids::{Page, PageRequest, new_id, now};
 
@@ -90,9 +90,28 @@ pub(crate) fn open_item(
         .optional()
 }
 
+/// Whether the company is down (suspended, terminated or closed): its items do not wait for an
+/// operator meanwhile (`hooks::company_down`).
+pub(crate) fn company_inactive(conn: &mut DbConnection, company_id: &str) -> QueryResult<bool> {
+    let suspended: Option<Option<time::PrimitiveDateTime>> = companies::table
+        .find(company_id)
+        .select(companies::suspended_at)
+        .first(conn)
+        .optional()?;
+    Ok(suspended.flatten().is_some())
+}
+
 /// Makes sure the subject has an open item (a new one when it enters the queue, e.g. again
-/// after changes were requested), with what it shows and its risk brought up to date.
+/// after changes were requested), with what it shows and its risk brought up to date. Nothing
+/// of a company that is down enters the queue (reports aside: the reporter still gets an
+/// answer); reinstatement puts it back (`hooks::company_back`).
 pub(crate) fn ensure_open(conn: &mut DbConnection, w: &Waiting<'_>) -> QueryResult<()> {
+    if w.kind != ReviewKind::Report
+        && let Some(company) = w.company_id
+        && company_inactive(conn, company)?
+    {
+        return Ok(());
+    }
     let (screening, reports, risk) = assess(
         conn,
         w.kind.as_str(),

@@ -101,6 +101,14 @@ pub fn file_counter_notice(
             },
         )?;
         tell(conn, &row, Whom::Notifier, "counter_notice", &statement)?;
+        crate::notification::notify_operators(
+            conn,
+            "counter_notice",
+            "takedown",
+            id,
+            json!({"title": format!("Counter-notice to the IP notice by {}", row.rights_holder),
+                   "subject_type": row.subject_type, "subject_id": row.subject_id}),
+        )?;
         Ok(row.notice_at(at))
     })
 }

@@ -10,7 +10,7 @@ use crate::access::{Actor, OwnerSide, PlatformAction, may_on_platform};
 use crate::db::schema::takedown_notices;
 use crate::db::{self, DbConnection};
 use crate::error::FieldError;
-use crate::ids::{new_id, now};
+use crate::ids::{new_id, now, parse_db_id};
 use crate::json_col::to_json;
 use crate::validate::Validator;
 
@@ -196,6 +196,14 @@ pub fn file_notice(
                               "subject_id": subject_id, "rights_type": rights_type.as_str()}),
                 reason: "IP notice filed",
             },
+        )?;
+        crate::notification::notify_operators(
+            conn,
+            "takedown_notice",
+            "takedown",
+            parse_db_id(&row.id),
+            json!({"title": format!("IP notice ({}) by {}", rights_type.as_str(), rights_holder),
+                   "subject_type": subject_type, "subject_id": subject_id}),
         )?;
         Ok(row.notice_at(at))
     })

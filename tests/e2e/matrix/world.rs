@@ -535,6 +535,7 @@ impl World {
                     },
                 )
                 .expect("notification")
+                .expect("the buyer's account is active")
                 .to_string()
             })
             .await

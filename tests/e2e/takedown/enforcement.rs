@@ -342,7 +342,13 @@ async fn warn_suspend_and_terminate_a_company(b: Backend) {
         .await
         .expect(200)
         .body;
-    assert_eq!(c["status"], "suspended");
+    assert_eq!(c["status"], "terminated");
+    let c = app
+        .get(&format!("/api/v1/companies/{}", shop.company), op.token())
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(c["status"], "terminated");
     // Final: the ordinary routes refuse.
     for (action, code) in [
         ("reinstate", "invalid_state"),

@@ -4,5 +4,6 @@
 mod common;
 mod enforcement;
 mod notices;
+mod operator_tasks;
 mod retention;
 mod transparency;

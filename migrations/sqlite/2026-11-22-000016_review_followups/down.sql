@@ -1,0 +1,62 @@
+UPDATE review_items SET outcome = 'withdrawn' WHERE outcome IN ('superseded', 'company_inactive');
+UPDATE change_requests SET status = 'withdrawn' WHERE status = 'superseded';
+DELETE FROM review_items WHERE kind = 'change_request' AND target_type = 'company';
+DELETE FROM change_requests WHERE subject_type = 'company';
+CREATE TABLE review_items_next (
+    id TEXT PRIMARY KEY NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('company', 'product', 'sell_offer', 'buy_request', 'change_request', 'report')),
+    subject_id TEXT NOT NULL,
+    target_type TEXT NOT NULL CHECK (target_type IN ('company', 'product', 'listing', 'message')),
+    target_id TEXT NOT NULL,
+    company_id TEXT,
+    owner_id TEXT,
+    category_id TEXT,
+    title TEXT NOT NULL,
+    screening TEXT NOT NULL CHECK (screening IN ('none', 'pass', 'flag', 'review', 'block')),
+    open_reports INTEGER NOT NULL,
+    risk TEXT NOT NULL CHECK (risk IN ('low', 'medium', 'high')),
+    status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+    entered_at TIMESTAMP NOT NULL,
+    claimed_by TEXT REFERENCES users (id),
+    claimed_until TIMESTAMP,
+    outcome TEXT CHECK (outcome IN ('approved', 'rejected', 'changes_requested', 'withdrawn')),
+    reason_code TEXT,
+    note TEXT,
+    decided_by TEXT REFERENCES users (id),
+    closed_at TIMESTAMP
+);
+INSERT INTO review_items_next SELECT id, kind, subject_id, target_type, target_id, company_id, owner_id, category_id, title, screening, open_reports, risk, status, entered_at, claimed_by, claimed_until, outcome, reason_code, note, decided_by, closed_at FROM review_items;
+DROP TABLE review_items;
+ALTER TABLE review_items_next RENAME TO review_items;
+CREATE UNIQUE INDEX review_items_open_subject_idx ON review_items (kind, subject_id) WHERE status = 'open';
+CREATE INDEX review_items_queue_idx ON review_items (status, kind, id);
+CREATE INDEX review_items_risk_idx ON review_items (status, risk, id);
+CREATE INDEX review_items_target_idx ON review_items (target_type, target_id, status);
+CREATE INDEX review_items_subject_idx ON review_items (subject_id);
+
+CREATE TABLE change_requests_next (
+    id TEXT PRIMARY KEY NOT NULL,
+    subject_type TEXT NOT NULL CHECK (subject_type IN ('product', 'listing')),
+    subject_id TEXT NOT NULL,
+    company_id TEXT REFERENCES companies (id),
+    owner_id TEXT REFERENCES users (id),
+    requested_by TEXT NOT NULL REFERENCES users (id),
+    status TEXT NOT NULL CHECK (status IN ('pending', 'changes_requested', 'approved', 'auto_approved', 'rejected', 'withdrawn')),
+    base TEXT NOT NULL,
+    proposed TEXT NOT NULL,
+    changes TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    reason_code TEXT,
+    note TEXT,
+    decided_by TEXT REFERENCES users (id),
+    decided_at TIMESTAMP,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+INSERT INTO change_requests_next SELECT id, subject_type, subject_id, company_id, owner_id, requested_by, status, base, proposed, changes, revision, reason_code, note, decided_by, decided_at, created_at, updated_at FROM change_requests;
+DROP TABLE change_requests;
+ALTER TABLE change_requests_next RENAME TO change_requests;
+CREATE UNIQUE INDEX change_requests_open_idx ON change_requests (subject_type, subject_id) WHERE status IN ('pending', 'changes_requested');
+CREATE INDEX change_requests_company_idx ON change_requests (company_id, id);
+CREATE INDEX change_requests_owner_idx ON change_requests (owner_id, id);
+CREATE INDEX change_requests_requester_idx ON change_requests (requested_by, id);
