@@ -86,6 +86,7 @@ pub fn companies() -> Vec<Company> {
             licence_image_url: None,
             licence_expiry: None,
             credit_score: None,
+            ended: None,
         })
         .collect()
 }
