@@ -94,9 +94,10 @@ pub struct ProductHitView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProductSearchResponse {
     pub items: Vec<ProductHitView>,
-    /// Number of matches: exact up to 10,000, estimated from the first 10,000 past that.
+    /// Number of matches: exact up to the count bound (`TRADEFAIR_SEARCH_COUNT_BOUND`, 10,000 by
+    /// default), extrapolated from that many matches past it.
     pub total: usize,
-    /// True when `total` and the facet counts are estimates (more than 10,000 matches).
+    /// True when `total` and the facet counts are estimates (more matches than the count bound).
     pub total_is_estimate: bool,
     /// False when no product had every word and the best partial matches are shown.
     pub matched_all_terms: bool,
@@ -388,9 +389,10 @@ pub struct SupplierFacets {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SupplierSearchResponse {
     pub items: Vec<SupplierHitView>,
-    /// Number of matches: exact up to 10,000, estimated from the first 10,000 past that.
+    /// Number of matches: exact up to the count bound (`TRADEFAIR_SEARCH_COUNT_BOUND`, 10,000 by
+    /// default), extrapolated from that many matches past it.
     pub total: usize,
-    /// True when `total` and the facet counts are estimates (more than 10,000 matches).
+    /// True when `total` and the facet counts are estimates (more matches than the count bound).
     pub total_is_estimate: bool,
     pub matched_all_terms: bool,
     pub facets: SupplierFacets,
@@ -558,9 +560,10 @@ pub struct ListingFacets {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ListingSearchResponse {
     pub items: Vec<ListingHitView>,
-    /// Number of matches: exact up to 10,000, estimated from the first 10,000 past that.
+    /// Number of matches: exact up to the count bound (`TRADEFAIR_SEARCH_COUNT_BOUND`, 10,000 by
+    /// default), extrapolated from that many matches past it.
     pub total: usize,
-    /// True when `total` and the facet counts are estimates (more than 10,000 matches).
+    /// True when `total` and the facet counts are estimates (more matches than the count bound).
     pub total_is_estimate: bool,
     /// False when no listing had every word and the best partial matches are shown.
     pub matched_all_terms: bool,
