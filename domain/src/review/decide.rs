@@ -171,7 +171,9 @@ pub fn decide_bulk(
 /// One item in its own transaction. An approval refused because the change request went stale
 /// rolls back; then, in a second transaction, the request is marked superseded (its item
 /// closes, the owners are told) so it does not sit in the queue as something nobody can
-/// approve — and the operator still gets the 409 that says why.
+/// approve — and the operator still gets the 409 that says why. That marking is a clean-up:
+/// if it fails, the request stays pending (the next approval finds it stale again) and the
+/// answer is still the 409.
 fn decide_one(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -179,8 +181,10 @@ fn decide_one(
     d: &ValidDecision,
 ) -> Result<ReviewItem, ReviewError> {
     let result = db::transaction(conn, |conn| decide_in_tx(conn, actor, id, d));
-    if matches!(result, Err(ReviewError::ChangeRequestStale(_))) {
-        db::transaction(conn, |conn| supersede_item(conn, actor, id))?;
+    if matches!(result, Err(ReviewError::ChangeRequestStale(_)))
+        && let Err(e) = db::transaction(conn, |conn| supersede_item(conn, actor, id))
+    {
+        tracing::error!(error = %e, item = %id, "stale change request not marked superseded");
     }
     result
 }
