@@ -1,4 +1,4 @@
-//! Ids, timestamps and page cursors.
+//! Ids, timestamps as export text, and page cursors (the current time is `clock::now`).
 //!
 //! Ids are UUIDv7 stored as lowercase text: time-ordered (so "order by id" is creation order and
 //! a cursor is just the last id) and not enumerable.
@@ -10,11 +10,6 @@ use uuid::Uuid;
 
 pub fn new_id() -> Uuid {
     Uuid::now_v7()
-}
-
-/// The current UTC time at microsecond precision (see `clock`).
-pub fn now() -> PrimitiveDateTime {
-    crate::clock::now()
 }
 
 /// A stored time as RFC 3339 UTC text (`2026-11-22T08:30:00Z`), for exports.

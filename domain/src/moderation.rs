@@ -3,9 +3,10 @@
 use diesel::prelude::*;
 use uuid::Uuid;
 
+use crate::clock::now;
 use crate::db::DbConnection;
 use crate::db::schema::moderation_decisions;
-use crate::ids::{new_id, now};
+use crate::ids::new_id;
 use crate::validate::Validator;
 
 /// Records an operator decision and appends it to the audit log.

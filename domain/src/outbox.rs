@@ -45,7 +45,7 @@ pub fn emit(
             outbox::topic.eq(topic),
             outbox::entity_id.eq(entity_id.to_string()),
             outbox::payload.eq(payload.to_string()),
-            outbox::created_at.eq(crate::ids::now()),
+            outbox::created_at.eq(crate::clock::now()),
         ))
         .execute(conn)?;
     Ok(())
@@ -106,7 +106,7 @@ pub fn advance(from: i64, events: &[OutboxEvent], now: time::PrimitiveDateTime) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids;
+    use crate::clock;
 
     fn event(id: i64, age_secs: i64, now: time::PrimitiveDateTime) -> OutboxEvent {
         OutboxEvent {
@@ -120,7 +120,7 @@ mod tests {
 
     #[test]
     fn the_checkpoint_waits_at_a_young_gap() {
-        let now = ids::now();
+        let now = clock::now();
         let events = [
             event(11, 0, now),
             event(12, 0, now),

@@ -6,10 +6,11 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use crate::access::{Actor, PlatformAction, may_on_platform};
+use crate::clock::now;
 use crate::db::schema::search_synonyms;
 use crate::db::{self, DbConnection};
 use crate::error::{DomainError, ErrorKind, FieldError};
-use crate::ids::{new_id, now};
+use crate::ids::new_id;
 use crate::json_col::{from_json, to_json};
 use crate::outbox::{self, topic};
 use crate::validate::Validator;

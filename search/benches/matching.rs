@@ -168,7 +168,7 @@ fn subscription(
     companies: &[Company],
     fixed: &[SavedSearch],
 ) -> Subscription {
-    let now = domain::ids::now();
+    let now = domain::clock::now();
     let t = (rng.next() % PRODUCTS.len() as u64) as usize;
     let template = &PRODUCTS[t];
     let parent = template.category.split('.').next().unwrap_or_default();

@@ -118,8 +118,8 @@ pub fn rebuild(store: &IndexStore, pool: &DbPool) -> Result<SearchIndex, SearchE
     let mut conn = conn(pool)?;
     // Events older than the scan minus the gap timeout are reflected in the scan; replaying
     // the few after them is harmless.
-    let cutoff =
-        domain::ids::now() - time::Duration::try_from(GAP_TIMEOUT).unwrap_or(time::Duration::ZERO);
+    let cutoff = domain::clock::now()
+        - time::Duration::try_from(GAP_TIMEOUT).unwrap_or(time::Duration::ZERO);
     let outbox_id = outbox::last_id_before(&mut conn, cutoff)?;
     let index = store.create()?;
     let mut writer: IndexWriter = index.index.writer(WRITER_HEAP)?;
@@ -253,7 +253,7 @@ impl Indexer {
                 .iter()
                 .filter(|e| !applied_above.contains(&e.id))
                 .collect();
-            let next = advance(checkpoint.outbox_id, &events, domain::ids::now());
+            let next = advance(checkpoint.outbox_id, &events, domain::clock::now());
             if fresh.is_empty() && next == checkpoint.outbox_id {
                 drop(conn);
                 std::thread::sleep(self.poll);

@@ -65,7 +65,7 @@ pub struct ListingHit {
 
 /// Listings that are live now: the kind of document, and an end date still ahead.
 fn live(f: &Fields) -> Vec<Box<dyn Query>> {
-    let now = micros(domain::ids::now());
+    let now = micros(domain::clock::now());
     vec![
         term_query(f.kind, "listing"),
         Box::new(RangeQuery::new(

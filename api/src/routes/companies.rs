@@ -187,7 +187,7 @@ impl From<Company> for CompanyView {
         CompanyView {
             status: c.status().into(),
             verified: c.is_verified(),
-            licence_expired: c.licence_expired(domain::ids::now()),
+            licence_expired: c.licence_expired(domain::clock::now()),
             id: c.id,
             slug: c.slug,
             legal_name: c.legal_name,

@@ -277,7 +277,7 @@ pub async fn email_stats(
     op: OperatorUser,
     query: web::Query<StatsQuery>,
 ) -> ApiResult<HttpResponse> {
-    let to = parse_day("to", query.to.as_deref())?.unwrap_or_else(|| domain::ids::now().date());
+    let to = parse_day("to", query.to.as_deref())?.unwrap_or_else(|| domain::clock::now().date());
     let from =
         parse_day("from", query.from.as_deref())?.unwrap_or_else(|| to - time::Duration::days(29));
     if from > to {

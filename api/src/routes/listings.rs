@@ -154,7 +154,7 @@ pub struct ListingView {
 
 impl From<Listing> for ListingView {
     fn from(l: Listing) -> ListingView {
-        let now = domain::ids::now();
+        let now = domain::clock::now();
         let state = l.state(now);
         ListingView {
             id: l.id,

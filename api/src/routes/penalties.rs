@@ -70,7 +70,7 @@ pub struct PenaltyView {
 impl From<Penalty> for PenaltyView {
     fn from(p: Penalty) -> PenaltyView {
         PenaltyView {
-            active: p.is_active(domain::ids::now()),
+            active: p.is_active(domain::clock::now()),
             id: p.id,
             company_id: p.company_id,
             points: p.points,

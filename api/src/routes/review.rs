@@ -65,7 +65,7 @@ pub struct ReviewItemView {
 
 impl From<ReviewItem> for ReviewItemView {
     fn from(i: ReviewItem) -> ReviewItemView {
-        let now = domain::ids::now();
+        let now = domain::clock::now();
         let live = i.live_claim(now);
         let end = i.closed_at.unwrap_or(now);
         ReviewItemView {

@@ -103,7 +103,7 @@ pub async fn get_storefront(
         .await?;
     let c = s.company;
     let response = s.response;
-    let licence_expired = c.licence_expired(domain::ids::now());
+    let licence_expired = c.licence_expired(domain::clock::now());
     let view = StorefrontView {
         company_id: c.id,
         slug: c.slug,

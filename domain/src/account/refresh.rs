@@ -10,9 +10,10 @@ use time::{Duration, PrimitiveDateTime};
 use uuid::Uuid;
 
 use super::{AccountError, AccountStatus, User, find_user};
+use crate::clock::now;
 use crate::db::schema::refresh_tokens;
 use crate::db::{self, DbConnection};
-use crate::ids::{new_id, now};
+use crate::ids::new_id;
 
 pub const REFRESH_TOKEN_TTL: Duration = Duration::days(30);
 

@@ -4,9 +4,10 @@ use uuid::Uuid;
 use super::model::UserRow;
 use super::password::{DUMMY_HASH, password_problem};
 use super::{AccountError, AccountStatus, AccountType, User, hash_password, verify_password};
+use crate::clock::now;
 use crate::db::schema::users;
 use crate::db::{self, DbConnection, unique_violation_on};
-use crate::ids::{new_id, now};
+use crate::ids::new_id;
 use crate::validate::Validator;
 
 /// What a person submits to open an account.

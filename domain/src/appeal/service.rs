@@ -9,11 +9,12 @@ use super::model::{Appeal, AppealRow, AppealStatus, AppealTarget};
 use crate::access::{
     Actor, CaseAction, PlatformAction, may_on_case, may_on_platform, may_on_takedown,
 };
+use crate::clock::now;
 use crate::db::schema::appeals;
 use crate::db::{self, DbConnection, MultiBackend, unique_violation_on};
 use crate::enforcement::{ItemOwner, side_of};
 use crate::error::FieldError;
-use crate::ids::{Page, PageRequest, new_id, now, parse_db_id};
+use crate::ids::{Page, PageRequest, new_id, parse_db_id};
 use crate::json_col::to_json;
 use crate::moderation::record_transition;
 use crate::notification::NotificationKind;

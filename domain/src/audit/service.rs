@@ -3,9 +3,9 @@ use time::PrimitiveDateTime;
 use uuid::Uuid;
 
 use super::chain::{GENESIS, hash_of};
+use crate::clock::now;
 use crate::db::DbConnection;
 use crate::db::schema::audit_log;
-use crate::ids::now;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_log)]

@@ -13,10 +13,11 @@ use super::money::format_minor;
 use super::repo::{load_product, save_product};
 use super::service::{check_category, fill_row, screen_product};
 use crate::access::Actor;
+use crate::clock::now;
 use crate::company::Company;
 use crate::db::DbConnection;
 use crate::db::schema::products;
-use crate::ids::{now, parse_db_id};
+use crate::ids::parse_db_id;
 use crate::json_col::from_json;
 use crate::review::{ChangeRequest, Fields, Proposal, open_change, submit_change};
 

@@ -11,11 +11,12 @@ use super::repo::{
     all_products_of_company, load_product, public_products_of_company, save_product,
 };
 use crate::access::{Actor, CompanyAction, may_on_company};
+use crate::clock::now;
 use crate::company::{Company, MemberRole, find_company, role_in};
 use crate::db::schema::products;
 use crate::db::{self, DbConnection};
 use crate::error::FieldError;
-use crate::ids::{Page, PageRequest, new_id, now};
+use crate::ids::{Page, PageRequest, new_id};
 use crate::json_col::to_json;
 use crate::outbox::{self, topic};
 

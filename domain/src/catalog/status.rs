@@ -16,9 +16,9 @@ use super::model::{Product, ProductRow, ProductStatus};
 use super::repo::{load_product, save_product};
 use super::service::product_for_write;
 use crate::access::{Actor, PlatformAction, may_on_platform};
+use crate::clock::now;
 use crate::company::find_company;
 use crate::db::{self, DbConnection};
-use crate::ids::now;
 use crate::moderation::{record_transition, validate_reason};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

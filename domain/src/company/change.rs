@@ -15,9 +15,10 @@ use super::model::{
 };
 use super::repo::save_company;
 use crate::access::Actor;
+use crate::clock::now;
 use crate::db::DbConnection;
 use crate::db::schema::companies;
-use crate::ids::{now, parse_db_id};
+use crate::ids::parse_db_id;
 use crate::json_col::{from_json, to_json};
 use crate::review::{ChangeRequest, ChangeStatus, Fields, Proposal, open_change, submit_change};
 use crate::screening::Verdict;

@@ -155,7 +155,7 @@ fn licence_expiry(
             );
             None
         }
-        Ok(d) if d < crate::ids::now().date() => {
+        Ok(d) if d < crate::clock::now().date() => {
             v.push(
                 "licence_expires_on",
                 "licence_expired",
@@ -304,7 +304,7 @@ impl CompanyInput {
             2000,
         );
 
-        let this_year = crate::ids::now().year();
+        let this_year = crate::clock::now().year();
         let year_established = match self.year_established {
             Some(y) if !(1800..=this_year).contains(&y) => {
                 v.push(

@@ -13,9 +13,10 @@ use uuid::Uuid;
 
 use super::model::{Company, CompanyRow, LONG_TERM_DATE, MemberRole, VerificationStatus};
 use crate::access::Actor;
+use crate::clock::now;
 use crate::db::schema::{companies, company_members};
 use crate::db::{self, DbConnection};
-use crate::ids::{now, parse_db_id};
+use crate::ids::parse_db_id;
 use crate::notification::{NewNotification, NotificationKind, notify};
 
 /// Applies a change of licence facts (`changed` names them) to `row`, which is about to be

@@ -8,9 +8,10 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use serde_json::json;
 
+use crate::clock::now;
 use crate::db::schema::companies;
 use crate::db::{self, DbConnection};
-use crate::ids::{now, parse_db_id};
+use crate::ids::parse_db_id;
 use crate::outbox::{self, topic};
 
 const BATCH: usize = 500;

@@ -9,9 +9,10 @@ use super::model::{Company, CompanyRow, MemberRole, VerificationStatus};
 use super::repo::{denial, find_company, membership_of, role_in, save_company};
 use super::slug::derive_slug;
 use crate::access::{Actor, CompanyAction, PlatformAction, may_on_company, may_on_platform};
+use crate::clock::now;
 use crate::db::schema::{companies, company_members};
 use crate::db::{self, DbConnection, unique_violation_on};
-use crate::ids::{new_id, now};
+use crate::ids::new_id;
 use crate::json_col::to_json;
 use crate::outbox::{self, topic};
 

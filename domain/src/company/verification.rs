@@ -8,9 +8,9 @@ use super::CompanyError;
 use super::model::{Company, CompanyRow, VerificationStatus};
 use super::repo::save_company;
 use crate::access::{Actor, PlatformAction, may_on_platform};
+use crate::clock::now;
 use crate::db::schema::companies;
 use crate::db::{self, DbConnection};
-use crate::ids::now;
 use crate::moderation::{record_transition, validate_reason};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -15,10 +15,11 @@ use super::CreditError;
 use super::complaints::upheld_complaints;
 use super::formula::{Components, FORMULA_VERSION, score_tenths};
 use crate::access::Actor;
+use crate::clock::now;
 use crate::company::{Company, find_company};
 use crate::db::schema::{companies, credit_profiles, ratings};
 use crate::db::{self, DbConnection};
-use crate::ids::{now, parse_db_id};
+use crate::ids::parse_db_id;
 use crate::outbox::{self, topic};
 use crate::penalty::PenaltyLevel;
 

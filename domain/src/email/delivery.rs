@@ -15,12 +15,13 @@ use super::EmailCategory;
 use super::classify::{Verdict, classify};
 use super::model::{EmailJob, EventKind, JobRow, JobStatus, SuppressionReason, normalize_address};
 use super::suppression::{pause_domain_in_tx, suppress_in_tx};
+use crate::clock::now;
 use crate::db::schema::{
     email_address_failures, email_domain_pauses, email_events, email_jobs, email_preferences,
     email_suppressions,
 };
 use crate::db::{self, DbConnection};
-use crate::ids::{new_id, now};
+use crate::ids::new_id;
 
 /// The delivery rules a deployment configures (see the api crate's `Config`).
 #[derive(Debug, Clone)]

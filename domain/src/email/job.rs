@@ -1,10 +1,11 @@
 use diesel::prelude::*;
 use uuid::Uuid;
 
+use crate::clock::now;
 use crate::db::DbConnection;
 use crate::db::schema::email_jobs;
 use crate::db::unique_violation_on;
-use crate::ids::{new_id, now};
+use crate::ids::new_id;
 
 crate::text_enum! {
     pub enum EmailCategory {

@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use uuid::Uuid;
 
+use crate::clock::now;
 use crate::db::DbConnection;
 use crate::db::schema::app_secrets;
-use crate::ids::now;
 
 const SECRET_NAME: &str = "email_link_key";
 

@@ -11,9 +11,10 @@ use super::classify::{Verdict, classify};
 use super::delivery::{DeliveryPolicy, add_event, count_soft_bounce, find_by_message_id, truncate};
 use super::model::{EmailJob, EventKind, SuppressionReason, normalize_address};
 use super::suppression::{pause_domain_in_tx, suppress_in_tx};
+use crate::clock::now;
 use crate::db::schema::{consent_events, email_events, email_preferences, users};
 use crate::db::{self, DbConnection};
-use crate::ids::{new_id, now, parse_db_id};
+use crate::ids::{new_id, parse_db_id};
 
 /// One recipient's part of a delivery status notification.
 #[derive(Debug, Clone, Default)]

@@ -10,12 +10,13 @@ use super::EmailError;
 use super::model::{JobStatus, SuppressionReason, normalize_address};
 use crate::access::{PlatformAction, may_on_platform};
 use crate::audit::{self, Change};
+use crate::clock::now;
 use crate::db::schema::{
     email_address_failures, email_domain_pauses, email_jobs, email_suppressions,
 };
 use crate::db::{self, DbConnection};
 use crate::enums::from_db;
-use crate::ids::{Page, now};
+use crate::ids::Page;
 use crate::{Actor, FieldError};
 
 /// Adds `address` to the suppression list unless it is already there (the first reason stays).

@@ -13,9 +13,9 @@ use super::EmailError;
 use super::delivery::add_event;
 use super::link::{LinkPurpose, LinkToken, sign_link, verify_link};
 use super::model::{EmailJob, EventKind};
+use crate::clock::now;
 use crate::db::schema::{email_jobs, email_preferences};
 use crate::db::{self, DbConnection};
-use crate::ids::now;
 
 /// Where the tracking endpoints live, under the public URL.
 pub const OPEN_PATH: &str = "/api/v1/email/open/";

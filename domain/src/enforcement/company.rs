@@ -16,9 +16,10 @@ use super::model::{
 use super::notify::tell_owner;
 use super::owner::ItemOwner;
 use crate::access::{Actor, PlatformAction, may_on_platform};
+use crate::clock::now;
 use crate::db::schema::{companies, company_closures, enforcement_actions};
 use crate::db::{self, DbConnection};
-use crate::ids::{new_id, now};
+use crate::ids::new_id;
 use crate::moderation::{record_transition, validate_reason};
 use crate::notification::NotificationKind;
 use crate::outbox::{self, topic};

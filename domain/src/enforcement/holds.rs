@@ -5,9 +5,10 @@ use diesel::prelude::*;
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::clock::now;
 use crate::db::DbConnection;
 use crate::db::schema::item_holds;
-use crate::ids::{new_id, now, parse_db_id};
+use crate::ids::{new_id, parse_db_id};
 use crate::outbox::{self, topic};
 
 /// The held ids of one subject type, as a subquery: `id NOT IN (held_ids("product"))` is the

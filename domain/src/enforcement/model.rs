@@ -138,7 +138,7 @@ pub(crate) fn mark_reversed(
     how: Reversal,
     reason: &str,
 ) -> QueryResult<()> {
-    row.reversed_at = Some(crate::ids::now());
+    row.reversed_at = Some(crate::clock::now());
     row.reversed_by = Some(by.to_string());
     row.reversal = Some(how.as_str().to_owned());
     row.reversal_reason = Some(reason.to_owned());

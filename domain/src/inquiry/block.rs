@@ -9,10 +9,11 @@ use uuid::Uuid;
 use super::InquiryError;
 use super::view::user_names;
 use crate::access::{Actor, CompanyAction, may_on_company};
+use crate::clock::now;
 use crate::company::{CompanyError, MemberRole, find_company, role_in};
 use crate::db::schema::{buyer_blocks, users};
 use crate::db::{self, DbConnection};
-use crate::ids::{now, parse_db_id};
+use crate::ids::parse_db_id;
 use crate::validate::Validator;
 
 #[derive(Debug, Clone)]

@@ -11,10 +11,11 @@ use super::targets::resolve_targets;
 use super::view::{InquiryView, Viewer, user_names, views};
 use super::{block, notify};
 use crate::access::{Actor, PlatformAction, may_on_platform};
+use crate::clock::now;
 use crate::company::membership_of;
 use crate::db::schema::{inquiries, inquiry_messages};
 use crate::db::{self, DbConnection};
-use crate::ids::{new_id, now};
+use crate::ids::new_id;
 use crate::json_col::to_json;
 use crate::lead::{LeadSource, LeadStage, open_lead};
 

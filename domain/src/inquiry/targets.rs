@@ -8,11 +8,12 @@ use super::InquiryError;
 use super::input::ValidTarget;
 use super::model::SubjectType;
 use crate::catalog::{self, CatalogError};
+use crate::clock::now;
 use crate::company::{Company, CompanyError, find_company};
 use crate::db::DbConnection;
 use crate::db::schema::listings;
 use crate::error::FieldError;
-use crate::ids::{now, parse_db_id};
+use crate::ids::parse_db_id;
 
 /// One company to write to, and the first target of the request that named it.
 #[derive(Debug, Clone)]

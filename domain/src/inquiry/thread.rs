@@ -15,11 +15,12 @@ use super::model::{Inquiry, InquiryRow, InquiryStatus, Message, MessageRow, Side
 use super::view::{InquiryThread, InquiryView, Viewer, messages, user_names, view};
 use super::{block, notify};
 use crate::access::{Actor, InquiryAction, InquiryParty, inquiry_party, may_on_inquiry};
+use crate::clock::now;
 use crate::company::{Company, find_company, role_in};
 use crate::db::schema::{inquiries, inquiry_messages};
 use crate::db::{self, DbConnection};
 use crate::error::FieldError;
-use crate::ids::{new_id, now};
+use crate::ids::new_id;
 use crate::json_col::to_json;
 use crate::lead::{LeadSource, LeadStage, advance_lead};
 

@@ -4,9 +4,10 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::model::{BuyerGrade, LeadRow, LeadSource, LeadStage};
+use crate::clock::now;
 use crate::db::DbConnection;
 use crate::db::schema::leads;
-use crate::ids::{new_id, now};
+use crate::ids::new_id;
 
 /// Opens the lead for a new inquiry thread or quote. The buyer's grade in this company carries
 /// over from their earlier leads; a second call for the same source changes nothing.

@@ -7,11 +7,12 @@ use super::input::{LeadPatch, MAX_NOTE_CHARS};
 use super::model::LeadRow;
 use super::repo::{LeadNote, LeadSummary, load_lead, notes_of, query_leads, summarize};
 use crate::access::{Actor, CompanyAction, may_on_company};
+use crate::clock::now;
 use crate::company::{find_company, role_in};
 use crate::db::schema::{lead_notes, leads};
 use crate::db::{self, DbConnection};
 use crate::error::FieldError;
-use crate::ids::{Page, PageRequest, new_id, now, parse_db_id};
+use crate::ids::{Page, PageRequest, new_id, parse_db_id};
 use crate::json_col::to_json;
 use crate::validate::Validator;
 

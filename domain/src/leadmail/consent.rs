@@ -11,10 +11,11 @@ use super::model::{
     ConsentSource, Language, LeadConsent, MailSettings, Preferences, PreferencesRow,
 };
 use crate::access::Actor;
+use crate::clock::now;
 use crate::db::schema::{consent_events, email_preferences, users};
 use crate::db::{self, DbConnection};
 use crate::email::{LinkPurpose, LinkToken, sign_link, verify_link};
-use crate::ids::{new_id, now};
+use crate::ids::new_id;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = consent_events)]

@@ -16,10 +16,11 @@ use super::model::{
     SubscriptionKind, SubscriptionRow,
 };
 use super::strings::strings;
+use crate::clock::now;
 use crate::db::schema::{email_jobs, email_suppressions, lead_matches, subscriptions};
 use crate::db::{self, DbConnection};
 use crate::email::{LinkPurpose, LinkToken, enqueue_with_id, sign_link};
-use crate::ids::{new_id, now, parse_db_id};
+use crate::ids::{new_id, parse_db_id};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = lead_matches)]

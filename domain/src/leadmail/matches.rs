@@ -9,9 +9,10 @@ use uuid::Uuid;
 
 use super::consent::preferences_in_tx;
 use super::model::{Frequency, LeadConsent};
+use crate::clock::now;
 use crate::db::schema::{lead_matches, outbox_consumers};
 use crate::db::{self, DbConnection};
-use crate::ids::{new_id, now};
+use crate::ids::new_id;
 
 /// A subscription that an item matched.
 #[derive(Debug, Clone, PartialEq, Eq)]

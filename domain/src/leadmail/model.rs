@@ -203,7 +203,7 @@ impl Preferences {
             tracking_enabled: self.tracking_enabled,
             unengaged_sends: self.unengaged_sends,
             repermission_sent_at: self.repermission_sent_at,
-            updated_at: crate::ids::now(),
+            updated_at: crate::clock::now(),
         }
     }
 }

@@ -29,7 +29,7 @@ pub fn mail_notifications(
     if events.is_empty() {
         return Ok(Vec::new());
     }
-    let to = outbox::advance(from, &events, crate::ids::now());
+    let to = outbox::advance(from, &events, crate::clock::now());
     db::transaction(conn, |conn| {
         if !claim_step(conn, NOTIFICATION_CONSUMER, from, to)? {
             return Ok(Vec::new());

@@ -12,9 +12,10 @@ use super::model::{
     SubscriptionKind, SubscriptionRow, SubscriptionStatus,
 };
 use crate::access::Actor;
+use crate::clock::now;
 use crate::db::schema::{categories, subscriptions};
 use crate::db::{self, DbConnection};
-use crate::ids::{Page, PageRequest, new_id, now};
+use crate::ids::{Page, PageRequest, new_id};
 use crate::outbox::{self, topic};
 use crate::validate::Validator;
 

@@ -15,10 +15,10 @@ use super::repo::{Change, Loaded, load_listing, save_listing};
 use super::service::{check_category, fill_row, screen_listing};
 use crate::access::Actor;
 use crate::catalog::format_minor;
+use crate::clock::now;
 use crate::db::DbConnection;
 use crate::db::schema::listings;
 use crate::error::FieldError;
-use crate::ids::now;
 use crate::json_col::from_json;
 use crate::review::{ChangeRequest, ChangeStatus, Fields, Proposal, open_change, submit_change};
 

@@ -5,9 +5,10 @@ use diesel::prelude::*;
 use serde_json::json;
 use time::Duration;
 
+use crate::clock::now;
 use crate::db::schema::listings;
 use crate::db::{self, DbConnection};
-use crate::ids::{now, parse_db_id};
+use crate::ids::parse_db_id;
 use crate::notification::{NewNotification, NotificationKind, notify};
 
 /// How long before its end an open listing's owner is reminded.

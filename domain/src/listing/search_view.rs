@@ -9,10 +9,10 @@ use super::ListingError;
 use super::model::{Listing, ListingRow, ListingStatus};
 use super::repo::public_company_ids;
 use crate::access::{Actor, CompanyAction, may_on_company};
+use crate::clock::now;
 use crate::company::{Company, find_company, role_in};
 use crate::db::DbConnection;
 use crate::db::schema::{categories, listings, products};
-use crate::ids::now;
 use crate::json_col::from_json;
 
 /// An open listing with what search needs of its category and company.

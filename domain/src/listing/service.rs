@@ -9,11 +9,12 @@ use super::repo::{Change, load_for_write, load_visible, public_company_ids, save
 use super::status::opened_status;
 use crate::access::{Actor, may_post_listing};
 use crate::catalog::leaf_category_problem;
+use crate::clock::now;
 use crate::company::{find_company, membership_of};
 use crate::db::schema::{categories, listings};
 use crate::db::{self, DbConnection};
 use crate::error::FieldError;
-use crate::ids::{Page, PageRequest, new_id, now};
+use crate::ids::{Page, PageRequest, new_id};
 use crate::json_col::to_json;
 
 pub(crate) fn check_category(conn: &mut DbConnection, id: &str) -> Result<(), ListingError> {

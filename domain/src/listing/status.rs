@@ -18,10 +18,10 @@ use super::input::check_valid_until;
 use super::model::{Listing, ListingKind, ListingRow, ListingState, ListingStatus};
 use super::repo::{Change, load_for_write, load_listing, save_listing};
 use crate::access::{Actor, PlatformAction, may_on_platform};
+use crate::clock::now;
 use crate::company::Company;
 use crate::db::schema::quotes;
 use crate::db::{self, DbConnection};
-use crate::ids::now;
 use crate::moderation::{record_decision, validate_reason};
 use crate::validate::Validator;
 

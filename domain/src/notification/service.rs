@@ -5,9 +5,10 @@ use uuid::Uuid;
 use super::model::{Notification, NotificationKind, NotificationRow};
 use crate::access::Actor;
 use crate::account::{AccountStatus, AccountType};
+use crate::clock::now;
 use crate::db::DbConnection;
 use crate::db::schema::{notifications, users};
-use crate::ids::{Page, PageRequest, new_id, now};
+use crate::ids::{Page, PageRequest, new_id};
 use crate::outbox::{self, topic};
 
 /// What happened, to whom, about what; `payload` carries what the message shows (titles,

@@ -6,9 +6,10 @@ use time::Duration;
 use uuid::Uuid;
 
 use crate::access::Actor;
+use crate::clock::now;
 use crate::db::schema::credit_profiles;
 use crate::db::{self, DbConnection};
-use crate::ids::{now, parse_db_id};
+use crate::ids::parse_db_id;
 use crate::notification::{NewNotification, NotificationKind, notify};
 
 crate::text_enum! {

@@ -7,11 +7,12 @@ use super::PenaltyError;
 use super::level::{PenaltyLevel, PenaltyPolicy, move_level, stored_level};
 use super::model::{Penalty, PenaltyReason, PenaltyRow};
 use crate::access::{Actor, CompanyAction, PlatformAction, may_on_company, may_on_platform};
+use crate::clock::now;
 use crate::company::{StatusAction, change_status_in_tx, find_company, role_in};
 use crate::db::schema::{penalties, reports};
 use crate::db::{self, DbConnection, unique_violation_on};
 use crate::error::FieldError;
-use crate::ids::{Page, PageRequest, new_id, now, parse_db_id};
+use crate::ids::{Page, PageRequest, new_id, parse_db_id};
 use crate::notification::{NewNotification, NotificationKind, notify};
 use crate::validate::Validator;
 

@@ -6,9 +6,10 @@ use super::RatingError;
 use super::model::{Rating, RatingStatus};
 use super::service::{load_row, to_rating};
 use crate::access::{Actor, PlatformAction, may_on_platform};
+use crate::clock::now;
 use crate::db::schema::ratings;
 use crate::db::{self, DbConnection};
-use crate::ids::{now, parse_db_id};
+use crate::ids::parse_db_id;
 use crate::moderation::{record_transition, validate_reason};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

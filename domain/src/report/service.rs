@@ -5,10 +5,11 @@ use uuid::Uuid;
 use super::ReportError;
 use super::model::{Report, ReportReason, ReportRow, ReportStatus, ReportSubject};
 use crate::access::{Actor, PlatformAction, may_on_platform};
+use crate::clock::now;
 use crate::db::schema::{inquiry_messages, reports};
 use crate::db::{self, DbConnection};
 use crate::error::FieldError;
-use crate::ids::{Page, PageRequest, new_id, now, parse_db_id};
+use crate::ids::{Page, PageRequest, new_id, parse_db_id};
 use crate::json_col::to_json;
 use crate::validate::Validator;
 

@@ -16,13 +16,14 @@ use time::PrimitiveDateTime;
 
 use super::RetentionError;
 use crate::access::{Actor, PlatformAction, may_on_platform};
+use crate::clock::now;
 use crate::db::schema::{
     consent_events, email_address_failures, email_jobs, email_preferences, inquiries, lead_matches,
     listings, notifications, refresh_tokens, subscriptions, users,
 };
 use crate::db::{self, DbConnection};
 use crate::error::FieldError;
-use crate::ids::{now, parse_db_id};
+use crate::ids::parse_db_id;
 use crate::outbox::{self, topic};
 
 /// The display name of an erased account, wherever its messages and records still show it.

@@ -11,12 +11,13 @@ use time::PrimitiveDateTime;
 use super::RetentionError;
 use crate::access::Actor;
 use crate::catalog::format_minor;
+use crate::clock::now;
 use crate::db::DbConnection;
 use crate::db::schema::{
     appeals, consent_events, email_preferences, inquiries, inquiry_messages, listings,
     notifications, quotes, ratings, reports, subscriptions, takedown_notices,
 };
-use crate::ids::{now, rfc3339};
+use crate::ids::rfc3339;
 
 fn t(at: PrimitiveDateTime) -> Value {
     Value::String(rfc3339(at))

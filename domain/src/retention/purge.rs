@@ -24,12 +24,13 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::calendar::add_years;
+use crate::clock::now;
 use crate::db::schema::{
     companies, company_closures, credit_profiles, moderation_decisions, review_items,
     screening_results,
 };
 use crate::db::{self, DbConnection};
-use crate::ids::{now, parse_db_id};
+use crate::ids::parse_db_id;
 use crate::outbox::{self, topic};
 
 /// What a purged company is called where it is still named (old threads, audit views).

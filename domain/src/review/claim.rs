@@ -11,9 +11,9 @@ use super::ReviewError;
 use super::model::{ItemStatus, ReviewItem};
 use super::queue::load_item;
 use crate::access::{Actor, PlatformAction, may_on_platform};
+use crate::clock::now;
 use crate::db::schema::review_items;
 use crate::db::{self, DbConnection};
-use crate::ids::now;
 
 /// Why an item cannot be had: decided, or held by someone else.
 fn refusal(item: &ReviewItem, actor: &Actor) -> Option<ReviewError> {

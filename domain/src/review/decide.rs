@@ -16,11 +16,12 @@ use super::model::{Decision, ItemStatus, Outcome, ReviewItem, ReviewKind};
 use super::queue::load_item;
 use super::reasons::ReasonCode;
 use crate::access::{Actor, PlatformAction, may_on_platform};
+use crate::clock::now;
 use crate::company::{MemberRole, StatusAction};
 use crate::db::schema::{company_members, review_items};
 use crate::db::{self, DbConnection};
 use crate::error::FieldError;
-use crate::ids::{now, parse_db_id};
+use crate::ids::parse_db_id;
 use crate::notification::{NewNotification, NotificationKind, notify};
 use crate::validate::Validator;
 

@@ -175,7 +175,7 @@ pub(crate) fn company_down(
         review_items::status.eq(ItemStatus::Closed.as_str()),
         review_items::outcome.eq(Outcome::CompanyInactive.as_str()),
         review_items::note.eq(note),
-        review_items::closed_at.eq(crate::ids::now()),
+        review_items::closed_at.eq(crate::clock::now()),
         review_items::claimed_by.eq(None::<String>),
         review_items::claimed_until.eq(None::<time::PrimitiveDateTime>),
     ))

@@ -10,10 +10,11 @@ use super::model::{
     ClaimFilter, ItemStatus, Outcome, ReviewItem, ReviewItemRow, ReviewKind, Risk, risk_of,
 };
 use crate::access::{Actor, PlatformAction, may_on_platform};
+use crate::clock::now;
 use crate::db::DbConnection;
 use crate::db::schema::{categories, companies, reports, review_items, screening_results};
 use crate::error::FieldError;
-use crate::ids::{Page, PageRequest, new_id, now};
+use crate::ids::{Page, PageRequest, new_id};
 
 /// Something that waits for an operator, as the queue shows it.
 #[derive(Debug, Clone)]

@@ -210,7 +210,7 @@ mod tests {
     use crate::screening::model::RuleKind;
 
     fn rule(id: &str, kind: RuleKind, text: &str, action: RuleAction, exceptions: &[&str]) -> Rule {
-        let at = crate::ids::now();
+        let at = crate::clock::now();
         Rule {
             id: id.into(),
             kind,

@@ -7,9 +7,10 @@ use super::engine::compile_pattern;
 use super::model::{Rule, RuleAction, RuleCategory, RuleKind, RuleRow};
 use super::normalize::skeleton_of;
 use crate::access::{Actor, PlatformAction, may_on_platform};
+use crate::clock::now;
 use crate::db::schema::screening_rules;
 use crate::db::{self, DbConnection};
-use crate::ids::{new_id, now};
+use crate::ids::new_id;
 use crate::json_col::to_json;
 use crate::validate::Validator;
 

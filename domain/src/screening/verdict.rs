@@ -7,10 +7,10 @@ use time::PrimitiveDateTime;
 
 use super::engine::{Engine, Hit, outcome};
 use super::model::{Rule, RuleAction, RuleRow};
+use crate::clock::now;
 use crate::db::DbConnection;
 use crate::db::schema::{screening_results, screening_rules};
 use crate::error::FieldError;
-use crate::ids::now;
 use crate::json_col::{from_json, to_json};
 
 /// What screening found in one item.

@@ -9,8 +9,9 @@ use super::model::{EventParty, Notice, TakedownStatus, load_notice, record_event
 use super::notify::{Whom, tell};
 use super::view::party_of;
 use crate::access::{Actor, CaseAction, may_on_takedown};
+use crate::clock::now;
 use crate::db::{self, DbConnection};
-use crate::ids::{now, rfc3339};
+use crate::ids::rfc3339;
 use crate::json_col::to_json;
 use crate::validate::Validator;
 

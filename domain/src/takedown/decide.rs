@@ -11,9 +11,10 @@ use super::model::{
 };
 use super::notify::{Whom, tell};
 use crate::access::{Actor, PlatformAction, may_on_platform};
+use crate::clock::now;
 use crate::db::{self, DbConnection};
 use crate::enforcement::{add_hold, release_hold};
-use crate::ids::{now, parse_db_id};
+use crate::ids::parse_db_id;
 use crate::moderation::record_transition;
 use crate::validate::Validator;
 

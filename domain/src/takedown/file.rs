@@ -7,10 +7,11 @@ use uuid::Uuid;
 use super::TakedownError;
 use super::model::{EventParty, Notice, NoticeRow, RightsType, TakedownStatus, record_event};
 use crate::access::{Actor, OwnerSide, PlatformAction, may_on_platform};
+use crate::clock::now;
 use crate::db::schema::takedown_notices;
 use crate::db::{self, DbConnection};
 use crate::error::FieldError;
-use crate::ids::{new_id, now, parse_db_id};
+use crate::ids::{new_id, parse_db_id};
 use crate::json_col::to_json;
 use crate::validate::Validator;
 

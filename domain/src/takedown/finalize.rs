@@ -10,9 +10,9 @@ use serde_json::json;
 use super::model::{EventParty, NoticeRow, TakedownStatus, record_event};
 use super::notify::{Whom, tell};
 use super::view::FINAL_NOTE;
+use crate::clock::now;
 use crate::db::schema::takedown_notices;
 use crate::db::{self, DbConnection};
-use crate::ids::now;
 
 /// Stores `final` for `row` if its window has ended and nobody stored it yet (call it inside a
 /// transaction); `true` when this call did.

@@ -6,10 +6,10 @@ use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
 use super::model::TakedownStatus;
+use crate::clock::now;
 use crate::db::DbConnection;
 use crate::db::schema::takedown_notices;
 use crate::enums::from_db;
-use crate::ids::now;
 use crate::report::median_hours;
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -10,10 +10,11 @@ use crate::access::{
     Actor, CaseAction, OwnerSide, PlatformAction, TakedownParty, may_on_platform, may_on_takedown,
     takedown_party,
 };
+use crate::clock::now;
 use crate::db::schema::takedown_notices;
 use crate::db::{DbConnection, MultiBackend};
 use crate::error::FieldError;
-use crate::ids::{Page, PageRequest, now, parse_db_id};
+use crate::ids::{Page, PageRequest, parse_db_id};
 
 /// A case with its timeline, oldest step first.
 #[derive(Debug, Clone)]

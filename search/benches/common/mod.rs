@@ -47,7 +47,7 @@ pub const VARIANTS_EN: &[&str] = &[
 ];
 
 pub fn companies() -> Vec<Company> {
-    let now = domain::ids::now();
+    let now = domain::clock::now();
     SUPPLIERS
         .iter()
         .enumerate()
@@ -95,7 +95,7 @@ pub fn product(rng: &mut Rng, n: u64, companies: &[Company]) -> ProductSearchDoc
     let t = rng.pick(PRODUCTS);
     let v = (rng.next() % VARIANTS_ZH.len() as u64) as usize;
     let company = rng.pick(companies).clone();
-    let now = domain::ids::now() - time::Duration::seconds((n % 1_000_000) as i64);
+    let now = domain::clock::now() - time::Duration::seconds((n % 1_000_000) as i64);
     let price = t.price_min_cents.max(1) + (rng.next() % 1000) as i64;
     let title = |base: &str, suffix: &str| {
         (!base.is_empty()).then(|| format!("{base}{suffix} {}", n % 997))

@@ -342,7 +342,7 @@ fn fresh(index: &SearchIndex, doc: &TantivyDocument, max_age: time::Duration) ->
         .get_first(index.fields.published_at)
         .and_then(|v| v.as_i64())
         .unwrap_or(0);
-    let now = crate::document::micros(domain::ids::now());
+    let now = crate::document::micros(domain::clock::now());
     now - published <= max_age.whole_microseconds() as i64
 }
 

@@ -346,7 +346,7 @@ mod tests {
     use domain::leadmail::Frequency;
 
     fn sub(n: u128, kind: SubscriptionKind, q: &str, target: Option<&str>) -> Entry {
-        let now = domain::ids::now();
+        let now = domain::clock::now();
         Entry {
             sub: Subscription {
                 id: Uuid::from_u128(n),
