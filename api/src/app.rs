@@ -16,6 +16,7 @@ use crate::auth::keys::JwtKeys;
 use crate::background::{Background, Services, start_background};
 use crate::config::Config;
 use crate::error::ApiError;
+use crate::progress::{Loop, Progress};
 use crate::state::AppState;
 
 /// Opens the database pool and applies pending migrations.
@@ -84,11 +85,13 @@ pub fn start_indexer(
 }
 
 /// Runs `job` on the blocking pool every `every` until aborted; failures are logged and the
-/// next tick retries. `what` names the job in the log.
+/// next tick retries. `what` names the job in the log; each finished tick counts as a pass of
+/// `which` in `progress`.
 fn start_periodic(
     pool: domain::db::DbPool,
     every: Duration,
     what: &'static str,
+    (which, progress): (Loop, Progress),
     job: impl Fn(&mut domain::db::DbConnection) -> anyhow::Result<usize> + Clone + Send + Sync + 'static,
 ) -> tokio::task::AbortHandle {
     let job = Arc::new(job);
@@ -112,6 +115,7 @@ fn start_periodic(
                 }
                 Err(e) => tracing::error!(job = what, error = %e, "periodic job task failed"),
             }
+            progress.passed(which);
         }
     });
     task.abort_handle()
@@ -123,8 +127,10 @@ fn start_periodic(
 pub fn start_expiry_reminders(
     pool: domain::db::DbPool,
     every: Duration,
+    progress: &Progress,
 ) -> tokio::task::AbortHandle {
-    start_periodic(pool, every, "expiry reminders", |conn| {
+    let counted = (Loop::ExpiryReminders, progress.clone());
+    start_periodic(pool, every, "expiry reminders", counted, |conn| {
         Ok(domain::listing::notify_expiring_listings(conn)?)
     })
 }
@@ -134,8 +140,10 @@ pub fn start_expiry_reminders(
 pub fn start_response_rate_refresh(
     pool: domain::db::DbPool,
     every: Duration,
+    progress: &Progress,
 ) -> tokio::task::AbortHandle {
-    start_periodic(pool, every, "response rates", |conn| {
+    let counted = (Loop::ResponseRates, progress.clone());
+    start_periodic(pool, every, "response rates", counted, |conn| {
         Ok(domain::company::refresh_response_rates(conn)?)
     })
 }
@@ -149,8 +157,10 @@ pub fn start_credit_jobs(
     every: Duration,
     warning_days: Vec<u32>,
     policy: domain::penalty::PenaltyPolicy,
+    progress: &Progress,
 ) -> tokio::task::AbortHandle {
-    start_periodic(pool, every, "licences and credit", move |conn| {
+    let counted = (Loop::CreditJobs, progress.clone());
+    start_periodic(pool, every, "licences and credit", counted, move |conn| {
         let warned = domain::company::notify_licence_expiry(conn, &warning_days)?;
         let relaxed = domain::penalty::relax_levels(conn, &policy)?;
         let refreshed = domain::credit::refresh_credit(conn)?;
@@ -163,8 +173,10 @@ pub fn start_credit_jobs(
 pub fn start_takedown_finalizer(
     pool: domain::db::DbPool,
     every: Duration,
+    progress: &Progress,
 ) -> tokio::task::AbortHandle {
-    start_periodic(pool, every, "takedown finalization", |conn| {
+    let counted = (Loop::TakedownFinalizer, progress.clone());
+    start_periodic(pool, every, "takedown finalization", counted, |conn| {
         Ok(domain::takedown::finalize_due(conn)?)
     })
 }
@@ -175,8 +187,10 @@ pub fn start_retention_purge(
     pool: domain::db::DbPool,
     every: Duration,
     retention_years: u32,
+    progress: &Progress,
 ) -> tokio::task::AbortHandle {
-    start_periodic(pool, every, "retention purge", move |conn| {
+    let counted = (Loop::RetentionPurge, progress.clone());
+    start_periodic(pool, every, "retention purge", counted, move |conn| {
         Ok(domain::retention::purge_due(conn, retention_years)?)
     })
 }
@@ -186,6 +200,7 @@ pub struct Application {
     port: u16,
     state: AppState,
     indexer: IndexerHandle,
+    progress: Progress,
 }
 
 impl Application {
@@ -208,6 +223,7 @@ impl Application {
             services.mail.clone(),
             Duration::from_millis(config.index_poll_ms.max(10)),
             Duration::from_secs(config.lead_digest_check_secs.max(1)),
+            services.progress.clone(),
         ));
         indexer.background = Some(background);
         let state = AppState {
@@ -219,6 +235,7 @@ impl Application {
             config: services.config.clone(),
             mail: services.mail.clone(),
         };
+        let progress = services.progress.clone();
         let listener = TcpListener::bind(&config.bind)?;
         let port = listener.local_addr()?.port();
         let app_state = state.clone();
@@ -233,6 +250,7 @@ impl Application {
             port,
             state,
             indexer,
+            progress,
         })
     }
 
@@ -242,6 +260,11 @@ impl Application {
 
     pub fn state(&self) -> &AppState {
         &self.state
+    }
+
+    /// The pass counts of this process's background loops.
+    pub fn progress(&self) -> &Progress {
+        &self.progress
     }
 
     pub async fn run(mut self) -> std::io::Result<()> {

@@ -11,6 +11,7 @@ use redis::aio::ConnectionManager;
 use crate::config::Config;
 use crate::limits::{RateLimiter, Revocations};
 use crate::mail::{MailWaker, MailWorker, MailWorkerHandle};
+use crate::progress::Progress;
 
 /// What handlers and background loops share: the database pool, Redis when configured, the
 /// limiters and the mail waker.
@@ -23,6 +24,8 @@ pub struct Services {
     pub revocations: Arc<Revocations>,
     /// Call `wake()` after committing e-mail jobs.
     pub mail: MailWaker,
+    /// The pass counts of this process's background loops.
+    pub progress: Progress,
 }
 
 impl Services {
@@ -64,6 +67,7 @@ impl Services {
             limiter: Arc::new(limiter),
             revocations: Arc::new(revocations),
             mail,
+            progress: Progress::default(),
         })
     }
 }
@@ -120,29 +124,34 @@ pub fn start_background(services: &Services) -> anyhow::Result<Background> {
     background.periodic.push(crate::app::start_expiry_reminders(
         services.pool.clone(),
         Duration::from_secs(config.expiry_check_secs.max(1)),
+        &services.progress,
     ));
     background
         .periodic
         .push(crate::app::start_response_rate_refresh(
             services.pool.clone(),
             Duration::from_secs(config.response_rate_refresh_secs.max(1)),
+            &services.progress,
         ));
     background.periodic.push(crate::app::start_credit_jobs(
         services.pool.clone(),
         Duration::from_secs(config.credit_refresh_secs.max(1)),
         config.licence_warning_days(),
         config.penalty_policy(),
+        &services.progress,
     ));
     background
         .periodic
         .push(crate::app::start_takedown_finalizer(
             services.pool.clone(),
             Duration::from_secs(config.takedown_check_secs.max(1)),
+            &services.progress,
         ));
     background.periodic.push(crate::app::start_retention_purge(
         services.pool.clone(),
         Duration::from_secs(config.retention_purge_secs.max(1)),
         config.retention_years,
+        &services.progress,
     ));
     if config.mail_worker {
         let worker = MailWorker::from_config(
@@ -150,6 +159,7 @@ pub fn start_background(services: &Services) -> anyhow::Result<Background> {
             services.pool.clone(),
             services.limiter.clone(),
             services.mail.clone(),
+            services.progress.clone(),
         )?;
         background.mail = Some(worker.start());
     }

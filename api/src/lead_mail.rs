@@ -7,6 +7,7 @@
 use std::sync::{Arc, Mutex};
 
 use crate::mail::MailWaker;
+use crate::progress::{Loop, Progress};
 use std::time::{Duration, Instant};
 
 use domain::db::DbPool;
@@ -60,6 +61,7 @@ pub fn start_lead_mail(
     wake: MailWaker,
     poll: Duration,
     digest_check: Duration,
+    progress: Progress,
 ) -> tokio::task::AbortHandle {
     let matcher = Arc::new(Mutex::new(LeadMatcher::new(
         pool.clone(),
@@ -81,6 +83,10 @@ pub fn start_lead_mail(
                 Ok(Ok(_)) => wake.wake(),
                 Ok(Err(e)) => tracing::warn!(error = %e, "lead e-mail step failed; retrying"),
                 Err(e) => tracing::error!(error = %e, "lead e-mail task failed"),
+            }
+            progress.passed(Loop::LeadMail);
+            if digests {
+                progress.passed(Loop::LeadDigests);
             }
             tokio::time::sleep(poll).await;
         }

@@ -11,6 +11,7 @@ pub mod lead_mail;
 pub mod limits;
 pub mod mail;
 pub mod openapi;
+pub mod progress;
 pub mod routes;
 pub mod state;
 pub mod time_fmt;

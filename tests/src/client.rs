@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use api::Config;
+use api::progress::{Loop, Progress};
 use reqwest::Method;
 use serde_json::Value;
 
@@ -60,6 +61,8 @@ pub struct TestApp {
     pub db: Arc<TestDatabase>,
     pub dir: Arc<tempfile::TempDir>,
     pub search: search::Search,
+    /// The pass counts of the server's background loops (see `wait_for_passes`).
+    pub progress: Progress,
     handle: actix_web::dev::ServerHandle,
     indexer: std::sync::Mutex<Option<api::app::IndexerHandle>>,
 }
@@ -71,6 +74,7 @@ impl TestApp {
 
     /// A server on a fresh database, with `configure` applied to the test defaults.
     pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> TestApp {
+        crate::clock::start_from_env();
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().to_owned();
         let db = tokio::task::spawn_blocking(move || TestDatabase::create(backend, &path))
@@ -124,6 +128,7 @@ impl TestApp {
             .expect("server starts");
         let base = format!("http://127.0.0.1:{}", app.port());
         let search = app.state().search.clone();
+        let progress = app.progress().clone();
         let (server, indexer) = app.into_parts();
         let handle = server.handle();
         tokio::spawn(server);
@@ -136,6 +141,7 @@ impl TestApp {
             db,
             dir,
             search,
+            progress,
             handle,
             indexer: std::sync::Mutex::new(Some(indexer)),
         }
@@ -176,6 +182,26 @@ impl TestApp {
             );
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
+    }
+
+    /// Waits until the background loop `of` has finished `n` more passes than it had when
+    /// called. Two passes mean one that started after the call: whatever was committed before
+    /// the call has been seen by that loop.
+    pub async fn wait_for_passes(&self, of: Loop, n: u64) {
+        let target = self.progress.passes(of) + n;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while self.progress.passes(of) < target {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{of:?} did not finish {n} passes within 30 s"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Waits until the background loop `of` has handled everything committed before the call.
+    pub async fn caught_up(&self, of: Loop) {
+        self.wait_for_passes(of, 2).await
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -25,6 +25,7 @@ use super::transport::Transport;
 use super::{MailWaker, dkim};
 use crate::config::Config;
 use crate::limits::{Quota, RateLimiter};
+use crate::progress::{Loop, Progress};
 
 pub struct MailWorker {
     pool: DbPool,
@@ -39,6 +40,7 @@ pub struct MailWorker {
     smtp_timeout: Duration,
     outage_backoff_max: Duration,
     waker: MailWaker,
+    progress: Progress,
 }
 
 /// A running worker; `stop` lets it finish the messages in flight.
@@ -79,6 +81,7 @@ impl MailWorker {
         pool: DbPool,
         limiter: Arc<RateLimiter>,
         waker: MailWaker,
+        progress: Progress,
     ) -> anyhow::Result<MailWorker> {
         let smtp_timeout = Duration::from_secs(config.mail_smtp_timeout_secs.max(1));
         let transport = Transport::new(
@@ -109,6 +112,7 @@ impl MailWorker {
             smtp_timeout,
             outage_backoff_max: Duration::from_millis(config.mail_outage_backoff_max_ms.max(500)),
             waker,
+            progress,
         })
     }
 
@@ -188,6 +192,7 @@ impl MailWorker {
                 );
             }
             if claim.jobs.is_empty() {
+                self.progress.passed(Loop::MailWorker);
                 if claim.suppressed + claim.cancelled + claim.paused == 0 {
                     self.idle(self.poll, &mut stop).await;
                 }
@@ -196,6 +201,7 @@ impl MailWorker {
             let down = self
                 .send_batch(claim.jobs, claimed_at, &stop, link_key)
                 .await;
+            self.progress.passed(Loop::MailWorker);
             if down {
                 outage = if outage.is_zero() {
                     Duration::from_millis(500)
@@ -261,7 +267,7 @@ impl MailWorker {
                         return;
                     }
                     if let Some(wait) = self.limiter.wait_time(&self.quota, &job.to_domain).await {
-                        let until = domain::ids::now()
+                        let until = domain::clock::now()
                             + time::Duration::milliseconds(wait.as_millis() as i64 + 1);
                         let (id, job_id) = (self.id.clone(), job.id);
                         if let Err(e) = self

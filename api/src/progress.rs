@@ -1,0 +1,65 @@
+//! How many passes each background loop of this process has finished.
+//!
+//! A loop counts a pass once everything it found to do in that pass is committed. Whoever needs
+//! to know that the loops have caught up (the end-to-end tests, instead of sleeping) reads the
+//! count, and waits until it has grown by two: the pass in flight, then one that started after
+//! the read.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The background loops of a process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Loop {
+    ExpiryReminders,
+    ResponseRates,
+    /// Licence warnings, penalty relaxation and credit refresh.
+    CreditJobs,
+    TakedownFinalizer,
+    RetentionPurge,
+    /// Lead matching and turning leads and notifications into e-mail jobs.
+    LeadMail,
+    /// The passes of the lead e-mail loop that also sent the due digests.
+    LeadDigests,
+    MailWorker,
+}
+
+const LOOPS: usize = 8;
+
+impl Loop {
+    fn slot(self) -> usize {
+        self as usize
+    }
+}
+
+/// Pass counters shared by the loops and whoever watches them.
+#[derive(Clone, Default)]
+pub struct Progress(Arc<[AtomicU64; LOOPS]>);
+
+impl Progress {
+    /// Records that `of` finished a pass.
+    pub fn passed(&self, of: Loop) {
+        self.0[of.slot()].fetch_add(1, Ordering::Release);
+    }
+
+    /// The passes `of` has finished so far.
+    pub fn passes(&self, of: Loop) -> u64 {
+        self.0[of.slot()].load(Ordering::Acquire)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loops_count_separately() {
+        let progress = Progress::default();
+        progress.passed(Loop::MailWorker);
+        progress.clone().passed(Loop::MailWorker);
+        progress.passed(Loop::LeadDigests);
+        assert_eq!(progress.passes(Loop::MailWorker), 2);
+        assert_eq!(progress.passes(Loop::LeadDigests), 1);
+        assert_eq!(progress.passes(Loop::ExpiryReminders), 0);
+    }
+}
