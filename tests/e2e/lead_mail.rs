@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use diesel::prelude::*;
 use domain::db::schema::{email_jobs, lead_matches, outbox, outbox_consumers};
 use e2e::smtp::{Received, SmtpSink};
-use e2e::{Account, Backend, TestApp, both_backends};
+use e2e::{Account, Backend, Loop, TestApp, both_backends};
 use serde_json::{Value, json};
 
 #[derive(Debug, Clone)]
@@ -155,9 +155,9 @@ fn product(zh: &str, en: &str, category: &str, price: &str) -> Value {
     })
 }
 
-/// What the SMTP server received for `to`, once at least `n` messages arrived (then a pause,
-/// so a duplicate would be there too).
-async fn received_by(sink: &SmtpSink, to: &str, n: usize) -> Vec<Received> {
+/// What the SMTP server received for `to`, once at least `n` messages arrived and the lead loop
+/// and the mail worker have caught up (so a duplicate would be there too).
+async fn received_by(app: &TestApp, sink: &SmtpSink, to: &str, n: usize) -> Vec<Received> {
     let of = || -> Vec<Received> {
         sink.messages()
             .into_iter()
@@ -168,7 +168,8 @@ async fn received_by(sink: &SmtpSink, to: &str, n: usize) -> Vec<Received> {
     while of().len() < n && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.caught_up(Loop::LeadMail).await;
+    app.caught_up(Loop::MailWorker).await;
     of()
 }
 
@@ -360,7 +361,7 @@ async fn double_opt_in_and_exactly_once(b: Backend) {
     .await
     .expect(200);
     matcher_caught_up(&app).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.caught_up(Loop::LeadMail).await;
     let leads: Vec<Job> = jobs_of(&app, &buyer)
         .await
         .into_iter()
@@ -422,7 +423,7 @@ async fn double_opt_in_and_exactly_once(b: Backend) {
     )
     .await;
     matcher_caught_up(&app).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.caught_up(Loop::LeadMail).await;
     let leads = jobs_of(&app, &buyer)
         .await
         .into_iter()
@@ -432,7 +433,7 @@ async fn double_opt_in_and_exactly_once(b: Backend) {
 
     // On the wire: the confirmation and exactly one lead for the buyer, with the RFC 8058
     // headers; only the confirmation for the others.
-    let got = received_by(&sink, &buyer.email, 2).await;
+    let got = received_by(&app, &sink, &buyer.email, 2).await;
     assert_eq!(got.len(), 2, "confirmation and one lead, nothing more");
     let lead_msg = got
         .iter()
@@ -447,11 +448,16 @@ async fn double_opt_in_and_exactly_once(b: Backend) {
             .header("List-Unsubscribe")
             .is_some_and(|h| h.contains("/api/v1/email/unsubscribe?token="))
     );
-    assert_eq!(received_by(&sink, &unconfirmed.email, 1).await.len(), 1);
-    assert_eq!(received_by(&sink, &other.email, 1).await.len(), 1);
+    assert_eq!(
+        received_by(&app, &sink, &unconfirmed.email, 1).await.len(),
+        1
+    );
+    assert_eq!(received_by(&app, &sink, &other.email, 1).await.len(), 1);
 }
 
 async fn daily_digest_after_the_window(b: Backend) {
+    // Digest windows are calendar days (UTC): start mid-morning.
+    e2e::clock::pin_ordinary();
     let app = TestApp::spawn_with(b, |c| c.lead_digest_check_secs = 1).await;
     let op = app.operator().await;
     let (owner, company) = app.verified_company(&op).await;
@@ -483,7 +489,7 @@ async fn daily_digest_after_the_window(b: Backend) {
     )
     .await;
     matcher_caught_up(&app).await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    app.caught_up(Loop::LeadDigests).await;
     assert!(
         jobs_of(&app, &buyer)
             .await
@@ -496,7 +502,7 @@ async fn daily_digest_after_the_window(b: Backend) {
     assert_eq!(digest.subject, "AD: Today's leads (2)");
     assert!(digest.text.contains("Vacuum flask") && digest.text.contains("Glass cup"));
     assert!(digest.text.starts_with("Hello "));
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    app.caught_up(Loop::LeadDigests).await;
     let digests = jobs_of(&app, &buyer)
         .await
         .into_iter()

@@ -6,6 +6,8 @@ use serde_json::json;
 use time::Duration;
 
 async fn reports_are_filed_resolved_and_counted(b: Backend) {
+    // The figures are per calendar month and the clock moves hours: start mid-month.
+    e2e::clock::pin_ordinary();
     let app = TestApp::spawn(b).await;
     let op = app.operator().await;
     let (owner, company) = app.verified_company(&op).await;

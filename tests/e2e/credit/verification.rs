@@ -85,6 +85,8 @@ async fn licence_details_and_the_verification_badge(b: Backend) {
 /// Every licence fact sends a verified company back to `pending` (one rule, audited); other
 /// profile edits do not.
 async fn licence_changes_send_a_company_back_to_verification(b: Backend) {
+    // Licence dates count whole days: start mid-morning so no midnight passes unplanned.
+    e2e::clock::pin_ordinary();
     let app = TestApp::spawn(b).await;
     let op = app.operator().await;
     let (owner, company) = app.verified_company(&op).await;
@@ -173,6 +175,8 @@ async fn licence_changes_send_a_company_back_to_verification(b: Backend) {
 /// Warnings at 30 and 7 days before the licence ends and once when it has ended, each sent
 /// once to the owners and admins (not staff), however often the job runs.
 async fn licence_expiry_warnings_once_each(b: Backend) {
+    // Licence dates count whole days: start mid-morning so no midnight passes unplanned.
+    e2e::clock::pin_ordinary();
     let app = TestApp::spawn(b).await;
     let op = app.operator().await;
     let (owner, company) = app.verified_company(&op).await;
@@ -260,6 +264,8 @@ async fn licence_expiry_warnings_once_each(b: Backend) {
 
 /// `serve` runs the warnings periodically with the configured days.
 async fn licence_warnings_run_periodically(b: Backend) {
+    // Licence dates count whole days: start mid-morning so no midnight passes unplanned.
+    e2e::clock::pin_ordinary();
     let app = TestApp::spawn_with(b, |c| {
         c.credit_refresh_secs = 1;
         c.licence_warning_days = "10".into();
@@ -275,7 +281,7 @@ async fn licence_warnings_run_periodically(b: Backend) {
     )
     .await
     .expect(200);
-    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    app.caught_up(e2e::Loop::CreditJobs).await;
     assert!(
         notifications(&app, &owner, "licence_expiring")
             .await

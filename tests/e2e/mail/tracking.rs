@@ -43,6 +43,8 @@ async fn unengaged(app: &TestApp, user: &str) -> i32 {
 }
 
 async fn opens_and_clicks_are_recorded_through_signed_tokens(b: Backend) {
+    // The report is per calendar day (UTC): start mid-morning.
+    e2e::clock::pin_ordinary();
     let sink = SmtpSink::start();
     let app = app_with_sink(b, &sink, |_| {}).await;
     let buyer = app.signup("buyer").await;
@@ -135,7 +137,7 @@ async fn opens_and_clicks_are_recorded_through_signed_tokens(b: Backend) {
 
     // Reports: per day (opened counts the message once) and per job.
     let op = app.operator().await;
-    let today = domain::ids::now().date();
+    let today = domain::clock::now().date();
     let day = format!(
         "{:04}-{:02}-{:02}",
         today.year(),
