@@ -17,7 +17,7 @@ async fn audit_entries(app: &TestApp, op: &e2e::Account, query: &str) -> serde_j
 
 fn run_verify(app: &TestApp) -> (bool, String) {
     let data = tempfile::tempdir().expect("dir");
-    let out = std::process::Command::new(crate::crash::binary())
+    let out = std::process::Command::new(e2e::binary::tradefair_binary())
         .args(["audit", "verify"])
         .env("TRADEFAIR_DATA_DIR", data.path())
         .env("DATABASE_URL", &app.db.url)

@@ -9,25 +9,9 @@ use std::time::{Duration, Instant};
 use e2e::{Backend, TestApp, both_backends};
 use serde_json::json;
 
-/// The `tradefair` binary next to this test binary (scripts/test.sh builds it first).
-pub(crate) fn binary() -> std::path::PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target dir");
-    let bin = dir.join("tradefair");
-    assert!(
-        bin.exists(),
-        "{} is missing: run `cargo build -p api --bin tradefair` (scripts/test.sh does)",
-        bin.display()
-    );
-    bin
-}
-
 /// A server process on the app's database with its own data dir; returns it and its base URL.
 fn start(app: &TestApp, data_dir: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(binary())
+    let mut child = Command::new(e2e::binary::tradefair_binary())
         .arg("serve")
         .env("TRADEFAIR_DATA_DIR", data_dir)
         .env("DATABASE_URL", &app.db.url)

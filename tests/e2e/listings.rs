@@ -4,102 +4,11 @@
 
 use diesel::prelude::*;
 use domain::db::schema::{listings, notifications, outbox};
-use e2e::{Account, Backend, TestApp, both_backends};
+use e2e::clock::advance_to;
+use e2e::listings::*;
+use e2e::{Backend, TestApp, both_backends, id_of};
 use serde_json::{Value, json};
-use time::format_description::well_known::Rfc3339;
-use time::{Duration, OffsetDateTime};
-
-/// `now + by` on the domain clock (the server's: it runs in this process), whole seconds.
-pub fn at_offset(by: Duration) -> OffsetDateTime {
-    let t = domain::clock::now().assume_utc() + by;
-    t.replace_nanosecond(0).expect("valid time")
-}
-
-pub fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).expect("format")
-}
-
-pub fn in_days(days: i64) -> String {
-    rfc3339(at_offset(Duration::days(days)))
-}
-
-/// Moves the clock so that it reads `target` (plus the few milliseconds the next call takes).
-pub fn advance_to(target: OffsetDateTime) {
-    let now = domain::clock::now().assume_utc();
-    domain::clock::advance(target - now);
-}
-
-pub fn buy_body() -> Value {
-    json!({
-        "kind": "buy",
-        "title": "求购304不锈钢真空保温杯 500ml",
-        "description": "<p>需要<strong>10000</strong>只，带彩盒</p><script>alert(1)</script>",
-        "category_id": "home-goods.drinkware",
-        "quantity": 10000,
-        "unit": "piece",
-        "target_price": "12.50",
-        "currency": "CNY",
-        "delivery_region": "宁波港 Ningbo port",
-        "incoterm": "fob",
-        "valid_until": in_days(30),
-        "attachments": ["https://files.example.com/spec.pdf"]
-    })
-}
-
-pub fn sell_body() -> Value {
-    json!({
-        "kind": "sell",
-        "title": "LED Panel Light 600x600 40W, factory stock",
-        "description": "<p>CE RoHS</p>",
-        "category_id": "lighting.led-panel-lights",
-        "quantity": 5000,
-        "unit": "piece",
-        "target_price": "6.20",
-        "currency": "USD",
-        "incoterm": "EXW",
-        "valid_until": in_days(60)
-    })
-}
-
-pub fn with(mut body: Value, patch: Value) -> Value {
-    for (k, v) in patch.as_object().expect("patch object") {
-        body[k] = v.clone();
-    }
-    body
-}
-
-pub fn id_of(v: &Value) -> String {
-    v["id"].as_str().expect("id").to_owned()
-}
-
-/// Posts a listing with `publish: true`; returns it.
-pub async fn post_open(app: &TestApp, who: &Account, body: Value) -> Value {
-    app.post(
-        "/api/v1/listings",
-        who.token(),
-        with(body, json!({"publish": true})),
-    )
-    .await
-    .expect(201)
-    .body
-}
-
-pub async fn draft(app: &TestApp, who: &Account, body: Value) -> Value {
-    app.post("/api/v1/listings", who.token(), body)
-        .await
-        .expect(201)
-        .body
-}
-
-/// Ids of a listing page.
-pub fn ids(page: &Value) -> Vec<String> {
-    page["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(id_of)
-        .collect()
-}
+use time::Duration;
 
 async fn listing_fields_are_validated(b: Backend) {
     let app = TestApp::spawn(b).await;
@@ -706,7 +615,7 @@ async fn expiry_is_exact_to_the_instant(b: Backend) {
     .await;
     let id = id_of(&l);
     let path = format!("/api/v1/listings/{id}");
-    let quote = crate::quotes::quote_body("11.80");
+    let quote = quote_body("11.80");
 
     // One second before the end: open, listed, quotable.
     advance_to(end - Duration::seconds(1));
@@ -789,7 +698,7 @@ async fn edit_refused_after_the_first_quote(b: Backend) {
     app.post(
         &format!("{path}/quotes"),
         supplier.token(),
-        crate::quotes::quote_body("11.80"),
+        quote_body("11.80"),
     )
     .await
     .expect(201);
@@ -935,8 +844,8 @@ async fn serve_sends_reminders_periodically(b: Backend) {
         })
         .await;
     assert!(notified.is_some());
-    // A few more ticks change nothing.
-    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    // Another tick changes nothing.
+    app.caught_up(e2e::Loop::ExpiryReminders).await;
     let user = buyer.id.clone();
     let rows = app
         .with_db(move |conn| expiring_notifications(conn, &user))

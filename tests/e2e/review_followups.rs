@@ -7,8 +7,9 @@ use e2e::fixtures::product_body;
 use e2e::{Backend, TestApp, both_backends};
 use serde_json::{Value, json};
 
-use crate::listings::{id_of, post_open, sell_body};
-use crate::review::{
+use e2e::id_of;
+use e2e::listings::{post_open, sell_body};
+use e2e::review::{
     QUEUE, decide, decisions_told, item_id, item_of, live_product, rule, s, subjects, unverified,
 };
 

@@ -249,7 +249,7 @@ async fn listings_and_messages_are_screened(b: Backend) {
     let company_id = company["id"].as_str().unwrap().to_owned();
     let buyer = app.signup("buyer").await;
     let sell = |title: &str| {
-        let mut body = crate::listings::sell_body();
+        let mut body = e2e::listings::sell_body();
         body["title"] = json!(title);
         body["publish"] = json!(true);
         body
@@ -281,7 +281,7 @@ async fn listings_and_messages_are_screened(b: Backend) {
         .expect(201)
         .body;
     assert_eq!(open["status"], "open");
-    let mut buy = crate::listings::buy_body();
+    let mut buy = e2e::listings::buy_body();
     buy["description"] = json!("<p>求购 v-i-a-g-r-a</p>");
     let reply = app
         .post("/api/v1/listings", buyer.token(), buy)

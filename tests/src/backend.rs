@@ -1,4 +1,5 @@
-//! Per-test databases on both backends.
+//! Per-test databases on both backends, each a copy of a template migrated once: a file copy on
+//! SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL.
 
 use std::sync::Mutex;
 
@@ -36,8 +37,9 @@ struct Count {
     n: i64,
 }
 
-/// The template's name changes whenever a PostgreSQL migration file changes.
-fn template_name() -> String {
+/// A name for the migrated template of `backend` that changes whenever one of its migration
+/// files changes.
+fn template_name(backend: &str) -> String {
     fn walk(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
         for entry in std::fs::read_dir(dir).expect("migrations dir").flatten() {
             let path = entry.path();
@@ -50,10 +52,9 @@ fn template_name() -> String {
     }
     let mut files = Vec::new();
     walk(
-        std::path::Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../migrations/postgres"
-        )),
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations"))
+            .join(backend)
+            .as_path(),
         &mut files,
     );
     files.sort();
@@ -72,6 +73,27 @@ fn template_name() -> String {
     format!("tradefair_tpl_{hash:016x}")
 }
 
+/// The migrated SQLite template file, built once for all test processes: migrated under a
+/// name of its own, then renamed into place (atomic, so a process sees the whole file or
+/// none; two processes building at once both produce the same file).
+fn sqlite_template() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join("tradefair-test-templates");
+    let path = dir.join(format!("{}.db", template_name("sqlite")));
+    if path.exists() {
+        return path;
+    }
+    std::fs::create_dir_all(&dir).expect("template dir");
+    let building = dir.join(format!("building-{}.db", uuid::Uuid::new_v4().simple()));
+    {
+        let mut conn = domain::db::DbConnection::open(&building.to_string_lossy())
+            .expect("create the SQLite template");
+        // A plain connection uses a rollback journal: once closed, the file holds everything.
+        domain::db::run_migrations(&mut conn).expect("migrate the SQLite template");
+    }
+    std::fs::rename(&building, &path).expect("put the SQLite template in place");
+    path
+}
+
 static TEMPLATE: Mutex<Option<String>> = Mutex::new(None);
 
 fn ensure_template(admin_url: &str) -> String {
@@ -79,7 +101,7 @@ fn ensure_template(admin_url: &str) -> String {
     if let Some(name) = cached.as_ref() {
         return name.clone();
     }
-    let name = template_name();
+    let name = template_name("postgres");
     let mut admin =
         PgConnection::establish(admin_url).expect("connect to the test PostgreSQL server");
     diesel::sql_query("SELECT pg_advisory_lock(727274)")
@@ -123,10 +145,14 @@ pub struct TestDatabase {
 impl TestDatabase {
     pub fn create(backend: Backend, dir: &std::path::Path) -> TestDatabase {
         match backend {
-            Backend::Sqlite => TestDatabase {
-                url: dir.join("test.db").to_string_lossy().into_owned(),
-                pg: None,
-            },
+            Backend::Sqlite => {
+                let path = dir.join("test.db");
+                std::fs::copy(sqlite_template(), &path).expect("copy the SQLite template");
+                TestDatabase {
+                    url: path.to_string_lossy().into_owned(),
+                    pg: None,
+                }
+            }
             Backend::Postgres => {
                 let admin_url = pg_url();
                 let template = ensure_template(&admin_url);

@@ -20,6 +20,33 @@ impl Account {
     }
 }
 
+/// The `id` of an object in a reply.
+pub fn id_of(v: &Value) -> String {
+    v["id"].as_str().expect("object has an id").to_owned()
+}
+
+/// A verified company with its owner and one published product.
+pub struct Supplier {
+    pub owner: Account,
+    pub company: String,
+    pub slug: String,
+    pub product: String,
+}
+
+/// A verified company (verified by `operator`) with one published product.
+pub async fn supplier(app: &TestApp, operator: &Account) -> Supplier {
+    let (owner, company) = app.verified_company(operator).await;
+    let id = id_of(&company);
+    let slug = company["slug"].as_str().expect("slug").to_owned();
+    let product = app.publish(&owner, &id, product_body()).await;
+    Supplier {
+        owner,
+        company: id,
+        slug,
+        product,
+    }
+}
+
 /// A random credit code with a correct GB 32100-2015 check character.
 pub fn valid_credit_code() -> String {
     let n = uuid::Uuid::new_v4().as_u128();

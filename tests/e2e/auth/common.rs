@@ -189,3 +189,29 @@ pub fn foreign_ed25519_key() -> EncodingKey {
 pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
+
+#[track_caller]
+pub fn assert_rate_limited(reply: &Reply, what: &str) {
+    assert_eq!(reply.status, 429, "{what}: {}", reply.body);
+    assert_eq!(reply.code(), "rate_limited", "{what}: {}", reply.body);
+    let retry = reply
+        .header("retry-after")
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0);
+    assert!(
+        retry >= 1,
+        "{what}: Retry-After {:?}",
+        reply.header("retry-after")
+    );
+}
+
+#[track_caller]
+pub fn assert_wrong_credentials(reply: &Reply, what: &str) {
+    assert_eq!(reply.status, 401, "{what}: {}", reply.body);
+    assert_eq!(
+        reply.code(),
+        "invalid_credentials",
+        "{what}: {}",
+        reply.body
+    );
+}

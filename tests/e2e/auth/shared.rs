@@ -5,7 +5,7 @@ use e2e::{Backend, TestApp, both_backends};
 use serde_json::json;
 
 use crate::auth::common::{LOGOUT, ME, assert_invalid_token, refresh, register_only, unique_email};
-use crate::auth::throttle::{assert_rate_limited, assert_wrong_credentials, futures_join_all};
+use crate::auth::common::{assert_rate_limited, assert_wrong_credentials};
 
 const WRONG: &str = "Wrong-Password-9931";
 
@@ -63,7 +63,7 @@ async fn concurrent_attempts_on_two_servers_share_one_budget(backend: Backend) {
         let server = if i % 2 == 0 { &a } else { &b };
         server.login(&victim, WRONG)
     });
-    let statuses: Vec<u16> = futures_join_all(attempts)
+    let statuses: Vec<u16> = e2e::join_all(attempts)
         .await
         .iter()
         .map(|r| r.status)

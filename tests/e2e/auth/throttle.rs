@@ -1,37 +1,13 @@
 //! Login throttling in process: per account and per client address.
 
 use e2e::fixtures::PASSWORD;
-use e2e::{Backend, Reply, TestApp, both_backends};
+use e2e::{Backend, TestApp, both_backends};
 
-use crate::auth::common::{into_reply, register_only, unique_email};
+use crate::auth::common::{
+    assert_rate_limited, assert_wrong_credentials, into_reply, register_only, unique_email,
+};
 
 const WRONG: &str = "Wrong-Password-9931";
-
-#[track_caller]
-pub fn assert_rate_limited(reply: &Reply, what: &str) {
-    assert_eq!(reply.status, 429, "{what}: {}", reply.body);
-    assert_eq!(reply.code(), "rate_limited", "{what}: {}", reply.body);
-    let retry = reply
-        .header("retry-after")
-        .and_then(|v| v.parse::<u64>().ok())
-        .unwrap_or(0);
-    assert!(
-        retry >= 1,
-        "{what}: Retry-After {:?}",
-        reply.header("retry-after")
-    );
-}
-
-#[track_caller]
-pub fn assert_wrong_credentials(reply: &Reply, what: &str) {
-    assert_eq!(reply.status, 401, "{what}: {}", reply.body);
-    assert_eq!(
-        reply.code(),
-        "invalid_credentials",
-        "{what}: {}",
-        reply.body
-    );
-}
 
 async fn login_attempts_are_limited_per_account(b: Backend) {
     let app = TestApp::spawn_with(b, |c| {
@@ -118,7 +94,7 @@ async fn concurrent_attempts_do_not_exceed_the_budget(b: Backend) {
     let victim = unique_email("victim");
     register_only(&app, &victim).await;
     let attempts = (0..8).map(|_| app.login(&victim, WRONG));
-    let replies = futures_join_all(attempts).await;
+    let replies = e2e::join_all(attempts).await;
     let statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
     assert_eq!(
         statuses.iter().filter(|s| **s == 401).count(),
@@ -130,33 +106,6 @@ async fn concurrent_attempts_do_not_exceed_the_budget(b: Backend) {
         5,
         "{statuses:?}"
     );
-}
-
-/// Runs the futures at the same time (the e2e crate has no `futures` dependency).
-pub async fn futures_join_all<F>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output>
-where
-    F: std::future::Future,
-{
-    let mut futures: Vec<_> = futures.into_iter().map(Box::pin).collect();
-    let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (future, output) in futures.iter_mut().zip(outputs.iter_mut()) {
-            if output.is_none() {
-                match future.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => *output = Some(v),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    outputs.into_iter().flatten().collect()
 }
 
 both_backends!(

@@ -2,34 +2,10 @@
 //! what the services wrote.
 
 use diesel::prelude::*;
-use e2e::fixtures::product_body;
 use e2e::{Account, TestApp};
 use serde_json::{Value, json};
 
-pub fn id_of(v: &Value) -> String {
-    v["id"].as_str().expect("object has an id").to_owned()
-}
-
-/// A verified company with its owner and one published product.
-pub struct Supplier {
-    pub owner: Account,
-    pub company: String,
-    pub slug: String,
-    pub product: String,
-}
-
-pub async fn supplier(app: &TestApp, operator: &Account) -> Supplier {
-    let (owner, company) = app.verified_company(operator).await;
-    let id = id_of(&company);
-    let slug = company["slug"].as_str().expect("slug").to_owned();
-    let product = app.publish(&owner, &id, product_body()).await;
-    Supplier {
-        owner,
-        company: id,
-        slug,
-        product,
-    }
-}
+pub use e2e::{id_of, supplier};
 
 /// A new inquiry thread from `buyer` to `company`; its id.
 pub async fn thread(app: &TestApp, buyer: &Account, company: &str) -> String {

@@ -3,32 +3,12 @@
 //! exist.
 
 use diesel::prelude::*;
-use e2e::fixtures::product_body;
 use e2e::{Account, Reply, TestApp};
 use serde_json::{Value, json};
 
+pub use e2e::{join_all, supplier};
+
 pub const INQUIRIES: &str = "/api/v1/inquiries";
-
-/// A verified company with its owner and one published product.
-pub struct Supplier {
-    pub owner: Account,
-    pub company: String,
-    pub slug: String,
-    pub product: String,
-}
-
-pub async fn supplier(app: &TestApp, operator: &Account) -> Supplier {
-    let (owner, company) = app.verified_company(operator).await;
-    let id = company["id"].as_str().expect("company id").to_owned();
-    let slug = company["slug"].as_str().expect("slug").to_owned();
-    let product = app.publish(&owner, &id, product_body()).await;
-    Supplier {
-        owner,
-        company: id,
-        slug,
-        product,
-    }
-}
 
 pub fn product(id: &str) -> Value {
     json!({"type": "product", "id": id})
@@ -210,28 +190,4 @@ pub async fn count_rows(app: &TestApp, table: &'static str) -> i64 {
     })
     .await
     .expect("count")
-}
-
-/// Runs the futures at the same time (the e2e crate has no `futures` dependency).
-pub async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
-    let mut futures: Vec<_> = futures.into_iter().map(Box::pin).collect();
-    let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (future, output) in futures.iter_mut().zip(outputs.iter_mut()) {
-            if output.is_none() {
-                match future.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => *output = Some(v),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    outputs.into_iter().flatten().collect()
 }

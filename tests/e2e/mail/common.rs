@@ -94,7 +94,7 @@ pub async fn enqueue(app: &TestApp, email: NewEmail) -> Uuid {
 pub async fn consent(app: &TestApp, user: &Account, tracking: bool) {
     let id = user.id.clone();
     app.with_db(move |conn| {
-        let at = domain::ids::now();
+        let at = domain::clock::now();
         diesel::insert_into(email_preferences::table)
             .values((
                 email_preferences::user_id.eq(&id),
@@ -192,7 +192,9 @@ pub fn received_with(sink: &SmtpSink, message_id: &str) -> Vec<e2e::smtp::Receiv
         .collect()
 }
 
-/// Sleeps long enough for several worker polls.
-pub async fn settle() {
-    tokio::time::sleep(Duration::from_millis(400)).await;
+/// Waits until the mail worker has made a pass that started after the call: whatever it would
+/// still do with the jobs queued so far (send a copy again, attempt a suppressed address) it
+/// has done.
+pub async fn settle(app: &TestApp) {
+    app.caught_up(e2e::Loop::MailWorker).await;
 }

@@ -17,7 +17,7 @@ use e2e::{Backend, TestApp, both_backends};
 use super::common::*;
 
 fn start_worker(app: &TestApp, sink: &SmtpSink, data_dir: &std::path::Path) -> Child {
-    let mut child = Command::new(crate::crash::binary())
+    let mut child = Command::new(e2e::binary::tradefair_binary())
         .arg("worker")
         .env("DATABASE_URL", &app.db.url)
         .env("TRADEFAIR_DATA_DIR", data_dir)

@@ -19,7 +19,7 @@ async fn lead_mail_is_sent_once_with_stable_headers(b: Backend) {
     let state = wait_status(&app, id, "sent", 20).await;
     assert_eq!(state.message_id, format!("<{id}@tradefair.test>"));
     assert_eq!(state.attempts, 1);
-    settle().await;
+    settle(&app).await;
     let got = received_with(&sink, &state.message_id);
     assert_eq!(got.len(), 1, "exactly one copy");
     assert_eq!(sink.count(), 1);
@@ -97,7 +97,7 @@ async fn lead_mail_without_consent_is_cancelled(b: Backend) {
     let id = enqueue(&app, lead(&buyer, false)).await;
     let state = wait_status(&app, id, "cancelled", 20).await;
     assert_eq!(state.attempts, 0);
-    settle().await;
+    settle(&app).await;
     assert_eq!(sink.count(), 0);
     assert!(events(&app, id).await.is_empty());
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use diesel::prelude::*;
 use domain::db::schema::{email_address_failures, email_domain_pauses, email_jobs};
 use e2e::smtp::SmtpSink;
-use e2e::{Backend, both_backends};
+use e2e::{Backend, TestApp, both_backends};
 
 use super::common::*;
 
@@ -97,7 +97,7 @@ async fn hard_bounce_suppresses_and_nothing_more_is_sent(b: Backend) {
     let second = enqueue(&app, transactional("GONE@example.net", None)).await;
     let state = wait_status(&app, second, "suppressed", 20).await;
     assert_eq!(state.attempts, 0);
-    settle().await;
+    settle(&app).await;
     assert_eq!(sink.refused().len(), 1, "the server saw the address once");
     assert_eq!(sink.count(), 0);
 }
@@ -133,12 +133,12 @@ async fn policy_block_pauses_the_domain_and_the_jobs_wait(b: Backend) {
                 .unwrap()
         })
         .await;
-    let now = domain::ids::now();
+    let now = domain::clock::now();
     assert!(paused_until > now + time::Duration::minutes(59));
     let b2 = enqueue(&app, transactional("b@blocked.example", None)).await;
     let other = enqueue(&app, transactional("c@open.example", None)).await;
     wait_status(&app, other, "sent", 20).await;
-    settle().await;
+    settle(&app).await;
     let (sa, sb) = (job(&app, a).await, job(&app, b2).await);
     assert_eq!(
         (sa.status.as_str(), sb.status.as_str()),
@@ -169,7 +169,13 @@ async fn smtp_outage_loses_nothing_and_charges_nobody(b: Backend) {
             .await,
         );
     }
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // Once the worker has tried a job, and made another pass after that, nothing was charged.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !has_tried(&app).await {
+        assert!(Instant::now() < deadline, "the worker did not try to send");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    app.caught_up(e2e::Loop::MailWorker).await;
     let statuses: HashMap<String, i64> = app
         .with_db(|conn| {
             email_jobs::table
@@ -217,7 +223,7 @@ async fn smtp_outage_loses_nothing_and_charges_nobody(b: Backend) {
     for id in &ids {
         wait_status(&app, *id, "sent", 60).await;
     }
-    settle().await;
+    settle(&app).await;
     let mut seen: HashMap<String, usize> = HashMap::new();
     for m in sink.messages() {
         *seen.entry(m.header("Message-ID").unwrap()).or_default() += 1;
@@ -225,6 +231,19 @@ async fn smtp_outage_loses_nothing_and_charges_nobody(b: Backend) {
     assert_eq!(seen.len(), 30, "every message arrived");
     let duplicates: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
     assert!(duplicates.is_empty(), "duplicates: {duplicates:?}");
+}
+
+/// Whether the worker has tried to send any job (an outage leaves the error on the job).
+async fn has_tried(app: &TestApp) -> bool {
+    app.with_db(|conn| {
+        email_jobs::table
+            .filter(email_jobs::last_error.is_not_null())
+            .count()
+            .get_result::<i64>(conn)
+            .unwrap()
+            > 0
+    })
+    .await
 }
 
 async fn per_domain_limit_spaces_sends(b: Backend) {

@@ -190,7 +190,7 @@ pub async fn mass_assignment_is_refused(b: Backend) {
             "POST",
             "/api/v1/listings".into(),
             &w.buyer,
-            crate::listings::buy_body(),
+            e2e::listings::buy_body(),
         ),
         (
             "POST",

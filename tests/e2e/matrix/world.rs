@@ -10,6 +10,8 @@ use e2e::fixtures::{PASSWORD, company_body, product_body};
 use e2e::{Account, Backend, TestApp};
 use serde_json::{Value, json};
 
+use e2e::id_of;
+
 use crate::matrix::table::{Actor, Payload, Row, Target};
 
 pub struct World {
@@ -42,10 +44,6 @@ pub struct Request {
     pub body: Option<Value>,
     /// A body sent as is (`message/rfc822`) instead of JSON.
     pub raw: Option<String>,
-}
-
-fn id_of(v: &Value) -> String {
-    v["id"].as_str().expect("object has an id").to_owned()
 }
 
 /// A server with login and inquiry limits far above what one run needs (the matrix signs in
@@ -492,7 +490,7 @@ impl World {
                     .values((
                         s::address.eq(&a),
                         s::reason.eq("manual"),
-                        s::created_at.eq(domain::ids::now()),
+                        s::created_at.eq(domain::clock::now()),
                     ))
                     .execute(conn)
                     .expect("suppression")

@@ -7,6 +7,8 @@ use e2e::fixtures::product_body;
 use e2e::{Account, TestApp};
 use serde_json::{Value, json};
 
+pub use e2e::id_of;
+
 pub struct Shop {
     pub owner: Account,
     pub admin: Account,
@@ -16,10 +18,6 @@ pub struct Shop {
     pub product: String,
     /// A word only this shop's product title has.
     pub word: String,
-}
-
-pub fn id_of(v: &Value) -> String {
-    v["id"].as_str().expect("id").to_owned()
 }
 
 /// A verified company with an admin and a staff member and one published product.
