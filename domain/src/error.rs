@@ -35,7 +35,7 @@ impl FieldError {
 /// Implemented by each area's error enum.
 pub trait DomainError: std::error::Error + Send + Sync + 'static {
     fn kind(&self) -> ErrorKind;
-    /// Stable snake_case code, listed in the README.
+    /// Stable snake_case code, listed in docs/errors.md.
     fn code(&self) -> &'static str;
     fn fields(&self) -> &[FieldError] {
         &[]
