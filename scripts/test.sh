@@ -27,7 +27,9 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 echo "== tests"
 # The crash test runs the real binary as a child process.
-cargo build -p api --bin tradefair
+# With the e2e crate in the build, so that domain is built once, with the test clock the
+# tests move (cargo unifies features per build).
+cargo build -p api -p e2e --bin tradefair
 if ! command -v cargo-nextest >/dev/null 2>&1; then
   cargo install --locked cargo-nextest
 fi

@@ -17,49 +17,27 @@ pub struct Mismatch {
 }
 
 /// Sends every cell of every row; returns the number of cells and the mismatches.
+///
+/// The rows run one after another; the cells of a row (one per actor) run at the same time:
+/// each acts on its own fresh objects or reads shared ones, so their order never mattered, and
+/// the time of the matrix follows the number of rows, not rows × actors.
 pub async fn run_all(world: &World, rows: &[Row]) -> (usize, Vec<Mismatch>) {
     let mut cells = 0;
     let mut mismatches = Vec::new();
     for row in rows {
-        for (actor, &expected) in ACTORS.iter().zip(row.expect.iter()) {
-            let req = world.request(row, *actor).await;
-            let reply = match &req.raw {
-                None => {
-                    world
-                        .app
-                        .call(
-                            req.method,
-                            &req.path,
-                            req.token.as_deref(),
-                            req.body.as_ref(),
-                        )
-                        .await
-                }
-                Some(raw) => {
-                    let mut request = world
-                        .app
-                        .http
-                        .request(req.method, world.app.url(&req.path))
-                        .header("Content-Type", "message/rfc822")
-                        .body(raw.clone());
-                    if let Some(token) = &req.token {
-                        request = request.bearer_auth(token);
-                    }
-                    let response = request.send().await.expect("request sent");
-                    let status = response.status().as_u16();
-                    let body: Value = response.json().await.unwrap_or(Value::Null);
-                    e2e::Reply {
-                        status,
-                        body,
-                        headers: Default::default(),
-                    }
-                }
-            };
+        let outcomes =
+            e2e::join_all(ACTORS.iter().zip(row.expect.iter()).map(
+                |(actor, &expected)| async move {
+                    (*actor, expected, run_cell(world, row, *actor).await)
+                },
+            ))
+            .await;
+        for (actor, expected, reply) in outcomes {
             cells += 1;
             if reply.status != expected {
                 mismatches.push(Mismatch {
                     row: row.label(),
-                    actor: *actor,
+                    actor,
                     expected,
                     got: reply.status,
                     code: reply.code().to_owned(),
@@ -68,6 +46,43 @@ pub async fn run_all(world: &World, rows: &[Row]) -> (usize, Vec<Mismatch>) {
         }
     }
     (cells, mismatches)
+}
+
+/// Makes the cell's fresh objects, then sends its request.
+async fn run_cell(world: &World, row: &Row, actor: Actor) -> e2e::Reply {
+    let req = world.request(row, actor).await;
+    match &req.raw {
+        None => {
+            world
+                .app
+                .call(
+                    req.method,
+                    &req.path,
+                    req.token.as_deref(),
+                    req.body.as_ref(),
+                )
+                .await
+        }
+        Some(raw) => {
+            let mut request = world
+                .app
+                .http
+                .request(req.method, world.app.url(&req.path))
+                .header("Content-Type", "message/rfc822")
+                .body(raw.clone());
+            if let Some(token) = &req.token {
+                request = request.bearer_auth(token);
+            }
+            let response = request.send().await.expect("request sent");
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap_or(Value::Null);
+            e2e::Reply {
+                status,
+                body,
+                headers: Default::default(),
+            }
+        }
+    }
 }
 
 /// A readable list of the failing cells, grouped by row.

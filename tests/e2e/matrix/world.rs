@@ -391,8 +391,34 @@ impl World {
             .await
     }
 
-    /// A new saved search of the world's buyer; its id.
+    /// A new saved search of the world's buyer; its id. The buyer's older saved searches
+    /// beyond the newest 20 are deleted first (as the buyer would): the cells of a row make theirs at the same time,
+    /// and the account's cap (50) must not be what a cell runs into.
     pub async fn fresh_subscription_of_buyer(&self) -> String {
+        use diesel::prelude::*;
+        use domain::db::schema::subscriptions as s;
+        let buyer = self.buyer.id.clone();
+        let old: Vec<String> = self
+            .app
+            .with_db(move |conn| {
+                s::table
+                    .filter(s::user_id.eq(&buyer))
+                    .order(s::created_at.desc())
+                    .limit(1000)
+                    .offset(20)
+                    .select(s::id)
+                    .load(conn)
+                    .expect("subscriptions")
+            })
+            .await;
+        for id in old {
+            // Another cell of the row may have removed it already.
+            let reply = self
+                .app
+                .delete(&format!("/api/v1/subscriptions/{id}"), self.buyer.token())
+                .await;
+            assert!(matches!(reply.status, 204 | 404), "{}", reply.body);
+        }
         self.app
             .post(
                 "/api/v1/subscriptions",
