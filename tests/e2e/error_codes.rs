@@ -52,10 +52,11 @@ fn block(text: &str, open: usize) -> &str {
 }
 
 fn quoted_codes(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split('"').skip(1).step_by(2).filter_map(|s| {
-        (!s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
-            .then(|| s.to_owned())
-    })
+    text.split('"')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .map(str::to_owned)
 }
 
 /// Codes in the `fn code` bodies of the domain's error enums (and of the inquiry spam rules).

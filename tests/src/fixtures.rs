@@ -20,6 +20,17 @@ impl Account {
     }
 }
 
+/// A screening rule (a term with its action) made by the operator.
+pub async fn rule(app: &TestApp, op: &Account, text: &str, action: &str) {
+    app.post(
+        "/api/v1/operator/rules",
+        op.token(),
+        json!({"kind": "term", "text": text, "action": action, "category": "other"}),
+    )
+    .await
+    .expect(201);
+}
+
 /// The `id` of an object in a reply.
 pub fn id_of(v: &Value) -> String {
     v["id"].as_str().expect("object has an id").to_owned()

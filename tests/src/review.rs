@@ -4,22 +4,13 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
+pub use crate::fixtures::rule;
 use crate::{Account, TestApp};
 
 pub const QUEUE: &str = "/api/v1/operator/review-queue";
 
 pub fn s(v: &Value) -> String {
     v.as_str().unwrap_or_default().to_owned()
-}
-
-pub async fn rule(app: &TestApp, op: &Account, text: &str, action: &str) {
-    app.post(
-        "/api/v1/operator/rules",
-        op.token(),
-        json!({"kind": "term", "text": text, "action": action, "category": "other"}),
-    )
-    .await
-    .expect(201);
 }
 
 /// The open items of the queue for `query` (every page).

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use e2e::{Account, TestApp};
 use serde_json::{Value, json};
 
+pub use e2e::fixtures::rule;
 pub use e2e::{id_of, supplier};
 
 /// A new inquiry thread from `buyer` to `company`; its id.
@@ -108,17 +109,6 @@ pub async fn credit(app: &TestApp, company: &str) -> Value {
         .await
         .expect(200)
         .body
-}
-
-/// A screening rule made by the operator.
-pub async fn rule(app: &TestApp, op: &Account, text: &str, action: &str) {
-    app.post(
-        "/api/v1/operator/rules",
-        op.token(),
-        json!({"kind": "term", "text": text, "action": action, "category": "other"}),
-    )
-    .await
-    .expect(201);
 }
 
 /// The payloads of `user`'s notifications of `kind`, oldest first.
