@@ -6,7 +6,8 @@ use uuid::Uuid;
 
 use super::CompanyError;
 use super::model::MemberRole;
-use super::repo::{denial, find_company, role_in};
+use super::repo::{denial, find_company};
+use crate::membership::role_in;
 use crate::access::{Actor, CompanyAction, may_manage_role, may_on_company};
 use crate::account::{AccountType, find_user_by_email};
 use crate::db::schema::{company_members, users};

@@ -93,19 +93,11 @@ pub fn leave_company(
                 company_closures::closed_at.eq(at),
             ))
             .execute(conn)?;
-        diesel::update(companies::table.find(company_id.to_string()))
-            .set((
-                companies::suspended_at.eq(company.suspended_at.unwrap_or(at)),
-                companies::status_reason.eq("closed by the company"),
-                companies::updated_at.eq(at),
-            ))
-            .execute(conn)?;
-        outbox::emit(
-            conn,
-            topic::COMPANY_CHANGED,
-            company_id,
-            json!({"change": "closed"}),
-        )?;
+        crate::company::modify_company(conn, company_id, json!({"change": "closed"}), |row| {
+            row.suspended_at = Some(company.suspended_at.unwrap_or(at));
+            row.status_reason = Some("closed by the company".to_owned());
+            row.updated_at = at;
+        })?;
         crate::review::hooks::company_down(
             conn,
             &company_id.to_string(),

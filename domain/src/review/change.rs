@@ -16,7 +16,7 @@ use super::ReviewError;
 use super::model::{Outcome, ReviewKind};
 use super::queue::{Waiting, close_open, ensure_open};
 use crate::access::{Actor, may_view_change_request};
-use crate::company::{membership_of, role_in};
+use crate::membership::{membership_of, role_in};
 use crate::db::DbConnection;
 use crate::db::schema::change_requests;
 use crate::enums::from_db;

@@ -17,6 +17,7 @@ pub(crate) mod hooks;
 mod model;
 mod queue;
 mod reasons;
+mod subject;
 
 pub use change::{
     ChangeRequest, ChangeRequestFilter, ChangeStatus, FieldChange, get_change_request,
@@ -31,3 +32,4 @@ pub use model::{
 };
 pub use queue::{QueueFilter, ReviewItemDetail, get_item, list_queue};
 pub use reasons::ReasonCode;
+pub use subject::{Reviewable, SubjectError, register, subject_error};

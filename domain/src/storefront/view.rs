@@ -3,8 +3,7 @@
 
 use diesel::prelude::*;
 
-use super::CompanyError;
-use super::model::{Company, CompanyRow};
+use crate::company::{Company, CompanyError, CompanyRow};
 use crate::catalog::{Product, count_public_products, public_products_of_company};
 use crate::db::DbConnection;
 use crate::db::schema::{companies, users};
