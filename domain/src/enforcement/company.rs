@@ -22,7 +22,6 @@ use crate::db::{self, DbConnection};
 use crate::ids::{new_id, now};
 use crate::moderation::{record_transition, validate_reason};
 use crate::notification::NotificationKind;
-use crate::outbox::{self, topic};
 
 fn active_count(conn: &mut DbConnection, company_id: Uuid, kind: ActionKind) -> QueryResult<i64> {
     enforcement_actions::table

@@ -18,12 +18,11 @@ use super::RetentionError;
 use crate::access::{Actor, PlatformAction, may_on_platform};
 use crate::db::schema::{
     consent_events, email_address_failures, email_jobs, email_preferences, inquiries, lead_matches,
-    listings, notifications, refresh_tokens, subscriptions, users,
+    notifications, refresh_tokens, subscriptions, users,
 };
 use crate::db::{self, DbConnection};
 use crate::error::FieldError;
-use crate::ids::{now, parse_db_id};
-use crate::outbox::{self, topic};
+use crate::ids::now;
 
 /// The display name of an erased account, wherever its messages and records still show it.
 pub const ERASED_NAME: &str = "已注销用户 (erased account)";

@@ -9,11 +9,10 @@ use super::RetentionError;
 use super::calendar::add_years;
 use crate::access::{Actor, CompanyAction, may_on_company};
 use crate::company::{find_company, role_in};
-use crate::db::schema::{companies, company_closures, company_members};
+use crate::db::schema::{company_closures, company_members};
 use crate::db::{self, DbConnection};
 use crate::error::FieldError;
 use crate::ids::now;
-use crate::outbox::{self, topic};
 use crate::validate::Validator;
 
 #[derive(Debug, Clone)]
