@@ -5,9 +5,10 @@
 //! is a row of `review_items`, opened in the transaction that puts it up for review and closed
 //! in the one that decides it (`hooks`). Operators list it with filters (`queue`), claim items
 //! for a while (`claim`) and approve, reject or request changes, one by one or in bulk
-//! (`decide`), through each item's own service. Edits to live items are change requests
-//! (`change`): the live version stays public until the change is approved, unless the rules
-//! approve it at once.
+//! (`decide`), through each item's own service: the area implements `Reviewable` (`subject`)
+//! and `crate::wiring` registers it, so the queue knows none of the areas it reviews. Edits to
+//! live items are change requests (`change`): the live version stays public until the change
+//! is approved, unless the rules approve it at once.
 
 mod change;
 mod claim;
