@@ -260,7 +260,10 @@ fn a_cycle_is_found() {
     g.entry("b".into()).or_default().insert("c".into());
     g.entry("c".into()).or_default().insert("a".into());
     g.entry("d".into()).or_default().insert("a".into());
-    assert_eq!(find_cycle(&g), Some(vec!["a".into(), "b".into(), "c".into(), "a".into()]));
+    assert_eq!(
+        find_cycle(&g),
+        Some(vec!["a".into(), "b".into(), "c".into(), "a".into()])
+    );
     g.get_mut("c").map(|d| d.clear());
     assert_eq!(find_cycle(&g), None);
 }

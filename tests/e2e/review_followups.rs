@@ -510,7 +510,10 @@ async fn erasure_closes_the_buy_request_and_its_pending_change(b: Backend) {
         )
         .await,
     );
-    assert_eq!(listing_hits(&app, "Quillbrook").await, vec![request.clone()]);
+    assert_eq!(
+        listing_hits(&app, "Quillbrook").await,
+        vec![request.clone()]
+    );
     let edited = app
         .patch(
             &format!("/api/v1/listings/{request}"),
@@ -522,7 +525,11 @@ async fn erasure_closes_the_buy_request_and_its_pending_change(b: Backend) {
         .body;
     assert_eq!(edited["edit"]["outcome"], "pending");
     let cr = s(&edited["edit"]["change_request_id"]);
-    assert!(subjects(&app, &op, "kind=change_request").await.contains(&cr));
+    assert!(
+        subjects(&app, &op, "kind=change_request")
+            .await
+            .contains(&cr)
+    );
 
     let done = app
         .post(
@@ -546,7 +553,11 @@ async fn erasure_closes_the_buy_request_and_its_pending_change(b: Backend) {
         .expect(200)
         .body;
     assert_eq!(change["status"], "withdrawn");
-    assert!(!subjects(&app, &op, "kind=change_request").await.contains(&cr));
+    assert!(
+        !subjects(&app, &op, "kind=change_request")
+            .await
+            .contains(&cr)
+    );
     assert!(listing_hits(&app, "Quillbrook").await.is_empty());
 }
 

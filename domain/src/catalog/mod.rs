@@ -15,13 +15,13 @@ mod status;
 pub(crate) use category::leaf_category_problem;
 pub use category::{CategoryNode, category_exists, list_categories};
 pub use change::ProductEdit;
-pub(crate) use reviewable::ProductReview;
 pub use error::CatalogError;
 pub use input::{PriceTierInput, ProductInput};
 pub use model::{Attribute, PriceTier, Product, ProductStatus};
 pub(crate) use money::currency_exponent;
 pub use money::{format_minor, to_minor_units};
 pub use repo::{count_public_products, public_products_of_company};
+pub(crate) use reviewable::ProductReview;
 pub use search_view::{
     ProductSearchDoc, company_of_product, company_search_doc, product_ids_of_company,
     product_search_doc, product_search_docs, public_company_ids_after, public_product_ids_after,

@@ -5,9 +5,9 @@ use uuid::Uuid;
 
 use super::CompanyError;
 use super::model::{Company, CompanyRow};
-use crate::membership::MemberRole;
 use crate::db::DbConnection;
 use crate::db::schema::companies;
+use crate::membership::MemberRole;
 
 pub(crate) fn load_company(conn: &mut DbConnection, id: Uuid) -> QueryResult<Option<Company>> {
     companies::table

@@ -7,13 +7,13 @@ use super::change::CompanyEdit;
 use super::input::{CompanyInput, ValidCompany};
 use super::model::{Company, CompanyRow, MemberRole, VerificationStatus};
 use super::repo::{denial, find_company, save_company};
-use crate::membership::{membership_of, role_in};
 use super::slug::derive_slug;
 use crate::access::{Actor, CompanyAction, PlatformAction, may_on_company, may_on_platform};
 use crate::db::schema::{companies, company_members};
 use crate::db::{self, DbConnection, unique_violation_on};
 use crate::ids::{new_id, now};
 use crate::json_col::to_json;
+use crate::membership::{membership_of, role_in};
 use crate::outbox::{self, topic};
 
 fn map_unique(e: diesel::result::Error) -> CompanyError {
@@ -146,7 +146,8 @@ pub fn create_company(
             let row = {
                 // Every company has a credit profile from the start (see `crate::credit`).
                 let mut row = row.clone();
-                row.credit_score = Some((crate::seams::reactions().credit_inputs_changed)(conn, id)?);
+                row.credit_score =
+                    Some((crate::seams::reactions().credit_inputs_changed)(conn, id)?);
                 row
             };
             crate::review::hooks::company_waiting(conn, &super::repo::waiting(&row))?;

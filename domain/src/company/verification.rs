@@ -123,7 +123,9 @@ pub(crate) fn change_status_in_tx(
     row.status_reason = Some(reason.clone());
     row.updated_at = at;
     save_company(conn, &row, json!({"change": action.name()}))?;
-    row.credit_score = Some((crate::seams::reactions().credit_inputs_changed)(conn, company_id)?);
+    row.credit_score = Some((crate::seams::reactions().credit_inputs_changed)(
+        conn, company_id,
+    )?);
     crate::review::hooks::company_status_changed(conn, &row.id, action.name())?;
     let after = super::repo::with_standing(conn, Company::from(row))?;
     record_transition(

@@ -17,12 +17,12 @@ mod service;
 mod status;
 
 pub use change::ListingEdit;
-pub(crate) use reviewable::ListingReview;
 pub use error::ListingError;
 pub use expiry::{EXPIRY_NOTICE, notify_expiring_listings};
 pub use input::{ListingInput, MAX_ATTACHMENTS, MAX_QUANTITY, MAX_VALIDITY, to_micros};
 pub(crate) use input::{check_amount, check_currency, check_incoterm, check_valid_until};
 pub use model::{Incoterm, Listing, ListingKind, ListingState, ListingStatus};
+pub(crate) use reviewable::ListingReview;
 pub use search_view::{
     ListingSearchDoc, MAX_PROFILE_PHRASES, SupplierProfile, listing_ids_of_company,
     listing_search_doc, live_public_listings, profile_of, public_listing_ids_after,

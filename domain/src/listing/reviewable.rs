@@ -8,7 +8,9 @@ use super::change::{apply_change_in_tx, live_fields};
 use super::status::{ListingDecision, moderate_listing_in_tx};
 use crate::access::Actor;
 use crate::db::DbConnection;
-use crate::review::{ChangeRequest, Decision, Fields, ReviewKind, Reviewable, SubjectError, subject_error};
+use crate::review::{
+    ChangeRequest, Decision, Fields, ReviewKind, Reviewable, SubjectError, subject_error,
+};
 
 pub(crate) struct ListingReview;
 
@@ -33,8 +35,8 @@ impl Reviewable for ListingReview {
         };
         let reason = note.unwrap_or_else(|| "approved".into());
         moderate_listing_in_tx(conn, actor, id, decision, reason)
-        .map(drop)
-        .map_err(subject_error)
+            .map(drop)
+            .map_err(subject_error)
     }
 
     fn change_subject(&self) -> Option<&'static str> {
@@ -45,9 +47,13 @@ impl Reviewable for ListingReview {
         live_fields(conn, id)
     }
 
-    fn apply_change(&self, conn: &mut DbConnection, cr: &ChangeRequest) -> Result<(), SubjectError> {
+    fn apply_change(
+        &self,
+        conn: &mut DbConnection,
+        cr: &ChangeRequest,
+    ) -> Result<(), SubjectError> {
         apply_change_in_tx(conn, cr)
-        .map(drop)
-        .map_err(subject_error)
+            .map(drop)
+            .map_err(subject_error)
     }
 }

@@ -81,9 +81,7 @@ pub(crate) fn stored_level(conn: &mut DbConnection, company_id: Uuid) -> QueryRe
 
 /// Whether the company may not publish or quote now (see `may_publish_at`).
 pub fn is_restricted(conn: &mut DbConnection, company_id: Uuid) -> QueryResult<bool> {
-    Ok(!may_publish_at(stored_level(
-        conn, company_id,
-    )?))
+    Ok(!may_publish_at(stored_level(conn, company_id)?))
 }
 
 /// Stores a new level (the profile row exists: the caller recomputed it), audits the move and

@@ -9,7 +9,9 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use crate::db::DbConnection;
-use crate::db::schema::{companies, company_members, inquiries, inquiry_messages, listings, products};
+use crate::db::schema::{
+    companies, company_members, inquiries, inquiry_messages, listings, products,
+};
 use crate::ids::parse_db_id;
 
 /// The company a report subject (`product`, `listing`, `company`, `message`) belongs to.

@@ -31,7 +31,7 @@ impl Reviewable for ReportReview {
         };
         let note = note.unwrap_or_else(|| default.into());
         resolve_report_in_tx(conn, actor, id, outcome, note, None, false)
-        .map(drop)
-        .map_err(subject_error)
+            .map(drop)
+            .map_err(subject_error)
     }
 }

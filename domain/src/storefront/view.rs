@@ -3,8 +3,8 @@
 
 use diesel::prelude::*;
 
-use crate::company::{Company, CompanyError, CompanyRow};
 use crate::catalog::{Product, count_public_products, public_products_of_company};
+use crate::company::{Company, CompanyError, CompanyRow};
 use crate::db::DbConnection;
 use crate::db::schema::{companies, users};
 use crate::ids::{Page, PageRequest, now};
