@@ -264,6 +264,8 @@ fn a_cycle_is_found() {
         find_cycle(&g),
         Some(vec!["a".into(), "b".into(), "c".into(), "a".into()])
     );
-    g.get_mut("c").map(|d| d.clear());
+    if let Some(d) = g.get_mut("c") {
+        d.clear();
+    }
     assert_eq!(find_cycle(&g), None);
 }
