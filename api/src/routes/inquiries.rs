@@ -240,7 +240,7 @@ pub struct UnreadView {
 #[utoipa::path(tag = "inquiries", request_body = CreateInquiryRequest, security(("bearer" = [])), responses(
     (status = 201, body = CreatedInquiriesView),
     (status = 400, description = "validation_failed (`targets[i].id`: not_found, own_company)", body = ErrorBody),
-    (status = 401, body = ErrorBody), (status = 403, description = "forbidden or blocked", body = ErrorBody),
+    (status = 401, body = ErrorBody), (status = 403, description = "forbidden, blocked or email_unverified", body = ErrorBody),
     (status = 429, description = "rate_limited, new_account_daily_cap or duplicate_message", body = ErrorBody)))]
 #[post("/api/v1/inquiries")]
 pub async fn create_inquiry(
@@ -249,6 +249,7 @@ pub async fn create_inquiry(
     user: AuthUser,
     body: Body<CreateInquiryRequest>,
 ) -> ApiResult<HttpResponse> {
+    user.require_verified()?;
     let cfg = &state.config;
     let per_address = Quota {
         name: "inquiry-address",
