@@ -128,16 +128,16 @@ pub async fn change_password(
         period: Duration::from_secs(state.config.login_account_period_secs),
     };
     state.limiter.check(&per_account, &id.to_string()).await?;
-    let (user, refresh) = state
+    let (user, session) = state
         .db(move |conn| {
             let user = account::change_password(conn, id, &current_password, &new_password)?;
-            let refresh = account::issue_refresh_token(conn, id)?;
-            Ok::<_, account::AccountError>((user, refresh))
+            let session = account::issue_refresh_token(conn, id)?;
+            Ok::<_, account::AccountError>((user, session))
         })
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
-        .json(tokens(&state, &user, refresh)?))
+        .json(tokens(&state, &user, session)?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

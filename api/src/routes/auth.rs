@@ -142,11 +142,11 @@ pub struct TokenResponse {
     pub expires_in: i64,
 }
 
-/// A new access token for the sign-in `refresh` belongs to.
+/// A new access token for the sign-in `session` belongs to.
 pub(crate) fn tokens(
     state: &AppState,
     user: &account::User,
-    refresh: IssuedRefresh,
+    session: IssuedRefresh,
 ) -> ApiResult<TokenResponse> {
     let ttl = state.config.access_token_ttl_secs;
     let (access_token, _) = jwt::issue(
@@ -156,13 +156,13 @@ pub(crate) fn tokens(
         jwt::Subject {
             user_id: user.id,
             account_type: user.account_type.as_str(),
-            family_id: &refresh.family_id,
+            family_id: &session.family_id,
             token_version: user.token_version,
         },
     )?;
     Ok(TokenResponse {
         access_token,
-        refresh_token: refresh.token,
+        refresh_token: session.token,
         token_type: "Bearer".into(),
         expires_in: ttl,
     })
@@ -196,16 +196,16 @@ pub async fn login(
     };
     state.limiter.check(&per_account, &account_key).await?;
 
-    let (user, refresh) = state
+    let (user, session) = state
         .db(move |conn| {
             let user = account::authenticate(conn, &email, &password)?;
-            let refresh = account::issue_refresh_token(conn, user.id)?;
-            Ok::<_, account::AccountError>((user, refresh))
+            let session = account::issue_refresh_token(conn, user.id)?;
+            Ok::<_, account::AccountError>((user, session))
         })
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
-        .json(tokens(&state, &user, refresh)?))
+        .json(tokens(&state, &user, session)?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -229,13 +229,13 @@ pub async fn refresh(
     let outcome = state
         .db(move |conn| account::rotate_refresh_token(conn, &token))
         .await?;
-    let refresh = IssuedRefresh {
+    let session = IssuedRefresh {
         token: outcome.refresh_token,
         family_id: outcome.family_id,
     };
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
-        .json(tokens(&state, &outcome.user, refresh)?))
+        .json(tokens(&state, &outcome.user, session)?))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]

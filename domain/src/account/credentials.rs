@@ -43,6 +43,7 @@ pub fn resend_verification(
     user_id: Uuid,
     settings: &MailSettings,
 ) -> Result<bool, AccountError> {
+    crate::email::link_key(conn)?;
     db::transaction(conn, |conn| {
         let row = load_row(conn, user_id)?;
         let (address, change) = match (&row.pending_email, row.email_verified_at) {
@@ -144,6 +145,7 @@ pub fn request_email_change(
     }
     v.finish().map_err(AccountError::Validation)?;
     let email = email.unwrap_or_default();
+    crate::email::link_key(conn)?;
     db::transaction(conn, |conn| {
         let owner: Option<(String, String)> = users::table
             .filter(users::email.eq(&email))
@@ -261,6 +263,7 @@ pub fn request_password_reset(
     let Some(email) = normalize_email(email) else {
         return Ok(());
     };
+    crate::email::link_key(conn)?;
     db::transaction(conn, |conn| {
         let row: Option<UserRow> = users::table
             .filter(users::email.eq(&email))

@@ -47,6 +47,8 @@ pub fn register(
     settings: &MailSettings,
 ) -> Result<Registered, AccountError> {
     let (email, password, display_name, account_type) = validate_registration(input)?;
+    // The link key is created outside the transaction (see `link_key`).
+    crate::email::link_key(conn)?;
     match insert_user(conn, &email, &password, &display_name, account_type, false, |conn, user| {
         super::mail::send_verification(conn, settings, user.id, &user.display_name, &user.email, false)
     }) {

@@ -67,6 +67,7 @@ async fn an_unverified_account_browses_but_cannot_inquire_post_or_quote(b: Backe
     let buyer = app.signup_unverified("buyer").await;
     let me = app.get(ME, buyer.token()).await.expect(200).body;
     assert_eq!(me["email_verified"], false, "{me}");
+    app.wait_for_index().await;
     app.get("/api/v1/search/products?q=保温杯", buyer.token())
         .await
         .expect(200);
