@@ -52,6 +52,10 @@ pub struct CreateInquiryRequest {
     /// 1 to 10 targets; each distinct company gets its own thread.
     #[serde(default)]
     pub targets: Vec<TargetRequest>,
+    /// Show your e-mail address to the companies addressed (in their lead inbox and its CSV
+    /// export). Default `false`: they see your name only.
+    #[serde(default)]
+    pub share_email: bool,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -271,6 +275,7 @@ pub async fn create_inquiry(
         .await?;
     let r = body.0;
     let input = NewInquiry {
+        share_email: r.share_email,
         subject: r.subject,
         message: r.message,
         quantity: r.quantity,

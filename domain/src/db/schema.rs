@@ -218,6 +218,7 @@ diesel::table! {
         last_message_at -> Timestamp,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        buyer_shares_email -> Bool,
     }
 }
 
