@@ -26,7 +26,11 @@ async fn jobs_of(app: &TestApp, who: &Account) -> Vec<Job> {
         email_jobs::table
             .filter(email_jobs::user_id.eq(user))
             // Lead mail only: not the account's own e-mails (its address verification).
-            .filter(email_jobs::kind.ne_all(["verify_email", "password_reset", "registration_attempt"]))
+            .filter(email_jobs::kind.ne_all([
+                "verify_email",
+                "password_reset",
+                "registration_attempt",
+            ]))
             .order(email_jobs::created_at.asc())
             .select((
                 email_jobs::kind,
@@ -164,7 +168,11 @@ async fn received_by(app: &TestApp, sink: &SmtpSink, to: &str, n: usize) -> Vec<
     let account_mail: Vec<String> = app
         .with_db(|conn| {
             email_jobs::table
-                .filter(email_jobs::kind.eq_any(["verify_email", "password_reset", "registration_attempt"]))
+                .filter(email_jobs::kind.eq_any([
+                    "verify_email",
+                    "password_reset",
+                    "registration_attempt",
+                ]))
                 .select(email_jobs::message_id)
                 .load(conn)
                 .expect("jobs")
@@ -463,7 +471,10 @@ async fn double_opt_in_and_exactly_once(b: Backend) {
             .header("List-Unsubscribe")
             .is_some_and(|h| h.contains("/api/v1/email/unsubscribe?token="))
     );
-    assert_eq!(received_by(&app, &sink, &unconfirmed.email, 1).await.len(), 1);
+    assert_eq!(
+        received_by(&app, &sink, &unconfirmed.email, 1).await.len(),
+        1
+    );
     assert_eq!(received_by(&app, &sink, &other.email, 1).await.len(), 1);
 }
 

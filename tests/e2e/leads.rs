@@ -529,7 +529,11 @@ async fn buyer_email_is_shown_only_where_shared(b: Backend) {
         .collect();
     seen.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
     let mut expected = vec![
-        (sharing.id.clone(), "inquiry".to_owned(), json!(sharing.email)),
+        (
+            sharing.id.clone(),
+            "inquiry".to_owned(),
+            json!(sharing.email),
+        ),
         (sharing.id.clone(), "quote".to_owned(), Value::Null),
         (private.id.clone(), "inquiry".to_owned(), Value::Null),
     ];

@@ -150,7 +150,9 @@ impl TestApp {
 
     /// Follows the verification link e-mailed to `email` (presses the page's button).
     pub async fn verify_address(&self, email: &str) -> crate::Reply {
-        let token = self.mail_token(email, "verify_email", "verify-address").await;
+        let token = self
+            .mail_token(email, "verify_email", "verify-address")
+            .await;
         self.call(
             reqwest::Method::POST,
             &format!("/api/v1/email/verify-address?token={token}"),

@@ -242,11 +242,13 @@ pub fn change_password(
 ) -> Result<User, AccountError> {
     let row = load_row(conn, user_id)?;
     if !super::verify_password(current_password, &row.password_hash) {
-        return Err(AccountError::Validation(vec![crate::error::FieldError::new(
-            "current_password",
-            "incorrect",
-            "is not the account's password",
-        )]));
+        return Err(AccountError::Validation(vec![
+            crate::error::FieldError::new(
+                "current_password",
+                "incorrect",
+                "is not the account's password",
+            ),
+        ]));
     }
     check_new_password(&row, new_password)?;
     let hash = hash_password(new_password)?;

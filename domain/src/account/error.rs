@@ -16,7 +16,9 @@ pub enum AccountError {
     RefreshTokenReused,
     #[error("account not found")]
     NotFound,
-    #[error("verify your e-mail address first (see the link we sent; POST /api/v1/me/verification resends it)")]
+    #[error(
+        "verify your e-mail address first (see the link we sent; POST /api/v1/me/verification resends it)"
+    )]
     EmailUnverified,
     #[error("the link is not valid")]
     LinkInvalid,

@@ -49,9 +49,24 @@ pub fn register(
     let (email, password, display_name, account_type) = validate_registration(input)?;
     // The link key is created outside the transaction (see `link_key`).
     crate::email::link_key(conn)?;
-    match insert_user(conn, &email, &password, &display_name, account_type, false, |conn, user| {
-        super::mail::send_verification(conn, settings, user.id, &user.display_name, &user.email, false)
-    }) {
+    match insert_user(
+        conn,
+        &email,
+        &password,
+        &display_name,
+        account_type,
+        false,
+        |conn, user| {
+            super::mail::send_verification(
+                conn,
+                settings,
+                user.id,
+                &user.display_name,
+                &user.email,
+                false,
+            )
+        },
+    ) {
         Ok(user) => Ok(Registered::New(user)),
         Err(AccountError::EmailTaken) => {
             db::transaction(conn, |conn| {
@@ -61,7 +76,13 @@ pub fn register(
                     .first(conn)
                     .optional()?;
                 if let Some((id, name)) = owner {
-                    super::mail::send_address_taken(conn, settings, crate::ids::parse_db_id(&id), &name, &email)?;
+                    super::mail::send_address_taken(
+                        conn,
+                        settings,
+                        crate::ids::parse_db_id(&id),
+                        &name,
+                        &email,
+                    )?;
                 }
                 Ok::<_, AccountError>(())
             })?;
@@ -77,7 +98,15 @@ pub fn register_verified(
     input: Registration,
 ) -> Result<User, AccountError> {
     let (email, password, display_name, account_type) = validate_registration(input)?;
-    insert_user(conn, &email, &password, &display_name, account_type, true, |_, _| Ok(()))
+    insert_user(
+        conn,
+        &email,
+        &password,
+        &display_name,
+        account_type,
+        true,
+        |_, _| Ok(()),
+    )
 }
 
 fn validate_registration(

@@ -123,7 +123,11 @@ pub(crate) fn summarize(
     };
     let threads: Vec<(String, String, bool)> = inquiries::table
         .filter(inquiries::id.eq_any(ids_of(LeadSource::Inquiry)))
-        .select((inquiries::id, inquiries::subject, inquiries::buyer_shares_email))
+        .select((
+            inquiries::id,
+            inquiries::subject,
+            inquiries::buyer_shares_email,
+        ))
         .load(conn)?;
     // The platform's contact-details rule: the buyer's address only where the buyer shared it
     // (the inquiry thread the lead came from); a quote shares nothing.

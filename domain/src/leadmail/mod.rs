@@ -13,8 +13,8 @@ mod reach;
 mod strings;
 mod subscription;
 
-pub use compose::{LeadGroup, LeadItem, LeadWindow};
 pub(crate) use compose::{AccountMessage, account_email, link as email_link};
+pub use compose::{LeadGroup, LeadItem, LeadWindow};
 pub(crate) use consent::preferences_in_tx;
 pub use consent::{
     ConsentEvent, confirm_consent, consent_history, get_preferences, preferences_link_owner,

@@ -23,7 +23,10 @@ async fn changing_the_password_ends_every_other_session(b: Backend) {
         )
         .await
         .expect(400);
-    assert_eq!(first_field(&reply), ("current_password".into(), "incorrect".into()));
+    assert_eq!(
+        first_field(&reply),
+        ("current_password".into(), "incorrect".into())
+    );
     let reply = app
         .post(
             "/api/v1/me/password",
@@ -44,7 +47,10 @@ async fn changing_the_password_ends_every_other_session(b: Backend) {
         .await
         .expect(200)
         .body;
-    assert_ended(&app.get(ME, account.token()).await, "the token that changed it");
+    assert_ended(
+        &app.get(ME, account.token()).await,
+        "the token that changed it",
+    );
     assert_ended(
         &app.get(ME, Some(&field(&other, "access_token"))).await,
         "another session",
@@ -58,9 +64,13 @@ async fn changing_the_password_ends_every_other_session(b: Backend) {
     app.get(ME, Some(&field(&fresh, "access_token")))
         .await
         .expect(200);
-    app.post(REFRESH, None, json!({"refresh_token": field(&fresh, "refresh_token")}))
-        .await
-        .expect(200);
+    app.post(
+        REFRESH,
+        None,
+        json!({"refresh_token": field(&fresh, "refresh_token")}),
+    )
+    .await
+    .expect(200);
     app.login(&account.email, PASSWORD).await.expect(401);
     app.login(&account.email, NEW_PASSWORD).await.expect(200);
 }
@@ -80,7 +90,11 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_every_session(b: Backend
         .expect(202);
     assert_eq!(known.body, unknown.body);
     assert_eq!(known.body, json!({"status": "reset_requested"}));
-    assert!(app.last_mail("nobody-here@example.com", "password_reset").await.is_none());
+    assert!(
+        app.last_mail("nobody-here@example.com", "password_reset")
+            .await
+            .is_none()
+    );
 
     let token = app
         .mail_token(&account.email, "password_reset", "reset-password")
@@ -90,20 +104,36 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_every_session(b: Backend
         .get(&format!("/api/v1/email/reset-password?token={token}"), None)
         .await
         .expect(200);
-    assert!(page.body.as_str().unwrap_or_default().contains("new_password"));
+    assert!(
+        page.body
+            .as_str()
+            .unwrap_or_default()
+            .contains("new_password")
+    );
     app.get(ME, account.token()).await.expect(200);
 
     let reply = app
-        .post(RESET_CONFIRM, None, json!({"token": token, "new_password": "1234567890"}))
+        .post(
+            RESET_CONFIRM,
+            None,
+            json!({"token": token, "new_password": "1234567890"}),
+        )
         .await
         .expect(400);
     assert_eq!(first_field(&reply).0, "new_password");
-    app.post(RESET_CONFIRM, None, json!({"token": token, "new_password": NEW_PASSWORD}))
-        .await
-        .expect(204);
+    app.post(
+        RESET_CONFIRM,
+        None,
+        json!({"token": token, "new_password": NEW_PASSWORD}),
+    )
+    .await
+    .expect(204);
 
     for access in [account.access.clone(), field(&other, "access_token")] {
-        assert_ended(&app.get(ME, Some(&access)).await, "a session before the reset");
+        assert_ended(
+            &app.get(ME, Some(&access)).await,
+            "a session before the reset",
+        );
     }
     for refresh in [account.refresh.clone(), field(&other, "refresh_token")] {
         app.post(REFRESH, None, json!({"refresh_token": refresh}))
@@ -115,7 +145,11 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_every_session(b: Backend
 
     // Single use.
     let reply = app
-        .post(RESET_CONFIRM, None, json!({"token": token, "new_password": "Another-Quilt-Harbor-91"}))
+        .post(
+            RESET_CONFIRM,
+            None,
+            json!({"token": token, "new_password": "Another-Quilt-Harbor-91"}),
+        )
         .await
         .expect(409);
     assert_eq!(reply.code(), "link_superseded", "{}", reply.body);
@@ -141,7 +175,11 @@ async fn the_reset_form_works_and_links_expire(b: Backend) {
         .await
         .expect("sent");
     assert_eq!(response.status().as_u16(), 200);
-    let tokens = app.login(&account.email, NEW_PASSWORD).await.expect(200).body;
+    let tokens = app
+        .login(&account.email, NEW_PASSWORD)
+        .await
+        .expect(200)
+        .body;
     let me = app
         .get(ME, Some(&field(&tokens, "access_token")))
         .await
@@ -158,7 +196,11 @@ async fn the_reset_form_works_and_links_expire(b: Backend) {
         .await;
     domain::clock::advance(time::Duration::minutes(31));
     let reply = app
-        .post(RESET_CONFIRM, None, json!({"token": token, "new_password": "Another-Quilt-Harbor-91"}))
+        .post(
+            RESET_CONFIRM,
+            None,
+            json!({"token": token, "new_password": "Another-Quilt-Harbor-91"}),
+        )
         .await
         .expect(409);
     assert_eq!(reply.code(), "link_expired", "{}", reply.body);

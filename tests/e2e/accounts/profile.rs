@@ -45,12 +45,18 @@ async fn the_profile_can_be_edited(b: Backend) {
         (json!({"display_name": "  "}), "display_name", "required"),
         (json!({"language": "fr"}), "language", "invalid_choice"),
         (json!({"email": "x@example.com"}), "email", "unknown_field"),
-        (json!({"account_type": "operator"}), "account_type", "unknown_field"),
+        (
+            json!({"account_type": "operator"}),
+            "account_type",
+            "unknown_field",
+        ),
     ] {
         let reply = app.patch(ME, account.token(), body).await.expect(400);
         assert_eq!(first_field(&reply), (field.into(), code.into()));
     }
-    app.patch(ME, None, json!({"language": "en"})).await.expect(401);
+    app.patch(ME, None, json!({"language": "en"}))
+        .await
+        .expect(401);
 }
 
 both_backends!(the_profile_can_be_edited);

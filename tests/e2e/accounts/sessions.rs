@@ -23,13 +23,20 @@ async fn logout_without_a_body_ends_the_whole_sign_in(b: Backend) {
     let reply = post_empty(&app, LOGOUT, Some(&access)).await.expect(204);
     assert!(reply.body.is_null(), "{}", reply.body);
 
-    assert_ended(&app.get(ME, Some(&access)).await, "the token used to log out");
+    assert_ended(
+        &app.get(ME, Some(&access)).await,
+        "the token used to log out",
+    );
     assert_ended(
         &app.get(ME, account.token()).await,
         "an earlier access token of the same sign-in",
     );
     let reply = app
-        .post(REFRESH, None, json!({"refresh_token": field(&rotated, "refresh_token")}))
+        .post(
+            REFRESH,
+            None,
+            json!({"refresh_token": field(&rotated, "refresh_token")}),
+        )
         .await
         .expect(401);
     assert_eq!(reply.code(), "invalid_refresh_token", "{}", reply.body);
@@ -38,15 +45,21 @@ async fn logout_without_a_body_ends_the_whole_sign_in(b: Backend) {
     app.get(ME, Some(&field(&other, "access_token")))
         .await
         .expect(200);
-    app.post(REFRESH, None, json!({"refresh_token": field(&other, "refresh_token")}))
-        .await
-        .expect(200);
+    app.post(
+        REFRESH,
+        None,
+        json!({"refresh_token": field(&other, "refresh_token")}),
+    )
+    .await
+    .expect(200);
 }
 
 async fn logout_with_an_empty_json_object_or_a_token_works_too(b: Backend) {
     let app = TestApp::spawn(b).await;
     let account = app.signup("buyer").await;
-    app.post(LOGOUT, account.token(), json!({})).await.expect(204);
+    app.post(LOGOUT, account.token(), json!({}))
+        .await
+        .expect(204);
     assert_ended(&app.get(ME, account.token()).await, "after logout with {}");
     app.post(REFRESH, None, json!({"refresh_token": account.refresh}))
         .await
@@ -80,11 +93,21 @@ async fn reuse_of_a_spent_refresh_token_ends_the_familys_access_tokens_at_once(b
         .expect(401);
     assert_eq!(reply.code(), "refresh_token_reused", "{}", reply.body);
 
-    assert_ended(&app.get(ME, Some(&access)).await, "the family's newest access token");
-    assert_ended(&app.get(ME, account.token()).await, "the family's first access token");
-    app.post(REFRESH, None, json!({"refresh_token": field(&rotated, "refresh_token")}))
-        .await
-        .expect(401);
+    assert_ended(
+        &app.get(ME, Some(&access)).await,
+        "the family's newest access token",
+    );
+    assert_ended(
+        &app.get(ME, account.token()).await,
+        "the family's first access token",
+    );
+    app.post(
+        REFRESH,
+        None,
+        json!({"refresh_token": field(&rotated, "refresh_token")}),
+    )
+    .await
+    .expect(401);
     // The account's other sign-in is a different family.
     app.get(ME, Some(&field(&other, "access_token")))
         .await
@@ -97,7 +120,10 @@ async fn disabling_an_account_ends_its_access_tokens_at_once(b: Backend) {
     let bystander = app.signup("supplier").await;
     app.get(ME, account.token()).await.expect(200);
     app.disable_account(&account.id).await;
-    assert_ended(&app.get(ME, account.token()).await, "a disabled account's token");
+    assert_ended(
+        &app.get(ME, account.token()).await,
+        "a disabled account's token",
+    );
     app.post(REFRESH, None, json!({"refresh_token": account.refresh}))
         .await
         .expect(403);

@@ -96,7 +96,10 @@ async fn an_unverified_account_browses_but_cannot_inquire_post_or_quote(b: Backe
     let supplier = app.signup_unverified("supplier").await;
     let own = app.company(&supplier).await;
     app.post(
-        &format!("/api/v1/operator/companies/{}/verify", own["id"].as_str().unwrap()),
+        &format!(
+            "/api/v1/operator/companies/{}/verify",
+            own["id"].as_str().unwrap()
+        ),
         operator.token(),
         json!({"reason": "licence checked"}),
     )
@@ -114,7 +117,12 @@ async fn an_unverified_account_browses_but_cannot_inquire_post_or_quote(b: Backe
 
     // Following the link lifts all of it, with the same access tokens.
     let page = app.verify_address(&buyer.email).await;
-    assert!(page.body.as_str().unwrap_or_default().contains(&buyer.email));
+    assert!(
+        page.body
+            .as_str()
+            .unwrap_or_default()
+            .contains(&buyer.email)
+    );
     assert_eq!(
         app.get(ME, buyer.token()).await.expect(200).body["email_verified"],
         true
@@ -181,13 +189,23 @@ async fn verification_links_are_signed_and_expire(b: Backend) {
         .expect(409);
     assert_eq!(reply.code(), "link_expired");
     let sent = app
-        .call(reqwest::Method::POST, "/api/v1/me/verification", account.token(), None)
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/me/verification",
+            account.token(),
+            None,
+        )
         .await
         .expect(202);
     assert_eq!(sent.body["status"], "verification_sent");
     app.verify_address(&email).await;
     let again = app
-        .call(reqwest::Method::POST, "/api/v1/me/verification", account.token(), None)
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/me/verification",
+            account.token(),
+            None,
+        )
         .await
         .expect(202);
     assert_eq!(again.body["status"], "already_verified");
@@ -232,7 +250,10 @@ async fn notifications_are_mailed_to_verified_addresses_only(b: Backend) {
     let settings = app.config.mail_settings();
     let deadline = Instant::now() + Duration::from_secs(20);
     while mail_for(&app, &verified).await == 0 {
-        assert!(Instant::now() < deadline, "the notification e-mail was never written");
+        assert!(
+            Instant::now() < deadline,
+            "the notification e-mail was never written"
+        );
         let s = settings.clone();
         app.with_db(move |conn| domain::leadmail::mail_notifications(conn, &s).expect("mail"))
             .await;
@@ -260,7 +281,10 @@ async fn a_new_address_takes_effect_once_verified(b: Backend) {
         )
         .await
         .expect(400);
-    assert_eq!(first_field(&reply), ("current_password".into(), "incorrect".into()));
+    assert_eq!(
+        first_field(&reply),
+        ("current_password".into(), "incorrect".into())
+    );
 
     app.post(
         "/api/v1/me/email",
@@ -270,7 +294,11 @@ async fn a_new_address_takes_effect_once_verified(b: Backend) {
     .await
     .expect(202);
     let me = app.get(ME, account.token()).await.expect(200).body;
-    assert_eq!(me["email"], account.email.as_str(), "not before it is verified");
+    assert_eq!(
+        me["email"],
+        account.email.as_str(),
+        "not before it is verified"
+    );
     assert_eq!(me["pending_email"], new.as_str());
     assert_eq!(me["email_verified"], true);
     app.login(&new, PASSWORD).await.expect(401);
@@ -292,8 +320,16 @@ async fn a_new_address_takes_effect_once_verified(b: Backend) {
     )
     .await
     .expect(202);
-    assert!(app.last_mail(&other.email, "registration_attempt").await.is_some());
-    assert!(app.last_mail(&other.email, "verify_email").await.is_some_and(|(_, t)| !t.contains(&new)));
+    assert!(
+        app.last_mail(&other.email, "registration_attempt")
+            .await
+            .is_some()
+    );
+    assert!(
+        app.last_mail(&other.email, "verify_email")
+            .await
+            .is_some_and(|(_, t)| !t.contains(&new))
+    );
     assert_eq!(
         app.get(ME, account.token()).await.body["email"],
         new.as_str()

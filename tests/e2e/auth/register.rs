@@ -24,7 +24,11 @@ async fn registration_answers_without_secrets(b: Backend) {
     );
     // The account exists, signs in, and is not verified yet.
     let account = app.signin(&email).await;
-    let me = app.get("/api/v1/me", account.token()).await.expect(200).body;
+    let me = app
+        .get("/api/v1/me", account.token())
+        .await
+        .expect(200)
+        .body;
     assert_eq!(me["display_name"], "李伟");
     assert_eq!(me["account_type"], "supplier");
     assert_eq!(me["email_verified"], false);
@@ -105,7 +109,10 @@ async fn registration_with_a_taken_address_looks_the_same_and_tells_the_owner(b:
             .unwrap_or_default()
     };
     assert_eq!(keys(&new.body), keys(&taken.body));
-    assert_eq!(new.headers.get("content-type"), taken.headers.get("content-type"));
+    assert_eq!(
+        new.headers.get("content-type"),
+        taken.headers.get("content-type")
+    );
     // The owner is told, in one notice however often it is tried within the hour.
     app.post(REGISTER, None, registration(&owner.email))
         .await

@@ -210,10 +210,7 @@ pub async fn count_except_account_mail(app: &TestApp, sink: &SmtpSink) -> usize 
         .await;
     sink.messages()
         .iter()
-        .filter(|m| {
-            m.header("Message-ID")
-                .is_none_or(|id| !ids.contains(&id))
-        })
+        .filter(|m| m.header("Message-ID").is_none_or(|id| !ids.contains(&id)))
         .count()
 }
 

@@ -952,7 +952,9 @@ impl World {
                 "current_password": "not-the-password",
                 "new_password": "Quilt-Harbor-Lantern-77",
             })),
-            Payload::EmailChange => Some(json!({"email": new_email("moved"), "current_password": PASSWORD})),
+            Payload::EmailChange => {
+                Some(json!({"email": new_email("moved"), "current_password": PASSWORD}))
+            }
             Payload::ResetRequest => Some(json!({"email": new_email("forgot")})),
             Payload::BadResetConfirm => Some(json!({
                 "token": "not.a-link",
