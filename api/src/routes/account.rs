@@ -4,17 +4,17 @@
 use std::time::Duration;
 
 use actix_web::{HttpRequest, HttpResponse, patch, post, web};
-use domain::FieldError;
 use domain::account;
-use domain::leadmail::{self, Language};
+use domain::leadmail;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::{TokenResponse, UserView, tokens, user_view};
+use super::subscriptions::parse_language;
 use crate::auth::AuthUser;
 use crate::body::Body;
 use crate::client_addr::client_addr;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::limits::Quota;
 use crate::state::AppState;
 
@@ -71,16 +71,7 @@ pub async fn update_me(
     body: Body<UpdateMeRequest>,
 ) -> ApiResult<HttpResponse> {
     let b = body.0;
-    let language = match b.language.as_deref() {
-        None => None,
-        Some(l) => Some(Language::parse(l).ok_or_else(|| {
-            ApiError::validation(vec![FieldError::new(
-                "language",
-                "invalid_choice",
-                "must be one of: zh, en",
-            )])
-        })?),
-    };
+    let language = parse_language(b.language.as_deref())?;
     let actor = user.actor;
     let view = state
         .db(move |conn| {

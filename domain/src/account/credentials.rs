@@ -36,6 +36,35 @@ pub fn require_verified(conn: &mut DbConnection, user_id: Uuid) -> Result<(), Ac
     }
 }
 
+/// Mails the verification link for `address`, or, when `owner` (another account) already has
+/// the address, tells that owner instead: the link could never verify it into this account.
+fn verify_or_tell_owner(
+    conn: &mut DbConnection,
+    settings: &MailSettings,
+    row: &UserRow,
+    owner: Option<(String, String)>,
+    address: &str,
+    change: bool,
+) -> QueryResult<()> {
+    match owner {
+        Some((id, name)) => super::mail::send_address_taken(
+            conn,
+            settings,
+            crate::ids::parse_db_id(&id),
+            &name,
+            address,
+        ),
+        None => super::mail::send_verification(
+            conn,
+            settings,
+            crate::ids::parse_db_id(&row.id),
+            &row.display_name,
+            address,
+            change,
+        ),
+    }
+}
+
 /// Sends the verification e-mail again: for the pending address if a change waits, else for
 /// the current one if it is not verified yet. `false` when there is nothing to verify.
 pub fn resend_verification(
@@ -57,23 +86,7 @@ pub fn resend_verification(
             .select((users::id, users::display_name))
             .first(conn)
             .optional()?;
-        match owner {
-            Some((id, name)) => super::mail::send_address_taken(
-                conn,
-                settings,
-                crate::ids::parse_db_id(&id),
-                &name,
-                &address,
-            )?,
-            None => super::mail::send_verification(
-                conn,
-                settings,
-                user_id,
-                &row.display_name,
-                &address,
-                change,
-            )?,
-        }
+        verify_or_tell_owner(conn, settings, &row, owner, &address, change)?;
         Ok(true)
     })
 }
@@ -165,23 +178,7 @@ pub fn request_email_change(
                 diesel::update(users::table.find(&row.id))
                     .set((users::pending_email.eq(&email), users::updated_at.eq(now())))
                     .execute(conn)?;
-                match owner {
-                    Some((id, name)) => super::mail::send_address_taken(
-                        conn,
-                        settings,
-                        crate::ids::parse_db_id(&id),
-                        &name,
-                        &email,
-                    )?,
-                    None => super::mail::send_verification(
-                        conn,
-                        settings,
-                        user_id,
-                        &row.display_name,
-                        &email,
-                        true,
-                    )?,
-                }
+                verify_or_tell_owner(conn, settings, &row, owner, &email, true)?;
             }
         }
         find_user(conn, user_id)
