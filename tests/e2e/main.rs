@@ -5,6 +5,7 @@ mod auth;
 mod companies;
 mod crash;
 mod credit;
+mod hardening;
 mod health;
 mod inquiries;
 mod lead_mail;

@@ -54,6 +54,8 @@ impl Reply {
 
 pub struct TestApp {
     pub base: String,
+    /// The separate metrics address (`metrics_bind`), when configured.
+    pub metrics_base: Option<String>,
     pub backend: Backend,
     pub config: Config,
     pub http: reqwest::Client,
@@ -123,6 +125,9 @@ impl TestApp {
             .await
             .expect("server starts");
         let base = format!("http://127.0.0.1:{}", app.port());
+        let metrics_base = app
+            .metrics_port()
+            .map(|port| format!("http://127.0.0.1:{port}"));
         let search = app.state().search.clone();
         let (server, indexer) = app.into_parts();
         let handle = server.handle();
@@ -130,6 +135,7 @@ impl TestApp {
         let http = reqwest::Client::builder().build().expect("http client");
         TestApp {
             base,
+            metrics_base,
             backend,
             config,
             http,
