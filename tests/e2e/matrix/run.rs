@@ -174,3 +174,16 @@ pub fn table_routes(rows: &[Row]) -> BTreeSet<(String, String)> {
         .map(|r| (r.method.to_owned(), r.path.to_owned()))
         .collect()
 }
+
+#[test]
+fn a_404_names_a_resource_of_its_path() {
+    assert_eq!(
+        not_found_codes("/api/v1/companies/{id}/lead-reach"),
+        ["company_not_found"]
+    );
+    assert_eq!(
+        not_found_codes("/api/v1/companies/{id}/members/{user_id}"),
+        ["company_not_found", "member_not_found"]
+    );
+    assert!(not_found_codes("/api/v1/categories").is_empty());
+}
