@@ -10,6 +10,8 @@
 # runs `schemathesis run` once per account. The reports (HAR, JUnit, the server log) stay in
 # the printed directory; the summary counts the requests and lists every 5xx.
 # Exits non-zero when the server answered any request with a 5xx.
+# `POST /auth/logout` is left out: it ends the very sign-in the run uses (every later request
+# would be 401); its own tests cover it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -71,6 +73,7 @@ for account in buyer supplier operator; do
   log "$account: ${per_account}s"
   "$VENV/bin/schemathesis" run "$BASE/openapi.json" \
     --checks all \
+    --exclude-path /api/v1/auth/logout \
     --max-time "$per_account" \
     --workers "$WORKERS" \
     --header "Authorization: Bearer $TOKEN" \
@@ -85,7 +88,7 @@ import json, pathlib, sys
 out = pathlib.Path(sys.argv[1])
 total = 0
 server_errors = []
-for har in sorted(out.glob("*/*.har")):
+for har in sorted(out.glob("*/har-*.json")):
     entries = json.loads(har.read_text())["log"]["entries"]
     total += len(entries)
     for e in entries:

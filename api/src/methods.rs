@@ -39,22 +39,24 @@ impl Routes {
     }
 
     /// The methods `path` answers to (with `HEAD` beside `GET`, and `OPTIONS`), or `None` when
-    /// no route has this path.
+    /// no route has this path. Where a literal segment and a parameter both match
+    /// (`/review-queue/bulk` and `/review-queue/{id}`), the most literal patterns speak: the
+    /// parameter route would only refuse "bulk" as an id.
     pub fn allowed(&self, path: &str) -> Option<Vec<Method>> {
+        let matching: Vec<&(ResourceDef, Vec<Method>)> =
+            self.routes.iter().filter(|(def, _)| def.is_match(path)).collect();
+        let params = |def: &ResourceDef| def.pattern().map_or(0, |p| p.matches('{').count());
+        let fewest = matching.iter().map(|(def, _)| params(def)).min()?;
         let mut methods: Vec<Method> = Vec::new();
-        let mut found = false;
-        for (def, ms) in &self.routes {
-            if def.is_match(path) {
-                found = true;
-                for m in ms {
-                    if !methods.contains(m) {
-                        methods.push(m.clone());
-                    }
+        for (def, ms) in matching {
+            if params(def) != fewest {
+                continue;
+            }
+            for m in ms {
+                if !methods.contains(m) {
+                    methods.push(m.clone());
                 }
             }
-        }
-        if !found {
-            return None;
         }
         if methods.contains(&Method::GET) {
             methods.push(Method::HEAD);
@@ -135,9 +137,12 @@ mod tests {
             allowed,
             [Method::GET, Method::HEAD, Method::PATCH, Method::OPTIONS]
         );
-        // `/inquiries/unread` is also the pattern `/inquiries/{id}`.
-        let unread = routes.allowed("/api/v1/inquiries/unread").expect("known");
-        assert!(unread.contains(&Method::GET));
+        // `/review-queue/bulk` is also the pattern `/review-queue/{id}`, whose GET would only
+        // refuse "bulk" as an id.
+        let bulk = routes
+            .allowed("/api/v1/operator/review-queue/bulk")
+            .expect("known");
+        assert_eq!(bulk, [Method::POST, Method::OPTIONS]);
         assert_eq!(routes.allowed("/api/v1/nothing-here"), None);
         let login = routes.allowed("/api/v1/auth/login").expect("known");
         assert_eq!(login, [Method::POST, Method::OPTIONS]);
