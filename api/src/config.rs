@@ -378,7 +378,9 @@ impl Config {
 
     /// The separate metrics address, when one is set.
     pub fn metrics_bind(&self) -> Option<&str> {
-        self.metrics_bind.as_deref().filter(|b| !b.trim().is_empty())
+        self.metrics_bind
+            .as_deref()
+            .filter(|b| !b.trim().is_empty())
     }
 
     /// The allowed CORS origins (none: CORS is off).

@@ -16,9 +16,9 @@ pub fn check_origins(config: &Config) -> anyhow::Result<()> {
         if origin == "*" {
             continue;
         }
-        let uri: actix_web::http::Uri = origin
-            .parse()
-            .map_err(|e| anyhow::anyhow!("TRADEFAIR_CORS_ORIGINS: {origin:?} is not an origin: {e}"))?;
+        let uri: actix_web::http::Uri = origin.parse().map_err(|e| {
+            anyhow::anyhow!("TRADEFAIR_CORS_ORIGINS: {origin:?} is not an origin: {e}")
+        })?;
         let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
         let bare = uri.path_and_query().is_none_or(|p| p.as_str() == "/");
         anyhow::ensure!(

@@ -43,8 +43,11 @@ impl Routes {
     /// (`/review-queue/bulk` and `/review-queue/{id}`), the most literal patterns speak: the
     /// parameter route would only refuse "bulk" as an id.
     pub fn allowed(&self, path: &str) -> Option<Vec<Method>> {
-        let matching: Vec<&(ResourceDef, Vec<Method>)> =
-            self.routes.iter().filter(|(def, _)| def.is_match(path)).collect();
+        let matching: Vec<&(ResourceDef, Vec<Method>)> = self
+            .routes
+            .iter()
+            .filter(|(def, _)| def.is_match(path))
+            .collect();
         let params = |def: &ResourceDef| def.pattern().map_or(0, |p| p.matches('{').count());
         let fewest = matching.iter().map(|(def, _)| params(def)).min()?;
         let mut methods: Vec<Method> = Vec::new();

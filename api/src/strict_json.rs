@@ -34,7 +34,10 @@ fn visit_array<'de, V: Visitor<'de>>(items: &'de [Value], visitor: V) -> Result<
     if seq.items.len() == 0 {
         Ok(value)
     } else {
-        Err(de::Error::invalid_length(items.len(), &"fewer elements in array"))
+        Err(de::Error::invalid_length(
+            items.len(),
+            &"fewer elements in array",
+        ))
     }
 }
 
@@ -50,7 +53,10 @@ fn visit_object<'de, V: Visitor<'de>>(
     if entries.entries.len() == 0 {
         Ok(value)
     } else {
-        Err(de::Error::invalid_length(map.len(), &"fewer elements in map"))
+        Err(de::Error::invalid_length(
+            map.len(),
+            &"fewer elements in map",
+        ))
     }
 }
 
@@ -100,7 +106,11 @@ impl<'de> Deserializer<'de> for Strict<'de> {
         }
     }
 
-    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
         self.deserialize_seq(visitor)
     }
 
@@ -191,11 +201,15 @@ impl<'de> SeqAccess<'de> for Seq<'de> {
 impl<'de> MapAccess<'de> for Entries<'de> {
     type Error = Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
         match self.entries.next() {
             Some((key, value)) => {
                 self.value = Some(value);
-                seed.deserialize(BorrowedStrDeserializer::new(key)).map(Some)
+                seed.deserialize(BorrowedStrDeserializer::new(key))
+                    .map(Some)
             }
             None => Ok(None),
         }
@@ -262,6 +276,9 @@ mod tests {
         assert!(err.to_string().starts_with("unknown field `role`"), "{err}");
         let err = from_value::<Input>(&json!({"name": 5, "tiers": [], "pair": null}))
             .expect_err("wrong type");
-        assert!(err.to_string().starts_with("invalid type: integer"), "{err}");
+        assert!(
+            err.to_string().starts_with("invalid type: integer"),
+            "{err}"
+        );
     }
 }

@@ -316,7 +316,10 @@ mod tests {
     #[test]
     fn html_is_checked_and_sanitized() {
         let mut v = Validator::new();
-        assert_eq!(v.html("description", "<p>好</p><script>x</script>", 100), "<p>好</p>");
+        assert_eq!(
+            v.html("description", "<p>好</p><script>x</script>", 100),
+            "<p>好</p>"
+        );
         assert!(!v.has_errors());
         v.html("description", "<p>\u{202E}cod.exe</p>", 100);
         assert_eq!(codes(v), ["bidi_control"]);

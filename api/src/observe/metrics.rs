@@ -80,8 +80,7 @@ impl Metrics {
             "HTTP requests answered, by method, route pattern and status",
             requests.clone(),
         );
-        let durations: Histograms<RequestLabels> =
-            Family::new_with_constructor(latency_histogram);
+        let durations: Histograms<RequestLabels> = Family::new_with_constructor(latency_histogram);
         registry.register(
             "http_request_duration_seconds",
             "Time from receiving a request to its response, by method, route pattern and status",
@@ -118,11 +117,7 @@ impl Metrics {
             outbox_seconds.clone(),
         );
         let mail_jobs = Family::<StateLabels, Gauge>::default();
-        registry.register(
-            "mail_jobs",
-            "E-mail jobs by state",
-            mail_jobs.clone(),
-        );
+        registry.register("mail_jobs", "E-mail jobs by state", mail_jobs.clone());
         Metrics {
             registry,
             requests,
@@ -174,7 +169,8 @@ impl Metrics {
             set(&self.mail_jobs, state, *jobs);
         }
         let mut text = String::new();
-        if let Err(e) = prometheus_client::encoding::prometheus_text::encode(&mut text, &self.registry)
+        if let Err(e) =
+            prometheus_client::encoding::prometheus_text::encode(&mut text, &self.registry)
         {
             tracing::warn!(error = %e, "cannot encode the metrics");
         }

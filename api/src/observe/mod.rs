@@ -187,7 +187,8 @@ mod tests {
             }),
         ))
         .await;
-        let response = test::call_service(&app, test::TestRequest::get().uri("/work").to_request()).await;
+        let response =
+            test::call_service(&app, test::TestRequest::get().uri("/work").to_request()).await;
         let id = response
             .headers()
             .get("x-request-id")
@@ -202,6 +203,9 @@ mod tests {
         for line in &lines {
             assert!(line.contains(&format!("request_id={id}")), "{line}");
         }
-        assert!(lines[1].contains("ERROR") && lines[1].contains("status=500"), "{log}");
+        assert!(
+            lines[1].contains("ERROR") && lines[1].contains("status=500"),
+            "{log}"
+        );
     }
 }

@@ -73,12 +73,16 @@ mod tests {
         assert_ne!(request_id(&headers("abc-123"), false), "abc-123");
         let generated = request_id(&headers("a b\"c"), true);
         assert!(uuid::Uuid::parse_str(&generated).is_ok(), "{generated}");
-        assert_ne!(request_id(&headers(&"x".repeat(129)), true), "x".repeat(129));
+        assert_ne!(
+            request_id(&headers(&"x".repeat(129)), true),
+            "x".repeat(129)
+        );
     }
 
     #[test]
     fn the_id_joins_the_error_or_replaces_a_foreign_body() {
-        let body = br#"{"error":{"code":"internal","message":"internal server error","fields":[]}}"#;
+        let body =
+            br#"{"error":{"code":"internal","message":"internal server error","fields":[]}}"#;
         let out: Value = serde_json::from_slice(&error_body_with_id(body, "r1")).expect("json");
         assert_eq!(out["error"]["request_id"], "r1");
         assert_eq!(out["error"]["code"], "internal");

@@ -495,7 +495,9 @@ pub async fn suggest(
         return Err(ApiError::validation(v));
     }
     let suggestions = state
-        .run_search("suggest", move |searcher| searcher.suggest(&q, limit as usize))
+        .run_search("suggest", move |searcher| {
+            searcher.suggest(&q, limit as usize)
+        })
         .await?
         .map_err(search_error)?;
     Ok(HttpResponse::Ok().json(SuggestResponse { suggestions }))

@@ -22,8 +22,14 @@ pub async fn html_has_security_headers(b: Backend) {
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
         assert!(csp.contains("default-src 'none'"), "{path}: {csp}");
         assert!(!csp.contains("script-src 'unsafe-inline'"), "{path}: {csp}");
-        assert_eq!(header(&page, "x-content-type-options").as_deref(), Some("nosniff"));
-        assert_eq!(header(&page, "referrer-policy").as_deref(), Some("no-referrer"));
+        assert_eq!(
+            header(&page, "x-content-type-options").as_deref(),
+            Some("nosniff")
+        );
+        assert_eq!(
+            header(&page, "referrer-policy").as_deref(),
+            Some("no-referrer")
+        );
     }
     // Swagger UI does not send the document to an outside validator.
     let init = app
@@ -49,7 +55,10 @@ async fn preflight(app: &TestApp, origin: &str) -> reqwest::Response {
         .request(Method::OPTIONS, app.url("/api/v1/me"))
         .header("Origin", origin)
         .header("Access-Control-Request-Method", "PATCH")
-        .header("Access-Control-Request-Headers", "authorization, content-type")
+        .header(
+            "Access-Control-Request-Headers",
+            "authorization, content-type",
+        )
         .send()
         .await
         .expect("preflight")
@@ -86,7 +95,10 @@ pub async fn cors_preflights_from_listed_origins(b: Backend) {
     let headers = header(&allowed, "access-control-allow-headers")
         .unwrap_or_default()
         .to_ascii_lowercase();
-    assert!(headers.contains("authorization") && headers.contains("content-type"), "{headers}");
+    assert!(
+        headers.contains("authorization") && headers.contains("content-type"),
+        "{headers}"
+    );
     assert!(header(&allowed, "access-control-max-age").is_some());
     let refused = preflight(&app, "https://evil.example.net").await;
     assert_eq!(refused.status(), 400);

@@ -10,7 +10,10 @@ pub async fn unknown_methods_get_405_with_allow(b: Backend) {
     assert_eq!(reply.code(), "method_not_allowed");
     assert_eq!(reply.header("allow").as_deref(), Some("POST, OPTIONS"));
     let company = format!("/api/v1/companies/{}", uuid::Uuid::new_v4());
-    let reply = app.call(Method::PUT, &company, None, None).await.expect(405);
+    let reply = app
+        .call(Method::PUT, &company, None, None)
+        .await
+        .expect(405);
     assert_eq!(
         reply.header("allow").as_deref(),
         Some("GET, HEAD, PATCH, OPTIONS")
@@ -49,8 +52,15 @@ pub async fn head_works_wherever_get_does(b: Backend) {
             .get("content-length")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
-        assert_eq!(announced, Some(length), "HEAD {path} announces the GET length");
-        assert!(head.bytes().await.expect("body").is_empty(), "HEAD {path} has no body");
+        assert_eq!(
+            announced,
+            Some(length),
+            "HEAD {path} announces the GET length"
+        );
+        assert!(
+            head.bytes().await.expect("body").is_empty(),
+            "HEAD {path} has no body"
+        );
     }
     // HEAD needs what GET needs.
     let head = app

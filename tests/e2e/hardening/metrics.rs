@@ -32,7 +32,10 @@ pub async fn metrics_need_the_token(b: Backend) {
     assert_eq!(status, 401);
     let (status, text) = scrape(&app, &app.base, Some(TOKEN)).await;
     assert_eq!(status, 200);
-    assert!(text.contains("# TYPE tradefair_http_requests_total counter"), "{text}");
+    assert!(
+        text.contains("# TYPE tradefair_http_requests_total counter"),
+        "{text}"
+    );
 }
 
 pub async fn metrics_show_the_series_and_change(b: Backend) {
@@ -53,7 +56,8 @@ pub async fn metrics_show_the_series_and_change(b: Backend) {
     let categories =
         r#"tradefair_http_requests_total{method="GET",route="/api/v1/categories",status="200"}"#;
     // Routes are counted by pattern, never by the raw path.
-    let by_pattern = r#"tradefair_http_requests_total{method="GET",route="/api/v1/products/{id}",status="200"}"#;
+    let by_pattern =
+        r#"tradefair_http_requests_total{method="GET",route="/api/v1/products/{id}",status="200"}"#;
     let searches = r#"tradefair_search_duration_seconds_count{kind="products"}"#;
     assert_eq!(value(&before, categories), Some(1.0), "{before}");
     assert_eq!(value(&before, by_pattern), Some(1.0), "{before}");
@@ -71,7 +75,10 @@ pub async fn metrics_show_the_series_and_change(b: Backend) {
         r#"tradefair_mail_jobs{state="queued"}"#,
         r#"tradefair_mail_jobs{state="sent"}"#,
     ] {
-        assert!(value(&before, series).is_some(), "{series} missing in\n{before}");
+        assert!(
+            value(&before, series).is_some(),
+            "{series} missing in\n{before}"
+        );
     }
     assert_eq!(
         value(&before, "tradefair_db_pool_max_connections"),
@@ -79,7 +86,10 @@ pub async fn metrics_show_the_series_and_change(b: Backend) {
     );
     // The index has caught up: it lags nothing.
     assert_eq!(
-        value(&before, r#"tradefair_outbox_lag_events{consumer="indexer"}"#),
+        value(
+            &before,
+            r#"tradefair_outbox_lag_events{consumer="indexer"}"#
+        ),
         Some(0.0)
     );
     app.get("/api/v1/categories", None).await.expect(200);

@@ -1,6 +1,11 @@
 use e2e::{Backend, TestApp};
 
-async fn get_with_id(app: &TestApp, path: &str, id: &str, token: Option<&str>) -> reqwest::Response {
+async fn get_with_id(
+    app: &TestApp,
+    path: &str,
+    id: &str,
+    token: Option<&str>,
+) -> reqwest::Response {
     let mut request = app.http.get(app.url(path)).header("X-Request-Id", id);
     if let Some(token) = token {
         request = request.bearer_auth(token);
@@ -37,10 +42,18 @@ pub async fn request_ids_are_echoed_and_in_5xx_bodies(b: Backend) {
             .expect("rename table")
     })
     .await;
-    let reply = app.get("/api/v1/notifications", buyer.token()).await.expect(500);
+    let reply = app
+        .get("/api/v1/notifications", buyer.token())
+        .await
+        .expect(500);
     assert_eq!(reply.code(), "internal");
     let id = reply.header("x-request-id").expect("header");
-    assert_eq!(reply.body["error"]["request_id"], id.as_str(), "{}", reply.body);
+    assert_eq!(
+        reply.body["error"]["request_id"],
+        id.as_str(),
+        "{}",
+        reply.body
+    );
 }
 
 pub async fn request_ids_from_a_trusted_proxy(b: Backend) {
