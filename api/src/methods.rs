@@ -10,6 +10,17 @@ use actix_web::{HttpRequest, HttpResponse, body::MessageBody, web};
 
 use crate::error::ApiError;
 
+/// The methods this API knows, in the order `Allow` lists them.
+pub const STANDARD: [Method; 7] = [
+    Method::GET,
+    Method::HEAD,
+    Method::POST,
+    Method::PUT,
+    Method::PATCH,
+    Method::DELETE,
+    Method::OPTIONS,
+];
+
 /// Every documented path pattern with its methods.
 pub struct Routes {
     routes: Vec<(ResourceDef, Vec<Method>)>,
@@ -65,19 +76,7 @@ impl Routes {
             methods.push(Method::HEAD);
         }
         methods.push(Method::OPTIONS);
-        let order = |m: &Method| {
-            [
-                Method::GET,
-                Method::HEAD,
-                Method::POST,
-                Method::PUT,
-                Method::PATCH,
-                Method::DELETE,
-                Method::OPTIONS,
-            ]
-            .iter()
-            .position(|o| o == m)
-        };
+        let order = |m: &Method| STANDARD.iter().position(|o| o == m);
         methods.sort_by_key(order);
         Some(methods)
     }

@@ -117,17 +117,7 @@ pub async fn observe(
 
 /// Methods outside the standard ones share one label, so a client cannot make new series.
 fn method_label(method: &actix_web::http::Method) -> String {
-    use actix_web::http::Method;
-    let known = [
-        Method::GET,
-        Method::HEAD,
-        Method::POST,
-        Method::PUT,
-        Method::PATCH,
-        Method::DELETE,
-        Method::OPTIONS,
-    ];
-    if known.contains(method) {
+    if crate::methods::STANDARD.contains(method) {
         method.to_string()
     } else {
         "other".into()
