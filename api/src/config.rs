@@ -163,6 +163,29 @@ pub struct Config {
     pub retention_years: u32,
     /// `TRADEFAIR_RETENTION_PURGE_SECS`: how often `serve` runs the retention purge.
     pub retention_purge_secs: u64,
+    /// `TRADEFAIR_MEDIA_URL`: `s3://bucket/prefix` stores media in an S3-compatible bucket
+    /// (endpoint, region and credentials from the usual `AWS_*` variables); without it, files
+    /// under `<data dir>/media`.
+    pub media_url: Option<String>,
+    /// `TRADEFAIR_MEDIA_S3_ENDPOINT` / `_REGION` / `_ACCESS_KEY_ID` / `_SECRET_ACCESS_KEY`:
+    /// override the `AWS_*` variables for the media bucket.
+    pub media_s3_endpoint: Option<String>,
+    pub media_s3_region: Option<String>,
+    pub media_s3_access_key_id: Option<String>,
+    pub media_s3_secret_access_key: Option<String>,
+    /// `TRADEFAIR_MEDIA_IMAGE_MAX_BYTES`: largest upload of a product image, logo or banner.
+    pub media_image_max_bytes: u64,
+    /// `TRADEFAIR_MEDIA_DOCUMENT_MAX_BYTES`: largest licence scan or attachment.
+    pub media_document_max_bytes: u64,
+    /// `TRADEFAIR_MEDIA_MAX_PIXELS`: largest decoded image (width × height).
+    pub media_max_pixels: u64,
+    /// `TRADEFAIR_MEDIA_DAILY_COUNT` / `_DAILY_BYTES`: uploads per account per UTC day.
+    pub media_daily_count: i64,
+    pub media_daily_bytes: i64,
+    /// `TRADEFAIR_MEDIA_ORPHAN_HOURS`: uploads never attached are removed this long after.
+    pub media_orphan_hours: u64,
+    /// `TRADEFAIR_MEDIA_ORPHAN_CHECK_SECS`: how often `serve` looks for them.
+    pub media_orphan_check_secs: u64,
 }
 
 impl Default for Config {
@@ -237,6 +260,18 @@ impl Default for Config {
             takedown_check_secs: 60,
             retention_years: 3,
             retention_purge_secs: 3600,
+            media_url: None,
+            media_s3_endpoint: None,
+            media_s3_region: None,
+            media_s3_access_key_id: None,
+            media_s3_secret_access_key: None,
+            media_image_max_bytes: 10 * 1024 * 1024,
+            media_document_max_bytes: 20 * 1024 * 1024,
+            media_max_pixels: 40_000_000,
+            media_daily_count: 200,
+            media_daily_bytes: 1024 * 1024 * 1024,
+            media_orphan_hours: 24,
+            media_orphan_check_secs: 600,
         }
     }
 }
@@ -350,6 +385,22 @@ impl Config {
             .split(',')
             .filter_map(|d| d.trim().parse().ok())
             .collect()
+    }
+
+    /// The size limit of an upload for `purpose`.
+    pub fn media_max_bytes(&self, purpose: domain::media::Purpose) -> u64 {
+        if purpose.accepts_pdf() {
+            self.media_document_max_bytes
+        } else {
+            self.media_image_max_bytes
+        }
+    }
+
+    pub fn media_quota(&self) -> domain::media::Quota {
+        domain::media::Quota {
+            max_count: self.media_daily_count,
+            max_bytes: self.media_daily_bytes,
+        }
     }
 
     pub fn keys_dir(&self) -> PathBuf {

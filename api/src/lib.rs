@@ -10,6 +10,7 @@ pub mod error;
 pub mod lead_mail;
 pub mod limits;
 pub mod mail;
+pub mod media;
 pub mod openapi;
 pub mod routes;
 pub mod state;

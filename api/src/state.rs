@@ -22,6 +22,8 @@ pub struct AppState {
     pub search: search::Search,
     /// Wakes the mail workers; call `state.mail.wake()` after committing e-mail jobs.
     pub mail: MailWaker,
+    /// Where media bytes are stored (files or an S3-compatible bucket).
+    pub media: crate::media::MediaStore,
 }
 
 impl AppState {

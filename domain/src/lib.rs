@@ -24,6 +24,7 @@ mod json_col;
 pub mod lead;
 pub mod leadmail;
 pub mod listing;
+pub mod media;
 pub mod moderation;
 pub mod notification;
 pub mod outbox;

@@ -10,6 +10,7 @@ mod inquiries;
 mod lead_mail;
 mod leads;
 mod listings;
+mod media;
 mod mail;
 mod matrix;
 mod members;

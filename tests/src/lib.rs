@@ -12,6 +12,7 @@
 pub mod backend;
 pub mod client;
 pub mod fixtures;
+pub mod media;
 pub mod smtp;
 
 pub use backend::{Backend, pg_url, redis_url};

@@ -750,3 +750,32 @@ diesel::table! {
         purged_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    media (id) {
+        id -> Text,
+        owner_id -> Text,
+        purpose -> Text,
+        kind -> Text,
+        source_type -> Text,
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        variants -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    media_links (media_id, target_type, target_id) {
+        media_id -> Text,
+        target_type -> Text,
+        target_id -> Text,
+        position -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(media_links -> media (media_id));
+diesel::allow_tables_to_appear_in_same_query!(media, media_links);

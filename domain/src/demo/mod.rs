@@ -5,7 +5,6 @@
 pub mod data;
 
 use rust_decimal::Decimal;
-use uuid::Uuid;
 
 use crate::access::Actor;
 use crate::account::{self, AccountError, AccountType, Registration};
@@ -226,15 +225,9 @@ fn product_input(
                 })
                 .collect(),
         ),
-        images: Some(vec![format!(
-            "https://img.demo.tradefair.example/{}/{}.jpg",
-            s.slug,
-            Uuid::new_v5(
-                &Uuid::NAMESPACE_URL,
-                format!("{}{}", t.title_zh, t.title_en).as_bytes()
-            )
-            .simple()
-        )]),
+        // Pictures are media uploads now: `tradefair demo` generates them after loading (see
+        // `api::media::demo`), so the data here has none.
+        images: Some(vec![]),
         unit: Some(t.unit.into()),
         moq: Some(t.moq),
         price_on_request: Some(on_request),

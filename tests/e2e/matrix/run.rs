@@ -23,8 +23,14 @@ pub async fn run_all(world: &World, rows: &[Row]) -> (usize, Vec<Mismatch>) {
     for row in rows {
         for (actor, &expected) in ACTORS.iter().zip(row.expect.iter()) {
             let req = world.request(row, *actor).await;
-            let reply = match &req.raw {
-                None => {
+            let reply = match (&req.raw, &req.upload) {
+                (None, Some((content_type, body))) => {
+                    world
+                        .app
+                        .send_multipart(req.token.as_deref(), content_type.clone(), body.clone())
+                        .await
+                }
+                (None, None) => {
                     world
                         .app
                         .call(
@@ -35,7 +41,7 @@ pub async fn run_all(world: &World, rows: &[Row]) -> (usize, Vec<Mismatch>) {
                         )
                         .await
                 }
-                Some(raw) => {
+                (Some(raw), _) => {
                     let mut request = world
                         .app
                         .http

@@ -1,0 +1,2 @@
+DROP TABLE media_links;
+DROP TABLE media;
