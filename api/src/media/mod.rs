@@ -1,6 +1,7 @@
 //! Media bytes: receiving uploads, checking and processing them, storing and serving them.
 //! The records and the read rules are `domain::media`'s.
 
+pub mod demo;
 pub mod detect;
 pub mod process;
 pub mod receive;

@@ -92,7 +92,9 @@ pub fn process(
             // The codecs are pure Rust and return errors, but a panic on hostile input must
             // still end as a refusal, never take the worker down.
             let file = BufReader::new(file);
-            std::panic::catch_unwind(move || image_variants(file, format, detected, limits))
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+                image_variants(file, format, detected, limits)
+            }))
                 .unwrap_or_else(|_| Err(ProcessError::Corrupt("the decoder failed".into())))
         }
     }
@@ -213,10 +215,15 @@ fn image_variants(
     })
 }
 
-/// 8-bit RGB, or RGBA when the image has transparency (logos).
+/// 8-bit RGB, or RGBA when the image has transparency (logos); an alpha channel that is
+/// opaque everywhere is dropped (so a PNG photo becomes a JPEG).
 fn normalize(img: DynamicImage) -> DynamicImage {
     if img.color().has_alpha() {
-        DynamicImage::ImageRgba8(img.into_rgba8())
+        let rgba = img.into_rgba8();
+        if rgba.pixels().any(|p| p[3] < 255) {
+            return DynamicImage::ImageRgba8(rgba);
+        }
+        DynamicImage::ImageRgb8(DynamicImage::ImageRgba8(rgba).into_rgb8())
     } else {
         DynamicImage::ImageRgb8(img.into_rgb8())
     }

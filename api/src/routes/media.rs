@@ -269,6 +269,11 @@ pub async fn upload_media(
     let (purpose, received) = read_form(&state, &mut payload).await?;
     let sha256 = received.sha256.clone();
     let size = received.size;
+    // The bytes quota is known now, before anything is processed or stored.
+    let incoming = size as i64;
+    state
+        .db(move |conn| media::check_quota(conn, owner, incoming, quota))
+        .await?;
 
     let earlier = {
         let sha = sha256.clone();

@@ -3,6 +3,9 @@
 //! change writes (outbox rows, decisions) is written too. Needs no network.
 
 pub mod data;
+mod images;
+
+pub use images::{Unpictured, attach_picture, products_without_images};
 
 use rust_decimal::Decimal;
 

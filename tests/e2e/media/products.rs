@@ -131,7 +131,40 @@ async fn only_own_or_colleagues_product_images_can_be_attached(b: Backend, s: St
     assert_eq!(status, 404);
 }
 
+async fn demo_products_get_generated_pictures(b: Backend, s: Storage) {
+    let app = TestApp::spawn_media(b, s).await;
+    let op = app.operator().await;
+    let (owner, company) = app.verified_company(&op).await;
+    let published = app.publish(&owner, &id(&company), e2e::fixtures::product_body()).await;
+    let draft = id(&app.product(&owner, &id(&company)).await);
+    let pool = domain::db::connect_pool(&app.db.url, 2).expect("pool");
+    let store = api::media::MediaStore::from_config(&app.config).expect("store");
+    let drawn = api::media::demo::picture_demo_products(&pool, &store, &app.config.data_dir)
+        .await
+        .expect("pictures");
+    assert_eq!(drawn, 2);
+    let again = api::media::demo::picture_demo_products(&pool, &store, &app.config.data_dir)
+        .await
+        .expect("pictures");
+    assert_eq!(again, 0, "pictured products are left alone");
+    let read = app.get(&format!("/api/v1/products/{published}"), None).await.expect(200).body;
+    let thumb = read["images"][0]["thumbnail_url"].as_str().unwrap_or_default().to_owned();
+    let (status, _, bytes) = app.get_raw(&thumb, None, &[]).await;
+    assert_eq!(status, 200);
+    let img = image::load_from_memory(&bytes).expect("decodes");
+    assert_eq!((img.width(), img.height()), (256, 192));
+    // The same title draws the same picture: the draft's is the same bytes.
+    let d = app.get(&format!("/api/v1/products/{draft}"), owner.token()).await.expect(200).body;
+    let (_, _, other) = app
+        .get_raw(d["images"][0]["thumbnail_url"].as_str().unwrap_or_default(), owner.token(), &[])
+        .await;
+    assert_eq!(other, bytes);
+    assert_eq!(api::media::demo::picture_for("保温杯"), api::media::demo::picture_for("保温杯"));
+    assert_ne!(api::media::demo::picture_for("保温杯"), api::media::demo::picture_for("注塑机"));
+}
+
 media_backends!(
+    demo_products_get_generated_pictures,
     published_product_images_are_public_and_cacheable,
     hidden_products_images_are_no_longer_served,
     only_own_or_colleagues_product_images_can_be_attached,

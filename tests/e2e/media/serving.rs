@@ -97,7 +97,30 @@ async fn orphan_uploads_are_removed_after_24_hours(b: Backend, s: Storage) {
     assert_eq!(status, 200);
 }
 
+async fn erasure_removes_the_accounts_attachments(b: Backend, s: Storage) {
+    let app = TestApp::spawn_media(b, s).await;
+    let buyer = app.signup("buyer").await;
+    let attachment = app.upload(buyer.token(), "attachment", &pdf()).await.expect(201).body;
+    let id: uuid::Uuid = attachment["id"].as_str().unwrap_or_default().parse().expect("id");
+    app.post(
+        "/api/v1/me/erasure",
+        buyer.token(),
+        serde_json::json!({"password": e2e::fixtures::PASSWORD}),
+    )
+    .await
+    .expect(200);
+    let gone = app
+        .with_db(move |conn| domain::media::find_media(conn, id).is_err())
+        .await;
+    assert!(gone, "the attachment record was erased");
+    if s == Storage::Files {
+        let left = std::fs::read_dir(app.config.data_dir.join("media")).expect("dir").count();
+        assert_eq!(left, 0, "and its bytes");
+    }
+}
+
 media_backends!(
+    erasure_removes_the_accounts_attachments,
     variants_answer_etag_304_and_ranges,
     strangers_cannot_read_unattached_or_private_media,
     orphan_uploads_are_removed_after_24_hours,
