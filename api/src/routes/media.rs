@@ -123,6 +123,11 @@ pub fn image_views(ids: &[String]) -> Vec<ImageView> {
         .collect()
 }
 
+/// The view of an optional stored image id.
+pub fn image_view_of(id: Option<&str>) -> Option<ImageView> {
+    id.and_then(|id| Uuid::parse_str(id).ok()).map(ImageView::of)
+}
+
 /// Multipart framing allowed on top of the file itself.
 const FORM_OVERHEAD: u64 = 64 * 1024;
 

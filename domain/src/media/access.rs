@@ -76,8 +76,8 @@ fn link_readability(
                 return Ok(Readability::Hidden);
             };
             let current = match target {
-                Target::CompanyLogo(_) => company.logo_url.as_deref(),
-                _ => company.banner_url.as_deref(),
+                Target::CompanyLogo(_) => company.logo_id.as_deref(),
+                _ => company.banner_id.as_deref(),
             };
             if company.is_public() && current == Some(media.id.to_string().as_str()) {
                 return Ok(Readability::Public);

@@ -140,7 +140,7 @@ pub fn attach(
 }
 
 /// Removes every link of `target` (its media become orphans unless linked elsewhere).
-pub fn detach_all(conn: &mut DbConnection, target: Target) -> Result<(), MediaError> {
+pub fn detach_all(conn: &mut DbConnection, target: Target) -> QueryResult<()> {
     let (kind, target_id) = target.parts();
     diesel::delete(
         media_links::table

@@ -30,3 +30,12 @@ CREATE TABLE media_links (
     PRIMARY KEY (media_id, target_type, target_id)
 );
 CREATE INDEX media_links_target ON media_links (target_type, target_id);
+
+-- A company's logo, banner and licence scan are media ids now, not URLs typed by hand (which
+-- nothing checked): the old URLs are dropped.
+ALTER TABLE companies RENAME COLUMN logo_url TO logo_id;
+ALTER TABLE companies RENAME COLUMN banner_url TO banner_id;
+ALTER TABLE companies RENAME COLUMN licence_image_url TO licence_scan_id;
+UPDATE companies SET logo_id = NULL, banner_id = NULL, licence_scan_id = NULL;
+-- Product images likewise: the list holds media ids.
+UPDATE products SET images = '[]';

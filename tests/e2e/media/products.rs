@@ -163,7 +163,59 @@ async fn demo_products_get_generated_pictures(b: Backend, s: Storage) {
     assert_ne!(api::media::demo::picture_for("保温杯"), api::media::demo::picture_for("注塑机"));
 }
 
+async fn company_logo_and_banner_are_public_while_the_company_is(b: Backend, s: Storage) {
+    let app = TestApp::spawn_media(b, s).await;
+    let op = app.operator().await;
+    let owner = app.signup("supplier").await;
+    let logo = app.upload_image(&owner, "company_logo", 300, 300).await;
+    let banner = app.upload_image(&owner, "company_banner", 1600, 400).await;
+    let mut body = e2e::fixtures::company_body(None);
+    body["logo_id"] = logo["id"].clone();
+    body["banner_id"] = json!(id(&banner));
+    // A banner is not a logo.
+    let mut wrong = body.clone();
+    wrong["logo_id"] = banner["id"].clone();
+    let r = app.post("/api/v1/companies", owner.token(), wrong).await.expect(400);
+    assert_eq!(r.fields(), vec!["logo_id"]);
+    let company = app.post("/api/v1/companies", owner.token(), body).await.expect(201).body;
+    let company_id = id(&company);
+    assert_eq!(company["logo"]["id"], logo["id"]);
+    let slug = company["slug"].as_str().unwrap_or_default().to_owned();
+    let front = app.get(&format!("/api/v1/storefronts/{slug}"), None).await.expect(200).body;
+    let banner_url = front["banner"]["medium_url"].as_str().unwrap_or_default().to_owned();
+    let (status, headers, bytes) = app.get_raw(&banner_url, None, &[]).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(image::load_from_memory(&bytes).expect("decodes").width(), 800);
+    let logo_url = front["logo"]["thumbnail_url"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(app.get_raw(&logo_url, None, &[]).await.0, 200);
+    app.post(
+        &format!("/api/v1/operator/companies/{company_id}/suspend"),
+        op.token(),
+        json!({"reason": "售假投诉成立"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(app.get_raw(&logo_url, None, &[]).await.0, 404, "suspended");
+    assert_eq!(app.get_raw(&logo_url, owner.token(), &[]).await.0, 200, "its owner still sees it");
+    app.post(
+        &format!("/api/v1/operator/companies/{company_id}/reinstate"),
+        op.token(),
+        json!({"reason": "整改完成"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(app.get_raw(&logo_url, None, &[]).await.0, 200);
+    // A replaced logo is no longer the company's public logo.
+    let new_logo = app.upload_image(&owner, "company_logo", 200, 200).await;
+    app.patch(&format!("/api/v1/companies/{company_id}"), owner.token(), json!({"logo_id": new_logo["id"]}))
+        .await
+        .expect(200);
+    assert_eq!(app.get_raw(&logo_url, None, &[]).await.0, 404, "the old logo");
+}
+
 media_backends!(
+    company_logo_and_banner_are_public_while_the_company_is,
     demo_products_get_generated_pictures,
     published_product_images_are_public_and_cacheable,
     hidden_products_images_are_no_longer_served,
