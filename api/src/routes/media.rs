@@ -123,6 +123,26 @@ pub fn image_views(ids: &[String]) -> Vec<ImageView> {
         .collect()
 }
 
+/// A private file attached to something: its id and where to download it (for those who may
+/// read what it is attached to).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttachmentView {
+    pub id: Uuid,
+    pub url: String,
+}
+
+/// Views of stored attachment ids (ids that do not parse, from before media uploads, are
+/// skipped).
+pub fn attachment_views(ids: &[String]) -> Vec<AttachmentView> {
+    ids.iter()
+        .filter_map(|id| Uuid::parse_str(id).ok())
+        .map(|id| AttachmentView {
+            id,
+            url: crate::media::variant_path_of(id, VariantName::Original),
+        })
+        .collect()
+}
+
 /// The view of an optional stored image id.
 pub fn image_view_of(id: Option<&str>) -> Option<ImageView> {
     id.and_then(|id| Uuid::parse_str(id).ok()).map(ImageView::of)
@@ -186,7 +206,8 @@ async fn read_form(
     while let Some(mut field) = payload.try_next().await.map_err(|e| {
         ApiError::new(StatusCode::BAD_REQUEST, "invalid_multipart", e.to_string())
     })? {
-        match field.name().unwrap_or_default() {
+        let name = field.name().unwrap_or_default().to_owned();
+        match name.as_str() {
             "purpose" => {
                 let mut text = Vec::new();
                 while let Some(chunk) = field.try_next().await.map_err(|e| {
@@ -226,8 +247,7 @@ async fn read_form(
                 );
             }
             other => {
-                let other = other.to_owned();
-                return Err(field_error(&other, "unknown_field", "is not a field of an upload"));
+                return Err(field_error(other, "unknown_field", "is not a field of an upload"));
             }
         }
     }

@@ -3,6 +3,7 @@
 //! storage backends.
 
 mod files;
+mod inquiries;
 mod products;
 mod refusals;
 mod serving;
