@@ -47,7 +47,8 @@ pub async fn picture_demo_products(
     let todo = {
         let pool = pool.clone();
         tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-            Ok(domain::demo::products_without_images(&mut pool.get()?)?)
+            let mut conn = pool.get()?;
+            Ok(domain::demo::products_without_images(&mut conn)?)
         })
         .await??
     };
@@ -88,7 +89,8 @@ pub async fn picture_demo_products(
         let pool = pool.clone();
         let product = item.product_id;
         tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-            domain::demo::attach_picture(&mut pool.get()?, product, picture)?;
+            let mut conn = pool.get()?;
+            domain::demo::attach_picture(&mut conn, product, picture)?;
             Ok(())
         })
         .await??;

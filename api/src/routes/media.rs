@@ -407,7 +407,7 @@ const PUBLIC_CACHE: &str = "public, max-age=31536000, immutable";
 const PRIVATE_CACHE: &str = "private, no-cache";
 
 #[utoipa::path(tag = "media", params(("id" = Uuid, Path), ("variant" = String, Path, description = "thumbnail, medium or original")), responses(
-    (status = 200, description = "the bytes", content_type = "application/octet-stream"),
+    (status = 200, description = "the bytes, with the type of the variant"),
     (status = 206, description = "the requested byte range"),
     (status = 304, description = "not modified (If-None-Match)"),
     (status = 401, body = ErrorBody),
