@@ -58,7 +58,7 @@ async fn hidden_products_images_are_no_longer_served(b: Backend, s: Storage) {
         json!({"reason": "商品图片使用他人注册商标"}),
     )
     .await
-    .expect(200);
+    .expect(201);
     let (status, _, _) = app.get_raw(&url, None, &[]).await;
     assert_eq!(status, 404, "hidden product");
     // Its company still reads it, privately.
