@@ -67,15 +67,28 @@ fn main() {
                 let path = dir.path().join(format!("{seed}.jpg"));
                 std::fs::write(&path, &bytes).expect("write");
                 let started = Instant::now();
-                let out = api::media::process(&path, bytes.len() as u64, Purpose::ProductImage, limits)
-                    .expect("processes");
+                let out =
+                    api::media::process(&path, bytes.len() as u64, Purpose::ProductImage, limits)
+                        .expect("processes");
                 let ms = started.elapsed().as_secs_f64() * 1000.0;
                 let sizes: Vec<String> = out
                     .variants
                     .iter()
-                    .map(|(v, b)| format!("{} {}x{} {} kB", v.name.as_str(), v.width.unwrap_or(0), v.height.unwrap_or(0), b.len() / 1024))
+                    .map(|(v, b)| {
+                        format!(
+                            "{} {}x{} {} kB",
+                            v.name.as_str(),
+                            v.width.unwrap_or(0),
+                            v.height.unwrap_or(0),
+                            b.len() / 1024
+                        )
+                    })
                     .collect();
-                println!("run {seed}: {:.1} MB JPEG → {ms:.0} ms ({})", bytes.len() as f64 / 1e6, sizes.join(", "));
+                println!(
+                    "run {seed}: {:.1} MB JPEG → {ms:.0} ms ({})",
+                    bytes.len() as f64 / 1e6,
+                    sizes.join(", ")
+                );
                 times.push(ms);
             }
             times.sort_by(f64::total_cmp);
@@ -90,7 +103,9 @@ fn main() {
             );
         }
         _ => {
-            eprintln!("usage: media-bench process [--runs N] | jpeg <path> <seed> | pdf <path> <bytes>");
+            eprintln!(
+                "usage: media-bench process [--runs N] | jpeg <path> <seed> | pdf <path> <bytes>"
+            );
             std::process::exit(2);
         }
     }

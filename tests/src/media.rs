@@ -21,7 +21,8 @@ pub fn s3_endpoint() -> (String, String) {
     let endpoint = std::env::var("TRADEFAIR_TEST_S3_ENDPOINT").expect(
         "TRADEFAIR_TEST_S3_ENDPOINT is not set: run the README test command (scripts/test.sh), which starts the S3-compatible server",
     );
-    let bucket = std::env::var("TRADEFAIR_TEST_S3_BUCKET").unwrap_or_else(|_| "tradefair-test".into());
+    let bucket =
+        std::env::var("TRADEFAIR_TEST_S3_BUCKET").unwrap_or_else(|_| "tradefair-test".into());
     (endpoint, bucket)
 }
 
@@ -30,10 +31,7 @@ impl Storage {
     pub fn apply(self, config: &mut Config) {
         if self == Storage::S3 {
             let (endpoint, bucket) = s3_endpoint();
-            config.media_url = Some(format!(
-                "s3://{bucket}/t-{}",
-                uuid::Uuid::new_v4().simple()
-            ));
+            config.media_url = Some(format!("s3://{bucket}/t-{}", uuid::Uuid::new_v4().simple()));
             config.media_s3_endpoint = Some(endpoint);
             config.media_s3_region = Some("us-east-1".into());
             config.media_s3_access_key_id = Some("test".into());
@@ -107,12 +105,19 @@ impl TestApp {
     /// Uploads `data` as `purpose` (the file part claims to be `upload.jpg`, `image/jpeg`:
     /// the server must not believe it).
     pub async fn upload(&self, token: Option<&str>, purpose: &str, data: &[u8]) -> Reply {
-        let (content_type, body) =
-            multipart(&[("purpose", None, purpose.as_bytes()), ("file", Some("upload.jpg"), data)]);
+        let (content_type, body) = multipart(&[
+            ("purpose", None, purpose.as_bytes()),
+            ("file", Some("upload.jpg"), data),
+        ]);
         self.send_multipart(token, content_type, body).await
     }
 
-    pub async fn send_multipart(&self, token: Option<&str>, content_type: String, body: Vec<u8>) -> Reply {
+    pub async fn send_multipart(
+        &self,
+        token: Option<&str>,
+        content_type: String,
+        body: Vec<u8>,
+    ) -> Reply {
         let mut request = self
             .http
             .post(self.url("/api/v1/media"))
@@ -147,8 +152,17 @@ impl TestApp {
     }
 
     /// Uploads a generated `w`×`h` JPEG as `purpose`; returns the media record.
-    pub async fn upload_image(&self, who: &crate::Account, purpose: &str, w: u32, h: u32) -> serde_json::Value {
-        self.upload(who.token(), purpose, &jpeg(w, h, 1)).await.expect(201).body
+    pub async fn upload_image(
+        &self,
+        who: &crate::Account,
+        purpose: &str,
+        w: u32,
+        h: u32,
+    ) -> serde_json::Value {
+        self.upload(who.token(), purpose, &jpeg(w, h, 1))
+            .await
+            .expect(201)
+            .body
     }
 }
 
@@ -163,7 +177,8 @@ pub fn picture(w: u32, h: u32, seed: u8) -> image::DynamicImage {
         image::Rgb([
             (x * 255 / w.max(1)) as u8,
             (y * 255 / h.max(1)) as u8,
-            seed.wrapping_mul(37).wrapping_add(((x / 8 + y / 8) % 2 * 60) as u8),
+            seed.wrapping_mul(37)
+                .wrapping_add(((x / 8 + y / 8) % 2 * 60) as u8),
         ])
     });
     image::DynamicImage::ImageRgb8(img)

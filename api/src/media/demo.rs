@@ -17,7 +17,10 @@ pub fn picture_for(title: &str) -> Vec<u8> {
     let c1 = [h[0], h[1], h[2]];
     let c2 = [h[3], h[4], h[5]];
     let disc = [h[6] | 0x40, h[7] | 0x40, h[8] | 0x40];
-    let (cx, cy) = (200 + u32::from(h[9]) * 400 / 255, 150 + u32::from(h[10]) * 300 / 255);
+    let (cx, cy) = (
+        200 + u32::from(h[9]) * 400 / 255,
+        150 + u32::from(h[10]) * 300 / 255,
+    );
     let r = 80 + u32::from(h[11]) / 2;
     let img = RgbImage::from_fn(w, ht, |x, y| {
         let dx = i64::from(x) - i64::from(cx);
@@ -67,9 +70,10 @@ pub async fn picture_demo_products(
         file.write_all(&bytes)?;
         let path = file.path().to_owned();
         let size = bytes.len() as u64;
-        let processed =
-            tokio::task::spawn_blocking(move || process(&path, size, Purpose::ProductImage, limits))
-                .await??;
+        let processed = tokio::task::spawn_blocking(move || {
+            process(&path, size, Purpose::ProductImage, limits)
+        })
+        .await??;
         let mut variants = Vec::new();
         for (variant, data) in processed.variants {
             store.put(&sha256, variant.name, data).await?;

@@ -95,7 +95,7 @@ pub fn process(
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
                 image_variants(file, format, detected, limits)
             }))
-                .unwrap_or_else(|_| Err(ProcessError::Corrupt("the decoder failed".into())))
+            .unwrap_or_else(|_| Err(ProcessError::Corrupt("the decoder failed".into())))
         }
     }
 }
@@ -121,7 +121,9 @@ fn pdf(mut file: File, size: u64) -> Result<Processed, ProcessError> {
     let mut tail = vec![0u8; tail_len as usize];
     file.read_exact(&mut tail)?;
     if !tail.windows(5).any(|w| w == b"%%EOF") {
-        return Err(ProcessError::Corrupt("the PDF has no end-of-file marker".into()));
+        return Err(ProcessError::Corrupt(
+            "the PDF has no end-of-file marker".into(),
+        ));
     }
     file.seek(SeekFrom::Start(0))?;
     let mut bytes = Vec::with_capacity(size as usize);

@@ -35,21 +35,22 @@ pub enum ReceiveError {
 pub async fn receive(field: &mut Field, limit: u64, dir: &Path) -> Result<Received, ReceiveError> {
     let file = NamedTempFile::new_in(dir)?;
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Bytes>(8);
-    let writer = tokio::task::spawn_blocking(move || -> std::io::Result<(NamedTempFile, String)> {
-        let mut file = file;
-        let mut hasher = Sha256::new();
-        {
-            let mut out = std::io::BufWriter::with_capacity(256 * 1024, file.as_file_mut());
-            while let Some(chunk) = rx.blocking_recv() {
-                hasher.update(&chunk);
-                out.write_all(&chunk)?;
+    let writer =
+        tokio::task::spawn_blocking(move || -> std::io::Result<(NamedTempFile, String)> {
+            let mut file = file;
+            let mut hasher = Sha256::new();
+            {
+                let mut out = std::io::BufWriter::with_capacity(256 * 1024, file.as_file_mut());
+                while let Some(chunk) = rx.blocking_recv() {
+                    hasher.update(&chunk);
+                    out.write_all(&chunk)?;
+                }
+                out.flush()?;
             }
-            out.flush()?;
-        }
-        let digest = hasher.finalize();
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        Ok((file, hex))
-    });
+            let digest = hasher.finalize();
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            Ok((file, hex))
+        });
     let mut size: u64 = 0;
     let mut too_large = false;
     loop {

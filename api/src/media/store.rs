@@ -92,7 +92,12 @@ impl MediaStore {
         }
     }
 
-    pub async fn put(&self, sha256: &str, variant: VariantName, bytes: Bytes) -> anyhow::Result<()> {
+    pub async fn put(
+        &self,
+        sha256: &str,
+        variant: VariantName,
+        bytes: Bytes,
+    ) -> anyhow::Result<()> {
         self.inner
             .put(&self.key(sha256, variant), PutPayload::from_bytes(bytes))
             .await?;
@@ -110,7 +115,11 @@ impl MediaStore {
             range: range.map(GetRange::Bounded),
             ..GetOptions::default()
         };
-        match self.inner.get_opts(&self.key(sha256, variant), options).await {
+        match self
+            .inner
+            .get_opts(&self.key(sha256, variant), options)
+            .await
+        {
             Ok(result) => Ok(Some(result.bytes().await?)),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(e.into()),

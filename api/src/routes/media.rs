@@ -145,7 +145,8 @@ pub fn attachment_views(ids: &[String]) -> Vec<AttachmentView> {
 
 /// The view of an optional stored image id.
 pub fn image_view_of(id: Option<&str>) -> Option<ImageView> {
-    id.and_then(|id| Uuid::parse_str(id).ok()).map(ImageView::of)
+    id.and_then(|id| Uuid::parse_str(id).ok())
+        .map(ImageView::of)
 }
 
 /// Multipart framing allowed on top of the file itself.
@@ -166,7 +167,9 @@ fn field_error(field: &str, code: &str, message: &str) -> ApiError {
 fn refused(e: ProcessError) -> ApiError {
     let (status, code) = match &e {
         ProcessError::Unsupported => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
-        ProcessError::NotForPurpose(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "media_type_not_allowed"),
+        ProcessError::NotForPurpose(_) => {
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, "media_type_not_allowed")
+        }
         ProcessError::Polyglot(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "polyglot_refused"),
         ProcessError::TooManyPixels { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "image_too_large"),
         ProcessError::Empty => (StatusCode::UNPROCESSABLE_ENTITY, "empty_file"),
@@ -195,17 +198,18 @@ impl From<domain::media::MediaError> for ApiError {
 }
 
 /// Reads the form: the purpose and the file (streamed to a temporary file).
-async fn read_form(
-    state: &AppState,
-    payload: &mut Multipart,
-) -> ApiResult<(Purpose, Received)> {
+async fn read_form(state: &AppState, payload: &mut Multipart) -> ApiResult<(Purpose, Received)> {
     let config = &state.config;
-    let largest = config.media_image_max_bytes.max(config.media_document_max_bytes);
+    let largest = config
+        .media_image_max_bytes
+        .max(config.media_document_max_bytes);
     let mut purpose: Option<Purpose> = None;
     let mut received: Option<Received> = None;
-    while let Some(mut field) = payload.try_next().await.map_err(|e| {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_multipart", e.to_string())
-    })? {
+    while let Some(mut field) = payload
+        .try_next()
+        .await
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_multipart", e.to_string()))?
+    {
         let name = field.name().unwrap_or_default().to_owned();
         match name.as_str() {
             "purpose" => {
@@ -229,7 +233,11 @@ async fn read_form(
             }
             "file" => {
                 if received.is_some() {
-                    return Err(field_error("file", "one_file_only", "send one file per upload"));
+                    return Err(field_error(
+                        "file",
+                        "one_file_only",
+                        "send one file per upload",
+                    ));
                 }
                 let limit = purpose.map_or(largest, |p| config.media_max_bytes(p));
                 let dir = state.config.data_dir.join("tmp");
@@ -247,7 +255,11 @@ async fn read_form(
                 );
             }
             other => {
-                return Err(field_error(other, "unknown_field", "is not a field of an upload"));
+                return Err(field_error(
+                    other,
+                    "unknown_field",
+                    "is not a field of an upload",
+                ));
             }
         }
     }
@@ -275,7 +287,9 @@ pub async fn upload_media(
     mut payload: Multipart,
 ) -> ApiResult<HttpResponse> {
     let config = state.config.clone();
-    let largest = config.media_image_max_bytes.max(config.media_document_max_bytes);
+    let largest = config
+        .media_image_max_bytes
+        .max(config.media_document_max_bytes);
     // A body announced as larger than any file plus its framing is refused before it is read.
     let declared = req
         .headers()
@@ -302,7 +316,9 @@ pub async fn upload_media(
 
     let earlier = {
         let sha = sha256.clone();
-        state.db(move |conn| media::find_same_content(conn, &sha)).await?
+        state
+            .db(move |conn| media::find_same_content(conn, &sha))
+            .await?
     };
     let store = state.media.clone();
     let reusable = match earlier {
@@ -336,11 +352,10 @@ pub async fn upload_media(
                 max_pixels: config.media_max_pixels,
             };
             let path = received.file.path().to_owned();
-            let processed =
-                web::block(move || crate::media::process(&path, size, purpose, limits))
-                    .await
-                    .map_err(|e| ApiError::internal(&e))?
-                    .map_err(refused)?;
+            let processed = web::block(move || crate::media::process(&path, size, purpose, limits))
+                .await
+                .map_err(|e| ApiError::internal(&e))?
+                .map_err(refused)?;
             let mut variants = Vec::with_capacity(processed.variants.len());
             for (variant, bytes) in processed.variants {
                 store
@@ -440,7 +455,11 @@ pub async fn get_variant(
         response
             .insert_header((
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}.{}\"", m.id, extension(&v.content_type)),
+                format!(
+                    "attachment; filename=\"{}.{}\"",
+                    m.id,
+                    extension(&v.content_type)
+                ),
             ))
             .insert_header(("Content-Security-Policy", "sandbox"));
     }
@@ -512,7 +531,10 @@ fn parse_range(value: &HeaderValue, total: u64) -> Option<std::ops::Range<u64>> 
             (total.checked_sub(n.min(total))?, total)
         }
         (a, "") => (a.parse().ok()?, total),
-        (a, b) => (a.parse().ok()?, b.parse::<u64>().ok()?.saturating_add(1).min(total)),
+        (a, b) => (
+            a.parse().ok()?,
+            b.parse::<u64>().ok()?.saturating_add(1).min(total),
+        ),
     };
     (start < end && end <= total).then_some(start..end)
 }

@@ -116,13 +116,19 @@ fn attach_images(
         return Ok(());
     }
     let target = crate::media::Target::Product(product_id);
-    crate::media::attach(conn, actor.user_id, Some(company_id), target, "images", &ids).map_err(
-        |e| match e {
-            crate::media::MediaError::Validation(f) => CatalogError::Validation(f),
-            crate::media::MediaError::Database(e) => CatalogError::Database(e),
-            _ => CatalogError::NotFound,
-        },
+    crate::media::attach(
+        conn,
+        actor.user_id,
+        Some(company_id),
+        target,
+        "images",
+        &ids,
     )
+    .map_err(|e| match e {
+        crate::media::MediaError::Validation(f) => CatalogError::Validation(f),
+        crate::media::MediaError::Database(e) => CatalogError::Database(e),
+        _ => CatalogError::NotFound,
+    })
 }
 
 /// Creates a draft product.

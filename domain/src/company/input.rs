@@ -99,10 +99,7 @@ impl ValidCompany {
             self.registered_address != c.registered_address,
             "registered_address",
         );
-        check(
-            self.licence_scan_id != c.licence_scan_id,
-            "licence_scan_id",
-        );
+        check(self.licence_scan_id != c.licence_scan_id, "licence_scan_id");
         check(
             self.licence_expiry != c.licence_expiry,
             "licence_expires_on",

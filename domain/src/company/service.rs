@@ -84,8 +84,16 @@ fn attach_media(
 ) -> Result<(), CompanyError> {
     use crate::media::{MediaError, Target};
     let wanted = [
-        (input.logo_id.as_deref(), Target::CompanyLogo(company_id), "logo_id"),
-        (input.banner_id.as_deref(), Target::CompanyBanner(company_id), "banner_id"),
+        (
+            input.logo_id.as_deref(),
+            Target::CompanyLogo(company_id),
+            "logo_id",
+        ),
+        (
+            input.banner_id.as_deref(),
+            Target::CompanyBanner(company_id),
+            "banner_id",
+        ),
         (
             input.licence_scan_id.as_deref(),
             Target::CompanyLicence(company_id),
@@ -97,8 +105,8 @@ fn attach_media(
         let Some(id) = value.and_then(|v| Uuid::parse_str(v.trim()).ok()) else {
             continue;
         };
-        crate::media::attach(conn, actor.user_id, Some(company_id), target, field, &[id])
-            .map_err(|e| match e {
+        crate::media::attach(conn, actor.user_id, Some(company_id), target, field, &[id]).map_err(
+            |e| match e {
                 MediaError::Validation(mut f) => {
                     // One id, not a list: the error is on the field itself.
                     f.iter_mut().for_each(|f| f.field = field.to_owned());
@@ -106,7 +114,8 @@ fn attach_media(
                 }
                 MediaError::Database(e) => CompanyError::Database(e),
                 _ => CompanyError::NotFound,
-            })?;
+            },
+        )?;
     }
     Ok(())
 }

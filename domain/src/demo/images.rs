@@ -23,9 +23,7 @@ pub struct Unpictured {
 /// Products without images, with an owner of their company.
 pub fn products_without_images(conn: &mut DbConnection) -> QueryResult<Vec<Unpictured>> {
     let rows: Vec<(String, String, Option<String>, Option<String>)> = products::table
-        .inner_join(
-            company_members::table.on(company_members::company_id.eq(products::company_id)),
-        )
+        .inner_join(company_members::table.on(company_members::company_id.eq(products::company_id)))
         .filter(company_members::role.eq("owner"))
         .filter(products::images.eq("[]"))
         .filter(products::deleted_at.is_null())
@@ -61,7 +59,14 @@ pub fn attach_picture(
             max_bytes: i64::MAX,
         };
         let media = crate::media::record_upload(conn, picture, unlimited)?;
-        crate::media::attach(conn, owner, None, Target::Product(product_id), "images", &[media.id])?;
+        crate::media::attach(
+            conn,
+            owner,
+            None,
+            Target::Product(product_id),
+            "images",
+            &[media.id],
+        )?;
         diesel::update(products::table.find(product_id.to_string()))
             .set(products::images.eq(serde_json::json!([media.id.to_string()]).to_string()))
             .execute(conn)?;

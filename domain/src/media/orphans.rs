@@ -17,7 +17,10 @@ pub struct Removed {
 }
 
 /// Removes uploads older than `grace` that were never attached to anything (or no longer are).
-pub fn remove_orphans(conn: &mut DbConnection, grace: Duration) -> Result<Vec<Removed>, MediaError> {
+pub fn remove_orphans(
+    conn: &mut DbConnection,
+    grace: Duration,
+) -> Result<Vec<Removed>, MediaError> {
     let cutoff = crate::ids::now() - grace;
     let linked = media_links::table.select(media_links::media_id);
     let rows: Vec<(String, String)> = media::table

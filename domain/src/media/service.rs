@@ -92,7 +92,10 @@ pub fn find_media(conn: &mut DbConnection, id: Uuid) -> Result<Media, MediaError
 }
 
 /// An earlier upload of the same bytes, whose processing result can be reused.
-pub fn find_same_content(conn: &mut DbConnection, sha256: &str) -> Result<Option<Media>, MediaError> {
+pub fn find_same_content(
+    conn: &mut DbConnection,
+    sha256: &str,
+) -> Result<Option<Media>, MediaError> {
     Ok(media::table
         .filter(media::sha256.eq(sha256))
         .select(MediaRow::as_select())

@@ -24,8 +24,16 @@ async fn licence_details_and_the_verification_badge(b: Backend) {
             "invalid",
         ),
         ("licence_scan_id", "javascript:alert(1)", "invalid"),
-        ("licence_scan_id", logo["id"].as_str().unwrap(), "wrong_purpose"),
-        ("licence_scan_id", strangers["id"].as_str().unwrap(), "unknown_media"),
+        (
+            "licence_scan_id",
+            logo["id"].as_str().unwrap(),
+            "wrong_purpose",
+        ),
+        (
+            "licence_scan_id",
+            strangers["id"].as_str().unwrap(),
+            "unknown_media",
+        ),
         ("licence_expires_on", "2020-01-01", "licence_expired"),
         ("licence_expires_on", "31/12/2030", "invalid_date"),
         ("licence_expires_on", "9999-12-31", "invalid_date"),
@@ -66,7 +74,12 @@ async fn licence_details_and_the_verification_badge(b: Backend) {
     assert_eq!(app.get_raw(&scan_url, op.token(), &[]).await.0, 200);
     let (status, headers, _) = app.get_raw(&scan_url, owner.token(), &[]).await;
     assert_eq!(status, 200);
-    assert!(headers["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
     assert_eq!(s["licence"]["expires_on"], "long_term");
     assert_eq!(s["verification"]["verified"], false);
     assert_eq!(s["verification"]["verified_by"], serde_json::Value::Null);

@@ -254,7 +254,12 @@ impl World {
 
     /// The id of an image of a new product of A, published or a draft.
     pub async fn fresh_image_of_a(&self, published: bool) -> String {
-        let image = id_of(&self.app.upload_image(&self.owner_a, "product_image", 8, 8).await);
+        let image = id_of(
+            &self
+                .app
+                .upload_image(&self.owner_a, "product_image", 8, 8)
+                .await,
+        );
         let mut body = product_body();
         body["images"] = json!([image]);
         let product = self
@@ -869,7 +874,12 @@ impl World {
             Target::FreshImageOfPublishedA => (Some(self.fresh_image_of_a(true).await), None),
             Target::FreshImageOfDraftA => (Some(self.fresh_image_of_a(false).await), None),
             Target::FreshUploadOfOwnerA => (
-                Some(id_of(&self.app.upload_image(&self.owner_a, "product_image", 8, 8).await)),
+                Some(id_of(
+                    &self
+                        .app
+                        .upload_image(&self.owner_a, "product_image", 8, 8)
+                        .await,
+                )),
                 None,
             ),
         };

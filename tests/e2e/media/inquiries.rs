@@ -19,8 +19,16 @@ async fn inquiry_attachments_are_for_the_threads_participants(b: Backend, s: Sto
     app.add_member(&owner, &id(&company), &staff, "staff").await;
     let buyer = app.signup("buyer").await;
     let other_buyer = app.signup("buyer").await;
-    let spec = app.upload(buyer.token(), "attachment", &pdf()).await.expect(201).body;
-    let not_mine = app.upload(other_buyer.token(), "attachment", &pdf()).await.expect(201).body;
+    let spec = app
+        .upload(buyer.token(), "attachment", &pdf())
+        .await
+        .expect(201)
+        .body;
+    let not_mine = app
+        .upload(other_buyer.token(), "attachment", &pdf())
+        .await
+        .expect(201)
+        .body;
     let inquiry = |attachments: Value| {
         json!({
             "subject": "询价：图纸附件 Drawing attached",
@@ -31,14 +39,39 @@ async fn inquiry_attachments_are_for_the_threads_participants(b: Backend, s: Sto
             "targets": [{"type": "company", "id": id(&company)}],
         })
     };
-    let r = app.post("/api/v1/inquiries", buyer.token(), inquiry(json!([id(&not_mine)]))).await.expect(400);
+    let r = app
+        .post(
+            "/api/v1/inquiries",
+            buyer.token(),
+            inquiry(json!([id(&not_mine)])),
+        )
+        .await
+        .expect(400);
     assert_eq!(r.fields(), vec!["attachments[0]"]);
     assert_eq!(r.body["error"]["fields"][0]["code"], "unknown_media");
-    let created = app.post("/api/v1/inquiries", buyer.token(), inquiry(json!([id(&spec)]))).await.expect(201).body;
-    let thread = created["threads"][0]["id"].as_str().unwrap_or_default().to_owned();
+    let created = app
+        .post(
+            "/api/v1/inquiries",
+            buyer.token(),
+            inquiry(json!([id(&spec)])),
+        )
+        .await
+        .expect(201)
+        .body;
+    let thread = created["threads"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     assert!(!thread.is_empty(), "{created}");
-    let t = app.get(&format!("/api/v1/inquiries/{thread}"), owner.token()).await.expect(200).body;
-    let url = t["messages"][0]["attachments"][0]["url"].as_str().unwrap_or_default().to_owned();
+    let t = app
+        .get(&format!("/api/v1/inquiries/{thread}"), owner.token())
+        .await
+        .expect(200)
+        .body;
+    let url = t["messages"][0]["attachments"][0]["url"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     assert_eq!(url, format!("/api/v1/media/{}/original", id(&spec)));
     for (who, expected) in [
         (owner.token(), 200),
@@ -52,7 +85,12 @@ async fn inquiry_attachments_are_for_the_threads_participants(b: Backend, s: Sto
         assert_eq!(status, expected, "{who:?}");
         if status == 200 {
             assert_eq!(body, pdf());
-            assert!(headers["content-disposition"].to_str().unwrap_or_default().starts_with("attachment"));
+            assert!(
+                headers["content-disposition"]
+                    .to_str()
+                    .unwrap_or_default()
+                    .starts_with("attachment")
+            );
             assert_eq!(headers["content-security-policy"], "sandbox");
         }
     }
@@ -67,7 +105,10 @@ async fn inquiry_attachments_are_for_the_threads_participants(b: Backend, s: Sto
     .expect(201);
     let quote_url = format!("/api/v1/media/{}/original", id(&quote));
     assert_eq!(app.get_raw(&quote_url, buyer.token(), &[]).await.0, 200);
-    assert_eq!(app.get_raw(&quote_url, other_buyer.token(), &[]).await.0, 404);
+    assert_eq!(
+        app.get_raw(&quote_url, other_buyer.token(), &[]).await.0,
+        404
+    );
 }
 
 media_backends!(inquiry_attachments_are_for_the_threads_participants);
