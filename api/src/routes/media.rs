@@ -279,6 +279,7 @@ async fn read_form(state: &AppState, payload: &mut Multipart) -> ApiResult<(Purp
     (status = 415, description = "unsupported_media_type, media_type_not_allowed, polyglot_refused", body = ErrorBody),
     (status = 422, description = "corrupt_media, image_too_large, empty_file", body = ErrorBody),
     (status = 429, description = "upload_quota_exceeded (with Retry-After)", body = ErrorBody)))]
+/// Upload a file (one per request) for a purpose; its type is read from its content.
 #[post("/api/v1/media")]
 pub async fn upload_media(
     state: web::Data<AppState>,
@@ -406,6 +407,7 @@ async fn readable(
 #[utoipa::path(tag = "media", params(("id" = Uuid, Path)), responses(
     (status = 200, body = MediaView), (status = 401, body = ErrorBody),
     (status = 404, description = "media_not_found: no such media, or not readable by you", body = ErrorBody)))]
+/// A media record (public images to anyone; others to those who may read them).
 #[get("/api/v1/media/{id}")]
 pub async fn get_media(
     state: web::Data<AppState>,
@@ -428,6 +430,7 @@ const PRIVATE_CACHE: &str = "private, no-cache";
     (status = 401, body = ErrorBody),
     (status = 404, description = "media_not_found: no such media or variant, or not readable by you", body = ErrorBody),
     (status = 416, description = "range_not_satisfiable", body = ErrorBody)))]
+/// The bytes of a variant, with ETag, 304 and Range; private files as downloads.
 #[get("/api/v1/media/{id}/{variant}")]
 pub async fn get_variant(
     state: web::Data<AppState>,
