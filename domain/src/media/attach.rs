@@ -66,13 +66,7 @@ pub fn attach(
     ids: &[Uuid],
 ) -> Result<(), MediaError> {
     let wanted: Vec<String> = ids.iter().map(Uuid::to_string).collect();
-    let found: HashMap<String, Media> = media::table
-        .filter(media::id.eq_any(&wanted))
-        .select(MediaRow::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(|r| (r.id.clone(), Media::from(r)))
-        .collect();
+    let found = by_id(conn, &wanted)?;
     let mut members: HashMap<Uuid, bool> = HashMap::new();
     let mut errors = Vec::new();
     for (i, id) in wanted.iter().enumerate() {
@@ -169,12 +163,16 @@ pub fn attached_to(conn: &mut DbConnection, target: Target) -> Result<Vec<Media>
 /// The media records of `ids` that exist, in the order given (for rendering reads).
 pub fn media_in_order(conn: &mut DbConnection, ids: &[Uuid]) -> Result<Vec<Media>, MediaError> {
     let wanted: Vec<String> = ids.iter().map(Uuid::to_string).collect();
-    let mut found: HashMap<String, Media> = media::table
-        .filter(media::id.eq_any(&wanted))
+    let mut found = by_id(conn, &wanted)?;
+    Ok(wanted.iter().filter_map(|id| found.remove(id)).collect())
+}
+
+fn by_id(conn: &mut DbConnection, ids: &[String]) -> QueryResult<HashMap<String, Media>> {
+    Ok(media::table
+        .filter(media::id.eq_any(ids))
         .select(MediaRow::as_select())
         .load(conn)?
         .into_iter()
         .map(|r| (r.id.clone(), Media::from(r)))
-        .collect();
-    Ok(wanted.iter().filter_map(|id| found.remove(id)).collect())
+        .collect())
 }
