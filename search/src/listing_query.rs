@@ -20,7 +20,7 @@ use crate::query::{
     results, str_of, term_clauses, term_query,
 };
 use crate::schema::Fields;
-use crate::service::Synonyms;
+use crate::lexicon::Synonyms;
 
 /// The score a buy request gets for being in one of the supplier's categories; a match on the
 /// supplier's product words adds its BM25 score on top.

@@ -1175,3 +1175,5 @@ async fn demo_catalog_relevance(b: Backend) {
 }
 
 both_backends!(demo_catalog_relevance);
+
+mod kinds;

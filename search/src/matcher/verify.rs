@@ -15,7 +15,7 @@ use crate::query::{
     term_query,
 };
 use crate::schema::Fields;
-use crate::service::Synonyms;
+use crate::lexicon::Synonyms;
 use crate::{BuyLeadSearch, SearchIndex};
 
 /// What kind of item is being matched.
