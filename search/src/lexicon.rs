@@ -65,6 +65,26 @@ pub struct Clause {
     pub alts: Vec<Alt>,
 }
 
+impl Clause {
+    /// Whether alternative `i` matches only documents that another alternative matches too:
+    /// it needs all of that one's words (typo matching aside, which only the query's own words
+    /// have, so an alternative with typos is never left out).
+    pub fn implied(&self, i: usize, alt: &Alt) -> bool {
+        if alt.words.iter().any(|w| w.typos) {
+            return false;
+        }
+        let key = |w: &ClauseWord| (w.field, w.term.clone());
+        self.alts.iter().enumerate().any(|(j, other)| {
+            j != i
+                && other.words.len() < alt.words.len()
+                && other
+                    .words
+                    .iter()
+                    .all(|o| alt.words.iter().any(|w| key(w) == key(o)))
+        })
+    }
+}
+
 /// Groups as analyzed terms, member by member (`stainless steel` → [stainless, steel]).
 type Groups = Vec<Vec<Vec<String>>>;
 

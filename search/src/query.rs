@@ -272,6 +272,11 @@ pub(crate) fn term_clauses(
             let mut alts: Vec<Box<dyn Query>> = clause
                 .alts
                 .iter()
+                .enumerate()
+                // For matching, an alternative that needs every word of another one adds no
+                // document (`stainless steel` next to `stainless`); scoring keeps it.
+                .filter(|(i, alt)| target == Target::Fields || !clause.implied(*i, alt))
+                .map(|(_, alt)| alt)
                 .map(|alt| {
                     let mut all: Vec<Box<dyn Query>> = alt
                         .words

@@ -98,6 +98,7 @@ const CATALOG: &[(&str, &str, &str, &str)] = &[
     ("", "Electric Kettle Glass", "home-goods.kitchenware", "Kettle"),
     ("", "Industrial Wall Fan", "home-goods.storage", "Wall mounted fan"),
     ("", "Gel Pen Black", "packaging-printing.printing-services", "Gel pen"),
+    ("", "Super Glue Gel", "chemicals.adhesives", "Instant glue"),
     // Siblings that differ in one quantity.
     ("电热水壶 1.8L", "", "home-goods.drinkware", "不锈钢电热水壶"),
     ("电热水壶 1.5L", "", "home-goods.drinkware", "不锈钢电热水壶"),
@@ -224,7 +225,7 @@ static CASES: &[Case] = &[
     case(ChineseToEnglish, "衣架", &["hanger"]),
     case(ChineseToEnglish, "水桶", &["bucket"]),
     case(ChineseToEnglish, "花瓶", &["vase"]),
-    case(ChineseToEnglish, "水壶", &["kettle"]),
+    case(ChineseToEnglish, "胶水", &["glue"]),
     // --- Units written another way ---
     case(Units, "电热水壶 1.8升", &["电热水壶 1.8L"]),
     case(Units, "电热水壶 1800ml", &["电热水壶 1.8L"]),
@@ -263,7 +264,7 @@ static CASES: &[Case] = &[
     case(Synonyms, "switching power supply", &["开关电源"]),
     case(Synonyms, "VFFS", &["立式包装机"]),
     case(Synonyms, "VFD", &["变频器"]),
-    case(Synonyms, "空压机 螺杆", &["空气压缩机 螺杆式"]),
+    case(Synonyms, "空气压缩机", &["空压机", "air compressor"]),
     case(Synonyms, "单向阀", &["止回阀"]),
     case(Synonyms, "check valve", &["止回阀"]),
     case(Synonyms, "genset", &["发电机组"]),
