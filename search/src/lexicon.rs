@@ -25,6 +25,8 @@ use crate::query::QueryWord;
 
 /// Score factor of a match through the dictionary, against a match in the query's language.
 pub const TRANSLATED: f32 = 0.4;
+/// Score factor of a shipped synonym, against the words as typed (operator groups: 1).
+pub const SYNONYM: f32 = 0.6;
 /// Weight of the pinyin field (the title fields weigh 3).
 pub const PINYIN: f32 = 0.5;
 
@@ -356,8 +358,13 @@ pub(crate) fn clauses(words: &[QueryWord], synonyms: &Synonyms) -> Vec<Clause> {
                     push(&group[0], TRANSLATED, &mut alts);
                 }
             } else {
+                let weight = if e.source == Source::Default {
+                    SYNONYM
+                } else {
+                    1.0
+                };
                 for member in group {
-                    push(member, 1.0, &mut alts);
+                    push(member, weight, &mut alts);
                 }
             }
         }

@@ -13,8 +13,8 @@ use std::ops::Bound;
 use std::time::Instant;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur,
+    Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -294,6 +294,10 @@ pub(crate) fn term_clauses(
                 .collect();
             if alts.len() == 1 {
                 alts.pop().unwrap_or_else(|| Box::new(AllQuery))
+            } else if target == Target::Fields {
+                // A clause scores its best alternative: a document that spells a word several
+                // ways (`Vacuum Flask Thermos`) is not worth more than one that spells it once.
+                Box::new(DisjunctionMaxQuery::new(alts)) as Box<dyn Query>
             } else {
                 Box::new(BooleanQuery::new(
                     alts.into_iter().map(|q| (Occur::Should, q)).collect(),
