@@ -218,11 +218,8 @@ impl Tokenizer for TradeTokenizer {
             position += 1;
         };
         let quantities = crate::units::quantities(&normalized);
-        let within = |start: usize, end: usize| {
-            quantities
-                .iter()
-                .any(|q| q.start <= start && end <= q.end)
-        };
+        let within =
+            |start: usize, end: usize| quantities.iter().any(|q| q.start <= start && end <= q.end);
         for t in JIEBA.cut_for_search(&normalized, true) {
             if !is_word(t.word) {
                 continue;
@@ -237,12 +234,7 @@ impl Tokenizer for TradeTokenizer {
                     if self.query && within(start, start + part.len()) {
                         continue;
                     }
-                    push(
-                        &mut self.tokens,
-                        part,
-                        start,
-                        start + part.len(),
-                    );
+                    push(&mut self.tokens, part, start, start + part.len());
                 }
             }
         }

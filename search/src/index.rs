@@ -62,7 +62,9 @@ fn register(index: &Index) {
     index.tokenizers().register(TRADE, trade_analyzer());
     index.tokenizers().register(SUGGEST, suggest_analyzer());
     index.tokenizers().register(PINYIN, pinyin_analyzer());
-    index.tokenizers().register(PINYIN_SUGGEST, pinyin_suggest_analyzer());
+    index
+        .tokenizers()
+        .register(PINYIN_SUGGEST, pinyin_suggest_analyzer());
 }
 
 #[derive(Debug, Clone)]

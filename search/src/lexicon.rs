@@ -222,14 +222,14 @@ impl Synonyms {
     }
 
     fn lists(&self) -> impl Iterator<Item = (Source, &Lists)> {
-        std::iter::once((Source::Operator, &*self.operator)).chain(
-            self.shipped.iter().flat_map(|s| {
+        std::iter::once((Source::Operator, &*self.operator)).chain(self.shipped.iter().flat_map(
+            |s| {
                 [
                     (Source::Default, &s.defaults),
                     (Source::Dictionary, &s.dictionary),
                 ]
-            }),
-        )
+            },
+        ))
     }
 
     fn list(&self, source: Source) -> &Lists {
@@ -312,7 +312,8 @@ pub(crate) fn clauses(words: &[QueryWord], synonyms: &Synonyms) -> Vec<Clause> {
         let covered = (i < words.len())
             .then(|| synonyms.cover_at(&terms, i))
             .flatten();
-        let pinyin_like = i < words.len() && covered.is_none() && syllable_count(&words[i].raw).is_some();
+        let pinyin_like =
+            i < words.len() && covered.is_none() && syllable_count(&words[i].raw).is_some();
         if !pinyin_like && let Some(start) = run_start.take() {
             out.extend(pinyin_run(&words[start..i]));
         }
@@ -489,7 +490,9 @@ mod tests {
             assert!(a[0].contains(&"py:baowenbei".to_owned()), "{q}: {a:?}");
         }
         assert_eq!(
-            alts("baowenbei buxiugang", &none)[0].last().map(String::as_str),
+            alts("baowenbei buxiugang", &none)[0]
+                .last()
+                .map(String::as_str),
             Some("py:baowenbei py:buxiugang")
         );
         // One syllable is never pinyin; English words stay as they are.

@@ -13,8 +13,8 @@ use std::ops::Bound;
 use std::time::Instant;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur,
-    Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery,
+    Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -22,11 +22,11 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::SearchError;
 use crate::analyzer::{analyze, suggest_analyzer, suggest_query_analyzer, trade_query_analyzer};
-use crate::lexicon::{self, ClauseWord, WordField};
 use crate::collect::{self, Counts};
 use crate::index::SearchIndex;
-use crate::schema::{Fields, facet_path};
 use crate::lexicon::Synonyms;
+use crate::lexicon::{self, ClauseWord, WordField};
+use crate::schema::{Fields, facet_path};
 
 /// Results past this offset are not served (deep paging is a scraping pattern, not a buyer's).
 pub const MAX_OFFSET: usize = 1000;
@@ -207,8 +207,10 @@ fn word_clause(
         Target::Fields => weighted
             .iter()
             .map(|(field, boost)| {
-                let q: Box<dyn Query> =
-                    Box::new(BoostQuery::new(term_query(*field, &w.term), *boost * weight));
+                let q: Box<dyn Query> = Box::new(BoostQuery::new(
+                    term_query(*field, &w.term),
+                    *boost * weight,
+                ));
                 (Occur::Should, q)
             })
             .collect(),

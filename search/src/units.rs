@@ -228,7 +228,15 @@ mod tests {
 
     #[test]
     fn model_numbers_and_words_are_not_quantities() {
-        for text in ["m8", "cat6a", "vmc850", "5 minutes", "12r22.5", "ip65", "3 in 1"] {
+        for text in [
+            "m8",
+            "cat6a",
+            "vmc850",
+            "5 minutes",
+            "12r22.5",
+            "ip65",
+            "3 in 1",
+        ] {
             assert!(terms(text).is_empty(), "{text}: {:?}", terms(text));
         }
         assert_eq!(terms("600x600mm"), vec!["600mm"]);

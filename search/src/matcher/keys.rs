@@ -23,10 +23,10 @@ use tantivy::TantivyDocument;
 use tantivy::schema::{Field, Value};
 
 use super::intern::Interner;
+use crate::lexicon::Synonyms;
 use crate::lexicon::{ClauseWord, WordField, clauses};
 use crate::query::{query_words, typo_distance};
 use crate::schema::Fields;
-use crate::lexicon::Synonyms;
 
 pub(crate) const ALL: &str = "all";
 
@@ -68,7 +68,10 @@ pub(crate) fn word_key(w: &ClauseWord) -> String {
 /// The keys of one alternative: its first word, and that word's typo neighbourhood.
 fn word_keys(w: &ClauseWord, typos: bool, out: &mut Vec<String>) {
     out.push(word_key(w));
-    if typos && w.typos && let Some(d) = typo_distance(&w.raw) {
+    if typos
+        && w.typos
+        && let Some(d) = typo_distance(&w.raw)
+    {
         out.extend(deletions(&w.raw, d).into_iter().map(|v| format!("f:{v}")));
     }
 }

@@ -130,9 +130,9 @@ impl<'a> ItemText<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lexicon::Synonyms;
     use crate::matcher::program::{text_holds, text_ops};
     use crate::query::query_words;
-    use crate::lexicon::Synonyms;
 
     fn holds(q: &str, synonyms: &Synonyms, keys: &[&str], words: &[&str], typed: bool) -> bool {
         let mut strings = Interner::default();

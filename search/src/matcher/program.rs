@@ -16,10 +16,10 @@ use tantivy::schema::Value;
 use super::intern::Interner;
 use super::prefilter::{ItemText, Word};
 use super::registry::Entry;
+use crate::lexicon::Synonyms;
 use crate::lexicon::clauses;
 use crate::query::{QueryWord, query_words};
 use crate::schema::{Fields, facet_path};
-use crate::lexicon::Synonyms;
 
 /// Which of a product's facet fields a filter looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
