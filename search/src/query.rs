@@ -787,17 +787,24 @@ pub fn suggest(
     let latin = |t: &&String| t.bytes().all(|b| b.is_ascii_lowercase());
     let typed: Vec<&String> = terms.iter().rev().take_while(latin).collect();
     let pinyin: String = typed.iter().rev().map(|t| String::as_str(t)).collect();
-    if words.len() < limit && pinyin.len() >= 2 {
+    // Several Latin words typed (`bao wen b`) read as pinyin first; one word (`baow`) after
+    // its own completions, so English keeps its meaning first.
+    let spaced = typed.len() > 1;
+    if (spaced || words.len() < limit) && pinyin.len() >= 2 {
         let mut spelled: BTreeMap<String, u64> = BTreeMap::new();
         for (term, n) in terms_with_prefix(&searcher, index.fields.pinyin_suggest, &pinyin)? {
             if let Some((_, word)) = term.split_once(crate::pinyin::SUGGEST_SEPARATOR) {
                 *spelled.entry(word.to_owned()).or_default() += n;
             }
         }
-        for word in by_frequency(spelled) {
-            if !words.contains(&word) {
-                words.push(word);
-            }
+        let spelled: Vec<String> = by_frequency(spelled)
+            .into_iter()
+            .filter(|w| !words.contains(w))
+            .collect();
+        if spaced {
+            words.splice(0..0, spelled);
+        } else {
+            words.extend(spelled);
         }
     }
     words.truncate(limit);

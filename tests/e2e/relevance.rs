@@ -804,6 +804,16 @@ static CASES: &[Case] = &[
         "porc",
         &[Suggests("porcelain")],
     ),
+    suggest(
+        "pinyin completes to the Chinese word it spells",
+        "baow",
+        &[Suggests("保温杯")],
+    ),
+    suggest(
+        "pinyin typed by syllable completes too",
+        "bao wen b",
+        &[Suggests("保温杯")],
+    ),
 ];
 
 /// Percent-encodes everything but ASCII letters and digits.
