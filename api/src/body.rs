@@ -103,6 +103,29 @@ impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
     }
 }
 
+/// A JSON body that may be left out entirely (no bytes, any or no content type): `None`.
+/// A body that is sent is held to the same rules as `Body`.
+pub struct OptionalBody<T>(pub Option<T>);
+
+impl<T: DeserializeOwned + 'static> FromRequest for OptionalBody<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let declared_empty = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim() == "0");
+        let chunked = req.headers().contains_key(header::TRANSFER_ENCODING);
+        if declared_empty || (!chunked && !req.headers().contains_key(header::CONTENT_LENGTH)) {
+            return Box::pin(async { Ok(OptionalBody(None)) });
+        }
+        let body = Body::<T>::from_request(req, payload);
+        Box::pin(async move { Ok(OptionalBody(Some(body.await?.0))) })
+    }
+}
+
 /// For PATCH fields that can be cleared: absent → `None` (keep), `null` → `Some(None)` (clear),
 /// a value → `Some(Some(v))`. Use with `#[serde(default, deserialize_with = "double_option")]`.
 pub fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>

@@ -1,5 +1,6 @@
 //! End-to-end tests over HTTP; every scenario runs on SQLite and on PostgreSQL.
 
+mod accounts;
 mod audit;
 mod auth;
 mod companies;

@@ -3,7 +3,7 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use domain::Actor;
 use domain::access::{PlatformAction, may_on_platform};
-use domain::account::AccountType;
+use domain::account::{self, AccountType, SessionState};
 use futures_util::future::LocalBoxFuture;
 
 use super::jwt::{self, Claims};
@@ -14,6 +14,20 @@ use crate::state::AppState;
 pub struct AuthUser {
     pub actor: Actor,
     pub claims: Claims,
+    /// Whether the account's address is verified (checked on this request).
+    pub email_verified: bool,
+}
+
+impl AuthUser {
+    /// Refuses (403 `email_unverified`) what an account may only do once its address is
+    /// verified: send inquiries, post buy requests, quote.
+    pub fn require_verified(&self) -> Result<(), ApiError> {
+        if self.email_verified {
+            Ok(())
+        } else {
+            Err(domain::account::AccountError::EmailUnverified.into())
+        }
+    }
 }
 
 /// The signed-in account if a token is sent; a bad token is still a 401, never anonymous.
@@ -57,12 +71,29 @@ pub(crate) async fn authenticate(
     let account_type = AccountType::parse(&claims.act).ok_or_else(|| {
         ApiError::unauthenticated("invalid_token", "the access token is invalid or expired")
     })?;
+    // The signature only says the token was issued; this says its sign-in has not ended since
+    // (logout, refresh-token reuse, password change or reset, a disabled account).
+    let family = claims.fam.clone();
+    let version = claims.ver;
+    let session = state
+        .db(move |conn| account::session_state(conn, user_id, family.as_deref(), version))
+        .await?;
+    let email_verified = match session {
+        SessionState::Valid { email_verified } => email_verified,
+        SessionState::Ended => {
+            return Err(ApiError::unauthenticated(
+                "invalid_token",
+                "the access token is invalid or expired",
+            ));
+        }
+    };
     Ok(AuthUser {
         actor: Actor {
             user_id,
             account_type,
         },
         claims,
+        email_verified,
     })
 }
 

@@ -52,6 +52,10 @@ pub struct CreateInquiryRequest {
     /// 1 to 10 targets; each distinct company gets its own thread.
     #[serde(default)]
     pub targets: Vec<TargetRequest>,
+    /// Show your e-mail address to the companies addressed (in their lead inbox and its CSV
+    /// export). Default `false`: they see your name only.
+    #[serde(default)]
+    pub share_email: bool,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -240,7 +244,7 @@ pub struct UnreadView {
 #[utoipa::path(tag = "inquiries", request_body = CreateInquiryRequest, security(("bearer" = [])), responses(
     (status = 201, body = CreatedInquiriesView),
     (status = 400, description = "validation_failed (`targets[i].id`: not_found, own_company)", body = ErrorBody),
-    (status = 401, body = ErrorBody), (status = 403, description = "forbidden or blocked", body = ErrorBody),
+    (status = 401, body = ErrorBody), (status = 403, description = "forbidden, blocked or email_unverified", body = ErrorBody),
     (status = 429, description = "rate_limited, new_account_daily_cap or duplicate_message", body = ErrorBody)))]
 #[post("/api/v1/inquiries")]
 pub async fn create_inquiry(
@@ -249,6 +253,7 @@ pub async fn create_inquiry(
     user: AuthUser,
     body: Body<CreateInquiryRequest>,
 ) -> ApiResult<HttpResponse> {
+    user.require_verified()?;
     let cfg = &state.config;
     let per_address = Quota {
         name: "inquiry-address",
@@ -270,6 +275,7 @@ pub async fn create_inquiry(
         .await?;
     let r = body.0;
     let input = NewInquiry {
+        share_email: r.share_email,
         subject: r.subject,
         message: r.message,
         quantity: r.quantity,

@@ -12,6 +12,9 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        email_verified_at -> Nullable<Timestamp>,
+        pending_email -> Nullable<Text>,
+        token_version -> Integer,
     }
 }
 
@@ -215,6 +218,7 @@ diesel::table! {
         last_message_at -> Timestamp,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        buyer_shares_email -> Bool,
     }
 }
 

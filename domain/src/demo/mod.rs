@@ -70,7 +70,7 @@ pub fn load(conn: &mut DbConnection) -> Result<DemoLogins, DemoError> {
         user_id: operator.id,
         account_type: AccountType::Operator,
     };
-    account::register(
+    account::register_verified(
         conn,
         Registration {
             email: BUYER_EMAIL.into(),
@@ -92,7 +92,7 @@ fn load_supplier(
     index: usize,
     s: &data::DemoSupplier,
 ) -> Result<(), DemoError> {
-    let user = account::register(
+    let user = account::register_verified(
         conn,
         Registration {
             email: supplier_email(s.slug),

@@ -95,6 +95,7 @@ pub fn create_inquiries(
                 last_message_at: at,
                 created_at: at,
                 updated_at: at,
+                buyer_shares_email: valid.share_email,
             };
             diesel::insert_into(inquiries::table)
                 .values(&row)

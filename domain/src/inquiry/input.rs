@@ -28,6 +28,8 @@ pub struct NewInquiry {
     pub unit: Option<String>,
     pub attachments: Vec<String>,
     pub targets: Vec<TargetInput>,
+    /// Show the buyer's e-mail address to each company addressed (default: not shown).
+    pub share_email: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -53,6 +55,7 @@ pub(crate) struct ValidInquiry {
     pub attachments: Vec<String>,
     pub targets: Vec<ValidTarget>,
     pub content_hash: String,
+    pub share_email: bool,
 }
 
 fn attachments(v: &mut Validator, field: &str, items: Vec<String>) -> Vec<String> {
@@ -134,6 +137,7 @@ impl NewInquiry {
             attachments,
             targets,
             content_hash,
+            share_email: self.share_email,
         })
     }
 }
@@ -192,6 +196,7 @@ mod tests {
         let input = NewInquiry {
             subject: "Bolts".into(),
             message: "Quote please".into(),
+            share_email: false,
             targets: vec![
                 TargetInput {
                     kind: "company".into(),

@@ -131,6 +131,10 @@ pub enum Target {
     FreshSubscriptionOfBuyer,
     /// `?token=` a new account's double opt-in link, taken from its confirmation e-mail.
     FreshConfirmToken,
+    /// `?token=` the verification link of a new (unverified) account, from its e-mail.
+    FreshVerifyToken,
+    /// `?token=` the password reset link of a new account, from its e-mail.
+    FreshResetToken,
     /// `?token=` a signed unsubscribe link of a new account.
     FreshUnsubscribeToken,
     /// `?token=` a signed preferences link of a new account.
@@ -215,6 +219,16 @@ pub enum Payload {
     SubscriptionPatch,
     /// E-mail settings.
     EmailPreferences,
+    /// A new display name and language.
+    MePatch,
+    /// A password change with a wrong current password (no cell ends the actor's sessions).
+    WrongPasswordChange,
+    /// A switch to a new address, with the account's password.
+    EmailChange,
+    /// A new address asking for a reset link.
+    ResetRequest,
+    /// A reset with a token that is not a link of ours.
+    BadResetConfirm,
     /// Stars and a comment.
     Rating,
     /// The company's reply to a rating.
@@ -326,11 +340,21 @@ pub fn rows() -> Vec<Row> {
         row("GET",    "/healthz",                                  T::Nothing,   P::None,     OPEN),
         row("GET",    "/readyz",                                   T::Nothing,   P::None,     OPEN),
         row("GET",    "/.well-known/jwks.json",                    T::Nothing,   P::None,     OPEN),
-        row("POST",   "/api/v1/auth/register",                     T::Nothing,   P::Register, [201, 201, 201, 201, 201, 201, 201]),
+        row("POST",   "/api/v1/auth/register",                     T::Nothing,   P::Register, [202, 202, 202, 202, 202, 202, 202]),
         row("POST",   "/api/v1/auth/login",                        T::Nothing,   P::Login,    OPEN),
         row("POST",   "/api/v1/auth/refresh",                      T::Nothing,   P::Refresh,  OPEN),
         row("POST",   "/api/v1/auth/logout",                       T::Nothing,   P::Logout,   [401, 204, 204, 204, 204, 204, 204]),
         row("GET",    "/api/v1/me",                                T::Nothing,   P::None,     [401, 200, 200, 200, 200, 200, 200]),
+        row("PATCH",  "/api/v1/me",                                T::Nothing,   P::MePatch,  SIGNED_IN),
+        row("POST",   "/api/v1/me/password",                       T::Nothing,   P::WrongPasswordChange, [401, 400, 400, 400, 400, 400, 400]),
+        row("POST",   "/api/v1/me/email",                          T::Nothing,   P::EmailChange, [401, 202, 202, 202, 202, 202, 202]),
+        row("POST",   "/api/v1/me/verification",                   T::Nothing,   P::None,     [401, 202, 202, 202, 202, 202, 202]),
+        row("POST",   "/api/v1/auth/password-reset",               T::Nothing,   P::ResetRequest, [202; 7]),
+        row("POST",   "/api/v1/auth/password-reset/confirm",       T::Nothing,   P::BadResetConfirm, [400; 7]),
+        row("GET",    "/api/v1/email/verify-address",              T::FreshVerifyToken, P::None, OPEN),
+        row("POST",   "/api/v1/email/verify-address",              T::FreshVerifyToken, P::None, OPEN),
+        row("GET",    "/api/v1/email/reset-password",              T::FreshResetToken, P::None, OPEN),
+        row("POST",   "/api/v1/email/reset-password",              T::FreshResetToken, P::None, [400; 7]),
         row("GET",    "/api/v1/categories",                        T::Nothing,   P::None,     OPEN),
         row("GET",    "/api/v1/search/products",                   T::Nothing,   P::None,     OPEN),
         row("GET",    "/api/v1/search/suppliers",                  T::Nothing,   P::None,     OPEN),

@@ -303,7 +303,7 @@ impl World {
                 registration(&email, "supplier"),
             )
             .await
-            .expect(201);
+            .expect(202);
         email
     }
 
@@ -834,6 +834,31 @@ impl World {
                 path = format!("{path}?token={token}");
                 (None, None)
             }
+            Target::FreshVerifyToken => {
+                let email = self.app.register("buyer").await;
+                let token = self
+                    .app
+                    .mail_token(&email, "verify_email", "verify-address")
+                    .await;
+                path = format!("{path}?token={token}");
+                (None, None)
+            }
+            Target::FreshResetToken => {
+                let email = self.app.register("buyer").await;
+                let (e, settings) = (email.clone(), self.app.config.mail_settings());
+                self.app
+                    .with_db(move |conn| {
+                        domain::account::request_password_reset(conn, &e, &settings)
+                            .expect("reset requested")
+                    })
+                    .await;
+                let token = self
+                    .app
+                    .mail_token(&email, "password_reset", "reset-password")
+                    .await;
+                path = format!("{path}?token={token}");
+                (None, None)
+            }
             Target::FreshUnsubscribeToken => {
                 let token = self
                     .fresh_account_link(domain::email::LinkPurpose::Unsubscribe)
@@ -946,6 +971,19 @@ impl World {
             })),
             Payload::SubscriptionPatch => Some(json!({"frequency": "weekly"})),
             Payload::EmailPreferences => Some(json!({"language": "zh", "tracking_enabled": false})),
+            Payload::MePatch => Some(json!({"display_name": "矩阵 Matrix", "language": "zh"})),
+            Payload::WrongPasswordChange => Some(json!({
+                "current_password": "not-the-password",
+                "new_password": "Quilt-Harbor-Lantern-77",
+            })),
+            Payload::EmailChange => {
+                Some(json!({"email": new_email("moved"), "current_password": PASSWORD}))
+            }
+            Payload::ResetRequest => Some(json!({"email": new_email("forgot")})),
+            Payload::BadResetConfirm => Some(json!({
+                "token": "not.a-link",
+                "new_password": "Quilt-Harbor-Lantern-77",
+            })),
             Payload::Rating => Some(json!({"stars": 5, "comment": "矩阵好评"})),
             Payload::RatingReply => Some(json!({"reply": "感谢矩阵"})),
             Payload::Penalty => Some(json!({
