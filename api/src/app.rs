@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::http::StatusCode;
-use actix_web::middleware::DefaultHeaders;
-use actix_web::{App, HttpResponse, HttpServer, web};
+use actix_web::middleware::{Condition, from_fn};
+use actix_web::{App, HttpServer, web};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -17,6 +17,8 @@ use crate::background::{Background, Services, start_background};
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::progress::{Loop, Progress};
+use crate::methods::Routes;
+use crate::observe::endpoint::{self, MetricsAccess};
 use crate::state::AppState;
 
 /// Opens the database pool and applies pending migrations.
@@ -200,6 +202,7 @@ pub fn start_retention_purge(
 pub struct Application {
     server: Server,
     port: u16,
+    metrics_port: Option<u16>,
     state: AppState,
     indexer: IndexerHandle,
     progress: Progress,
@@ -207,6 +210,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
+        crate::cors::check_origins(&config)?;
         let services = Services::connect(config.clone()).await?;
         let pool = services.pool.clone();
         let keys = match &config.jwt_key_file {
@@ -236,20 +240,42 @@ impl Application {
             revocations: services.revocations.clone(),
             config: services.config.clone(),
             mail: services.mail.clone(),
+            metrics: Arc::new(crate::observe::Metrics::new()),
         };
         let progress = services.progress.clone();
         let listener = TcpListener::bind(&config.bind)?;
         let port = listener.local_addr()?.port();
+        let metrics_listener = config.metrics_bind().map(TcpListener::bind).transpose()?;
+        let metrics_addr = metrics_listener
+            .as_ref()
+            .map(TcpListener::local_addr)
+            .transpose()?;
+        let access = MetricsAccess {
+            token: config.metrics_token().map(str::to_owned),
+            listener: metrics_addr,
+        };
         let app_state = state.clone();
         let spec = crate::openapi::openapi();
-        let mut server =
-            HttpServer::new(move || build_app(app_state.clone(), spec.clone())).listen(listener)?;
+        let routes = Arc::new(Routes::from_spec(&spec));
+        let mut server = HttpServer::new(move || {
+            build_app(
+                app_state.clone(),
+                spec.clone(),
+                routes.clone(),
+                access.clone(),
+            )
+        })
+        .listen(listener)?;
+        if let Some(metrics_listener) = metrics_listener {
+            server = server.listen(metrics_listener)?;
+        }
         if let Some(workers) = config.workers {
             server = server.workers(workers);
         }
         Ok(Application {
             server: server.run(),
             port,
+            metrics_port: metrics_addr.map(|a| a.port()),
             state,
             indexer,
             progress,
@@ -258,6 +284,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port of the separate metrics address (`TRADEFAIR_METRICS_BIND`), if any.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_port
     }
 
     pub fn state(&self) -> &AppState {
@@ -286,6 +317,8 @@ impl Application {
 fn build_app(
     state: AppState,
     spec: utoipa::openapi::OpenApi,
+    routes: Arc<Routes>,
+    metrics_access: MetricsAccess,
 ) -> App<
     impl actix_web::dev::ServiceFactory<
         actix_web::dev::ServiceRequest,
@@ -296,6 +329,7 @@ fn build_app(
     >,
 > {
     let max_body = state.config.max_body_bytes;
+    let cors = crate::cors::cors(&state.config);
     let (app, _) = App::new()
         .app_data(web::Data::new(state))
         .app_data(web::PayloadConfig::new(max_body))
@@ -313,41 +347,22 @@ fn build_app(
         .into_utoipa_app()
         .configure(crate::routes::configure)
         .split_for_parts();
-    app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec))
-        .service(web::redirect("/docs", "/docs/"))
-        .default_service(web::to(|| async {
-            HttpResponse::from_error(ApiError::new(
-                StatusCode::NOT_FOUND,
-                "route_not_found",
-                "no such route",
-            ))
-        }))
-        .wrap(actix_web::middleware::from_fn(log_request))
-        .wrap(
-            DefaultHeaders::new()
-                .add(("X-Content-Type-Options", "nosniff"))
-                .add(("Referrer-Policy", "no-referrer"))
-                .add(("Cache-Control", "no-store")),
+    // Swagger UI would otherwise send the document to swagger.io's validator.
+    let swagger_config = utoipa_swagger_ui::Config::default().validator_url("none");
+    // Middleware runs outside in: the last `wrap` first.
+    app.app_data(web::Data::from(routes))
+        .app_data(web::Data::new(metrics_access))
+        .service(web::resource("/metrics").route(web::get().to(endpoint::metrics_endpoint)))
+        .service(
+            SwaggerUi::new("/docs/{_:.*}")
+                .url("/openapi.json", spec)
+                .config(swagger_config),
         )
-}
-
-/// One log line per request: method, path (without the query string, which may carry search
-/// text), status and time taken, under the target `tradefair::access` (silence it with
-/// `RUST_LOG=info,tradefair::access=warn`). Server errors are logged at `error`.
-async fn log_request(
-    req: actix_web::dev::ServiceRequest,
-    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
-) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
-    let started = std::time::Instant::now();
-    let method = req.method().clone();
-    let path = req.path().to_owned();
-    let response = next.call(req).await?;
-    let status = response.status().as_u16();
-    let micros = started.elapsed().as_micros() as u64;
-    if status >= 500 {
-        tracing::error!(target: "tradefair::access", %method, %path, status, micros, "request");
-    } else {
-        tracing::info!(target: "tradefair::access", %method, %path, status, micros, "request");
-    }
-    Ok(response)
+        .service(web::redirect("/docs", "/docs/"))
+        .default_service(web::to(crate::methods::no_route))
+        .wrap(from_fn(crate::methods::head_as_get))
+        .wrap(Condition::new(cors.is_some(), cors.unwrap_or_default()))
+        .wrap(from_fn(endpoint::metrics_listener_only))
+        .wrap(from_fn(crate::security_headers::security_headers))
+        .wrap(from_fn(crate::observe::observe))
 }

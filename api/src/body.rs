@@ -1,5 +1,6 @@
-//! JSON request bodies: `application/json` only, size-limited (`PayloadConfig`), and every
-//! decoding problem reported with the path of the field concerned. Write DTOs deny unknown
+//! JSON request bodies: `application/json` only, size-limited (`PayloadConfig`), objects where
+//! the schema has objects (`crate::strict_json`), and every decoding problem reported with the
+//! path of the field concerned. Write DTOs deny unknown
 //! fields, so `status`, `verified`, `company_id` or `role` can never be smuggled in.
 
 use actix_web::dev::Payload;
@@ -89,15 +90,15 @@ impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
                     )
                 }
             })?;
-            let mut de = serde_json::Deserializer::from_slice(&bytes);
-            let value = serde_path_to_error::deserialize(&mut de).map_err(decode_error)?;
-            de.end().map_err(|e| {
+            let json: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
                 ApiError::new(
                     StatusCode::BAD_REQUEST,
                     "invalid_json",
                     format!("the body is not valid JSON: {e}"),
                 )
             })?;
+            let value = serde_path_to_error::deserialize(crate::strict_json::Strict(&json))
+                .map_err(decode_error)?;
             Ok(Body(value))
         })
     }

@@ -163,6 +163,21 @@ pub struct Config {
     pub retention_years: u32,
     /// `TRADEFAIR_RETENTION_PURGE_SECS`: how often `serve` runs the retention purge.
     pub retention_purge_secs: u64,
+    /// `TRADEFAIR_METRICS_TOKEN`: `GET /metrics` on the API address answers only requests
+    /// with `Authorization: Bearer <this>`; without it (and without `metrics_bind`) there is no
+    /// `/metrics` (404).
+    pub metrics_token: Option<String>,
+    /// `TRADEFAIR_METRICS_BIND`: a second address that serves only `/metrics` (and the health
+    /// checks), without a token unless `metrics_token` is set too; `/metrics` then leaves the
+    /// API address.
+    pub metrics_bind: Option<String>,
+    /// `TRADEFAIR_CORS_ORIGINS`: browser origins allowed to call the API, comma-separated
+    /// (`https://app.example.com,https://admin.example.com`); empty (the default) sends no CORS
+    /// headers at all.
+    pub cors_origins: String,
+    /// `TRADEFAIR_TRUST_REQUEST_ID`: take the request id from an incoming
+    /// `X-Request-Id` (default: when `trust_proxy` is on; otherwise every id is generated).
+    pub trust_request_id: Option<bool>,
 }
 
 impl Default for Config {
@@ -237,6 +252,10 @@ impl Default for Config {
             takedown_check_secs: 60,
             retention_years: 3,
             retention_purge_secs: 3600,
+            metrics_token: None,
+            metrics_bind: None,
+            cors_origins: String::new(),
+            trust_request_id: None,
         }
     }
 }
@@ -350,6 +369,32 @@ impl Config {
             .split(',')
             .filter_map(|d| d.trim().parse().ok())
             .collect()
+    }
+
+    /// The metrics token, when one is set (an empty value is none).
+    pub fn metrics_token(&self) -> Option<&str> {
+        self.metrics_token.as_deref().filter(|t| !t.is_empty())
+    }
+
+    /// The separate metrics address, when one is set.
+    pub fn metrics_bind(&self) -> Option<&str> {
+        self.metrics_bind
+            .as_deref()
+            .filter(|b| !b.trim().is_empty())
+    }
+
+    /// The allowed CORS origins (none: CORS is off).
+    pub fn cors_origins(&self) -> Vec<String> {
+        self.cors_origins
+            .split(',')
+            .map(|o| o.trim().trim_end_matches('/').to_owned())
+            .filter(|o| !o.is_empty())
+            .collect()
+    }
+
+    /// Whether an incoming `X-Request-Id` is taken as this request's id.
+    pub fn trust_request_id(&self) -> bool {
+        self.trust_request_id.unwrap_or(self.trust_proxy)
     }
 
     pub fn keys_dir(&self) -> PathBuf {

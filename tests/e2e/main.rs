@@ -7,6 +7,7 @@ mod companies;
 mod crash;
 mod credit;
 mod error_codes;
+mod hardening;
 mod health;
 mod inquiries;
 mod lead_mail;

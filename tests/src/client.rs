@@ -55,6 +55,8 @@ impl Reply {
 
 pub struct TestApp {
     pub base: String,
+    /// The separate metrics address (`metrics_bind`), when configured.
+    pub metrics_base: Option<String>,
     pub backend: Backend,
     pub config: Config,
     pub http: reqwest::Client,
@@ -127,6 +129,9 @@ impl TestApp {
             .await
             .expect("server starts");
         let base = format!("http://127.0.0.1:{}", app.port());
+        let metrics_base = app
+            .metrics_port()
+            .map(|port| format!("http://127.0.0.1:{port}"));
         let search = app.state().search.clone();
         let progress = app.progress().clone();
         let (server, indexer) = app.into_parts();
@@ -135,6 +140,7 @@ impl TestApp {
         let http = reqwest::Client::builder().build().expect("http client");
         TestApp {
             base,
+            metrics_base,
             backend,
             config,
             http,

@@ -8,6 +8,7 @@ use futures_util::future::LocalBoxFuture;
 
 use super::jwt::{self, Claims};
 use crate::error::ApiError;
+use crate::observe::note_account;
 use crate::state::AppState;
 
 /// A signed-in account (401 without a valid, unrevoked access token).
@@ -104,13 +105,18 @@ impl FromRequest for AuthUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(req);
+        let req = req.clone();
         Box::pin(async move {
             match token {
                 None => Err(ApiError::unauthenticated(
                     "unauthenticated",
                     "sign in first",
                 )),
-                Some(token) => authenticate(state, token).await,
+                Some(token) => {
+                    let user = authenticate(state, token).await?;
+                    note_account(&req, user.actor.user_id);
+                    Ok(user)
+                }
             }
         })
     }
@@ -123,10 +129,15 @@ impl FromRequest for MaybeUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(req);
+        let req = req.clone();
         Box::pin(async move {
             match token {
                 None => Ok(MaybeUser(None)),
-                Some(token) => Ok(MaybeUser(Some(authenticate(state, token).await?.actor))),
+                Some(token) => {
+                    let actor = authenticate(state, token).await?.actor;
+                    note_account(&req, actor.user_id);
+                    Ok(MaybeUser(Some(actor)))
+                }
             }
         })
     }

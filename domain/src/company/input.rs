@@ -10,7 +10,6 @@ use super::slug::is_valid_slug;
 use super::uscc::parse_uscc;
 use crate::account::normalize_email;
 use crate::error::FieldError;
-use crate::text::sanitize_html;
 use crate::validate::Validator;
 
 #[derive(Debug, Clone, Default)]
@@ -420,15 +419,7 @@ impl CompanyInput {
             old.and_then(|c| c.banner_url.as_ref()),
         );
         let description = match self.description {
-            Some(d) => {
-                v.check(
-                    d.chars().count() <= 20_000,
-                    "description",
-                    "too_long",
-                    "must have at most 20000 characters",
-                );
-                sanitize_html(&d)
-            }
+            Some(d) => v.html("description", &d, 20_000),
             None => old.map(|c| c.description.clone()).unwrap_or_default(),
         };
         let certifications = match self.certifications {

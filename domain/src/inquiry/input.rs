@@ -80,7 +80,7 @@ impl NewInquiry {
     pub(crate) fn validate(self) -> Result<ValidInquiry, Vec<FieldError>> {
         let mut v = Validator::new();
         let subject = v.text("subject", &self.subject, 1, MAX_SUBJECT_CHARS);
-        let message = v.text("message", &self.message, 1, MAX_MESSAGE_CHARS);
+        let message = v.multiline("message", &self.message, 1, MAX_MESSAGE_CHARS);
         let unit = v.opt_text("unit", self.unit.as_deref(), 20);
         if let Some(q) = self.quantity {
             v.check(
@@ -145,7 +145,7 @@ impl NewInquiry {
 impl MessageInput {
     pub(crate) fn validate(self) -> Result<MessageInput, Vec<FieldError>> {
         let mut v = Validator::new();
-        let body = v.text("body", &self.body, 1, MAX_MESSAGE_CHARS);
+        let body = v.multiline("body", &self.body, 1, MAX_MESSAGE_CHARS);
         let attachments = attachments(&mut v, "attachments", self.attachments);
         v.finish()?;
         Ok(MessageInput { body, attachments })
