@@ -199,6 +199,29 @@ pub fn start_retention_purge(
     })
 }
 
+/// Every `every`, removes uploads never attached within `grace`, and their bytes where no
+/// other upload shares them (see `crate::media::remove_orphans`).
+pub fn start_media_orphan_cleanup(
+    pool: domain::db::DbPool,
+    store: crate::media::MediaStore,
+    every: Duration,
+    grace: Duration,
+) -> tokio::task::AbortHandle {
+    let task = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match crate::media::remove_orphans(&pool, &store, grace).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(count = n, "orphan uploads removed"),
+                Err(e) => tracing::warn!(error = %e, "orphan upload clean-up failed; retrying"),
+            }
+        }
+    });
+    task.abort_handle()
+}
+
 pub struct Application {
     server: Server,
     port: u16,
@@ -231,8 +254,16 @@ impl Application {
             Duration::from_secs(config.lead_digest_check_secs.max(1)),
             services.progress.clone(),
         ));
+        let media = crate::media::MediaStore::from_config(&config)?;
+        background.add(start_media_orphan_cleanup(
+            pool.clone(),
+            media.clone(),
+            Duration::from_secs(config.media_orphan_check_secs.max(1)),
+            Duration::from_secs(config.media_orphan_hours.saturating_mul(3600)),
+        ));
         indexer.background = Some(background);
         let state = AppState {
+            media,
             search,
             pool,
             keys: Arc::new(keys),

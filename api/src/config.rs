@@ -178,6 +178,29 @@ pub struct Config {
     /// `TRADEFAIR_TRUST_REQUEST_ID`: take the request id from an incoming
     /// `X-Request-Id` (default: when `trust_proxy` is on; otherwise every id is generated).
     pub trust_request_id: Option<bool>,
+    /// `TRADEFAIR_MEDIA_URL`: `s3://bucket/prefix` stores media in an S3-compatible bucket
+    /// (endpoint, region and credentials from the usual `AWS_*` variables); without it, files
+    /// under `<data dir>/media`.
+    pub media_url: Option<String>,
+    /// `TRADEFAIR_MEDIA_S3_ENDPOINT` / `_REGION` / `_ACCESS_KEY_ID` / `_SECRET_ACCESS_KEY`:
+    /// override the `AWS_*` variables for the media bucket.
+    pub media_s3_endpoint: Option<String>,
+    pub media_s3_region: Option<String>,
+    pub media_s3_access_key_id: Option<String>,
+    pub media_s3_secret_access_key: Option<String>,
+    /// `TRADEFAIR_MEDIA_IMAGE_MAX_BYTES`: largest upload of a product image, logo or banner.
+    pub media_image_max_bytes: u64,
+    /// `TRADEFAIR_MEDIA_DOCUMENT_MAX_BYTES`: largest licence scan or attachment.
+    pub media_document_max_bytes: u64,
+    /// `TRADEFAIR_MEDIA_MAX_PIXELS`: largest decoded image (width × height).
+    pub media_max_pixels: u64,
+    /// `TRADEFAIR_MEDIA_DAILY_COUNT` / `_DAILY_BYTES`: uploads per account per UTC day.
+    pub media_daily_count: i64,
+    pub media_daily_bytes: i64,
+    /// `TRADEFAIR_MEDIA_ORPHAN_HOURS`: uploads never attached are removed this long after.
+    pub media_orphan_hours: u64,
+    /// `TRADEFAIR_MEDIA_ORPHAN_CHECK_SECS`: how often `serve` looks for them.
+    pub media_orphan_check_secs: u64,
 }
 
 impl Default for Config {
@@ -256,6 +279,18 @@ impl Default for Config {
             metrics_bind: None,
             cors_origins: String::new(),
             trust_request_id: None,
+            media_url: None,
+            media_s3_endpoint: None,
+            media_s3_region: None,
+            media_s3_access_key_id: None,
+            media_s3_secret_access_key: None,
+            media_image_max_bytes: 10 * 1024 * 1024,
+            media_document_max_bytes: 20 * 1024 * 1024,
+            media_max_pixels: 40_000_000,
+            media_daily_count: 200,
+            media_daily_bytes: 1024 * 1024 * 1024,
+            media_orphan_hours: 24,
+            media_orphan_check_secs: 600,
         }
     }
 }
@@ -395,6 +430,20 @@ impl Config {
     /// Whether an incoming `X-Request-Id` is taken as this request's id.
     pub fn trust_request_id(&self) -> bool {
         self.trust_request_id.unwrap_or(self.trust_proxy)
+    /// The size limit of an upload for `purpose`.
+    pub fn media_max_bytes(&self, purpose: domain::media::Purpose) -> u64 {
+        if purpose.accepts_pdf() {
+            self.media_document_max_bytes
+        } else {
+            self.media_image_max_bytes
+        }
+    }
+
+    pub fn media_quota(&self) -> domain::media::Quota {
+        domain::media::Quota {
+            max_count: self.media_daily_count,
+            max_bytes: self.media_daily_bytes,
+        }
     }
 
     pub fn keys_dir(&self) -> PathBuf {

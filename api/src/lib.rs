@@ -14,6 +14,7 @@ pub mod logging;
 pub mod mail;
 pub mod methods;
 pub mod observe;
+pub mod media;
 pub mod openapi;
 pub mod progress;
 pub mod routes;

@@ -240,6 +240,13 @@ async fn seed_demo(config: &Config) -> anyhow::Result<()> {
             Ok(domain::demo::load(&mut conn)?)
         })
         .await??;
+    let store = api::media::MediaStore::from_config(config)?;
+    let pool = api::app::open_database(config).await?;
+    let pictured =
+        api::media::demo::picture_demo_products(&pool, &store, config.data_dir()).await?;
+    if pictured > 0 {
+        println!("Drew {pictured} demo product pictures.");
+    }
     if logins.loaded {
         println!(
             "Loaded demo data: {} suppliers, {} products.",

@@ -25,6 +25,8 @@ pub struct AppState {
     pub mail: MailWaker,
     /// This server's metrics (`/metrics`).
     pub metrics: Arc<Metrics>,
+    /// Where media bytes are stored (files or an S3-compatible bucket).
+    pub media: crate::media::MediaStore,
 }
 
 impl AppState {

@@ -25,6 +25,7 @@ pub mod lead;
 pub mod leadmail;
 pub mod listing;
 pub mod membership;
+pub mod media;
 pub mod moderation;
 pub mod notification;
 pub mod outbox;

@@ -15,6 +15,7 @@ mod leads;
 mod listings;
 mod mail;
 mod matrix;
+mod media;
 mod members;
 mod migrations;
 mod notifications;

@@ -230,20 +230,7 @@ impl TestApp {
             request = request.json(body);
         }
         let response = request.send().await.expect("request sent");
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.expect("response body");
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
-        };
-        Reply {
-            status,
-            body,
-            headers,
-        }
+        reply_of(response).await
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
@@ -275,5 +262,23 @@ impl TestApp {
         })
         .await
         .expect("database task")
+    }
+}
+
+/// A response as a `Reply` (the body parsed as JSON when it is JSON, else kept as text).
+pub(crate) async fn reply_of(response: reqwest::Response) -> Reply {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let bytes = response.bytes().await.expect("response body");
+    let body = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+    };
+    Reply {
+        status,
+        body,
+        headers,
     }
 }

@@ -99,7 +99,7 @@ pub fn product_body() -> Value {
         "description": "<p>双层真空</p>",
         "category_id": "home-goods.drinkware",
         "attributes": [{"name": "材质", "value": "304不锈钢"}],
-        "images": ["https://img.example.com/flask.jpg"],
+        "images": [],
         "unit": "piece",
         "moq": 100,
         "currency": "CNY",

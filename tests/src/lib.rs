@@ -18,6 +18,7 @@ pub mod concurrent;
 pub mod fixtures;
 pub mod listings;
 pub mod review;
+pub mod media;
 pub mod smtp;
 
 pub use api::progress::Loop;

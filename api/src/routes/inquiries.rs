@@ -46,7 +46,8 @@ pub struct CreateInquiryRequest {
     pub quantity: Option<i64>,
     #[schema(example = "piece")]
     pub unit: Option<String>,
-    /// Up to 10 http(s) URLs.
+    /// Up to 10 media ids: uploads with purpose `attachment` by you (or, answering for a
+    /// company, by a member of it). Readable by the thread's participants and operators only.
     #[serde(default)]
     pub attachments: Vec<String>,
     /// 1 to 10 targets; each distinct company gets its own thread.
@@ -63,7 +64,8 @@ pub struct CreateInquiryRequest {
 pub struct MessageRequest {
     /// Plain text, up to 5000 characters.
     pub body: String,
-    /// Up to 10 http(s) URLs.
+    /// Up to 10 media ids: uploads with purpose `attachment` by you (or, answering for a
+    /// company, by a member of it). Readable by the thread's participants and operators only.
     #[serde(default)]
     pub attachments: Vec<String>,
 }
@@ -164,7 +166,7 @@ pub struct MessageView {
     /// `buyer` or `supplier`.
     pub side: String,
     pub body: String,
-    pub attachments: Vec<String>,
+    pub attachments: Vec<super::media::AttachmentView>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }
@@ -177,7 +179,7 @@ impl From<Message> for MessageView {
             author_name: m.author_name,
             side: m.side.as_str().into(),
             body: m.body,
-            attachments: m.attachments,
+            attachments: super::media::attachment_views(&m.attachments),
             created_at: utc(m.created_at),
         }
     }

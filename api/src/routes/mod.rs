@@ -17,6 +17,7 @@ pub mod health;
 pub mod inquiries;
 pub mod leads;
 pub mod listings;
+pub mod media;
 pub mod members;
 pub mod notifications;
 pub mod operator;
@@ -208,4 +209,12 @@ fn configure_takedown(cfg: &mut ServiceConfig) {
         .service(retention::leave_company)
         .service(retention::export_me)
         .service(retention::erase_me);
+    configure_media(cfg);
+}
+
+/// Uploads and the serving of media.
+fn configure_media(cfg: &mut ServiceConfig) {
+    cfg.service(media::upload_media)
+        .service(media::get_media)
+        .service(media::get_variant);
 }

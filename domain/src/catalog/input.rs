@@ -123,10 +123,17 @@ impl ProductInput {
                 items
                     .into_iter()
                     .enumerate()
-                    .map(|(i, url)| {
-                        let url = url.trim().to_owned();
-                        v.url(&format!("images[{i}]"), &url);
-                        url
+                    .map(|(i, id)| {
+                        // Media ids (`POST /api/v1/media`, purpose `product_image`); the first
+                        // is the cover. Whose they are is checked where they are attached.
+                        let id = id.trim().to_ascii_lowercase();
+                        v.check(
+                            uuid::Uuid::parse_str(&id).is_ok(),
+                            &format!("images[{i}]"),
+                            "invalid",
+                            "is not a media id",
+                        );
+                        id
                     })
                     .collect()
             }

@@ -68,10 +68,17 @@ fn attachments(v: &mut Validator, field: &str, items: Vec<String>) -> Vec<String
     items
         .into_iter()
         .enumerate()
-        .map(|(i, url)| {
-            let url = url.trim().to_owned();
-            v.url(&format!("{field}[{i}]"), &url);
-            url
+        .map(|(i, id)| {
+            // Media ids (uploads with purpose `attachment`); whose they are is checked where
+            // they are attached.
+            let id = id.trim().to_ascii_lowercase();
+            v.check(
+                uuid::Uuid::parse_str(&id).is_ok(),
+                &format!("{field}[{i}]"),
+                "invalid",
+                "is not a media id",
+            );
+            id
         })
         .collect()
 }

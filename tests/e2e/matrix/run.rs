@@ -102,8 +102,14 @@ pub async fn run_all(world: &World, rows: &[Row]) -> (usize, Vec<Mismatch>) {
 /// Makes the cell's fresh objects, then sends its request.
 async fn run_cell(world: &World, row: &Row, actor: Actor) -> e2e::Reply {
     let req = world.request(row, actor).await;
-    match &req.raw {
-        None => {
+    match (&req.raw, &req.upload) {
+        (None, Some((content_type, body))) => {
+            world
+                .app
+                .send_multipart(req.token.as_deref(), content_type.clone(), body.clone())
+                .await
+        }
+        (None, None) => {
             world
                 .app
                 .call(
@@ -114,7 +120,7 @@ async fn run_cell(world: &World, row: &Row, actor: Actor) -> e2e::Reply {
                 )
                 .await
         }
-        Some(raw) => {
+        (Some(raw), _) => {
             let mut request = world
                 .app
                 .http

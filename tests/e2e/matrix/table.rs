@@ -29,6 +29,9 @@
 //!   members' and the operators' (404 to others); only the buyer of a thread or of an accepted
 //!   quote rates (404 for who cannot see it, 403 for its other parties); A's owners and admins
 //!   reply to a published rating (403 to everyone else, who can see it).
+//! - media: any signed-in account uploads; an image of a published product is public; a draft's
+//!   images are its company's members' and the operators'; an upload attached to nothing is its
+//!   uploader's alone (404 to everyone else, operators included).
 
 use std::fmt;
 
@@ -163,6 +166,12 @@ pub enum Target {
     FreshWarningOfA,
     /// An open appeal by A's owner against a new warning of A.
     FreshAppealOfA,
+    /// An image of a new published product of A (`{variant}` = `thumbnail`).
+    FreshImageOfPublishedA,
+    /// An image of a new draft product of A.
+    FreshImageOfDraftA,
+    /// An upload of A's owner attached to nothing yet.
+    FreshUploadOfOwnerA,
 }
 
 /// The (valid) request body of a row.
@@ -254,6 +263,8 @@ pub enum Payload {
     LeaveUnconfirmed,
     /// The account's password; the buyer's cell uses a new buyer account (erasure is final).
     Erasure,
+    /// A multipart upload of a small JPEG as a product image.
+    Upload,
 }
 
 pub struct Row {
@@ -298,6 +309,9 @@ impl Row {
             Target::FreshHiddenProductA | Target::FreshHiddenSellA => " [hidden]",
             Target::FreshWarningOfA => " [warning of A]",
             Target::FreshAppealOfA => " [appeal of A]",
+            Target::FreshImageOfPublishedA => " [image of a published product]",
+            Target::FreshImageOfDraftA => " [image of a draft]",
+            Target::FreshUploadOfOwnerA => " [unattached upload]",
             _ => "",
         };
         format!("{} {}{target}", self.method, self.path)
@@ -526,5 +540,13 @@ pub fn rows() -> Vec<Row> {
         row("POST",   "/api/v1/companies/{id}/leave",              T::CompanyA,  P::LeaveUnconfirmed, [401, 403, 400, 403, 403, 403, 403]),
         row("GET",    "/api/v1/me/export",                         T::Nothing,   P::None,     SIGNED_IN),
         row("POST",   "/api/v1/me/erasure",                        T::Nothing,   P::Erasure,  [401, 200, 409, 409, 409, 409, 403]),
+        // Media.
+        row("POST",   "/api/v1/media",                             T::Nothing,   P::Upload,   [401, 201, 201, 201, 201, 201, 201]),
+        row("GET",    "/api/v1/media/{id}",                        T::FreshImageOfPublishedA, P::None, OPEN),
+        row("GET",    "/api/v1/media/{id}",                        T::FreshImageOfDraftA, P::None, [404, 404, 200, 200, 200, 404, 200]),
+        row("GET",    "/api/v1/media/{id}",                        T::FreshUploadOfOwnerA, P::None, [404, 404, 200, 404, 404, 404, 404]),
+        row("GET",    "/api/v1/media/{id}/{variant}",              T::FreshImageOfPublishedA, P::None, OPEN),
+        row("GET",    "/api/v1/media/{id}/{variant}",              T::FreshImageOfDraftA, P::None, [404, 404, 200, 200, 200, 404, 200]),
+        row("GET",    "/api/v1/media/{id}/{variant}",              T::FreshUploadOfOwnerA, P::None, [404, 404, 200, 404, 404, 404, 404]),
     ]
 }
