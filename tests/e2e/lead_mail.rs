@@ -565,6 +565,7 @@ async fn matching_equals_search(b: Backend) {
         "LED",
         "面板灯",
         "螺栓",
+        "500ml",
     ];
     let en = [
         "stainless",
@@ -577,6 +578,7 @@ async fn matching_equals_search(b: Backend) {
         "panel",
         "light",
         "bolt",
+        "1.8L",
     ];
     let cats = [
         "home-goods.drinkware",
@@ -600,6 +602,18 @@ async fn matching_equals_search(b: Backend) {
         json!({"category": "machinery"}),
         json!({"q": "螺栓 M8"}),
         json!({"q": "水杯 glass"}),
+        // The analysis of issue 19: pinyin, the other language, units, shipped synonyms.
+        json!({"q": "baowenbei"}),
+        json!({"q": "bao wen bei"}),
+        json!({"q": "buxiugang baowenbei"}),
+        json!({"q": "luoshuan"}),
+        json!({"q": "螺栓 bottle"}),
+        json!({"q": "vacuum 水杯"}),
+        json!({"q": "500毫升"}),
+        json!({"q": "0.5升 stainless"}),
+        json!({"q": "1800ml"}),
+        json!({"q": "SS bolt"}),
+        json!({"q": "thermos"}),
     ];
     let mut subscribers = Vec::new();
     // Every third search is saved by a second buyer too: they share one rule in the matcher,
@@ -629,6 +643,13 @@ async fn matching_equals_search(b: Backend) {
             .join(" ");
         let category = cats[rng.next(cats.len())];
         let price = format!("{}.50", 5 + rng.next(60));
+        // Some items are titled in one language only, so that the other language is reached
+        // through the dictionary and synonyms alone.
+        let (title_zh, title_en) = match i % 4 {
+            1 => (title_zh, String::new()),
+            2 => (String::new(), title_en),
+            _ => (title_zh, title_en),
+        };
         let mut body = product(&title_zh, &title_en, category, &price);
         if i % 7 == 0 {
             body["keywords"] = json!(["M8"]);
