@@ -16,9 +16,9 @@ use crate::auth::keys::JwtKeys;
 use crate::background::{Background, Services, start_background};
 use crate::config::Config;
 use crate::error::ApiError;
-use crate::progress::{Loop, Progress};
 use crate::methods::Routes;
 use crate::observe::endpoint::{self, MetricsAccess};
+use crate::progress::{Loop, Progress};
 use crate::state::AppState;
 
 /// Opens the database pool and applies pending migrations.

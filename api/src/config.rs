@@ -430,6 +430,8 @@ impl Config {
     /// Whether an incoming `X-Request-Id` is taken as this request's id.
     pub fn trust_request_id(&self) -> bool {
         self.trust_request_id.unwrap_or(self.trust_proxy)
+    }
+
     /// The size limit of an upload for `purpose`.
     pub fn media_max_bytes(&self, purpose: domain::media::Purpose) -> u64 {
         if purpose.accepts_pdf() {

@@ -17,8 +17,8 @@ pub mod clock;
 pub mod concurrent;
 pub mod fixtures;
 pub mod listings;
-pub mod review;
 pub mod media;
+pub mod review;
 pub mod smtp;
 
 pub use api::progress::Loop;

@@ -9,10 +9,10 @@ use super::model::UserRow;
 use super::password::password_problem;
 use super::refresh::revoke_all_families;
 use super::{AccountError, AccountStatus, User, find_user, hash_password, normalize_email};
+use crate::clock::now;
 use crate::db::schema::users;
 use crate::db::{self, DbConnection, unique_violation_on};
 use crate::email::{LinkPurpose, verify_link};
-use crate::clock::now;
 use crate::leadmail::MailSettings;
 use crate::validate::Validator;
 

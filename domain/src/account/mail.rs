@@ -4,9 +4,9 @@
 
 use uuid::Uuid;
 
+use crate::clock::now;
 use crate::db::DbConnection;
 use crate::email::{LinkPurpose, LinkToken, enqueue, sign_link};
-use crate::clock::now;
 use crate::leadmail::{
     AccountMessage, Language, MailSettings, account_email, email_link, preferences_in_tx,
 };

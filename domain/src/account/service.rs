@@ -7,7 +7,6 @@ use super::{AccountError, AccountStatus, AccountType, User, hash_password, verif
 use crate::clock::now;
 use crate::db::schema::users;
 use crate::db::{self, DbConnection, unique_violation_on};
-use crate::clock::now;
 use crate::ids::new_id;
 use crate::leadmail::MailSettings;
 use crate::validate::Validator;
