@@ -240,8 +240,10 @@ impl Application {
         let port = listener.local_addr()?.port();
         let app_state = state.clone();
         let spec = crate::openapi::openapi();
+        let site = web::Data::new(crate::web::Site::new(&config)?);
         let mut server =
-            HttpServer::new(move || build_app(app_state.clone(), spec.clone())).listen(listener)?;
+            HttpServer::new(move || build_app(app_state.clone(), site.clone(), spec.clone()))
+                .listen(listener)?;
         if let Some(workers) = config.workers {
             server = server.workers(workers);
         }
@@ -283,6 +285,7 @@ impl Application {
 
 fn build_app(
     state: AppState,
+    site: web::Data<crate::web::Site>,
     spec: utoipa::openapi::OpenApi,
 ) -> App<
     impl actix_web::dev::ServiceFactory<
@@ -296,6 +299,7 @@ fn build_app(
     let max_body = state.config.max_body_bytes;
     let (app, _) = App::new()
         .app_data(web::Data::new(state))
+        .app_data(site)
         .app_data(web::PayloadConfig::new(max_body))
         .app_data(web::QueryConfig::default().error_handler(|err, _| {
             ApiError::new(
@@ -313,6 +317,7 @@ fn build_app(
         .split_for_parts();
     app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec))
         .service(web::redirect("/docs", "/docs/"))
+        .configure(crate::web::configure)
         .default_service(web::to(|| async {
             HttpResponse::from_error(ApiError::new(
                 StatusCode::NOT_FOUND,

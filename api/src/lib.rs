@@ -15,6 +15,10 @@ pub mod progress;
 pub mod routes;
 pub mod state;
 pub mod time_fmt;
+pub mod web;
+
+// The web pages' interface text: api/locales/{zh,en}.yml, compiled in.
+rust_i18n::i18n!("locales", fallback = "en");
 
 pub use app::Application;
 pub use config::Config;

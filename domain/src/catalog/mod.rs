@@ -6,6 +6,7 @@ mod error;
 mod input;
 mod model;
 mod money;
+mod public_index;
 mod repo;
 mod search_view;
 mod service;
@@ -21,6 +22,9 @@ pub(crate) use model::ProductRow;
 pub use model::{Attribute, PriceTier, Product, ProductStatus};
 pub(crate) use money::currency_exponent;
 pub use money::{format_minor, to_minor_units};
+pub use public_index::{
+    PublicProductRef, product_deleted, public_product_file_starts, public_products_after,
+};
 pub use repo::{count_public_products, public_products_of_company};
 pub use search_view::{
     ProductSearchDoc, company_of_product, company_search_doc, product_ids_of_company,
