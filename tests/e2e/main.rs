@@ -28,3 +28,4 @@ mod screening;
 mod search;
 mod storefronts;
 mod takedown;
+mod web;
