@@ -21,6 +21,8 @@ use crate::state::AppState;
 
 /// Opens the database pool and applies pending migrations.
 pub async fn open_database(config: &Config) -> anyhow::Result<domain::db::DbPool> {
+    // The domain's cross-area reactions, before anything uses it.
+    domain::wire();
     std::fs::create_dir_all(config.data_dir())?;
     let url = config.database_url();
     let size = config.db_pool_size;
@@ -136,7 +138,7 @@ pub fn start_expiry_reminders(
 }
 
 /// Every `every`, recomputes each company's response rate and writes the changed ones with
-/// their outbox events (see `domain::company::refresh_response_rates`).
+/// their outbox events (see `domain::storefront::refresh_response_rates`).
 pub fn start_response_rate_refresh(
     pool: domain::db::DbPool,
     every: Duration,
@@ -144,7 +146,7 @@ pub fn start_response_rate_refresh(
 ) -> tokio::task::AbortHandle {
     let counted = (Loop::ResponseRates, progress.clone());
     start_periodic(pool, every, "response rates", counted, |conn| {
-        Ok(domain::company::refresh_response_rates(conn)?)
+        Ok(domain::storefront::refresh_response_rates(conn)?)
     })
 }
 

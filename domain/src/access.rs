@@ -4,7 +4,7 @@
 use uuid::Uuid;
 
 use crate::account::AccountType;
-use crate::company::MemberRole;
+pub use crate::membership::MemberRole;
 
 /// The signed-in account a request acts for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -289,12 +289,6 @@ pub fn may_on_quote(actor: &Actor, rel: QuoteRelation, action: QuoteAction) -> b
         QuoteAction::Revise => rel.quoter_role.is_some(),
         QuoteAction::Accept | QuoteAction::Rate => rel.is_request_owner,
     }
-}
-
-/// Whether a company at this penalty level may publish products or listings and send quotes:
-/// not once its active points reached the restrict threshold (see `crate::penalty`).
-pub fn may_publish_at(level: crate::penalty::PenaltyLevel) -> bool {
-    level < crate::penalty::PenaltyLevel::Restrict
 }
 
 /// Who sees a change request (its diff and decision): the members of the item's company (for

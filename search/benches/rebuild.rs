@@ -20,6 +20,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("tradefair.db");
     let url = path.to_string_lossy().to_string();
+    domain::wire();
     let mut conn = DbConnection::open(&url).expect("open");
     run_migrations(&mut conn).expect("migrations");
     domain::demo::load(&mut conn).expect("demo");

@@ -65,11 +65,11 @@ async fn responsive_suppliers_rank_higher(b: Backend) {
     // A day later the slow supplier's thread is a miss: 100 % against 0 %.
     domain::clock::advance(time::Duration::hours(25));
     let changed = app
-        .with_db(|conn| domain::company::refresh_response_rates(conn).expect("refresh"))
+        .with_db(|conn| domain::storefront::refresh_response_rates(conn).expect("refresh"))
         .await;
     assert_eq!(changed, 2);
     let again = app
-        .with_db(|conn| domain::company::refresh_response_rates(conn).expect("refresh"))
+        .with_db(|conn| domain::storefront::refresh_response_rates(conn).expect("refresh"))
         .await;
     assert_eq!(again, 0, "an unchanged rate writes nothing");
     app.wait_for_index().await;

@@ -8,7 +8,7 @@ use e2e::{Backend, TestApp, both_backends};
 use serde_json::{Value, json};
 
 use e2e::id_of;
-use e2e::listings::{post_open, sell_body};
+use e2e::listings::{buy_body, post_open, sell_body, with};
 use e2e::review::{
     QUEUE, decide, decisions_told, item_id, item_of, live_product, rule, s, subjects, unverified,
 };
@@ -481,8 +481,90 @@ async fn inactive_companies_leave_the_queue(b: Backend) {
     assert_eq!(item["note"], "the company left the platform");
 }
 
+/// The listing ids search finds for `q`, once the index has caught up.
+async fn listing_hits(app: &TestApp, q: &str) -> Vec<String> {
+    app.wait_for_index().await;
+    app.get(&format!("/api/v1/search/listings?q={q}"), None)
+        .await
+        .expect(200)
+        .body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(id_of)
+        .collect()
+}
+
+/// Erasing a buyer's account closes their open buy request through the listing's one write
+/// path: the change request waiting on it is withdrawn with it (and leaves the queue), and the
+/// search index drops the request.
+async fn erasure_closes_the_buy_request_and_its_pending_change(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let op = app.operator().await;
+    rule(&app, &op, "待审核词", "review").await;
+    let buyer = app.signup("buyer").await;
+    let request = id_of(
+        &post_open(
+            &app,
+            &buyer,
+            with(buy_body(), json!({"title": "求购保温杯 Quillbrook"})),
+        )
+        .await,
+    );
+    assert_eq!(
+        listing_hits(&app, "Quillbrook").await,
+        vec![request.clone()]
+    );
+    let edited = app
+        .patch(
+            &format!("/api/v1/listings/{request}"),
+            buyer.token(),
+            json!({"title": "求购保温杯 Quillbrook 待审核词"}),
+        )
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(edited["edit"]["outcome"], "pending");
+    let cr = s(&edited["edit"]["change_request_id"]);
+    assert!(
+        subjects(&app, &op, "kind=change_request")
+            .await
+            .contains(&cr)
+    );
+
+    let done = app
+        .post(
+            "/api/v1/me/erasure",
+            buyer.token(),
+            json!({"password": e2e::fixtures::PASSWORD}),
+        )
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(done["closed_buy_requests"], 1);
+    let listing = app
+        .get(&format!("/api/v1/listings/{request}"), op.token())
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(listing["status"], "closed");
+    let change = app
+        .get(&format!("/api/v1/change-requests/{cr}"), op.token())
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(change["status"], "withdrawn");
+    assert!(
+        !subjects(&app, &op, "kind=change_request")
+            .await
+            .contains(&cr)
+    );
+    assert!(listing_hits(&app, "Quillbrook").await.is_empty());
+}
+
 both_backends!(
     stale_change_requests_are_superseded,
     verified_company_profile_edits_are_change_requests,
-    inactive_companies_leave_the_queue
+    inactive_companies_leave_the_queue,
+    erasure_closes_the_buy_request_and_its_pending_change,
 );

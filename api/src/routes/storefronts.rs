@@ -99,7 +99,7 @@ pub async fn get_storefront(
     let page = query.parse()?;
     let slug = slug.into_inner();
     let s = state
-        .db(move |conn| company::storefront(conn, &slug, &page))
+        .db(move |conn| domain::storefront::storefront(conn, &slug, &page))
         .await?;
     let c = s.company;
     let response = s.response;

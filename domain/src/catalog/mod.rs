@@ -7,6 +7,7 @@ mod input;
 mod model;
 mod money;
 mod repo;
+mod reviewable;
 mod search_view;
 mod service;
 mod status;
@@ -14,14 +15,13 @@ mod status;
 pub(crate) use category::leaf_category_problem;
 pub use category::{CategoryNode, category_exists, list_categories};
 pub use change::ProductEdit;
-pub(crate) use change::{apply_change_in_tx, live_fields};
 pub use error::CatalogError;
 pub use input::{PriceTierInput, ProductInput};
-pub(crate) use model::ProductRow;
 pub use model::{Attribute, PriceTier, Product, ProductStatus};
 pub(crate) use money::currency_exponent;
 pub use money::{format_minor, to_minor_units};
 pub use repo::{count_public_products, public_products_of_company};
+pub(crate) use reviewable::ProductReview;
 pub use search_view::{
     ProductSearchDoc, company_of_product, company_search_doc, product_ids_of_company,
     product_search_doc, product_search_docs, public_company_ids_after, public_product_ids_after,
@@ -29,5 +29,4 @@ pub use search_view::{
 pub use service::{
     create_product, delete_product, get_product, list_company_products, update_product,
 };
-pub(crate) use status::change_product_status_in_tx;
 pub use status::{ProductAction, change_product_status};

@@ -107,7 +107,24 @@ pub(crate) fn save_product(
         .set(row)
         .execute(conn)?;
     // The review queue and open change requests follow the product's state.
-    crate::review::hooks::product_saved(conn, row)?;
+    crate::review::hooks::product_saved(
+        conn,
+        &crate::review::hooks::SavedItem {
+            id: &row.id,
+            status: &row.status,
+            live: row.deleted_at.is_none(),
+            company_id: Some(&row.company_id),
+            owner_id: None,
+            category_id: &row.category_id,
+            title: row
+                .title_zh
+                .as_deref()
+                .or(row.title_en.as_deref())
+                .unwrap_or(""),
+            changes_requested: row.changes_requested_at.is_some(),
+            review_note: row.review_note.as_deref(),
+        },
+    )?;
     outbox::emit(
         conn,
         topic::PRODUCT_CHANGED,

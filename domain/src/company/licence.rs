@@ -187,7 +187,7 @@ pub fn notify_licence_expiry(conn: &mut DbConnection, warn_days: &[u32]) -> Quer
                 )?;
             }
             if level == 0 {
-                crate::credit::recompute_in_tx(conn, company_id)?;
+                (crate::seams::reactions().credit_inputs_changed)(conn, company_id)?;
             }
             warned += 1;
         }

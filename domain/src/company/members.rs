@@ -6,13 +6,14 @@ use uuid::Uuid;
 
 use super::CompanyError;
 use super::model::MemberRole;
-use super::repo::{denial, find_company, role_in};
+use super::repo::{denial, find_company};
 use crate::access::{Actor, CompanyAction, may_manage_role, may_on_company};
 use crate::account::{AccountType, find_user_by_email};
 use crate::clock::now;
 use crate::db::schema::{company_members, users};
 use crate::db::{self, DbConnection, unique_violation_on};
 use crate::ids::parse_db_id;
+use crate::membership::role_in;
 
 #[derive(Debug, Clone)]
 pub struct Member {

@@ -7,15 +7,15 @@ mod licence;
 mod members;
 mod model;
 mod repo;
-mod response_rate;
+mod reviewable;
 mod service;
 mod slug;
-mod storefront;
+mod standing;
 mod uscc;
 mod verification;
 
+pub use crate::membership::{membership_of, role_in};
 pub use change::CompanyEdit;
-pub(crate) use change::{apply_change_in_tx, live_fields};
 pub use error::CompanyError;
 pub use input::{CertificationInput, CompanyInput, ContactInput};
 pub(crate) use licence::managers_of;
@@ -26,12 +26,12 @@ pub use model::{
     Certification, Company, CompanyType, Contact, EmployeeRange, LicenceExpiry, MemberRole,
     VerificationStatus,
 };
-pub(crate) use repo::{company_is_public, load_company};
-pub use repo::{find_company, membership_of, role_in};
-pub use response_rate::refresh_response_rates;
+pub use repo::find_company;
+pub(crate) use repo::{company_is_public, load_company, modify_company};
+pub(crate) use reviewable::CompanyReview;
 pub use service::{create_company, get_company, update_company};
 pub use slug::{derive_slug, is_valid_slug};
-pub use storefront::{Storefront, storefront};
+pub(crate) use standing::company_lock;
 pub use uscc::{UsccProblem, check_character, complete_uscc, parse_uscc};
 pub(crate) use verification::change_status_in_tx;
 pub use verification::{StatusAction, change_status};

@@ -8,9 +8,7 @@ use crate::enums::from_db;
 use crate::ids::parse_db_id;
 use crate::json_col::from_json;
 
-crate::text_enum! {
-    pub enum MemberRole { Owner => "owner", Admin => "admin", Staff => "staff" }
-}
+pub use crate::membership::MemberRole;
 
 crate::text_enum! {
     pub enum VerificationStatus { Pending => "pending", Verified => "verified", Rejected => "rejected" }

@@ -4,9 +4,10 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::CompanyError;
-use super::model::{Company, CompanyRow, MemberRole};
+use super::model::{Company, CompanyRow};
 use crate::db::DbConnection;
-use crate::db::schema::{companies, company_members};
+use crate::db::schema::companies;
+use crate::membership::MemberRole;
 
 pub(crate) fn load_company(conn: &mut DbConnection, id: Uuid) -> QueryResult<Option<Company>> {
     companies::table
@@ -25,37 +26,9 @@ pub fn find_company(conn: &mut DbConnection, id: Uuid) -> Result<Company, Compan
 /// that was terminated or left shows as such (one query, only for suspended companies).
 pub(crate) fn with_standing(conn: &mut DbConnection, mut company: Company) -> QueryResult<Company> {
     if company.is_suspended() {
-        company.ended = crate::enforcement::company_lock(conn, company.id)?;
+        company.ended = super::standing::company_lock(conn, company.id)?;
     }
     Ok(company)
-}
-
-/// The user's role in this company, if they are a member.
-pub fn role_in(
-    conn: &mut DbConnection,
-    company_id: Uuid,
-    user_id: Uuid,
-) -> QueryResult<Option<MemberRole>> {
-    let role: Option<String> = company_members::table
-        .filter(company_members::company_id.eq(company_id.to_string()))
-        .filter(company_members::user_id.eq(user_id.to_string()))
-        .select(company_members::role)
-        .first(conn)
-        .optional()?;
-    Ok(role.as_deref().and_then(MemberRole::parse))
-}
-
-/// The company the user belongs to (an account belongs to at most one) and their role.
-pub fn membership_of(
-    conn: &mut DbConnection,
-    user_id: Uuid,
-) -> QueryResult<Option<(Uuid, MemberRole)>> {
-    let row: Option<(String, String)> = company_members::table
-        .filter(company_members::user_id.eq(user_id.to_string()))
-        .select((company_members::company_id, company_members::role))
-        .first(conn)
-        .optional()?;
-    Ok(row.and_then(|(c, r)| Some((crate::ids::parse_db_id(&c), MemberRole::parse(&r)?))))
 }
 
 /// The error for an action the actor may not take: 403 where the company is visible to them,
@@ -88,6 +61,37 @@ pub(crate) fn save_company(
         crate::ids::parse_db_id(&row.id),
         change,
     )
+}
+
+/// Changes the stored company through `save_company` (the one write path, with its
+/// `company.changed` event); `false` if there is no such company.
+pub(crate) fn modify_company(
+    conn: &mut DbConnection,
+    id: Uuid,
+    change: serde_json::Value,
+    edit: impl FnOnce(&mut CompanyRow),
+) -> QueryResult<bool> {
+    let Some(mut row) = companies::table
+        .find(id.to_string())
+        .select(CompanyRow::as_select())
+        .first(conn)
+        .optional()?
+    else {
+        return Ok(false);
+    };
+    edit(&mut row);
+    save_company(conn, &row, change)?;
+    Ok(true)
+}
+
+/// The company as its verification review sees it.
+pub(crate) fn waiting(row: &CompanyRow) -> crate::review::hooks::WaitingCompany<'_> {
+    crate::review::hooks::WaitingCompany {
+        id: &row.id,
+        verification_status: &row.verification_status,
+        suspended: row.suspended_at.is_some(),
+        legal_name: &row.legal_name,
+    }
 }
 
 /// `Company::is_public` as a SQL filter: neither suspended nor rejected. Every query for public

@@ -6,7 +6,7 @@ use super::CompanyError;
 use super::change::CompanyEdit;
 use super::input::{CompanyInput, ValidCompany};
 use super::model::{Company, CompanyRow, MemberRole, VerificationStatus};
-use super::repo::{denial, find_company, membership_of, role_in, save_company};
+use super::repo::{denial, find_company, save_company};
 use super::slug::derive_slug;
 use crate::access::{Actor, CompanyAction, PlatformAction, may_on_company, may_on_platform};
 use crate::clock::now;
@@ -14,6 +14,7 @@ use crate::db::schema::{companies, company_members};
 use crate::db::{self, DbConnection, unique_violation_on};
 use crate::ids::new_id;
 use crate::json_col::to_json;
+use crate::membership::{membership_of, role_in};
 use crate::outbox::{self, topic};
 
 fn map_unique(e: diesel::result::Error) -> CompanyError {
@@ -146,10 +147,11 @@ pub fn create_company(
             let row = {
                 // Every company has a credit profile from the start (see `crate::credit`).
                 let mut row = row.clone();
-                row.credit_score = Some(crate::credit::recompute_in_tx(conn, id)?.score);
+                row.credit_score =
+                    Some((crate::seams::reactions().credit_inputs_changed)(conn, id)?);
                 row
             };
-            crate::review::hooks::company_waiting(conn, &row)?;
+            crate::review::hooks::company_waiting(conn, &super::repo::waiting(&row))?;
             diesel::insert_into(company_members::table)
                 .values((
                     company_members::company_id.eq(&row.id),
@@ -265,10 +267,10 @@ pub fn update_company(
         )
         .map_err(map_unique)?;
         if reverify {
-            row.credit_score = Some(crate::credit::recompute_in_tx(conn, id)?.score);
+            row.credit_score = Some((crate::seams::reactions().credit_inputs_changed)(conn, id)?);
         }
         // A pending company's edit is its resubmission: it (re-)enters the review queue.
-        crate::review::hooks::company_waiting(conn, &row)?;
+        crate::review::hooks::company_waiting(conn, &super::repo::waiting(&row))?;
         Ok(CompanyEdit {
             company: super::repo::with_standing(conn, Company::from(row))?,
             change: None,

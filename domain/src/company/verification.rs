@@ -74,7 +74,7 @@ pub(crate) fn change_status_in_tx(
     let at = now();
     // A terminated company is reinstated only through an upheld appeal; one that left the
     // platform is not moved at all.
-    if let Some(lock) = crate::enforcement::company_lock(conn, company_id)? {
+    if let Some(lock) = super::standing::company_lock(conn, company_id)? {
         return Err(CompanyError::InvalidTransition {
             action: action.name(),
             status: lock,
@@ -123,8 +123,10 @@ pub(crate) fn change_status_in_tx(
     row.status_reason = Some(reason.clone());
     row.updated_at = at;
     save_company(conn, &row, json!({"change": action.name()}))?;
-    row.credit_score = Some(crate::credit::recompute_in_tx(conn, company_id)?.score);
-    crate::review::hooks::company_status_changed(conn, &row, action.name())?;
+    row.credit_score = Some((crate::seams::reactions().credit_inputs_changed)(
+        conn, company_id,
+    )?);
+    crate::review::hooks::company_status_changed(conn, &row.id, action.name())?;
     let after = super::repo::with_standing(conn, Company::from(row))?;
     record_transition(
         conn,
@@ -137,14 +139,21 @@ pub(crate) fn change_status_in_tx(
         json!({"verification": after.verification_status.as_str(), "suspended": after.is_suspended()}),
     )?;
     // The company sees suspensions among the measures against it (and may appeal them).
-    match action {
-        StatusAction::Suspend => {
-            crate::enforcement::record_suspension(conn, actor.user_id, company_id, &reason)?
-        }
-        StatusAction::Reinstate => {
-            crate::enforcement::end_suspensions(conn, actor.user_id, company_id, &reason)?
-        }
-        StatusAction::Verify | StatusAction::Reject | StatusAction::RequestChanges => {}
+    let suspended = match action {
+        StatusAction::Suspend => Some(true),
+        StatusAction::Reinstate => Some(false),
+        StatusAction::Verify | StatusAction::Reject | StatusAction::RequestChanges => None,
+    };
+    if let Some(suspended) = suspended {
+        (crate::seams::reactions().company_suspended)(
+            conn,
+            crate::seams::SuspensionChange {
+                actor_id: actor.user_id,
+                company_id,
+                suspended,
+                reason: &reason,
+            },
+        )?;
     }
     Ok(after)
 }

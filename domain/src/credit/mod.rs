@@ -8,7 +8,8 @@ mod error;
 mod formula;
 mod profile;
 
-pub use complaints::{subject_company, upheld_complaints};
+pub use crate::penalty::subject_company;
+pub use complaints::upheld_complaints;
 pub use error::CreditError;
 pub use formula::{
     COMPLAINT_PENALTY, COMPLAINT_WINDOW_DAYS, Components, Contributions, FORMULA_VERSION,

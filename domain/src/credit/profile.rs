@@ -20,7 +20,6 @@ use crate::company::{Company, find_company};
 use crate::db::schema::{companies, credit_profiles, ratings};
 use crate::db::{self, DbConnection};
 use crate::ids::parse_db_id;
-use crate::outbox::{self, topic};
 use crate::penalty::PenaltyLevel;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -173,14 +172,11 @@ fn store(
         }
     };
     if company.credit_score != Some(score) {
-        diesel::update(companies::table.find(&row.company_id))
-            .set(companies::credit_score.eq(score))
-            .execute(conn)?;
-        outbox::emit(
+        crate::company::modify_company(
             conn,
-            topic::COMPANY_CHANGED,
             company.id,
             json!({"change": "credit", "credit_score": score}),
+            |c| c.credit_score = Some(score),
         )?;
     }
     let profile = match stored {

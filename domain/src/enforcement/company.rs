@@ -17,28 +17,12 @@ use super::notify::tell_owner;
 use super::owner::ItemOwner;
 use crate::access::{Actor, PlatformAction, may_on_platform};
 use crate::clock::now;
-use crate::db::schema::{companies, company_closures, enforcement_actions};
+use crate::company::company_lock;
+use crate::db::schema::{companies, enforcement_actions};
 use crate::db::{self, DbConnection};
 use crate::ids::new_id;
 use crate::moderation::{record_transition, validate_reason};
 use crate::notification::NotificationKind;
-use crate::outbox::{self, topic};
-
-/// Why a company cannot be reinstated, verified or otherwise moved by the ordinary routes:
-/// `terminated` (an active termination) or `closed` (it left the platform).
-pub(crate) fn company_lock(
-    conn: &mut DbConnection,
-    company_id: Uuid,
-) -> QueryResult<Option<&'static str>> {
-    let closed: i64 = company_closures::table
-        .filter(company_closures::company_id.eq(company_id.to_string()))
-        .count()
-        .get_result(conn)?;
-    if closed > 0 {
-        return Ok(Some("closed"));
-    }
-    Ok((active_count(conn, company_id, ActionKind::Terminate)? > 0).then_some("terminated"))
-}
 
 fn active_count(conn: &mut DbConnection, company_id: Uuid, kind: ActionKind) -> QueryResult<i64> {
     enforcement_actions::table
@@ -126,19 +110,12 @@ fn set_suspended(
     reason: &str,
     change: &str,
 ) -> QueryResult<()> {
-    diesel::update(companies::table.find(company_id.to_string()))
-        .set((
-            companies::suspended_at.eq(at),
-            companies::status_reason.eq(reason),
-            companies::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
-    outbox::emit(
-        conn,
-        topic::COMPANY_CHANGED,
-        company_id,
-        json!({"change": change}),
-    )
+    crate::company::modify_company(conn, company_id, json!({"change": change}), |row| {
+        row.suspended_at = at;
+        row.status_reason = Some(reason.to_owned());
+        row.updated_at = now();
+    })
+    .map(drop)
 }
 
 /// An operator warns a company: a notification to its owners and admins and a record it sees.

@@ -15,7 +15,7 @@ mod notify;
 mod owner;
 mod view;
 
-pub(crate) use company::{company_lock, end_suspensions, record_suspension, reverse_by_appeal};
+pub(crate) use company::{end_suspensions, record_suspension, reverse_by_appeal};
 pub use company::{terminate_company, warn_company};
 pub use error::EnforcementError;
 pub use holds::is_held;

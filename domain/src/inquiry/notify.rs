@@ -6,24 +6,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::model::{Inquiry, Side};
-use crate::company::{MemberRole, role_in};
+use crate::company::role_in;
 use crate::db::DbConnection;
-use crate::db::schema::company_members;
-use crate::ids::parse_db_id;
+use crate::membership::managers;
 use crate::notification::{NewNotification, NotificationKind, notify};
-
-/// The company's owners and admins.
-pub(crate) fn managers(conn: &mut DbConnection, company_id: Uuid) -> QueryResult<Vec<Uuid>> {
-    let ids: Vec<String> = company_members::table
-        .filter(company_members::company_id.eq(company_id.to_string()))
-        .filter(
-            company_members::role.eq_any([MemberRole::Owner.as_str(), MemberRole::Admin.as_str()]),
-        )
-        .order(company_members::created_at.asc())
-        .select(company_members::user_id)
-        .load(conn)?;
-    Ok(ids.iter().map(|id| parse_db_id(id)).collect())
-}
 
 /// The company side of a thread: its assignee while they are still a member, otherwise the
 /// owners and admins.

@@ -11,25 +11,25 @@ mod expiry;
 mod input;
 mod model;
 pub(crate) mod repo;
+mod reviewable;
 mod search_view;
 mod service;
 mod status;
 
 pub use change::ListingEdit;
-pub(crate) use change::{apply_change_in_tx, live_fields};
 pub use error::ListingError;
 pub use expiry::{EXPIRY_NOTICE, notify_expiring_listings};
 pub use input::{ListingInput, MAX_ATTACHMENTS, MAX_QUANTITY, MAX_VALIDITY, to_micros};
 pub(crate) use input::{check_amount, check_currency, check_incoterm, check_valid_until};
-pub(crate) use model::ListingRow;
 pub use model::{Incoterm, Listing, ListingKind, ListingState, ListingStatus};
+pub(crate) use reviewable::ListingReview;
 pub use search_view::{
     ListingSearchDoc, MAX_PROFILE_PHRASES, SupplierProfile, listing_ids_of_company,
     listing_search_doc, live_public_listings, profile_of, public_listing_ids_after,
     supplier_profile,
 };
 pub use service::{ListingFilter, create_listing, get_listing, list_listings, update_listing};
-pub(crate) use status::moderate_listing_in_tx;
+pub(crate) use status::close_buy_requests_of;
 pub use status::{
     ListingDecision, close_listing, moderate_listing, publish_listing, republish_listing,
 };

@@ -114,16 +114,32 @@ pub(crate) fn save_listing(
     }
     // An open buy request subscribes its owner to products and sell offers like it.
     if row.kind == "buy" && row.status == "open" {
-        crate::leadmail::subscribe_buy_request(
+        (crate::seams::reactions().buy_request_open)(
             conn,
-            crate::ids::parse_db_id(&row.owner_id),
-            crate::ids::parse_db_id(&row.id),
-            &row.title,
-            &row.category_id,
+            crate::seams::OpenBuyRequest {
+                owner_id: crate::ids::parse_db_id(&row.owner_id),
+                listing_id: crate::ids::parse_db_id(&row.id),
+                title: &row.title,
+                category_id: &row.category_id,
+            },
         )?;
     }
     // The review queue and open change requests follow the listing's state.
-    crate::review::hooks::listing_saved(conn, row)?;
+    crate::review::hooks::listing_saved(
+        conn,
+        crate::review::hooks::listing_kind(&row.kind),
+        &crate::review::hooks::SavedItem {
+            id: &row.id,
+            status: &row.status,
+            live: true,
+            company_id: row.company_id.as_deref(),
+            owner_id: Some(&row.owner_id),
+            category_id: &row.category_id,
+            title: &row.title,
+            changes_requested: row.changes_requested_at.is_some(),
+            review_note: row.review_note.as_deref(),
+        },
+    )?;
     outbox::emit(
         conn,
         topic::LISTING_CHANGED,

@@ -128,6 +128,34 @@ pub fn close_listing(
     })
 }
 
+/// Closes the open buy requests an individual posted (not a company's), in the caller's
+/// transaction, when their account is erased: they can no longer be answered. Through the one
+/// write path, so their open change requests are withdrawn with them and search follows.
+/// Returns the closed requests' ids.
+pub(crate) fn close_buy_requests_of(
+    conn: &mut DbConnection,
+    owner_id: Uuid,
+    at: PrimitiveDateTime,
+) -> QueryResult<Vec<String>> {
+    use crate::db::schema::listings;
+    let open: Vec<ListingRow> = listings::table
+        .filter(listings::owner_id.eq(owner_id.to_string()))
+        .filter(listings::kind.eq(ListingKind::Buy.as_str()))
+        .filter(listings::company_id.is_null())
+        .filter(listings::status.eq(ListingStatus::Open.as_str()))
+        .select(ListingRow::as_select())
+        .load(conn)?;
+    let mut closed = Vec::with_capacity(open.len());
+    for mut row in open {
+        row.status = ListingStatus::Closed.as_str().to_owned();
+        row.closed_at = Some(at);
+        row.updated_at = at;
+        save_listing(conn, &row, Change::Closed)?;
+        closed.push(row.id);
+    }
+    Ok(closed)
+}
+
 /// Reopens a closed or expired listing with a new end date (at most 90 days ahead), by the same
 /// rule as publishing. A request whose quote was accepted stays closed: it has its supplier.
 pub fn republish_listing(

@@ -12,6 +12,12 @@ use crate::db::{self, DbConnection};
 use crate::ids::parse_db_id;
 use crate::notification::{NewNotification, NotificationKind, notify};
 
+/// Whether a company at this penalty level may publish products or listings and send quotes:
+/// not once its active points reached the restrict threshold.
+pub fn may_publish_at(level: PenaltyLevel) -> bool {
+    level < PenaltyLevel::Restrict
+}
+
 crate::text_enum! {
     /// Where a company's active points put it; ordered, each level includes the ones below.
     #[derive(PartialOrd, Ord)]
@@ -74,11 +80,9 @@ pub(crate) fn stored_level(conn: &mut DbConnection, company_id: Uuid) -> QueryRe
         .unwrap_or(PenaltyLevel::None))
 }
 
-/// Whether the company may not publish or quote now (see `access::may_publish_at`).
+/// Whether the company may not publish or quote now (see `may_publish_at`).
 pub fn is_restricted(conn: &mut DbConnection, company_id: Uuid) -> QueryResult<bool> {
-    Ok(!crate::access::may_publish_at(stored_level(
-        conn, company_id,
-    )?))
+    Ok(!may_publish_at(stored_level(conn, company_id)?))
 }
 
 /// Stores a new level (the profile row exists: the caller recomputed it), audits the move and
@@ -155,7 +159,7 @@ pub fn relax_levels(conn: &mut DbConnection, policy: &PenaltyPolicy) -> QueryRes
             let active = super::service::active_points(conn, company_id, at)?;
             let to = policy.level_for(active);
             if to < from {
-                crate::credit::recompute_in_tx(conn, company_id)?;
+                (crate::seams::reactions().credit_inputs_changed)(conn, company_id)?;
                 move_level(conn, None, company_id, from, to, active, policy)?;
                 moved += 1;
             }

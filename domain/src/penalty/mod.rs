@@ -7,9 +7,11 @@ mod error;
 mod level;
 mod model;
 mod service;
+mod subject;
 
 pub use error::PenaltyError;
-pub use level::{PenaltyLevel, PenaltyPolicy, is_restricted, relax_levels};
+pub use level::{PenaltyLevel, PenaltyPolicy, is_restricted, may_publish_at, relax_levels};
 pub use model::{Penalty, PenaltyReason};
 pub use service::{PenaltyInput, Recorded, Standing, list_penalties, record_penalty, standing_of};
 pub(crate) use service::{ValidPenalty, active_points, record_penalty_in_tx, validate_penalty};
+pub use subject::subject_company;

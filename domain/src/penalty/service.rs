@@ -158,7 +158,7 @@ pub fn standing_of(conn: &mut DbConnection, company_id: Uuid) -> QueryResult<Sta
     Ok(Standing {
         active_points,
         level,
-        restricted: !crate::access::may_publish_at(level),
+        restricted: !super::level::may_publish_at(level),
     })
 }
 
@@ -188,7 +188,7 @@ pub fn record_penalty(
                     Some(("report_not_upheld", "only an upheld report carries points"))
                 }
                 Some((_, kind, id)) => {
-                    let owner = crate::credit::subject_company(conn, &kind, parse_db_id(&id))?;
+                    let owner = super::subject::subject_company(conn, &kind, parse_db_id(&id))?;
                     (owner != Some(company_id)).then_some((
                         "report_of_another_company",
                         "the report is not about this company or its items",
@@ -204,7 +204,7 @@ pub fn record_penalty(
             }
         }
         if let Some((kind, id)) = &valid.subject
-            && crate::credit::subject_company(conn, kind, *id)? != Some(company_id)
+            && super::subject::subject_company(conn, kind, *id)? != Some(company_id)
         {
             return Err(PenaltyError::Validation(vec![FieldError::new(
                 "subject_id",
@@ -261,8 +261,8 @@ pub(crate) fn record_penalty_in_tx(
             }
         })?;
     let penalty = Penalty::from(row);
-    let profile = crate::credit::recompute_in_tx(conn, company_id)?;
-    let active = profile.components.active_points;
+    (crate::seams::reactions().credit_inputs_changed)(conn, company_id)?;
+    let active = active_points(conn, company_id, now())?;
     crate::audit::append(
         conn,
         crate::audit::Change {
@@ -325,7 +325,7 @@ pub(crate) fn record_penalty_in_tx(
         standing: Standing {
             active_points: active,
             level,
-            restricted: !crate::access::may_publish_at(level),
+            restricted: !super::level::may_publish_at(level),
         },
         suspended,
     })

@@ -3,13 +3,13 @@
 
 mod error;
 mod model;
+mod reviewable;
 mod service;
 mod transparency;
 
 pub use error::ReportError;
-pub(crate) use model::ReportRow;
 pub use model::{Report, ReportReason, ReportStatus, ReportSubject};
-pub(crate) use service::resolve_report_in_tx;
+pub(crate) use reviewable::ReportReview;
 pub use service::{
     ReportInput, file_report, list_my_reports, list_reports, resolve_report, resolve_report_with,
 };

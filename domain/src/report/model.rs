@@ -69,6 +69,21 @@ pub(crate) struct ReportRow {
     pub created_at: PrimitiveDateTime,
 }
 
+impl ReportRow {
+    /// The report as the review queue sees it.
+    pub(crate) fn review_state(&self) -> crate::review::hooks::ReportState<'_> {
+        crate::review::hooks::ReportState {
+            id: &self.id,
+            subject_type: &self.subject_type,
+            subject_id: &self.subject_id,
+            reason: &self.reason,
+            reporter_id: &self.reporter_id,
+            status: &self.status,
+            resolution_note: self.resolution_note.as_deref(),
+        }
+    }
+}
+
 impl From<ReportRow> for Report {
     fn from(r: ReportRow) -> Report {
         Report {

@@ -150,7 +150,7 @@ pub fn file_report(
             .values(&row)
             .execute(conn)?;
         // Every open report waits in the review queue.
-        crate::review::hooks::report_filed(conn, &row)?;
+        crate::review::hooks::report_filed(conn, &row.review_state())?;
         Ok(Report::from(row))
     })
 }
@@ -347,7 +347,7 @@ pub(crate) fn resolve_report_in_tx(
     diesel::update(reports::table.find(&row.id))
         .set(&row)
         .execute(conn)?;
-    crate::review::hooks::report_resolved(conn, &row)?;
+    crate::review::hooks::report_resolved(conn, &row.review_state())?;
     crate::moderation::record_transition(
         conn,
         "report",

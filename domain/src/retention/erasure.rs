@@ -19,12 +19,10 @@ use crate::access::{Actor, PlatformAction, may_on_platform};
 use crate::clock::now;
 use crate::db::schema::{
     consent_events, email_address_failures, email_jobs, email_preferences, inquiries, lead_matches,
-    listings, notifications, refresh_tokens, subscriptions, users,
+    notifications, refresh_tokens, subscriptions, users,
 };
 use crate::db::{self, DbConnection};
 use crate::error::FieldError;
-use crate::ids::parse_db_id;
-use crate::outbox::{self, topic};
 
 /// The display name of an erased account, wherever its messages and records still show it.
 pub const ERASED_NAME: &str = "已注销用户 (erased account)";
@@ -93,28 +91,8 @@ pub fn erase_account(
 
         // Open buy requests of the individual close (they can no longer be answered); the
         // requests and their quotes stay as records.
-        let open: Vec<String> = listings::table
-            .filter(listings::owner_id.eq(&me))
-            .filter(listings::kind.eq("buy"))
-            .filter(listings::company_id.is_null())
-            .filter(listings::status.eq("open"))
-            .select(listings::id)
-            .load(conn)?;
-        for id in &open {
-            diesel::update(listings::table.find(id))
-                .set((
-                    listings::status.eq("closed"),
-                    listings::closed_at.eq(at),
-                    listings::updated_at.eq(at),
-                ))
-                .execute(conn)?;
-            outbox::emit(
-                conn,
-                topic::LISTING_CHANGED,
-                parse_db_id(id),
-                json!({"change": "closed", "status": "closed", "kind": "buy"}),
-            )?;
-        }
+        // Through the listing's write path: their open change requests are withdrawn too.
+        let open = crate::listing::close_buy_requests_of(conn, actor.user_id, at)?;
         let closed_threads = diesel::update(
             inquiries::table
                 .filter(inquiries::buyer_id.eq(&me))

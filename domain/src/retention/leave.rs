@@ -10,10 +10,9 @@ use super::calendar::add_years;
 use crate::access::{Actor, CompanyAction, may_on_company};
 use crate::clock::now;
 use crate::company::{find_company, role_in};
-use crate::db::schema::{companies, company_closures, company_members};
+use crate::db::schema::{company_closures, company_members};
 use crate::db::{self, DbConnection};
 use crate::error::FieldError;
-use crate::outbox::{self, topic};
 use crate::validate::Validator;
 
 #[derive(Debug, Clone)]
@@ -93,19 +92,11 @@ pub fn leave_company(
                 company_closures::closed_at.eq(at),
             ))
             .execute(conn)?;
-        diesel::update(companies::table.find(company_id.to_string()))
-            .set((
-                companies::suspended_at.eq(company.suspended_at.unwrap_or(at)),
-                companies::status_reason.eq("closed by the company"),
-                companies::updated_at.eq(at),
-            ))
-            .execute(conn)?;
-        outbox::emit(
-            conn,
-            topic::COMPANY_CHANGED,
-            company_id,
-            json!({"change": "closed"}),
-        )?;
+        crate::company::modify_company(conn, company_id, json!({"change": "closed"}), |row| {
+            row.suspended_at = Some(company.suspended_at.unwrap_or(at));
+            row.status_reason = Some("closed by the company".to_owned());
+            row.updated_at = at;
+        })?;
         crate::review::hooks::company_down(
             conn,
             &company_id.to_string(),

@@ -17,13 +17,13 @@ use super::model::{Outcome, ReviewKind};
 use super::queue::{Waiting, close_open, ensure_open};
 use crate::access::{Actor, may_view_change_request};
 use crate::clock::now;
-use crate::company::{membership_of, role_in};
 use crate::db::DbConnection;
 use crate::db::schema::change_requests;
 use crate::enums::from_db;
 use crate::error::FieldError;
 use crate::ids::{Page, PageRequest, new_id, parse_db_id};
 use crate::json_col::{from_json, to_json};
+use crate::membership::{membership_of, role_in};
 use crate::screening::Verdict;
 
 crate::text_enum! {

@@ -15,10 +15,10 @@ use super::change::{
 use super::model::{Decision, ItemStatus, Outcome, ReviewItem, ReviewKind};
 use super::queue::load_item;
 use super::reasons::ReasonCode;
+use super::subject::{for_change, for_kind};
 use crate::access::{Actor, PlatformAction, may_on_platform};
 use crate::clock::now;
-use crate::company::{MemberRole, StatusAction};
-use crate::db::schema::{company_members, review_items};
+use crate::db::schema::review_items;
 use crate::db::{self, DbConnection};
 use crate::error::FieldError;
 use crate::ids::parse_db_id;
@@ -193,10 +193,9 @@ fn decide_one(
 /// The live fields that changed since the change request's proposal (empty while it applies).
 fn stale_fields(conn: &mut DbConnection, row: &ChangeRequestRow) -> QueryResult<Vec<String>> {
     let id = parse_db_id(&row.subject_id);
-    let live = match row.subject_type.as_str() {
-        "product" => crate::catalog::live_fields(conn, id)?,
-        "company" => crate::company::live_fields(conn, id)?,
-        _ => crate::listing::live_fields(conn, id)?,
+    let live = match for_change(&row.subject_type) {
+        Some(area) => area.live_fields(conn, id)?,
+        None => None,
     };
     Ok(live
         .map(|live| changed_since_proposal(row, &live))
@@ -289,54 +288,16 @@ fn decide_in_tx(
     ))
 }
 
-/// The decision, through the item's own service.
+/// The decision, through the item's own service (its area's `Reviewable`); a change request
+/// is decided here and, once approved, applied by its area.
 fn apply(
     conn: &mut DbConnection,
     actor: &Actor,
     item: &ReviewItem,
     d: &ValidDecision,
 ) -> Result<(), ReviewError> {
-    use crate::catalog::ProductAction;
-    use crate::listing::ListingDecision;
-    use crate::report::ReportStatus;
-    let note = d.note.clone();
     let id = item.subject_id;
     match item.kind {
-        ReviewKind::Company => {
-            let action = match d.decision {
-                Decision::Approve => StatusAction::Verify,
-                Decision::Reject => StatusAction::Reject,
-                Decision::RequestChanges => StatusAction::RequestChanges,
-            };
-            let reason = note.unwrap_or_else(|| "licence facts verified".into());
-            crate::company::change_status_in_tx(conn, actor, id, action, &reason)?;
-        }
-        ReviewKind::Product => {
-            let action = match d.decision {
-                Decision::Approve => ProductAction::Approve,
-                Decision::Reject => ProductAction::Reject,
-                Decision::RequestChanges => ProductAction::RequestChanges,
-            };
-            let reason = note.unwrap_or_else(|| "approved".into());
-            crate::catalog::change_product_status_in_tx(conn, actor, id, action, Some(reason))?;
-        }
-        ReviewKind::SellOffer | ReviewKind::BuyRequest => {
-            let decision = match d.decision {
-                Decision::Approve => ListingDecision::Approve,
-                Decision::Reject => ListingDecision::Reject,
-                Decision::RequestChanges => ListingDecision::RequestChanges,
-            };
-            let reason = note.unwrap_or_else(|| "approved".into());
-            crate::listing::moderate_listing_in_tx(conn, actor, id, decision, reason)?;
-        }
-        ReviewKind::Report => {
-            let (outcome, default) = match d.decision {
-                Decision::Approve => (ReportStatus::Upheld, "the report was upheld"),
-                _ => (ReportStatus::Dismissed, "the report was dismissed"),
-            };
-            let note = note.unwrap_or_else(|| default.into());
-            crate::report::resolve_report_in_tx(conn, actor, id, outcome, note, None, false)?;
-        }
         ReviewKind::ChangeRequest => {
             let row = load_row(conn, id)?.ok_or(ReviewError::ChangeRequestNotFound)?;
             if row.status != ChangeStatus::Pending.as_str() {
@@ -351,17 +312,9 @@ fn apply(
                     if !changed.is_empty() {
                         return Err(ReviewError::ChangeRequestStale(stale_errors(&changed)));
                     }
-                    match cr.subject_type.as_str() {
-                        "product" => {
-                            crate::catalog::apply_change_in_tx(conn, &cr)?;
-                        }
-                        "company" => {
-                            crate::company::apply_change_in_tx(conn, &cr)?;
-                        }
-                        _ => {
-                            crate::listing::apply_change_in_tx(conn, &cr)?;
-                        }
-                    }
+                    for_change(&cr.subject_type)
+                        .ok_or(ReviewError::ChangeRequestNotFound)?
+                        .apply_change(conn, &cr)?;
                     ChangeStatus::Approved
                 }
                 Decision::Reject => ChangeStatus::Rejected,
@@ -387,20 +340,15 @@ fn apply(
                 json!({"status": status.as_str(), "fields": cr.changes.iter().map(|c| c.field.clone()).collect::<Vec<_>>()}),
             )?;
         }
+        kind => {
+            let area = for_kind(kind).ok_or(ReviewError::NotApplicable {
+                decision: d.decision.as_str(),
+                kind: kind.as_str(),
+            })?;
+            area.apply_decision(conn, actor, kind, id, d.decision, d.note.clone())?;
+        }
     }
     Ok(())
-}
-
-fn managers(conn: &mut DbConnection, company_id: Uuid) -> QueryResult<Vec<Uuid>> {
-    let ids: Vec<String> = company_members::table
-        .filter(company_members::company_id.eq(company_id.to_string()))
-        .filter(
-            company_members::role.eq_any([MemberRole::Owner.as_str(), MemberRole::Admin.as_str()]),
-        )
-        .order(company_members::created_at.asc())
-        .select(company_members::user_id)
-        .load(conn)?;
-    Ok(ids.iter().map(|id| parse_db_id(id)).collect())
 }
 
 /// Who hears of a decision: the company's owners and admins for what belongs to a company, the
@@ -424,7 +372,7 @@ fn recipients(conn: &mut DbConnection, item: &ReviewItem) -> QueryResult<Vec<Uui
         ReviewKind::Company | ReviewKind::Product | ReviewKind::SellOffer
     ) || (item.kind == ReviewKind::ChangeRequest && item.company_id.is_some());
     if company_side && let Some(company) = item.company_id {
-        to.extend(managers(conn, company)?);
+        to.extend(crate::membership::managers(conn, company)?);
     }
     let mut seen = Vec::new();
     to.retain(|u| {

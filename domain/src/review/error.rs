@@ -1,8 +1,5 @@
-use crate::catalog::CatalogError;
-use crate::company::CompanyError;
+use super::subject::SubjectError;
 use crate::error::{DomainError, ErrorKind, FieldError};
-use crate::listing::ListingError;
-use crate::report::ReportError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReviewError {
@@ -29,15 +26,9 @@ pub enum ReviewError {
     },
     #[error("you may not do this")]
     Forbidden,
-    /// The per-item service refused the decision (its own code and status).
-    #[error(transparent)]
-    Company(#[from] CompanyError),
-    #[error(transparent)]
-    Product(#[from] CatalogError),
-    #[error(transparent)]
-    Listing(#[from] ListingError),
-    #[error(transparent)]
-    Report(#[from] ReportError),
+    /// The item's own service refused the decision (its own code and status).
+    #[error("{0}")]
+    Subject(SubjectError),
     #[error("database error")]
     Database(#[from] diesel::result::Error),
 }
@@ -51,10 +42,7 @@ impl DomainError for ReviewError {
             Closed | NotApplicable { .. } => ErrorKind::InvalidState,
             ClaimedByOther | ChangeRequestStale(_) => ErrorKind::Conflict,
             Forbidden => ErrorKind::Forbidden,
-            Company(e) => e.kind(),
-            Product(e) => e.kind(),
-            Listing(e) => e.kind(),
-            Report(e) => e.kind(),
+            Subject(e) => e.kind(),
             Database(_) => ErrorKind::Internal,
         }
     }
@@ -70,10 +58,7 @@ impl DomainError for ReviewError {
             ChangeRequestStale(_) => "change_request_stale",
             NotApplicable { .. } => "decision_not_applicable",
             Forbidden => "forbidden",
-            Company(e) => e.code(),
-            Product(e) => e.code(),
-            Listing(e) => e.code(),
-            Report(e) => e.code(),
+            Subject(e) => e.code(),
             Database(_) => "internal",
         }
     }
@@ -82,11 +67,14 @@ impl DomainError for ReviewError {
         use ReviewError::*;
         match self {
             Validation(f) | ChangeRequestStale(f) => f,
-            Company(e) => e.fields(),
-            Product(e) => e.fields(),
-            Listing(e) => e.fields(),
-            Report(e) => e.fields(),
+            Subject(e) => e.fields(),
             _ => &[],
         }
+    }
+}
+
+impl From<SubjectError> for ReviewError {
+    fn from(e: SubjectError) -> ReviewError {
+        ReviewError::Subject(e)
     }
 }

@@ -5,9 +5,10 @@
 //! is a row of `review_items`, opened in the transaction that puts it up for review and closed
 //! in the one that decides it (`hooks`). Operators list it with filters (`queue`), claim items
 //! for a while (`claim`) and approve, reject or request changes, one by one or in bulk
-//! (`decide`), through each item's own service. Edits to live items are change requests
-//! (`change`): the live version stays public until the change is approved, unless the rules
-//! approve it at once.
+//! (`decide`), through each item's own service: the area implements `Reviewable` (`subject`)
+//! and `crate::wiring` registers it, so the queue knows none of the areas it reviews. Edits to
+//! live items are change requests (`change`): the live version stays public until the change
+//! is approved, unless the rules approve it at once.
 
 mod change;
 mod claim;
@@ -17,6 +18,7 @@ pub(crate) mod hooks;
 mod model;
 mod queue;
 mod reasons;
+mod subject;
 
 pub use change::{
     ChangeRequest, ChangeRequestFilter, ChangeStatus, FieldChange, get_change_request,
@@ -31,3 +33,4 @@ pub use model::{
 };
 pub use queue::{QueueFilter, ReviewItemDetail, get_item, list_queue};
 pub use reasons::ReasonCode;
+pub use subject::{Reviewable, SubjectError, register, subject_error};

@@ -117,7 +117,7 @@ pub fn record(
         ))
         .execute(conn)?;
     // The review queue's risk of items about this subject reads the outcome.
-    crate::review::hooks::screened(conn, subject_type, subject_id)
+    (crate::seams::reactions().screened)(conn, subject_type, subject_id)
 }
 
 /// The stored verdict of an item (empty when it was never screened).

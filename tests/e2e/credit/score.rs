@@ -116,7 +116,7 @@ async fn credit_scores_match_the_formula_on_a_fixed_history(b: Backend) {
 
     // A day later the third thread is a miss (2 of 3 answered: 67 %); then 100 more days pass.
     domain::clock::advance(time::Duration::hours(25));
-    app.with_db(|conn| domain::company::refresh_response_rates(conn).expect("refresh"))
+    app.with_db(|conn| domain::storefront::refresh_response_rates(conn).expect("refresh"))
         .await;
     domain::clock::advance(time::Duration::days(100));
     let changed = app

@@ -12,7 +12,6 @@ use crate::clock::now;
 use crate::db::schema::companies;
 use crate::db::{self, DbConnection};
 use crate::ids::parse_db_id;
-use crate::outbox::{self, topic};
 
 const BATCH: usize = 500;
 
@@ -46,15 +45,12 @@ pub fn refresh_response_rates(conn: &mut DbConnection) -> QueryResult<usize> {
         changed += db::transaction(conn, |conn| -> QueryResult<usize> {
             let mut n = 0;
             for (id, pct) in &updates {
-                n += diesel::update(companies::table.find(id))
-                    .set(companies::response_rate_pct.eq(*pct))
-                    .execute(conn)?;
-                outbox::emit(
-                    conn,
-                    topic::COMPANY_CHANGED,
-                    parse_db_id(id),
-                    json!({"change": "response_rate", "response_rate_pct": pct}),
-                )?;
+                let change = json!({"change": "response_rate", "response_rate_pct": pct});
+                if crate::company::modify_company(conn, parse_db_id(id), change, |c| {
+                    c.response_rate_pct = *pct;
+                })? {
+                    n += 1;
+                }
             }
             Ok(n)
         })?;

@@ -3,10 +3,9 @@
 
 use diesel::prelude::*;
 
-use super::CompanyError;
-use super::model::{Company, CompanyRow};
 use crate::catalog::{Product, count_public_products, public_products_of_company};
 use crate::clock::now;
+use crate::company::{Company, CompanyError, CompanyRow};
 use crate::db::DbConnection;
 use crate::db::schema::{companies, users};
 use crate::ids::{Page, PageRequest};

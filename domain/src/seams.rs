@@ -1,0 +1,62 @@
+//! One-way seams: where an area low in the module graph tells the areas above it that something
+//! happened, without depending on them. Each seam is a plain function the area calls inside its
+//! own transaction; which area reacts is decided once, in `crate::wiring`, the module above all
+//! areas, which installs the reactions (`domain::wire()`, called when the program starts).
+//!
+//! An area that can call the reacting area directly (because it sits above it) does so; a seam
+//! is only for the reactions that would otherwise point upwards.
+
+use std::sync::OnceLock;
+
+use diesel::QueryResult;
+use uuid::Uuid;
+
+use crate::db::DbConnection;
+
+/// The reactions of the areas above, one field per seam.
+pub struct Reactions {
+    /// An input of the company's credit score changed (its verification, licence, profile, penalty
+    /// points): the credit profile is recomputed and stored; returns the new score (`credit`).
+    pub credit_inputs_changed: fn(&mut DbConnection, Uuid) -> QueryResult<i32>,
+    /// The operator's status route suspended (`true`) or reinstated (`false`) a company: the
+    /// measure is recorded among those the company sees and may appeal (`enforcement`).
+    pub company_suspended: fn(&mut DbConnection, SuspensionChange<'_>) -> QueryResult<()>,
+    /// A buy request was saved open: its owner subscribes to products and offers like it
+    /// (`leadmail`).
+    pub buy_request_open: fn(&mut DbConnection, OpenBuyRequest<'_>) -> QueryResult<()>,
+    /// A screening verdict was stored for an item: the review queue's risk follows (`review`).
+    pub screened: fn(&mut DbConnection, &str, &str) -> QueryResult<()>,
+}
+
+/// A suspension set or lifted through `company::change_status`.
+#[derive(Debug, Clone, Copy)]
+pub struct SuspensionChange<'a> {
+    pub actor_id: Uuid,
+    pub company_id: Uuid,
+    pub suspended: bool,
+    pub reason: &'a str,
+}
+
+/// A buy request that is open after a write.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenBuyRequest<'a> {
+    pub owner_id: Uuid,
+    pub listing_id: Uuid,
+    pub title: &'a str,
+    pub category_id: &'a str,
+}
+
+static REACTIONS: OnceLock<Reactions> = OnceLock::new();
+
+/// Installs the reactions (once; later calls keep the first).
+pub fn install(reactions: Reactions) {
+    let _ = REACTIONS.set(reactions);
+}
+
+/// The installed reactions. Running the domain unwired would silently skip reactions (a credit
+/// score not recomputed), so it fails loudly instead.
+pub(crate) fn reactions() -> &'static Reactions {
+    REACTIONS
+        .get()
+        .expect("domain::wire() must be called before the domain is used")
+}
