@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs (from Debian packages) and starts PostgreSQL and Redis on loopback for the tests,
-# then prints the variables the tests read. Idempotent: running services are reused.
+# and an S3-compatible server (moto, from PyPI into a venv: wheels only, ~40 s cold) for the
+# media tests, then prints the variables the tests read. Idempotent: running services are reused.
 # Fails, never skips, when a service cannot start.
 #
 #   eval "$(scripts/services.sh)"
@@ -9,6 +10,8 @@ set -euo pipefail
 STATE_DIR=${TRADEFAIR_TEST_STATE:-${TMPDIR:-/tmp}/tradefair-test-services}
 PGPORT=${PGPORT:-55432}
 REDISPORT=${REDISPORT:-56379}
+S3PORT=${S3PORT:-56900}
+S3BUCKET=tradefair-test
 log() { echo "services: $*" >&2; }
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -16,6 +19,8 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v python3 >/dev/null 2>&1 && python3 -c 'import venv, ensurepip' >/dev/null 2>&1 \
+  || need+=(python3 python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
   as_root apt-get update -qq >&2
@@ -59,5 +64,36 @@ if ! redis-cli -h 127.0.0.1 -p "$REDISPORT" ping >/dev/null 2>&1; then
   redis-cli -h 127.0.0.1 -p "$REDISPORT" ping >/dev/null 2>&1 || { log "Redis did not start"; exit 1; }
 fi
 
+# The S3-compatible server of the media tests: moto's standalone server, in memory.
+S3VENV="$STATE_DIR/s3-venv"
+s3_up() { python3 - "$S3PORT" <<'PY' >/dev/null 2>&1
+import sys, urllib.request
+urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/moto-api/", timeout=2)
+PY
+}
+if ! s3_up; then
+  if [ ! -x "$S3VENV/bin/moto_server" ]; then
+    log "installing moto[server] into $S3VENV"
+    started=$(date +%s)
+    python3 -m venv "$S3VENV" >&2
+    "$S3VENV/bin/pip" install -q --disable-pip-version-check 'moto[server]>=5,<6' >&2 \
+      || { log "could not install moto"; exit 1; }
+    log "moto installed in $(( $(date +%s) - started )) s"
+  fi
+  log "starting the S3-compatible server (moto) on 127.0.0.1:$S3PORT"
+  nohup "$S3VENV/bin/moto_server" -H 127.0.0.1 -p "$S3PORT" >"$STATE_DIR/s3.log" 2>&1 &
+  echo $! >"$STATE_DIR/s3.pid"
+  for _ in $(seq 1 100); do s3_up && break; sleep 0.1; done
+  s3_up || { cat "$STATE_DIR/s3.log" >&2; log "the S3-compatible server did not start"; exit 1; }
+fi
+# The tests' bucket (each test writes under its own prefix); creating it again is harmless.
+python3 - "$S3PORT" "$S3BUCKET" <<'PY' >&2 || { log "could not create the test bucket"; exit 1; }
+import sys, urllib.request
+req = urllib.request.Request(f"http://127.0.0.1:{sys.argv[1]}/{sys.argv[2]}", method="PUT")
+urllib.request.urlopen(req, timeout=10)
+PY
+
 echo "export TRADEFAIR_TEST_PG_URL=postgres://postgres@127.0.0.1:$PGPORT/postgres"
 echo "export TRADEFAIR_TEST_REDIS_URL=redis://127.0.0.1:$REDISPORT/"
+echo "export TRADEFAIR_TEST_S3_ENDPOINT=http://127.0.0.1:$S3PORT"
+echo "export TRADEFAIR_TEST_S3_BUCKET=$S3BUCKET"

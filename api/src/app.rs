@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::http::StatusCode;
-use actix_web::middleware::DefaultHeaders;
-use actix_web::{App, HttpResponse, HttpServer, web};
+use actix_web::middleware::{Condition, from_fn};
+use actix_web::{App, HttpServer, web};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -16,6 +16,8 @@ use crate::auth::keys::JwtKeys;
 use crate::background::{Background, Services, start_background};
 use crate::config::Config;
 use crate::error::ApiError;
+use crate::methods::Routes;
+use crate::observe::endpoint::{self, MetricsAccess};
 use crate::progress::{Loop, Progress};
 use crate::state::AppState;
 
@@ -197,9 +199,33 @@ pub fn start_retention_purge(
     })
 }
 
+/// Every `every`, removes uploads never attached within `grace`, and their bytes where no
+/// other upload shares them (see `crate::media::remove_orphans`).
+pub fn start_media_orphan_cleanup(
+    pool: domain::db::DbPool,
+    store: crate::media::MediaStore,
+    every: Duration,
+    grace: Duration,
+) -> tokio::task::AbortHandle {
+    let task = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match crate::media::remove_orphans(&pool, &store, grace).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(count = n, "orphan uploads removed"),
+                Err(e) => tracing::warn!(error = %e, "orphan upload clean-up failed; retrying"),
+            }
+        }
+    });
+    task.abort_handle()
+}
+
 pub struct Application {
     server: Server,
     port: u16,
+    metrics_port: Option<u16>,
     state: AppState,
     indexer: IndexerHandle,
     progress: Progress,
@@ -207,6 +233,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
+        crate::cors::check_origins(&config)?;
         let services = Services::connect(config.clone()).await?;
         let pool = services.pool.clone();
         let keys = match &config.jwt_key_file {
@@ -227,8 +254,16 @@ impl Application {
             Duration::from_secs(config.lead_digest_check_secs.max(1)),
             services.progress.clone(),
         ));
+        let media = crate::media::MediaStore::from_config(&config)?;
+        background.add(start_media_orphan_cleanup(
+            pool.clone(),
+            media.clone(),
+            Duration::from_secs(config.media_orphan_check_secs.max(1)),
+            Duration::from_secs(config.media_orphan_hours.saturating_mul(3600)),
+        ));
         indexer.background = Some(background);
         let state = AppState {
+            media,
             search,
             pool,
             keys: Arc::new(keys),
@@ -236,20 +271,42 @@ impl Application {
             revocations: services.revocations.clone(),
             config: services.config.clone(),
             mail: services.mail.clone(),
+            metrics: Arc::new(crate::observe::Metrics::new()),
         };
         let progress = services.progress.clone();
         let listener = TcpListener::bind(&config.bind)?;
         let port = listener.local_addr()?.port();
+        let metrics_listener = config.metrics_bind().map(TcpListener::bind).transpose()?;
+        let metrics_addr = metrics_listener
+            .as_ref()
+            .map(TcpListener::local_addr)
+            .transpose()?;
+        let access = MetricsAccess {
+            token: config.metrics_token().map(str::to_owned),
+            listener: metrics_addr,
+        };
         let app_state = state.clone();
         let spec = crate::openapi::openapi();
-        let mut server =
-            HttpServer::new(move || build_app(app_state.clone(), spec.clone())).listen(listener)?;
+        let routes = Arc::new(Routes::from_spec(&spec));
+        let mut server = HttpServer::new(move || {
+            build_app(
+                app_state.clone(),
+                spec.clone(),
+                routes.clone(),
+                access.clone(),
+            )
+        })
+        .listen(listener)?;
+        if let Some(metrics_listener) = metrics_listener {
+            server = server.listen(metrics_listener)?;
+        }
         if let Some(workers) = config.workers {
             server = server.workers(workers);
         }
         Ok(Application {
             server: server.run(),
             port,
+            metrics_port: metrics_addr.map(|a| a.port()),
             state,
             indexer,
             progress,
@@ -258,6 +315,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port of the separate metrics address (`TRADEFAIR_METRICS_BIND`), if any.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_port
     }
 
     pub fn state(&self) -> &AppState {
@@ -286,6 +348,8 @@ impl Application {
 fn build_app(
     state: AppState,
     spec: utoipa::openapi::OpenApi,
+    routes: Arc<Routes>,
+    metrics_access: MetricsAccess,
 ) -> App<
     impl actix_web::dev::ServiceFactory<
         actix_web::dev::ServiceRequest,
@@ -296,6 +360,7 @@ fn build_app(
     >,
 > {
     let max_body = state.config.max_body_bytes;
+    let cors = crate::cors::cors(&state.config);
     let (app, _) = App::new()
         .app_data(web::Data::new(state))
         .app_data(web::PayloadConfig::new(max_body))
@@ -313,41 +378,22 @@ fn build_app(
         .into_utoipa_app()
         .configure(crate::routes::configure)
         .split_for_parts();
-    app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec))
-        .service(web::redirect("/docs", "/docs/"))
-        .default_service(web::to(|| async {
-            HttpResponse::from_error(ApiError::new(
-                StatusCode::NOT_FOUND,
-                "route_not_found",
-                "no such route",
-            ))
-        }))
-        .wrap(actix_web::middleware::from_fn(log_request))
-        .wrap(
-            DefaultHeaders::new()
-                .add(("X-Content-Type-Options", "nosniff"))
-                .add(("Referrer-Policy", "no-referrer"))
-                .add(("Cache-Control", "no-store")),
+    // Swagger UI would otherwise send the document to swagger.io's validator.
+    let swagger_config = utoipa_swagger_ui::Config::default().validator_url("none");
+    // Middleware runs outside in: the last `wrap` first.
+    app.app_data(web::Data::from(routes))
+        .app_data(web::Data::new(metrics_access))
+        .service(web::resource("/metrics").route(web::get().to(endpoint::metrics_endpoint)))
+        .service(
+            SwaggerUi::new("/docs/{_:.*}")
+                .url("/openapi.json", spec)
+                .config(swagger_config),
         )
-}
-
-/// One log line per request: method, path (without the query string, which may carry search
-/// text), status and time taken, under the target `tradefair::access` (silence it with
-/// `RUST_LOG=info,tradefair::access=warn`). Server errors are logged at `error`.
-async fn log_request(
-    req: actix_web::dev::ServiceRequest,
-    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
-) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
-    let started = std::time::Instant::now();
-    let method = req.method().clone();
-    let path = req.path().to_owned();
-    let response = next.call(req).await?;
-    let status = response.status().as_u16();
-    let micros = started.elapsed().as_micros() as u64;
-    if status >= 500 {
-        tracing::error!(target: "tradefair::access", %method, %path, status, micros, "request");
-    } else {
-        tracing::info!(target: "tradefair::access", %method, %path, status, micros, "request");
-    }
-    Ok(response)
+        .service(web::redirect("/docs", "/docs/"))
+        .default_service(web::to(crate::methods::no_route))
+        .wrap(from_fn(crate::methods::head_as_get))
+        .wrap(Condition::new(cors.is_some(), cors.unwrap_or_default()))
+        .wrap(from_fn(endpoint::metrics_listener_only))
+        .wrap(from_fn(crate::security_headers::security_headers))
+        .wrap(from_fn(crate::observe::observe))
 }

@@ -1,5 +1,6 @@
-//! JSON request bodies: `application/json` only, size-limited (`PayloadConfig`), and every
-//! decoding problem reported with the path of the field concerned. Write DTOs deny unknown
+//! JSON request bodies: `application/json` only, size-limited (`PayloadConfig`), objects where
+//! the schema has objects (`crate::strict_json`), and every decoding problem reported with the
+//! path of the field concerned. Write DTOs deny unknown
 //! fields, so `status`, `verified`, `company_id` or `role` can never be smuggled in.
 
 use actix_web::dev::Payload;
@@ -89,17 +90,40 @@ impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
                     )
                 }
             })?;
-            let mut de = serde_json::Deserializer::from_slice(&bytes);
-            let value = serde_path_to_error::deserialize(&mut de).map_err(decode_error)?;
-            de.end().map_err(|e| {
+            let json: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
                 ApiError::new(
                     StatusCode::BAD_REQUEST,
                     "invalid_json",
                     format!("the body is not valid JSON: {e}"),
                 )
             })?;
+            let value = serde_path_to_error::deserialize(crate::strict_json::Strict(&json))
+                .map_err(decode_error)?;
             Ok(Body(value))
         })
+    }
+}
+
+/// A JSON body that may be left out entirely (no bytes, any or no content type): `None`.
+/// A body that is sent is held to the same rules as `Body`.
+pub struct OptionalBody<T>(pub Option<T>);
+
+impl<T: DeserializeOwned + 'static> FromRequest for OptionalBody<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let declared_empty = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim() == "0");
+        let chunked = req.headers().contains_key(header::TRANSFER_ENCODING);
+        if declared_empty || (!chunked && !req.headers().contains_key(header::CONTENT_LENGTH)) {
+            return Box::pin(async { Ok(OptionalBody(None)) });
+        }
+        let body = Body::<T>::from_request(req, payload);
+        Box::pin(async move { Ok(OptionalBody(Some(body.await?.0))) })
     }
 }
 

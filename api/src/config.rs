@@ -163,6 +163,44 @@ pub struct Config {
     pub retention_years: u32,
     /// `TRADEFAIR_RETENTION_PURGE_SECS`: how often `serve` runs the retention purge.
     pub retention_purge_secs: u64,
+    /// `TRADEFAIR_METRICS_TOKEN`: `GET /metrics` on the API address answers only requests
+    /// with `Authorization: Bearer <this>`; without it (and without `metrics_bind`) there is no
+    /// `/metrics` (404).
+    pub metrics_token: Option<String>,
+    /// `TRADEFAIR_METRICS_BIND`: a second address that serves only `/metrics` (and the health
+    /// checks), without a token unless `metrics_token` is set too; `/metrics` then leaves the
+    /// API address.
+    pub metrics_bind: Option<String>,
+    /// `TRADEFAIR_CORS_ORIGINS`: browser origins allowed to call the API, comma-separated
+    /// (`https://app.example.com,https://admin.example.com`); empty (the default) sends no CORS
+    /// headers at all.
+    pub cors_origins: String,
+    /// `TRADEFAIR_TRUST_REQUEST_ID`: take the request id from an incoming
+    /// `X-Request-Id` (default: when `trust_proxy` is on; otherwise every id is generated).
+    pub trust_request_id: Option<bool>,
+    /// `TRADEFAIR_MEDIA_URL`: `s3://bucket/prefix` stores media in an S3-compatible bucket
+    /// (endpoint, region and credentials from the usual `AWS_*` variables); without it, files
+    /// under `<data dir>/media`.
+    pub media_url: Option<String>,
+    /// `TRADEFAIR_MEDIA_S3_ENDPOINT` / `_REGION` / `_ACCESS_KEY_ID` / `_SECRET_ACCESS_KEY`:
+    /// override the `AWS_*` variables for the media bucket.
+    pub media_s3_endpoint: Option<String>,
+    pub media_s3_region: Option<String>,
+    pub media_s3_access_key_id: Option<String>,
+    pub media_s3_secret_access_key: Option<String>,
+    /// `TRADEFAIR_MEDIA_IMAGE_MAX_BYTES`: largest upload of a product image, logo or banner.
+    pub media_image_max_bytes: u64,
+    /// `TRADEFAIR_MEDIA_DOCUMENT_MAX_BYTES`: largest licence scan or attachment.
+    pub media_document_max_bytes: u64,
+    /// `TRADEFAIR_MEDIA_MAX_PIXELS`: largest decoded image (width × height).
+    pub media_max_pixels: u64,
+    /// `TRADEFAIR_MEDIA_DAILY_COUNT` / `_DAILY_BYTES`: uploads per account per UTC day.
+    pub media_daily_count: i64,
+    pub media_daily_bytes: i64,
+    /// `TRADEFAIR_MEDIA_ORPHAN_HOURS`: uploads never attached are removed this long after.
+    pub media_orphan_hours: u64,
+    /// `TRADEFAIR_MEDIA_ORPHAN_CHECK_SECS`: how often `serve` looks for them.
+    pub media_orphan_check_secs: u64,
 }
 
 impl Default for Config {
@@ -237,6 +275,22 @@ impl Default for Config {
             takedown_check_secs: 60,
             retention_years: 3,
             retention_purge_secs: 3600,
+            metrics_token: None,
+            metrics_bind: None,
+            cors_origins: String::new(),
+            trust_request_id: None,
+            media_url: None,
+            media_s3_endpoint: None,
+            media_s3_region: None,
+            media_s3_access_key_id: None,
+            media_s3_secret_access_key: None,
+            media_image_max_bytes: 10 * 1024 * 1024,
+            media_document_max_bytes: 20 * 1024 * 1024,
+            media_max_pixels: 40_000_000,
+            media_daily_count: 200,
+            media_daily_bytes: 1024 * 1024 * 1024,
+            media_orphan_hours: 24,
+            media_orphan_check_secs: 600,
         }
     }
 }
@@ -350,6 +404,48 @@ impl Config {
             .split(',')
             .filter_map(|d| d.trim().parse().ok())
             .collect()
+    }
+
+    /// The metrics token, when one is set (an empty value is none).
+    pub fn metrics_token(&self) -> Option<&str> {
+        self.metrics_token.as_deref().filter(|t| !t.is_empty())
+    }
+
+    /// The separate metrics address, when one is set.
+    pub fn metrics_bind(&self) -> Option<&str> {
+        self.metrics_bind
+            .as_deref()
+            .filter(|b| !b.trim().is_empty())
+    }
+
+    /// The allowed CORS origins (none: CORS is off).
+    pub fn cors_origins(&self) -> Vec<String> {
+        self.cors_origins
+            .split(',')
+            .map(|o| o.trim().trim_end_matches('/').to_owned())
+            .filter(|o| !o.is_empty())
+            .collect()
+    }
+
+    /// Whether an incoming `X-Request-Id` is taken as this request's id.
+    pub fn trust_request_id(&self) -> bool {
+        self.trust_request_id.unwrap_or(self.trust_proxy)
+    }
+
+    /// The size limit of an upload for `purpose`.
+    pub fn media_max_bytes(&self, purpose: domain::media::Purpose) -> u64 {
+        if purpose.accepts_pdf() {
+            self.media_document_max_bytes
+        } else {
+            self.media_image_max_bytes
+        }
+    }
+
+    pub fn media_quota(&self) -> domain::media::Quota {
+        domain::media::Quota {
+            max_count: self.media_daily_count,
+            max_bytes: self.media_daily_bytes,
+        }
     }
 
     pub fn keys_dir(&self) -> PathBuf {

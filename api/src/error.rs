@@ -24,6 +24,10 @@ pub struct ErrorDetail {
     pub code: String,
     pub message: String,
     pub fields: Vec<FieldErrorBody>,
+    /// On server errors (5xx) only: the request's id, as in the `X-Request-Id` header and on
+    /// every server log line of the request. Quote it when reporting the problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 /// Every failure has this body.
@@ -140,21 +144,27 @@ impl ApiError {
         }
     }
 
+    /// The `error` object of the body (also used inside bulk results).
+    pub fn detail(&self) -> ErrorDetail {
+        ErrorDetail {
+            code: self.code.to_owned(),
+            message: self.message.clone(),
+            fields: self
+                .fields
+                .iter()
+                .map(|f| FieldErrorBody {
+                    field: f.field.clone(),
+                    code: f.code.clone(),
+                    message: f.message.clone(),
+                })
+                .collect(),
+            request_id: None,
+        }
+    }
+
     fn body(&self) -> ErrorBody {
         ErrorBody {
-            error: ErrorDetail {
-                code: self.code.to_owned(),
-                message: self.message.clone(),
-                fields: self
-                    .fields
-                    .iter()
-                    .map(|f| FieldErrorBody {
-                        field: f.field.clone(),
-                        code: f.code.clone(),
-                        message: f.message.clone(),
-                    })
-                    .collect(),
-            },
+            error: self.detail(),
         }
     }
 }

@@ -5,7 +5,6 @@ use std::io::Read;
 use anyhow::Context;
 use api::{Application, Config};
 use clap::{Parser, Subcommand};
-use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
 #[command(
@@ -75,12 +74,7 @@ enum AuditCommand {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     // Logs go to stderr; stdout carries what commands print for people and scripts.
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
+    api::logging::init()?;
     let cli = Cli::parse();
     match cli.command {
         Command::Openapi => {
@@ -246,6 +240,13 @@ async fn seed_demo(config: &Config) -> anyhow::Result<()> {
             Ok(domain::demo::load(&mut conn)?)
         })
         .await??;
+    let store = api::media::MediaStore::from_config(config)?;
+    let pool = api::app::open_database(config).await?;
+    let pictured =
+        api::media::demo::picture_demo_products(&pool, &store, config.data_dir()).await?;
+    if pictured > 0 {
+        println!("Drew {pictured} demo product pictures.");
+    }
     if logins.loaded {
         println!(
             "Loaded demo data: {} suppliers, {} products.",

@@ -34,6 +34,7 @@ use crate::error::{ErrorBody, ErrorDetail, FieldErrorBody};
         (name = "takedowns", description = "IP notice and takedown, counter-notices"),
         (name = "enforcement", description = "Measures against items and companies, appeals"),
         (name = "privacy", description = "Leaving the platform, data export and erasure"),
+        (name = "media", description = "Uploads (images, licence scans, attachments) and their variants"),
         (name = "operator", description = "Operators only")
     )
 )]

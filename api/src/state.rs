@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
 use crate::limits::{RateLimiter, Revocations};
 use crate::mail::MailWaker;
+use crate::observe::Metrics;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -22,6 +23,10 @@ pub struct AppState {
     pub search: search::Search,
     /// Wakes the mail workers; call `state.mail.wake()` after committing e-mail jobs.
     pub mail: MailWaker,
+    /// This server's metrics (`/metrics`).
+    pub metrics: Arc<Metrics>,
+    /// Where media bytes are stored (files or an S3-compatible bucket).
+    pub media: crate::media::MediaStore,
 }
 
 impl AppState {
@@ -33,7 +38,11 @@ impl AppState {
         E: Into<ApiError> + Send + 'static,
     {
         let pool = self.pool.clone();
+        // The request's span follows the work onto the blocking pool, so its log lines carry
+        // the request id too.
+        let span = tracing::Span::current();
         let outcome = web::block(move || -> Result<T, ApiError> {
+            let _entered = span.enter();
             let mut conn = pool.get().map_err(|e| {
                 tracing::warn!(error = %e, "no database connection");
                 ApiError::unavailable("the database is not reachable")
@@ -45,5 +54,25 @@ impl AppState {
             Ok(result) => result,
             Err(e) => Err(ApiError::internal(&e)),
         }
+    }
+
+    /// Runs a search on the blocking pool and records how long it took under `kind`.
+    pub async fn run_search<T, F>(&self, kind: &'static str, f: F) -> ApiResult<T>
+    where
+        F: FnOnce(&search::Search) -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let searcher = self.search.clone();
+        let span = tracing::Span::current();
+        let (result, seconds) = web::block(move || {
+            let _entered = span.enter();
+            let started = std::time::Instant::now();
+            let result = f(&searcher);
+            (result, started.elapsed().as_secs_f64())
+        })
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+        self.metrics.record_search(kind, seconds);
+        Ok(result)
     }
 }

@@ -3,8 +3,20 @@
 
 use uuid::Uuid;
 
-use crate::account::AccountType;
 pub use crate::membership::MemberRole;
+
+crate::text_enum! {
+    /// What kind of account an actor signed in with. It lives here, not in `account`, because
+    /// every authorization decision reads it and `account` itself sends e-mails through
+    /// `email`, whose operator views ask `access`: defining it in `account` made a cycle.
+    pub enum AccountType { Buyer => "buyer", Supplier => "supplier", Operator => "operator" }
+}
+
+crate::text_enum! {
+    /// Whether an account may act at all. Here for the same reason as `AccountType`: the
+    /// e-mail areas below `account` read it to skip disabled recipients.
+    pub enum AccountStatus { Active => "active", Disabled => "disabled" }
+}
 
 /// The signed-in account a request acts for.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -24,6 +24,8 @@ mod json_col;
 pub mod lead;
 pub mod leadmail;
 pub mod listing;
+pub mod media;
+pub mod media_access;
 pub mod membership;
 pub mod moderation;
 pub mod notification;

@@ -71,6 +71,6 @@ pub fn record_transition(
 /// Every decision needs a reason the owner can read.
 pub fn validate_reason(reason: &str) -> Result<String, Vec<crate::FieldError>> {
     let mut v = Validator::new();
-    let reason = v.text("reason", reason, 1, 1000);
+    let reason = v.multiline("reason", reason, 1, 1000);
     v.finish().map(|()| reason)
 }

@@ -85,6 +85,48 @@ pub fn last_id_before(
     Ok(max.unwrap_or(0))
 }
 
+/// How far a consumer is behind: events after its position, and when the oldest of them was
+/// written (`None` when it is caught up).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lag {
+    pub events: i64,
+    pub oldest: Option<time::PrimitiveDateTime>,
+}
+
+/// The lag of a consumer at `position` (for monitoring).
+pub fn lag_after(conn: &mut DbConnection, position: i64) -> QueryResult<Lag> {
+    let oldest: Option<(i64, time::PrimitiveDateTime)> = outbox::table
+        .filter(outbox::id.gt(position))
+        .order(outbox::id.asc())
+        .select((outbox::id, outbox::created_at))
+        .first(conn)
+        .optional()?;
+    let Some((first, oldest)) = oldest else {
+        return Ok(Lag {
+            events: 0,
+            oldest: None,
+        });
+    };
+    // Ids are dense but for rolled-back transactions, so this counts without a scan.
+    let events = max_id(conn)? - first + 1;
+    Ok(Lag {
+        events,
+        oldest: Some(oldest),
+    })
+}
+
+/// The positions of the consumers that keep theirs in the database (the lead matcher and the
+/// notification mailer; each search index keeps its own in the index).
+pub fn consumer_positions(conn: &mut DbConnection) -> QueryResult<Vec<(String, i64)>> {
+    crate::db::schema::outbox_consumers::table
+        .select((
+            crate::db::schema::outbox_consumers::name,
+            crate::db::schema::outbox_consumers::position,
+        ))
+        .order(crate::db::schema::outbox_consumers::name.asc())
+        .load(conn)
+}
+
 /// How long a gap in outbox ids may stay open before it is taken as a rollback.
 pub const GAP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 

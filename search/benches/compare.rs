@@ -124,12 +124,13 @@ fn main() {
     index.reader.reload().expect("reload");
     let (mut t_full, mut t_top) = (Vec::new(), Vec::new());
     let searcher = index.reader.searcher();
+    let synonyms = search::Synonyms::default();
     for (_, terms) in &text_queries {
         let mut q = queries()[0].1.clone();
         q.q = terms.clone();
         for _ in 0..ROUNDS {
             let t = Instant::now();
-            search_products(&index, &Vec::new(), &q).expect("search");
+            search_products(&index, &synonyms, &q).expect("search");
             t_full.push(t.elapsed());
         }
         let f = index.fields;

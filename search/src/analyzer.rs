@@ -6,7 +6,9 @@
 //! 2. Segment with jieba in search mode: words and their sub-words (`不锈钢` → `不锈`, `不锈钢`).
 //! 3. Alphanumeric runs stay whole (`600x600`, `m8`, `500ml`) and also give their letter and
 //!    digit parts of two or more characters (`500`, `ml`), so `500 ml` finds `500ml`.
-//! 4. Drop whitespace, punctuation and English stop words ("for", "the"); English stemming.
+//! 4. Quantities with units also give their canonical term (`1.8升` → `1800ml`, see `units`);
+//!    in a query the canonical term replaces the quantity's own words.
+//! 5. Drop whitespace, punctuation and English stop words ("for", "the"); English stemming.
 
 use std::sync::{Arc, LazyLock};
 
@@ -21,12 +23,16 @@ use unicode_normalization::UnicodeNormalization;
 pub const TRADE: &str = "trade";
 /// The same without stemming: suggestions show words as people type them.
 pub const SUGGEST: &str = "suggest";
+/// Toneless pinyin of Chinese words (`crate::pinyin`).
+pub const PINYIN: &str = "pinyin";
+/// Pinyin with its word, for completion.
+pub const PINYIN_SUGGEST: &str = "pinyin_suggest";
 
 /// Trade terms jieba's general dictionary splits (蓝牙耳机 → 蓝牙 + 耳机); in search mode the
 /// parts are still emitted, so adding a term only adds the whole word.
 const TRADE_TERMS: &str = include_str!("trade_terms.txt");
 
-static JIEBA: LazyLock<Arc<Jieba>> = LazyLock::new(|| {
+pub(crate) static JIEBA: LazyLock<Arc<Jieba>> = LazyLock::new(|| {
     let mut jieba = Jieba::new();
     for term in TRADE_TERMS
         .lines()
@@ -45,7 +51,31 @@ pub fn warm_up() {
 
 /// The full analyzer: segmentation plus folding, length limit and stemming.
 pub fn trade_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(TradeTokenizer::default())
+    trade(TradeTokenizer::default())
+}
+
+/// The analyzer of query text: as `trade_analyzer`, but a quantity is its canonical term only.
+pub fn trade_query_analyzer() -> TextAnalyzer {
+    trade(TradeTokenizer::query())
+}
+
+/// Unstemmed query words, lined up one to one with `trade_query_analyzer`'s terms.
+pub fn suggest_query_analyzer() -> TextAnalyzer {
+    suggest(TradeTokenizer::query())
+}
+
+/// Pinyin of the Chinese words of titles, keywords and category names.
+pub fn pinyin_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(crate::pinyin::PinyinTokenizer::default()).build()
+}
+
+/// Pinyin with the word it spells, for completion.
+pub fn pinyin_suggest_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(crate::pinyin::PinyinTokenizer::suggest()).build()
+}
+
+fn trade(tokenizer: TradeTokenizer) -> TextAnalyzer {
+    TextAnalyzer::builder(tokenizer)
         .filter(RemoveLongFilter::limit(40))
         .filter(AsciiFoldingFilter)
         .filter(
@@ -58,7 +88,11 @@ pub fn trade_analyzer() -> TextAnalyzer {
 
 /// Segmentation and folding without stemming, for completion.
 pub fn suggest_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(TradeTokenizer::default())
+    suggest(TradeTokenizer::default())
+}
+
+fn suggest(tokenizer: TradeTokenizer) -> TextAnalyzer {
+    TextAnalyzer::builder(tokenizer)
         .filter(RemoveLongFilter::limit(40))
         .filter(AsciiFoldingFilter)
         .filter(
@@ -87,6 +121,8 @@ pub fn normalize(text: &str) -> (String, Vec<usize>) {
         let c = match c {
             '\u{3000}' => ' ',
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            // `mm²` is written `mm2` too.
+            '²' => '2',
             _ => c,
         };
         let mut buf = [0u8; 4];
@@ -110,7 +146,7 @@ pub fn normalize(text: &str) -> (String, Vec<usize>) {
     (out, map)
 }
 
-fn is_cjk(c: char) -> bool {
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
@@ -120,12 +156,29 @@ fn is_word(token: &str) -> bool {
 
 #[derive(Clone, Default)]
 pub struct TradeTokenizer {
+    /// Query text: a quantity gives its canonical term instead of its own words.
+    query: bool,
     tokens: Vec<Token>,
+}
+
+impl TradeTokenizer {
+    pub fn query() -> TradeTokenizer {
+        TradeTokenizer {
+            query: true,
+            tokens: Vec::new(),
+        }
+    }
 }
 
 pub struct TradeTokenStream<'a> {
     tokens: &'a mut [Token],
     index: usize,
+}
+
+impl<'a> TradeTokenStream<'a> {
+    pub(crate) fn new(tokens: &'a mut [Token]) -> TradeTokenStream<'a> {
+        TradeTokenStream { tokens, index: 0 }
+    }
 }
 
 impl TokenStream for TradeTokenStream<'_> {
@@ -164,20 +217,31 @@ impl Tokenizer for TradeTokenizer {
             });
             position += 1;
         };
+        let quantities = crate::units::quantities(&normalized);
+        let within =
+            |start: usize, end: usize| quantities.iter().any(|q| q.start <= start && end <= q.end);
         for t in JIEBA.cut_for_search(&normalized, true) {
             if !is_word(t.word) {
+                continue;
+            }
+            if self.query && within(t.byte_start, t.byte_end) {
                 continue;
             }
             push(&mut self.tokens, t.word, t.byte_start, t.byte_end);
             if t.word.is_ascii() {
                 for (start, part) in alnum_parts(t.word) {
-                    push(
-                        &mut self.tokens,
-                        part,
-                        t.byte_start + start,
-                        t.byte_start + start + part.len(),
-                    );
+                    let start = t.byte_start + start;
+                    if self.query && within(start, start + part.len()) {
+                        continue;
+                    }
+                    push(&mut self.tokens, part, start, start + part.len());
                 }
+            }
+        }
+        for q in &quantities {
+            let spelled = |t: &Token| t.text == q.term;
+            if self.query || !self.tokens.iter().any(spelled) {
+                push(&mut self.tokens, &q.term, q.start, q.end);
             }
         }
         // End offsets must never go backwards: the snippet generator slices fragments assuming
@@ -186,10 +250,7 @@ impl Tokenizer for TradeTokenizer {
         for (position, token) in self.tokens.iter_mut().enumerate() {
             token.position = position;
         }
-        TradeTokenStream {
-            tokens: &mut self.tokens,
-            index: 0,
-        }
+        TradeTokenStream::new(&mut self.tokens)
     }
 }
 

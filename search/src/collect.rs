@@ -449,7 +449,7 @@ mod tests {
                     &searcher,
                     &f,
                     &words,
-                    (&Vec::new(), typos),
+                    (&crate::lexicon::Synonyms::only(&[]), typos),
                     all,
                     &filters,
                 );
@@ -469,7 +469,7 @@ mod tests {
                             &searcher,
                             &f,
                             &words,
-                            &Vec::new(),
+                            &crate::lexicon::Synonyms::only(&[]),
                             typos,
                             crate::query::Target::Fields,
                         ),

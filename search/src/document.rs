@@ -80,6 +80,8 @@ pub fn product_document(f: &Fields, d: &ProductSearchDoc) -> TantivyDocument {
         d.category_name_zh, d.category_name_en
     );
     doc.add_text(f.raw, &words);
+    doc.add_text(f.pinyin, &words);
+    doc.add_text(f.pinyin_suggest, &words);
     doc.add_text(f.suggest, words);
     doc.add_facet(
         f.category,
@@ -118,10 +120,9 @@ pub fn company_document(f: &Fields, c: &Company, product_count: i64) -> TantivyD
     let english = c.english_name.clone().unwrap_or_default();
     doc.add_text(f.title_zh, &c.legal_name);
     doc.add_text(f.title_en, &english);
-    doc.add_text(
-        f.raw,
-        format!("{} {english} {}", c.legal_name, c.main_products.join(" ")),
-    );
+    let words = format!("{} {english} {}", c.legal_name, c.main_products.join(" "));
+    doc.add_text(f.pinyin, &words);
+    doc.add_text(f.raw, words);
     doc.add_text(f.keywords, c.main_products.join(" "));
     doc.add_text(f.attributes, &c.business_scope);
     doc.add_text(
@@ -231,13 +232,12 @@ pub fn listing_document(f: &Fields, d: &ListingSearchDoc) -> TantivyDocument {
     doc.add_text(f.attributes, &region);
     let description: String = plain_text(&l.description).chars().take(2000).collect();
     doc.add_text(f.description, description);
-    doc.add_text(
-        f.listing_raw,
-        format!(
-            "{} {} {} {region}",
-            l.title, d.category_name_zh, d.category_name_en
-        ),
+    let words = format!(
+        "{} {} {} {region}",
+        l.title, d.category_name_zh, d.category_name_en
     );
+    doc.add_text(f.pinyin, &words);
+    doc.add_text(f.listing_raw, words);
     doc.add_facet(
         f.category,
         facet_path(&[&d.category_parent, &l.category_id]),

@@ -9,7 +9,10 @@ use serde::{Deserialize, Serialize};
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
 use crate::SearchError;
-use crate::analyzer::{SUGGEST, TRADE, suggest_analyzer, trade_analyzer};
+use crate::analyzer::{
+    PINYIN, PINYIN_SUGGEST, SUGGEST, TRADE, pinyin_analyzer, pinyin_suggest_analyzer,
+    suggest_analyzer, trade_analyzer,
+};
 use crate::schema::{Fields, SCHEMA_VERSION, build_schema};
 
 /// Stored with every commit, atomically with it.
@@ -58,6 +61,10 @@ fn read_checkpoint(index: &Index) -> Option<Checkpoint> {
 fn register(index: &Index) {
     index.tokenizers().register(TRADE, trade_analyzer());
     index.tokenizers().register(SUGGEST, suggest_analyzer());
+    index.tokenizers().register(PINYIN, pinyin_analyzer());
+    index
+        .tokenizers()
+        .register(PINYIN_SUGGEST, pinyin_suggest_analyzer());
 }
 
 #[derive(Debug, Clone)]

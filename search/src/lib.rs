@@ -6,11 +6,14 @@ mod collect;
 pub mod document;
 pub mod index;
 pub mod indexer;
+pub mod lexicon;
 pub mod listing_query;
 pub mod matcher;
+pub mod pinyin;
 pub mod query;
 pub mod schema;
 pub mod service;
+pub mod units;
 
 pub use collect::{COUNT_BOUND, set_count_bound};
 pub use index::{Checkpoint, IndexStore, SearchIndex};

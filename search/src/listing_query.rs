@@ -15,12 +15,12 @@ use tantivy::{TantivyDocument, Term};
 use crate::SearchError;
 use crate::document::micros;
 use crate::index::SearchIndex;
+use crate::lexicon::Synonyms;
 use crate::query::{
     Highlighter, MAX_OFFSET, SearchResults, Sort, Target, Typos, execute, facet_query, query_words,
     results, str_of, term_clauses, term_query,
 };
 use crate::schema::Fields;
-use crate::service::Synonyms;
 
 /// The score a buy request gets for being in one of the supplier's categories; a match on the
 /// supplier's product words adds its BM25 score on top.

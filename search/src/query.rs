@@ -13,19 +13,20 @@ use std::ops::Bound;
 use std::time::Instant;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery,
+    Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::SearchError;
-use crate::analyzer::{analyze, suggest_analyzer, trade_analyzer};
+use crate::analyzer::{analyze, suggest_analyzer, suggest_query_analyzer, trade_query_analyzer};
 use crate::collect::{self, Counts};
 use crate::index::SearchIndex;
+use crate::lexicon::Synonyms;
+use crate::lexicon::{self, ClauseWord, WordField};
 use crate::schema::{Fields, facet_path};
-use crate::service::Synonyms;
 
 /// Results past this offset are not served (deep paging is a scraping pattern, not a buyer's).
 pub const MAX_OFFSET: usize = 1000;
@@ -171,16 +172,30 @@ pub(crate) enum Target {
     Body,
 }
 
-/// The clause for one query word: the term in any text field. A Latin word of 5+ letters that
-/// no document contains also matches words within 1 edit (2 from 9 letters); a word that exists
-/// is taken as typed, so `tires` does not also find `tiles`.
+/// The clause for one word of an alternative: the term in any text field (or in the pinyin
+/// field), scored by field weight times `weight`. A Latin word of 5+ letters that no document
+/// contains also matches words within 1 edit (2 from 9 letters), when the word allows typos;
+/// a word that exists is taken as typed, so `tires` does not also find `tiles`.
 fn word_clause(
     searcher: &Searcher,
     f: &Fields,
-    w: &QueryWord,
+    w: &ClauseWord,
+    weight: f32,
     typos: Typos,
     target: Target,
 ) -> Box<dyn Query> {
+    if w.field == WordField::Pinyin {
+        return match target {
+            Target::Fields => Box::new(BoostQuery::new(
+                term_query(f.pinyin, &w.term),
+                lexicon::PINYIN * weight,
+            )),
+            Target::Body => Box::new(TermQuery::new(
+                Term::from_field_text(f.pinyin, &w.term),
+                IndexRecordOption::Basic,
+            )),
+        };
+    }
     let weighted = [
         (f.title_zh, 3.0),
         (f.title_en, 3.0),
@@ -192,8 +207,10 @@ fn word_clause(
         Target::Fields => weighted
             .iter()
             .map(|(field, boost)| {
-                let q: Box<dyn Query> =
-                    Box::new(BoostQuery::new(term_query(*field, &w.term), *boost));
+                let q: Box<dyn Query> = Box::new(BoostQuery::new(
+                    term_query(*field, &w.term),
+                    *boost * weight,
+                ));
                 (Occur::Should, q)
             })
             .collect(),
@@ -205,7 +222,7 @@ fn word_clause(
             )),
         )],
     };
-    if let Some(distance) = typo_distance(&w.raw).filter(|_| typos.enabled) {
+    if let Some(distance) = typo_distance(&w.raw).filter(|_| typos.enabled && w.typos) {
         let raw = Term::from_field_text(typos.raw, &w.raw);
         if searcher.doc_freq(&raw).unwrap_or(0) == 0 {
             alternatives.push((
@@ -231,32 +248,6 @@ pub(crate) struct Typos {
     pub enabled: bool,
 }
 
-/// For each word, the synonym group whose member covers it and where that member starts: a run
-/// of words that is a member of a group becomes one clause (any member of the group).
-pub(crate) fn synonym_cover(
-    words: &[QueryWord],
-    synonyms: &Synonyms,
-) -> Vec<Option<(usize, usize)>> {
-    let terms: Vec<&str> = words.iter().map(|w| w.term.as_str()).collect();
-    let mut covered: Vec<Option<(usize, usize)>> = vec![None; words.len()];
-    for (g, group) in synonyms.iter().enumerate() {
-        for member in group
-            .iter()
-            .filter(|m| !m.is_empty() && m.len() <= terms.len())
-        {
-            for start in 0..=terms.len() - member.len() {
-                let span = start..start + member.len();
-                if terms[span.clone()].iter().zip(member).all(|(a, b)| *a == b)
-                    && covered[span.clone()].iter().all(Option::is_none)
-                {
-                    covered[span].iter_mut().for_each(|c| *c = Some((g, start)));
-                }
-            }
-        }
-    }
-    covered
-}
-
 /// Whether a word may also match with typos (Latin letters only, 5 or more), and how many.
 pub(crate) fn typo_distance(raw: &str) -> Option<u8> {
     let letters = raw.chars().count();
@@ -267,8 +258,8 @@ pub(crate) fn typo_distance(raw: &str) -> Option<u8> {
     })
 }
 
-/// One clause per query word, except that a run of words that is a member of a synonym group
-/// becomes one clause: any member of the group, with all of that member's words.
+/// One query clause per [`lexicon::clauses`] clause: any of its alternatives, an alternative
+/// needing all of its words.
 pub(crate) fn term_clauses(
     searcher: &Searcher,
     f: &Fields,
@@ -277,52 +268,52 @@ pub(crate) fn term_clauses(
     typos: Typos,
     target: Target,
 ) -> Vec<Box<dyn Query>> {
-    let covered = synonym_cover(words, synonyms);
-    let mut clauses = Vec::new();
-    for (i, w) in words.iter().enumerate() {
-        match covered[i] {
-            None => clauses.push(word_clause(searcher, f, w, typos, target)),
-            Some((g, start)) if start == i => {
-                let members = synonyms[g]
-                    .iter()
-                    .map(|member| {
-                        let all = member
-                            .iter()
-                            .map(|t| {
-                                (
-                                    Occur::Must,
-                                    word_clause(
-                                        searcher,
-                                        f,
-                                        &QueryWord {
-                                            term: t.clone(),
-                                            raw: t.clone(),
-                                        },
-                                        typos,
-                                        target,
-                                    ),
-                                )
-                            })
-                            .collect();
-                        (
-                            Occur::Should,
-                            Box::new(BooleanQuery::new(all)) as Box<dyn Query>,
-                        )
-                    })
-                    .collect();
-                clauses.push(Box::new(BooleanQuery::new(members)));
+    lexicon::clauses(words, synonyms)
+        .iter()
+        .map(|clause| {
+            let mut alts: Vec<Box<dyn Query>> = clause
+                .alts
+                .iter()
+                .enumerate()
+                // For matching, an alternative that needs every word of another one adds no
+                // document (`stainless steel` next to `stainless`); scoring keeps it.
+                .filter(|(i, alt)| target == Target::Fields || !clause.implied(*i, alt))
+                .map(|(_, alt)| alt)
+                .map(|alt| {
+                    let mut all: Vec<Box<dyn Query>> = alt
+                        .words
+                        .iter()
+                        .map(|w| word_clause(searcher, f, w, alt.weight, typos, target))
+                        .collect();
+                    if all.len() == 1 {
+                        all.pop().unwrap_or_else(|| Box::new(AllQuery))
+                    } else {
+                        Box::new(BooleanQuery::new(
+                            all.into_iter().map(|q| (Occur::Must, q)).collect(),
+                        ))
+                    }
+                })
+                .collect();
+            if alts.len() == 1 {
+                alts.pop().unwrap_or_else(|| Box::new(AllQuery))
+            } else if target == Target::Fields {
+                // A clause scores its best alternative: a document that spells a word several
+                // ways (`Vacuum Flask Thermos`) is not worth more than one that spells it once.
+                Box::new(DisjunctionMaxQuery::new(alts)) as Box<dyn Query>
+            } else {
+                Box::new(BooleanQuery::new(
+                    alts.into_iter().map(|q| (Occur::Should, q)).collect(),
+                )) as Box<dyn Query>
             }
-            Some(_) => {}
-        }
-    }
-    clauses
+        })
+        .collect()
 }
 
 /// The query's words, deduplicated, at most 32. Both analyzers share one tokenizer and the
 /// stemmer drops nothing, so their outputs line up one to one.
 pub(crate) fn query_words(text: &str) -> Vec<QueryWord> {
-    let stemmed = analyze(&mut trade_analyzer(), text);
-    let raw = analyze(&mut suggest_analyzer(), text);
+    let stemmed = analyze(&mut trade_query_analyzer(), text);
+    let raw = analyze(&mut suggest_query_analyzer(), text);
     let mut seen = std::collections::HashSet::new();
     let mut words: Vec<QueryWord> = stemmed
         .into_iter()
@@ -740,8 +731,48 @@ pub(crate) fn results<T>(
     }
 }
 
+/// How often each term of `field` that starts with `prefix` occurs, by term.
+fn terms_with_prefix(
+    searcher: &Searcher,
+    field: Field,
+    prefix: &str,
+) -> Result<BTreeMap<String, u64>, SearchError> {
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    let mut upper = prefix.as_bytes().to_vec();
+    upper.push(0xFF);
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted
+            .terms()
+            .range()
+            .ge(prefix.as_bytes())
+            .lt(&upper)
+            .into_stream()?;
+        while stream.advance() {
+            let word = String::from_utf8_lossy(stream.key()).into_owned();
+            *counts.entry(word).or_default() += u64::from(stream.value().doc_freq);
+        }
+    }
+    Ok(counts)
+}
+
+/// Most frequent first, then shorter, then alphabetical.
+fn by_frequency(counts: BTreeMap<String, u64>) -> Vec<String> {
+    let mut ranked: Vec<(String, u64)> = counts
+        .into_iter()
+        .filter(|(w, _)| w.chars().count() > 1)
+        .collect();
+    ranked.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| a.0.len().cmp(&b.0.len()))
+            .then_with(|| a.0.cmp(&b.0))
+    });
+    ranked.into_iter().map(|(w, _)| w).collect()
+}
+
 /// Words from titles, keywords and category names that complete the last word typed, most
-/// frequent first.
+/// frequent first; then the Chinese words whose pinyin completes the Latin words typed last
+/// (`baow`, `bao w` → 保温杯).
 pub fn suggest(
     index: &SearchIndex,
     prefix: &str,
@@ -752,32 +783,32 @@ pub fn suggest(
         return Ok(Vec::new());
     };
     let searcher = index.reader.searcher();
-    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-    let mut upper = last.clone().into_bytes();
-    upper.push(0xFF);
-    for segment in searcher.segment_readers() {
-        let inverted = segment.inverted_index(index.fields.suggest)?;
-        let mut stream = inverted
-            .terms()
-            .range()
-            .ge(last.as_bytes())
-            .lt(&upper)
-            .into_stream()?;
-        while stream.advance() {
-            let word = String::from_utf8_lossy(stream.key()).into_owned();
-            *counts.entry(word).or_default() += u64::from(stream.value().doc_freq);
+    let mut words = by_frequency(terms_with_prefix(&searcher, index.fields.suggest, &last)?);
+    let latin = |t: &&String| t.bytes().all(|b| b.is_ascii_lowercase());
+    let typed: Vec<&String> = terms.iter().rev().take_while(latin).collect();
+    let pinyin: String = typed.iter().rev().map(|t| String::as_str(t)).collect();
+    // Several Latin words typed (`bao wen b`) read as pinyin first; one word (`baow`) after
+    // its own completions, so English keeps its meaning first.
+    let spaced = typed.len() > 1;
+    if (spaced || words.len() < limit) && pinyin.len() >= 2 {
+        let mut spelled: BTreeMap<String, u64> = BTreeMap::new();
+        for (term, n) in terms_with_prefix(&searcher, index.fields.pinyin_suggest, &pinyin)? {
+            if let Some((_, word)) = term.split_once(crate::pinyin::SUGGEST_SEPARATOR) {
+                *spelled.entry(word.to_owned()).or_default() += n;
+            }
+        }
+        let spelled: Vec<String> = by_frequency(spelled)
+            .into_iter()
+            .filter(|w| !words.contains(w))
+            .collect();
+        if spaced {
+            words.splice(0..0, spelled);
+        } else {
+            words.extend(spelled);
         }
     }
-    let mut ranked: Vec<(String, u64)> = counts
-        .into_iter()
-        .filter(|(w, _)| w.chars().count() > 1)
-        .collect();
-    ranked.sort_by(|a, b| {
-        b.1.cmp(&a.1)
-            .then_with(|| a.0.len().cmp(&b.0.len()))
-            .then_with(|| a.0.cmp(&b.0))
-    });
-    Ok(ranked.into_iter().take(limit).map(|(w, _)| w).collect())
+    words.truncate(limit);
+    Ok(words)
 }
 
 #[cfg(test)]

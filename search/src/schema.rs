@@ -6,9 +6,9 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions,
 };
 
-use crate::analyzer::{SUGGEST, TRADE};
+use crate::analyzer::{PINYIN, PINYIN_SUGGEST, SUGGEST, TRADE};
 
-pub const SCHEMA_VERSION: u64 = 8;
+pub const SCHEMA_VERSION: u64 = 9;
 
 /// Field handles, resolved once.
 #[derive(Clone, Copy, Debug)]
@@ -36,6 +36,11 @@ pub struct Fields {
     pub suggest: Field,
     /// Unstemmed words of titles, keywords and names, for typo matching (products and companies).
     pub raw: Field,
+    /// Toneless pinyin of the Chinese words of titles, keywords and category names (company:
+    /// names and main products), matched by Latin queries that read as pinyin, weighted low.
+    pub pinyin: Field,
+    /// The same pinyin with the word it spells (`baowenbei\u{1f}保温杯`), for completion.
+    pub pinyin_suggest: Field,
     pub company_name: Field,
     pub company_name_en: Field,
     pub slug: Field,
@@ -112,6 +117,23 @@ pub fn build_schema() -> (Schema, Fields) {
         ),
         suggest: b.add_text_field("suggest", text(SUGGEST, false)),
         raw: b.add_text_field("raw", text(SUGGEST, false)),
+        pinyin: b.add_text_field(
+            "pinyin",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(PINYIN)
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        ),
+        pinyin_suggest: b.add_text_field(
+            "pinyin_suggest",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(PINYIN_SUGGEST)
+                    .set_fieldnorms(false)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
         company_name: b.add_text_field("company_name", STORED),
         company_name_en: b.add_text_field("company_name_en", STORED),
         slug: b.add_text_field("slug", STORED),

@@ -17,8 +17,7 @@ pub struct Search {
     synonyms: Arc<RwLock<Arc<Synonyms>>>,
 }
 
-/// Synonym groups as analyzed terms: group → member → terms (`stainless steel` → [stainless, steel]).
-pub type Synonyms = Vec<Vec<Vec<String>>>;
+pub use crate::lexicon::Synonyms;
 
 impl Search {
     pub fn new() -> Search {
@@ -32,21 +31,11 @@ impl Search {
         self.visible.store(visible, Ordering::Release);
     }
 
-    /// Replaces the synonym groups used to expand queries.
+    /// Replaces the operators' synonym groups used to expand queries (the shipped defaults and
+    /// dictionary stay).
     pub fn set_synonyms(&self, groups: &[Vec<String>]) {
-        let mut analyzer = crate::analyzer::trade_analyzer();
-        let analyzed: Synonyms = groups
-            .iter()
-            .map(|group| {
-                group
-                    .iter()
-                    .map(|term| crate::analyzer::analyze(&mut analyzer, term))
-                    .filter(|t| !t.is_empty())
-                    .collect::<Vec<_>>()
-            })
-            .filter(|members: &Vec<Vec<String>>| members.len() >= 2)
-            .collect();
-        *self.synonyms.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(analyzed);
+        let synonyms = Synonyms::with_operator_groups(groups);
+        *self.synonyms.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(synonyms);
     }
 
     /// The synonym groups in use now.

@@ -124,7 +124,7 @@ async fn required_fields_are_all_reported(b: Backend) {
     body["contacts"] = json!([{"name": "张三", "email": "not-an-email", "phone": "abc"}]);
     body["company_type"] = json!("factory");
     body["year_established"] = json!(1200);
-    body["logo_url"] = json!("javascript:alert(1)");
+    body["logo_id"] = json!("javascript:alert(1)");
     let reply = app
         .post("/api/v1/companies", owner.token(), body)
         .await
@@ -136,7 +136,7 @@ async fn required_fields_are_all_reported(b: Backend) {
         "contacts[0].phone",
         "company_type",
         "year_established",
-        "logo_url",
+        "logo_id",
     ] {
         assert!(
             fields.contains(&f.to_owned()),

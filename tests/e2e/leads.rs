@@ -414,7 +414,8 @@ async fn leads_export_as_csv(b: Backend) {
     let first = &rows[0];
     assert_eq!(&first[0], lead.as_str());
     assert_eq!(&first[5], "测试 Tester");
-    assert_eq!(&first[6], buyer.email.as_str());
+    // Not shared in a thread: no address (see `buyer_email_is_shown_only_where_shared`).
+    assert_eq!(&first[6], "");
     assert_eq!(&first[7], "quoted");
     assert_eq!(&first[9], "'=hyperlink(\"http://x\"); 重点");
     assert_eq!(&first[11], "2027-01-05");
@@ -488,8 +489,70 @@ async fn inquiries_become_leads(b: Backend) {
     assert!(text.contains(",contacted,"), "{text}");
 }
 
+async fn buyer_email_is_shown_only_where_shared(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let operator = app.operator().await;
+    let (owner, company) = app.verified_company(&operator).await;
+    let company = company["id"].as_str().unwrap().to_owned();
+    let sharing = app.signup("buyer").await;
+    let private = app.signup("buyer").await;
+    for (buyer, share) in [(&sharing, true), (&private, false)] {
+        app.post(
+            "/api/v1/inquiries",
+            buyer.token(),
+            json!({
+                "subject": "询价 Quotation request",
+                "message": format!("请报价 {share}"),
+                "targets": [{"type": "company", "id": company}],
+                "share_email": share,
+            }),
+        )
+        .await
+        .expect(201);
+    }
+    // A lead from a quote shares nothing either.
+    seed_lead(&app, &company, &sharing, LeadSource::Quote).await;
+
+    let list = format!("/api/v1/companies/{company}/leads");
+    let page = app.get(&list, owner.token()).await.expect(200).body;
+    let mut seen: Vec<(String, String, Value)> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["buyer_id"].as_str().unwrap().to_owned(),
+                l["source"].as_str().unwrap().to_owned(),
+                l["buyer_email"].clone(),
+            )
+        })
+        .collect();
+    seen.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    let mut expected = vec![
+        (
+            sharing.id.clone(),
+            "inquiry".to_owned(),
+            json!(sharing.email),
+        ),
+        (sharing.id.clone(), "quote".to_owned(), Value::Null),
+        (private.id.clone(), "inquiry".to_owned(), Value::Null),
+    ];
+    expected.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    assert_eq!(seen, expected);
+
+    let csv = app
+        .get(&format!("{list}.csv"), owner.token())
+        .await
+        .expect(200)
+        .body;
+    let csv = csv.as_str().unwrap();
+    assert!(csv.contains(&sharing.email), "{csv}");
+    assert!(!csv.contains(&private.email), "{csv}");
+}
+
 both_backends!(
     leads_are_private_to_the_company,
+    buyer_email_is_shown_only_where_shared,
     members_work_leads,
     leads_page_without_gaps,
     leads_export_as_csv,

@@ -1,11 +1,13 @@
 //! End-to-end tests over HTTP; every scenario runs on SQLite and on PostgreSQL.
 
+mod accounts;
 mod audit;
 mod auth;
 mod companies;
 mod crash;
 mod credit;
 mod error_codes;
+mod hardening;
 mod health;
 mod inquiries;
 mod lead_mail;
@@ -13,6 +15,7 @@ mod leads;
 mod listings;
 mod mail;
 mod matrix;
+mod media;
 mod members;
 mod migrations;
 mod notifications;

@@ -804,6 +804,16 @@ static CASES: &[Case] = &[
         "porc",
         &[Suggests("porcelain")],
     ),
+    suggest(
+        "pinyin completes to the Chinese word it spells",
+        "baow",
+        &[Suggests("保温杯")],
+    ),
+    suggest(
+        "pinyin typed by syllable completes too",
+        "bao wen b",
+        &[Suggests("保温杯")],
+    ),
 ];
 
 /// Percent-encodes everything but ASCII letters and digits.
@@ -1175,3 +1185,5 @@ async fn demo_catalog_relevance(b: Backend) {
 }
 
 both_backends!(demo_catalog_relevance);
+
+mod kinds;

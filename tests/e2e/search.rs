@@ -862,7 +862,7 @@ async fn operators_manage_bilingual_synonyms(b: Backend) {
             &c.a,
             product(
                 "",
-                "SS Vacuum Food Jar",
+                "Inoxa Vacuum Food Jar",
                 "home-goods.drinkware",
                 100,
                 "CNY",
@@ -874,10 +874,10 @@ async fn operators_manage_bilingual_synonyms(b: Backend) {
     assert_eq!(
         found(&app, "不锈钢").await,
         set(&[&c.flask, &c.kids_flask]),
-        "before: Chinese finds Chinese"
+        "before: Chinese finds Chinese (the shipped lists do not know the brand word Inoxa)"
     );
     let path = "/api/v1/operator/search/synonyms";
-    let body = json!({"groups": [["不锈钢", "stainless steel", "SS"], ["保温杯", "vacuum flask", "thermos"]]});
+    let body = json!({"groups": [["不锈钢", "stainless steel", "Inoxa"], ["保温杯", "vacuum flask", "thermos"]]});
     let saved = app
         .call(reqwest::Method::PUT, path, c.op.token(), Some(&body))
         .await
@@ -885,7 +885,7 @@ async fn operators_manage_bilingual_synonyms(b: Backend) {
         .body;
     assert_eq!(saved["groups"][0][1], "stainless steel");
     app.wait_for_index().await;
-    // 不锈钢 now also finds the English-only "SS" product; the English phrase finds the Chinese ones.
+    // 不锈钢 now also finds the English-only "Inoxa" product; the English phrase finds the Chinese ones.
     assert_eq!(
         found(&app, "不锈钢").await,
         set(&[&c.flask, &c.kids_flask, &ss])
@@ -907,7 +907,7 @@ async fn operators_manage_bilingual_synonyms(b: Backend) {
     app.call(reqwest::Method::PUT, path, c.a_owner.token(), Some(&body))
         .await
         .expect(403);
-    // Clearing the set removes the expansion.
+    // Clearing the set removes the operators' expansion; the shipped defaults stay.
     app.call(
         reqwest::Method::PUT,
         path,

@@ -55,6 +55,8 @@ impl Reply {
 
 pub struct TestApp {
     pub base: String,
+    /// The separate metrics address (`metrics_bind`), when configured.
+    pub metrics_base: Option<String>,
     pub backend: Backend,
     pub config: Config,
     pub http: reqwest::Client,
@@ -67,6 +69,15 @@ pub struct TestApp {
     indexer: std::sync::Mutex<Option<api::app::IndexerHandle>>,
 }
 
+/// `TRADEFAIR_TEST_LOG=1` shows the server's log (filtered by `RUST_LOG`) in the test's
+/// output: the first thing to turn on when a test sees a 500.
+fn log_from_env() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    if std::env::var_os("TRADEFAIR_TEST_LOG").is_some() {
+        ONCE.call_once(|| api::logging::init().expect("test log"));
+    }
+}
+
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
         TestApp::spawn_with(backend, |_| {}).await
@@ -75,6 +86,7 @@ impl TestApp {
     /// A server on a fresh database, with `configure` applied to the test defaults.
     pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> TestApp {
         crate::clock::start_from_env();
+        log_from_env();
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().to_owned();
         let db = tokio::task::spawn_blocking(move || TestDatabase::create(backend, &path))
@@ -127,6 +139,9 @@ impl TestApp {
             .await
             .expect("server starts");
         let base = format!("http://127.0.0.1:{}", app.port());
+        let metrics_base = app
+            .metrics_port()
+            .map(|port| format!("http://127.0.0.1:{port}"));
         let search = app.state().search.clone();
         let progress = app.progress().clone();
         let (server, indexer) = app.into_parts();
@@ -135,6 +150,7 @@ impl TestApp {
         let http = reqwest::Client::builder().build().expect("http client");
         TestApp {
             base,
+            metrics_base,
             backend,
             config,
             http,
@@ -224,20 +240,7 @@ impl TestApp {
             request = request.json(body);
         }
         let response = request.send().await.expect("request sent");
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.expect("response body");
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
-        };
-        Reply {
-            status,
-            body,
-            headers,
-        }
+        reply_of(response).await
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
@@ -269,5 +272,23 @@ impl TestApp {
         })
         .await
         .expect("database task")
+    }
+}
+
+/// A response as a `Reply` (the body parsed as JSON when it is JSON, else kept as text).
+pub(crate) async fn reply_of(response: reqwest::Response) -> Reply {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let bytes = response.bytes().await.expect("response body");
+    let body = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+    };
+    Reply {
+        status,
+        body,
+        headers,
     }
 }

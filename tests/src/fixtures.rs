@@ -99,7 +99,7 @@ pub fn product_body() -> Value {
         "description": "<p>双层真空</p>",
         "category_id": "home-goods.drinkware",
         "attributes": [{"name": "材质", "value": "304不锈钢"}],
-        "images": ["https://img.example.com/flask.jpg"],
+        "images": [],
         "unit": "piece",
         "moq": 100,
         "currency": "CNY",
@@ -120,33 +120,99 @@ impl TestApp {
         .await
     }
 
-    /// Registers a `buyer` or `supplier` account and signs it in.
+    /// Registers a `buyer` or `supplier` account, verifies its address through the link in
+    /// the verification e-mail, and signs it in.
     pub async fn signup(&self, account_type: &str) -> Account {
+        let email = self.register(account_type).await;
+        self.verify_address(&email).await;
+        self.signin(&email).await
+    }
+
+    /// Registers and signs in without verifying the address.
+    pub async fn signup_unverified(&self, account_type: &str) -> Account {
+        let email = self.register(account_type).await;
+        self.signin(&email).await
+    }
+
+    /// Registers a fresh address; returns it.
+    pub async fn register(&self, account_type: &str) -> String {
         let email = format!(
             "{account_type}-{}@example.com",
             uuid::Uuid::new_v4().simple()
         );
-        let reply = self
-            .post(
-                "/api/v1/auth/register",
-                None,
-                json!({"email": email, "password": PASSWORD, "display_name": "测试 Tester", "account_type": account_type}),
-            )
-            .await
-            .expect(201);
-        self.signin(reply.body["id"].as_str().unwrap_or_default(), &email)
-            .await
+        self.post(
+            "/api/v1/auth/register",
+            None,
+            json!({"email": email, "password": PASSWORD, "display_name": "测试 Tester", "account_type": account_type}),
+        )
+        .await
+        .expect(202);
+        email
     }
 
-    async fn signin(&self, id: &str, email: &str) -> Account {
+    /// The newest e-mail job of `kind` to `to`: (subject, text body).
+    pub async fn last_mail(&self, to: &str, kind: &str) -> Option<(String, String)> {
+        use diesel::prelude::*;
+        use domain::db::schema::email_jobs as j;
+        let (to, kind) = (to.to_owned(), kind.to_owned());
+        self.with_db(move |conn| {
+            j::table
+                .filter(j::to_address.eq(to))
+                .filter(j::kind.eq(kind))
+                .order(j::created_at.desc())
+                .then_order_by(j::id.desc())
+                .select((j::subject, j::text_body))
+                .first::<(String, String)>(conn)
+                .optional()
+                .expect("e-mail jobs")
+        })
+        .await
+    }
+
+    /// The token of the link to `/api/v1/email/{path}` in the newest `kind` e-mail to `to`.
+    pub async fn mail_token(&self, to: &str, kind: &str, path: &str) -> String {
+        let (_, text) = self
+            .last_mail(to, kind)
+            .await
+            .unwrap_or_else(|| panic!("no {kind} e-mail to {to}"));
+        let marker = format!("/api/v1/email/{path}?token=");
+        let start = text
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no {path} link in: {text}"))
+            + marker.len();
+        text[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect()
+    }
+
+    /// Follows the verification link e-mailed to `email` (presses the page's button).
+    pub async fn verify_address(&self, email: &str) -> crate::Reply {
+        let token = self
+            .mail_token(email, "verify_email", "verify-address")
+            .await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/api/v1/email/verify-address?token={token}"),
+            None,
+            None,
+        )
+        .await
+        .expect(200)
+    }
+
+    /// Signs in with the fixture password.
+    pub async fn signin(&self, email: &str) -> Account {
         let tokens = self.login(email, PASSWORD).await.expect(200);
+        let access = tokens.body["access_token"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let me = self.get("/api/v1/me", Some(&access)).await.expect(200);
         Account {
-            id: id.to_owned(),
+            id: me.body["id"].as_str().unwrap_or_default().to_owned(),
             email: email.to_owned(),
-            access: tokens.body["access_token"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
+            access,
             refresh: tokens.body["refresh_token"]
                 .as_str()
                 .unwrap_or_default()
@@ -164,7 +230,9 @@ impl TestApp {
                     .expect("operator created")
             })
             .await;
-        self.signin(&user.id.to_string(), &email).await
+        let account = self.signin(&email).await;
+        assert_eq!(account.id, user.id.to_string());
+        account
     }
 
     /// A company owned by `owner` (a supplier account).

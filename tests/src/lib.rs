@@ -17,6 +17,7 @@ pub mod clock;
 pub mod concurrent;
 pub mod fixtures;
 pub mod listings;
+pub mod media;
 pub mod review;
 pub mod smtp;
 

@@ -3,17 +3,32 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use domain::Actor;
 use domain::access::{PlatformAction, may_on_platform};
-use domain::account::AccountType;
+use domain::account::{self, AccountType, SessionState};
 use futures_util::future::LocalBoxFuture;
 
 use super::jwt::{self, Claims};
 use crate::error::ApiError;
+use crate::observe::note_account;
 use crate::state::AppState;
 
 /// A signed-in account (401 without a valid, unrevoked access token).
 pub struct AuthUser {
     pub actor: Actor,
     pub claims: Claims,
+    /// Whether the account's address is verified (checked on this request).
+    pub email_verified: bool,
+}
+
+impl AuthUser {
+    /// Refuses (403 `email_unverified`) what an account may only do once its address is
+    /// verified: send inquiries, post buy requests, quote.
+    pub fn require_verified(&self) -> Result<(), ApiError> {
+        if self.email_verified {
+            Ok(())
+        } else {
+            Err(domain::account::AccountError::EmailUnverified.into())
+        }
+    }
 }
 
 /// The signed-in account if a token is sent; a bad token is still a 401, never anonymous.
@@ -57,12 +72,29 @@ pub(crate) async fn authenticate(
     let account_type = AccountType::parse(&claims.act).ok_or_else(|| {
         ApiError::unauthenticated("invalid_token", "the access token is invalid or expired")
     })?;
+    // The signature only says the token was issued; this says its sign-in has not ended since
+    // (logout, refresh-token reuse, password change or reset, a disabled account).
+    let family = claims.fam.clone();
+    let version = claims.ver;
+    let session = state
+        .db(move |conn| account::session_state(conn, user_id, family.as_deref(), version))
+        .await?;
+    let email_verified = match session {
+        SessionState::Valid { email_verified } => email_verified,
+        SessionState::Ended => {
+            return Err(ApiError::unauthenticated(
+                "invalid_token",
+                "the access token is invalid or expired",
+            ));
+        }
+    };
     Ok(AuthUser {
         actor: Actor {
             user_id,
             account_type,
         },
         claims,
+        email_verified,
     })
 }
 
@@ -73,13 +105,18 @@ impl FromRequest for AuthUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(req);
+        let req = req.clone();
         Box::pin(async move {
             match token {
                 None => Err(ApiError::unauthenticated(
                     "unauthenticated",
                     "sign in first",
                 )),
-                Some(token) => authenticate(state, token).await,
+                Some(token) => {
+                    let user = authenticate(state, token).await?;
+                    note_account(&req, user.actor.user_id);
+                    Ok(user)
+                }
             }
         })
     }
@@ -92,10 +129,15 @@ impl FromRequest for MaybeUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(req);
+        let req = req.clone();
         Box::pin(async move {
             match token {
                 None => Ok(MaybeUser(None)),
-                Some(token) => Ok(MaybeUser(Some(authenticate(state, token).await?.actor))),
+                Some(token) => {
+                    let actor = authenticate(state, token).await?.actor;
+                    note_account(&req, actor.user_id);
+                    Ok(MaybeUser(Some(actor)))
+                }
             }
         })
     }

@@ -23,25 +23,40 @@ pub struct Claims {
     /// Account type: buyer, supplier or operator.
     pub act: String,
     pub typ: String,
+    /// The sign-in (refresh-token family) this token was issued in: ending it ends the token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fam: Option<String>,
+    /// The account's token version when issued; a password change or reset raises it.
+    #[serde(default)]
+    pub ver: i32,
+}
+
+/// Who a token is for and which sign-in it belongs to.
+pub struct Subject<'a> {
+    pub user_id: Uuid,
+    pub account_type: &'a str,
+    pub family_id: &'a str,
+    pub token_version: i32,
 }
 
 pub fn issue(
     keys: &JwtKeys,
     issuer: &str,
     ttl_secs: i64,
-    user_id: Uuid,
-    account_type: &str,
+    subject: Subject<'_>,
 ) -> Result<(String, Claims), ApiError> {
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let claims = Claims {
-        sub: user_id.to_string(),
+        sub: subject.user_id.to_string(),
         iss: issuer.to_owned(),
         aud: AUDIENCE.to_owned(),
         exp: now + ttl_secs,
         iat: now,
         jti: Uuid::now_v7().to_string(),
-        act: account_type.to_owned(),
+        act: subject.account_type.to_owned(),
         typ: ACCESS_TYP.to_owned(),
+        fam: Some(subject.family_id.to_owned()),
+        ver: subject.token_version,
     };
     let mut header = Header::new(Algorithm::EdDSA);
     header.kid = Some(keys.kid.clone());

@@ -3,15 +3,16 @@
 use std::time::Duration;
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use domain::account::{self, Registration, normalize_email};
+use domain::account::{self, IssuedRefresh, Registration, normalize_email};
+use domain::leadmail::{self, Language};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use crate::auth::{AuthUser, jwt};
-use crate::body::Body;
+use crate::body::{Body, OptionalBody};
 use crate::client_addr::client_addr;
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::limits::Quota;
 use crate::state::AppState;
 use crate::time_fmt::utc;
@@ -41,7 +42,16 @@ pub struct MembershipView {
 pub struct UserView {
     pub id: uuid::Uuid,
     pub email: String,
+    /// Whether `email` is verified. Until it is, the account can sign in and browse but not
+    /// send inquiries, post buy requests or quote (403 `email_unverified`), and no e-mail but
+    /// the verification itself is sent to it.
+    pub email_verified: bool,
+    /// An address change waiting for its verification link to be followed.
+    pub pending_email: Option<String>,
     pub display_name: String,
+    /// `zh` or `en`: the language of every e-mail to this account.
+    #[schema(example = "zh")]
+    pub language: String,
     /// `buyer`, `supplier` or `operator`.
     pub account_type: String,
     #[serde(with = "time::serde::rfc3339")]
@@ -51,14 +61,18 @@ pub struct UserView {
 }
 
 impl UserView {
-    fn new(
+    pub(crate) fn new(
         user: account::User,
+        language: Language,
         company: Option<(uuid::Uuid, domain::company::MemberRole)>,
     ) -> UserView {
         UserView {
             id: user.id,
+            email_verified: user.email_verified(),
             email: user.email,
+            pending_email: user.pending_email,
             display_name: user.display_name,
+            language: language.as_str().into(),
             account_type: user.account_type.as_str().into(),
             created_at: utc(user.created_at),
             company: company.map(|(company_id, role)| MembershipView {
@@ -69,9 +83,22 @@ impl UserView {
     }
 }
 
-/// Opens a buyer or supplier account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegistrationAccepted {
+    /// The address, normalized.
+    pub email: String,
+    /// Always `verification_sent`: the same whether or not the address already had an account.
+    #[schema(example = "verification_sent")]
+    pub status: String,
+}
+
+/// Opens a buyer or supplier account and e-mails a verification link (valid 48 hours). The
+/// answer is the same when the address already has an account (its owner is told by e-mail
+/// instead), so registration does not reveal which addresses have accounts. Sign in with the
+/// password to continue; verify the address before sending inquiries, posting buy requests or
+/// quoting.
 #[utoipa::path(tag = "auth", request_body = RegisterRequest, responses(
-    (status = 201, body = UserView), (status = 400, body = ErrorBody), (status = 409, description = "email_taken", body = ErrorBody)))]
+    (status = 202, body = RegistrationAccepted), (status = 400, body = ErrorBody)))]
 #[post("/api/v1/auth/register")]
 pub async fn register(
     state: web::Data<AppState>,
@@ -84,8 +111,16 @@ pub async fn register(
         display_name: r.display_name,
         account_type: r.account_type,
     };
-    let user = state.db(move |conn| account::register(conn, input)).await?;
-    Ok(HttpResponse::Created().json(UserView::new(user, None)))
+    let settings = state.config.mail_settings();
+    let email = normalize_email(&input.email).unwrap_or_default();
+    state
+        .db(move |conn| account::register(conn, input, &settings))
+        .await?;
+    state.mail.wake();
+    Ok(HttpResponse::Accepted().json(RegistrationAccepted {
+        email,
+        status: "verification_sent".into(),
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -107,22 +142,27 @@ pub struct TokenResponse {
     pub expires_in: i64,
 }
 
-async fn tokens(
+/// A new access token for the sign-in `session` belongs to.
+pub(crate) fn tokens(
     state: &AppState,
     user: &account::User,
-    refresh_token: String,
+    session: IssuedRefresh,
 ) -> ApiResult<TokenResponse> {
     let ttl = state.config.access_token_ttl_secs;
     let (access_token, _) = jwt::issue(
         &state.keys,
         &state.config.public_url,
         ttl,
-        user.id,
-        user.account_type.as_str(),
+        jwt::Subject {
+            user_id: user.id,
+            account_type: user.account_type.as_str(),
+            family_id: &session.family_id,
+            token_version: user.token_version,
+        },
     )?;
     Ok(TokenResponse {
         access_token,
-        refresh_token,
+        refresh_token: session.token,
         token_type: "Bearer".into(),
         expires_in: ttl,
     })
@@ -156,16 +196,16 @@ pub async fn login(
     };
     state.limiter.check(&per_account, &account_key).await?;
 
-    let (user, refresh_token) = state
+    let (user, session) = state
         .db(move |conn| {
             let user = account::authenticate(conn, &email, &password)?;
-            let refresh_token = account::issue_refresh_token(conn, user.id)?;
-            Ok::<_, account::AccountError>((user, refresh_token))
+            let session = account::issue_refresh_token(conn, user.id)?;
+            Ok::<_, account::AccountError>((user, session))
         })
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
-        .json(tokens(&state, &user, refresh_token).await?))
+        .json(tokens(&state, &user, session)?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -175,7 +215,8 @@ pub struct RefreshRequest {
 }
 
 /// Exchanges a refresh token for new tokens. Presenting a token that was already used revokes
-/// every token of its family (the login it came from).
+/// every token of its family (the login it came from), and the family's access tokens stop
+/// working on their next request.
 #[utoipa::path(tag = "auth", request_body = RefreshRequest, responses(
     (status = 200, body = TokenResponse),
     (status = 401, description = "invalid_refresh_token or refresh_token_reused", body = ErrorBody)))]
@@ -188,38 +229,46 @@ pub async fn refresh(
     let outcome = state
         .db(move |conn| account::rotate_refresh_token(conn, &token))
         .await?;
+    let session = IssuedRefresh {
+        token: outcome.refresh_token,
+        family_id: outcome.family_id,
+    };
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
-        .json(tokens(&state, &outcome.user, outcome.refresh_token).await?))
+        .json(tokens(&state, &outcome.user, session)?))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LogoutRequest {
-    /// The session's refresh token; its whole family is revoked.
+    /// A refresh token of this account; its whole family is revoked too (the access token's
+    /// own sign-in ends in any case).
     pub refresh_token: Option<String>,
 }
 
-/// Signs out: the access token stops working at once and the refresh token's family is revoked.
-#[utoipa::path(tag = "auth", request_body = LogoutRequest, security(("bearer" = [])), responses(
-    (status = 204), (status = 401, body = ErrorBody)))]
+/// Signs out of the whole sign-in: the access token and every token of its refresh family stop
+/// working at once. The body is optional.
+#[utoipa::path(tag = "auth", request_body(content = Option<LogoutRequest>, description = "optional"),
+    security(("bearer" = [])), responses((status = 204), (status = 401, body = ErrorBody)))]
 #[post("/api/v1/auth/logout")]
 pub async fn logout(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: Body<LogoutRequest>,
+    body: OptionalBody<LogoutRequest>,
 ) -> ApiResult<HttpResponse> {
     let remaining = (user.claims.exp - OffsetDateTime::now_utc().unix_timestamp()).max(0) as u64;
     state
         .revocations
         .revoke(&user.claims.jti, Duration::from_secs(remaining + 60))
         .await?;
-    if let Some(token) = body.0.refresh_token {
-        let user_id = user.actor.user_id;
-        state
-            .db(move |conn| account::revoke_refresh_family(conn, user_id, &token))
-            .await?;
-    }
+    let token = body.0.and_then(|b| b.refresh_token);
+    let family = user.claims.fam.clone();
+    let user_id = user.actor.user_id;
+    state
+        .db(move |conn| {
+            account::revoke_refresh_family(conn, user_id, family.as_deref(), token.as_deref())
+        })
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -228,16 +277,21 @@ pub async fn logout(
 #[get("/api/v1/me")]
 pub async fn me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
     let id = user.actor.user_id;
-    let (user, membership) = state
-        .db(move |conn| {
-            let user = account::find_user(conn, id)?;
-            let membership = domain::company::membership_of(conn, id)?;
-            Ok::<_, account::AccountError>((user, membership))
-        })
-        .await?;
+    let view = state.db(move |conn| user_view(conn, id)).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
-        .json(UserView::new(user, membership)))
+        .json(view))
+}
+
+/// The account as `/me` shows it.
+pub(crate) fn user_view(
+    conn: &mut domain::db::DbConnection,
+    id: uuid::Uuid,
+) -> Result<UserView, ApiError> {
+    let user = account::find_user(conn, id)?;
+    let membership = domain::company::membership_of(conn, id)?;
+    let language = leadmail::preferences_of(conn, id)?.language;
+    Ok(UserView::new(user, language, membership))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

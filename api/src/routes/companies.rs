@@ -61,15 +61,17 @@ pub struct CompanyRequest {
     pub company_type: Option<String>,
     pub main_products: Option<Vec<String>>,
     pub contacts: Option<Vec<ContactDto>>,
-    pub logo_url: Option<String>,
-    pub banner_url: Option<String>,
+    /// A media id: an upload with purpose `company_logo` (by you or a member); `""` removes it.
+    pub logo_id: Option<String>,
+    /// A media id: an upload with purpose `company_banner`; `""` removes it.
+    pub banner_id: Option<String>,
     /// Rich text; sanitized to a safe subset of HTML.
     pub description: Option<String>,
     pub certifications: Option<Vec<CertificationDto>>,
-    /// The business licence image: an absolute https URL. A licence fact: changing it sends a
-    /// verified company back to verification.
-    #[schema(example = "https://img.example.com/licences/91350100M000100Y43.jpg")]
-    pub licence_image_url: Option<String>,
+    /// The business licence scan: a media id, an upload with purpose `licence_scan` (an image
+    /// or a PDF); `""` removes it. Private: only members and operators can read it. A licence
+    /// fact: changing it sends a verified company back to verification.
+    pub licence_scan_id: Option<String>,
     /// The licence's expiry, `YYYY-MM-DD` (not in the past), or `long_term` / `长期`. A licence
     /// fact; its owners and admins are warned before it passes.
     #[schema(example = "2031-06-30")]
@@ -101,8 +103,8 @@ impl From<CompanyRequest> for CompanyInput {
                     })
                     .collect()
             }),
-            logo_url: r.logo_url,
-            banner_url: r.banner_url,
+            logo_id: r.logo_id,
+            banner_id: r.banner_id,
             description: r.description,
             certifications: r.certifications.map(|cs| {
                 cs.into_iter()
@@ -114,7 +116,7 @@ impl From<CompanyRequest> for CompanyInput {
                     })
                     .collect()
             }),
-            licence_image_url: r.licence_image_url,
+            licence_scan_id: r.licence_scan_id,
             licence_expires_on: r.licence_expires_on,
         }
     }
@@ -154,8 +156,8 @@ pub struct CompanyView {
     pub company_type: String,
     pub main_products: Vec<String>,
     pub contacts: Vec<ContactDto>,
-    pub logo_url: Option<String>,
-    pub banner_url: Option<String>,
+    pub logo: Option<super::media::ImageView>,
+    pub banner: Option<super::media::ImageView>,
     pub description: String,
     pub certifications: Vec<CertificationDto>,
     /// `pending`, `verified`, `rejected` or `suspended`; `terminated` (a termination in force)
@@ -169,7 +171,9 @@ pub struct CompanyView {
     pub verified_by: Option<Uuid>,
     /// The operator's reason for the last status change.
     pub status_reason: Option<String>,
-    pub licence_image_url: Option<String>,
+    /// The licence scan's media id; its file (`/api/v1/media/{id}/original`) is readable by the
+    /// company's members and operators only.
+    pub licence_scan_id: Option<String>,
     /// `YYYY-MM-DD`, `long_term`, or `null` when not given.
     pub licence_expires_on: Option<String>,
     /// Whether the licence's expiry date has passed.
@@ -203,8 +207,8 @@ impl From<Company> for CompanyView {
             company_type: c.company_type.as_str().into(),
             main_products: c.main_products,
             contacts: c.contacts.into_iter().map(contact_dto).collect(),
-            logo_url: c.logo_url,
-            banner_url: c.banner_url,
+            logo: super::media::image_view_of(c.logo_id.as_deref()),
+            banner: super::media::image_view_of(c.banner_id.as_deref()),
             description: c.description,
             certifications: c
                 .certifications
@@ -214,7 +218,7 @@ impl From<Company> for CompanyView {
             verified_at: utc_opt(c.verified_at),
             verified_by: c.verified_by,
             status_reason: c.status_reason,
-            licence_image_url: c.licence_image_url,
+            licence_scan_id: c.licence_scan_id,
             licence_expires_on: c.licence_expiry.map(|e| e.as_text()),
             credit_score: c.credit_score.map(|s| f64::from(s) / 10.0),
             created_at: utc(c.created_at),

@@ -19,14 +19,14 @@ pub struct TokenQuery {
 }
 
 /// Tokens are URL-safe base64 and a dot; anything else is refused before it reaches a page.
-fn token_ok(t: &str) -> bool {
+pub(super) fn token_ok(t: &str) -> bool {
     !t.is_empty()
         && t.len() <= 2048
         && t.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
 }
 
-fn page(status: StatusCode, title: &str, body: &str) -> HttpResponse {
+pub(super) fn page(status: StatusCode, title: &str, body: &str) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(format!(
@@ -36,7 +36,7 @@ fn page(status: StatusCode, title: &str, body: &str) -> HttpResponse {
         ))
 }
 
-fn form(action: &str, token: &str, label: &str) -> String {
+pub(super) fn form(action: &str, token: &str, label: &str) -> String {
     format!(
         "<form method=\"post\" action=\"/api/v1/email/{action}?token={token}\">\
          <input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">\
@@ -44,7 +44,7 @@ fn form(action: &str, token: &str, label: &str) -> String {
     )
 }
 
-fn invalid() -> ApiError {
+pub(super) fn invalid() -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,
         "invalid_link",

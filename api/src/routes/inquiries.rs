@@ -46,12 +46,17 @@ pub struct CreateInquiryRequest {
     pub quantity: Option<i64>,
     #[schema(example = "piece")]
     pub unit: Option<String>,
-    /// Up to 10 http(s) URLs.
+    /// Up to 10 media ids: uploads with purpose `attachment` by you (or, answering for a
+    /// company, by a member of it). Readable by the thread's participants and operators only.
     #[serde(default)]
     pub attachments: Vec<String>,
     /// 1 to 10 targets; each distinct company gets its own thread.
     #[serde(default)]
     pub targets: Vec<TargetRequest>,
+    /// Show your e-mail address to the companies addressed (in their lead inbox and its CSV
+    /// export). Default `false`: they see your name only.
+    #[serde(default)]
+    pub share_email: bool,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -59,7 +64,8 @@ pub struct CreateInquiryRequest {
 pub struct MessageRequest {
     /// Plain text, up to 5000 characters.
     pub body: String,
-    /// Up to 10 http(s) URLs.
+    /// Up to 10 media ids: uploads with purpose `attachment` by you (or, answering for a
+    /// company, by a member of it). Readable by the thread's participants and operators only.
     #[serde(default)]
     pub attachments: Vec<String>,
 }
@@ -160,7 +166,7 @@ pub struct MessageView {
     /// `buyer` or `supplier`.
     pub side: String,
     pub body: String,
-    pub attachments: Vec<String>,
+    pub attachments: Vec<super::media::AttachmentView>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }
@@ -173,7 +179,7 @@ impl From<Message> for MessageView {
             author_name: m.author_name,
             side: m.side.as_str().into(),
             body: m.body,
-            attachments: m.attachments,
+            attachments: super::media::attachment_views(&m.attachments),
             created_at: utc(m.created_at),
         }
     }
@@ -240,7 +246,7 @@ pub struct UnreadView {
 #[utoipa::path(tag = "inquiries", request_body = CreateInquiryRequest, security(("bearer" = [])), responses(
     (status = 201, body = CreatedInquiriesView),
     (status = 400, description = "validation_failed (`targets[i].id`: not_found, own_company)", body = ErrorBody),
-    (status = 401, body = ErrorBody), (status = 403, description = "forbidden or blocked", body = ErrorBody),
+    (status = 401, body = ErrorBody), (status = 403, description = "forbidden, blocked or email_unverified", body = ErrorBody),
     (status = 429, description = "rate_limited, new_account_daily_cap or duplicate_message", body = ErrorBody)))]
 #[post("/api/v1/inquiries")]
 pub async fn create_inquiry(
@@ -249,6 +255,7 @@ pub async fn create_inquiry(
     user: AuthUser,
     body: Body<CreateInquiryRequest>,
 ) -> ApiResult<HttpResponse> {
+    user.require_verified()?;
     let cfg = &state.config;
     let per_address = Quota {
         name: "inquiry-address",
@@ -270,6 +277,7 @@ pub async fn create_inquiry(
         .await?;
     let r = body.0;
     let input = NewInquiry {
+        share_email: r.share_email,
         subject: r.subject,
         message: r.message,
         quantity: r.quantity,

@@ -27,7 +27,9 @@ pub struct LeadView {
     pub subject: String,
     pub buyer_id: Uuid,
     pub buyer_name: String,
-    pub buyer_email: String,
+    /// Only when the buyer chose to share it in the inquiry the lead came from
+    /// (`share_email`); `null` otherwise, and always for leads from quotes.
+    pub buyer_email: Option<String>,
     /// `new`, `contacted`, `quoted`, `negotiating`, `won` or `lost`.
     pub stage: String,
     /// The buyer's grade in this company: `vip`, `key`, `regular` or `small`.

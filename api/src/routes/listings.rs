@@ -207,7 +207,7 @@ pub struct ListingPage {
 /// or supplier account; a supplier's request carries its company). A draft unless `publish`.
 #[utoipa::path(tag = "listings", request_body = ListingCreateRequest, security(("bearer" = [])), responses(
     (status = 201, body = ListingView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, description = "not_a_supplier (sell offers need a company), forbidden (operators)", body = ErrorBody),
+    (status = 403, description = "not_a_supplier (sell offers need a company), forbidden (operators), email_unverified (buy requests need a verified address)", body = ErrorBody),
     (status = 409, description = "company_suspended", body = ErrorBody)))]
 #[post("/api/v1/listings")]
 pub async fn create_listing(
@@ -217,6 +217,9 @@ pub async fn create_listing(
 ) -> ApiResult<HttpResponse> {
     let r = body.0;
     let kind = r.kind;
+    if kind.as_deref().map(str::trim) == Some("buy") {
+        user.require_verified()?;
+    }
     let publish = r.publish;
     let input = ListingInput {
         title: r.title,

@@ -1,5 +1,7 @@
 //! HTTP handlers: extract, authorize, call the domain on the blocking pool, map the result.
 
+pub mod account;
+pub mod account_links;
 pub mod appeals;
 pub mod audit;
 pub mod auth;
@@ -15,6 +17,7 @@ pub mod health;
 pub mod inquiries;
 pub mod leads;
 pub mod listings;
+pub mod media;
 pub mod members;
 pub mod notifications;
 pub mod operator;
@@ -45,6 +48,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(auth::refresh)
         .service(auth::logout)
         .service(auth::me)
+        .service(account::update_me)
+        .service(account::change_password)
+        .service(account::change_email)
+        .service(account::resend_verification)
+        .service(account::request_reset)
+        .service(account::confirm_reset)
+        .service(account_links::verify_page)
+        .service(account_links::verify)
+        .service(account_links::reset_page)
+        .service(account_links::reset)
         .service(categories::list_categories)
         .service(companies::create_company)
         .service(companies::get_company)
@@ -196,4 +209,12 @@ fn configure_takedown(cfg: &mut ServiceConfig) {
         .service(retention::leave_company)
         .service(retention::export_me)
         .service(retention::erase_me);
+    configure_media(cfg);
+}
+
+/// Uploads and the serving of media.
+fn configure_media(cfg: &mut ServiceConfig) {
+    cfg.service(media::upload_media)
+        .service(media::get_media)
+        .service(media::get_variant);
 }

@@ -53,7 +53,8 @@ pub struct ProductRequest {
     #[schema(example = "home-goods.drinkware")]
     pub category_id: Option<String>,
     pub attributes: Option<Vec<AttributeDto>>,
-    /// Up to 10 http(s) image URLs.
+    /// Up to 10 media ids, in order (the first is the cover): uploads with purpose
+    /// `product_image` by you or a member of the company (`POST /api/v1/media`).
     pub images: Option<Vec<String>>,
     #[schema(example = "piece")]
     pub unit: Option<String>,
@@ -128,7 +129,8 @@ pub struct ProductView {
     pub description: String,
     pub category_id: String,
     pub attributes: Vec<AttributeDto>,
-    pub images: Vec<String>,
+    /// In order; the first is the cover.
+    pub images: Vec<super::media::ImageView>,
     pub unit: String,
     pub moq: i64,
     pub price_on_request: bool,
@@ -177,7 +179,7 @@ impl From<Product> for ProductView {
                     value: a.value,
                 })
                 .collect(),
-            images: p.images,
+            images: super::media::image_views(&p.images),
             unit: p.unit,
             moq: p.moq,
             price_on_request: p.price_on_request,

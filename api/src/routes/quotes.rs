@@ -167,7 +167,7 @@ impl From<QuoteDetail> for QuoteDetailView {
 /// company has a monthly quota (429 `quote_quota_exceeded` with `Retry-After`).
 #[utoipa::path(tag = "quotes", params(("id" = Uuid, Path, description = "buy request id")), request_body = QuoteRequest, security(("bearer" = [])), responses(
     (status = 201, body = QuoteView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, description = "not_a_supplier, own_request", body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 403, description = "not_a_supplier, own_request, email_unverified", body = ErrorBody), (status = 404, body = ErrorBody),
     (status = 409, description = "quote_exists, quote_limit_reached, listing_expired, listing_closed, not_a_buy_request, company_suspended", body = ErrorBody),
     (status = 429, description = "quote_quota_exceeded", body = ErrorBody)))]
 #[post("/api/v1/listings/{id}/quotes")]
@@ -177,6 +177,7 @@ pub async fn create_quote(
     id: web::Path<Uuid>,
     body: Body<QuoteRequest>,
 ) -> ApiResult<HttpResponse> {
+    user.require_verified()?;
     let listing_id = id.into_inner();
     let input = QuoteInput::from(body.0);
     let quota = state.config.monthly_quote_quota;

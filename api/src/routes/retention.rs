@@ -131,6 +131,15 @@ pub async fn erase_me(
     let erasure = state
         .db(move |conn| retention::erase_account(conn, &actor, &password))
         .await?;
+    // The account's private attachments go with it (licence scans stay for the retention
+    // period: they are the company's registration records).
+    let owner = user.actor.user_id;
+    let removed = state
+        .db(move |conn| domain::media::erase_private_of(conn, owner))
+        .await?;
+    crate::media::delete_blobs(&state.media, &removed)
+        .await
+        .map_err(|e| crate::error::ApiError::internal(e.as_ref()))?;
     let remaining = (user.claims.exp - OffsetDateTime::now_utc().unix_timestamp()).max(0) as u64;
     state
         .revocations

@@ -12,7 +12,7 @@ use super::change_requests::ChangeRequestView;
 use super::pagination::PageQuery;
 use crate::auth::OperatorUser;
 use crate::body::Body;
-use crate::error::{ApiError, ApiResult, ErrorBody, ErrorDetail, FieldErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody, ErrorDetail};
 use crate::state::AppState;
 use crate::time_fmt::{utc, utc_opt};
 
@@ -383,19 +383,7 @@ pub async fn bulk(
                     ok: false,
                     status: e.status.as_u16(),
                     item: None,
-                    error: Some(ErrorDetail {
-                        code: e.code.to_owned(),
-                        message: e.message.clone(),
-                        fields: e
-                            .fields
-                            .iter()
-                            .map(|f| FieldErrorBody {
-                                field: f.field.clone(),
-                                code: f.code.clone(),
-                                message: f.message.clone(),
-                            })
-                            .collect(),
-                    }),
+                    error: Some(e.detail()),
                 }
             }
         });

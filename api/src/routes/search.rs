@@ -298,10 +298,9 @@ pub async fn search_products(
     query: web::Query<ProductSearchQuery>,
 ) -> ApiResult<HttpResponse> {
     let s = parse_product_search(query.into_inner())?;
-    let searcher = state.search.clone();
-    let results = web::block(move || searcher.products(&s))
-        .await
-        .map_err(|e| ApiError::internal(&e))?
+    let results = state
+        .run_search("products", move |searcher| searcher.products(&s))
+        .await?
         .map_err(search_error)?;
     let items = results
         .items
@@ -424,10 +423,9 @@ pub async fn search_suppliers(
         limit: paging.limit,
         offset: paging.offset,
     };
-    let searcher = state.search.clone();
-    let results = web::block(move || searcher.suppliers(&s))
-        .await
-        .map_err(|e| ApiError::internal(&e))?
+    let results = state
+        .run_search("suppliers", move |searcher| searcher.suppliers(&s))
+        .await?
         .map_err(search_error)?;
     Ok(HttpResponse::Ok().json(SupplierSearchResponse {
         items: results
@@ -496,10 +494,11 @@ pub async fn suggest(
     if !v.is_empty() {
         return Err(ApiError::validation(v));
     }
-    let searcher = state.search.clone();
-    let suggestions = web::block(move || searcher.suggest(&q, limit as usize))
-        .await
-        .map_err(|e| ApiError::internal(&e))?
+    let suggestions = state
+        .run_search("suggest", move |searcher| {
+            searcher.suggest(&q, limit as usize)
+        })
+        .await?
         .map_err(search_error)?;
     Ok(HttpResponse::Ok().json(SuggestResponse { suggestions }))
 }
@@ -624,10 +623,9 @@ pub async fn search_listings(
         limit: paging.limit,
         offset: paging.offset,
     };
-    let searcher = state.search.clone();
-    let results = web::block(move || searcher.listings(&s))
-        .await
-        .map_err(|e| ApiError::internal(&e))?
+    let results = state
+        .run_search("listings", move |searcher| searcher.listings(&s))
+        .await?
         .map_err(search_error)?;
     let items = results
         .items

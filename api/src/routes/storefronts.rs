@@ -22,8 +22,9 @@ pub struct LicenceView {
     pub credit_code: String,
     pub legal_representative: String,
     pub registered_address: String,
-    /// The licence image (营业执照电子链接), https.
-    pub image_url: Option<String>,
+    /// Whether a licence scan is on file (the scan itself is private: the company's members and
+    /// operators read it through the company).
+    pub scan_on_file: bool,
     /// `YYYY-MM-DD`, `long_term` (长期), or `null` when not given.
     pub expires_on: Option<String>,
     /// Whether the expiry date has passed.
@@ -67,8 +68,8 @@ pub struct StorefrontView {
     pub employee_range: Option<String>,
     pub main_products: Vec<String>,
     pub description: String,
-    pub logo_url: Option<String>,
-    pub banner_url: Option<String>,
+    pub logo: Option<super::media::ImageView>,
+    pub banner: Option<super::media::ImageView>,
     pub contacts: Vec<ContactDto>,
     pub certifications: Vec<CertificationDto>,
     /// Inquiries answered within 24 h ÷ inquiries whose 24 h have passed (or that were
@@ -114,7 +115,7 @@ pub async fn get_storefront(
             credit_code: c.credit_code,
             legal_representative: c.legal_representative,
             registered_address: c.registered_address,
-            image_url: c.licence_image_url,
+            scan_on_file: c.licence_scan_id.is_some(),
             expires_on: c.licence_expiry.map(|e| e.as_text()),
             expired: licence_expired,
         },
@@ -132,8 +133,8 @@ pub async fn get_storefront(
         employee_range: c.employee_range.map(|e| e.as_str().into()),
         main_products: c.main_products,
         description: c.description,
-        logo_url: c.logo_url,
-        banner_url: c.banner_url,
+        logo: super::media::image_view_of(c.logo_id.as_deref()),
+        banner: super::media::image_view_of(c.banner_id.as_deref()),
         contacts: c
             .contacts
             .into_iter()

@@ -417,6 +417,21 @@ pub async fn get_preferences(
     Ok(HttpResponse::Ok().json(PreferencesView::from(p)))
 }
 
+/// `zh` or `en`, when given (400 `invalid_choice` otherwise).
+pub(crate) fn parse_language(language: Option<&str>) -> Result<Option<Language>, ApiError> {
+    language
+        .map(|l| {
+            Language::parse(l).ok_or_else(|| {
+                ApiError::validation(vec![FieldError::new(
+                    "language",
+                    "invalid_choice",
+                    "must be one of: zh, en",
+                )])
+            })
+        })
+        .transpose()
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePreferences {
@@ -436,16 +451,7 @@ pub async fn update_preferences(
     body: Body<UpdatePreferences>,
 ) -> ApiResult<HttpResponse> {
     let b = body.0;
-    let language = match b.language.as_deref() {
-        None => None,
-        Some(l) => Some(Language::parse(l).ok_or_else(|| {
-            ApiError::validation(vec![FieldError::new(
-                "language",
-                "invalid_choice",
-                "must be one of: zh, en",
-            )])
-        })?),
-    };
+    let language = parse_language(b.language.as_deref())?;
     let p = state
         .db(move |conn| {
             leadmail::update_preferences(conn, &user.actor, language, b.tracking_enabled)

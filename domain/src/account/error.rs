@@ -16,22 +16,42 @@ pub enum AccountError {
     RefreshTokenReused,
     #[error("account not found")]
     NotFound,
+    #[error(
+        "verify your e-mail address first (see the link we sent; POST /api/v1/me/verification resends it)"
+    )]
+    EmailUnverified,
+    #[error("the link is not valid")]
+    LinkInvalid,
+    #[error("the link has expired")]
+    LinkExpired,
+    #[error("the link was already used or a newer one replaced it")]
+    LinkSuperseded,
     #[error("database error")]
     Database(#[from] diesel::result::Error),
     #[error("password hashing failed: {0}")]
     Hashing(String),
 }
 
+impl From<crate::email::LinkError> for AccountError {
+    fn from(e: crate::email::LinkError) -> AccountError {
+        match e {
+            crate::email::LinkError::Expired => AccountError::LinkExpired,
+            _ => AccountError::LinkInvalid,
+        }
+    }
+}
+
 impl DomainError for AccountError {
     fn kind(&self) -> ErrorKind {
         match self {
-            AccountError::Validation(_) => ErrorKind::Validation,
+            AccountError::Validation(_) | AccountError::LinkInvalid => ErrorKind::Validation,
             AccountError::EmailTaken => ErrorKind::Conflict,
             AccountError::InvalidCredentials
             | AccountError::InvalidRefreshToken
             | AccountError::RefreshTokenReused => ErrorKind::Unauthenticated,
-            AccountError::Disabled => ErrorKind::Forbidden,
+            AccountError::Disabled | AccountError::EmailUnverified => ErrorKind::Forbidden,
             AccountError::NotFound => ErrorKind::NotFound,
+            AccountError::LinkExpired | AccountError::LinkSuperseded => ErrorKind::InvalidState,
             AccountError::Database(_) | AccountError::Hashing(_) => ErrorKind::Internal,
         }
     }
@@ -45,6 +65,10 @@ impl DomainError for AccountError {
             AccountError::InvalidRefreshToken => "invalid_refresh_token",
             AccountError::RefreshTokenReused => "refresh_token_reused",
             AccountError::NotFound => "account_not_found",
+            AccountError::EmailUnverified => "email_unverified",
+            AccountError::LinkInvalid => "invalid_link",
+            AccountError::LinkExpired => "link_expired",
+            AccountError::LinkSuperseded => "link_superseded",
             AccountError::Database(_) | AccountError::Hashing(_) => "internal",
         }
     }

@@ -48,10 +48,23 @@ fn insert_token(
     Ok(token)
 }
 
+/// A new refresh token and the family (sign-in) it belongs to; access tokens name the family
+/// so that ending it ends them too.
+#[derive(Debug, Clone)]
+pub struct IssuedRefresh {
+    pub token: String,
+    pub family_id: String,
+}
+
 /// Starts a new family (one login) and returns its first token.
-pub fn issue_refresh_token(conn: &mut DbConnection, user_id: Uuid) -> Result<String, AccountError> {
+pub fn issue_refresh_token(
+    conn: &mut DbConnection,
+    user_id: Uuid,
+) -> Result<IssuedRefresh, AccountError> {
     db::transaction(conn, |conn| {
-        insert_token(conn, user_id, &new_id().to_string())
+        let family_id = new_id().to_string();
+        let token = insert_token(conn, user_id, &family_id)?;
+        Ok(IssuedRefresh { token, family_id })
     })
 }
 
@@ -60,6 +73,7 @@ pub fn issue_refresh_token(conn: &mut DbConnection, user_id: Uuid) -> Result<Str
 pub struct RefreshOutcome {
     pub user: User,
     pub refresh_token: String,
+    pub family_id: String,
 }
 
 type TokenRow = (
@@ -122,11 +136,14 @@ pub fn rotate_refresh_token(
             Ok(Ok(RefreshOutcome {
                 user,
                 refresh_token,
+                family_id,
             }))
         },
     )?
 }
 
+/// Marks every token of the family revoked. Revoked rows are what access tokens of the family
+/// are checked against, so at least one row is always marked (even an already used one).
 fn revoke_family(conn: &mut DbConnection, family_id: &str) -> QueryResult<usize> {
     diesel::update(refresh_tokens::table)
         .filter(refresh_tokens::family_id.eq(family_id))
@@ -135,23 +152,95 @@ fn revoke_family(conn: &mut DbConnection, family_id: &str) -> QueryResult<usize>
         .execute(conn)
 }
 
-/// Logout: revokes the family of `token` if it belongs to `user_id`. Unknown tokens are ignored
-/// so that logging out twice is harmless.
+/// Logout: revokes the family the access token was issued in (`family_id`, from its claims)
+/// and the family of `token` if one is sent, both only when they belong to `user_id`. Unknown
+/// tokens and families are ignored so that logging out twice is harmless.
 pub fn revoke_refresh_family(
     conn: &mut DbConnection,
     user_id: Uuid,
-    token: &str,
+    family_id: Option<&str>,
+    token: Option<&str>,
 ) -> Result<(), AccountError> {
     db::transaction(conn, |conn| {
-        let family: Option<String> = refresh_tokens::table
-            .filter(refresh_tokens::token_hash.eq(token_hash(token)))
-            .filter(refresh_tokens::user_id.eq(user_id.to_string()))
-            .select(refresh_tokens::family_id)
-            .first(conn)
-            .optional()?;
-        if let Some(family) = family {
+        let mut families: Vec<String> = Vec::new();
+        if let Some(token) = token {
+            let family: Option<String> = refresh_tokens::table
+                .filter(refresh_tokens::token_hash.eq(token_hash(token)))
+                .filter(refresh_tokens::user_id.eq(user_id.to_string()))
+                .select(refresh_tokens::family_id)
+                .first(conn)
+                .optional()?;
+            families.extend(family);
+        }
+        if let Some(family) = family_id {
+            let mine: i64 = refresh_tokens::table
+                .filter(refresh_tokens::family_id.eq(family))
+                .filter(refresh_tokens::user_id.eq(user_id.to_string()))
+                .count()
+                .get_result(conn)?;
+            if mine > 0 {
+                families.push(family.to_owned());
+            }
+        }
+        for family in families {
             revoke_family(conn, &family)?;
         }
         Ok(())
+    })
+}
+
+/// Revokes every refresh token of the account (a password change or reset), in the caller's
+/// transaction.
+pub(crate) fn revoke_all_families(conn: &mut DbConnection, user_id: Uuid) -> QueryResult<usize> {
+    diesel::update(refresh_tokens::table)
+        .filter(refresh_tokens::user_id.eq(user_id.to_string()))
+        .filter(refresh_tokens::revoked_at.is_null())
+        .set(refresh_tokens::revoked_at.eq(now()))
+        .execute(conn)
+}
+
+/// Whether an access token issued to `user_id` in `family_id` under `token_version` may still
+/// be used: the account is active, no password change or reset happened since, and the
+/// sign-in was not ended (logout, refresh-token reuse). One indexed lookup per request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionState {
+    Valid { email_verified: bool },
+    Ended,
+}
+
+pub fn session_state(
+    conn: &mut DbConnection,
+    user_id: Uuid,
+    family_id: Option<&str>,
+    token_version: i32,
+) -> QueryResult<SessionState> {
+    use crate::db::schema::users;
+    let row: Option<(String, i32, Option<PrimitiveDateTime>)> = users::table
+        .find(user_id.to_string())
+        .select((
+            users::status,
+            users::token_version,
+            users::email_verified_at,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((status, version, verified_at)) = row else {
+        return Ok(SessionState::Ended);
+    };
+    if status != AccountStatus::Active.as_str() || version != token_version {
+        return Ok(SessionState::Ended);
+    }
+    if let Some(family) = family_id {
+        let revoked: i64 = refresh_tokens::table
+            .filter(refresh_tokens::family_id.eq(family))
+            .filter(refresh_tokens::revoked_at.is_not_null())
+            .count()
+            .get_result(conn)?;
+        if revoked > 0 {
+            return Ok(SessionState::Ended);
+        }
+    }
+    Ok(SessionState::Valid {
+        email_verified: verified_at.is_some(),
     })
 }

@@ -8,7 +8,9 @@ use crate::clock::now;
 use crate::db::schema::users;
 use crate::db::{self, DbConnection, unique_violation_on};
 use crate::ids::new_id;
+use crate::leadmail::MailSettings;
 use crate::validate::Validator;
+use crate::validate::normalize_email;
 
 /// What a person submits to open an account.
 #[derive(Debug, Clone)]
@@ -20,18 +22,87 @@ pub struct Registration {
     pub account_type: String,
 }
 
-/// Lower-cases and trims an address and checks its syntax.
-pub fn normalize_email(raw: &str) -> Option<String> {
-    let email = raw.trim().to_lowercase();
-    if email.len() > 254 || !email_address::EmailAddress::is_valid(&email) {
-        return None;
-    }
-    // A domain without a dot cannot receive mail from the internet.
-    let domain = email.rsplit('@').next()?;
-    domain.contains('.').then_some(email)
+/// What registration did. The API answers both the same way, so that registration does not
+/// tell whether an address has an account; the address's owner is told by e-mail instead.
+#[derive(Debug, Clone)]
+pub enum Registered {
+    New(User),
+    AddressTaken,
 }
 
-pub fn register(conn: &mut DbConnection, input: Registration) -> Result<User, AccountError> {
+/// Opens an account and sends the verification e-mail, or, when the address already has an
+/// account, tells its owner by e-mail (at most once an hour).
+pub fn register(
+    conn: &mut DbConnection,
+    input: Registration,
+    settings: &MailSettings,
+) -> Result<Registered, AccountError> {
+    let (email, password, display_name, account_type) = validate_registration(input)?;
+    // The link key is created outside the transaction (see `link_key`).
+    crate::email::link_key(conn)?;
+    match insert_user(
+        conn,
+        &email,
+        &password,
+        &display_name,
+        account_type,
+        false,
+        |conn, user| {
+            super::mail::send_verification(
+                conn,
+                settings,
+                user.id,
+                &user.display_name,
+                &user.email,
+                false,
+            )
+        },
+    ) {
+        Ok(user) => Ok(Registered::New(user)),
+        Err(AccountError::EmailTaken) => {
+            db::transaction(conn, |conn| {
+                let owner: Option<(String, String)> = users::table
+                    .filter(users::email.eq(&email))
+                    .select((users::id, users::display_name))
+                    .first(conn)
+                    .optional()?;
+                if let Some((id, name)) = owner {
+                    super::mail::send_address_taken(
+                        conn,
+                        settings,
+                        crate::ids::parse_db_id(&id),
+                        &name,
+                        &email,
+                    )?;
+                }
+                Ok::<_, AccountError>(())
+            })?;
+            Ok(Registered::AddressTaken)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Registration with the address taken as verified (demo data, whose addresses are ours).
+pub fn register_verified(
+    conn: &mut DbConnection,
+    input: Registration,
+) -> Result<User, AccountError> {
+    let (email, password, display_name, account_type) = validate_registration(input)?;
+    insert_user(
+        conn,
+        &email,
+        &password,
+        &display_name,
+        account_type,
+        true,
+        |_, _| Ok(()),
+    )
+}
+
+fn validate_registration(
+    input: Registration,
+) -> Result<(String, String, String, AccountType), AccountError> {
     let mut v = Validator::new();
     let email = normalize_email(&input.email);
     if email.is_none() {
@@ -55,13 +126,7 @@ pub fn register(conn: &mut DbConnection, input: Registration) -> Result<User, Ac
         v.push("password", code, message);
     }
     v.finish().map_err(AccountError::Validation)?;
-    insert_user(
-        conn,
-        &email_text,
-        &input.password,
-        &display_name,
-        account_type,
-    )
+    Ok((email_text, input.password, display_name, account_type))
 }
 
 /// Creates an operator account (command line only: operators cannot self-register).
@@ -84,15 +149,28 @@ pub fn create_operator(
     }
     let display_name = v.text("display_name", display_name, 1, 80);
     v.finish().map_err(AccountError::Validation)?;
-    insert_user(conn, &email, password, &display_name, AccountType::Operator)
+    // Operators are created by whoever runs the server, for addresses they know.
+    insert_user(
+        conn,
+        &email,
+        password,
+        &display_name,
+        AccountType::Operator,
+        true,
+        |_, _| Ok(()),
+    )
 }
 
+/// Inserts the account and runs `then` in the same transaction (the verification e-mail).
+/// An address already in use is `EmailTaken`.
 fn insert_user(
     conn: &mut DbConnection,
     email: &str,
     password: &str,
     display_name: &str,
     account_type: AccountType,
+    verified: bool,
+    then: impl FnOnce(&mut DbConnection, &User) -> QueryResult<()>,
 ) -> Result<User, AccountError> {
     // Hash before the transaction: it is the slow part and needs no lock.
     let password_hash = hash_password(password)?;
@@ -106,8 +184,18 @@ fn insert_user(
         status: AccountStatus::Active.as_str().to_owned(),
         created_at: at,
         updated_at: at,
+        email_verified_at: verified.then_some(at),
+        pending_email: None,
+        token_version: 0,
     };
     db::transaction(conn, |conn| {
+        let taken: i64 = users::table
+            .filter(users::email.eq(email))
+            .count()
+            .get_result(conn)?;
+        if taken > 0 {
+            return Err(AccountError::EmailTaken);
+        }
         diesel::insert_into(users::table)
             .values(&row)
             .execute(conn)
@@ -118,7 +206,9 @@ fn insert_user(
                     AccountError::Database(e)
                 }
             })?;
-        Ok(User::from(row.clone()))
+        let user = User::from(row.clone());
+        then(conn, &user)?;
+        Ok(user)
     })
 }
 

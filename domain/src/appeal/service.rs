@@ -36,7 +36,7 @@ struct Valid {
 
 fn validate(input: &AppealInput) -> Result<Valid, Vec<FieldError>> {
     let mut v = Validator::new();
-    let statement = v.text("statement", &input.statement, 1, 4000);
+    let statement = v.multiline("statement", &input.statement, 1, 4000);
     if input.evidence_urls.len() > MAX_EVIDENCE {
         v.push(
             "evidence_urls",
@@ -239,7 +239,7 @@ pub fn decide_appeal(
             None
         }
     };
-    let note = v.text("note", note, 1, 2000);
+    let note = v.multiline("note", note, 1, 2000);
     v.finish().map_err(AppealError::Validation)?;
     let outcome = outcome.unwrap_or(AppealStatus::Rejected);
     db::transaction(conn, |conn| {

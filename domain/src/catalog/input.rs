@@ -5,7 +5,6 @@ use rust_decimal::Decimal;
 use super::model::{Attribute, PriceTier, Product};
 use super::money::{currency_exponent, to_minor_units};
 use crate::error::FieldError;
-use crate::text::sanitize_html;
 use crate::validate::Validator;
 
 #[derive(Debug, Clone)]
@@ -88,15 +87,7 @@ impl ProductInput {
             );
         }
         let description = match self.description {
-            Some(d) => {
-                v.check(
-                    d.chars().count() <= 50_000,
-                    "description",
-                    "too_long",
-                    "must have at most 50000 characters",
-                );
-                sanitize_html(&d)
-            }
+            Some(d) => v.html("description", &d, 50_000),
             None => old.map(|p| p.description.clone()).unwrap_or_default(),
         };
         let category_id = match (self.category_id, old) {
@@ -132,10 +123,17 @@ impl ProductInput {
                 items
                     .into_iter()
                     .enumerate()
-                    .map(|(i, url)| {
-                        let url = url.trim().to_owned();
-                        v.url(&format!("images[{i}]"), &url);
-                        url
+                    .map(|(i, id)| {
+                        // Media ids (`POST /api/v1/media`, purpose `product_image`); the first
+                        // is the cover. Whose they are is checked where they are attached.
+                        let id = id.trim().to_ascii_lowercase();
+                        v.check(
+                            uuid::Uuid::parse_str(&id).is_ok(),
+                            &format!("images[{i}]"),
+                            "invalid",
+                            "is not a media id",
+                        );
+                        id
                     })
                     .collect()
             }

@@ -99,6 +99,39 @@ pub(crate) fn company_for_write(
     Ok((company, role))
 }
 
+/// Links the product to its images: media the actor or a colleague uploaded as product images.
+/// Malformed ids are left to `ProductInput::validate`, which reports them.
+fn attach_images(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    company_id: Uuid,
+    product_id: Uuid,
+    images: Option<&Vec<String>>,
+) -> Result<(), CatalogError> {
+    let Some(images) = images else { return Ok(()) };
+    let ids: Vec<Uuid> = images
+        .iter()
+        .filter_map(|s| Uuid::parse_str(s.trim()).ok())
+        .collect();
+    if ids.len() != images.len() {
+        return Ok(());
+    }
+    let target = crate::media::Target::Product(product_id);
+    crate::media::attach(
+        conn,
+        actor.user_id,
+        Some(company_id),
+        target,
+        "images",
+        &ids,
+    )
+    .map_err(|e| match e {
+        crate::media::MediaError::Validation(f) => CatalogError::Validation(f),
+        crate::media::MediaError::Database(e) => CatalogError::Database(e),
+        _ => CatalogError::NotFound,
+    })
+}
+
 /// Creates a draft product.
 pub fn create_product(
     conn: &mut DbConnection,
@@ -106,6 +139,7 @@ pub fn create_product(
     company_id: Uuid,
     input: ProductInput,
 ) -> Result<Product, CatalogError> {
+    let images = input.images.clone();
     let valid = input.validate(None).map_err(CatalogError::Validation)?;
     db::transaction(conn, |conn| {
         company_for_write(conn, actor, company_id)?;
@@ -145,6 +179,7 @@ pub fn create_product(
             .values(&row)
             .execute(conn)?;
         crate::screening::record(conn, "product", &row.id, &verdict)?;
+        attach_images(conn, actor, company_id, id, images.as_ref())?;
         outbox::emit(
             conn,
             topic::PRODUCT_CHANGED,
@@ -222,6 +257,7 @@ pub fn update_product(
     db::transaction(conn, |conn| {
         let (mut row, company) = product_for_write(conn, actor, id)?;
         let current = Product::from(row.clone());
+        attach_images(conn, actor, company.id, id, input.images.as_ref())?;
         if current.status == ProductStatus::Published {
             return super::change::propose(conn, actor, row, &company, input);
         }

@@ -44,8 +44,8 @@ struct ProfileVersion {
     company_type: String,
     main_products: Vec<String>,
     contacts: Vec<Contact>,
-    logo_url: Option<String>,
-    banner_url: Option<String>,
+    logo_id: Option<String>,
+    banner_id: Option<String>,
     description: String,
     certifications: Vec<Certification>,
 }
@@ -63,8 +63,8 @@ impl ProfileVersion {
             company_type: row.company_type.clone(),
             main_products: from_json(&row.main_products),
             contacts: from_json(&row.contacts),
-            logo_url: row.logo_url.clone(),
-            banner_url: row.banner_url.clone(),
+            logo_id: row.logo_id.clone(),
+            banner_id: row.banner_id.clone(),
             description: row.description.clone(),
             certifications: from_json(&row.certifications),
         }
@@ -81,8 +81,8 @@ impl ProfileVersion {
         row.company_type = self.company_type;
         row.main_products = to_json(&self.main_products);
         row.contacts = to_json(&self.contacts);
-        row.logo_url = self.logo_url;
-        row.banner_url = self.banner_url;
+        row.logo_id = self.logo_id;
+        row.banner_id = self.banner_id;
         row.description = self.description;
         row.certifications = to_json(&self.certifications);
     }
@@ -104,15 +104,15 @@ fn fields(row: &CompanyRow) -> Fields {
         ("company_type", json!(row.company_type)),
         ("main_products", json_of(&row.main_products)),
         ("contacts", json_of(&row.contacts)),
-        ("logo_url", json!(row.logo_url)),
-        ("banner_url", json!(row.banner_url)),
+        ("logo_id", json!(row.logo_id)),
+        ("banner_id", json!(row.banner_id)),
         ("description", json!(row.description)),
         ("certifications", json_of(&row.certifications)),
         ("legal_name", json!(row.legal_name)),
         ("credit_code", json!(row.credit_code)),
         ("legal_representative", json!(row.legal_representative)),
         ("registered_address", json!(row.registered_address)),
-        ("licence_image_url", json!(row.licence_image_url)),
+        ("licence_scan_id", json!(row.licence_scan_id)),
         (
             "licence_expires_on",
             json!(LicenceExpiry::from_db(row.licence_expires_on).map(|e| e.as_text())),

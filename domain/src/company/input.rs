@@ -8,10 +8,9 @@ use super::model::{
 };
 use super::slug::is_valid_slug;
 use super::uscc::parse_uscc;
-use crate::account::normalize_email;
 use crate::error::FieldError;
-use crate::text::sanitize_html;
 use crate::validate::Validator;
+use crate::validate::normalize_email;
 
 #[derive(Debug, Clone, Default)]
 pub struct ContactInput {
@@ -44,12 +43,12 @@ pub struct CompanyInput {
     pub company_type: Option<String>,
     pub main_products: Option<Vec<String>>,
     pub contacts: Option<Vec<ContactInput>>,
-    pub logo_url: Option<String>,
-    pub banner_url: Option<String>,
+    pub logo_id: Option<String>,
+    pub banner_id: Option<String>,
     pub description: Option<String>,
     pub certifications: Option<Vec<CertificationInput>>,
-    /// An https URL of the business licence image; `""` clears it.
-    pub licence_image_url: Option<String>,
+    /// The media id of the business licence scan (purpose `licence_scan`); `""` clears it.
+    pub licence_scan_id: Option<String>,
     /// `YYYY-MM-DD`, or `long_term` / `长期`; `""` clears it.
     pub licence_expires_on: Option<String>,
 }
@@ -71,11 +70,11 @@ pub(crate) struct ValidCompany {
     pub company_type: CompanyType,
     pub main_products: Vec<String>,
     pub contacts: Vec<Contact>,
-    pub logo_url: Option<String>,
-    pub banner_url: Option<String>,
+    pub logo_id: Option<String>,
+    pub banner_id: Option<String>,
     pub description: String,
     pub certifications: Vec<Certification>,
-    pub licence_image_url: Option<String>,
+    pub licence_scan_id: Option<String>,
     pub licence_expiry: Option<LicenceExpiry>,
 }
 
@@ -99,10 +98,7 @@ impl ValidCompany {
             self.registered_address != c.registered_address,
             "registered_address",
         );
-        check(
-            self.licence_image_url != c.licence_image_url,
-            "licence_image_url",
-        );
+        check(self.licence_scan_id != c.licence_scan_id, "licence_scan_id");
         check(
             self.licence_expiry != c.licence_expiry,
             "licence_expires_on",
@@ -111,22 +107,25 @@ impl ValidCompany {
     }
 }
 
-/// The licence image: an absolute https URL (the image is shown to buyers and operators, so
-/// never plain http).
-fn licence_image(v: &mut Validator, new: Option<&str>, old: Option<&String>) -> Option<String> {
+/// A media id (an upload, `POST /api/v1/media`); `""` clears it, absent keeps the old one.
+/// Whose upload it is and its purpose are checked where it is attached.
+fn optional_media_id(
+    v: &mut Validator,
+    field: &str,
+    new: Option<&str>,
+    old: Option<&String>,
+) -> Option<String> {
     match new.map(str::trim) {
         Some("") => None,
-        Some(url) => {
-            if url.starts_with("https://") {
-                v.url("licence_image_url", url);
-            } else {
-                v.push(
-                    "licence_image_url",
-                    "invalid_url",
-                    "must be an absolute https URL",
-                );
-            }
-            Some(url.to_owned())
+        Some(id) => {
+            let id = id.to_ascii_lowercase();
+            v.check(
+                uuid::Uuid::parse_str(&id).is_ok(),
+                field,
+                "invalid",
+                "is not a media id",
+            );
+            Some(id)
         }
         None => old.cloned(),
     }
@@ -190,18 +189,6 @@ fn required(
             v.push(field, "required", "is required");
             String::new()
         }
-    }
-}
-
-fn optional_url(
-    v: &mut Validator,
-    field: &str,
-    new: Option<&str>,
-    old: Option<&String>,
-) -> Option<String> {
-    match new {
-        Some(value) => v.opt_url(field, Some(value)),
-        None => old.cloned(),
     }
 }
 
@@ -407,28 +394,20 @@ impl CompanyInput {
             }
             None => old.map(|c| c.contacts.clone()).unwrap_or_default(),
         };
-        let logo_url = optional_url(
+        let logo_id = optional_media_id(
             &mut v,
-            "logo_url",
-            self.logo_url.as_deref(),
-            old.and_then(|c| c.logo_url.as_ref()),
+            "logo_id",
+            self.logo_id.as_deref(),
+            old.and_then(|c| c.logo_id.as_ref()),
         );
-        let banner_url = optional_url(
+        let banner_id = optional_media_id(
             &mut v,
-            "banner_url",
-            self.banner_url.as_deref(),
-            old.and_then(|c| c.banner_url.as_ref()),
+            "banner_id",
+            self.banner_id.as_deref(),
+            old.and_then(|c| c.banner_id.as_ref()),
         );
         let description = match self.description {
-            Some(d) => {
-                v.check(
-                    d.chars().count() <= 20_000,
-                    "description",
-                    "too_long",
-                    "must have at most 20000 characters",
-                );
-                sanitize_html(&d)
-            }
+            Some(d) => v.html("description", &d, 20_000),
             None => old.map(|c| c.description.clone()).unwrap_or_default(),
         };
         let certifications = match self.certifications {
@@ -478,10 +457,11 @@ impl CompanyInput {
             }
             None => old.map(|c| c.certifications.clone()).unwrap_or_default(),
         };
-        let licence_image_url = licence_image(
+        let licence_scan_id = optional_media_id(
             &mut v,
-            self.licence_image_url.as_deref(),
-            old.and_then(|c| c.licence_image_url.as_ref()),
+            "licence_scan_id",
+            self.licence_scan_id.as_deref(),
+            old.and_then(|c| c.licence_scan_id.as_ref()),
         );
         let licence_expiry = licence_expiry(
             &mut v,
@@ -504,11 +484,11 @@ impl CompanyInput {
             company_type,
             main_products,
             contacts,
-            logo_url,
-            banner_url,
+            logo_id,
+            banner_id,
             description,
             certifications,
-            licence_image_url,
+            licence_scan_id,
             licence_expiry,
         })
     }

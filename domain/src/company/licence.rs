@@ -56,7 +56,7 @@ pub(crate) fn apply_licence_change(
                 "credit_code": before.credit_code,
                 "legal_representative": before.legal_representative,
                 "registered_address": before.registered_address,
-                "licence_image_url": before.licence_image_url,
+                "licence_scan_id": before.licence_scan_id,
                 "licence_expires_on": before.licence_expiry.map(|e| e.as_text()),
             }),
             after: json!({
@@ -65,7 +65,7 @@ pub(crate) fn apply_licence_change(
                 "credit_code": row.credit_code,
                 "legal_representative": row.legal_representative,
                 "registered_address": row.registered_address,
-                "licence_image_url": row.licence_image_url,
+                "licence_scan_id": row.licence_scan_id,
                 "licence_expires_on": super::model::LicenceExpiry::from_db(row.licence_expires_on).map(|e| e.as_text()),
                 "changed": changed,
             }),

@@ -7,13 +7,14 @@ use uuid::Uuid;
 use super::CompanyError;
 use super::model::MemberRole;
 use super::repo::{denial, find_company};
+use crate::access::AccountType;
 use crate::access::{Actor, CompanyAction, may_manage_role, may_on_company};
-use crate::account::{AccountType, find_user_by_email};
 use crate::clock::now;
 use crate::db::schema::{company_members, users};
 use crate::db::{self, DbConnection, unique_violation_on};
 use crate::ids::parse_db_id;
 use crate::membership::role_in;
+use crate::validate::normalize_email;
 
 #[derive(Debug, Clone)]
 pub struct Member {
@@ -86,15 +87,30 @@ pub fn add_member(
         {
             return Err(denial(actor, actor_role, &company));
         }
-        let user = find_user_by_email(conn, email).map_err(|_| CompanyError::AccountNotFound)?;
-        if user.account_type != AccountType::Supplier {
+        // Read here rather than through `account`, which sits above `company` (it sends its
+        // e-mails through the lead-mail area, which reads the catalog).
+        let email = normalize_email(email).ok_or(CompanyError::AccountNotFound)?;
+        let (user_id, account_type, email, display_name): (String, String, String, String) =
+            users::table
+                .filter(users::email.eq(email))
+                .select((
+                    users::id,
+                    users::account_type,
+                    users::email,
+                    users::display_name,
+                ))
+                .first(conn)
+                .optional()?
+                .ok_or(CompanyError::AccountNotFound)?;
+        let user_id = parse_db_id(&user_id);
+        if AccountType::parse(&account_type) != Some(AccountType::Supplier) {
             return Err(CompanyError::NotASupplierAccount);
         }
         let at = now();
         diesel::insert_into(company_members::table)
             .values((
                 company_members::company_id.eq(company_id.to_string()),
-                company_members::user_id.eq(user.id.to_string()),
+                company_members::user_id.eq(user_id.to_string()),
                 company_members::role.eq(role.as_str()),
                 company_members::created_at.eq(at),
             ))
@@ -109,9 +125,9 @@ pub fn add_member(
                 }
             })?;
         Ok(Member {
-            user_id: user.id,
-            email: user.email,
-            display_name: user.display_name,
+            user_id,
+            email,
+            display_name,
             role,
             joined_at: at,
         })

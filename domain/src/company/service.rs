@@ -43,11 +43,11 @@ fn fill_row(row: &mut CompanyRow, v: ValidCompany) {
     row.company_type = v.company_type.as_str().to_owned();
     row.main_products = to_json(&v.main_products);
     row.contacts = to_json(&v.contacts);
-    row.logo_url = v.logo_url;
-    row.banner_url = v.banner_url;
+    row.logo_id = v.logo_id;
+    row.banner_id = v.banner_id;
     row.description = v.description;
     row.certifications = to_json(&v.certifications);
-    row.licence_image_url = v.licence_image_url;
+    row.licence_scan_id = v.licence_scan_id;
     row.licence_expires_on = v.licence_expiry.map(|e| e.to_db());
 }
 
@@ -76,6 +76,52 @@ fn screen_company(
     Ok(verdict)
 }
 
+/// Attaches the logo, banner and licence scan the input names (absent ones are left alone):
+/// uploads of the actor or of a member of the company, for the right purpose.
+fn attach_media(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    company_id: Uuid,
+    input: &CompanyInput,
+) -> Result<(), CompanyError> {
+    use crate::media::{MediaError, Target};
+    let wanted = [
+        (
+            input.logo_id.as_deref(),
+            Target::CompanyLogo(company_id),
+            "logo_id",
+        ),
+        (
+            input.banner_id.as_deref(),
+            Target::CompanyBanner(company_id),
+            "banner_id",
+        ),
+        (
+            input.licence_scan_id.as_deref(),
+            Target::CompanyLicence(company_id),
+            "licence_scan_id",
+        ),
+    ];
+    for (value, target, field) in wanted {
+        // Absent, cleared (`""`) or malformed (reported by `validate`): nothing to attach.
+        let Some(id) = value.and_then(|v| Uuid::parse_str(v.trim()).ok()) else {
+            continue;
+        };
+        crate::media::attach(conn, actor.user_id, Some(company_id), target, field, &[id]).map_err(
+            |e| match e {
+                MediaError::Validation(mut f) => {
+                    // One id, not a list: the error is on the field itself.
+                    f.iter_mut().for_each(|f| f.field = field.to_owned());
+                    CompanyError::Validation(f)
+                }
+                MediaError::Database(e) => CompanyError::Database(e),
+                _ => CompanyError::NotFound,
+            },
+        )?;
+    }
+    Ok(())
+}
+
 pub fn create_company(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -84,6 +130,7 @@ pub fn create_company(
     if !may_on_platform(actor, PlatformAction::CreateCompany) {
         return Err(CompanyError::NotASupplier);
     }
+    let media_input = input.clone();
     let valid = input.validate(None).map_err(CompanyError::Validation)?;
     let explicit_slug = valid.slug.clone();
     let base_slug = explicit_slug
@@ -108,8 +155,8 @@ pub fn create_company(
         company_type: String::new(),
         main_products: String::new(),
         contacts: String::new(),
-        logo_url: None,
-        banner_url: None,
+        logo_id: None,
+        banner_id: None,
         description: String::new(),
         certifications: String::new(),
         verification_status: VerificationStatus::Pending.as_str().to_owned(),
@@ -120,7 +167,7 @@ pub fn create_company(
         created_at: at,
         updated_at: at,
         response_rate_pct: None,
-        licence_image_url: None,
+        licence_scan_id: None,
         licence_expires_on: None,
         licence_warned_days: None,
         credit_score: None,
@@ -161,6 +208,7 @@ pub fn create_company(
                 ))
                 .execute(conn)
                 .map_err(map_unique)?;
+            attach_media(conn, actor, id, &media_input)?;
             outbox::emit(
                 conn,
                 topic::COMPANY_CHANGED,
@@ -226,6 +274,7 @@ pub fn update_company(
             .find(id.to_string())
             .select(CompanyRow::as_select())
             .first(conn)?;
+        attach_media(conn, actor, id, &input)?;
         if current.is_verified() {
             // A new edit builds on the open proposal: fields it does not name keep their
             // proposed value.

@@ -81,6 +81,13 @@ where
     match conn {
         DbConnection::Pg(_) => conn.transaction(f),
         DbConnection::Sqlite(inner) => {
+            // Inside a transaction already (a service called from another's transaction):
+            // the lock is held, so a savepoint is all that is needed.
+            let depth = <AnsiTransactionManager as TransactionManager<SqliteConnection>>::transaction_manager_status_mut(inner)
+                .transaction_depth()?;
+            if depth.is_some() {
+                return conn.transaction(f);
+            }
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
             match f(conn) {
                 Ok(value) => {

@@ -12,6 +12,9 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        email_verified_at -> Nullable<Timestamp>,
+        pending_email -> Nullable<Text>,
+        token_version -> Integer,
     }
 }
 
@@ -55,8 +58,8 @@ diesel::table! {
         company_type -> Text,
         main_products -> Text,
         contacts -> Text,
-        logo_url -> Nullable<Text>,
-        banner_url -> Nullable<Text>,
+        logo_id -> Nullable<Text>,
+        banner_id -> Nullable<Text>,
         description -> Text,
         certifications -> Text,
         verification_status -> Text,
@@ -67,7 +70,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         response_rate_pct -> Nullable<Integer>,
-        licence_image_url -> Nullable<Text>,
+        licence_scan_id -> Nullable<Text>,
         licence_expires_on -> Nullable<Date>,
         licence_warned_days -> Nullable<Integer>,
         credit_score -> Nullable<Integer>,
@@ -215,6 +218,7 @@ diesel::table! {
         last_message_at -> Timestamp,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        buyer_shares_email -> Bool,
     }
 }
 
@@ -750,3 +754,32 @@ diesel::table! {
         purged_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    media (id) {
+        id -> Text,
+        owner_id -> Text,
+        purpose -> Text,
+        kind -> Text,
+        source_type -> Text,
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        variants -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    media_links (media_id, target_type, target_id) {
+        media_id -> Text,
+        target_type -> Text,
+        target_id -> Text,
+        position -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(media_links -> media (media_id));
+diesel::allow_tables_to_appear_in_same_query!(media, media_links);

@@ -3,9 +3,11 @@
 //! change writes (outbox rows, decisions) is written too. Needs no network.
 
 pub mod data;
+mod images;
+
+pub use images::{Unpictured, attach_picture, products_without_images};
 
 use rust_decimal::Decimal;
-use uuid::Uuid;
 
 use crate::access::Actor;
 use crate::account::{self, AccountError, AccountType, Registration};
@@ -70,7 +72,7 @@ pub fn load(conn: &mut DbConnection) -> Result<DemoLogins, DemoError> {
         user_id: operator.id,
         account_type: AccountType::Operator,
     };
-    account::register(
+    account::register_verified(
         conn,
         Registration {
             email: BUYER_EMAIL.into(),
@@ -92,7 +94,7 @@ fn load_supplier(
     index: usize,
     s: &data::DemoSupplier,
 ) -> Result<(), DemoError> {
-    let user = account::register(
+    let user = account::register_verified(
         conn,
         Registration {
             email: supplier_email(s.slug),
@@ -130,11 +132,11 @@ fn load_supplier(
                 phone: Some(s.contact_phone.into()),
                 email: Some(s.contact_email.into()),
             }]),
-            logo_url: None,
-            banner_url: None,
+            logo_id: None,
+            banner_id: None,
             description: Some(s.description.into()),
             certifications: None,
-            licence_image_url: Some(format!("https://img.example.com/licences/{}.jpg", s.slug)),
+            licence_scan_id: None,
             licence_expires_on: Some("long_term".into()),
         },
     )?;
@@ -226,15 +228,9 @@ fn product_input(
                 })
                 .collect(),
         ),
-        images: Some(vec![format!(
-            "https://img.demo.tradefair.example/{}/{}.jpg",
-            s.slug,
-            Uuid::new_v5(
-                &Uuid::NAMESPACE_URL,
-                format!("{}{}", t.title_zh, t.title_en).as_bytes()
-            )
-            .simple()
-        )]),
+        // Pictures are media uploads now: `tradefair demo` generates them after loading (see
+        // `api::media::demo`), so the data here has none.
+        images: Some(vec![]),
         unit: Some(t.unit.into()),
         moq: Some(t.moq),
         price_on_request: Some(on_request),

@@ -27,6 +27,10 @@ pub enum LinkPurpose {
     Preferences,
     Open,
     Click,
+    /// Proves an address is its owner's (`d`: the address).
+    VerifyEmail,
+    /// Sets a new password (`d`: the account's token version, so one use spends it).
+    ResetPassword,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -33,6 +33,8 @@ pub use model::{EmailJob, EventKind, JobStatus, SuppressionReason, normalize_add
 pub use report::{
     AppliedRecipient, AppliedReport, DeliveryReport, RecipientStatus, ReportBody, apply_report,
 };
-pub use stats::{DayStats, EventCounts, JobFilter, JobReport, daily_stats, job_report, list_jobs};
+pub use stats::{
+    DayStats, EventCounts, JobFilter, JobReport, daily_stats, job_report, jobs_by_status, list_jobs,
+};
 pub use suppression::{Suppression, list_suppressions, remove_suppression, suppression_of};
 pub use tracking::{CLICK_PATH, OPEN_PATH, job_exists, record_click, record_open, tracked_html};

@@ -226,3 +226,21 @@ pub fn job_report(
         .unwrap_or_default();
     Ok(JobReport { job, counts })
 }
+
+/// How many jobs are in each state (every state, zeros included), for monitoring.
+pub fn jobs_by_status(conn: &mut DbConnection) -> QueryResult<Vec<(JobStatus, i64)>> {
+    let counts: Vec<(String, i64)> = email_jobs::table
+        .group_by(email_jobs::status)
+        .select((email_jobs::status, count_star()))
+        .load(conn)?;
+    Ok(JobStatus::ALL
+        .iter()
+        .map(|s| {
+            let n = counts
+                .iter()
+                .find(|(name, _)| name == s.as_str())
+                .map_or(0, |(_, n)| *n);
+            (*s, n)
+        })
+        .collect())
+}

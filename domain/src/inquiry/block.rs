@@ -120,7 +120,7 @@ pub fn block_buyer(
     db::transaction(conn, |conn| {
         company_for(conn, actor, company_id, CompanyAction::ManageBlockedBuyers)?;
         let mut v = Validator::new();
-        let reason = v.opt_text("reason", reason.as_deref(), 500);
+        let reason = v.opt_multiline("reason", reason.as_deref(), 500);
         v.finish().map_err(InquiryError::Validation)?;
         let exists: i64 = users::table
             .find(user_id.to_string())

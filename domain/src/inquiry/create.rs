@@ -95,15 +95,16 @@ pub fn create_inquiries(
                 last_message_at: at,
                 created_at: at,
                 updated_at: at,
+                buyer_shares_email: valid.share_email,
             };
             diesel::insert_into(inquiries::table)
                 .values(&row)
                 .execute(conn)?;
-            let message_id = new_id().to_string();
-            crate::screening::record(conn, "message", &message_id, &verdict)?;
+            let message_id = new_id();
+            crate::screening::record(conn, "message", &message_id.to_string(), &verdict)?;
             diesel::insert_into(inquiry_messages::table)
                 .values(&MessageRow {
-                    id: message_id,
+                    id: message_id.to_string(),
                     inquiry_id: id.to_string(),
                     author_id: actor.user_id.to_string(),
                     side: Side::Buyer.as_str().to_owned(),
@@ -112,6 +113,7 @@ pub fn create_inquiries(
                     created_at: at,
                 })
                 .execute(conn)?;
+            super::attach_files(conn, actor, None, message_id, &valid.attachments)?;
             open_lead(
                 conn,
                 a.company.id,

@@ -28,6 +28,8 @@ pub struct NewInquiry {
     pub unit: Option<String>,
     pub attachments: Vec<String>,
     pub targets: Vec<TargetInput>,
+    /// Show the buyer's e-mail address to each company addressed (default: not shown).
+    pub share_email: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -53,6 +55,7 @@ pub(crate) struct ValidInquiry {
     pub attachments: Vec<String>,
     pub targets: Vec<ValidTarget>,
     pub content_hash: String,
+    pub share_email: bool,
 }
 
 fn attachments(v: &mut Validator, field: &str, items: Vec<String>) -> Vec<String> {
@@ -65,10 +68,17 @@ fn attachments(v: &mut Validator, field: &str, items: Vec<String>) -> Vec<String
     items
         .into_iter()
         .enumerate()
-        .map(|(i, url)| {
-            let url = url.trim().to_owned();
-            v.url(&format!("{field}[{i}]"), &url);
-            url
+        .map(|(i, id)| {
+            // Media ids (uploads with purpose `attachment`); whose they are is checked where
+            // they are attached.
+            let id = id.trim().to_ascii_lowercase();
+            v.check(
+                uuid::Uuid::parse_str(&id).is_ok(),
+                &format!("{field}[{i}]"),
+                "invalid",
+                "is not a media id",
+            );
+            id
         })
         .collect()
 }
@@ -77,7 +87,7 @@ impl NewInquiry {
     pub(crate) fn validate(self) -> Result<ValidInquiry, Vec<FieldError>> {
         let mut v = Validator::new();
         let subject = v.text("subject", &self.subject, 1, MAX_SUBJECT_CHARS);
-        let message = v.text("message", &self.message, 1, MAX_MESSAGE_CHARS);
+        let message = v.multiline("message", &self.message, 1, MAX_MESSAGE_CHARS);
         let unit = v.opt_text("unit", self.unit.as_deref(), 20);
         if let Some(q) = self.quantity {
             v.check(
@@ -134,6 +144,7 @@ impl NewInquiry {
             attachments,
             targets,
             content_hash,
+            share_email: self.share_email,
         })
     }
 }
@@ -141,7 +152,7 @@ impl NewInquiry {
 impl MessageInput {
     pub(crate) fn validate(self) -> Result<MessageInput, Vec<FieldError>> {
         let mut v = Validator::new();
-        let body = v.text("body", &self.body, 1, MAX_MESSAGE_CHARS);
+        let body = v.multiline("body", &self.body, 1, MAX_MESSAGE_CHARS);
         let attachments = attachments(&mut v, "attachments", self.attachments);
         v.finish()?;
         Ok(MessageInput { body, attachments })
@@ -192,6 +203,7 @@ mod tests {
         let input = NewInquiry {
             subject: "Bolts".into(),
             message: "Quote please".into(),
+            share_email: false,
             targets: vec![
                 TargetInput {
                     kind: "company".into(),

@@ -29,3 +29,24 @@ pub use spam::{SPAM_WINDOW, SpamLimits};
 pub use thread::{assign_inquiry, close_inquiry, get_inquiry, mark_read, mark_spam, post_message};
 pub(crate) use thread::{can_view, open as open_thread};
 pub use view::{InquiryThread, InquiryView, Viewer};
+
+/// Attaches a message's files: uploads (purpose `attachment`) of the author or, on the
+/// supplier side, of a member of the company.
+pub(crate) fn attach_files(
+    conn: &mut crate::db::DbConnection,
+    actor: &crate::Actor,
+    company: Option<uuid::Uuid>,
+    message_id: uuid::Uuid,
+    ids: &[String],
+) -> Result<(), InquiryError> {
+    use crate::media::MediaError;
+    let ids: Vec<uuid::Uuid> = ids.iter().filter_map(|s| s.parse().ok()).collect();
+    let target = crate::media::Target::InquiryMessage(message_id);
+    crate::media::attach(conn, actor.user_id, company, target, "attachments", &ids).map_err(|e| {
+        match e {
+            MediaError::Validation(f) => InquiryError::Validation(f),
+            MediaError::Database(e) => InquiryError::Database(e),
+            _ => InquiryError::NotFound,
+        }
+    })
+}

@@ -96,6 +96,8 @@ pub(crate) struct InquiryRow {
     pub last_message_at: PrimitiveDateTime,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
+    /// The buyer chose to show their e-mail address to the company in this thread.
+    pub buyer_shares_email: bool,
 }
 
 impl From<InquiryRow> for Inquiry {

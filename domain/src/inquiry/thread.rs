@@ -152,6 +152,14 @@ pub fn post_message(
         diesel::insert_into(inquiry_messages::table)
             .values(&message)
             .execute(conn)?;
+        let company = (side == Side::Supplier).then_some(opened.inquiry.company_id);
+        super::attach_files(
+            conn,
+            actor,
+            company,
+            crate::ids::parse_db_id(&message.id),
+            &input.attachments,
+        )?;
         crate::screening::record(conn, "message", &message.id, &verdict)?;
         let row = &mut opened.row;
         row.last_message_at = at;

@@ -46,7 +46,7 @@ fn record(s: &LeadSummary) -> Vec<String> {
         l.source_id.to_string(),
         cell(&s.subject),
         cell(&s.buyer_name),
-        cell(&s.buyer_email),
+        cell(s.buyer_email.as_deref().unwrap_or("")),
         l.stage.as_str().to_owned(),
         l.grade.as_str().to_owned(),
         cell(&l.tags.join("; ")),

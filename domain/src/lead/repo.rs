@@ -17,7 +17,8 @@ use crate::ids::parse_db_id;
 pub struct LeadSummary {
     pub lead: Lead,
     pub buyer_name: String,
-    pub buyer_email: String,
+    /// Only when the buyer shared it in the thread the lead came from.
+    pub buyer_email: Option<String>,
     /// The inquiry's subject, or the title of the buy request a quote answers.
     pub subject: String,
     pub assigned_name: Option<String>,
@@ -120,11 +121,24 @@ pub(crate) fn summarize(
             .map(|r| r.source_id.clone())
             .collect()
     };
-    let mut subjects: HashMap<String, String> = inquiries::table
+    let threads: Vec<(String, String, bool)> = inquiries::table
         .filter(inquiries::id.eq_any(ids_of(LeadSource::Inquiry)))
-        .select((inquiries::id, inquiries::subject))
-        .load::<(String, String)>(conn)?
+        .select((
+            inquiries::id,
+            inquiries::subject,
+            inquiries::buyer_shares_email,
+        ))
+        .load(conn)?;
+    // The platform's contact-details rule: the buyer's address only where the buyer shared it
+    // (the inquiry thread the lead came from); a quote shares nothing.
+    let shared: std::collections::HashSet<String> = threads
+        .iter()
+        .filter(|(_, _, shares)| *shares)
+        .map(|(id, _, _)| id.clone())
+        .collect();
+    let mut subjects: HashMap<String, String> = threads
         .into_iter()
+        .map(|(id, subject, _)| (id, subject))
         .collect();
     subjects.extend(
         quotes::table
@@ -144,7 +158,8 @@ pub(crate) fn summarize(
     Ok(rows
         .into_iter()
         .map(|row| {
-            let (buyer_name, buyer_email) = names.get(&row.buyer_id).cloned().unwrap_or_default();
+            let (buyer_name, email) = names.get(&row.buyer_id).cloned().unwrap_or_default();
+            let buyer_email = shared.contains(&row.source_id).then_some(email);
             let assigned_name = row
                 .assigned_to
                 .as_ref()

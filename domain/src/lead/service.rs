@@ -145,7 +145,7 @@ pub fn add_note(
     body: &str,
 ) -> Result<LeadNote, LeadError> {
     let mut v = Validator::new();
-    let body = v.text("body", body, 1, MAX_NOTE_CHARS);
+    let body = v.multiline("body", body, 1, MAX_NOTE_CHARS);
     v.finish().map_err(LeadError::Validation)?;
     db::transaction(conn, |conn| {
         lead_for_member(conn, actor, id)?;

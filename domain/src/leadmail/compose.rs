@@ -292,6 +292,45 @@ pub(crate) fn lead_email(m: LeadMessage<'_>) -> NewEmail {
     }
 }
 
+/// A message about the recipient's own account (address verification, password reset, a
+/// registration attempt with their address): transactional, never tracked.
+pub(crate) struct AccountMessage<'a> {
+    pub lang: Language,
+    pub kind: &'static str,
+    pub user_id: Uuid,
+    pub address: &'a str,
+    pub name: &'a str,
+    pub subject: String,
+    pub paragraphs: Vec<String>,
+    /// The page the button opens and its label.
+    pub action: Option<(String, String)>,
+}
+
+pub(crate) fn account_email(settings: &MailSettings, m: AccountMessage<'_>) -> NewEmail {
+    let s = strings(m.lang);
+    let mut ctx = base(m.lang, s, m.name, settings);
+    ctx.subject = header_text(&m.subject, 150);
+    ctx.paragraphs = m.paragraphs;
+    if let Some((url, label)) = m.action {
+        ctx.action_url = Some(url);
+        ctx.action_label = label;
+    }
+    ctx.footer_reason = s.transactional_reason;
+    let (html, text) = render(&ctx);
+    NewEmail {
+        category: EmailCategory::Transactional,
+        kind: m.kind.to_owned(),
+        user_id: Some(m.user_id),
+        to_address: m.address.to_owned(),
+        subject: ctx.subject,
+        text_body: text,
+        html_body: html,
+        list_unsubscribe: None,
+        tracking: false,
+        dedupe_key: None,
+    }
+}
+
 /// The e-mail of an in-app notification (transactional: needs no lead consent).
 pub(crate) fn notification_email(
     settings: &MailSettings,

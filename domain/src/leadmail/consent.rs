@@ -83,6 +83,19 @@ pub(crate) fn user_contact(
         .first(conn)
 }
 
+/// The address and name of an account whose address is verified: lead mail and notification
+/// e-mail go only to addresses proven to be the owner's (`NotFound` otherwise).
+pub(crate) fn verified_contact(
+    conn: &mut DbConnection,
+    user_id: Uuid,
+) -> QueryResult<(String, String)> {
+    users::table
+        .find(user_id.to_string())
+        .filter(users::email_verified_at.is_not_null())
+        .select((users::email, users::display_name))
+        .first(conn)
+}
+
 pub(crate) fn record_event(
     conn: &mut DbConnection,
     user_id: Uuid,

@@ -10,7 +10,7 @@ use time::{Date, PrimitiveDateTime, Time};
 use uuid::Uuid;
 
 use super::compose::{self, LeadGroup, LeadItem, LeadMessage, LeadWindow};
-use super::consent::{preferences_in_tx, record_event, save_preferences, user_contact};
+use super::consent::{preferences_in_tx, record_event, save_preferences, verified_contact};
 use super::model::{
     ConsentSource, Frequency, LeadConsent, MailSettings, Preferences, Subscription,
     SubscriptionKind, SubscriptionRow,
@@ -204,7 +204,10 @@ fn compose_for_recipient(
         drop_matches(conn, &ids, "no_consent")?;
         return Ok(Outcome::Dropped("no_consent"));
     }
-    let (address, name) = user_contact(conn, user_id)?;
+    let Some((address, name)) = verified_contact(conn, user_id).optional()? else {
+        drop_matches(conn, &ids, "unverified")?;
+        return Ok(Outcome::Dropped("unverified"));
+    };
     if suppressed(conn, &address)? {
         drop_matches(conn, &ids, "suppressed")?;
         return Ok(Outcome::Dropped("suppressed"));

@@ -6,6 +6,8 @@ pub enum LeadMailError {
     Validation(Vec<FieldError>),
     #[error("subscription not found")]
     NotFound,
+    #[error("company not found")]
+    CompanyNotFound,
     #[error("you may not do this")]
     Forbidden,
     #[error("you have reached the maximum number of subscriptions")]
@@ -33,7 +35,7 @@ impl DomainError for LeadMailError {
     fn kind(&self) -> ErrorKind {
         match self {
             LeadMailError::Validation(_) | LeadMailError::LinkInvalid => ErrorKind::Validation,
-            LeadMailError::NotFound => ErrorKind::NotFound,
+            LeadMailError::NotFound | LeadMailError::CompanyNotFound => ErrorKind::NotFound,
             LeadMailError::Forbidden => ErrorKind::Forbidden,
             LeadMailError::TooMany => ErrorKind::Conflict,
             LeadMailError::LinkExpired | LeadMailError::LinkSuperseded => ErrorKind::InvalidState,
@@ -45,6 +47,7 @@ impl DomainError for LeadMailError {
         match self {
             LeadMailError::Validation(_) => "validation_failed",
             LeadMailError::NotFound => "subscription_not_found",
+            LeadMailError::CompanyNotFound => "company_not_found",
             LeadMailError::Forbidden => "forbidden",
             LeadMailError::TooMany => "too_many_subscriptions",
             LeadMailError::LinkInvalid => "invalid_link",

@@ -13,7 +13,9 @@ mod reach;
 mod strings;
 mod subscription;
 
+pub(crate) use compose::{AccountMessage, account_email, link as email_link};
 pub use compose::{LeadGroup, LeadItem, LeadWindow};
+pub(crate) use consent::preferences_in_tx;
 pub use consent::{
     ConsentEvent, confirm_consent, consent_history, get_preferences, preferences_link_owner,
     request_consent, unsubscribe_by_link, update_preferences, withdraw_consent,

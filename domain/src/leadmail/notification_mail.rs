@@ -6,10 +6,10 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::compose;
-use super::consent::{preferences_in_tx, user_contact};
+use super::consent::{preferences_in_tx, verified_contact};
 use super::matches::{claim_step, consumer_position};
 use super::model::MailSettings;
-use crate::account::AccountStatus;
+use crate::access::AccountStatus;
 use crate::db::schema::{email_suppressions, users};
 use crate::db::{self, DbConnection};
 use crate::email::enqueue;
@@ -55,7 +55,7 @@ pub fn mail_notifications(
             if active == 0 {
                 continue;
             }
-            let Ok((address, name)) = user_contact(conn, user) else {
+            let Ok((address, name)) = verified_contact(conn, user) else {
                 continue;
             };
             let blocked: i64 = email_suppressions::table

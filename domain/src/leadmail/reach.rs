@@ -33,8 +33,10 @@ pub fn company_reach(
     company_id: Uuid,
 ) -> Result<CompanyReach, LeadMailError> {
     let role = crate::company::role_in(conn, company_id, actor.user_id)?;
-    if !may_on_company(actor, role, CompanyAction::ViewPrivate) {
-        return Err(LeadMailError::NotFound);
+    if !may_on_company(actor, role, CompanyAction::ViewPrivate)
+        || crate::company::load_company(conn, company_id)?.is_none()
+    {
+        return Err(LeadMailError::CompanyNotFound);
     }
     let company = company_id.to_string();
     let buyers_reached = lead_matches::table

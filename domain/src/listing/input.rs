@@ -6,7 +6,6 @@ use time::{Duration, PrimitiveDateTime};
 use super::model::{Incoterm, Listing};
 use crate::catalog::{currency_exponent, to_minor_units};
 use crate::error::FieldError;
-use crate::text::sanitize_html;
 use crate::validate::Validator;
 
 /// How far ahead a listing (and a quote) may run.
@@ -138,15 +137,7 @@ impl ListingInput {
             }
         };
         let description = match self.description {
-            Some(d) => {
-                v.check(
-                    d.chars().count() <= 20_000,
-                    "description",
-                    "too_long",
-                    "must have at most 20000 characters",
-                );
-                sanitize_html(&d)
-            }
+            Some(d) => v.html("description", &d, 20_000),
             None => old.map(|l| l.description.clone()).unwrap_or_default(),
         };
         let category_id = match (self.category_id, old) {

@@ -4,7 +4,7 @@ use uuid::Uuid;
 
 use super::model::{Notification, NotificationKind, NotificationRow};
 use crate::access::Actor;
-use crate::account::{AccountStatus, AccountType};
+use crate::access::{AccountStatus, AccountType};
 use crate::clock::now;
 use crate::db::DbConnection;
 use crate::db::schema::{notifications, users};

@@ -63,7 +63,7 @@ pub(crate) fn validate_penalty(
             format!("must be one of: {}", PenaltyReason::names()),
         );
     }
-    let note = v.text(&field("note"), &input.note, 1, 1000);
+    let note = v.multiline(&field("note"), &input.note, 1, 1000);
     let report_id = match input.report_id.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(text) => {

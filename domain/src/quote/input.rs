@@ -118,7 +118,7 @@ impl QuoteInput {
         };
         let message = match (self.message.as_deref(), old) {
             (Some(m), _) if m.trim().is_empty() => String::new(),
-            (Some(m), _) => v.text("message", m, 1, 5000),
+            (Some(m), _) => v.multiline("message", m, 1, 5000),
             (None, Some(q)) => q.message.clone(),
             (None, None) => String::new(),
         };

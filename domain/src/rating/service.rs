@@ -38,7 +38,7 @@ impl RatingInput {
             "must be between 1 and 5",
         );
         let comment = v
-            .opt_text("comment", self.comment.as_deref(), MAX_COMMENT_CHARS)
+            .opt_multiline("comment", self.comment.as_deref(), MAX_COMMENT_CHARS)
             .unwrap_or_default();
         v.finish().map_err(RatingError::Validation)?;
         Ok(ValidRating {
@@ -219,7 +219,7 @@ pub fn reply_to_rating(
     reply: &str,
 ) -> Result<Rating, RatingError> {
     let mut v = Validator::new();
-    let reply = v.text("reply", reply, 1, MAX_REPLY_CHARS);
+    let reply = v.multiline("reply", reply, 1, MAX_REPLY_CHARS);
     v.finish().map_err(RatingError::Validation)?;
     db::transaction(conn, |conn| {
         let row = load_row(conn, rating_id)?.ok_or(RatingError::NotFound)?;

@@ -92,7 +92,7 @@ pub fn file_report(
         v.push("subject_id", "invalid", "is not an id");
     }
     let details = v
-        .opt_text("details", input.details.as_deref(), 2000)
+        .opt_multiline("details", input.details.as_deref(), 2000)
         .unwrap_or_default();
     if input.evidence_urls.len() > MAX_EVIDENCE {
         v.push(
@@ -273,7 +273,7 @@ pub fn resolve_report_with(
             None
         }
     };
-    let note = v.text("note", note, 1, 2000);
+    let note = v.multiline("note", note, 1, 2000);
     let penalty = match penalty {
         Some((input, policy)) => {
             if outcome == Some(ReportStatus::Dismissed) {

@@ -39,7 +39,7 @@ pub fn leave_company(
 ) -> Result<Closure, RetentionError> {
     let mut v = Validator::new();
     let reason = v
-        .opt_text("reason", reason, 1000)
+        .opt_multiline("reason", reason, 1000)
         .unwrap_or_else(|| "closed by the company".to_owned());
     let valid = v.finish();
     db::transaction(conn, |conn| {

@@ -97,21 +97,30 @@ fn purge_one(conn: &mut DbConnection, id: Uuid, retention_years: u32) -> QueryRe
             companies::employee_range.eq(None::<String>),
             companies::main_products.eq("[]"),
             companies::contacts.eq("[]"),
-            companies::logo_url.eq(None::<String>),
-            companies::banner_url.eq(None::<String>),
+            companies::logo_id.eq(None::<String>),
+            companies::banner_id.eq(None::<String>),
             companies::description.eq(""),
             companies::certifications.eq("[]"),
             companies::verified_at.eq(None::<time::PrimitiveDateTime>),
             companies::verified_by.eq(None::<String>),
             companies::status_reason.eq("records purged after the retention period"),
             companies::response_rate_pct.eq(None::<i32>),
-            companies::licence_image_url.eq(None::<String>),
+            companies::licence_scan_id.eq(None::<String>),
             companies::licence_expires_on.eq(None::<time::Date>),
             companies::licence_warned_days.eq(None::<i32>),
             companies::credit_score.eq(None::<i32>),
             companies::updated_at.eq(at),
         ))
         .execute(conn)?;
+    // Its logo, banner and licence scan are unlinked: the orphan clean-up removes them and
+    // their bytes.
+    for target in [
+        crate::media::Target::CompanyLogo(id),
+        crate::media::Target::CompanyBanner(id),
+        crate::media::Target::CompanyLicence(id),
+    ] {
+        crate::media::detach_all(conn, target)?;
+    }
     let decisions = diesel::delete(
         moderation_decisions::table
             .filter(moderation_decisions::subject_type.eq("company"))

@@ -48,7 +48,7 @@ struct ValidDecision {
 
 fn validate(decision: Decision, input: &DecisionInput) -> Result<ValidDecision, Vec<FieldError>> {
     let mut v = Validator::new();
-    let note = v.opt_text("note", input.note.as_deref(), 1000);
+    let note = v.opt_multiline("note", input.note.as_deref(), 1000);
     let code = match input.reason_code.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(c) => {

@@ -133,7 +133,7 @@ fn validate(input: RuleInput, old: Option<&RuleRow>) -> Result<RuleRow, Screenin
             .map(|o| crate::json_col::from_json(&o.exceptions))
             .unwrap_or_default(),
     };
-    let note = v.text_or_keep(
+    let note = v.multiline_or_keep(
         "note",
         input.note.as_deref(),
         old.and_then(|o| o.note.as_ref()),

@@ -32,7 +32,7 @@ pub fn file_counter_notice(
     input: CounterNoticeInput,
 ) -> Result<Notice, TakedownError> {
     let mut v = Validator::new();
-    let statement = v.text("statement", &input.statement, 1, 4000);
+    let statement = v.multiline("statement", &input.statement, 1, 4000);
     check_evidence(&mut v, "evidence_urls", &input.evidence_urls, 0);
     v.check(
         input.good_faith,

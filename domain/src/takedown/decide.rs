@@ -43,7 +43,7 @@ impl TakedownDecision {
 
 fn validate_note(note: &str) -> Result<String, TakedownError> {
     let mut v = Validator::new();
-    let note = v.text("note", note, 1, 2000);
+    let note = v.multiline("note", note, 1, 2000);
     v.finish().map_err(TakedownError::Validation)?;
     Ok(note)
 }

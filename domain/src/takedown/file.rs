@@ -101,7 +101,7 @@ pub fn file_notice(
     let rights_holder = v.text("rights_holder", &input.rights_holder, 1, 200);
     let registration_number = v.text("registration_number", &input.registration_number, 1, 100);
     let description = v
-        .opt_text("description", input.description.as_deref(), 4000)
+        .opt_multiline("description", input.description.as_deref(), 4000)
         .unwrap_or_default();
     check_evidence(&mut v, "evidence_urls", &input.evidence_urls, 1);
     v.check(

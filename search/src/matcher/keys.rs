@@ -23,9 +23,10 @@ use tantivy::TantivyDocument;
 use tantivy::schema::{Field, Value};
 
 use super::intern::Interner;
-use crate::query::{QueryWord, query_words, synonym_cover, typo_distance};
+use crate::lexicon::Synonyms;
+use crate::lexicon::{ClauseWord, WordField, clauses};
+use crate::query::{query_words, typo_distance};
 use crate::schema::Fields;
-use crate::service::Synonyms;
 
 pub(crate) const ALL: &str = "all";
 
@@ -55,11 +56,23 @@ pub(crate) fn deletions(word: &str, max: u8) -> BTreeSet<String> {
     out
 }
 
-/// The keys of one alternative (a word as typed, or a synonym member's first word).
-fn word_keys(term: &str, raw: &str, typos: bool, out: &mut Vec<String>) {
-    out.push(format!("t:{term}"));
-    if typos && let Some(d) = typo_distance(raw) {
-        out.extend(deletions(raw, d).into_iter().map(|v| format!("f:{v}")));
+/// The key an item carries when it has `w` where the search looks for it: `t:<term>` in the
+/// text fields, `y:<pinyin>` in the pinyin field.
+pub(crate) fn word_key(w: &ClauseWord) -> String {
+    match w.field {
+        WordField::Text => format!("t:{}", w.term),
+        WordField::Pinyin => format!("y:{}", w.term),
+    }
+}
+
+/// The keys of one alternative: its first word, and that word's typo neighbourhood.
+fn word_keys(w: &ClauseWord, typos: bool, out: &mut Vec<String>) {
+    out.push(word_key(w));
+    if typos
+        && w.typos
+        && let Some(d) = typo_distance(&w.raw)
+    {
+        out.extend(deletions(&w.raw, d).into_iter().map(|v| format!("f:{v}")));
     }
 }
 
@@ -103,31 +116,22 @@ pub(crate) fn text_anchor(
     typos: bool,
     rarity: Rarity,
 ) -> Option<Vec<String>> {
-    let words: Vec<QueryWord> = query_words(q);
+    let words = query_words(q);
     if words.is_empty() {
         return None;
     }
-    let covered = synonym_cover(&words, synonyms);
-    let mut clauses: Vec<Vec<String>> = Vec::new();
-    for (i, w) in words.iter().enumerate() {
-        match covered[i] {
-            None => {
-                let mut keys = Vec::new();
-                word_keys(&w.term, &w.raw, typos, &mut keys);
-                clauses.push(keys);
-            }
-            Some((g, start)) if start == i => {
-                let mut keys = Vec::new();
-                for member in &synonyms[g] {
-                    if let Some(first) = member.first() {
-                        word_keys(first, first, typos, &mut keys);
-                    }
+    let clauses: Vec<Vec<String>> = clauses(&words, synonyms)
+        .iter()
+        .map(|clause| {
+            let mut keys = Vec::new();
+            for alt in &clause.alts {
+                if let Some(first) = alt.words.first() {
+                    word_keys(first, typos, &mut keys);
                 }
-                clauses.push(keys);
             }
-            Some(_) => {}
-        }
-    }
+            keys
+        })
+        .collect();
     // Fewest keys first (no typo neighbourhood), then the rarest terms, then the longest term.
     clauses.into_iter().min_by_key(|keys| {
         let terms = || keys.iter().filter_map(|k| k.strip_prefix("t:"));
@@ -230,6 +234,13 @@ pub(crate) fn item_keys(
             }
         }
     }
+    for text in texts(f.pinyin) {
+        terms.clear();
+        tokens(index, f.pinyin, text, &mut terms);
+        for t in &terms {
+            add("y:", t, &mut keys);
+        }
+    }
     typo_words.sort();
     typo_words.dedup();
     for id in texts(f.company_id) {
@@ -294,12 +305,13 @@ mod tests {
 
     #[test]
     fn the_anchor_is_one_clause() {
-        let keys = text_anchor("304不锈钢保温杯", &Vec::new(), true, &|_| 0).unwrap();
+        let none = Synonyms::only(&[]);
+        let keys = text_anchor("304不锈钢保温杯", &none, true, &|_| 0).unwrap();
         assert!(keys.iter().all(|k| k.starts_with("t:")), "{keys:?}");
         assert_eq!(keys.len(), 1);
-        assert!(text_anchor("  ", &Vec::new(), true, &|_| 0).is_none());
+        assert!(text_anchor("  ", &none, true, &|_| 0).is_none());
         // The rarest term anchors.
-        let keys = text_anchor("保温杯 503", &Vec::new(), true, &|t| {
+        let keys = text_anchor("保温杯 503", &none, true, &|t| {
             if t == "503" { 3 } else { 1000 }
         })
         .unwrap();

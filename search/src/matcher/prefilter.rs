@@ -15,11 +15,13 @@ use std::cell::RefCell;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::intern::Interner;
+use super::keys::word_key;
+use crate::lexicon::ClauseWord;
 use crate::query::typo_distance;
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Word {
-    /// `t:<term>`, as in the item's keys.
+    /// `t:<term>` or `y:<pinyin>`, as in the item's keys.
     term_key: u32,
     /// The word as typed.
     raw: u32,
@@ -27,11 +29,11 @@ pub(crate) struct Word {
 }
 
 impl Word {
-    pub(crate) fn new(strings: &mut Interner, term: &str, raw: &str, typos: bool) -> Word {
+    pub(crate) fn new(strings: &mut Interner, w: &ClauseWord, typos: bool) -> Word {
         Word {
-            term_key: strings.intern(&format!("t:{term}")),
-            raw: strings.intern(raw),
-            typo: typo_distance(raw).filter(|_| typos),
+            term_key: strings.intern(&word_key(w)),
+            raw: strings.intern(&w.raw),
+            typo: typo_distance(&w.raw).filter(|_| typos && w.typos),
         }
     }
 }
@@ -128,9 +130,9 @@ impl<'a> ItemText<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lexicon::Synonyms;
     use crate::matcher::program::{text_holds, text_ops};
     use crate::query::query_words;
-    use crate::service::Synonyms;
 
     fn holds(q: &str, synonyms: &Synonyms, keys: &[&str], words: &[&str], typed: bool) -> bool {
         let mut strings = Interner::default();
@@ -152,7 +154,7 @@ mod tests {
 
     #[test]
     fn every_word_must_be_present() {
-        let none = Vec::new();
+        let none = Synonyms::only(&[]);
         let k = term_keys("保温杯 304");
         let k: Vec<&str> = k.iter().map(String::as_str).collect();
         assert!(holds("保温杯 304", &none, &k, &[], false));
@@ -162,7 +164,7 @@ mod tests {
 
     #[test]
     fn a_misspelt_word_matches_within_the_distance() {
-        let none = Vec::new();
+        let none = Synonyms::only(&[]);
         // One deletion away (8 letters: distance 1).
         assert!(holds(
             "stainles",
@@ -231,7 +233,7 @@ mod tests {
 
     #[test]
     fn a_synonym_member_counts_for_its_clause() {
-        let synonyms = vec![vec![vec!["ss".to_owned()], vec!["inox".to_owned()]]];
+        let synonyms = Synonyms::only(&[vec!["ss".to_owned(), "inox".to_owned()]]);
         assert!(holds("ss 304", &synonyms, &["t:inox", "t:304"], &[], false));
         assert!(holds("ss 304", &synonyms, &["t:ss", "t:304"], &[], false));
         assert!(!holds(
@@ -242,10 +244,7 @@ mod tests {
             false
         ));
         // A member of several words needs all of them.
-        let synonyms = vec![vec![
-            vec!["stainless".to_owned(), "steel".to_owned()],
-            vec!["ss".to_owned()],
-        ]];
+        let synonyms = Synonyms::only(&[vec!["stainless steel".to_owned(), "ss".to_owned()]]);
         assert!(holds(
             "ss",
             &synonyms,
@@ -262,7 +261,7 @@ mod tests {
         let mut ops = Vec::new();
         text_ops(
             &query_words("  "),
-            &Vec::new(),
+            &Synonyms::only(&[]),
             true,
             &mut strings,
             &mut ops,
@@ -270,7 +269,7 @@ mod tests {
         assert!(ops.is_empty());
         text_ops(
             &query_words("m8"),
-            &Vec::new(),
+            &Synonyms::only(&[]),
             true,
             &mut strings,
             &mut ops,

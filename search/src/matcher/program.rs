@@ -16,9 +16,10 @@ use tantivy::schema::Value;
 use super::intern::Interner;
 use super::prefilter::{ItemText, Word};
 use super::registry::Entry;
-use crate::query::{QueryWord, query_words, synonym_cover};
+use crate::lexicon::Synonyms;
+use crate::lexicon::clauses;
+use crate::query::{QueryWord, query_words};
 use crate::schema::{Fields, facet_path};
-use crate::service::Synonyms;
 
 /// Which of a product's facet fields a filter looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,8 +145,9 @@ fn filter_ops(s: &SavedSearch, strings: &mut Interner, ops: &mut Vec<Op>) {
     }
 }
 
-/// The text clauses of a query: one per word, except that a run of words that is a member of
-/// a synonym group is one clause (any member of the group), as `query::term_clauses` builds it.
+/// The text clauses of a query, as `query::term_clauses` builds them from
+/// `lexicon::clauses`: every clause must be met, by any alternative, an alternative by all of
+/// its words.
 pub(crate) fn text_ops(
     words: &[QueryWord],
     synonyms: &Synonyms,
@@ -153,25 +155,15 @@ pub(crate) fn text_ops(
     strings: &mut Interner,
     ops: &mut Vec<Op>,
 ) {
-    let covered = synonym_cover(words, synonyms);
-    for (i, w) in words.iter().enumerate() {
-        match covered[i] {
-            None => {
-                ops.extend([Op::Clause, Op::Alt]);
-                ops.push(Op::Word(Word::new(strings, &w.term, &w.raw, typos)));
-            }
-            Some((g, start)) if start == i => {
-                ops.push(Op::Clause);
-                for member in &synonyms[g] {
-                    ops.push(Op::Alt);
-                    ops.extend(
-                        member
-                            .iter()
-                            .map(|t| Op::Word(Word::new(strings, t, t, typos))),
-                    );
-                }
-            }
-            Some(_) => {}
+    for clause in clauses(words, synonyms) {
+        ops.push(Op::Clause);
+        for alt in &clause.alts {
+            ops.push(Op::Alt);
+            ops.extend(
+                alt.words
+                    .iter()
+                    .map(|w| Op::Word(Word::new(strings, w, typos))),
+            );
         }
     }
 }

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::intern::Interner;
 use super::keys::{ALL, Rarity, text_anchor};
 use super::program::{Op, Program};
-use crate::service::Synonyms;
+use crate::lexicon::Synonyms;
 
 /// A subscription as the matcher needs it.
 #[derive(Debug, Clone)]
@@ -378,7 +378,7 @@ mod tests {
 
     #[test]
     fn the_same_search_shares_one_rule_until_its_last_subscriber_leaves() {
-        let syn = Vec::new();
+        let syn = Synonyms::only(&[]);
         let mut r = Registry::default();
         r.upsert(
             sub(1, SubscriptionKind::Search, "保温杯", None),

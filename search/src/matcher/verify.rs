@@ -9,13 +9,13 @@ use tantivy::query::{BooleanQuery, Occur, Query};
 
 use super::registry::Entry;
 use crate::SearchError;
+use crate::lexicon::Synonyms;
 use crate::listing_query::{ListingSearch, buy_lead_query, listing_filters};
 use crate::query::{
     ProductSearch, Sort, Target, Typos, combine, product_filters, query_words, term_clauses,
     term_query,
 };
 use crate::schema::Fields;
-use crate::service::Synonyms;
 use crate::{BuyLeadSearch, SearchIndex};
 
 /// What kind of item is being matched.

@@ -44,7 +44,7 @@ pub fn registration(email: &str) -> Value {
 pub async fn register_only(app: &TestApp, email: &str) -> Reply {
     app.post(REGISTER, None, registration(email))
         .await
-        .expect(201)
+        .expect(202)
 }
 
 /// Sends `body` as-is with the given content type.

@@ -1,4 +1,4 @@
-//! Verification details: the licence image (https only) and expiry, the badge with its date and
+//! Verification details: the licence scan (an upload of the company's own) and expiry, the badge with its date and
 //! operator, licence changes sending a company back to verification (audited), and the expiry
 //! warnings at 30 and 7 days (configurable), each once, on a controllable clock.
 
@@ -13,15 +13,27 @@ async fn licence_details_and_the_verification_badge(b: Backend) {
     let op = app.operator().await;
     let owner = app.signup("supplier").await;
     let mut body = company_body(None);
-    // Only an absolute https URL; the expiry is a date that has not passed, or long-term.
+    // Only a media id of one's own licence scan upload; the expiry is a date that has not
+    // passed, or long-term.
+    let logo = app.upload_image(&owner, "company_logo", 20, 20).await;
+    let strangers = app.upload_image(&op, "licence_scan", 20, 20).await;
     for (field, value, code) in [
         (
-            "licence_image_url",
-            "http://img.example.com/licence.jpg",
-            "invalid_url",
+            "licence_scan_id",
+            "https://img.example.com/licence.jpg",
+            "invalid",
         ),
-        ("licence_image_url", "javascript:alert(1)", "invalid_url"),
-        ("licence_image_url", "https:///nohost.jpg", "invalid_url"),
+        ("licence_scan_id", "javascript:alert(1)", "invalid"),
+        (
+            "licence_scan_id",
+            logo["id"].as_str().unwrap(),
+            "wrong_purpose",
+        ),
+        (
+            "licence_scan_id",
+            strangers["id"].as_str().unwrap(),
+            "unknown_media",
+        ),
         ("licence_expires_on", "2020-01-01", "licence_expired"),
         ("licence_expires_on", "31/12/2030", "invalid_date"),
         ("licence_expires_on", "9999-12-31", "invalid_date"),
@@ -35,7 +47,8 @@ async fn licence_details_and_the_verification_badge(b: Backend) {
         assert_eq!(reply.fields(), vec![field], "{value}");
         assert_eq!(reply.body["error"]["fields"][0]["code"], code, "{value}");
     }
-    body["licence_image_url"] = json!("https://img.example.com/licences/test.jpg");
+    let scan = app.upload_image(&owner, "licence_scan", 40, 30).await;
+    body["licence_scan_id"] = scan["id"].clone();
     body["licence_expires_on"] = json!("长期");
     let company = app
         .post("/api/v1/companies", owner.token(), body)
@@ -52,9 +65,20 @@ async fn licence_details_and_the_verification_badge(b: Backend) {
 
     let storefront = format!("/api/v1/storefronts/{slug}");
     let s = app.get(&storefront, None).await.expect(200).body;
-    assert_eq!(
-        s["licence"]["image_url"],
-        "https://img.example.com/licences/test.jpg"
+    assert_eq!(s["licence"]["scan_on_file"], true);
+    // The scan itself is private: the company's members and operators only.
+    let scan_url = format!("/api/v1/media/{}/original", scan["id"].as_str().unwrap());
+    assert_eq!(app.get_raw(&scan_url, None, &[]).await.0, 404);
+    let stranger = app.signup("buyer").await;
+    assert_eq!(app.get_raw(&scan_url, stranger.token(), &[]).await.0, 404);
+    assert_eq!(app.get_raw(&scan_url, op.token(), &[]).await.0, 200);
+    let (status, headers, _) = app.get_raw(&scan_url, owner.token(), &[]).await;
+    assert_eq!(status, 200);
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
     );
     assert_eq!(s["licence"]["expires_on"], "long_term");
     assert_eq!(s["verification"]["verified"], false);
@@ -104,8 +128,9 @@ async fn licence_changes_send_a_company_back_to_verification(b: Backend) {
     assert_eq!(edited["status"], "verified");
     assert!(audit(&app, &op, &id, "licence_changed").await.is_empty());
 
+    let new_scan = app.upload_image(&owner, "licence_scan", 41, 30).await;
     let changes = [
-        json!({"licence_image_url": "https://img.example.com/licences/new.jpg"}),
+        json!({"licence_scan_id": new_scan["id"]}),
         json!({"licence_expires_on": date_ahead(400)}),
         json!({"legal_representative": "李四"}),
         json!({"registered_address": "浙江省宁波市北仑区新碶街道明州路1号"}),
@@ -161,7 +186,7 @@ async fn licence_changes_send_a_company_back_to_verification(b: Backend) {
         .patch(
             &format!("/api/v1/companies/{pending}"),
             pending_owner.token(),
-            json!({"licence_image_url": "https://img.example.com/l.png"}),
+            json!({"licence_scan_id": app.upload_image(&pending_owner, "licence_scan", 20, 20).await["id"]}),
         )
         .await
         .expect(200)

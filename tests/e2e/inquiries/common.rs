@@ -29,7 +29,7 @@ pub fn body(targets: Vec<Value>, message: &str) -> Value {
         "message": message,
         "quantity": 5000,
         "unit": "piece",
-        "attachments": ["https://files.example.com/spec.pdf"],
+        "attachments": [],
         "targets": targets,
     })
 }

@@ -12,9 +12,7 @@ async fn validation_reports_every_field(b: Backend) {
     let s = supplier(&app, &operator).await;
 
     let too_long = "长".repeat(5_001);
-    let attachments: Vec<String> = (0..11)
-        .map(|i| format!("https://files.example.com/{i}.pdf"))
-        .collect();
+    let attachments: Vec<String> = (0..11).map(|_| uuid::Uuid::now_v7().to_string()).collect();
     let reply = app
         .post(
             INQUIRIES,

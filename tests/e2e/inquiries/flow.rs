@@ -53,10 +53,8 @@ async fn status_flow_messages_leads_and_notifications(b: Backend) {
         .map(|m| m["side"].as_str().unwrap_or(""))
         .collect();
     assert_eq!(sides, ["buyer", "buyer", "supplier"]);
-    assert_eq!(
-        messages[0]["attachments"],
-        json!(["https://files.example.com/spec.pdf"])
-    );
+    // Attachments are uploads: `media::inquiries` covers them.
+    assert_eq!(messages[0]["attachments"], json!([]));
     assert_eq!(messages[2]["body"], "样品可以免费提供。Samples are free.");
     assert_eq!(
         lead_of(&app, &thread).await.map(|l| l.2),

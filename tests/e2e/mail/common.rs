@@ -192,6 +192,47 @@ pub fn received_with(sink: &SmtpSink, message_id: &str) -> Vec<e2e::smtp::Receiv
         .collect()
 }
 
+/// The kinds of the e-mails about an account itself (the verification every signup sends).
+pub const ACCOUNT_MAIL: [&str; 3] = ["verify_email", "password_reset", "registration_attempt"];
+
+/// How many messages the sink received besides the account e-mails.
+pub async fn count_except_account_mail(app: &TestApp, sink: &SmtpSink) -> usize {
+    let ids: Vec<String> = app
+        .with_db(|conn| {
+            use diesel::prelude::*;
+            use domain::db::schema::email_jobs as j;
+            j::table
+                .filter(j::kind.eq_any(ACCOUNT_MAIL))
+                .select(j::message_id)
+                .load(conn)
+                .expect("jobs")
+        })
+        .await;
+    sink.messages()
+        .iter()
+        .filter(|m| m.header("Message-ID").is_none_or(|id| !ids.contains(&id)))
+        .count()
+}
+
+/// Waits until every account e-mail queued so far is sent (so that counts are settled).
+pub async fn account_mail_sent(app: &TestApp) -> usize {
+    let ids: Vec<String> = app
+        .with_db(|conn| {
+            use diesel::prelude::*;
+            use domain::db::schema::email_jobs as j;
+            j::table
+                .filter(j::kind.eq_any(ACCOUNT_MAIL))
+                .select(j::id)
+                .load(conn)
+                .expect("jobs")
+        })
+        .await;
+    for id in &ids {
+        wait_status(app, Uuid::parse_str(id).expect("id"), "sent", 20).await;
+    }
+    ids.len()
+}
+
 /// Waits until the mail worker has made a pass that started after the call: whatever it would
 /// still do with the jobs queued so far (send a copy again, attempt a suppressed address) it
 /// has done.

@@ -29,6 +29,9 @@
 //!   members' and the operators' (404 to others); only the buyer of a thread or of an accepted
 //!   quote rates (404 for who cannot see it, 403 for its other parties); A's owners and admins
 //!   reply to a published rating (403 to everyone else, who can see it).
+//! - media: any signed-in account uploads; an image of a published product is public; a draft's
+//!   images are its company's members' and the operators'; an upload attached to nothing is its
+//!   uploader's alone (404 to everyone else, operators included).
 
 use std::fmt;
 
@@ -131,6 +134,10 @@ pub enum Target {
     FreshSubscriptionOfBuyer,
     /// `?token=` a new account's double opt-in link, taken from its confirmation e-mail.
     FreshConfirmToken,
+    /// `?token=` the verification link of a new (unverified) account, from its e-mail.
+    FreshVerifyToken,
+    /// `?token=` the password reset link of a new account, from its e-mail.
+    FreshResetToken,
     /// `?token=` a signed unsubscribe link of a new account.
     FreshUnsubscribeToken,
     /// `?token=` a signed preferences link of a new account.
@@ -159,6 +166,12 @@ pub enum Target {
     FreshWarningOfA,
     /// An open appeal by A's owner against a new warning of A.
     FreshAppealOfA,
+    /// An image of a new published product of A (`{variant}` = `thumbnail`).
+    FreshImageOfPublishedA,
+    /// An image of a new draft product of A.
+    FreshImageOfDraftA,
+    /// An upload of A's owner attached to nothing yet.
+    FreshUploadOfOwnerA,
 }
 
 /// The (valid) request body of a row.
@@ -215,6 +228,16 @@ pub enum Payload {
     SubscriptionPatch,
     /// E-mail settings.
     EmailPreferences,
+    /// A new display name and language.
+    MePatch,
+    /// A password change with a wrong current password (no cell ends the actor's sessions).
+    WrongPasswordChange,
+    /// A switch to a new address, with the account's password.
+    EmailChange,
+    /// A new address asking for a reset link.
+    ResetRequest,
+    /// A reset with a token that is not a link of ours.
+    BadResetConfirm,
     /// Stars and a comment.
     Rating,
     /// The company's reply to a rating.
@@ -240,6 +263,8 @@ pub enum Payload {
     LeaveUnconfirmed,
     /// The account's password; the buyer's cell uses a new buyer account (erasure is final).
     Erasure,
+    /// A multipart upload of a small JPEG as a product image.
+    Upload,
 }
 
 pub struct Row {
@@ -284,6 +309,9 @@ impl Row {
             Target::FreshHiddenProductA | Target::FreshHiddenSellA => " [hidden]",
             Target::FreshWarningOfA => " [warning of A]",
             Target::FreshAppealOfA => " [appeal of A]",
+            Target::FreshImageOfPublishedA => " [image of a published product]",
+            Target::FreshImageOfDraftA => " [image of a draft]",
+            Target::FreshUploadOfOwnerA => " [unattached upload]",
             _ => "",
         };
         format!("{} {}{target}", self.method, self.path)
@@ -326,11 +354,21 @@ pub fn rows() -> Vec<Row> {
         row("GET",    "/healthz",                                  T::Nothing,   P::None,     OPEN),
         row("GET",    "/readyz",                                   T::Nothing,   P::None,     OPEN),
         row("GET",    "/.well-known/jwks.json",                    T::Nothing,   P::None,     OPEN),
-        row("POST",   "/api/v1/auth/register",                     T::Nothing,   P::Register, [201, 201, 201, 201, 201, 201, 201]),
+        row("POST",   "/api/v1/auth/register",                     T::Nothing,   P::Register, [202, 202, 202, 202, 202, 202, 202]),
         row("POST",   "/api/v1/auth/login",                        T::Nothing,   P::Login,    OPEN),
         row("POST",   "/api/v1/auth/refresh",                      T::Nothing,   P::Refresh,  OPEN),
         row("POST",   "/api/v1/auth/logout",                       T::Nothing,   P::Logout,   [401, 204, 204, 204, 204, 204, 204]),
         row("GET",    "/api/v1/me",                                T::Nothing,   P::None,     [401, 200, 200, 200, 200, 200, 200]),
+        row("PATCH",  "/api/v1/me",                                T::Nothing,   P::MePatch,  SIGNED_IN),
+        row("POST",   "/api/v1/me/password",                       T::Nothing,   P::WrongPasswordChange, [401, 400, 400, 400, 400, 400, 400]),
+        row("POST",   "/api/v1/me/email",                          T::Nothing,   P::EmailChange, [401, 202, 202, 202, 202, 202, 202]),
+        row("POST",   "/api/v1/me/verification",                   T::Nothing,   P::None,     [401, 202, 202, 202, 202, 202, 202]),
+        row("POST",   "/api/v1/auth/password-reset",               T::Nothing,   P::ResetRequest, [202; 7]),
+        row("POST",   "/api/v1/auth/password-reset/confirm",       T::Nothing,   P::BadResetConfirm, [400; 7]),
+        row("GET",    "/api/v1/email/verify-address",              T::FreshVerifyToken, P::None, OPEN),
+        row("POST",   "/api/v1/email/verify-address",              T::FreshVerifyToken, P::None, OPEN),
+        row("GET",    "/api/v1/email/reset-password",              T::FreshResetToken, P::None, OPEN),
+        row("POST",   "/api/v1/email/reset-password",              T::FreshResetToken, P::None, [400; 7]),
         row("GET",    "/api/v1/categories",                        T::Nothing,   P::None,     OPEN),
         row("GET",    "/api/v1/search/products",                   T::Nothing,   P::None,     OPEN),
         row("GET",    "/api/v1/search/suppliers",                  T::Nothing,   P::None,     OPEN),
@@ -502,5 +540,13 @@ pub fn rows() -> Vec<Row> {
         row("POST",   "/api/v1/companies/{id}/leave",              T::CompanyA,  P::LeaveUnconfirmed, [401, 403, 400, 403, 403, 403, 403]),
         row("GET",    "/api/v1/me/export",                         T::Nothing,   P::None,     SIGNED_IN),
         row("POST",   "/api/v1/me/erasure",                        T::Nothing,   P::Erasure,  [401, 200, 409, 409, 409, 409, 403]),
+        // Media.
+        row("POST",   "/api/v1/media",                             T::Nothing,   P::Upload,   [401, 201, 201, 201, 201, 201, 201]),
+        row("GET",    "/api/v1/media/{id}",                        T::FreshImageOfPublishedA, P::None, OPEN),
+        row("GET",    "/api/v1/media/{id}",                        T::FreshImageOfDraftA, P::None, [404, 404, 200, 200, 200, 404, 200]),
+        row("GET",    "/api/v1/media/{id}",                        T::FreshUploadOfOwnerA, P::None, [404, 404, 200, 404, 404, 404, 404]),
+        row("GET",    "/api/v1/media/{id}/{variant}",              T::FreshImageOfPublishedA, P::None, OPEN),
+        row("GET",    "/api/v1/media/{id}/{variant}",              T::FreshImageOfDraftA, P::None, [404, 404, 200, 200, 200, 404, 200]),
+        row("GET",    "/api/v1/media/{id}/{variant}",              T::FreshUploadOfOwnerA, P::None, [404, 404, 200, 404, 404, 404, 404]),
     ]
 }

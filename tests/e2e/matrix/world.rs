@@ -44,6 +44,8 @@ pub struct Request {
     pub body: Option<Value>,
     /// A body sent as is (`message/rfc822`) instead of JSON.
     pub raw: Option<String>,
+    /// A multipart body (content type, bytes) instead of JSON.
+    pub upload: Option<(String, Vec<u8>)>,
 }
 
 /// A server with login and inquiry limits far above what one run needs (the matrix signs in
@@ -248,6 +250,32 @@ impl World {
         id_of(&self.app.product(&self.owner_a, &self.company_a).await)
     }
 
+    /// The id of an image of a new product of A, published or a draft.
+    pub async fn fresh_image_of_a(&self, published: bool) -> String {
+        let image = id_of(
+            &self
+                .app
+                .upload_image(&self.owner_a, "product_image", 8, 8)
+                .await,
+        );
+        let mut body = product_body();
+        body["images"] = json!([image]);
+        let product = self
+            .app
+            .post(
+                &format!("/api/v1/companies/{}/products", self.company_a),
+                self.owner_a.token(),
+                body,
+            )
+            .await
+            .expect(201)
+            .body;
+        if published {
+            self.publish(&self.owner_a, &id_of(&product)).await;
+        }
+        image
+    }
+
     pub async fn fresh_published_a(&self) -> String {
         let id = self.fresh_draft_a().await;
         let p = self.publish(&self.owner_a, &id).await;
@@ -303,7 +331,7 @@ impl World {
                 registration(&email, "supplier"),
             )
             .await
-            .expect(201);
+            .expect(202);
         email
     }
 
@@ -834,6 +862,31 @@ impl World {
                 path = format!("{path}?token={token}");
                 (None, None)
             }
+            Target::FreshVerifyToken => {
+                let email = self.app.register("buyer").await;
+                let token = self
+                    .app
+                    .mail_token(&email, "verify_email", "verify-address")
+                    .await;
+                path = format!("{path}?token={token}");
+                (None, None)
+            }
+            Target::FreshResetToken => {
+                let email = self.app.register("buyer").await;
+                let (e, settings) = (email.clone(), self.app.config.mail_settings());
+                self.app
+                    .with_db(move |conn| {
+                        domain::account::request_password_reset(conn, &e, &settings)
+                            .expect("reset requested")
+                    })
+                    .await;
+                let token = self
+                    .app
+                    .mail_token(&email, "password_reset", "reset-password")
+                    .await;
+                path = format!("{path}?token={token}");
+                (None, None)
+            }
             Target::FreshUnsubscribeToken => {
                 let token = self
                     .fresh_account_link(domain::email::LinkPurpose::Unsubscribe)
@@ -867,7 +920,19 @@ impl World {
             Target::FreshHiddenSellA => (Some(self.fresh_hidden_a("listings").await), None),
             Target::FreshWarningOfA => (Some(self.fresh_warning_of_a().await), None),
             Target::FreshAppealOfA => (Some(self.fresh_appeal_of_a().await), None),
+            Target::FreshImageOfPublishedA => (Some(self.fresh_image_of_a(true).await), None),
+            Target::FreshImageOfDraftA => (Some(self.fresh_image_of_a(false).await), None),
+            Target::FreshUploadOfOwnerA => (
+                Some(id_of(
+                    &self
+                        .app
+                        .upload_image(&self.owner_a, "product_image", 8, 8)
+                        .await,
+                )),
+                None,
+            ),
         };
+        path = path.replace("{variant}", "thumbnail");
         if let Some(id) = id {
             path = path.replace("{id}", &id);
         }
@@ -946,6 +1011,19 @@ impl World {
             })),
             Payload::SubscriptionPatch => Some(json!({"frequency": "weekly"})),
             Payload::EmailPreferences => Some(json!({"language": "zh", "tracking_enabled": false})),
+            Payload::MePatch => Some(json!({"display_name": "矩阵 Matrix", "language": "zh"})),
+            Payload::WrongPasswordChange => Some(json!({
+                "current_password": "not-the-password",
+                "new_password": "Quilt-Harbor-Lantern-77",
+            })),
+            Payload::EmailChange => {
+                Some(json!({"email": new_email("moved"), "current_password": PASSWORD}))
+            }
+            Payload::ResetRequest => Some(json!({"email": new_email("forgot")})),
+            Payload::BadResetConfirm => Some(json!({
+                "token": "not.a-link",
+                "new_password": "Quilt-Harbor-Lantern-77",
+            })),
             Payload::Rating => Some(json!({"stars": 5, "comment": "矩阵好评"})),
             Payload::RatingReply => Some(json!({"reply": "感谢矩阵"})),
             Payload::Penalty => Some(json!({
@@ -969,6 +1047,7 @@ impl World {
                 Some(json!({"outcome": "rejected", "note": "checked by the matrix"}))
             }
             Payload::LeaveUnconfirmed => Some(json!({"confirm": "not-the-slug-of-a"})),
+            Payload::Upload => None,
             Payload::Erasure => {
                 // Erasure is final: the buyer's cell erases a new buyer account instead.
                 if actor == Actor::Buyer {
@@ -987,12 +1066,19 @@ impl World {
                 new_email("matrix-dsn")
             )
         });
+        let upload = (row.payload == Payload::Upload).then(|| {
+            e2e::media::multipart(&[
+                ("purpose", None, b"product_image"),
+                ("file", Some("m.jpg"), &e2e::media::jpeg(16, 16, 1)),
+            ])
+        });
         Request {
+            upload,
             method: row.method.parse().expect("HTTP method"),
             path,
             token,
             // Bodyless POSTs (publish, unpublish) still send `{}` as a client would.
-            body: if raw.is_some() {
+            body: if raw.is_some() || row.payload == Payload::Upload {
                 None
             } else {
                 body.or_else(|| (row.method == "POST").then(|| json!({})))

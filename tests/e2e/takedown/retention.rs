@@ -505,7 +505,8 @@ async fn erasure_anonymizes_blocks_sign_in_and_keeps_the_supplier_thread(b: Back
         json!({"email": buyer.email, "password": PASSWORD, "display_name": "New", "account_type": "buyer"}),
     )
     .await
-    .expect(201);
+    .expect(202);
+    app.signin(&buyer.email).await;
     let audit = app
         .get(
             &format!(

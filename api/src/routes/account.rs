@@ -1,0 +1,261 @@
+//! What the owner of an account does with it after registering: edit the profile, verify the
+//! address (and switch to a new one), change the password, and reset a forgotten one.
+
+use std::time::Duration;
+
+use actix_web::{HttpRequest, HttpResponse, patch, post, web};
+use domain::account;
+use domain::leadmail;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::auth::{TokenResponse, UserView, tokens, user_view};
+use super::subscriptions::parse_language;
+use crate::auth::AuthUser;
+use crate::body::Body;
+use crate::client_addr::client_addr;
+use crate::error::{ApiResult, ErrorBody};
+use crate::limits::Quota;
+use crate::state::AppState;
+
+/// Reset requests per client address, and per address asked about.
+const RESET_PER_ADDRESS: Quota = Quota {
+    name: "password-reset-address",
+    burst: 10,
+    period: Duration::from_secs(60),
+};
+const RESET_PER_ACCOUNT: Quota = Quota {
+    name: "password-reset-account",
+    burst: 3,
+    period: Duration::from_secs(15 * 60),
+};
+/// Verification e-mails an account can ask for (again).
+const VERIFICATION_PER_ACCOUNT: Quota = Quota {
+    name: "verification-account",
+    burst: 3,
+    period: Duration::from_secs(10 * 60),
+};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MailRequested {
+    /// `verification_sent`, `already_verified` or `reset_requested`.
+    #[schema(example = "verification_sent")]
+    pub status: String,
+}
+
+fn requested(status: &str) -> HttpResponse {
+    HttpResponse::Accepted().json(MailRequested {
+        status: status.into(),
+    })
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMeRequest {
+    #[schema(example = "李伟")]
+    pub display_name: Option<String>,
+    /// `zh` or `en`: the language of every e-mail to this account.
+    pub language: Option<String>,
+    /// Open and click tracking in lead e-mail.
+    pub tracking_enabled: Option<bool>,
+}
+
+/// Changes the display name, the e-mail language or the contact preferences; fields left out
+/// stay as they are.
+#[utoipa::path(tag = "auth", request_body = UpdateMeRequest, security(("bearer" = [])), responses(
+    (status = 200, body = UserView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+#[patch("/api/v1/me")]
+pub async fn update_me(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Body<UpdateMeRequest>,
+) -> ApiResult<HttpResponse> {
+    let b = body.0;
+    let language = parse_language(b.language.as_deref())?;
+    let actor = user.actor;
+    let view = state
+        .db(move |conn| {
+            account::update_profile(conn, actor.user_id, b.display_name.as_deref())?;
+            if language.is_some() || b.tracking_enabled.is_some() {
+                leadmail::update_preferences(conn, &actor, language, b.tracking_enabled)?;
+            }
+            user_view(conn, actor.user_id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(view))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    /// At least 10 characters and not a common or easily guessed password.
+    pub new_password: String,
+}
+
+/// Changes the password (the current one is required). Every session of the account ends,
+/// this one included; the answer carries the tokens of a new sign-in.
+#[utoipa::path(tag = "auth", request_body = ChangePasswordRequest, security(("bearer" = [])), responses(
+    (status = 200, body = TokenResponse),
+    (status = 400, description = "validation_failed (`current_password`: incorrect; `new_password`: too weak)", body = ErrorBody),
+    (status = 401, body = ErrorBody)))]
+#[post("/api/v1/me/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Body<ChangePasswordRequest>,
+) -> ApiResult<HttpResponse> {
+    let ChangePasswordRequest {
+        current_password,
+        new_password,
+    } = body.0;
+    let id = user.actor.user_id;
+    // A wrong current password counts against the same budget as a wrong login.
+    let per_account = Quota {
+        name: "login-account",
+        burst: state.config.login_account_burst,
+        period: Duration::from_secs(state.config.login_account_period_secs),
+    };
+    state.limiter.check(&per_account, &id.to_string()).await?;
+    let (user, session) = state
+        .db(move |conn| {
+            let user = account::change_password(conn, id, &current_password, &new_password)?;
+            let session = account::issue_refresh_token(conn, id)?;
+            Ok::<_, account::AccountError>((user, session))
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(tokens(&state, &user, session)?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeEmailRequest {
+    /// The new address; it takes effect once the link sent to it is followed.
+    #[schema(example = "li.wei@example.cn")]
+    pub email: String,
+    pub current_password: String,
+}
+
+/// Asks to switch the account to a new address. A verification link goes to the new address;
+/// until it is followed the old address stays in use (`pending_email` shows the new one). The
+/// answer is the same when the new address already has an account (its owner is told).
+#[utoipa::path(tag = "auth", request_body = ChangeEmailRequest, security(("bearer" = [])), responses(
+    (status = 202, body = MailRequested),
+    (status = 400, description = "validation_failed (`email`, `current_password`: incorrect)", body = ErrorBody),
+    (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+#[post("/api/v1/me/email")]
+pub async fn change_email(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Body<ChangeEmailRequest>,
+) -> ApiResult<HttpResponse> {
+    let id = user.actor.user_id;
+    state
+        .limiter
+        .check(&VERIFICATION_PER_ACCOUNT, &id.to_string())
+        .await?;
+    let ChangeEmailRequest {
+        email,
+        current_password,
+    } = body.0;
+    let settings = state.config.mail_settings();
+    state
+        .db(move |conn| {
+            account::request_email_change(conn, id, &email, &current_password, &settings)
+        })
+        .await?;
+    state.mail.wake();
+    Ok(requested("verification_sent"))
+}
+
+/// Sends the verification e-mail again (for a pending address change if there is one).
+#[utoipa::path(tag = "auth", security(("bearer" = [])), responses(
+    (status = 202, description = "`verification_sent` or `already_verified`", body = MailRequested),
+    (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+#[post("/api/v1/me/verification")]
+pub async fn resend_verification(
+    state: web::Data<AppState>,
+    user: AuthUser,
+) -> ApiResult<HttpResponse> {
+    let id = user.actor.user_id;
+    state
+        .limiter
+        .check(&VERIFICATION_PER_ACCOUNT, &id.to_string())
+        .await?;
+    let settings = state.config.mail_settings();
+    let sent = state
+        .db(move |conn| account::resend_verification(conn, id, &settings))
+        .await?;
+    if sent {
+        state.mail.wake();
+        Ok(requested("verification_sent"))
+    } else {
+        Ok(requested("already_verified"))
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetRequest {
+    #[schema(example = "li.wei@example.com")]
+    pub email: String,
+}
+
+/// Asks for a password reset link (single use, valid 30 minutes). The answer is the same
+/// whether or not the address has an account. Limited per client address and per address
+/// asked about (429 with `Retry-After`).
+#[utoipa::path(tag = "auth", request_body = ResetRequest, responses(
+    (status = 202, description = "`reset_requested`", body = MailRequested),
+    (status = 400, body = ErrorBody), (status = 429, body = ErrorBody)))]
+#[post("/api/v1/auth/password-reset")]
+pub async fn request_reset(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Body<ResetRequest>,
+) -> ApiResult<HttpResponse> {
+    let email = body.0.email;
+    let address = client_addr(&req, state.config.trust_proxy);
+    state.limiter.check(&RESET_PER_ADDRESS, &address).await?;
+    let key = account::normalize_email(&email).unwrap_or_else(|| email.trim().to_lowercase());
+    state.limiter.check(&RESET_PER_ACCOUNT, &key).await?;
+    let settings = state.config.mail_settings();
+    state
+        .db(move |conn| account::request_password_reset(conn, &email, &settings))
+        .await?;
+    state.mail.wake();
+    Ok(requested("reset_requested"))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetConfirmRequest {
+    /// The `token` of the link in the reset e-mail.
+    pub token: String,
+    /// At least 10 characters and not a common or easily guessed password.
+    pub new_password: String,
+}
+
+/// Sets a new password with the token from a reset e-mail. Every session of the account ends;
+/// sign in with the new password. Following the link also verifies the address.
+#[utoipa::path(tag = "auth", request_body = ResetConfirmRequest, responses(
+    (status = 204),
+    (status = 400, description = "invalid_link, validation_failed (`new_password`)", body = ErrorBody),
+    (status = 409, description = "link_expired, link_superseded (already used)", body = ErrorBody)))]
+#[post("/api/v1/auth/password-reset/confirm")]
+pub async fn confirm_reset(
+    state: web::Data<AppState>,
+    body: Body<ResetConfirmRequest>,
+) -> ApiResult<HttpResponse> {
+    let ResetConfirmRequest {
+        token,
+        new_password,
+    } = body.0;
+    state
+        .db(move |conn| account::reset_password(conn, &token, &new_password))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

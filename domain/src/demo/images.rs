@@ -1,0 +1,75 @@
+//! Pictures for the demo products. The domain cannot draw (no image codecs here): `tradefair
+//! seed-demo` generates one picture per product from its title, stores it as an upload of the
+//! company's owner and attaches it here, after `load`.
+
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use crate::db::DbConnection;
+use crate::db::schema::{company_members, products};
+use crate::ids::parse_db_id;
+use crate::media::{Media, MediaError, NewMedia, Quota, Target};
+
+/// A demo product that has no picture yet.
+#[derive(Debug, Clone)]
+pub struct Unpictured {
+    pub product_id: Uuid,
+    /// An owner of its company: the uploader of its picture.
+    pub owner_id: Uuid,
+    /// What the picture is drawn from (the same title, the same picture).
+    pub title: String,
+}
+
+/// Products without images, with an owner of their company.
+pub fn products_without_images(conn: &mut DbConnection) -> QueryResult<Vec<Unpictured>> {
+    let rows: Vec<(String, String, Option<String>, Option<String>)> = products::table
+        .inner_join(company_members::table.on(company_members::company_id.eq(products::company_id)))
+        .filter(company_members::role.eq("owner"))
+        .filter(products::images.eq("[]"))
+        .filter(products::deleted_at.is_null())
+        .select((
+            products::id,
+            company_members::user_id,
+            products::title_zh,
+            products::title_en,
+        ))
+        .order(products::id.asc())
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(p, o, zh, en)| Unpictured {
+            product_id: parse_db_id(&p),
+            owner_id: parse_db_id(&o),
+            title: zh.or(en).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// Records the generated picture and makes it the product's only image. Seeding only: the live
+/// row is written directly (no change request, no outbox event: search shows no images).
+pub fn attach_picture(
+    conn: &mut DbConnection,
+    product_id: Uuid,
+    picture: NewMedia,
+) -> Result<Media, MediaError> {
+    crate::db::transaction(conn, |conn| {
+        let owner = picture.owner_id;
+        let unlimited = Quota {
+            max_count: i64::MAX,
+            max_bytes: i64::MAX,
+        };
+        let media = crate::media::record_upload(conn, picture, unlimited)?;
+        crate::media::attach(
+            conn,
+            owner,
+            None,
+            Target::Product(product_id),
+            "images",
+            &[media.id],
+        )?;
+        diesel::update(products::table.find(product_id.to_string()))
+            .set(products::images.eq(serde_json::json!([media.id.to_string()]).to_string()))
+            .execute(conn)?;
+        Ok(media)
+    })
+}

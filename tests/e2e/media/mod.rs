@@ -1,0 +1,10 @@
+//! Media: uploads checked and processed (types from content, limits, refusals), stored once,
+//! served with the right headers to those who may read them; on both databases and both
+//! storage backends.
+
+mod files;
+mod inquiries;
+mod products;
+mod refusals;
+mod serving;
+mod upload;
