@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs (from Debian packages) and starts PostgreSQL and Redis on loopback for the tests,
-# and an S3-compatible server (moto, from PyPI into a venv: wheels only, ~40 s cold) for the
-# media tests, then prints the variables the tests read. Idempotent: running services are reused.
-# Fails, never skips, when a service cannot start.
+# an S3-compatible server (moto, from PyPI into a venv: wheels only, ~40 s cold) for the media
+# tests, and chromedriver with Debian's headless Chromium plus axe-core (from npm) for the
+# browser tests, then prints the variables the tests read. Idempotent: running services are
+# reused. Fails, never skips, when a service cannot start.
 #
 #   eval "$(scripts/services.sh)"
 set -euo pipefail
@@ -12,6 +13,8 @@ PGPORT=${PGPORT:-55432}
 REDISPORT=${REDISPORT:-56379}
 S3PORT=${S3PORT:-56900}
 S3BUCKET=tradefair-test
+WEBDRIVERPORT=${WEBDRIVERPORT:-56444}
+AXE_VERSION=4.14.1
 log() { echo "services: $*" >&2; }
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -21,6 +24,9 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v python3 >/dev/null 2>&1 && python3 -c 'import venv, ensurepip' >/dev/null 2>&1 \
   || need+=(python3 python3-venv)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
   as_root apt-get update -qq >&2
@@ -93,7 +99,38 @@ req = urllib.request.Request(f"http://127.0.0.1:{sys.argv[1]}/{sys.argv[2]}", me
 urllib.request.urlopen(req, timeout=10)
 PY
 
+# The browser tests: axe-core (the accessibility checker they inject into pages) from npm, and
+# chromedriver on loopback. Each test opens its own headless Chromium session through it.
+AXE_DIR="$STATE_DIR/npm"
+AXE_JS="$AXE_DIR/node_modules/axe-core/axe.min.js"
+axe_version() { node -p "require('$AXE_DIR/node_modules/axe-core/package.json').version" 2>/dev/null; }
+if [ "$(axe_version)" != "$AXE_VERSION" ]; then
+  log "installing axe-core@$AXE_VERSION into $AXE_DIR"
+  mkdir -p "$AXE_DIR"
+  npm install --prefix "$AXE_DIR" --no-audit --no-fund --loglevel=error "axe-core@$AXE_VERSION" >&2 \
+    || { log "could not install axe-core"; exit 1; }
+fi
+[ -s "$AXE_JS" ] || { log "axe-core has no $AXE_JS"; exit 1; }
+
+webdriver_up() { python3 - "$WEBDRIVERPORT" <<'PY' >/dev/null 2>&1
+import json, sys, urllib.request
+with urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/status", timeout=2) as r:
+    assert json.load(r)["value"]["ready"]
+PY
+}
+if ! webdriver_up; then
+  log "starting chromedriver on 127.0.0.1:$WEBDRIVERPORT"
+  # Only loopback clients; the browser itself is started per session by the tests.
+  nohup chromedriver --port="$WEBDRIVERPORT" --allowed-ips=127.0.0.1 --log-level=WARNING \
+    >"$STATE_DIR/chromedriver.log" 2>&1 &
+  echo $! >"$STATE_DIR/chromedriver.pid"
+  for _ in $(seq 1 100); do webdriver_up && break; sleep 0.1; done
+  webdriver_up || { cat "$STATE_DIR/chromedriver.log" >&2; log "chromedriver did not start"; exit 1; }
+fi
+
 echo "export TRADEFAIR_TEST_PG_URL=postgres://postgres@127.0.0.1:$PGPORT/postgres"
 echo "export TRADEFAIR_TEST_REDIS_URL=redis://127.0.0.1:$REDISPORT/"
 echo "export TRADEFAIR_TEST_S3_ENDPOINT=http://127.0.0.1:$S3PORT"
 echo "export TRADEFAIR_TEST_S3_BUCKET=$S3BUCKET"
+echo "export TRADEFAIR_TEST_WEBDRIVER=http://127.0.0.1:$WEBDRIVERPORT"
+echo "export TRADEFAIR_TEST_AXE=$AXE_JS"

@@ -23,8 +23,10 @@ use crate::state::AppState;
 
 /// Opens the database pool and applies pending migrations.
 pub async fn open_database(config: &Config) -> anyhow::Result<domain::db::DbPool> {
-    // The domain's cross-area reactions, before anything uses it.
+    // The domain's cross-area reactions, and the search index's word segmentation for
+    // screening, before anything uses it.
     domain::wire();
+    search::install_segmenter();
     std::fs::create_dir_all(config.data_dir())?;
     let url = config.database_url();
     let size = config.db_pool_size;
@@ -287,10 +289,12 @@ impl Application {
         };
         let app_state = state.clone();
         let spec = crate::openapi::openapi();
+        let site = web::Data::new(crate::web::Site::new(&config)?);
         let routes = Arc::new(Routes::from_spec(&spec));
         let mut server = HttpServer::new(move || {
             build_app(
                 app_state.clone(),
+                site.clone(),
                 spec.clone(),
                 routes.clone(),
                 access.clone(),
@@ -347,6 +351,7 @@ impl Application {
 
 fn build_app(
     state: AppState,
+    site: web::Data<crate::web::Site>,
     spec: utoipa::openapi::OpenApi,
     routes: Arc<Routes>,
     metrics_access: MetricsAccess,
@@ -363,6 +368,7 @@ fn build_app(
     let cors = crate::cors::cors(&state.config);
     let (app, _) = App::new()
         .app_data(web::Data::new(state))
+        .app_data(site)
         .app_data(web::PayloadConfig::new(max_body))
         .app_data(web::QueryConfig::default().error_handler(|err, _| {
             ApiError::new(
@@ -390,6 +396,7 @@ fn build_app(
                 .config(swagger_config),
         )
         .service(web::redirect("/docs", "/docs/"))
+        .configure(crate::web::configure)
         .default_service(web::to(crate::methods::no_route))
         .wrap(from_fn(crate::methods::head_as_get))
         .wrap(Condition::new(cors.is_some(), cors.unwrap_or_default()))

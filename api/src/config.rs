@@ -201,6 +201,22 @@ pub struct Config {
     pub media_orphan_hours: u64,
     /// `TRADEFAIR_MEDIA_ORPHAN_CHECK_SECS`: how often `serve` looks for them.
     pub media_orphan_check_secs: u64,
+    /// `TRADEFAIR_THEME_DIR`: `templates/*.html` and `assets/site.css` here replace the built-in
+    /// ones of the web pages (read once at start).
+    pub theme_dir: Option<PathBuf>,
+    /// The platform operator's facts every page footer shows (guideline 第九条) and the ICP
+    /// filing numbers a site in mainland China must show: `TRADEFAIR_SITE_NAME`,
+    /// `TRADEFAIR_OPERATOR_NAME`, `TRADEFAIR_OPERATOR_CREDIT_CODE`, `TRADEFAIR_OPERATOR_ADDRESS`,
+    /// `TRADEFAIR_OPERATOR_LICENCE_URL`, `TRADEFAIR_ICP_NUMBER`, `TRADEFAIR_PSB_NUMBER`.
+    pub site_name: String,
+    pub operator_name: Option<String>,
+    pub operator_credit_code: Option<String>,
+    pub operator_address: Option<String>,
+    pub operator_licence_url: Option<String>,
+    pub icp_number: Option<String>,
+    pub psb_number: Option<String>,
+    /// `TRADEFAIR_SITEMAP_URLS_PER_FILE`: URLs per sitemap file (default and maximum 50,000).
+    pub sitemap_urls_per_file: i64,
 }
 
 impl Default for Config {
@@ -291,6 +307,15 @@ impl Default for Config {
             media_daily_bytes: 1024 * 1024 * 1024,
             media_orphan_hours: 24,
             media_orphan_check_secs: 600,
+            theme_dir: None,
+            site_name: "Tradefair".into(),
+            operator_name: None,
+            operator_credit_code: None,
+            operator_address: None,
+            operator_licence_url: None,
+            icp_number: None,
+            psb_number: None,
+            sitemap_urls_per_file: 50_000,
         }
     }
 }

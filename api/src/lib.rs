@@ -22,6 +22,10 @@ pub mod security_headers;
 pub mod state;
 pub mod strict_json;
 pub mod time_fmt;
+pub mod web;
+
+// The web pages' interface text: api/locales/{zh,en}.yml, compiled in.
+rust_i18n::i18n!("locales", fallback = "en");
 
 pub use app::Application;
 pub use config::Config;

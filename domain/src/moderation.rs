@@ -9,7 +9,8 @@ use crate::db::schema::moderation_decisions;
 use crate::ids::new_id;
 use crate::validate::Validator;
 
-/// Records an operator decision and appends it to the audit log.
+/// Records an operator decision that has no state to show and appends it to the audit log
+/// (`before` and `after` are empty objects, as the audit entry's schema says).
 pub fn record_decision(
     conn: &mut DbConnection,
     subject_type: &str,
@@ -25,8 +26,8 @@ pub fn record_decision(
         action,
         reason,
         actor_id,
-        serde_json::Value::Null,
-        serde_json::Value::Null,
+        serde_json::json!({}),
+        serde_json::json!({}),
     )
 }
 

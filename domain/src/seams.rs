@@ -5,6 +5,11 @@
 //!
 //! An area that can call the reacting area directly (because it sits above it) does so; a seam
 //! is only for the reactions that would otherwise point upwards.
+//!
+//! One seam points out of the domain: word segmentation (`Segmenter`), which the search crate
+//! owns (jieba with its trade dictionary) and installs at start-up (`search::install_segmenter`,
+//! called by the api beside `domain::wire()`), so screening matches Chinese terms on the same
+//! word boundaries search uses without the domain depending on the search crate.
 
 use std::sync::OnceLock;
 
@@ -44,6 +49,27 @@ pub struct OpenBuyRequest<'a> {
     pub listing_id: Uuid,
     pub title: &'a str,
     pub category_id: &'a str,
+}
+
+/// Word segmentation, provided by the layer above the domain.
+pub trait Segmenter: Send + Sync {
+    /// The character positions of `text` where a word begins or ends (with the segmentation
+    /// search uses, sub-words included), in any order; positions count `char`s.
+    fn boundaries(&self, text: &str) -> Vec<usize>;
+}
+
+static SEGMENTER: OnceLock<Box<dyn Segmenter>> = OnceLock::new();
+
+/// Installs the segmenter (once; later calls keep the first).
+pub fn install_segmenter(segmenter: Box<dyn Segmenter>) {
+    let _ = SEGMENTER.set(segmenter);
+}
+
+/// The installed segmenter. Without one (a program that runs the domain without the search
+/// crate, and the domain's own unit tests) screening falls back to matching Chinese terms as
+/// substrings: stricter, never letting a term through.
+pub(crate) fn segmenter() -> Option<&'static dyn Segmenter> {
+    SEGMENTER.get().map(|s| s.as_ref())
 }
 
 static REACTIONS: OnceLock<Reactions> = OnceLock::new();

@@ -49,6 +49,40 @@ pub fn warm_up() {
     LazyLock::force(&JIEBA);
 }
 
+/// The index's segmentation for the domain's screening (`domain::seams::Segmenter`): jieba in
+/// search mode with the trade dictionary, as titles are indexed, so a blocked term matches where
+/// search would find it as a word, not where its characters straddle two words.
+///
+/// A position is a boundary where a word or sub-word of the segmentation begins or ends, and
+/// also wherever no dictionary word spans it: the words jieba's HMM makes up for characters it
+/// does not know (`加微` + `信聊` for 加微信聊) are no evidence that a term straddles two words,
+/// so they never keep a term from matching. Only known words do (水枪 | 支架 for 枪支).
+struct JiebaSegmenter;
+
+impl domain::seams::Segmenter for JiebaSegmenter {
+    fn boundaries(&self, text: &str) -> Vec<usize> {
+        let len = text.chars().count();
+        let mut edge = vec![false; len + 1];
+        let mut spanned = vec![false; len + 1];
+        for t in JIEBA.cut_for_search(text, true) {
+            edge[t.start] = true;
+            edge[t.end] = true;
+            if t.end - t.start >= 2 && JIEBA.has_word(t.word) {
+                for p in &mut spanned[t.start + 1..t.end] {
+                    *p = true;
+                }
+            }
+        }
+        (0..=len).filter(|&p| edge[p] || !spanned[p]).collect()
+    }
+}
+
+/// Installs the segmentation screening uses; the program calls it at start-up, beside
+/// `domain::wire()`.
+pub fn install_segmenter() {
+    domain::seams::install_segmenter(Box::new(JiebaSegmenter));
+}
+
 /// The full analyzer: segmentation plus folding, length limit and stemming.
 pub fn trade_analyzer() -> TextAnalyzer {
     trade(TradeTokenizer::default())

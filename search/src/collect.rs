@@ -178,6 +178,72 @@ pub(crate) fn top(
     })
 }
 
+/// Three ASCII letters of a currency code as one number that sorts as the code does.
+fn packed_code(code: &str) -> i64 {
+    code.bytes()
+        .take(3)
+        .fold(0i64, |acc, b| (acc << 8) | i64::from(b))
+}
+
+/// Price order: the items priced in `currency` first (when the search names one; `""` names
+/// none), by their lowest unit price; then the items priced in other currencies, grouped by
+/// currency code (alphabetically), each group by price; price on request last, in both
+/// directions. Amounts in different currencies are never compared with each other.
+pub(crate) fn top_by_price_in(
+    searcher: &Searcher,
+    query: &dyn Query,
+    currency: &str,
+    descending: bool,
+    limit: usize,
+    offset: usize,
+) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+    let wanted = packed_code(currency);
+    let collector = TopDocs::with_limit(limit.max(1))
+        .and_offset(offset)
+        .tweak_score(move |segment: &SegmentReader| {
+            let fast = segment.fast_fields();
+            let prices = fast
+                .i64("price_low_asc")
+                .ok()
+                .map(|c| c.first_or_default_col(i64::MAX));
+            let currencies = fast.str("currency").ok().flatten();
+            // The segment's currency codes by term ordinal (a handful).
+            let codes: Vec<i64> = currencies.as_ref().map_or_else(Vec::new, |column| {
+                let mut text = String::new();
+                (0..column.num_terms() as u64)
+                    .map(|ord| match column.ord_to_str(ord, &mut text) {
+                        Ok(true) => packed_code(&text),
+                        _ => 0,
+                    })
+                    .collect()
+            });
+            // Larger keys come first: (group, currency order, price order).
+            move |doc: DocId, _score: tantivy::Score| -> (u8, i64, i64) {
+                let code = currencies
+                    .as_ref()
+                    .and_then(|c| c.term_ords(doc).next())
+                    .and_then(|ord| codes.get(ord as usize).copied());
+                let price = prices.as_ref().map_or(i64::MAX, |p| p.get_val(doc));
+                let by_price = if descending {
+                    price
+                } else {
+                    price.saturating_neg()
+                };
+                match code {
+                    _ if price == i64::MAX => (0, 0, 0),
+                    Some(c) if c == wanted => (2, 0, by_price),
+                    Some(c) => (1, -c, by_price),
+                    None => (0, 0, 0),
+                }
+            }
+        });
+    Ok(searcher
+        .search(query, &collector)?
+        .into_iter()
+        .map(|(_, a)| (0.0, a))
+        .collect())
+}
+
 /// A hit in relevance order: a higher boosted score first, then the newer, then the lower
 /// address (the same order in every replica's index, up to the address).
 #[derive(Debug, Clone, Copy)]

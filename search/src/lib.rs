@@ -15,6 +15,7 @@ pub mod schema;
 pub mod service;
 pub mod units;
 
+pub use analyzer::install_segmenter;
 pub use collect::{COUNT_BOUND, set_count_bound};
 pub use index::{Checkpoint, IndexStore, SearchIndex};
 pub use indexer::{Indexer, rebuild};

@@ -113,7 +113,7 @@ pub fn search_listings(
         &s.q,
         &filters,
         &facets,
-        (s.sort, s.limit, s.offset.min(MAX_OFFSET)),
+        (s.sort, None, s.limit, s.offset.min(MAX_OFFSET)),
         (
             synonyms,
             Typos {

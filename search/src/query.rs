@@ -440,7 +440,7 @@ pub(crate) fn execute(
     q: &str,
     filters: &[Box<dyn Query>],
     facets: &[(&'static str, String)],
-    (sort, limit, offset): (Sort, usize, usize),
+    (sort, price_currency, limit, offset): (Sort, Option<&str>, usize, usize),
     (synonyms, typos): (&Synonyms, Typos),
 ) -> Result<Executed, SearchError> {
     let terms = query_words(q);
@@ -453,13 +453,25 @@ pub(crate) fn execute(
             continue;
         }
         let whole = query.whole();
-        let hits = collect::top(
-            searcher,
-            (&query.matching, &whole),
-            (sort, !terms.is_empty()),
-            limit,
-            offset,
-        )?;
+        // Prices are compared within one currency only: the requested one first, then the
+        // others by currency code (all by code without one).
+        let hits = match sort {
+            Sort::PriceAsc | Sort::PriceDesc => collect::top_by_price_in(
+                searcher,
+                &query.matching,
+                price_currency.unwrap_or(""),
+                sort == Sort::PriceDesc,
+                limit,
+                offset,
+            )?,
+            _ => collect::top(
+                searcher,
+                (&query.matching, &whole),
+                (sort, !terms.is_empty()),
+                limit,
+                offset,
+            )?,
+        };
         return Ok(Executed {
             hits,
             counts,
@@ -588,7 +600,12 @@ pub fn search_products(
         &s.q,
         &filters,
         &facets,
-        (s.sort, s.limit, s.offset.min(MAX_OFFSET)),
+        (
+            s.sort,
+            s.currency.as_deref(),
+            s.limit,
+            s.offset.min(MAX_OFFSET),
+        ),
         (
             synonyms,
             Typos {
@@ -662,7 +679,7 @@ pub fn search_suppliers(
         &s.q,
         &filters,
         &facets,
-        (Sort::Relevance, s.limit, s.offset.min(MAX_OFFSET)),
+        (Sort::Relevance, None, s.limit, s.offset.min(MAX_OFFSET)),
         (
             synonyms,
             Typos {

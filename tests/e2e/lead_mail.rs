@@ -550,7 +550,9 @@ impl Lcg {
 /// For every saved search: the products the matcher recorded are exactly the products the
 /// search endpoint returns (all words matched) for the same query right after publication.
 async fn matching_equals_search(b: Backend) {
-    let app = TestApp::spawn(b).await;
+    // Some 40 accounts sign in within seconds from one address: more than the default login
+    // burst per address (30) allows.
+    let app = TestApp::spawn_with(b, |c| c.login_address_burst = 200).await;
     let op = app.operator().await;
     let (owner, company) = app.verified_company(&op).await;
     let company = company["id"].as_str().unwrap().to_owned();
@@ -711,6 +713,200 @@ async fn matching_equals_search(b: Backend) {
     );
 }
 
+async fn unengaged_of(app: &TestApp, user: &str) -> i32 {
+    let user = user.to_owned();
+    app.with_db(move |conn| {
+        use domain::db::schema::email_preferences as p;
+        p::table
+            .find(user)
+            .select(p::unengaged_sends)
+            .first::<i32>(conn)
+            .unwrap()
+    })
+    .await
+}
+
+/// The lead e-mail as delivered: every item link goes through the signed click redirect (the
+/// template's escaped `href`s are decoded first), a click reaches the item, is counted and
+/// resets the unengaged count; the one-click unsubscribe posted twice counts once.
+async fn a_click_in_a_delivered_lead_is_counted(b: Backend) {
+    // The operator report is per calendar day (UTC): start mid-morning.
+    e2e::clock::pin_ordinary();
+    let sink = SmtpSink::start();
+    let smtp = sink.url();
+    let app = TestApp::spawn_with(b, |c| {
+        c.smtp_url = Some(smtp);
+        c.mail_poll_ms = 50;
+    })
+    .await;
+    let op = app.operator().await;
+    let (owner, company) = app.verified_company(&op).await;
+    let company = company["id"].as_str().unwrap().to_owned();
+    let buyer = app.signup("buyer").await;
+    subscribe_confirmed(
+        &app,
+        &buyer,
+        json!({"kind": "search", "query": {"q": "保温杯"}, "frequency": "instant"}),
+    )
+    .await;
+    let flask = app
+        .publish(
+            &owner,
+            &company,
+            product(
+                "304不锈钢保温杯",
+                "Vacuum flask",
+                "home-goods.drinkware",
+                "49.90",
+            ),
+        )
+        .await;
+    wait_for_job(&app, &buyer, "lead_instant").await;
+    let got = received_by(&app, &sink, &buyer.email, 2).await;
+    let lead = got
+        .iter()
+        .find(|m| m.header("List-Unsubscribe").is_some())
+        .expect("the lead on the wire");
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&lead.data)
+        .unwrap();
+    let html = parsed.body_html(0).unwrap().into_owned();
+    let marker = "/api/v1/email/click/";
+    let clicks: Vec<String> = html
+        .match_indices(marker)
+        .map(|(i, _)| {
+            let rest = &html[i + marker.len()..];
+            rest[..rest.find('"').unwrap()].to_owned()
+        })
+        .collect();
+    assert_eq!(clicks.len(), 1, "the item link is tracked: {html}");
+    assert!(
+        !html.contains(&format!("products&#x2f;{flask}"))
+            && !html.contains(&format!("products/{flask}")),
+        "no item link is left untracked: {html}"
+    );
+    assert!(html.contains("/api/v1/email/open/"), "the pixel: {html}");
+    assert!(
+        html.contains("email&#x2f;unsubscribe?token="),
+        "the unsubscribe link is not rewritten: {html}"
+    );
+    assert_eq!(
+        unengaged_of(&app, &buyer.id).await,
+        1,
+        "one lead sent, not yet engaged"
+    );
+
+    // The click: a redirect to the item, which answers.
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let reply = no_redirects
+        .get(app.url(&format!("{marker}{}", clicks[0])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status().as_u16(), 302);
+    let location = reply.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.ends_with(&format!("/api/v1/products/{flask}")),
+        "{location}"
+    );
+    let item = app
+        .get(&format!("/api/v1/products/{flask}"), None)
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(item["id"], flask.as_str());
+    assert_eq!(
+        unengaged_of(&app, &buyer.id).await,
+        0,
+        "a click resets the unengaged count"
+    );
+
+    let job: String = app
+        .with_db({
+            let user = buyer.id.clone();
+            move |conn| {
+                email_jobs::table
+                    .filter(email_jobs::user_id.eq(user))
+                    .filter(email_jobs::kind.eq("lead_instant"))
+                    .select(email_jobs::id)
+                    .first(conn)
+                    .unwrap()
+            }
+        })
+        .await;
+    let report = app
+        .get(&format!("/api/v1/operator/email/jobs/{job}"), op.token())
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(
+        (
+            report["counts"]["clicked"].as_i64(),
+            report["counts"]["clicks"].as_i64()
+        ),
+        (Some(1), Some(1))
+    );
+
+    // One-click unsubscribe (RFC 8058), posted twice (the mail client and the reader): one
+    // withdrawal, one unsubscribe counted.
+    let unsubscribe = lead.header("List-Unsubscribe").unwrap();
+    let path = unsubscribe
+        .trim_matches(|c| c == '<' || c == '>')
+        .split_once("/api/v1")
+        .map(|(_, p)| format!("/api/v1{p}"))
+        .unwrap();
+    for _ in 0..2 {
+        let r = app
+            .http
+            .post(app.url(&path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body("List-Unsubscribe=One-Click")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+    }
+    let record = app
+        .get("/api/v1/me/email-consent", buyer.token())
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(record["current"]["lead_consent"], "withdrawn");
+    let withdrawals = record["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"] == "withdrawn")
+        .count();
+    assert_eq!(withdrawals, 1, "{record}");
+    let report = app
+        .get(&format!("/api/v1/operator/email/jobs/{job}"), op.token())
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(report["counts"]["unsubscribed"], 1, "{report}");
+    let today = domain::clock::now().date();
+    let day = format!(
+        "{:04}-{:02}-{:02}",
+        today.year(),
+        u8::from(today.month()),
+        today.day()
+    );
+    let stats = app
+        .get(
+            &format!("/api/v1/operator/email/stats?from={day}&to={day}"),
+            op.token(),
+        )
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(stats["totals"]["unsubscribed"], 1, "{stats}");
+    assert_eq!(stats["totals"]["clicked"], 1, "{stats}");
+}
+
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
@@ -722,6 +918,7 @@ fn urlencode(s: &str) -> String {
 
 both_backends!(
     double_opt_in_and_exactly_once,
+    a_click_in_a_delivered_lead_is_counted,
     daily_digest_after_the_window,
     matching_equals_search
 );

@@ -3,6 +3,7 @@
 mod accounts;
 mod audit;
 mod auth;
+mod browser;
 mod companies;
 mod crash;
 mod credit;
@@ -31,3 +32,4 @@ mod screening;
 mod search;
 mod storefronts;
 mod takedown;
+mod web;

@@ -202,7 +202,139 @@ async fn disabled_and_erased_accounts_are_not_notified(b: Backend) {
     assert_eq!(admin_after.1, admin_before.1 + 1);
 }
 
+/// The notification e-mails of `who` of `kind`: (subject, text), oldest first, once the lead
+/// e-mail loop (which turns notifications into e-mail jobs) has caught up.
+async fn mailed(app: &TestApp, who: &Account, kind: &str) -> Vec<(String, String)> {
+    app.caught_up(e2e::Loop::LeadMail).await;
+    let (user, kind) = (who.id.clone(), kind.to_owned());
+    app.with_db(move |conn| {
+        use domain::db::schema::email_jobs as j;
+        j::table
+            .filter(j::user_id.eq(user))
+            .filter(j::kind.eq(kind))
+            .order(j::created_at.asc())
+            .select((j::subject, j::text_body))
+            .load(conn)
+            .expect("jobs")
+    })
+    .await
+}
+
+/// The link of a notification e-mail, as a path under the server.
+fn link_in(text: &str) -> String {
+    let start = text.find("/api/v1/").expect("a link");
+    text[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+async fn set_language(app: &TestApp, who: &Account, lang: &str) {
+    app.patch(
+        "/api/v1/me/email-preferences",
+        who.token(),
+        json!({"language": lang}),
+    )
+    .await
+    .expect(200);
+}
+
+/// Notification e-mails say what happened, in the recipient's language (the review decision
+/// and its reason, the quote's price and terms, the start of the inquiry), and their link opens
+/// the resource for the recipient.
+async fn notification_emails_say_what_happened(b: Backend) {
+    use e2e::listings::{buy_body, post_open, quote_body, with};
+    let app = TestApp::spawn(b).await;
+    let op = app.operator().await;
+    // An English-reading supplier whose company is not verified: its product waits for review.
+    let (owner, company) = e2e::review::unverified(&app).await;
+    set_language(&app, &owner, "en").await;
+    let product = app
+        .publish(&owner, &company, e2e::fixtures::product_body())
+        .await;
+    let item = e2e::review::item_id(&app, &op, "product", &product).await;
+    e2e::review::decide(
+        &app,
+        &op,
+        &item,
+        "reject",
+        json!({"reason_code": "other", "note": "图片与描述不符 Photos do not match"}),
+    )
+    .await
+    .expect(200);
+    let decisions = mailed(&app, &owner, "review_decision").await;
+    let (subject, text) = decisions.last().expect("a review decision e-mail");
+    assert_eq!(subject, "Review decision: rejected", "{text}");
+    assert!(
+        text.contains("Reason: 图片与描述不符 Photos do not match"),
+        "{text}"
+    );
+    let link = link_in(text);
+    assert_eq!(link, format!("/api/v1/products/{product}"));
+    app.get(&link, owner.token()).await.expect(200);
+
+    // A Chinese-reading buyer gets a verified supplier's quote: price, terms and message.
+    let (seller, verified) = app.verified_company(&op).await;
+    let company = e2e::id_of(&verified);
+    set_language(&app, &seller, "en").await;
+    let buyer = app.signup("buyer").await;
+    set_language(&app, &buyer, "zh").await;
+    let request = e2e::id_of(&post_open(&app, &buyer, buy_body()).await);
+    let quote = app
+        .post(
+            &format!("/api/v1/listings/{request}/quotes"),
+            seller.token(),
+            with(
+                quote_body("11.80"),
+                json!({"message": "含税含运，可提供免费样品"}),
+            ),
+        )
+        .await
+        .expect(201)
+        .body;
+    let quote_id = e2e::id_of(&quote);
+    let quotes = mailed(&app, &buyer, "quote_received").await;
+    let (subject, text) = quotes.last().expect("a quote e-mail");
+    assert!(subject.starts_with("收到新报价："), "{subject}");
+    assert!(text.contains("单价：CNY 11.80"), "{text}");
+    assert!(text.contains("起订量 1000"), "{text}");
+    assert!(text.contains("交期 20 天"), "{text}");
+    assert!(text.contains("FOB"), "{text}");
+    assert!(text.contains("「含税含运，可提供免费样品」"), "{text}");
+    let link = link_in(text);
+    assert_eq!(link, format!("/api/v1/quotes/{quote_id}"));
+    app.get(&link, buyer.token()).await.expect(200);
+
+    // The buyer writes to the supplier: the e-mail quotes the start of the message, in English.
+    let thread = app
+        .post(
+            "/api/v1/inquiries",
+            buyer.token(),
+            json!({
+                "subject": "询价 LED panels",
+                "message": "Please quote 5000 pcs of 600x600 panels, delivery to Hamburg.",
+                "targets": [{"type": "company", "id": company}],
+            }),
+        )
+        .await
+        .expect(201)
+        .body["threads"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let inquiries = mailed(&app, &seller, "inquiry_received").await;
+    let (subject, text) = inquiries.last().expect("an inquiry e-mail");
+    assert_eq!(subject, "New inquiry: 询价 LED panels");
+    assert!(
+        text.contains(
+            "\u{201c}Please quote 5000 pcs of 600x600 panels, delivery to Hamburg.\u{201d}"
+        ),
+        "{text}"
+    );
+    let link = link_in(text);
+    assert_eq!(link, format!("/api/v1/inquiries/{thread}"));
+    app.get(&link, seller.token()).await.expect(200);
+}
+
 both_backends!(
     notifications_are_personal,
+    notification_emails_say_what_happened,
     disabled_and_erased_accounts_are_not_notified
 );

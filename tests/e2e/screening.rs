@@ -114,6 +114,89 @@ async fn operators_manage_rules(b: Backend) {
     .expect(404);
 }
 
+/// Creating, editing, disabling and re-enabling a rule are audited with the rule as it was and
+/// as it became (objects, as the audit entry's schema says; `{}` before the rule existed).
+async fn rule_changes_are_audited_with_before_and_after(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let op = app.operator().await;
+    let path = "/api/v1/operator/rules";
+    let id = rule(
+        &app,
+        &op,
+        json!({"kind": "term", "text": "象牙", "action": "review", "category": "prohibited_goods"}),
+    )
+    .await;
+    app.patch(
+        &format!("{path}/{id}"),
+        op.token(),
+        json!({"action": "block", "exceptions": ["象牙白"], "note": "CITES"}),
+    )
+    .await
+    .expect(200);
+    app.patch(
+        &format!("{path}/{id}"),
+        op.token(),
+        json!({"enabled": false}),
+    )
+    .await
+    .expect(200);
+    app.patch(
+        &format!("{path}/{id}"),
+        op.token(),
+        json!({"enabled": true}),
+    )
+    .await
+    .expect(200);
+    let audit = app
+        .get(
+            &format!("/api/v1/operator/audit?subject_type=screening_rule&subject_id={id}"),
+            op.token(),
+        )
+        .await
+        .expect(200)
+        .body;
+    let items = audit["items"].as_array().unwrap();
+    let actions: Vec<&str> = items
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        vec!["enable", "disable", "update", "create"],
+        "newest first"
+    );
+    for e in items {
+        assert!(e["before"].is_object(), "{e}");
+        assert!(e["after"].is_object(), "{e}");
+        assert_eq!(e["actor_id"], op.id.as_str());
+    }
+    let created = &items[3];
+    assert_eq!(created["before"], json!({}));
+    assert_eq!(
+        created["after"],
+        json!({"kind": "term", "text": "象牙", "action": "review", "category": "prohibited_goods",
+               "exceptions": [], "note": null, "enabled": true})
+    );
+    let updated = &items[2];
+    assert_eq!(updated["before"], created["after"]);
+    assert_eq!(updated["after"]["action"], "block");
+    assert_eq!(updated["after"]["exceptions"], json!(["象牙白"]));
+    assert_eq!(updated["after"]["note"], "CITES");
+    let disabled = &items[1];
+    assert_eq!(disabled["before"], updated["after"]);
+    assert_eq!(disabled["before"]["enabled"], true);
+    assert_eq!(disabled["after"]["enabled"], false);
+    assert_eq!(disabled["after"]["action"], "block", "the rest is kept");
+    assert_eq!(items[0]["after"]["enabled"], true);
+    // The chain still verifies with these entries.
+    let check = app
+        .get("/api/v1/operator/audit/verify", op.token())
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(check["intact"], true);
+}
+
 async fn evasions_are_blocked_and_ordinary_text_passes(b: Backend) {
     let app = TestApp::spawn(b).await;
     let op = app.operator().await;
@@ -178,6 +261,114 @@ async fn evasions_are_blocked_and_ordinary_text_passes(b: Backend) {
         .expect(400);
     assert_eq!(reply.code(), "content_blocked");
     assert_eq!(reply.fields(), vec!["main_products"]);
+}
+
+/// Chinese terms match on the word boundaries of the search index's segmentation (jieba, search
+/// mode): a title whose words merely share a blocked term's characters passes (水枪|支架 for
+/// 枪支), while separator-inserted and script-swapped evasions are still caught (the text is
+/// folded before it is segmented).
+async fn terms_match_whole_words_of_the_segmentation(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let op = app.operator().await;
+    standard_rules(&app, &op).await;
+    rule(
+        &app,
+        &op,
+        json!({"kind": "term", "text": "枪支", "action": "block", "category": "prohibited_goods"}),
+    )
+    .await;
+    rule(
+        &app,
+        &op,
+        json!({"kind": "term", "text": "炸药", "action": "block", "category": "prohibited_goods"}),
+    )
+    .await;
+    rule(
+        &app,
+        &op,
+        json!({"kind": "term", "text": "gun", "action": "block", "category": "prohibited_goods"}),
+    )
+    .await;
+    let outcome = |text: &'static str| {
+        let app = &app;
+        let op = &op;
+        async move {
+            app.post(
+                "/api/v1/operator/rules/test",
+                op.token(),
+                json!({"text": text}),
+            )
+            .await
+            .expect(200)
+            .body["outcome"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let mut wrong = Vec::new();
+    for blocked in [
+        "出售枪支弹药",
+        "枪支配件批发",
+        "枪-支 配件",
+        "枪．支",
+        "枪　支",
+        "槍支", // traditional
+        "天然象牙雕刻摆件",
+        "天然象 牙",
+        "純天然象牙", // traditional
+        "民用炸药",
+        "炸-药",
+        "g.u.n holster",
+        "ＧＵＮ holster", // full width
+        "g u n holster",
+        "VIAGRA 100mg",
+    ] {
+        if outcome(blocked).await != "block" {
+            wrong.push(format!("not blocked: {blocked}"));
+        }
+    }
+    // Benign titles sharing characters with the blocked terms.
+    for benign in [
+        "高压水枪支架",
+        "儿童水枪支持定制",
+        "卡通大象牙膏",
+        "油炸药材",
+        "电子烟花 婚庆用品",
+        "象牙白陶瓷餐具套装",
+        "Begun in 1998: gunmetal grey finish",
+        "304不锈钢真空保温杯 500ml",
+    ] {
+        if outcome(benign).await != "pass" {
+            wrong.push(format!("not passed: {benign}"));
+        }
+    }
+    // Words the dictionary does not know (微信) are no evidence of a straddle: the phrase is
+    // still found however jieba's HMM splits the unknown characters.
+    rule(&app, &op, json!({"kind": "term", "text": "加微信", "action": "review", "category": "contact_harvesting"})).await;
+    for held in [
+        "质量好，详情加微信聊",
+        "价格优惠 加 微 信 详谈",
+        "詳情加微信",
+    ] {
+        if outcome(held).await != "review" {
+            wrong.push(format!("not held: {held}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    // The same on a real write: the benign title is published, the evasion refused.
+    let (owner, company) = app.verified_company(&op).await;
+    let path = format!(
+        "/api/v1/companies/{}/products",
+        company["id"].as_str().unwrap()
+    );
+    let mut body = product_body();
+    body["title_zh"] = json!("高压水枪支架");
+    app.post(&path, owner.token(), body).await.expect(201);
+    let mut body = product_body();
+    body["title_zh"] = json!("仿真枪-支 模型");
+    let reply = app.post(&path, owner.token(), body).await.expect(400);
+    assert_eq!(reply.code(), "content_blocked");
 }
 
 async fn review_holds_and_flag_records(b: Backend) {
@@ -350,9 +541,103 @@ async fn listings_and_messages_are_screened(b: Backend) {
     );
 }
 
+async fn stored_outcome(app: &TestApp, subject_type: &str, id: &str) -> String {
+    let (subject_type, id) = (subject_type.to_owned(), id.to_owned());
+    app.with_db(move |conn| {
+        use domain::db::schema::screening_results as r;
+        r::table
+            .filter(r::subject_type.eq(subject_type))
+            .filter(r::subject_id.eq(id))
+            .select(r::outcome)
+            .first::<String>(conn)
+            .expect("a stored verdict")
+    })
+    .await
+}
+
+/// Quote texts and their revision are screened as listings are: a blocked term refuses the
+/// write (nothing counted, the revision not spent); other verdicts are kept with the quote.
+async fn quotes_and_their_revisions_are_screened(b: Backend) {
+    use e2e::listings::{buy_body, post_open, quote_body, with};
+    let app = TestApp::spawn(b).await;
+    let op = app.operator().await;
+    standard_rules(&app, &op).await;
+    let buyer = app.signup("buyer").await;
+    let supplier = app.signup("supplier").await;
+    app.company(&supplier).await;
+    let listing = e2e::id_of(&post_open(&app, &buyer, buy_body()).await);
+    let path = format!("/api/v1/listings/{listing}/quotes");
+    let reply = app
+        .post(
+            &path,
+            supplier.token(),
+            with(
+                quote_body("11.80"),
+                json!({"message": "另有天然象 牙摆件，价格优惠"}),
+            ),
+        )
+        .await
+        .expect(400);
+    assert_eq!(reply.code(), "content_blocked");
+    assert_eq!(reply.fields(), vec!["message"]);
+    let counted = app
+        .get(&format!("/api/v1/listings/{listing}"), None)
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(counted["quote_count"], 0, "a refused quote is not counted");
+    let quote = app
+        .post(
+            &path,
+            supplier.token(),
+            with(
+                quote_body("11.80"),
+                json!({"message": "详询王经理 13812345678"}),
+            ),
+        )
+        .await
+        .expect(201)
+        .body;
+    let id = e2e::id_of(&quote);
+    assert_eq!(
+        stored_outcome(&app, "quote", &id).await,
+        "flag",
+        "the mobile number is flagged"
+    );
+    let quote_path = format!("/api/v1/quotes/{id}");
+    let reply = app
+        .patch(
+            &quote_path,
+            supplier.token(),
+            json!({"message": "ＶＩＡＧＲＡ 同时供应"}),
+        )
+        .await
+        .expect(400);
+    assert_eq!(reply.code(), "content_blocked");
+    assert_eq!(reply.fields(), vec!["message"]);
+    let revised = app
+        .patch(
+            &quote_path,
+            supplier.token(),
+            json!({"unit_price": "11.00", "message": "降价并缩短交期"}),
+        )
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(revised["revision"], 1, "the refused revision was not spent");
+    assert_eq!(
+        stored_outcome(&app, "quote", &id).await,
+        "pass",
+        "the revision's verdict replaces the first"
+    );
+}
+
 both_backends!(
     operators_manage_rules,
+    quotes_and_their_revisions_are_screened,
+    rule_changes_are_audited_with_before_and_after,
     evasions_are_blocked_and_ordinary_text_passes,
+    terms_match_whole_words_of_the_segmentation,
     review_holds_and_flag_records,
     listings_and_messages_are_screened
 );

@@ -305,6 +305,51 @@ async fn chinese_english_mixed_traditional_and_misspelled(b: Backend) {
     assert_eq!(order.len(), 2);
 }
 
+/// The README's example, as written: LED panels by price in CNY. A panel priced in USD at a
+/// smaller amount (9.90, 990 minor units) is not sorted among the CNY prices.
+async fn readme_price_sort_in_cny(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let c = catalog(&app).await;
+    let panel = |price: &str, currency: &str| {
+        product(
+            "LED平板灯 600x600 36W",
+            "LED Panel Light 600x600 36W",
+            "lighting.led-panel-lights",
+            50,
+            currency,
+            &[(50, price)],
+        )
+    };
+    let cheap = app.publish(&c.a_owner, &c.a, panel("60.00", "CNY")).await;
+    let usd = app.publish(&c.a_owner, &c.a, panel("9.90", "USD")).await;
+    app.wait_for_index().await;
+    let reply = app
+        .get(
+            "/api/v1/search/products?q=LED+panel+600x600&sort=price_asc&currency=CNY",
+            None,
+        )
+        .await
+        .expect(200)
+        .body;
+    let items = reply["items"].as_array().unwrap();
+    let got: Vec<(&str, &str, &str)> = items
+        .iter()
+        .map(|h| {
+            (
+                h["id"].as_str().unwrap(),
+                h["price_min"].as_str().unwrap_or(""),
+                h["currency"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    let ids: Vec<&str> = got.iter().map(|g| g.0).collect();
+    assert_eq!(
+        ids,
+        vec![cheap.as_str(), c.led.as_str(), usd.as_str()],
+        "{got:?}"
+    );
+}
+
 async fn filters_sorts_and_facets(b: Backend) {
     let app = TestApp::spawn(b).await;
     let c = catalog(&app).await;
@@ -383,9 +428,42 @@ async fn filters_sorts_and_facets(b: Backend) {
     );
     assert_eq!(ids(&app, &filtered).await, vec![c.flask.clone()]);
 
+    // Prices are compared within one currency: CNY by price, then the USD T-shirt (USD 3.50,
+    // 350 minor units, would sit between 0.28 and 20.00 CNY if amounts were compared), then
+    // price on request.
     let by_price = ids(&app, "sort=price_asc&currency=CNY").await;
-    assert_eq!(by_price.first(), Some(&c.bolt));
-    assert_eq!(by_price.last(), Some(&c.cnc), "price on request sorts last");
+    assert_eq!(
+        by_price,
+        vec![
+            c.bolt.clone(),
+            c.kids_flask.clone(),
+            c.flask.clone(),
+            c.led.clone(),
+            c.tshirt.clone(),
+            c.cnc.clone()
+        ],
+        "price on request sorts last"
+    );
+    let by_price_desc = ids(&app, "sort=price_desc&currency=cny").await;
+    assert_eq!(
+        by_price_desc,
+        vec![
+            c.led.clone(),
+            c.flask.clone(),
+            c.kids_flask.clone(),
+            c.bolt.clone(),
+            c.tshirt.clone(),
+            c.cnc.clone()
+        ]
+    );
+    // The requested currency first, whichever it is.
+    let in_usd = ids(&app, "sort=price_asc&currency=USD").await;
+    assert_eq!(in_usd.first(), Some(&c.tshirt));
+    assert_eq!(in_usd[1], c.bolt);
+    assert_eq!(in_usd.last(), Some(&c.cnc));
+    // Without a currency: by currency code (CNY before USD), each by price.
+    let by_code = ids(&app, "sort=price_asc").await;
+    assert_eq!(by_code, by_price);
     let by_price_desc = ids(&app, "sort=price_desc").await;
     assert_eq!(by_price_desc.last(), Some(&c.cnc));
     let newest = ids(&app, "sort=newest").await;
@@ -843,6 +921,7 @@ both_backends!(
     counts_past_the_bound_are_estimates,
     chinese_english_mixed_traditional_and_misspelled,
     filters_sorts_and_facets,
+    readme_price_sort_in_cny,
     paging_has_no_duplicates_or_gaps,
     bad_parameters_are_400,
     suggestions_and_suppliers,

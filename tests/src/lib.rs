@@ -12,6 +12,7 @@
 
 pub mod backend;
 pub mod binary;
+pub mod browser;
 pub mod client;
 pub mod clock;
 pub mod concurrent;

@@ -1,6 +1,7 @@
 //! Rate limits and token revocations: in-process by default, in Redis when `REDIS_URL` is set so
 //! that several server processes share them. Redis holds only this ephemeral state.
 
+pub mod guards;
 mod rate;
 mod revocations;
 

@@ -11,9 +11,7 @@ use utoipa::ToSchema;
 
 use crate::auth::{AuthUser, jwt};
 use crate::body::{Body, OptionalBody};
-use crate::client_addr::client_addr;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::limits::Quota;
 use crate::state::AppState;
 use crate::time_fmt::utc;
 
@@ -180,21 +178,7 @@ pub async fn login(
     body: Body<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let LoginRequest { email, password } = body.0;
-    let cfg = &state.config;
-    let address = client_addr(&req, cfg.trust_proxy);
-    let per_address = Quota {
-        name: "login-address",
-        burst: cfg.login_address_burst,
-        period: Duration::from_secs(cfg.login_address_period_secs),
-    };
-    state.limiter.check(&per_address, &address).await?;
-    let account_key = normalize_email(&email).unwrap_or_else(|| email.trim().to_lowercase());
-    let per_account = Quota {
-        name: "login-account",
-        burst: cfg.login_account_burst,
-        period: Duration::from_secs(cfg.login_account_period_secs),
-    };
-    state.limiter.check(&per_account, &account_key).await?;
+    crate::limits::guards::check_login(&state, &req, &email).await?;
 
     let (user, session) = state
         .db(move |conn| {

@@ -1,7 +1,5 @@
 //! Inquiries (询盘): a buyer writes to up to 10 companies at once; each company gets a thread.
 
-use std::time::Duration;
-
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use domain::inquiry::{
     self, CreatedInquiries, InboxQuery, InboxSide, InquiryThread, InquiryView, Message,
@@ -15,9 +13,7 @@ use uuid::Uuid;
 use super::pagination::PageQuery;
 use crate::auth::AuthUser;
 use crate::body::Body;
-use crate::client_addr::client_addr;
 use crate::error::{ApiResult, ErrorBody};
-use crate::limits::Quota;
 use crate::state::AppState;
 use crate::time_fmt::{utc, utc_opt};
 
@@ -256,25 +252,8 @@ pub async fn create_inquiry(
     body: Body<CreateInquiryRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require_verified()?;
+    crate::limits::guards::check_inquiry(&state, &req, user.actor.user_id).await?;
     let cfg = &state.config;
-    let per_address = Quota {
-        name: "inquiry-address",
-        burst: cfg.inquiry_address_burst,
-        period: Duration::from_secs(cfg.inquiry_address_period_secs),
-    };
-    state
-        .limiter
-        .check(&per_address, &client_addr(&req, cfg.trust_proxy))
-        .await?;
-    let per_account = Quota {
-        name: "inquiry-account",
-        burst: cfg.inquiry_account_burst,
-        period: Duration::from_secs(cfg.inquiry_account_period_secs),
-    };
-    state
-        .limiter
-        .check(&per_account, &user.actor.user_id.to_string())
-        .await?;
     let r = body.0;
     let input = NewInquiry {
         share_email: r.share_email,

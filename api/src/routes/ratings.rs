@@ -56,6 +56,10 @@ pub struct RatingView {
     pub replied_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// Whether it counts in the credit score and the average: published, and the buyer's
+    /// latest rating of this supplier. A buyer's earlier ratings of the same supplier stay
+    /// visible as history with `counts: false`.
+    pub counts: bool,
 }
 
 impl From<Rating> for RatingView {
@@ -72,12 +76,14 @@ impl From<Rating> for RatingView {
             reply: r.reply,
             replied_at: utc_opt(r.replied_at),
             created_at: utc(r.created_at),
+            counts: r.counts,
         }
     }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RatingSummaryView {
+    /// Ratings that count: each buyer's latest published rating of the company.
     pub count: i32,
     /// Plain average of the stars; `null` without ratings.
     pub average: Option<f64>,

@@ -36,7 +36,9 @@ pub struct ProductSearchQuery {
     pub price_min: Option<Decimal>,
     #[param(value_type = Option<String>)]
     pub price_max: Option<Decimal>,
-    /// Required with a price filter.
+    /// Required with a price filter. With `sort=price_asc` or `price_desc`, the products priced
+    /// in this currency come first, by price; then those priced in other currencies, by
+    /// currency code and price; price on request last. Prices are never converted.
     pub currency: Option<String>,
     /// `relevance` (default), `newest`, `price_asc` or `price_desc`.
     pub sort: Option<String>,

@@ -8,6 +8,7 @@ mod model;
 mod password;
 mod refresh;
 mod service;
+mod web_session;
 
 pub use crate::validate::normalize_email;
 pub use credentials::{
@@ -25,4 +26,7 @@ pub use refresh::{
 pub use service::{
     Registered, Registration, authenticate, create_operator, find_user, find_user_by_email,
     register, register_verified,
+};
+pub use web_session::{
+    StartedWebSession, WEB_SESSION_TTL, WebSession, end_web_session, start_web_session, web_session,
 };

@@ -17,18 +17,18 @@ use crate::ids::new_id;
 
 pub const REFRESH_TOKEN_TTL: Duration = Duration::days(30);
 
-fn token_hash(token: &str) -> String {
+pub(super) fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn random_token() -> Result<String, AccountError> {
+pub(super) fn random_token() -> Result<String, AccountError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| AccountError::Hashing(e.to_string()))?;
     Ok(URL_SAFE_NO_PAD.encode(bytes))
 }
 
-fn insert_token(
+pub(super) fn insert_token(
     conn: &mut DbConnection,
     user_id: Uuid,
     family_id: &str,
@@ -144,7 +144,7 @@ pub fn rotate_refresh_token(
 
 /// Marks every token of the family revoked. Revoked rows are what access tokens of the family
 /// are checked against, so at least one row is always marked (even an already used one).
-fn revoke_family(conn: &mut DbConnection, family_id: &str) -> QueryResult<usize> {
+pub(super) fn revoke_family(conn: &mut DbConnection, family_id: &str) -> QueryResult<usize> {
     diesel::update(refresh_tokens::table)
         .filter(refresh_tokens::family_id.eq(family_id))
         .filter(refresh_tokens::revoked_at.is_null())

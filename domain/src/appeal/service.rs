@@ -113,7 +113,7 @@ fn insert(
             action: "appeal",
             subject_type: target.as_str(),
             subject_id: &row.target_id,
-            before: serde_json::Value::Null,
+            before: json!({}),
             after: json!({"appeal_id": row.id, "status": "open"}),
             reason: &row.statement,
         },

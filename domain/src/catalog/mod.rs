@@ -6,6 +6,7 @@ mod error;
 mod input;
 mod model;
 mod money;
+mod public_index;
 mod repo;
 mod reviewable;
 mod search_view;
@@ -20,6 +21,9 @@ pub use input::{PriceTierInput, ProductInput};
 pub use model::{Attribute, PriceTier, Product, ProductStatus};
 pub(crate) use money::currency_exponent;
 pub use money::{format_minor, to_minor_units};
+pub use public_index::{
+    PublicProductRef, product_deleted, public_product_file_starts, public_products_after,
+};
 pub use repo::{count_public_products, public_products_of_company};
 pub(crate) use reviewable::ProductReview;
 pub use search_view::{

@@ -1,6 +1,7 @@
 //! Companies (enterprise storefronts): licence facts, members, verification state.
 
 mod change;
+mod directory;
 mod error;
 mod input;
 mod licence;
@@ -16,6 +17,7 @@ mod verification;
 
 pub use crate::membership::{membership_of, role_in};
 pub use change::CompanyEdit;
+pub use directory::{directory, provinces, public_slugs_after};
 pub use error::CompanyError;
 pub use input::{CertificationInput, CompanyInput, ContactInput};
 pub(crate) use licence::managers_of;

@@ -45,7 +45,7 @@ pub struct Components {
     pub days_on_platform: i32,
     /// The stored response rate (percent, last 30 days), if the company has one.
     pub response_rate_pct: Option<i32>,
-    /// Published ratings.
+    /// Published ratings that count: each buyer's latest of the company (`counted_ratings`).
     pub rating_count: i32,
     pub rating_sum: i32,
     /// Reports about the company or its items upheld in the last 365 days.

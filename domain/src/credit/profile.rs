@@ -71,17 +71,38 @@ impl From<ProfileRow> for CreditProfile {
     }
 }
 
+/// The ratings of a company that count, in the credit score and in the public average: of each
+/// buyer's published ratings of the company only the latest (by `created_at`, then id), so
+/// opening more threads with a supplier does not add weight. Returns `(id, stars)`, newest
+/// first; the others stay visible as history.
+pub fn counted_ratings(
+    conn: &mut DbConnection,
+    company_id: Uuid,
+) -> QueryResult<Vec<(String, i32)>> {
+    let rows: Vec<(String, String, i32)> = ratings::table
+        .filter(ratings::company_id.eq(company_id.to_string()))
+        .filter(ratings::status.eq("published"))
+        .order((ratings::created_at.desc(), ratings::id.desc()))
+        .select((ratings::id, ratings::rater_id, ratings::stars))
+        .load(conn)?;
+    let mut raters = std::collections::HashSet::new();
+    Ok(rows
+        .into_iter()
+        .filter(|(_, rater, _)| raters.insert(rater.clone()))
+        .map(|(id, _, stars)| (id, stars))
+        .collect())
+}
+
 /// The formula's inputs for a company as of `at`.
 fn components(
     conn: &mut DbConnection,
     company: &Company,
     at: PrimitiveDateTime,
 ) -> QueryResult<Components> {
-    let stars: Vec<i32> = ratings::table
-        .filter(ratings::company_id.eq(company.id.to_string()))
-        .filter(ratings::status.eq("published"))
-        .select(ratings::stars)
-        .load(conn)?;
+    let stars: Vec<i32> = counted_ratings(conn, company.id)?
+        .into_iter()
+        .map(|(_, stars)| stars)
+        .collect();
     Ok(Components {
         verified: company.is_verified() && !company.licence_expired(at),
         days_on_platform: (at - company.created_at).whole_days().max(0) as i32,

@@ -32,6 +32,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    web_sessions (id) {
+        id -> Text,
+        token_hash -> Text,
+        user_id -> Text,
+        family_id -> Text,
+        token_version -> Integer,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     categories (id) {
         id -> Text,
         parent_id -> Nullable<Text>,
@@ -344,6 +357,7 @@ diesel::table! {
 }
 
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(web_sessions -> users (user_id));
 diesel::joinable!(company_members -> companies (company_id));
 diesel::joinable!(company_members -> users (user_id));
 diesel::joinable!(products -> companies (company_id));
@@ -360,6 +374,7 @@ diesel::joinable!(lead_notes -> leads (lead_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     refresh_tokens,
+    web_sessions,
     categories,
     companies,
     company_members,

@@ -2,6 +2,7 @@
 //! operator, buyer and supplier. Loaded through the ordinary services, so everything a real
 //! change writes (outbox rows, decisions) is written too. Needs no network.
 
+mod activity;
 pub mod data;
 mod images;
 
@@ -28,6 +29,12 @@ pub enum DemoError {
     Company(#[from] CompanyError),
     #[error("catalog: {0}")]
     Catalog(#[from] CatalogError),
+    #[error("listing: {0}")]
+    Listing(#[from] crate::listing::ListingError),
+    #[error("inquiry: {0}")]
+    Inquiry(#[from] crate::inquiry::InquiryError),
+    #[error("rating: {0}")]
+    Rating(#[from] crate::rating::RatingError),
 }
 
 /// The logins to print after loading.
@@ -72,7 +79,7 @@ pub fn load(conn: &mut DbConnection) -> Result<DemoLogins, DemoError> {
         user_id: operator.id,
         account_type: AccountType::Operator,
     };
-    account::register_verified(
+    let buyer = account::register_verified(
         conn,
         Registration {
             email: BUYER_EMAIL.into(),
@@ -81,9 +88,15 @@ pub fn load(conn: &mut DbConnection) -> Result<DemoLogins, DemoError> {
             account_type: "buyer".into(),
         },
     )?;
+    let buyer = Actor {
+        user_id: buyer.id,
+        account_type: AccountType::Buyer,
+    };
+    let mut showcases = Vec::new();
     for (index, supplier) in data::SUPPLIERS.iter().enumerate() {
-        load_supplier(conn, &operator, index, supplier)?;
+        showcases.extend(load_supplier(conn, &operator, index, supplier)?);
     }
+    activity::load(conn, &buyer, &showcases)?;
     logins.loaded = true;
     Ok(logins)
 }
@@ -93,7 +106,7 @@ fn load_supplier(
     operator: &Actor,
     index: usize,
     s: &data::DemoSupplier,
-) -> Result<(), DemoError> {
+) -> Result<Option<activity::Showcase>, DemoError> {
     let user = account::register_verified(
         conn,
         Registration {
@@ -154,6 +167,7 @@ fn load_supplier(
         .iter()
         .filter(|p| s.categories.contains(&p.category))
         .collect();
+    let mut showcase = None;
     for n in 0..PRODUCTS_PER_SUPPLIER {
         let Some(t) = templates.get(n % templates.len().max(1)) else {
             break;
@@ -168,7 +182,8 @@ fn load_supplier(
         let published =
             catalog::change_product_status(conn, &actor, product.id, ProductAction::Publish, None)?;
         // Operators have approved most products of unverified suppliers; a few wait in review.
-        if published.status == catalog::ProductStatus::PendingReview && n % 3 != 0 {
+        let waits = published.status == catalog::ProductStatus::PendingReview && n % 3 == 0;
+        if published.status == catalog::ProductStatus::PendingReview && !waits {
             catalog::change_product_status(
                 conn,
                 operator,
@@ -177,8 +192,20 @@ fn load_supplier(
                 None,
             )?;
         }
+        if s.verified && showcase.is_none() && !waits {
+            showcase = Some(activity::Showcase {
+                actor: actor.clone(),
+                product_id: product.id,
+                title: product
+                    .title_zh
+                    .clone()
+                    .or_else(|| product.title_en.clone())
+                    .unwrap_or_default(),
+                category: t.category.into(),
+            });
+        }
     }
-    Ok(())
+    Ok(showcase)
 }
 
 /// A product from a template; repeated templates become distinct variants.

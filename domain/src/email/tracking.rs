@@ -28,14 +28,40 @@ static NO_TRACK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\sdata-notrack\b").expect("regex"));
 static BODY_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)</body\s*>").expect("regex"));
 
+static ENTITY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]{2,6}));").expect("regex")
+});
+
+/// Decodes the character references an attribute value may hold: numeric ones in decimal and
+/// hex (the template engine writes `/` as `&#x2f;`, `'` as `&#x27;`) and the named ones HTML
+/// escapers use. Anything else is left as written.
 fn unescape(text: &str) -> String {
-    text.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&#38;", "&")
-        .replace("&amp;", "&")
+    ENTITY
+        .replace_all(text, |c: &regex::Captures<'_>| {
+            let code = if let Some(dec) = c.get(1) {
+                dec.as_str().parse::<u32>().ok()
+            } else if let Some(hex) = c.get(2) {
+                u32::from_str_radix(hex.as_str(), 16).ok()
+            } else {
+                match c.get(3).map(|m| m.as_str()) {
+                    Some("amp") => Some(u32::from('&')),
+                    Some("lt") => Some(u32::from('<')),
+                    Some("gt") => Some(u32::from('>')),
+                    Some("quot") => Some(u32::from('"')),
+                    Some("apos") => Some(u32::from('\'')),
+                    Some("sol") => Some(u32::from('/')),
+                    Some("equals") => Some(u32::from('=')),
+                    Some("quest") => Some(u32::from('?')),
+                    Some("num") => Some(u32::from('#')),
+                    _ => None,
+                }
+            };
+            match code.and_then(char::from_u32) {
+                Some(ch) if ch != '\0' => ch.to_string(),
+                _ => c[0].to_owned(),
+            }
+        })
+        .into_owned()
 }
 
 fn base(public_url: &str) -> &str {
@@ -195,6 +221,37 @@ mod tests {
 <a class="x" href='http://other.example/'>o</a> <a href="mailto:x@y">m</a>
 <a href="https://tf.example/u/abc">unsubscribe</a> <a href="https://tf.example/api/v1/email/preferences/t">prefs</a>
 <a data-notrack href="https://keep.example/">keep</a></p></BODY></html>"#;
+
+    #[test]
+    fn character_references_are_decoded() {
+        assert_eq!(
+            unescape("https:&#x2f;&#x2F;shop.example&#47;p?a=1&amp;b=2&#38;c=&quot;&#x27;&lt;"),
+            "https://shop.example/p?a=1&b=2&c=\"'<"
+        );
+        assert_eq!(unescape("a&unknown;b&#0;c&"), "a&unknown;b&#0;c&");
+    }
+
+    #[test]
+    fn links_escaped_by_the_template_engine_are_rewritten() {
+        // What minijinja's HTML escaping writes for a product link and the unsubscribe link.
+        let html = "<body><a href=\"https:&#x2f;&#x2f;shop.example&#x2f;api&#x2f;v1&#x2f;products&#x2f;1?x=1&amp;y=2\">p</a>\
+                    <a href=\"https:&#x2f;&#x2f;tf.example&#x2f;u&#x2f;abc\">unsubscribe</a></body>";
+        let out = tracked_html(html, &job(true), b"k", "https://tf.example");
+        assert_eq!(
+            out.matches("https://tf.example/api/v1/email/click/")
+                .count(),
+            1,
+            "{out}"
+        );
+        let start = out.find("/click/").unwrap() + "/click/".len();
+        let end = start + out[start..].find('"').unwrap();
+        let t = verify_link(b"k", &out[start..end], LinkPurpose::Click).unwrap();
+        assert_eq!(
+            t.data.as_deref(),
+            Some("https://shop.example/api/v1/products/1?x=1&y=2")
+        );
+        assert!(out.contains("href=\"https:&#x2f;&#x2f;tf.example&#x2f;u&#x2f;abc\""));
+    }
 
     #[test]
     fn off_means_untouched() {

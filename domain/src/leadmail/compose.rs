@@ -9,7 +9,8 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::model::{Language, MailSettings, Preferences};
-use super::strings::{Strings, notification_texts, strings};
+use super::notification_text::notification_text;
+use super::strings::{Strings, strings};
 use crate::email::{EmailCategory, LinkPurpose, LinkToken, NewEmail, sign_link};
 
 static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
@@ -331,34 +332,46 @@ pub(crate) fn account_email(settings: &MailSettings, m: AccountMessage<'_>) -> N
     }
 }
 
-/// The e-mail of an in-app notification (transactional: needs no lead consent).
+/// What an in-app notification is about, for its e-mail.
+pub(crate) struct NotificationAbout<'a> {
+    pub kind: &'a str,
+    pub subject_type: &'a str,
+    pub subject_id: Uuid,
+    /// The notification's payload.
+    pub data: &'a serde_json::Value,
+}
+
+/// The e-mail of an in-app notification (transactional: needs no lead consent): what happened,
+/// in the recipient's language, with a link to what it is about.
 pub(crate) fn notification_email(
     settings: &MailSettings,
     lang: Language,
     address: &str,
     name: &str,
-    kind: &str,
-    data: &serde_json::Value,
+    about: NotificationAbout<'_>,
 ) -> NewEmail {
     let s = strings(lang);
-    let title = ["subject", "listing_title", "title"]
-        .iter()
-        .find_map(|k| data.get(*k).and_then(|v| v.as_str()))
-        .unwrap_or_default();
-    let (subject, body) = notification_texts(lang, kind);
+    let said = notification_text(
+        lang,
+        about.kind,
+        about.subject_type,
+        about.subject_id,
+        about.data,
+    );
     let mut ctx = base(lang, s, name, settings);
-    ctx.subject = header_text(&subject.replace("{title}", title), 150);
-    ctx.paragraphs = vec![body.replace("{title}", title)];
+    ctx.subject = header_text(&said.subject, 150);
+    ctx.paragraphs = said.paragraphs;
     ctx.action_url = Some(format!(
-        "{}/api/v1/notifications",
-        settings.public_url.trim_end_matches('/')
+        "{}{}",
+        settings.public_url.trim_end_matches('/'),
+        said.path
     ));
     ctx.action_label = s.open_in_app.to_owned();
     ctx.footer_reason = s.transactional_reason;
     let (html, text) = render(&ctx);
     NewEmail {
         category: EmailCategory::Transactional,
-        kind: kind.to_owned(),
+        kind: about.kind.to_owned(),
         user_id: None,
         to_address: address.to_owned(),
         subject: ctx.subject,

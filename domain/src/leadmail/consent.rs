@@ -239,7 +239,16 @@ pub(crate) fn withdraw_in_tx(
     job_id: Option<Uuid>,
     source: &ConsentSource,
 ) -> QueryResult<Preferences> {
+    // Lock the preferences row first, so two withdrawals at once (a mail client's one-click
+    // POST and the reader's own click) are counted once: the second sees the first's result.
+    diesel::update(email_preferences::table.find(user_id.to_string()))
+        .set(email_preferences::unengaged_sends.eq(email_preferences::unengaged_sends))
+        .execute(conn)?;
     let mut prefs = preferences_in_tx(conn, user_id)?;
+    if prefs.lead_consent == LeadConsent::Withdrawn {
+        // Already withdrawn: nothing changes and nothing more is counted.
+        return Ok(prefs);
+    }
     if let Some(job) = job_id {
         crate::email::record_event_in_tx(
             conn,
@@ -247,9 +256,6 @@ pub(crate) fn withdraw_in_tx(
             crate::email::EventKind::Unsubscribed,
             Some(method),
         )?;
-    }
-    if prefs.lead_consent == LeadConsent::Withdrawn {
-        return Ok(prefs);
     }
     prefs.lead_consent = LeadConsent::Withdrawn;
     prefs.consent_withdrawn_at = Some(now());

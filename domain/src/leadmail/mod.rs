@@ -9,6 +9,7 @@ mod error;
 mod matches;
 mod model;
 mod notification_mail;
+mod notification_text;
 mod reach;
 mod strings;
 mod subscription;

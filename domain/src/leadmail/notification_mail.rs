@@ -68,8 +68,27 @@ pub fn mail_notifications(
             let prefs = preferences_in_tx(conn, user)?;
             let kind = payload.get("kind").and_then(|k| k.as_str()).unwrap_or("");
             let data = payload.get("data").cloned().unwrap_or_default();
-            let mut email =
-                compose::notification_email(settings, prefs.language, &address, &name, kind, &data);
+            let subject_type = payload
+                .get("subject_type")
+                .and_then(|t| t.as_str())
+                .unwrap_or("");
+            let subject_id = payload
+                .get("subject_id")
+                .and_then(|i| i.as_str())
+                .and_then(|i| Uuid::parse_str(i).ok())
+                .unwrap_or(Uuid::nil());
+            let mut email = compose::notification_email(
+                settings,
+                prefs.language,
+                &address,
+                &name,
+                compose::NotificationAbout {
+                    kind,
+                    subject_type,
+                    subject_id,
+                    data: &data,
+                },
+            );
             email.user_id = Some(user);
             email.dedupe_key = Some(format!("notification:{}", e.entity_id));
             if let Some(id) = enqueue(conn, email, &settings.message_id_host)? {

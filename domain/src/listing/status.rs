@@ -22,7 +22,7 @@ use crate::clock::now;
 use crate::company::Company;
 use crate::db::schema::quotes;
 use crate::db::{self, DbConnection};
-use crate::moderation::{record_decision, validate_reason};
+use crate::moderation::{record_transition, validate_reason};
 use crate::validate::Validator;
 
 /// Where publishing takes a listing: a sell offer of a company that is not verified waits for
@@ -270,7 +270,16 @@ pub(crate) fn moderate_listing_in_tx(
     row.changes_requested_at = (decision == ListingDecision::RequestChanges).then_some(at);
     row.review_note = Some(reason.clone());
     row.updated_at = at;
-    record_decision(conn, "listing", id, action, &reason, actor.user_id)?;
+    record_transition(
+        conn,
+        "listing",
+        id,
+        action,
+        &reason,
+        actor.user_id,
+        serde_json::json!({"status": listing.status.as_str()}),
+        serde_json::json!({"status": next.as_str()}),
+    )?;
     save_listing(conn, &row, change)?;
     Ok(Listing::from(row))
 }

@@ -5,6 +5,9 @@ use crate::listing::ListingError;
 pub enum QuoteError {
     #[error("invalid input")]
     Validation(Vec<FieldError>),
+    /// Screening found a blocked term in the quote's text (`fields` name it).
+    #[error("the quote contains content that is not allowed")]
+    ContentBlocked(Vec<FieldError>),
     #[error("quote not found")]
     NotFound,
     #[error("listing not found")]
@@ -64,7 +67,7 @@ impl DomainError for QuoteError {
     fn kind(&self) -> ErrorKind {
         use QuoteError::*;
         match self {
-            Validation(_) => ErrorKind::Validation,
+            Validation(_) | ContentBlocked(_) => ErrorKind::Validation,
             NotFound | ListingNotFound => ErrorKind::NotFound,
             Forbidden | NotASupplier | OwnRequest | CompanyRestricted => ErrorKind::Forbidden,
             // The HTTP layer answers `QuotaExceeded` with 429 and `Retry-After`.
@@ -84,6 +87,7 @@ impl DomainError for QuoteError {
         use QuoteError::*;
         match self {
             Validation(_) => "validation_failed",
+            ContentBlocked(_) => "content_blocked",
             NotFound => "quote_not_found",
             ListingNotFound => "listing_not_found",
             Forbidden => "forbidden",
@@ -106,7 +110,7 @@ impl DomainError for QuoteError {
 
     fn fields(&self) -> &[FieldError] {
         match self {
-            QuoteError::Validation(f) => f,
+            QuoteError::Validation(f) | QuoteError::ContentBlocked(f) => f,
             _ => &[],
         }
     }

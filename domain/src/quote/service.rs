@@ -51,6 +51,21 @@ pub(crate) fn closed_for_quotes(listing: &Listing, at: PrimitiveDateTime) -> Opt
     }
 }
 
+/// Screens the quote's text as listings are screened: a blocking hit refuses the write; any
+/// other verdict is kept with the quote (`screening_results`, subject `quote`) for operators.
+/// Quotes go to one buyer and never wait in the review queue, so `review` is recorded like
+/// `flag`.
+fn screen_quote(
+    conn: &mut DbConnection,
+    v: &ValidQuote,
+) -> Result<crate::screening::Verdict, QuoteError> {
+    let verdict = crate::screening::screen(conn, &[("message", &v.message)])?;
+    if verdict.blocked() {
+        return Err(QuoteError::ContentBlocked(verdict.block_errors()));
+    }
+    Ok(verdict)
+}
+
 fn fill(row: &mut QuoteRow, v: ValidQuote) {
     row.unit_price_minor = v.unit_price_minor;
     row.currency = v.currency;
@@ -59,6 +74,15 @@ fn fill(row: &mut QuoteRow, v: ValidQuote) {
     row.incoterm = v.incoterm.map(|i| i.as_str().to_owned());
     row.valid_until = v.valid_until;
     row.message = v.message;
+}
+
+/// The start of a text, for a notification.
+fn excerpt(text: &str) -> String {
+    let mut out: String = text.chars().take(140).collect();
+    if text.chars().count() > 140 {
+        out.push('…');
+    }
+    out
 }
 
 /// Tells the buyer about a new or revised quote.
@@ -83,6 +107,15 @@ fn notify_buyer(
                 "company_id": company.id,
                 "company_name": company.legal_name,
                 "revised": revised,
+                // The terms, so the message says what was offered.
+                "unit_price": crate::catalog::format_minor(quote.unit_price_minor, &quote.currency),
+                "currency": quote.currency,
+                "unit": listing.unit,
+                "moq": quote.moq,
+                "lead_time_days": quote.lead_time_days,
+                "incoterm": quote.incoterm,
+                "valid_until": crate::ids::rfc3339(quote.valid_until),
+                "excerpt": excerpt(&quote.message),
             }),
         },
     )?;
@@ -132,6 +165,7 @@ pub fn create_quote(
         if let Some(e) = closed_for_quotes(&listing, at) {
             return Err(e);
         }
+        let verdict = screen_quote(conn, &valid)?;
         // Serializes this company's quotes (PostgreSQL row lock until commit).
         diesel::update(companies::table.find(company_id.to_string()))
             .set(companies::id.eq(companies::id))
@@ -201,6 +235,7 @@ pub fn create_quote(
                     QuoteError::Database(e)
                 }
             })?;
+        crate::screening::record(conn, "quote", &row.id, &verdict)?;
         open_lead(
             conn,
             company_id,
@@ -283,6 +318,7 @@ pub fn revise_quote(
         let valid = input
             .validate(Some(&ctx.quote), at)
             .map_err(QuoteError::Validation)?;
+        let verdict = screen_quote(conn, &valid)?;
         let mut row = ctx.row;
         fill(&mut row, valid);
         row.revision = ctx.quote.revision + 1;
@@ -309,6 +345,7 @@ pub fn revise_quote(
                 quote_revisions::created_at.eq(at),
             ))
             .execute(conn)?;
+        crate::screening::record(conn, "quote", &row.id, &verdict)?;
         notify_buyer(conn, &ctx.listing, &row, &company, true)?;
         Ok(Quote::from(row))
     })

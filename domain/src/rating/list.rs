@@ -1,3 +1,6 @@
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+
 use diesel::prelude::*;
 use uuid::Uuid;
 
@@ -9,7 +12,7 @@ use crate::db::schema::{ratings, users};
 use crate::error::FieldError;
 use crate::ids::{Page, PageRequest};
 
-/// The published ratings of a company in figures.
+/// The published ratings of a company that count (each buyer's latest) in figures.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RatingSummary {
     pub count: i32,
@@ -41,12 +44,34 @@ fn page_of(
         .limit(page.limit + 1)
         .select((RatingRow::as_select(), users::display_name))
         .load(conn)?;
-    Ok(page.page(
-        rows.into_iter()
-            .map(|(row, name)| row.into_rating(&name))
-            .collect(),
-        |r| r.id.to_string(),
-    ))
+    let mut items: Vec<Rating> = rows
+        .into_iter()
+        .map(|(row, name)| row.into_rating(&name))
+        .collect();
+    mark_counted(conn, &mut items)?;
+    Ok(page.page(items, |r| r.id.to_string()))
+}
+
+/// Sets `counts` on published ratings: only each rater's latest of a company counts.
+pub(crate) fn mark_counted(conn: &mut DbConnection, items: &mut [Rating]) -> QueryResult<()> {
+    let mut counted: HashMap<Uuid, HashSet<String>> = HashMap::new();
+    for r in items.iter_mut() {
+        if r.status != RatingStatus::Published {
+            r.counts = false;
+            continue;
+        }
+        let ids = match counted.entry(r.company_id) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(
+                crate::credit::counted_ratings(conn, r.company_id)?
+                    .into_iter()
+                    .map(|(id, _)| id)
+                    .collect(),
+            ),
+        };
+        r.counts = ids.contains(&r.id.to_string());
+    }
+    Ok(())
 }
 
 /// A company's published ratings, newest first, with their summary; for anyone who may see
@@ -61,13 +86,9 @@ pub fn list_company_ratings(
         crate::company::CompanyError::Database(e) => RatingError::Database(e),
         _ => RatingError::CompanyNotFound,
     })?;
-    let stars: Vec<i32> = ratings::table
-        .filter(ratings::company_id.eq(company_id.to_string()))
-        .filter(ratings::status.eq(RatingStatus::Published.as_str()))
-        .select(ratings::stars)
-        .load(conn)?;
-    let count = stars.len() as i32;
-    let sum: i32 = stars.iter().sum();
+    let counted = crate::credit::counted_ratings(conn, company_id)?;
+    let count = counted.len() as i32;
+    let sum: i32 = counted.iter().map(|(_, stars)| stars).sum();
     let summary = RatingSummary {
         count,
         average: (count > 0).then(|| f64::from(sum) / f64::from(count)),

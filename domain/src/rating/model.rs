@@ -39,6 +39,9 @@ pub struct Rating {
     pub reply: Option<String>,
     pub replied_at: Option<PrimitiveDateTime>,
     pub created_at: PrimitiveDateTime,
+    /// Whether it counts in the credit score and the public average: published, and the
+    /// rater's latest published rating of the company (older ones are history).
+    pub counts: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -89,6 +92,7 @@ impl RatingRow {
             reply: self.reply,
             replied_at: self.replied_at,
             created_at: self.created_at,
+            counts: self.status == RatingStatus::Published.as_str(),
         }
     }
 }

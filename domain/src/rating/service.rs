@@ -67,7 +67,10 @@ pub(crate) fn load_row(conn: &mut DbConnection, id: Uuid) -> QueryResult<Option<
 
 pub(crate) fn to_rating(conn: &mut DbConnection, row: RatingRow) -> QueryResult<Rating> {
     let name = display_name(conn, &row.rater_id)?;
-    Ok(row.into_rating(&name))
+    let mut rating = [row.into_rating(&name)];
+    super::list::mark_counted(conn, &mut rating)?;
+    let [rating] = rating;
+    Ok(rating)
 }
 
 /// The buyer of an inquiry thread rates the company it is with (404 for whoever may not see

@@ -19,7 +19,7 @@ use crate::access::{Actor, PlatformAction, may_on_platform};
 use crate::clock::now;
 use crate::db::schema::{
     consent_events, email_address_failures, email_jobs, email_preferences, inquiries, lead_matches,
-    notifications, refresh_tokens, subscriptions, users,
+    notifications, refresh_tokens, subscriptions, users, web_sessions,
 };
 use crate::db::{self, DbConnection};
 use crate::error::FieldError;
@@ -85,6 +85,7 @@ pub fn erase_account(
             .execute(conn)?;
         diesel::delete(refresh_tokens::table.filter(refresh_tokens::user_id.eq(&me)))
             .execute(conn)?;
+        diesel::delete(web_sessions::table.filter(web_sessions::user_id.eq(&me))).execute(conn)?;
         let notifications_deleted =
             diesel::delete(notifications::table.filter(notifications::user_id.eq(&me)))
                 .execute(conn)?;

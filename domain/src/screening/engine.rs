@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{Rule, RuleAction, RuleKind};
 use super::normalize::{Folded, fold, is_word_char, skeleton_of};
+use crate::seams::Segmenter;
 
 /// One rule that matched one field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +25,10 @@ struct Term {
     /// match must start/end at a word boundary of the original text).
     bounded_start: bool,
     bounded_end: bool,
+    /// Whether the term's first/last folded character is Chinese (then the match must
+    /// start/end at a word boundary of the segmented skeleton, see `seams::Segmenter`).
+    segmented_start: bool,
+    segmented_end: bool,
 }
 
 struct Pattern {
@@ -58,6 +63,45 @@ fn ends_latin(s: &str) -> bool {
     s.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
+/// Han characters (the CJK unified ideographs and their extensions and compatibility forms).
+fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{3400}'..='\u{4dbf}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{f900}'..='\u{faff}'
+        | '\u{20000}'..='\u{3134f}')
+}
+
+/// Where words begin and end in a skeleton, by character position (`len + 1` entries).
+struct Cuts(Vec<bool>);
+
+impl Cuts {
+    /// The segmentation of the skeleton, which has the evasions folded away (separators
+    /// dropped, traditional as simplified, full width as half), so `枪-支` is segmented as `枪支`.
+    /// `None` without a segmenter: terms then match as substrings.
+    fn of(skeleton: &Folded, segmenter: Option<&dyn Segmenter>) -> Option<Cuts> {
+        let segmenter = segmenter?;
+        let len = skeleton.origin.len();
+        let mut cuts = vec![false; len + 1];
+        cuts[0] = true;
+        cuts[len] = true;
+        for at in segmenter.boundaries(&skeleton.text) {
+            if at <= len {
+                cuts[at] = true;
+            }
+        }
+        // Between two characters that are not both Han (a Latin word next to a Chinese one)
+        // there is always a boundary, whatever the segmenter says.
+        let chars: Vec<char> = skeleton.text.chars().collect();
+        for i in 1..len {
+            if !(is_han(chars[i - 1]) && is_han(chars[i])) {
+                cuts[i] = true;
+            }
+        }
+        Some(Cuts(cuts))
+    }
+}
+
 impl Engine {
     pub fn new(rules: Vec<Rule>) -> Engine {
         let mut skeletons = Vec::new();
@@ -82,6 +126,8 @@ impl Engine {
                         rule: i,
                         bounded_start: starts_latin(&skeleton),
                         bounded_end: ends_latin(&skeleton),
+                        segmented_start: skeleton.chars().next().is_some_and(is_han),
+                        segmented_end: skeleton.chars().last().is_some_and(is_han),
                     });
                     skeletons.push(skeleton);
                 }
@@ -112,8 +158,18 @@ impl Engine {
         self.rules.len()
     }
 
-    /// Every rule that matches any of the fields (one hit per rule and field).
+    /// Every rule that matches any of the fields (one hit per rule and field), with the
+    /// installed segmenter.
     pub fn screen(&self, fields: &[(&str, &str)]) -> Vec<Hit> {
+        self.screen_with(fields, crate::seams::segmenter())
+    }
+
+    /// `screen` with the given segmenter (`None`: Chinese terms match as substrings).
+    pub fn screen_with(
+        &self,
+        fields: &[(&str, &str)],
+        segmenter: Option<&dyn Segmenter>,
+    ) -> Vec<Hit> {
         let mut hits = Vec::new();
         for (field, text) in fields {
             if text.trim().is_empty() {
@@ -137,6 +193,8 @@ impl Engine {
                 });
             };
             if let Some(ac) = &self.terms {
+                // Segmented once per field, and only when a Chinese term is found at all.
+                let mut cuts: Option<Option<Cuts>> = None;
                 for m in ac.find_overlapping_iter(&skeleton.text) {
                     let info = &self.term_info[m.pattern().as_usize()];
                     let start = skeleton.char_at_byte(m.start());
@@ -145,6 +203,16 @@ impl Engine {
                         || self.excepted(info.rule, &skeleton, m.start(), m.end())
                     {
                         continue;
+                    }
+                    if info.segmented_start || info.segmented_end {
+                        let cuts = cuts.get_or_insert_with(|| Cuts::of(&skeleton, segmenter));
+                        if let Some(Cuts(cut)) = cuts
+                            && ((info.segmented_start && !cut[start])
+                                || (info.segmented_end && !cut[end + 1]))
+                        {
+                            // The term's characters straddle two words (水枪|支架 for 枪支).
+                            continue;
+                        }
                     }
                     record(
                         info.rule,
@@ -316,6 +384,64 @@ mod tests {
             } else {
                 assert!(found.is_empty(), "{text} matched {found:?}");
             }
+        }
+    }
+
+    /// Longest-match segmentation over a tiny dictionary (the real one is jieba's, installed by
+    /// the search crate).
+    struct Dictionary(&'static [&'static str]);
+
+    impl Segmenter for Dictionary {
+        fn boundaries(&self, text: &str) -> Vec<usize> {
+            let chars: Vec<char> = text.chars().collect();
+            let mut out = vec![0];
+            let mut i = 0;
+            while i < chars.len() {
+                let len = (2..=4)
+                    .rev()
+                    .find(|&n| {
+                        i + n <= chars.len()
+                            && self
+                                .0
+                                .contains(&chars[i..i + n].iter().collect::<String>().as_str())
+                    })
+                    .unwrap_or(1);
+                i += len;
+                out.push(i);
+            }
+            out
+        }
+    }
+
+    #[test]
+    fn chinese_terms_match_on_word_boundaries_when_segmented() {
+        let words = Dictionary(&[
+            "水枪", "支架", "枪支", "天然", "象牙", "雕刻", "电子", "烟花", "大象", "牙膏",
+        ]);
+        let engine = Engine::new(vec![
+            rule("guns", RuleKind::Term, "枪支", RuleAction::Block, &[]),
+            rule("ivory", RuleKind::Term, "象牙", RuleAction::Block, &[]),
+            rule("cigs", RuleKind::Term, "电子烟", RuleAction::Review, &[]),
+        ]);
+        let hit = |text: &str| {
+            !engine
+                .screen_with(&[("title", text)], Some(&words))
+                .is_empty()
+        };
+        for blocked in [
+            "出售枪支",
+            "枪-支 配件",
+            "枪 支",
+            "天然象牙雕刻",
+            "天然象．牙",
+            "電子煙 批發",
+        ] {
+            assert!(hit(blocked), "{blocked} passed");
+        }
+        for benign in ["高压水枪支架", "电子烟花", "卡通大象牙膏"] {
+            assert!(!hit(benign), "{benign} was matched");
+            // Without a segmenter the same titles match as substrings (the fallback).
+            assert!(!engine.screen_with(&[("title", benign)], None).is_empty());
         }
     }
 

@@ -158,6 +158,20 @@ fn validate(input: RuleInput, old: Option<&RuleRow>) -> Result<RuleRow, Screenin
     })
 }
 
+/// What the audit log keeps of a rule, before and after a change: everything an operator can
+/// set (an object, as the audit entry's schema says; `{}` before a rule existed).
+fn audited_state(row: &RuleRow) -> serde_json::Value {
+    serde_json::json!({
+        "kind": row.kind,
+        "text": row.text,
+        "action": row.action,
+        "category": row.category,
+        "exceptions": crate::json_col::from_json::<Vec<String>>(&row.exceptions),
+        "note": row.note,
+        "enabled": row.enabled,
+    })
+}
+
 fn operator_only(actor: &Actor) -> Result<(), ScreeningError> {
     // The HTTP layer lets only operators reach these routes; this keeps the domain honest too.
     if may_on_platform(actor, PlatformAction::Moderate) {
@@ -190,13 +204,15 @@ pub fn create_rule(
         diesel::insert_into(screening_rules::table)
             .values(&row)
             .execute(conn)?;
-        crate::moderation::record_decision(
+        crate::moderation::record_transition(
             conn,
             "screening_rule",
             crate::ids::parse_db_id(&row.id),
             "create",
             &row.text,
             actor.user_id,
+            serde_json::json!({}),
+            audited_state(&row),
         )?;
         Ok(Rule::from(row))
     })
@@ -222,14 +238,20 @@ pub fn update_rule(
         diesel::update(screening_rules::table.find(id.to_string()))
             .set(&row)
             .execute(conn)?;
-        let action = if row.enabled { "update" } else { "disable" };
-        crate::moderation::record_decision(
+        let action = match (old.enabled, row.enabled) {
+            (true, false) => "disable",
+            (false, true) => "enable",
+            _ => "update",
+        };
+        crate::moderation::record_transition(
             conn,
             "screening_rule",
             id,
             action,
             &row.text,
             actor.user_id,
+            audited_state(&old),
+            audited_state(&row),
         )?;
         Ok(Rule::from(row))
     })

@@ -137,10 +137,18 @@ async fn who_may_rate_and_how_often(b: Backend) {
         .map(|r| r["stars"].as_i64().unwrap())
         .collect();
     assert_eq!(stars, vec![5, 2, 4]);
-    assert_eq!(list["summary"]["count"], 3);
-    assert_eq!(list["summary"]["average"], 3.67);
-    // (5 × 3.5 + 11) / 8 = 3.5625
-    assert_eq!(list["summary"]["bayesian_average"], 3.56);
+    // One buyer rated three times: only the latest counts; the others are history.
+    let counts: Vec<bool> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["counts"].as_bool().unwrap())
+        .collect();
+    assert_eq!(counts, vec![true, false, false]);
+    assert_eq!(list["summary"]["count"], 1);
+    assert_eq!(list["summary"]["average"], 5.0);
+    // (5 × 3.5 + 5) / 6 = 3.75
+    assert_eq!(list["summary"]["bayesian_average"], 3.75);
     let paged = app
         .get(
             &format!("/api/v1/companies/{}/ratings?limit=2", s.company),
@@ -164,16 +172,17 @@ async fn who_may_rate_and_how_often(b: Backend) {
         .body;
     assert_eq!(rest["items"][0]["stars"], 4);
     let profile = credit(&app, &s.company).await;
-    assert_eq!(profile["components"]["rating_count"], 3);
-    assert_eq!(profile["components"]["rating_sum"], 11);
-    assert_eq!(profile["components"]["rating_bayesian_average"], 3.5625);
+    assert_eq!(profile["components"]["rating_count"], 1);
+    assert_eq!(profile["components"]["rating_sum"], 5);
+    assert_eq!(profile["components"]["rating_bayesian_average"], 3.75);
     let s_front = app
         .get(&format!("/api/v1/storefronts/{}", s.slug), None)
         .await
         .expect(200)
         .body;
-    assert_eq!(s_front["ratings"]["count"], 3);
+    assert_eq!(s_front["ratings"]["count"], 1);
     assert_eq!(s_front["recent_ratings"].as_array().unwrap().len(), 3);
+    assert_eq!(s_front["recent_ratings"][2]["counts"], false);
     assert_eq!(s_front["recent_ratings"][0]["comment"], "按时交货");
     // Another company's list is its own.
     let theirs = app
@@ -192,6 +201,104 @@ async fn who_may_rate_and_how_often(b: Backend) {
     )
     .await
     .expect(404);
+}
+
+/// Opening more threads with a supplier does not pump its score: in the credit score and the
+/// public average only each buyer's latest published rating of a supplier counts; the older
+/// ones stay listed as history (`counts: false`). Taking the latest down lets the one before
+/// count again.
+async fn one_buyer_counts_once_per_supplier(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let op = app.operator().await;
+    let pumper = app.signup("buyer").await;
+    let other = app.signup("buyer").await;
+    let s = supplier(&app, &op).await;
+    let rate = |t: String, stars: i64| {
+        let app = &app;
+        let who = if stars == 1 { &other } else { &pumper };
+        async move {
+            id_of(
+                &app.post(
+                    &format!("/api/v1/inquiries/{t}/rating"),
+                    who.token(),
+                    json!({"stars": stars}),
+                )
+                .await
+                .expect(201)
+                .body,
+            )
+        }
+    };
+    let mut pumped = Vec::new();
+    for _ in 0..3 {
+        let t = thread(&app, &pumper, &s.company).await;
+        pumped.push(rate(t, 5).await);
+    }
+    let t = thread(&app, &other, &s.company).await;
+    rate(t, 1).await;
+    let public = format!("/api/v1/companies/{}/ratings", s.company);
+    let list = app.get(&public, None).await.expect(200).body;
+    assert_eq!(
+        list["items"].as_array().unwrap().len(),
+        4,
+        "history stays visible"
+    );
+    let counted: Vec<(i64, bool)> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["stars"].as_i64().unwrap(), r["counts"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(counted, vec![(1, true), (5, true), (5, false), (5, false)]);
+    assert_eq!(list["summary"]["count"], 2);
+    assert_eq!(list["summary"]["average"], 3.0);
+    let profile = credit(&app, &s.company).await;
+    assert_eq!(profile["components"]["rating_count"], 2);
+    assert_eq!(profile["components"]["rating_sum"], 6);
+
+    // The pumper's newest rating replaces the earlier ones, whatever its stars.
+    let t = thread(&app, &pumper, &s.company).await;
+    let latest = rate(t, 2).await;
+    let list = app.get(&public, None).await.expect(200).body;
+    assert_eq!(list["summary"]["count"], 2);
+    assert_eq!(list["summary"]["average"], 1.5);
+    assert_eq!(list["items"][0]["id"], latest.as_str());
+    assert_eq!(list["items"][0]["counts"], true);
+    assert_eq!(
+        credit(&app, &s.company).await["components"]["rating_sum"],
+        3
+    );
+    // Operators see the same marks.
+    let all = app
+        .get("/api/v1/operator/ratings?status=published", op.token())
+        .await
+        .expect(200)
+        .body;
+    let marks: Vec<bool> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["counts"].as_bool().unwrap())
+        .collect();
+    assert_eq!(marks, vec![true, true, false, false, false]);
+
+    // Taken down, the latest no longer counts; the pumper's previous rating does again.
+    app.post(
+        &format!("/api/v1/operator/ratings/{latest}/reject"),
+        op.token(),
+        json!({"reason": "重复评价"}),
+    )
+    .await
+    .expect(200);
+    let list = app.get(&public, None).await.expect(200).body;
+    assert_eq!(list["summary"]["count"], 2);
+    assert_eq!(list["summary"]["average"], 3.0);
+    assert_eq!(list["items"][1]["id"], pumped[2].as_str());
+    assert_eq!(list["items"][1]["counts"], true);
+    assert_eq!(
+        credit(&app, &s.company).await["components"]["rating_sum"],
+        6
+    );
 }
 
 async fn comments_are_screened(b: Backend) {
@@ -397,6 +504,7 @@ async fn the_company_replies_once(b: Backend) {
 
 both_backends!(
     who_may_rate_and_how_often,
+    one_buyer_counts_once_per_supplier,
     comments_are_screened,
     the_company_replies_once,
 );

@@ -52,7 +52,7 @@ async fn credit_scores_match_the_formula_on_a_fixed_history(b: Backend) {
         .await
         .expect(201);
     }
-    // Ratings: 5, 4 and 2 on the threads, 3 on an accepted quote.
+    // Ratings: 5, 4 and 2 on the threads, 3 on an accepted quote, four buyers.
     for (buyer, (t, stars)) in buyers.iter().zip(threads.iter().zip([5, 4, 2])) {
         app.post(
             &format!("/api/v1/inquiries/{t}/rating"),
@@ -62,11 +62,14 @@ async fn credit_scores_match_the_formula_on_a_fixed_history(b: Backend) {
         .await
         .expect(201);
     }
-    let q = quote(&app, &buyers[0], &s.owner).await;
-    accept(&app, &buyers[0], &q).await;
+    // A fourth buyer rates the quote: one buyer's ratings of a supplier count once (the
+    // latest), so each rating here is a different buyer's.
+    let quote_buyer = app.signup("buyer").await;
+    let q = quote(&app, &quote_buyer, &s.owner).await;
+    accept(&app, &quote_buyer, &q).await;
     app.post(
         &format!("/api/v1/quotes/{q}/rating"),
-        buyers[0].token(),
+        quote_buyer.token(),
         json!({"stars": 3}),
     )
     .await

@@ -1,0 +1,73 @@
+//! The public web site: server-rendered HTML pages beside the JSON API, in the same binary.
+//!
+//! Page handlers call `domain` and `search` directly on the blocking pool, like the JSON
+//! handlers, and share only the plumbing (`AppState`, `Config`, `ApiError`); they never call a
+//! JSON route module and no JSON route module calls them (a test in `web::layering` checks it).
+
+pub mod assets;
+pub mod errors;
+pub mod forms;
+pub mod i18n;
+pub mod jsonld;
+pub mod lang;
+#[cfg(test)]
+mod layering;
+pub mod page;
+pub mod pages;
+pub mod seo;
+pub mod session;
+pub mod site;
+
+use actix_web::web;
+
+pub use site::Site;
+
+/// Registers the page routes. Every page lives under `/zh/` or `/en/` (the language is part of
+/// the URL, so each language version has its own canonical address for search engines).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(pages::home::root))
+        .route("/robots.txt", web::get().to(seo::robots))
+        .route("/sitemap.xml", web::get().to(seo::sitemap_index))
+        .route(
+            "/sitemaps/products/{start}.xml",
+            web::get().to(seo::sitemap_products),
+        )
+        .route(
+            "/sitemaps/suppliers.xml",
+            web::get().to(seo::sitemap_suppliers),
+        )
+        .route("/assets/{name}", web::get().to(assets::serve))
+        .service(
+            web::scope("/{lang:zh|en}")
+                .route("", web::get().to(pages::home::home_without_slash))
+                .route("/", web::get().to(pages::home::home))
+                .route("/search", web::get().to(pages::search::search))
+                .route("/category/{id}", web::get().to(pages::search::category))
+                // Before `/product/{id}/{slug}`, which would take `inquiry` for a slug.
+                .route(
+                    "/product/{id}/inquiry",
+                    web::get().to(pages::inquiry::inquiry_form),
+                )
+                .route(
+                    "/product/{id}/inquiry",
+                    web::post().to(pages::inquiry::send_inquiry),
+                )
+                .route("/product/{id}", web::get().to(pages::product::product))
+                .route(
+                    "/product/{id}/{slug}",
+                    web::get().to(pages::product::product_slug),
+                )
+                .route(
+                    "/company/{slug}",
+                    web::get().to(pages::storefront::storefront),
+                )
+                .route("/suppliers", web::get().to(pages::directory::directory))
+                .route("/signin", web::get().to(pages::account::signin_form))
+                .route("/signin", web::post().to(pages::account::signin))
+                .route("/register", web::get().to(pages::account::register_form))
+                .route("/register", web::post().to(pages::account::register))
+                .route("/account", web::get().to(pages::account::account_page))
+                .route("/signout", web::post().to(pages::account::signout))
+                .default_service(web::to(pages::not_found)),
+        );
+}

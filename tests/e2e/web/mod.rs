@@ -1,0 +1,5 @@
+//! The public web pages at the HTML level: canonical, hreflang, JSON-LD, the sitemap, 404/410,
+//! a hidden product gone from page, search and sitemap, security headers.
+
+mod pages;
+mod session;
