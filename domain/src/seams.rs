@@ -1,6 +1,6 @@
 //! One-way seams: where an area low in the module graph tells the areas above it that something
 //! happened, without depending on them. Each seam is a plain function the area calls inside its
-//! own transaction; which area reacts is decided once, in `crate::wiring`, the module above all
+//! own transaction; which area reacts is decided once, in `wiring` (`domain::wire`), the module above all
 //! areas, which installs the reactions (`domain::wire()`, called when the program starts).
 //!
 //! An area that can call the reacting area directly (because it sits above it) does so; a seam

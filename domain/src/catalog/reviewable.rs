@@ -1,5 +1,5 @@
 //! How the review queue decides products and applies approved product changes (registered in
-//! `crate::wiring`).
+//! `wiring` (`domain::wire`)).
 
 use diesel::QueryResult;
 use uuid::Uuid;

@@ -88,7 +88,7 @@ pub struct Company {
     pub licence_scan_id: Option<String>,
     /// The licence's expiry as submitted (`None` when not given yet).
     pub licence_expiry: Option<LicenceExpiry>,
-    /// Credit score in tenths of a point (0–1000) as last computed (`crate::credit`).
+    /// Credit score in tenths of a point (0–1000) as last computed (the `credit` area).
     pub credit_score: Option<i32>,
     /// Why a suspended company is down for good, where it was read (`super::with_standing`):
     /// `terminated` (a termination in force) or `closed` (it left the platform).

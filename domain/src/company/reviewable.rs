@@ -1,5 +1,5 @@
 //! How the review queue decides a company's verification and applies approved profile changes
-//! (registered in `crate::wiring`).
+//! (registered in `wiring` (`domain::wire`)).
 
 use diesel::QueryResult;
 use uuid::Uuid;

@@ -192,7 +192,7 @@ pub fn create_company(
                 .map_err(map_unique)?;
             crate::screening::record(conn, "company", &row.id, &verdict)?;
             let row = {
-                // Every company has a credit profile from the start (see `crate::credit`).
+                // Every company has a credit profile from the start (see the `credit` area).
                 let mut row = row.clone();
                 row.credit_score =
                     Some((crate::seams::reactions().credit_inputs_changed)(conn, id)?);

@@ -1,5 +1,5 @@
 //! How the review queue decides sell offers and buy requests and applies approved listing
-//! changes (registered in `crate::wiring`).
+//! changes (registered in `wiring` (`domain::wire`)).
 
 use diesel::QueryResult;
 use uuid::Uuid;

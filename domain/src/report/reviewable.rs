@@ -1,5 +1,5 @@
 //! How the review queue resolves reports: an approval upholds the report, a rejection dismisses
-//! it (registered in `crate::wiring`).
+//! it (registered in `wiring` (`domain::wire`)).
 
 use uuid::Uuid;
 

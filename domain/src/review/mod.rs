@@ -6,7 +6,7 @@
 //! in the one that decides it (`hooks`). Operators list it with filters (`queue`), claim items
 //! for a while (`claim`) and approve, reject or request changes, one by one or in bulk
 //! (`decide`), through each item's own service: the area implements `Reviewable` (`subject`)
-//! and `crate::wiring` registers it, so the queue knows none of the areas it reviews. Edits to
+//! and `wiring` (`domain::wire`) registers it, so the queue knows none of the areas it reviews. Edits to
 //! live items are change requests (`change`): the live version stays public until the change
 //! is approved, unless the rules approve it at once.
 

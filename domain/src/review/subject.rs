@@ -1,5 +1,5 @@
 //! What the queue needs from the areas whose items it reviews, without knowing them: each such
-//! area implements `Reviewable` beside its own services, and `crate::wiring` registers it. A
+//! area implements `Reviewable` beside its own services, and `wiring` (`domain::wire`) registers it. A
 //! new reviewable kind is its area's implementation plus one line there.
 
 use std::sync::OnceLock;
