@@ -10,7 +10,7 @@
 //! `Browser::close`, or when dropped (a failed test still ends its Chromium).
 
 use std::io::{Read, Write};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -232,40 +232,32 @@ impl Browser {
         panic!("no link with {text:?} in {scope} on {}", self.path().await)
     }
 
-    /// Waits until the document is complete (a click's navigation has happened).
+    /// Waits until the current document has loaded. A WebDriver click already waits for the
+    /// navigation it starts and a script runs only in the new document, so one script that
+    /// answers on the `load` event is enough: no polling.
     pub async fn wait_loaded(&self) {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let state = self
-                .client
-                .execute("return document.readyState", vec![])
-                .await;
-            if matches!(state, Ok(Value::String(ref s)) if s == "complete") {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the page did not load: {state:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let state = self
+            .client
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                if (document.readyState === "complete") { done(document.readyState); }
+                else { window.addEventListener("load", () => done("complete"), {once: true}); }"#,
+                vec![],
+            )
+            .await;
+        assert!(
+            matches!(state, Ok(Value::String(ref s)) if s == "complete"),
+            "the page did not load: {state:?}"
+        );
     }
 
-    /// Waits until the address (without origin) satisfies `check`.
-    pub async fn wait_path(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let path = self.path().await;
-            if check(&path) {
-                self.wait_loaded().await;
-                return path;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "expected {what}, still at {path}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+    /// The address (without origin) once the current page has loaded; fails unless it
+    /// satisfies `check`.
+    pub async fn expect_path(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        self.wait_loaded().await;
+        let path = self.path().await;
+        assert!(check(&path), "expected {what}, at {path}");
+        path
     }
 
     /// The visible text of the first element matching `css`.

@@ -77,7 +77,7 @@ async fn visitor_searches_signs_in_and_sends_an_inquiry(b: Backend) {
     browser.fill("#q-home", "保温杯").await;
     browser.click("form.search.big button[type=submit]").await;
     let path = browser
-        .wait_path("the search page", |p| p.starts_with("/zh/search?"))
+        .expect_path("the search page", |p| p.starts_with("/zh/search?"))
         .await;
     assert!(path.contains("q=%E4%BF%9D%E6%B8%A9%E6%9D%AF"), "{path}");
     assert!(browser.has(&product_link(&shop.flask)).await);
@@ -90,7 +90,7 @@ async fn visitor_searches_signs_in_and_sends_an_inquiry(b: Backend) {
         .click(".facet a[href*=\"category=home%2Dgoods\"]")
         .await;
     let path = browser
-        .wait_path("the filtered search", |p| p.contains("category="))
+        .expect_path("the filtered search", |p| p.contains("category="))
         .await;
     assert!(path.contains("q=%E4%BF%9D%E6%B8%A9%E6%9D%AF"), "{path}");
     assert!(browser.has(&product_link(&shop.flask)).await);
@@ -109,13 +109,13 @@ async fn visitor_searches_signs_in_and_sends_an_inquiry(b: Backend) {
         .click("header form.search button[type=submit]")
         .await;
     browser
-        .wait_path("the English search", |p| p.starts_with("/en/search?"))
+        .expect_path("the English search", |p| p.starts_with("/en/search?"))
         .await;
     let results = browser.text(&product_link(&shop.flask)).await;
     assert_eq!(results, "Vacuum Flask 500ml");
     browser.click(&product_link(&shop.flask)).await;
     let product_path = browser
-        .wait_path("the product page", |p| {
+        .expect_path("the product page", |p| {
             p.starts_with(&format!("/en/product/{}/", shop.flask))
         })
         .await;
@@ -126,7 +126,7 @@ async fn visitor_searches_signs_in_and_sends_an_inquiry(b: Backend) {
     // Switching language keeps the page.
     browser.click("header nav a[hreflang=\"zh\"]").await;
     browser
-        .wait_path("the Chinese product page", |p| {
+        .expect_path("the Chinese product page", |p| {
             p.starts_with(&format!("/zh/product/{}/", shop.flask))
         })
         .await;
@@ -134,21 +134,21 @@ async fn visitor_searches_signs_in_and_sends_an_inquiry(b: Backend) {
     assert!(browser.text("main").await.contains("最小起订量"));
     browser.click("header nav a[hreflang=\"en\"]").await;
     browser
-        .wait_path("the English product page again", |p| p == product_path)
+        .expect_path("the English product page again", |p| p == product_path)
         .await;
 
     // Send inquiry: sign in first, then the form.
     browser.click("a.button[href$=\"/inquiry\"]").await;
     let inquiry_path = format!("/en/product/{}/inquiry", shop.flask);
     browser
-        .wait_path("the sign-in page", |p| p.starts_with("/en/signin?next="))
+        .expect_path("the sign-in page", |p| p.starts_with("/en/signin?next="))
         .await;
     browser.assert_accessible().await;
     browser.fill("#email", &buyer.email).await;
     browser.fill("#password", PASSWORD).await;
     browser.click("main form button[type=submit]").await;
     browser
-        .wait_path("the inquiry form", |p| p == inquiry_path)
+        .expect_path("the inquiry form", |p| p == inquiry_path)
         .await;
     browser.assert_accessible().await;
     browser.fill("#subject", "Flasks with our logo").await;
@@ -158,7 +158,7 @@ async fn visitor_searches_signs_in_and_sends_an_inquiry(b: Backend) {
     browser.fill("#unit", "pieces").await;
     browser.click("main form button[type=submit]").await;
     browser
-        .wait_path("the product page with the notice", |p| {
+        .expect_path("the product page with the notice", |p| {
             p.starts_with(&format!("/en/product/{}/", shop.flask)) && p.ends_with("?inquiry=sent")
         })
         .await;
@@ -282,7 +282,7 @@ async fn storefront_hidden_products_and_forms_without_csrf(b: Backend) {
     // Not signed in: the account page still sends the visitor to sign in.
     browser.goto("/en/account").await;
     browser
-        .wait_path("the sign-in page", |p| p.starts_with("/en/signin?next="))
+        .expect_path("the sign-in page", |p| p.starts_with("/en/signin?next="))
         .await;
 
     // Signed in, an inquiry form without its token is refused too, and nothing is sent.
@@ -293,7 +293,7 @@ async fn storefront_hidden_products_and_forms_without_csrf(b: Backend) {
     browser.fill("#password", PASSWORD).await;
     browser.click("main form button[type=submit]").await;
     browser
-        .wait_path("the account page", |p| p == "/en/account")
+        .expect_path("the account page", |p| p == "/en/account")
         .await;
     browser.goto(&format!("/en/product/{mug}/inquiry")).await;
     browser.fill("#subject", "Mugs").await;
