@@ -218,7 +218,8 @@ from_domain_errors!(
     domain::enforcement::EnforcementError,
     domain::takedown::TakedownError,
     domain::appeal::AppealError,
-    domain::retention::RetentionError
+    domain::retention::RetentionError,
+    domain::policy::PolicyError
 );
 
 /// Inquiry errors go through the table, except the anti-spam refusals: 429 with the rule's own

@@ -18,6 +18,7 @@ pub mod observe;
 pub mod openapi;
 pub mod progress;
 pub mod routes;
+pub mod search_filters;
 pub mod security_headers;
 pub mod state;
 pub mod strict_json;

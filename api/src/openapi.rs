@@ -35,6 +35,7 @@ use crate::error::{ErrorBody, ErrorDetail, FieldErrorBody};
         (name = "enforcement", description = "Measures against items and companies, appeals"),
         (name = "privacy", description = "Leaving the platform, data export and erasure"),
         (name = "media", description = "Uploads (images, licence scans, attachments) and their variants"),
+        (name = "policies", description = "Terms of service, privacy notice and the platform's rules, in published versions"),
         (name = "operator", description = "Operators only")
     )
 )]

@@ -31,6 +31,7 @@ pub mod moderation;
 pub mod notification;
 pub mod outbox;
 pub mod penalty;
+pub mod policy;
 pub mod quote;
 pub mod rating;
 pub mod report;

@@ -143,7 +143,8 @@ impl TestApp {
         self.post(
             "/api/v1/auth/register",
             None,
-            json!({"email": email, "password": PASSWORD, "display_name": "测试 Tester", "account_type": account_type}),
+            // Accepting the terms, as a client does once the operator has published them.
+            json!({"email": email, "password": PASSWORD, "display_name": "测试 Tester", "account_type": account_type, "accept_terms": true}),
         )
         .await
         .expect(202);

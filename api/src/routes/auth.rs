@@ -27,6 +27,11 @@ pub struct RegisterRequest {
     /// `buyer` or `supplier`.
     #[schema(example = "supplier")]
     pub account_type: String,
+    /// Accepts the current terms of service and privacy notice (`GET /api/v1/policies`).
+    /// Required (400 `terms_not_accepted` on the field `accept_terms`) once the operator has
+    /// published them; the versions accepted are recorded with the account.
+    #[serde(default)]
+    pub accept_terms: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -108,6 +113,7 @@ pub async fn register(
         password: r.password,
         display_name: r.display_name,
         account_type: r.account_type,
+        accept_terms: r.accept_terms,
     };
     let settings = state.config.mail_settings();
     let email = normalize_email(&input.email).unwrap_or_default();

@@ -23,6 +23,7 @@ pub mod notifications;
 pub mod operator;
 pub mod pagination;
 pub mod penalties;
+pub mod policies;
 pub mod products;
 pub mod quotes;
 pub mod ratings;
@@ -59,6 +60,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(account_links::reset_page)
         .service(account_links::reset)
         .service(categories::list_categories)
+        .service(policies::list_policies)
+        .service(policies::get_policy)
+        .service(policies::list_versions)
+        .service(policies::get_version)
+        .service(policies::publish_policy)
+        .service(policies::my_acceptances)
         .service(companies::create_company)
         .service(companies::get_company)
         .service(companies::update_company)

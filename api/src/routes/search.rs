@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, get, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use domain::FieldError;
-use domain::catalog::{format_minor, to_minor_units};
+use domain::catalog::format_minor;
 use rust_decimal::Decimal;
 use search::{ListingSearch, ProductSearch, SearchError, Sort, SupplierSearch};
 use serde::{Deserialize, Serialize};
@@ -228,49 +228,14 @@ pub(crate) fn parse_product_search(p: ProductSearchQuery) -> Result<ProductSearc
             Sort::Relevance
         }
     };
-    let currency = p
-        .currency
-        .as_deref()
-        .map(|c| c.trim().to_uppercase())
-        .filter(|c| !c.is_empty());
-    let mut price = |field: &str, amount: Option<Decimal>| -> Option<i64> {
-        let amount = amount?;
-        let Some(currency) = currency.as_deref() else {
-            v.push(FieldError::new(
-                "currency",
-                "required",
-                "is required with a price filter",
-            ));
-            return None;
-        };
-        if amount.is_zero() {
-            return Some(0);
-        }
-        match to_minor_units(amount, currency) {
-            Ok(minor) => Some(minor),
-            Err(code) => {
-                v.push(FieldError::new(
-                    field,
-                    code,
-                    "must be a non-negative amount in the currency",
-                ));
-                None
-            }
-        }
-    };
-    let price_min = price("price_min", p.price_min);
-    let price_max = price("price_max", p.price_max);
+    let prices = crate::search_filters::price_filter(
+        &mut v,
+        p.currency.as_deref(),
+        p.price_min,
+        p.price_max,
+    );
     let company_type = company_type(&mut v, p.company_type.as_deref());
     let paging = paging(&mut v, p.limit, p.cursor.as_deref());
-    if let (Some(min), Some(max)) = (price_min, price_max)
-        && min > max
-    {
-        v.push(FieldError::new(
-            "price_min",
-            "out_of_range",
-            "must not exceed price_max",
-        ));
-    }
     if !v.is_empty() {
         return Err(ApiError::validation(v));
     }
@@ -281,9 +246,9 @@ pub(crate) fn parse_product_search(p: ProductSearchQuery) -> Result<ProductSearc
         verified: p.verified,
         company_type,
         moq_max: p.moq_max,
-        price_min,
-        price_max,
-        currency,
+        price_min: prices.min,
+        price_max: prices.max,
+        currency: prices.currency,
         sort,
         limit: paging.limit,
         offset: paging.offset,

@@ -62,6 +62,33 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::get().to(pages::storefront::storefront),
                 )
                 .route("/suppliers", web::get().to(pages::directory::directory))
+                .route(
+                    "/buy-requests/{id}",
+                    web::get().to(pages::listing::buy_request),
+                )
+                .route(
+                    "/buy-requests/{id}/quote",
+                    web::get().to(pages::quote::quote_form),
+                )
+                .route(
+                    "/buy-requests/{id}/quote",
+                    web::post().to(pages::quote::send_quote),
+                )
+                .route(
+                    "/sell-offers/{id}",
+                    web::get().to(pages::listing::sell_offer),
+                )
+                .route(
+                    "/sell-offers/{id}/inquiry",
+                    web::get().to(pages::inquiry::sell_offer_inquiry_form),
+                )
+                .route(
+                    "/sell-offers/{id}/inquiry",
+                    web::post().to(pages::inquiry::send_sell_offer_inquiry),
+                )
+                .route("/rules", web::get().to(pages::policy::rules_index))
+                .route("/rules/{kind}", web::get().to(pages::policy::policy_page))
+                .route("/transparency", web::get().to(pages::policy::transparency))
                 .route("/signin", web::get().to(pages::account::signin_form))
                 .route("/signin", web::post().to(pages::account::signin))
                 .route("/register", web::get().to(pages::account::register_form))

@@ -20,6 +20,9 @@ pub struct Registration {
     pub display_name: String,
     /// `buyer` or `supplier`; operators are created from the command line only.
     pub account_type: String,
+    /// The visitor accepts the current terms of service and privacy notice. Required once an
+    /// operator has published them; the versions accepted are recorded with the account.
+    pub accept_terms: bool,
 }
 
 /// What registration did. The API answers both the same way, so that registration does not
@@ -37,7 +40,10 @@ pub fn register(
     input: Registration,
     settings: &MailSettings,
 ) -> Result<Registered, AccountError> {
-    let (email, password, display_name, account_type) = validate_registration(input)?;
+    let terms_required = !crate::policy::required_for_registration(conn)?.is_empty();
+    let accepted = input.accept_terms;
+    let (email, password, display_name, account_type) =
+        validate_registration(input, terms_required)?;
     // The link key is created outside the transaction (see `link_key`).
     crate::email::link_key(conn)?;
     match insert_user(
@@ -48,6 +54,11 @@ pub fn register(
         account_type,
         false,
         |conn, user| {
+            if accepted {
+                // The versions current when the account is created, read in its transaction.
+                let documents = crate::policy::required_for_registration(conn)?;
+                crate::policy::record_acceptance(conn, user.id, &documents)?;
+            }
             super::mail::send_verification(
                 conn,
                 settings,
@@ -88,7 +99,7 @@ pub fn register_verified(
     conn: &mut DbConnection,
     input: Registration,
 ) -> Result<User, AccountError> {
-    let (email, password, display_name, account_type) = validate_registration(input)?;
+    let (email, password, display_name, account_type) = validate_registration(input, false)?;
     insert_user(
         conn,
         &email,
@@ -102,8 +113,16 @@ pub fn register_verified(
 
 fn validate_registration(
     input: Registration,
+    terms_required: bool,
 ) -> Result<(String, String, String, AccountType), AccountError> {
     let mut v = Validator::new();
+    if terms_required && !input.accept_terms {
+        v.push(
+            "accept_terms",
+            "terms_not_accepted",
+            "accept the terms of service and the privacy notice",
+        );
+    }
     let email = normalize_email(&input.email);
     if email.is_none() {
         v.push("email", "invalid_email", "must be a valid e-mail address");

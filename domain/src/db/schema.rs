@@ -798,3 +798,30 @@ diesel::table! {
 
 diesel::joinable!(media_links -> media (media_id));
 diesel::allow_tables_to_appear_in_same_query!(media, media_links);
+
+diesel::table! {
+    policy_documents (id) {
+        id -> Text,
+        kind -> Text,
+        version -> Integer,
+        title_zh -> Text,
+        title_en -> Text,
+        body_zh -> Text,
+        body_en -> Text,
+        change_note -> Text,
+        published_by -> Text,
+        published_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    policy_acceptances (id) {
+        id -> Text,
+        user_id -> Text,
+        document_id -> Text,
+        accepted_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(policy_acceptances -> policy_documents (document_id));
+diesel::allow_tables_to_appear_in_same_query!(policy_documents, policy_acceptances);

@@ -5,6 +5,7 @@
 mod activity;
 pub mod data;
 mod images;
+mod policies;
 
 pub use images::{Unpictured, attach_picture, products_without_images};
 
@@ -35,6 +36,8 @@ pub enum DemoError {
     Inquiry(#[from] crate::inquiry::InquiryError),
     #[error("rating: {0}")]
     Rating(#[from] crate::rating::RatingError),
+    #[error("policy: {0}")]
+    Policy(#[from] crate::policy::PolicyError),
 }
 
 /// The logins to print after loading.
@@ -79,6 +82,7 @@ pub fn load(conn: &mut DbConnection) -> Result<DemoLogins, DemoError> {
         user_id: operator.id,
         account_type: AccountType::Operator,
     };
+    policies::load(conn, &operator)?;
     let buyer = account::register_verified(
         conn,
         Registration {
@@ -86,6 +90,7 @@ pub fn load(conn: &mut DbConnection) -> Result<DemoLogins, DemoError> {
             password: DEMO_PASSWORD.into(),
             display_name: "Demo Buyer 采购商".into(),
             account_type: "buyer".into(),
+            accept_terms: true,
         },
     )?;
     let buyer = Actor {
@@ -114,6 +119,7 @@ fn load_supplier(
             password: DEMO_PASSWORD.into(),
             display_name: s.contact_name.into(),
             account_type: "supplier".into(),
+            accept_terms: true,
         },
     )?;
     let actor = Actor {

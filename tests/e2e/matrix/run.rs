@@ -34,6 +34,7 @@ const NOT_FOUND_CODES: &[(&str, &str)] = &[
     ("media", "media_not_found"),
     ("members", "member_not_found"),
     ("notifications", "notification_not_found"),
+    ("policies", "policy_not_found"),
     ("open", "invalid_link"),
     ("products", "product_not_found"),
     ("quotes", "quote_not_found"),
@@ -45,6 +46,7 @@ const NOT_FOUND_CODES: &[(&str, &str)] = &[
     ("subscriptions", "subscription_not_found"),
     ("suppressions", "suppression_not_found"),
     ("takedowns", "takedown_not_found"),
+    ("versions", "policy_not_found"),
 ];
 
 /// The codes a 404 on `path` may carry: the not-found code of a resource the path names by a

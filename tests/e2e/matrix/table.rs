@@ -13,6 +13,8 @@
 //! - operators see everything (drafts, member lists) but write nothing of a company's own
 //!   (profile, members, products: 403);
 //! - operator routes: 401 anonymous, 403 for every other account, 200 for operators;
+//! - the platform's rules are public in every version; operators publish them; each account
+//!   reads what it accepted;
 //! - creating a company is for suppliers in no company: buyers and operators 403, every
 //!   supplier of this world already belongs to one (409 `already_in_company`);
 //! - an inquiry thread (the world's buyer to A) exists only for the buyer, A's members and
@@ -196,6 +198,8 @@ pub enum Payload {
     Reason,
     /// A valid set of search synonym groups.
     Synonyms,
+    /// A new version of a platform rule.
+    Policy,
     LeadPatch,
     LeadNote,
     /// A new screening rule.
@@ -370,6 +374,12 @@ pub fn rows() -> Vec<Row> {
         row("GET",    "/api/v1/email/reset-password",              T::FreshResetToken, P::None, OPEN),
         row("POST",   "/api/v1/email/reset-password",              T::FreshResetToken, P::None, [400; 7]),
         row("GET",    "/api/v1/categories",                        T::Nothing,   P::None,     OPEN),
+        row("GET",    "/api/v1/policies",                          T::Nothing,   P::None,     OPEN),
+        row("GET",    "/api/v1/policies/{kind}",                   T::Nothing,   P::None,     OPEN),
+        row("GET",    "/api/v1/policies/{kind}/versions",          T::Nothing,   P::None,     OPEN),
+        row("GET",    "/api/v1/policies/{kind}/versions/{version}", T::Nothing,  P::None,     OPEN),
+        row("POST",   "/api/v1/operator/policies/{kind}",          T::Nothing,   P::Policy,   OPERATOR_CREATES),
+        row("GET",    "/api/v1/me/policy-acceptances",             T::Nothing,   P::None,     SIGNED_IN),
         row("GET",    "/api/v1/search/products",                   T::Nothing,   P::None,     OPEN),
         row("GET",    "/api/v1/search/suppliers",                  T::Nothing,   P::None,     OPEN),
         row("GET",    "/api/v1/search/suggest",                    T::Nothing,   P::None,     OPEN),

@@ -124,6 +124,17 @@ impl World {
             )
             .await
             .expect(201);
+        // The policy rows read and publish the safety rules (not the terms: those would make
+        // every registration of the matrix accept them).
+        world
+            .app
+            .post(
+                "/api/v1/operator/policies/safety_rules",
+                world.operator.token(),
+                policy_body(),
+            )
+            .await
+            .expect(201);
         world
     }
 
@@ -933,6 +944,9 @@ impl World {
             ),
         };
         path = path.replace("{variant}", "thumbnail");
+        path = path
+            .replace("{kind}", "safety_rules")
+            .replace("{version}", "1");
         if let Some(id) = id {
             path = path.replace("{id}", &id);
         }
@@ -970,6 +984,7 @@ impl World {
             Payload::ProductPatch => Some(json!({"title_en": "Vacuum Flask 500ml, updated"})),
             Payload::Reason => Some(json!({"reason": "checked by the matrix"})),
             Payload::Synonyms => Some(json!({"groups": [["不锈钢", "stainless steel", "SS"]]})),
+            Payload::Policy => Some(policy_body()),
             Payload::Rule => Some(
                 json!({"kind": "term", "text": "矩阵禁词", "action": "flag", "category": "other"}),
             ),
@@ -1155,5 +1170,14 @@ pub fn quote_terms() -> Value {
         "moq": 1000,
         "lead_time_days": 20,
         "valid_until": days_ahead(20),
+    })
+}
+
+/// A version of a platform rule.
+fn policy_body() -> serde_json::Value {
+    json!({
+        "title_zh": "安全规则", "title_en": "Safety rules",
+        "body_zh": "禁止发布危险品信息。", "body_en": "Listing dangerous goods is prohibited.",
+        "change_note": "matrix"
     })
 }

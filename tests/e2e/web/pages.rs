@@ -210,4 +210,59 @@ async fn product_page_is_findable_and_hidden_products_leave(b: Backend) {
     }
 }
 
-both_backends!(product_page_is_findable_and_hidden_products_leave);
+/// The search page's price and order-quantity form: the same filter as the API's, the other
+/// parameters carried along, bad amounts a 400 page.
+async fn search_page_filters_by_price_and_order_quantity(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let op = app.operator().await;
+    let (owner, company) = app.verified_company(&op).await;
+    let cid = company["id"].as_str().unwrap();
+    // 42.50–49.90 CNY from 100 pieces.
+    let cheap = app
+        .publish(&owner, cid, e2e::fixtures::product_body())
+        .await;
+    let mut body = e2e::fixtures::product_body();
+    body["title_en"] = json!("Premium Vacuum Flask 500ml");
+    body["moq"] = json!(5000);
+    body["price_tiers"] = json!([{"min_quantity": 5000, "unit_price": "120.00"}]);
+    let dear = app.publish(&owner, cid, body).await;
+    app.wait_for_index().await;
+
+    let link = |id: &str| format!("/en/product/{id}/");
+    let (status, page, _) = html(&app, "/en/search?q=flask").await;
+    assert_eq!(status, 200);
+    assert!(page.contains(&link(&cheap)) && page.contains(&link(&dear)));
+    // The form carries the query along.
+    assert!(
+        page.contains("<input type=\"hidden\" name=\"q\" value=\"flask\">"),
+        "{page}"
+    );
+
+    let (_, page, _) = html(&app, "/en/search?q=flask&price_max=60&currency=CNY").await;
+    assert!(
+        page.contains(&link(&cheap)) && !page.contains(&link(&dear)),
+        "{page}"
+    );
+    let (_, page, _) = html(&app, "/en/search?q=flask&price_min=100&currency=CNY").await;
+    assert!(!page.contains(&link(&cheap)) && page.contains(&link(&dear)));
+    // In another currency neither is priced.
+    let (_, page, _) = html(&app, "/en/search?q=flask&price_min=1&currency=USD").await;
+    assert!(!page.contains(&link(&cheap)) && !page.contains(&link(&dear)));
+    let (_, page, _) = html(&app, "/en/search?q=flask&moq_max=1000").await;
+    assert!(page.contains(&link(&cheap)) && !page.contains(&link(&dear)));
+    // Paging links keep the filter.
+    assert!(page.contains("moq_max=1000"));
+
+    for bad in [
+        "/en/search?q=flask&price_min=cheap",
+        "/en/search?q=flask&price_min=80&price_max=10",
+        "/en/search?q=flask&moq_max=-3",
+    ] {
+        assert_eq!(html(&app, bad).await.0, 400, "{bad}");
+    }
+}
+
+both_backends!(
+    product_page_is_findable_and_hidden_products_leave,
+    search_page_filters_by_price_and_order_quantity,
+);

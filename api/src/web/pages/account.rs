@@ -98,15 +98,37 @@ fn signin_page(
     next: &str,
     error: Option<String>,
 ) -> Result<HttpResponse, PageError> {
+    signed_out_form(
+        state,
+        site,
+        req,
+        status,
+        "signin.html",
+        "account.signin_title",
+        |csrf| minijinja::context! { csrf, email, next, error },
+    )
+}
+
+/// A form page for a visitor without a session: the form's CSRF token, and the `tf_csrf`
+/// cookie it must match when the visitor has none yet.
+fn signed_out_form(
+    state: &AppState,
+    site: &web::Data<Site>,
+    req: &HttpRequest,
+    status: StatusCode,
+    template: &str,
+    title_key: &str,
+    context: impl FnOnce(String) -> minijinja::Value,
+) -> Result<HttpResponse, PageError> {
     let lang = lang_of(req);
     let (csrf, cookie) = cookie_token(state, req).map_err(|_| internal(site, lang))?;
     let mut response = page::render(
         site,
         lang,
         status,
-        "signin.html",
-        private_meta(t(lang, "account.signin_title")),
-        minijinja::context! { csrf, email, next, error },
+        template,
+        private_meta(t(lang, title_key)),
+        context(csrf),
     );
     if let Some(c) = cookie {
         let _ = response.add_cookie(&c);
@@ -182,11 +204,40 @@ pub struct RegisterForm {
     pub display_name: String,
     #[serde(default)]
     pub account_type: String,
+    /// The terms checkbox: present (`on`) when ticked.
+    pub accept_terms: Option<String>,
     #[serde(default)]
     pub csrf: String,
 }
 
-fn register_page(
+/// The documents a new account accepts, as links on the registration form.
+#[derive(serde::Serialize)]
+struct PolicyLink {
+    title: String,
+    version: i32,
+    url: String,
+}
+
+async fn policies_to_accept(
+    state: &AppState,
+    site: &web::Data<Site>,
+    lang: Lang,
+) -> Result<Vec<PolicyLink>, PageError> {
+    let documents = state
+        .db(|conn| domain::policy::required_for_registration(conn).map_err(ApiError::from))
+        .await
+        .map_err(|e| PageError::from_api(site, lang, e))?;
+    Ok(documents
+        .into_iter()
+        .map(|d| PolicyLink {
+            title: lang.pick(Some(&d.title_zh), Some(&d.title_en)).to_owned(),
+            version: d.version,
+            url: format!("/{}{}", lang.code(), super::policy::policy_path(d.kind)),
+        })
+        .collect())
+}
+
+async fn register_page(
     state: &AppState,
     site: &web::Data<Site>,
     req: &HttpRequest,
@@ -194,27 +245,27 @@ fn register_page(
     form: Option<&RegisterForm>,
     errors: Vec<(String, String)>,
 ) -> Result<HttpResponse, PageError> {
-    let lang = lang_of(req);
-    let (csrf, cookie) = cookie_token(state, req).map_err(|_| internal(site, lang))?;
+    let policies = policies_to_accept(state, site, lang_of(req)).await?;
     let errors: std::collections::BTreeMap<String, String> = errors.into_iter().collect();
-    let mut response = page::render(
+    signed_out_form(
+        state,
         site,
-        lang,
+        req,
         status,
         "register.html",
-        private_meta(t(lang, "account.register_title")),
-        minijinja::context! {
-            csrf,
-            email => form.map(|f| f.email.clone()).unwrap_or_default(),
-            display_name => form.map(|f| f.display_name.clone()).unwrap_or_default(),
-            account_type => form.map(|f| f.account_type.clone()).unwrap_or_else(|| "buyer".into()),
-            errors,
+        "account.register_title",
+        |csrf| {
+            minijinja::context! {
+                csrf,
+                email => form.map(|f| f.email.clone()).unwrap_or_default(),
+                display_name => form.map(|f| f.display_name.clone()).unwrap_or_default(),
+                account_type => form.map(|f| f.account_type.clone()).unwrap_or_else(|| "buyer".into()),
+                accept_terms => form.is_some_and(|f| f.accept_terms.is_some()),
+                policies => crate::web::page::v(policies),
+                errors,
+            }
         },
-    );
-    if let Some(c) = cookie {
-        let _ = response.add_cookie(&c);
-    }
-    Ok(response)
+    )
 }
 
 pub async fn register_form(
@@ -222,7 +273,7 @@ pub async fn register_form(
     site: web::Data<Site>,
     state: web::Data<AppState>,
 ) -> PageResult {
-    register_page(&state, &site, &req, StatusCode::OK, None, Vec::new())
+    register_page(&state, &site, &req, StatusCode::OK, None, Vec::new()).await
 }
 
 pub async fn register(
@@ -239,6 +290,7 @@ pub async fn register(
         password: form.password.clone(),
         display_name: form.display_name.clone(),
         account_type: form.account_type.clone(),
+        accept_terms: form.accept_terms.is_some(),
     };
     let settings = state.config.mail_settings();
     let result = state
@@ -270,6 +322,7 @@ pub async fn register(
                 Some(&form),
                 errors,
             )
+            .await
         }
         Err(e) => Err(PageError::from_api(&site, lang, e)),
     }

@@ -65,6 +65,7 @@ struct SupplierCard {
 
 #[derive(Serialize)]
 struct BuyRequestCard {
+    url: String,
     title: String,
     quantity: u64,
     unit: String,
@@ -141,6 +142,11 @@ pub async fn home(
     let buy_requests: Vec<BuyRequestCard> = buy_requests
         .into_iter()
         .map(|b| BuyRequestCard {
+            url: format!(
+                "/{}{}",
+                lang.code(),
+                super::listing::listing_path(domain::listing::ListingKind::Buy, &b.id)
+            ),
             title: b.title,
             quantity: b.quantity,
             unit: b.unit,

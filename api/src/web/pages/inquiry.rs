@@ -1,14 +1,16 @@
-//! "Send inquiry" from a product page: signs the visitor in first (and comes back), then sends
+//! "Send inquiry" from a product page or a sell offer: signs the visitor in first (and comes back), then sends
 //! through the same domain service, throttles and verification rule as
-//! `POST /api/v1/inquiries`, and lands back on the product with a notice.
+//! `POST /api/v1/inquiries`, and lands back on the page it came from with a notice.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use domain::inquiry::{self, NewInquiry, TargetInput};
+use domain::listing::ListingKind;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::account::{field_text, require_session, see_other};
+use super::listing::{listing_path, load_public};
 use super::view::product_path;
 use super::{PageResult, lang_of};
 use crate::state::AppState;
@@ -36,13 +38,23 @@ pub struct InquiryForm {
     pub csrf: String,
 }
 
-/// The public product the form is about: its title in `lang` and its page path.
-async fn product_of(
+/// What the form is about: a public product or a live sell offer.
+struct Subject {
+    /// `product` or `listing`, as `POST /api/v1/inquiries` names its targets.
+    kind: &'static str,
+    id: Uuid,
+    title: String,
+    /// The subject's page, with the language prefix.
+    url: String,
+    unit: String,
+}
+
+async fn product_subject(
     state: &AppState,
     site: &web::Data<Site>,
     lang: Lang,
     id: &str,
-) -> Result<(Uuid, String, String, String), PageError> {
+) -> Result<Subject, PageError> {
     let Ok(id) = Uuid::parse_str(id) else {
         return Err(PageError::new(site, lang, StatusCode::NOT_FOUND));
     };
@@ -54,17 +66,41 @@ async fn product_of(
         .pick(product.title_zh.as_deref(), product.title_en.as_deref())
         .to_owned();
     let path = product_path(&product.id.to_string(), product.title_en.as_deref());
-    Ok((product.id, title, path, product.unit.clone()))
+    Ok(Subject {
+        kind: "product",
+        id: product.id,
+        title,
+        url: format!("/{}{path}", lang.code()),
+        unit: product.unit.clone(),
+    })
 }
 
-#[allow(clippy::too_many_arguments)]
+async fn sell_offer_subject(
+    state: &AppState,
+    site: &web::Data<Site>,
+    lang: Lang,
+    id: &str,
+) -> Result<Subject, PageError> {
+    let (listing, _, _) = load_public(state, site, lang, ListingKind::Sell, id).await?;
+    Ok(Subject {
+        kind: "listing",
+        id: listing.id,
+        url: format!(
+            "/{}{}",
+            lang.code(),
+            listing_path(ListingKind::Sell, &listing.id.to_string())
+        ),
+        title: listing.title,
+        unit: listing.unit,
+    })
+}
+
 fn form_page(
     site: &web::Data<Site>,
     lang: Lang,
     status: StatusCode,
     signed_in: &SignedIn,
-    title: &str,
-    product_url: &str,
+    subject: &Subject,
     form: &InquiryForm,
     errors: Vec<(String, String)>,
 ) -> HttpResponse {
@@ -75,7 +111,7 @@ fn form_page(
         status,
         "inquiry.html",
         Meta {
-            title: format!("{} – {title}", t(lang, "inquiry.title")),
+            title: format!("{} – {}", t(lang, "inquiry.title"), subject.title),
             noindex: true,
             ..Meta::default()
         },
@@ -83,8 +119,8 @@ fn form_page(
             csrf => signed_in.session.csrf_token.clone(),
             email_verified => signed_in.session.email_verified,
             email => signed_in.session.user.email.clone(),
-            product_title => title,
-            product_url,
+            subject_title => subject.title.clone(),
+            subject_url => subject.url.clone(),
             subject => form.subject.clone(),
             message => form.message.clone(),
             quantity => form.quantity.clone(),
@@ -106,22 +142,45 @@ pub async fn inquiry_form(
         Ok(s) => s,
         Err(redirect) => return Ok(redirect),
     };
-    let (_, title, product_path, unit) = product_of(&state, &site, lang, &path.1).await?;
+    let subject = product_subject(&state, &site, lang, &path.1).await?;
+    Ok(blank_form(&site, lang, &signed_in, &subject))
+}
+
+pub async fn sell_offer_inquiry_form(
+    req: HttpRequest,
+    site: web::Data<Site>,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> PageResult {
+    let lang = lang_of(&req);
+    let signed_in = match require_session(&state, &site, &req).await? {
+        Ok(s) => s,
+        Err(redirect) => return Ok(redirect),
+    };
+    let subject = sell_offer_subject(&state, &site, lang, &path.1).await?;
+    Ok(blank_form(&site, lang, &signed_in, &subject))
+}
+
+fn blank_form(
+    site: &web::Data<Site>,
+    lang: Lang,
+    signed_in: &SignedIn,
+    subject: &Subject,
+) -> HttpResponse {
     let form = InquiryForm {
-        subject: format!("{}: {title}", t(lang, "inquiry.subject_prefix")),
-        unit,
+        subject: format!("{}: {}", t(lang, "inquiry.subject_prefix"), subject.title),
+        unit: subject.unit.clone(),
         ..InquiryForm::default()
     };
-    Ok(form_page(
-        &site,
+    form_page(
+        site,
         lang,
         StatusCode::OK,
-        &signed_in,
-        &title,
-        &format!("/{}{product_path}", lang.code()),
+        signed_in,
+        subject,
         &form,
         Vec::new(),
-    ))
+    )
 }
 
 pub async fn send_inquiry(
@@ -129,6 +188,33 @@ pub async fn send_inquiry(
     site: web::Data<Site>,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> PageResult {
+    send(req, site, state, InquiryOn::Product, &path.1, body).await
+}
+
+pub async fn send_sell_offer_inquiry(
+    req: HttpRequest,
+    site: web::Data<Site>,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> PageResult {
+    send(req, site, state, InquiryOn::SellOffer, &path.1, body).await
+}
+
+/// Which kind of page the form was opened from.
+enum InquiryOn {
+    Product,
+    SellOffer,
+}
+
+async fn send(
+    req: HttpRequest,
+    site: web::Data<Site>,
+    state: web::Data<AppState>,
+    of: InquiryOn,
+    id: &str,
     body: web::Bytes,
 ) -> PageResult {
     let lang = lang_of(&req);
@@ -139,19 +225,13 @@ pub async fn send_inquiry(
         Err(redirect) => return Ok(redirect),
     };
     check_session_csrf(&req, &site, lang, &signed_in.session.csrf_token, &form.csrf)?;
-    let (id, title, product_path, _) = product_of(&state, &site, lang, &path.1).await?;
-    let product_url = format!("/{}{product_path}", lang.code());
+    let subject = match of {
+        InquiryOn::Product => product_subject(&state, &site, lang, id).await?,
+        InquiryOn::SellOffer => sell_offer_subject(&state, &site, lang, id).await?,
+    };
+    let page = |status, errors| form_page(&site, lang, status, &signed_in, &subject, &form, errors);
     if !signed_in.session.email_verified {
-        return Ok(form_page(
-            &site,
-            lang,
-            StatusCode::FORBIDDEN,
-            &signed_in,
-            &title,
-            &product_url,
-            &form,
-            Vec::new(),
-        ));
+        return Ok(page(StatusCode::FORBIDDEN, Vec::new()));
     }
     let actor = domain::Actor {
         user_id: signed_in.session.user.id,
@@ -166,14 +246,8 @@ pub async fn send_inquiry(
             Ok(n) => Some(n),
             Err(_) => {
                 let text = field_text(lang, "not_a_number", "must be a whole number");
-                return Ok(form_page(
-                    &site,
-                    lang,
+                return Ok(page(
                     StatusCode::BAD_REQUEST,
-                    &signed_in,
-                    &title,
-                    &product_url,
-                    &form,
                     vec![("quantity".into(), text)],
                 ));
             }
@@ -186,8 +260,8 @@ pub async fn send_inquiry(
         unit: Some(form.unit.trim().to_owned()).filter(|u| !u.is_empty()),
         attachments: Vec::new(),
         targets: vec![TargetInput {
-            kind: "product".into(),
-            id: id.to_string(),
+            kind: subject.kind.into(),
+            id: subject.id.to_string(),
         }],
         share_email: form.share_email.is_some(),
     };
@@ -196,7 +270,7 @@ pub async fn send_inquiry(
         .db(move |conn| inquiry::create_inquiries(conn, &actor, input, &limits))
         .await;
     match result {
-        Ok(_) => Ok(see_other(&format!("{product_url}?inquiry=sent"))),
+        Ok(_) => Ok(see_other(&format!("{}?inquiry=sent", subject.url))),
         Err(e) if e.status == StatusCode::BAD_REQUEST => {
             let errors = e
                 .fields
@@ -211,16 +285,7 @@ pub async fn send_inquiry(
                     (field, field_text(lang, &f.code, &f.message))
                 })
                 .collect();
-            Ok(form_page(
-                &site,
-                lang,
-                StatusCode::BAD_REQUEST,
-                &signed_in,
-                &title,
-                &product_url,
-                &form,
-                errors,
-            ))
+            Ok(page(StatusCode::BAD_REQUEST, errors))
         }
         Err(e) => Err(PageError::from_api(&site, lang, e)),
     }

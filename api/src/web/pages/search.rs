@@ -1,4 +1,4 @@
-//! The search page (`/{lang}/search`): products, suppliers or buy requests, with the API's
+//! The search page (`/{lang}/search`): products, suppliers, buy requests or sell offers, with the API's
 //! filters as links with counts, sorts, highlighted matches, pages, the partial-match notice and
 //! an empty state that suggests what to do. Category pages are the product search with the
 //! category filter fixed, under their own indexable address.
@@ -27,7 +27,7 @@ const MAX_QUERY_CHARS: usize = 200;
 #[derive(Debug, Default, Clone, Deserialize)]
 pub struct SearchParams {
     pub q: Option<String>,
-    /// `products` (default), `suppliers` or `buy`.
+    /// `products` (default), `suppliers`, `buy` (buy requests) or `sell` (sell offers).
     #[serde(rename = "type")]
     pub kind: Option<String>,
     pub category: Option<String>,
@@ -36,7 +36,33 @@ pub struct SearchParams {
     pub company_type: Option<String>,
     pub sort: Option<String>,
     pub page: Option<String>,
+    /// Decimal amounts in `currency` (products only).
+    pub price_min: Option<String>,
+    pub price_max: Option<String>,
+    pub currency: Option<String>,
+    /// The highest minimum order quantity the buyer takes (products only).
+    pub moq_max: Option<String>,
 }
+
+/// Every parameter, in the order links write them.
+const KEYS: [&str; 12] = [
+    "q",
+    "type",
+    "category",
+    "region",
+    "verified",
+    "company_type",
+    "price_min",
+    "price_max",
+    "currency",
+    "moq_max",
+    "sort",
+    "page",
+];
+
+/// The parameters the price and order-quantity form sends itself; the others it carries along
+/// as hidden fields.
+const FORM_KEYS: [&str; 4] = ["price_min", "price_max", "currency", "moq_max"];
 
 impl SearchParams {
     fn get(&self, name: &str) -> Option<&str> {
@@ -49,6 +75,10 @@ impl SearchParams {
             "company_type" => self.company_type.as_deref(),
             "sort" => self.sort.as_deref(),
             "page" => self.page.as_deref(),
+            "price_min" => self.price_min.as_deref(),
+            "price_max" => self.price_max.as_deref(),
+            "currency" => self.currency.as_deref(),
+            "moq_max" => self.moq_max.as_deref(),
             _ => None,
         }
         .filter(|v| !v.is_empty())
@@ -57,16 +87,7 @@ impl SearchParams {
     /// This search's URL with `name` set to `value` (or removed), back on page 1.
     fn url_with(&self, base: &str, name: &str, value: Option<&str>) -> String {
         let mut pairs = Vec::new();
-        for key in [
-            "q",
-            "type",
-            "category",
-            "region",
-            "verified",
-            "company_type",
-            "sort",
-            "page",
-        ] {
+        for key in KEYS {
             let v = if key == name { value } else { self.get(key) };
             if key == "page" && name != "page" {
                 continue;
@@ -120,7 +141,9 @@ struct SupplierRow {
 }
 
 #[derive(Serialize)]
+/// A buy request or sell offer in the results.
 struct BuyRow {
+    url: String,
     title: String,
     highlight: String,
     quantity: u64,
@@ -133,6 +156,7 @@ enum Kind {
     Products,
     Suppliers,
     Buy,
+    Sell,
 }
 
 pub async fn search(
@@ -180,6 +204,7 @@ async fn run(
         "products" => Kind::Products,
         "suppliers" => Kind::Suppliers,
         "buy" => Kind::Buy,
+        "sell" => Kind::Sell,
         _ => return Err(bad(&site, lang)),
     };
     let page_no: usize = match p.get("page").map(str::parse::<usize>) {
@@ -208,6 +233,30 @@ async fn run(
         "price_asc" => search::Sort::PriceAsc,
         "price_desc" => search::Sort::PriceDesc,
         _ => return Err(bad(&site, lang)),
+    };
+    let decimal = |name: &str| -> Result<Option<rust_decimal::Decimal>, PageError> {
+        match p.get(name) {
+            None => Ok(None),
+            Some(d) => d.trim().parse().map(Some).map_err(|_| bad(&site, lang)),
+        }
+    };
+    let (price_min, price_max) = (decimal("price_min")?, decimal("price_max")?);
+    let mut price_errors = Vec::new();
+    // A price without a currency reads as yuan: the form's currency list starts with CNY.
+    let prices = crate::search_filters::price_filter(
+        &mut price_errors,
+        Some(p.get("currency").unwrap_or("CNY")),
+        price_min,
+        price_max,
+    );
+    if !price_errors.is_empty() {
+        return Err(bad(&site, lang));
+    }
+    let price_filtered = price_min.is_some() || price_max.is_some();
+    let moq_max = match p.get("moq_max").map(|m| m.trim().parse::<u64>()) {
+        None => None,
+        Some(Ok(m)) => Some(m),
+        Some(Err(_)) => return Err(bad(&site, lang)),
     };
     let tree = state
         .db(domain::catalog::list_categories)
@@ -251,10 +300,13 @@ async fn run(
                 region: region.clone(),
                 verified,
                 company_type: company_type.clone(),
-                moq_max: None,
-                price_min: None,
-                price_max: None,
-                currency: None,
+                moq_max,
+                price_min: prices.min,
+                price_max: prices.max,
+                // The currency orders price sorts even without a price bound.
+                currency: (price_filtered || p.get("currency").is_some())
+                    .then(|| prices.currency.clone())
+                    .flatten(),
                 sort,
                 limit: PAGE_SIZE,
                 offset,
@@ -314,10 +366,15 @@ async fn run(
                 vec![],
             )
         }
-        Kind::Buy => {
+        Kind::Buy | Kind::Sell => {
+            let listing_kind = if matches!(kind, Kind::Buy) {
+                domain::listing::ListingKind::Buy
+            } else {
+                domain::listing::ListingKind::Sell
+            };
             let s = search::ListingSearch {
                 q: q.clone(),
-                kind: Some("buy".into()),
+                kind: Some(listing_kind.as_str().into()),
                 category: category.clone(),
                 sort: if matches!(sort, search::Sort::Newest) {
                     search::Sort::Newest
@@ -335,6 +392,11 @@ async fn run(
                 .items
                 .into_iter()
                 .map(|h| BuyRow {
+                    url: format!(
+                        "/{}{}",
+                        lang.code(),
+                        super::listing::listing_path(listing_kind, &h.id)
+                    ),
                     title: h.title,
                     highlight: h.highlight,
                     quantity: h.quantity,
@@ -407,7 +469,7 @@ async fn run(
             active: p.get("sort").unwrap_or("relevance") == *s,
         })
         .collect();
-    let tabs: Vec<SortLink> = ["products", "suppliers", "buy"]
+    let tabs: Vec<SortLink> = ["products", "suppliers", "buy", "sell"]
         .iter()
         .map(|k| SortLink {
             label: t(lang, &format!("search.tab_{k}")),
@@ -420,6 +482,8 @@ async fn run(
     let next_url = next.map(|_| p.url_with(&base, "page", Some(&(page_no + 1).to_string())));
     let empty = products.is_empty() && suppliers.is_empty() && buys.is_empty();
     let has_filters = region.is_some()
+        || price_filtered
+        || moq_max.is_some()
         || verified.is_some()
         || company_type.is_some()
         || (category.is_some() && category_page.is_none());
@@ -483,6 +547,16 @@ async fn run(
             next_url,
             page_no,
             categories => v(category_links(lang, tree)),
+            keep => KEYS
+                .iter()
+                .filter(|k| !FORM_KEYS.contains(k) && **k != "page")
+                .filter_map(|k| p.get(k).map(|v| (k.to_string(), v.to_owned())))
+                .collect::<Vec<_>>(),
+            price_min => p.get("price_min").unwrap_or_default(),
+            price_max => p.get("price_max").unwrap_or_default(),
+            currency => p.get("currency").unwrap_or("CNY"),
+            currencies => ["CNY", "USD", "EUR", "HKD"],
+            moq_max => p.get("moq_max").unwrap_or_default(),
         },
     ))
 }

@@ -1,0 +1,202 @@
+//! The platform's published rules: terms of service, privacy notice, trading, safety and
+//! prohibited-information rules, each in numbered versions that operators publish.
+
+use actix_web::{HttpResponse, get, post, web};
+use domain::policy::{self, PolicyDocument, PolicyInput, PolicyKind};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::{AuthUser, OperatorUser};
+use crate::body::Body;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
+use crate::time_fmt::utc;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PolicyView {
+    #[schema(value_type = String, example = "terms")]
+    pub kind: String,
+    /// Counts from 1 per kind; each publication is the next.
+    pub version: i32,
+    pub title_zh: String,
+    pub title_en: String,
+    /// Plain text; paragraphs separated by blank lines.
+    pub body_zh: String,
+    pub body_en: String,
+    /// What changed against the previous version.
+    pub change_note: String,
+    pub published_at: time::OffsetDateTime,
+}
+
+impl From<PolicyDocument> for PolicyView {
+    fn from(d: PolicyDocument) -> PolicyView {
+        PolicyView {
+            kind: d.kind.as_str().into(),
+            version: d.version,
+            title_zh: d.title_zh,
+            title_en: d.title_en,
+            body_zh: d.body_zh,
+            body_en: d.body_en,
+            change_note: d.change_note,
+            published_at: utc(d.published_at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PolicyList {
+    pub items: Vec<PolicyView>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyRequest {
+    /// 1–100 characters.
+    #[schema(example = "用户服务协议", min_length = 1, max_length = 100)]
+    pub title_zh: String,
+    #[schema(example = "Terms of Service", min_length = 1, max_length = 100)]
+    pub title_en: String,
+    /// Plain text, 1–100,000 characters; paragraphs separated by blank lines.
+    #[schema(min_length = 1, max_length = 100000)]
+    pub body_zh: String,
+    #[schema(min_length = 1, max_length = 100000)]
+    pub body_en: String,
+    /// What changed against the previous version (up to 1,000 characters).
+    #[serde(default)]
+    #[schema(max_length = 1000)]
+    pub change_note: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AcceptanceView {
+    #[schema(value_type = String, example = "terms")]
+    pub kind: String,
+    pub version: i32,
+    pub accepted_at: time::OffsetDateTime,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AcceptanceList {
+    pub items: Vec<AcceptanceView>,
+}
+
+fn kind_of(text: &str) -> Result<PolicyKind, ApiError> {
+    PolicyKind::parse(text).ok_or_else(|| policy::PolicyError::NotFound.into())
+}
+
+/// The current version of every published document.
+#[utoipa::path(tag = "policies", responses((status = 200, description = "The newest version of each published kind", body = PolicyList)))]
+#[get("/api/v1/policies")]
+pub async fn list_policies(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let docs = state
+        .db(|conn| policy::current_all(conn).map_err(ApiError::from))
+        .await?;
+    Ok(HttpResponse::Ok().json(PolicyList {
+        items: docs.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// The current version of one document.
+#[utoipa::path(tag = "policies", params(("kind" = String, Path, description = "terms, privacy, trading_rules, safety_rules or prohibited_items")), responses(
+    (status = 200, description = "The newest version", body = PolicyView),
+    (status = 404, description = "policy_not_found: unknown kind or nothing published yet", body = ErrorBody)))]
+#[get("/api/v1/policies/{kind}")]
+pub async fn get_policy(
+    state: web::Data<AppState>,
+    kind: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let kind = kind_of(&kind)?;
+    let doc = state
+        .db(move |conn| policy::current(conn, kind).map_err(ApiError::from))
+        .await?
+        .ok_or(policy::PolicyError::NotFound)?;
+    Ok(HttpResponse::Ok().json(PolicyView::from(doc)))
+}
+
+/// Every version of one document, newest first.
+#[utoipa::path(tag = "policies", params(("kind" = String, Path, description = "terms, privacy, trading_rules, safety_rules or prohibited_items")), responses(
+    (status = 200, description = "The versions, newest first (empty before the first publication)", body = PolicyList),
+    (status = 404, description = "policy_not_found: unknown kind", body = ErrorBody)))]
+#[get("/api/v1/policies/{kind}/versions")]
+pub async fn list_versions(
+    state: web::Data<AppState>,
+    kind: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let kind = kind_of(&kind)?;
+    let docs = state
+        .db(move |conn| policy::versions(conn, kind).map_err(ApiError::from))
+        .await?;
+    Ok(HttpResponse::Ok().json(PolicyList {
+        items: docs.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// One version of one document.
+#[utoipa::path(tag = "policies", params(("kind" = String, Path), ("version" = i32, Path, minimum = 1)), responses(
+    (status = 200, description = "That version", body = PolicyView),
+    (status = 404, description = "policy_not_found", body = ErrorBody)))]
+#[get("/api/v1/policies/{kind}/versions/{version}")]
+pub async fn get_version(
+    state: web::Data<AppState>,
+    path: web::Path<(String, i32)>,
+) -> ApiResult<HttpResponse> {
+    let (kind, number) = path.into_inner();
+    let kind = kind_of(&kind)?;
+    let doc = state
+        .db(move |conn| policy::version(conn, kind, number))
+        .await?;
+    Ok(HttpResponse::Ok().json(PolicyView::from(doc)))
+}
+
+/// Publishes the next version of a document (operators; audited). New accounts accept the
+/// current terms of service and privacy notice at registration.
+#[utoipa::path(tag = "operator", params(("kind" = String, Path, description = "terms, privacy, trading_rules, safety_rules or prohibited_items")),
+    request_body = PolicyRequest, security(("bearer" = [])), responses(
+    (status = 201, description = "Published", body = PolicyView),
+    (status = 400, description = "validation_failed", body = ErrorBody),
+    (status = 401, description = "Not signed in", body = ErrorBody),
+    (status = 403, description = "Not an operator", body = ErrorBody),
+    (status = 404, description = "policy_not_found: unknown kind", body = ErrorBody)))]
+#[post("/api/v1/operator/policies/{kind}")]
+pub async fn publish_policy(
+    state: web::Data<AppState>,
+    op: OperatorUser,
+    kind: web::Path<String>,
+    body: Body<PolicyRequest>,
+) -> ApiResult<HttpResponse> {
+    let kind = kind_of(&kind)?;
+    let r = body.0;
+    let input = PolicyInput {
+        title_zh: r.title_zh,
+        title_en: r.title_en,
+        body_zh: r.body_zh,
+        body_en: r.body_en,
+        change_note: r.change_note,
+    };
+    let doc = state
+        .db(move |conn| policy::publish(conn, &op.0, kind, input))
+        .await?;
+    Ok(HttpResponse::Created().json(PolicyView::from(doc)))
+}
+
+/// The versions of the terms and privacy notice the signed-in account accepted, oldest first.
+#[utoipa::path(tag = "policies", security(("bearer" = [])), responses(
+    (status = 200, description = "What the account accepted and when", body = AcceptanceList),
+    (status = 401, description = "Not signed in", body = ErrorBody)))]
+#[get("/api/v1/me/policy-acceptances")]
+pub async fn my_acceptances(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+    let user_id = user.actor.user_id;
+    let rows = state
+        .db(move |conn| policy::acceptances_of(conn, user_id).map_err(ApiError::from))
+        .await?;
+    Ok(HttpResponse::Ok().json(AcceptanceList {
+        items: rows
+            .into_iter()
+            .map(|(kind, version, at)| AcceptanceView {
+                kind: kind.as_str().into(),
+                version,
+                accepted_at: utc(at),
+            })
+            .collect(),
+    }))
+}

@@ -1,0 +1,62 @@
+//! The product search's price filter, read the same way by the JSON route and the search
+//! page: amounts are decimals in a currency (required with either bound), turned into minor
+//! units, and the lower bound may not exceed the upper one.
+
+use domain::FieldError;
+use domain::catalog::to_minor_units;
+use rust_decimal::Decimal;
+
+/// The bounds in minor units and the currency (upper-cased), or the field errors.
+pub struct PriceFilter {
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub currency: Option<String>,
+}
+
+pub fn price_filter(
+    errors: &mut Vec<FieldError>,
+    currency: Option<&str>,
+    min: Option<Decimal>,
+    max: Option<Decimal>,
+) -> PriceFilter {
+    let currency = currency
+        .map(|c| c.trim().to_uppercase())
+        .filter(|c| !c.is_empty());
+    let mut price = |field: &str, amount: Option<Decimal>| -> Option<i64> {
+        let amount = amount?;
+        let Some(currency) = currency.as_deref() else {
+            errors.push(FieldError::new(
+                "currency",
+                "required",
+                "is required with a price filter",
+            ));
+            return None;
+        };
+        if amount.is_zero() {
+            return Some(0);
+        }
+        match to_minor_units(amount, currency) {
+            Ok(minor) => Some(minor),
+            Err(code) => {
+                errors.push(FieldError::new(
+                    field,
+                    code,
+                    "must be a non-negative amount in the currency",
+                ));
+                None
+            }
+        }
+    };
+    let min = price("price_min", min);
+    let max = price("price_max", max);
+    if let (Some(lo), Some(hi)) = (min, max)
+        && lo > hi
+    {
+        errors.push(FieldError::new(
+            "price_min",
+            "out_of_range",
+            "must not exceed price_max",
+        ));
+    }
+    PriceFilter { min, max, currency }
+}

@@ -1,0 +1,269 @@
+//! The platform's rules: published by operators in versions, readable by everyone (API and
+//! pages), linked from every footer, and accepted at registration with the acceptance
+//! recorded; the transparency page. On both databases.
+
+use e2e::fixtures::PASSWORD;
+use e2e::{Backend, TestApp, both_backends};
+use serde_json::{Value, json};
+
+use super::form_client::{Browser, refs};
+
+fn doc(title_en: &str, body_en: &str) -> Value {
+    json!({
+        "title_zh": format!("{title_en}（中文）"),
+        "title_en": title_en,
+        "body_zh": "第一段。\n\n第二段。",
+        "body_en": body_en,
+        "change_note": "first"
+    })
+}
+
+fn registration(email: &str, accept: Option<bool>) -> Value {
+    let mut body = json!({
+        "email": email, "password": PASSWORD, "display_name": "条款 Tester",
+        "account_type": "buyer"
+    });
+    if let Some(a) = accept {
+        body["accept_terms"] = json!(a);
+    }
+    body
+}
+
+async fn rules_are_versioned_public_and_accepted_at_registration(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let op = app.operator().await;
+    let buyer = app.signup("buyer").await;
+
+    // Nothing published: nothing to accept, registration as before.
+    let r = app.get("/api/v1/policies", None).await.expect(200);
+    assert_eq!(r.body["items"], json!([]));
+    app.get("/api/v1/policies/terms", None).await.expect(404);
+    assert_eq!(app.get("/en/rules/terms", None).await.status, 404);
+    app.post(
+        "/api/v1/auth/register",
+        None,
+        registration("early@example.com", None),
+    )
+    .await
+    .expect(202);
+
+    // Only operators publish; both languages are required; unknown kinds do not exist.
+    let r = app
+        .post(
+            "/api/v1/operator/policies/terms",
+            buyer.token(),
+            doc("Terms", "Be fair."),
+        )
+        .await
+        .expect(403);
+    assert_eq!(r.code(), "forbidden");
+    let r = app
+        .post(
+            "/api/v1/operator/policies/terms",
+            op.token(),
+            json!({"title_zh": "", "title_en": "Terms", "body_zh": "x", "body_en": "y"}),
+        )
+        .await
+        .expect(400);
+    assert_eq!(r.fields(), vec!["title_zh"]);
+    app.post(
+        "/api/v1/operator/policies/recipes",
+        op.token(),
+        doc("Recipes", "No."),
+    )
+    .await
+    .expect(404);
+
+    let v1 = app
+        .post(
+            "/api/v1/operator/policies/terms",
+            op.token(),
+            doc("Terms of Service", "Be fair.\n\nPay on time."),
+        )
+        .await
+        .expect(201)
+        .body;
+    assert_eq!(v1["version"], 1);
+    app.post(
+        "/api/v1/operator/policies/privacy",
+        op.token(),
+        doc("Privacy Notice", "We keep little."),
+    )
+    .await
+    .expect(201);
+    // The publication is in the audit trail.
+    let audit = app
+        .get("/api/v1/operator/audit?action=policy.publish", op.token())
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(audit["items"].as_array().map(Vec::len), Some(2), "{audit}");
+
+    // Registration now needs the acceptance.
+    let r = app
+        .post(
+            "/api/v1/auth/register",
+            None,
+            registration("late@example.com", None),
+        )
+        .await
+        .expect(400);
+    assert_eq!(r.fields(), vec!["accept_terms"]);
+    app.post(
+        "/api/v1/auth/register",
+        None,
+        registration("late@example.com", Some(true)),
+    )
+    .await
+    .expect(202);
+    let late = app.signin("late@example.com").await;
+    let accepted = app
+        .get("/api/v1/me/policy-acceptances", late.token())
+        .await
+        .expect(200)
+        .body;
+    let pairs: Vec<(String, i64)> = accepted["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|a| {
+            (
+                a["kind"].as_str().unwrap().to_owned(),
+                a["version"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    let mut sorted = pairs.clone();
+    sorted.sort();
+    assert_eq!(sorted, vec![("privacy".into(), 1), ("terms".into(), 1)]);
+    // The account registered before there were terms accepted none.
+    let early = app.signin("early@example.com").await;
+    let none = app
+        .get("/api/v1/me/policy-acceptances", early.token())
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(none["items"], json!([]));
+
+    // A second version: the current one changes, the first stays readable.
+    app.post(
+        "/api/v1/operator/policies/terms",
+        op.token(),
+        doc("Terms of Service", "Be fair.\n\nPay within 30 days."),
+    )
+    .await
+    .expect(201);
+    let current = app
+        .get("/api/v1/policies/terms", None)
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(current["version"], 2);
+    let versions = app
+        .get("/api/v1/policies/terms/versions", None)
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(versions["items"].as_array().map(Vec::len), Some(2));
+    let first = app
+        .get("/api/v1/policies/terms/versions/1", None)
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(first["body_en"], "Be fair.\n\nPay on time.");
+    app.get("/api/v1/policies/terms/versions/9", None)
+        .await
+        .expect(404);
+
+    // Pages: the footer links, the index, the current and an older version.
+    let mut visitor = Browser::new(&app);
+    let home = visitor.get("/en/").await;
+    for link in [
+        "/en/rules",
+        "/en/rules/terms",
+        "/en/rules/privacy",
+        "/en/transparency",
+    ] {
+        assert!(
+            home.body.contains(&format!("href=\"{link}\"")),
+            "footer links {link}"
+        );
+    }
+    let index = visitor.get("/en/rules").await;
+    assert_eq!(index.status, 200);
+    assert!(index.body.contains("Terms of Service"));
+    assert!(index.body.contains("Privacy Notice"));
+    let terms = visitor.get("/en/rules/terms").await;
+    assert_eq!(terms.status, 200);
+    assert!(
+        terms
+            .body
+            .contains("<p class=\"prose\">Pay within 30 days.</p>"),
+        "{}",
+        terms.body
+    );
+    assert!(terms.body.contains("Version 2"));
+    assert!(!terms.body.contains("noindex"));
+    let old = visitor.get("/en/rules/terms?version=1").await;
+    assert_eq!(old.status, 200);
+    assert!(old.body.contains("Pay on time."));
+    assert!(old.body.contains("This is an earlier version."));
+    assert!(
+        old.body.contains("noindex"),
+        "an old version is not indexed"
+    );
+    assert!(
+        old.body.contains("<link rel=\"canonical\" href=\"http"),
+        "the current version is canonical"
+    );
+    let zh = visitor.get("/zh/rules/terms").await;
+    assert!(
+        zh.body.contains("第二段。"),
+        "the Chinese text on the Chinese page"
+    );
+    assert_eq!(visitor.get("/en/rules/terms?version=7").await.status, 404);
+    assert_eq!(visitor.get("/en/rules/terms?version=x").await.status, 400);
+    assert_eq!(visitor.get("/en/rules/recipes").await.status, 404);
+    assert_eq!(visitor.get("/en/rules/safety-rules").await.status, 404);
+    let transparency = visitor.get("/en/transparency").await;
+    assert_eq!(transparency.status, 200);
+    assert!(transparency.body.contains("Transparency report"));
+    assert!(transparency.body.contains("IP notices"));
+
+    // The registration page asks for the acceptance, with links to what is accepted.
+    let mut browser = Browser::new(&app);
+    let form = browser.get("/en/register").await;
+    assert!(form.body.contains("name=\"accept_terms\""));
+    assert!(form.body.contains("href=\"/en/rules/terms\""));
+    assert!(form.body.contains("(Version 2)"));
+    let csrf = form.hidden("csrf");
+    let mut fields: Vec<(&'static str, String)> = vec![
+        ("email", "page@example.com".into()),
+        ("password", PASSWORD.into()),
+        ("display_name", "Page Tester".into()),
+        ("account_type", "buyer".into()),
+        ("csrf", csrf),
+    ];
+    let r = browser.post("/en/register", &refs(&fields)).await;
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("accept_terms-error"), "{}", r.body);
+    fields.push(("accept_terms", "on".into()));
+    let r = browser.post("/en/register", &refs(&fields)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let page = app.signin("page@example.com").await;
+    let accepted = app
+        .get("/api/v1/me/policy-acceptances", page.token())
+        .await
+        .expect(200)
+        .body;
+    let terms = accepted["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|a| a["kind"] == "terms")
+        .cloned()
+        .expect("terms accepted");
+    assert_eq!(terms["version"], 2, "the version current at registration");
+}
+
+both_backends!(rules_are_versioned_public_and_accepted_at_registration);
