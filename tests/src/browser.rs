@@ -260,6 +260,32 @@ impl Browser {
         path
     }
 
+    /// The search suggestions offered once the list is filled: waits for the datalist to
+    /// change (a mutation observer answers; no polling).
+    pub async fn suggestions(&self) -> Vec<String> {
+        let value = self
+            .client
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                const list = document.getElementById("q-suggestions");
+                const read = () => Array.from(list.options).map(o => o.value);
+                if (list.options.length > 0) { done(read()); }
+                else { new MutationObserver((_, o) => { o.disconnect(); done(read()); })
+                         .observe(list, {childList: true}); }"#,
+                vec![],
+            )
+            .await
+            .expect("suggestions");
+        value
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// The visible text of the first element matching `css`.
     pub async fn text(&self, css: &str) -> String {
         self.find(css).await.text().await.expect("text")

@@ -30,8 +30,10 @@ impl Asset {
 }
 
 pub async fn serve(site: web::Data<Site>, name: web::Path<String>) -> HttpResponse {
-    let asset = &site.css;
-    if *name == asset.file_name {
+    if let Some(asset) = [&site.css, &site.js]
+        .into_iter()
+        .find(|a| *name == a.file_name)
+    {
         HttpResponse::Ok()
             .content_type(asset.content_type)
             .insert_header(("Cache-Control", "public, max-age=31536000, immutable"))

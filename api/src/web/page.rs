@@ -113,6 +113,7 @@ pub fn render(
         other_lang => lang.other().code(),
         page => v(view),
         css_url => site.css.url(),
+        js_url => site.js.url(),
         footer => v(&site.footer),
         ..data
     };

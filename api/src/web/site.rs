@@ -26,6 +26,8 @@ pub struct Footer {
 pub struct Site {
     env: Environment<'static>,
     pub css: Asset,
+    /// The search boxes' suggestions (progressive enhancement: pages work without it).
+    pub js: Asset,
     pub footer: Footer,
     /// `TRADEFAIR_PUBLIC_URL` without a trailing slash: the base of canonical URLs.
     pub base_url: String,
@@ -64,6 +66,12 @@ impl Site {
         Ok(Site {
             env,
             css: Asset::new("site", "css", "text/css; charset=utf-8", css.into_bytes()),
+            js: Asset::new(
+                "suggest",
+                "js",
+                "text/javascript; charset=utf-8",
+                include_bytes!("assets/suggest.js").to_vec(),
+            ),
             footer: Footer {
                 site_name: config.site_name.clone(),
                 operator_name: none_if_empty(&config.operator_name),

@@ -74,6 +74,10 @@ async fn visitor_searches_signs_in_and_sends_an_inquiry(b: Backend) {
     // Home: search 保温杯 from the big search box.
     browser.goto("/zh/").await;
     browser.assert_accessible().await;
+    // Typing offers suggestions from the index (the small script's only job).
+    browser.fill("#q-home", "保温").await;
+    let offered = browser.suggestions().await;
+    assert!(offered.iter().any(|s| s.starts_with("保温")), "{offered:?}");
     browser.fill("#q-home", "保温杯").await;
     browser.click("form.search.big button[type=submit]").await;
     let path = browser
