@@ -61,6 +61,12 @@ fn every_operation_is_documented() {
             let at = format!("{method} {path}");
             let summary = op["summary"].as_str().unwrap_or_default();
             assert!(!summary.is_empty(), "{at} has no summary");
+            // utoipa takes the doc comment's first paragraph; a one-line paragraph keeps the
+            // operation lists of Swagger UI and of generated clients readable.
+            assert!(
+                !summary.contains('\n'),
+                "{at}: the summary is more than one line (its doc comment needs a one-line first paragraph)"
+            );
 
             let id = op["operationId"].as_str().unwrap_or_default();
             assert!(!id.is_empty(), "{at} has no operationId");

@@ -61,6 +61,8 @@ pub struct UpdateMeRequest {
     pub tracking_enabled: Option<bool>,
 }
 
+/// Changes the display name, the e-mail language or the contact preferences.
+///
 /// Changes the display name, the e-mail language or the contact preferences; fields left out
 /// stay as they are.
 #[utoipa::path(tag = "auth", request_body = UpdateMeRequest, security(("bearer" = [])), responses(
@@ -98,8 +100,10 @@ pub struct ChangePasswordRequest {
     pub new_password: String,
 }
 
-/// Changes the password (the current one is required). Every session of the account ends,
-/// this one included; the answer carries the tokens of a new sign-in.
+/// Changes the password (the current one is required).
+///
+/// Every session of the account ends, this one included; the answer carries the tokens of a new
+/// sign-in.
 #[utoipa::path(tag = "auth", request_body = ChangePasswordRequest, security(("bearer" = [])), responses(
     (status = 200, description = "The tokens of a new sign-in; every earlier session has ended", body = TokenResponse),
     (status = 400, description = "validation_failed (`current_password`: incorrect; `new_password`: too weak)", body = ErrorBody),
@@ -143,9 +147,11 @@ pub struct ChangeEmailRequest {
     pub current_password: String,
 }
 
-/// Asks to switch the account to a new address. A verification link goes to the new address;
-/// until it is followed the old address stays in use (`pending_email` shows the new one). The
-/// answer is the same when the new address already has an account (its owner is told).
+/// Asks to switch the account to a new address.
+///
+/// A verification link goes to the new address; until it is followed the old address stays in use
+/// (`pending_email` shows the new one). The answer is the same when the new address already has an
+/// account (its owner is told).
 #[utoipa::path(tag = "auth", request_body = ChangeEmailRequest, security(("bearer" = [])), responses(
     (status = 202, description = "`verification_sent`: a link went to the new address (the answer is the same when it already has an account)", body = MailRequested),
     (status = 400, description = "validation_failed (`email`, `current_password`: incorrect)", body = ErrorBody),
@@ -210,9 +216,10 @@ pub struct ResetRequest {
     pub email: String,
 }
 
-/// Asks for a password reset link (single use, valid 30 minutes). The answer is the same
-/// whether or not the address has an account. Limited per client address and per address
-/// asked about (429 with `Retry-After`).
+/// Asks for a password reset link (single use, valid 30 minutes).
+///
+/// The answer is the same whether or not the address has an account. Limited per client address and
+/// per address asked about (429 with `Retry-After`).
 #[utoipa::path(operation_id = "request_password_reset", tag = "auth", request_body = ResetRequest, responses(
     (status = 202, description = "`reset_requested`", body = MailRequested),
     (status = 400, response = BadRequest),
@@ -245,8 +252,10 @@ pub struct ResetConfirmRequest {
     pub new_password: String,
 }
 
-/// Sets a new password with the token from a reset e-mail. Every session of the account ends;
-/// sign in with the new password. Following the link also verifies the address.
+/// Sets a new password with the token from a reset e-mail.
+///
+/// Every session of the account ends; sign in with the new password. Following the link also
+/// verifies the address.
 #[utoipa::path(operation_id = "confirm_password_reset", tag = "auth", request_body = ResetConfirmRequest, responses(
     (status = 204, description = "The password is set and every session of the account has ended"),
     (status = 400, description = "invalid_link, validation_failed (`new_password`)", body = ErrorBody),

@@ -30,6 +30,8 @@ pub async fn verify_page(query: web::Query<TokenQuery>) -> ApiResult<HttpRespons
     ))
 }
 
+/// Verifies the address the link was sent to.
+///
 /// Verifies the address the link was sent to: the account's address, or a pending change,
 /// which then takes effect.
 #[utoipa::path(operation_id = "verify_email_address", tag = "auth", params(TokenQuery), responses(
@@ -85,6 +87,8 @@ pub struct ResetForm {
     pub new_password: String,
 }
 
+/// The new-password form's target (form-encoded).
+///
 /// The new-password form's target (form-encoded; API clients use
 /// `POST /api/v1/auth/password-reset/confirm`).
 #[utoipa::path(operation_id = "reset_password_form", tag = "auth", params(TokenQuery), request_body(content = ResetForm, content_type = "application/x-www-form-urlencoded"), responses(

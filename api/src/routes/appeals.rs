@@ -69,6 +69,8 @@ fn input(b: AppealRequest) -> AppealInput {
     }
 }
 
+/// Appeals an enforcement action, once.
+///
 /// Appeals an enforcement action in force against your company (owners and admins) or your own
 /// buy request, once.
 #[utoipa::path(tag = "enforcement", params(("id" = Uuid, Path, description = "enforcement action id")), request_body = AppealRequest, security(("bearer" = [])), responses(

@@ -91,8 +91,9 @@ pub struct RegistrationAccepted {
     pub status: String,
 }
 
-/// Opens a buyer or supplier account and e-mails a verification link (valid 48 hours). The
-/// answer is the same when the address already has an account (its owner is told by e-mail
+/// Opens a buyer or supplier account and e-mails a verification link (valid 48 hours).
+///
+/// The answer is the same when the address already has an account (its owner is told by e-mail
 /// instead), so registration does not reveal which addresses have accounts. Sign in with the
 /// password to continue; verify the address before sending inquiries, posting buy requests or
 /// quoting.
@@ -168,8 +169,10 @@ pub(crate) fn tokens(
     })
 }
 
-/// Signs in. An unknown address and a wrong password give the same answer. Attempts are limited
-/// per account and per client address (429 with `Retry-After`).
+/// Signs in.
+///
+/// An unknown address and a wrong password give the same answer. Attempts are limited per account
+/// and per client address (429 with `Retry-After`).
 #[utoipa::path(tag = "auth", request_body = LoginRequest, responses(
     (status = 200, description = "An access token and a refresh token", body = TokenResponse),
     (status = 401, description = "invalid_credentials", body = ErrorBody),
@@ -201,9 +204,10 @@ pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
-/// Exchanges a refresh token for new tokens. Presenting a token that was already used revokes
-/// every token of its family (the login it came from), and the family's access tokens stop
-/// working on their next request.
+/// Exchanges a refresh token for new tokens.
+///
+/// Presenting a token that was already used revokes every token of its family (the login it came
+/// from), and the family's access tokens stop working on their next request.
 #[utoipa::path(tag = "auth", request_body = RefreshRequest, responses(
     (status = 200, description = "New tokens; the refresh token presented is used up", body = TokenResponse),
     (status = 401, description = "invalid_refresh_token or refresh_token_reused", body = ErrorBody)))]
@@ -233,6 +237,8 @@ pub struct LogoutRequest {
     pub refresh_token: Option<String>,
 }
 
+/// Signs out of the whole sign-in.
+///
 /// Signs out of the whole sign-in: the access token and every token of its refresh family stop
 /// working at once. The body is optional.
 #[utoipa::path(tag = "auth", request_body(content = Option<LogoutRequest>, description = "optional"),

@@ -45,6 +45,8 @@ impl From<BlockedBuyer> for BlockedBuyerView {
     }
 }
 
+/// Blocks a buyer from the company's inquiries (owners and admins).
+///
 /// Blocks a buyer (owners and admins): 201 for a new block, 200 when the buyer was already
 /// blocked (the reason is replaced).
 #[utoipa::path(tag = "inquiries", params(("id" = Uuid, Path, description = "company id")), request_body = BlockBuyerRequest, security(("bearer" = [])), responses(

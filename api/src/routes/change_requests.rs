@@ -141,6 +141,8 @@ pub struct ChangeRequestsQuery {
     pub cursor: Option<String>,
 }
 
+/// The change requests you may see, newest first.
+///
 /// The change requests of your company (its profile, products and sell offers) and of your own
 /// listings, newest first; operators see all.
 #[utoipa::path(tag = "change requests", params(ChangeRequestsQuery), security(("bearer" = [])), responses(
@@ -177,6 +179,8 @@ pub async fn list_change_requests(
     }))
 }
 
+/// One change request with its field-by-field diff and decision.
+///
 /// One change request with its field-by-field diff and decision (the item's company members,
 /// the listing's owner, operators; 404 for everyone else).
 #[utoipa::path(tag = "change requests", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(

@@ -274,13 +274,14 @@ pub struct CompanyEditView {
     pub edit: EditOutcome,
 }
 
-/// Edits the profile (owners and admins). Changing the licence facts of a verified company
-/// sends it back to verification and is applied at once (`edit.outcome: applied`). Any other
-/// edit of a verified company's profile is a change request: applied at once
-/// (`auto_approved`) when screening finds nothing in the new text, otherwise the live profile
-/// stays as it is until an operator approves it (`edit.outcome: pending`, with
-/// `edit.change_request_id`; the diff at `GET /api/v1/change-requests/{id}`). Companies that are
-/// not verified are edited in place.
+/// Edits the profile (owners and admins).
+///
+/// Changing the licence facts of a verified company sends it back to verification and is applied at
+/// once (`edit.outcome: applied`). Any other edit of a verified company's profile is a change
+/// request: applied at once (`auto_approved`) when screening finds nothing in the new text,
+/// otherwise the live profile stays as it is until an operator approves it (`edit.outcome:
+/// pending`, with `edit.change_request_id`; the diff at `GET /api/v1/change-requests/{id}`).
+/// Companies that are not verified are edited in place.
 #[utoipa::path(tag = "companies", params(("id" = Uuid, Path)), request_body = CompanyRequest, security(("bearer" = [])), responses(
     (status = 200, description = "The profile, and whether the edit was applied or waits for review (`edit`)", body = CompanyEditView),
     (status = 400, response = BadRequest),

@@ -97,6 +97,8 @@ impl From<CreditProfile> for CreditView {
     }
 }
 
+/// A company's credit profile: score, formula version and every input.
+///
 /// A company's credit profile: score, formula version and every input, so anyone can
 /// recompute it (docs/credit.md). Visible to whoever may see the company.
 #[utoipa::path(security((), ("bearer" = [])), tag = "credit", params(("id" = Uuid, Path)), responses(

@@ -97,6 +97,8 @@ pub struct ReportResult {
     pub recipients: Vec<ReportRecipientView>,
 }
 
+/// Takes a bounce or complaint report from the mail server.
+///
 /// Takes a bounce or complaint report from the mail server: a delivery status notification
 /// (RFC 3464, `multipart/report; report-type=delivery-status`) or an ARF abuse report
 /// (`report-type=feedback-report`), as the raw message. The job is found by the report's
@@ -142,6 +144,8 @@ pub async fn post_report(
     }))
 }
 
+/// The open pixel of a tracked message.
+///
 /// The open pixel of a tracked message: a 1×1 GIF, never cached; records an open and resets
 /// the recipient's unengaged count.
 #[utoipa::path(operation_id = "track_email_open", tag = "email", params(("token" = String, Path)), responses(
@@ -168,6 +172,8 @@ pub async fn open_pixel(
         .body(PIXEL))
 }
 
+/// The click redirect of a tracked message.
+///
 /// The click redirect of a tracked message: 302 to the URL the token was signed with (never
 /// anywhere else); records a click and resets the recipient's unengaged count. A tampered or
 /// unknown token is a 404, not a redirect.
@@ -270,6 +276,8 @@ fn day_text(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
+/// Per-day counts of messages by outcome (operators).
+///
 /// Per-day counts of sent, delivered, deferred, bounced, opened, clicked, unsubscribed and
 /// complained messages (operators).
 #[utoipa::path(operation_id = "get_email_stats", tag = "operator", params(StatsQuery), security(("bearer" = [])), responses(

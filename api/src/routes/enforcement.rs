@@ -140,6 +140,8 @@ async fn unhide(
     Ok(HttpResponse::Ok().json(view))
 }
 
+/// Hides a product from every public endpoint and search.
+///
 /// Hides a product: it leaves every public endpoint and search (within the indexer's delay);
 /// its members still see it. The company is told.
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = EnforcementRequest, security(("bearer" = [])), responses(
@@ -239,6 +241,8 @@ pub async fn warn_company(
     Ok(HttpResponse::Created().json(view))
 }
 
+/// Terminates a company.
+///
 /// Terminates a company: its storefront, products and listings leave every public endpoint and
 /// search; `/reinstate` is refused from now on (409), only an upheld appeal reverses it.
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = EnforcementRequest, security(("bearer" = [])), responses(
@@ -307,6 +311,8 @@ pub async fn list_actions(
     Ok(HttpResponse::Ok().json(view))
 }
 
+/// The enforcement actions against the company and its items, newest first.
+///
 /// What was done to the company and its items, with reasons and appeal outcomes, newest first:
 /// its members and operators (404 for anyone else).
 #[utoipa::path(operation_id = "list_company_enforcement_actions", tag = "enforcement", params(("id" = Uuid, Path, description = "company id"), PageQuery), security(("bearer" = [])), responses(

@@ -349,6 +349,8 @@ pub async fn unread_inquiries(
     }))
 }
 
+/// A thread with its messages.
+///
 /// A thread with its messages: the buyer, the company's members and operators; 404 for
 /// everyone else.
 #[utoipa::path(tag = "inquiries", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
@@ -368,8 +370,9 @@ pub async fn get_inquiry(
     Ok(HttpResponse::Ok().json(InquiryThreadView::from(thread)))
 }
 
-/// Writes in a thread (the buyer or any member of the company; operators 403). The company's
-/// first message makes the thread `replied`. Closed threads take no messages (409
+/// Writes in a thread (the buyer or any member of the company; operators 403).
+///
+/// The company's first message makes the thread `replied`. Closed threads take no messages (409
 /// `inquiry_closed`); a buyer the company blocked gets 403 `blocked`.
 #[utoipa::path(tag = "inquiries", params(("id" = Uuid, Path)), request_body = MessageRequest, security(("bearer" = [])), responses(
     (status = 201, description = "The message as stored", body = MessageView),
@@ -456,6 +459,8 @@ pub async fn close_inquiry(
     Ok(HttpResponse::Ok().json(InquirySummary::from(view)))
 }
 
+/// Marks the thread spam (any member of the company).
+///
 /// Marks the thread spam (any member of the company): terminal, counts as the company's
 /// response, and the buyer sees the thread as `closed`.
 #[utoipa::path(operation_id = "mark_inquiry_spam", tag = "inquiries", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(

@@ -174,6 +174,8 @@ pub async fn list_leads(
     }))
 }
 
+/// The company's leads as CSV.
+///
 /// The same leads as CSV (UTF-8 with a byte-order mark, CRLF lines), newest first, at most
 /// 50,000 rows. Cells that a spreadsheet would run as a formula are prefixed with `'`.
 #[utoipa::path(tag = "leads", params(("id" = Uuid, Path, description = "company id"), LeadFilterQuery),

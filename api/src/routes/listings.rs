@@ -204,6 +204,8 @@ pub struct ListingPage {
     pub next_cursor: Option<String>,
 }
 
+/// Posts a sell offer or a buy request.
+///
 /// Posts a sell offer (for your company; not while it is suspended) or a buy request (any buyer
 /// or supplier account; a supplier's request carries its company). A draft unless `publish`.
 #[utoipa::path(tag = "listings", request_body = ListingCreateRequest, security(("bearer" = [])), responses(
@@ -268,6 +270,8 @@ pub struct ListingsQuery {
     pub cursor: Option<String>,
 }
 
+/// Listings, newest first.
+///
 /// Listings, newest first: open, unexpired ones of visible companies and of individual buyers,
 /// or with `mine=true` your own in every state.
 #[utoipa::path(security((), ("bearer" = [])), tag = "listings", params(ListingsQuery), responses(
@@ -308,8 +312,10 @@ pub async fn list_listings(
     }))
 }
 
-/// A listing. Drafts, listings under review and rejected ones exist only for their owner (and
-/// for a sell offer, its company's members) and operators.
+/// A listing.
+///
+/// Drafts, listings under review and rejected ones exist only for their owner (and for a sell
+/// offer, its company's members) and operators.
 #[utoipa::path(security((), ("bearer" = [])), tag = "listings", params(("id" = Uuid, Path)), responses(
     (status = 200, description = "The listing", body = ListingView),
     (status = 401, response = Unauthorized),
@@ -335,14 +341,15 @@ pub struct ListingEditView {
     pub edit: EditOutcome,
 }
 
-/// Edits a listing (its owner; for a sell offer any member of its company). Closed and expired
-/// listings are not edited; a buy request is frozen by its first quote (409
+/// Edits a listing (its owner; for a sell offer any member of its company).
+///
+/// Closed and expired listings are not edited; a buy request is frozen by its first quote (409
 /// `listing_has_quotes`). Drafts, listings under review and rejected ones are edited in place
 /// (`edit.outcome: applied`). An edit of an open listing is a change request: the open version
-/// stays live and searchable until an operator approves it (`edit.outcome: pending`), unless
-/// the publish rule would open it without review (a verified company's sell offer, any buy
-/// request) and screening finds nothing in the new text — then it is applied at once
-/// (`auto_approved`). One open change request per listing; a new edit replaces its proposal.
+/// stays live and searchable until an operator approves it (`edit.outcome: pending`), unless the
+/// publish rule would open it without review (a verified company's sell offer, any buy request) and
+/// screening finds nothing in the new text — then it is applied at once (`auto_approved`). One open
+/// change request per listing; a new edit replaces its proposal.
 #[utoipa::path(tag = "listings", params(("id" = Uuid, Path)), request_body = ListingPatchRequest, security(("bearer" = [])), responses(
     (status = 200, description = "The listing, and whether the edit was applied or waits for review (`edit`)", body = ListingEditView),
     (status = 400, response = BadRequest),
@@ -368,6 +375,8 @@ pub async fn update_listing(
     }))
 }
 
+/// Publishes a draft or rejected listing.
+///
 /// Publishes a draft or rejected listing: `open`, or `pending_review` for a sell offer of an
 /// unverified company. Its `valid_until` must still be ahead.
 #[utoipa::path(tag = "listings", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
@@ -418,6 +427,8 @@ pub struct RepublishRequest {
     pub valid_until: Option<OffsetDateTime>,
 }
 
+/// Reopens a closed or expired listing with a new end date.
+///
 /// Reopens a closed or expired listing with a new end date (as publishing: a sell offer of an
 /// unverified company goes to review). A request whose quote was accepted stays closed.
 #[utoipa::path(tag = "listings", params(("id" = Uuid, Path)), request_body = RepublishRequest, security(("bearer" = [])), responses(
@@ -522,6 +533,8 @@ pub struct BuyLeadPage {
     pub next_cursor: Option<String>,
 }
 
+/// Open buy requests that match the company.
+///
 /// Open, unexpired buy requests that match the company: in the category of one of its
 /// published products, or containing every word of one of its main products, product keywords
 /// or product titles (matched through the search index, with product search's analysis and

@@ -121,8 +121,9 @@ pub struct PenaltyPage {
     pub next_cursor: Option<String>,
 }
 
-/// Records penalty points against a company (audited). The company's owners and admins are
-/// told; crossing a threshold warns, restricts or suspends it.
+/// Records penalty points against a company (audited).
+///
+/// The company's owners and admins are told; crossing a threshold warns, restricts or suspends it.
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = PenaltyRequest, security(("bearer" = [])), responses(
     (status = 201, description = "The penalty and the company's standing after it", body = RecordedPenaltyView),
     (status = 400, response = BadRequest),
@@ -150,6 +151,8 @@ pub async fn record_penalty(
     }))
 }
 
+/// A company's penalty history and standing, newest first.
+///
 /// A company's penalty history, newest first, with its standing: its members and operators
 /// (404 for everyone else).
 #[utoipa::path(tag = "credit", params(("id" = Uuid, Path), PageQuery), security(("bearer" = [])), responses(

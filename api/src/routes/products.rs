@@ -254,8 +254,9 @@ pub struct CompanyProductsQuery {
     pub cursor: Option<String>,
 }
 
-/// A company's products, newest first. Members and operators see every status (drafts
-/// included); everyone else sees the published ones.
+/// A company's products, newest first.
+///
+/// Members and operators see every status (drafts included); everyone else sees the published ones.
 #[utoipa::path(security((), ("bearer" = [])), tag = "products", params(("id" = Uuid, Path, description = "company id"), CompanyProductsQuery), responses(
     (status = 200, description = "A page of the company's products, newest first", body = ProductPage),
     (status = 400, response = BadRequest),
@@ -316,13 +317,15 @@ pub struct ProductEditView {
     pub edit: EditOutcome,
 }
 
-/// Edits a product (company members). Drafts, products under review and rejected ones are
-/// edited in place (`edit.outcome: applied`). An edit of a published product is a change
-/// request: the published version stays live and searchable until an operator approves it
-/// (`edit.outcome: pending`, with `edit.change_request_id`), unless the company is verified and
-/// screening finds nothing in the new text — then it is applied at once and recorded as
-/// `auto_approved`. Each product has at most one open change request; a new edit replaces its
-/// proposal (fields it does not name keep their proposed value).
+/// Edits a product (company members).
+///
+/// Drafts, products under review and rejected ones are edited in place (`edit.outcome: applied`).
+/// An edit of a published product is a change request: the published version stays live and
+/// searchable until an operator approves it (`edit.outcome: pending`, with
+/// `edit.change_request_id`), unless the company is verified and screening finds nothing in the new
+/// text — then it is applied at once and recorded as `auto_approved`. Each product has at most one
+/// open change request; a new edit replaces its proposal (fields it does not name keep their
+/// proposed value).
 #[utoipa::path(tag = "products", params(("id" = Uuid, Path)), request_body = ProductRequest, security(("bearer" = [])), responses(
     (status = 200, description = "The product, and whether the edit was applied or waits for review (`edit`)", body = ProductEditView),
     (status = 400, response = BadRequest),

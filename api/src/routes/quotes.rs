@@ -163,6 +163,8 @@ impl From<QuoteDetail> for QuoteDetailView {
     }
 }
 
+/// Sends your company's quote on a buy request.
+///
 /// Sends your company's quote on a buy request (one per company per request; not on your own
 /// or your company's request). The request stops taking quotes at its cap or end date; each
 /// company has a monthly quota (429 `quote_quota_exceeded` with `Retry-After`).
@@ -259,6 +261,8 @@ pub struct QuoteComparisonView {
     pub items: Vec<ComparedQuoteView>,
 }
 
+/// The quotes on a buy request side by side.
+///
 /// The quotes on a buy request side by side: every quote for its owner (and operators), with the
 /// total at the requested quantity; a quoting company's members see only their own quote.
 #[utoipa::path(tag = "quotes", params(("id" = Uuid, Path, description = "buy request id"), CompareQuery), security(("bearer" = [])), responses(
@@ -308,6 +312,8 @@ pub async fn get_quote(
     Ok(HttpResponse::Ok().json(QuoteDetailView::from(detail)))
 }
 
+/// Revises your company's live quote, once.
+///
 /// Revises your company's live quote, once, while the request is open; the previous terms stay
 /// in the quote's history and the buyer is told.
 #[utoipa::path(tag = "quotes", params(("id" = Uuid, Path)), request_body = QuoteRequest, security(("bearer" = [])), responses(
@@ -332,6 +338,8 @@ pub async fn revise_quote(
     Ok(HttpResponse::Ok().json(QuoteView::from(quote)))
 }
 
+/// The buyer accepts a quote.
+///
 /// The buyer accepts a quote: purchase intent is recorded, the other quotes are declined, the
 /// request closes, the accepted company and every other bidder are notified.
 #[utoipa::path(tag = "quotes", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(

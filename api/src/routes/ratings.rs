@@ -116,6 +116,8 @@ pub struct RatingPage {
     pub next_cursor: Option<String>,
 }
 
+/// The buyer of an inquiry thread rates the company, once per thread.
+///
 /// The buyer of an inquiry thread rates the company, once per thread. 404 for whoever may not
 /// see the thread, 403 for its other parties; a comment with a review hit is held for an
 /// operator.

@@ -196,10 +196,11 @@ pub struct ResolvePenalty {
     pub note: String,
 }
 
-/// Closes a report as upheld or dismissed (recorded in the audit log). Upholding may carry
-/// penalty points against the item's company, and `hide_item` hides a reported product or
-/// listing with it; other measures are separate operator actions (reject the product, warn or
-/// suspend the company).
+/// Closes a report as upheld or dismissed (recorded in the audit log).
+///
+/// Upholding may carry penalty points against the item's company, and `hide_item` hides a reported
+/// product or listing with it; other measures are separate operator actions (reject the product,
+/// warn or suspend the company).
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = ResolveRequest, security(("bearer" = [])), responses(
     (status = 200, description = "The resolved report", body = ReportView),
     (status = 400, response = BadRequest),
@@ -301,6 +302,8 @@ pub struct Transparency {
     pub appeals: Vec<AppealMonthView>,
 }
 
+/// Public figures per month on reports, IP notices and appeals.
+///
 /// Public figures per month: reports, IP takedown notices and appeals by outcome, each with the
 /// median handling time.
 #[utoipa::path(operation_id = "get_transparency_report", tag = "reports", responses(

@@ -39,6 +39,8 @@ pub struct ClosureView {
     pub members_released: usize,
 }
 
+/// Closes the company's account (the owner only).
+///
 /// Closes the company's account (the owner only): it leaves every public endpoint and search at
 /// once, every membership ends, and its registration records are kept for the retention period.
 #[utoipa::path(tag = "privacy", params(("id" = Uuid, Path, description = "company id")), request_body = LeaveRequest, security(("bearer" = [])), responses(
@@ -78,6 +80,8 @@ pub async fn leave_company(
     }))
 }
 
+/// Your data as one JSON document.
+///
 /// Your data as one JSON document (`format: tradefair-account-export/1`): the account, the
 /// inquiry threads you opened and every message you sent, your buy requests and the quotes
 /// received on them, notifications, reports, takedown notices and appeals you filed, and your
@@ -114,6 +118,8 @@ pub struct ErasureView {
     pub notifications_deleted: usize,
 }
 
+/// Erases your account.
+///
 /// Erases your account: name, e-mail and password are removed and it can no longer sign in (this
 /// access token stops working at once); what the law requires others to keep (messages you sent,
 /// buy requests and quotes, reports) stays with the author shown as an erased account. A

@@ -259,6 +259,8 @@ async fn decide(
     Ok(HttpResponse::Ok().json(ReviewItemView::from(item)))
 }
 
+/// Approves the item through its own service.
+///
 /// Approves the item through its own service: verifies the company, publishes the product,
 /// opens the listing, applies the change request (and writes its search event), upholds the
 /// report. The owner is notified. A change request whose live item changed after it was
@@ -281,6 +283,8 @@ pub async fn approve(
     decide(state, op, id.into_inner(), Decision::Approve, body.0).await
 }
 
+/// Rejects the item with a reason code and a note the owner sees.
+///
 /// Rejects the item with a reason code and a note the owner sees (a company's verification is
 /// rejected, a product or listing rejected, a change request rejected with the live version
 /// kept, a report dismissed).
@@ -301,6 +305,8 @@ pub async fn reject(
     decide(state, op, id.into_inner(), Decision::Reject, body.0).await
 }
 
+/// Sends the item back to its owner with a note.
+///
 /// Sends the item back to its owner with a note: a product or listing becomes
 /// `changes_requested` (a draft; publishing resubmits it), a change request
 /// `changes_requested` (the next edit resubmits it), a company stays `pending` and re-enters
@@ -354,11 +360,12 @@ pub struct BulkDecisionResult {
     pub failed: usize,
 }
 
-/// Decides many items the same way. Each item is decided in its own transaction: an item that
-/// fails (already decided, claimed by someone else, refused by its own rules) is reported with
-/// its own status and code and leaves the others decided. A body that is wrong as a whole
-/// (unknown decision, missing reason, more than 100 or repeated ids) is a 400 and decides
-/// nothing.
+/// Decides many items the same way.
+///
+/// Each item is decided in its own transaction: an item that fails (already decided, claimed by
+/// someone else, refused by its own rules) is reported with its own status and code and leaves the
+/// others decided. A body that is wrong as a whole (unknown decision, missing reason, more than 100
+/// or repeated ids) is a 400 and decides nothing.
 #[utoipa::path(operation_id = "decide_review_items", tag = "operator", request_body = BulkDecisionRequest, security(("bearer" = [])), responses(
     (status = 200, description = "Each item's outcome, with its own status and code", body = BulkDecisionResult),
     (status = 400, response = BadRequest),

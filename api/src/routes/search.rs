@@ -585,6 +585,8 @@ fn from_micros(micros: i64) -> OffsetDateTime {
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
+/// Searches open sell offers and buy requests.
+///
 /// Searches open sell offers and buy requests (unexpired, of visible companies and of
 /// individual buyers) in Chinese and English, with the analysis of product search.
 #[utoipa::path(tag = "search", params(ListingSearchQuery), responses(

@@ -211,8 +211,10 @@ pub(crate) fn source(req: &HttpRequest, state: &AppState) -> ConsentSource {
     }
 }
 
-/// Subscribes the caller to leads. Without confirmed consent a double opt-in e-mail is sent
-/// first; nothing else is mailed until the link in it is confirmed.
+/// Subscribes the caller to leads.
+///
+/// Without confirmed consent a double opt-in e-mail is sent first; nothing else is mailed until the
+/// link in it is confirmed.
 #[utoipa::path(tag = "lead e-mail", request_body = CreateSubscription, security(("bearer" = [])), responses(
     (status = 201, description = "The subscription, and whether a double opt-in e-mail was sent", body = SubscriptionCreated),
     (status = 400, response = BadRequest),

@@ -164,8 +164,9 @@ impl From<domain::ids::Page<Notice>> for NoticePage {
     }
 }
 
-/// Files an IP notice against a product or listing you can see (not your own company's). One
-/// open notice per item and notifier.
+/// Files an IP notice against a product or listing you can see (not your own company's).
+///
+/// One open notice per item and notifier.
 #[utoipa::path(operation_id = "file_takedown_notice", tag = "takedowns", request_body = NoticeRequest, security(("bearer" = [])), responses(
     (status = 201, description = "The notice, `submitted` until an operator decides it", body = CaseView),
     (status = 400, description = "validation_failed (`subject_id`: unknown_subject or own_item; `good_faith`: must_be_true)", body = ErrorBody),
@@ -199,6 +200,8 @@ pub async fn file_notice(
     Ok(HttpResponse::Created().json(case))
 }
 
+/// The notices you filed and the cases served on you, newest first.
+///
 /// The notices you filed and the served cases against your company (or your own buy requests),
 /// newest first.
 #[utoipa::path(operation_id = "list_my_takedowns", tag = "takedowns", params(PageQuery), security(("bearer" = [])), responses(
@@ -218,6 +221,8 @@ pub async fn my_notices(
     Ok(HttpResponse::Ok().json(NoticePage::from(notices)))
 }
 
+/// A takedown case and its timeline.
+///
 /// A case and its timeline: the notifier and operators always; the supplier's members once the
 /// notice was accepted; 404 for anyone else.
 #[utoipa::path(operation_id = "get_takedown", tag = "takedowns", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
@@ -253,6 +258,8 @@ pub struct CounterNoticeRequest {
     pub good_faith: bool,
 }
 
+/// Files the supplier's counter-notice (owners and admins).
+///
 /// Files the supplier's counter-notice (owners and admins) while the window is open; the item
 /// stays hidden until an operator decides.
 #[utoipa::path(operation_id = "file_counter_notice", tag = "takedowns", params(("id" = Uuid, Path)), request_body = CounterNoticeRequest, security(("bearer" = [])), responses(
@@ -339,6 +346,8 @@ async fn decide(
     Ok(HttpResponse::Ok().json(case))
 }
 
+/// Accepts a submitted IP notice: the item is taken down.
+///
 /// Accepts a submitted notice: the item leaves every public endpoint and search, the supplier
 /// is told, and the counter-notice window opens (`TRADEFAIR_COUNTER_NOTICE_DAYS`).
 #[utoipa::path(operation_id = "accept_takedown_notice", tag = "operator", params(("id" = Uuid, Path)), request_body = NoticeDecisionRequest, security(("bearer" = [])), responses(
