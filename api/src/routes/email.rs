@@ -150,7 +150,7 @@ pub async fn post_report(
 /// the recipient's unengaged count.
 #[utoipa::path(operation_id = "track_email_open", tag = "email", params(("token" = String, Path)), responses(
     (status = 200, description = "A 1×1 GIF", content_type = "image/gif"),
-    (status = 404, description = "`not_found`: the token is tampered with or unknown", body = ErrorBody)))]
+    (status = 404, description = "`invalid_link`: the token is tampered with or unknown", body = ErrorBody)))]
 #[get("/api/v1/email/open/{token}")]
 pub async fn open_pixel(
     state: web::Data<AppState>,
@@ -179,7 +179,7 @@ pub async fn open_pixel(
 /// unknown token is a 404, not a redirect.
 #[utoipa::path(operation_id = "track_email_click", tag = "email", params(("token" = String, Path)), responses(
     (status = 302, description = "Redirect to the link's target"),
-    (status = 404, description = "`not_found`: the token is tampered with or unknown (never a redirect)", body = ErrorBody)))]
+    (status = 404, description = "`invalid_link`: the token is tampered with or unknown (never a redirect)", body = ErrorBody)))]
 #[get("/api/v1/email/click/{token}")]
 pub async fn click_redirect(
     state: web::Data<AppState>,

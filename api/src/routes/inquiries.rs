@@ -423,8 +423,8 @@ pub async fn read_inquiry(
     (status = 200, description = "The thread with its new assignee", body = InquirySummary),
     (status = 400, description = "validation_failed (`user_id`: not_a_member)", body = ErrorBody),
     (status = 401, response = Unauthorized),
-    (status = 403, description = "`forbidden`: not an owner or admin of the company", body = ErrorBody),
-    (status = 404, description = "`inquiry_not_found`: no such thread, or you are not a member of its company", body = ErrorBody)))]
+    (status = 403, description = "`forbidden`: only the company's owners and admins assign (not the buyer, staff or operators)", body = ErrorBody),
+    (status = 404, description = "`inquiry_not_found`: no such thread, or you are not one of its parties", body = ErrorBody)))]
 #[post("/api/v1/inquiries/{id}/assign")]
 pub async fn assign_inquiry(
     state: web::Data<AppState>,
@@ -444,7 +444,7 @@ pub async fn assign_inquiry(
 #[utoipa::path(tag = "inquiries", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
     (status = 200, description = "The closed thread", body = InquirySummary),
     (status = 401, response = Unauthorized),
-    (status = 403, description = "`forbidden`: neither the buyer nor a member of the company", body = ErrorBody),
+    (status = 403, description = "`forbidden`: operators read threads but do not close them", body = ErrorBody),
     (status = 404, description = "`inquiry_not_found`: no such thread, or you are not one of its parties", body = ErrorBody)))]
 #[post("/api/v1/inquiries/{id}/close")]
 pub async fn close_inquiry(

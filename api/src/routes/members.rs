@@ -97,7 +97,7 @@ pub async fn add_member(
     (status = 204, description = "The member is removed"),
     (status = 401, response = Unauthorized),
     (status = 403, description = "`forbidden`: your role may not remove this member", body = ErrorBody),
-    (status = 404, description = "`member_not_found`: no such member of the company", body = ErrorBody),
+    (status = 404, description = "`company_not_found` or `member_not_found`: no such company, or the account is not its member", body = ErrorBody),
     (status = 409, description = "last_owner", body = ErrorBody)))]
 #[delete("/api/v1/companies/{id}/members/{user_id}")]
 pub async fn remove_member(

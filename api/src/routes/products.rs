@@ -228,7 +228,7 @@ impl From<domain::ids::Page<Product>> for ProductPage {
     (status = 201, description = "The new draft product", body = ProductView),
     (status = 400, response = BadRequest),
     (status = 401, response = Unauthorized),
-    (status = 403, description = "`forbidden` (not a member of the company) or `company_restricted`", body = ErrorBody),
+    (status = 403, description = "`forbidden`: not a member of the company (operators included)", body = ErrorBody),
     (status = 404, description = "`company_not_found`: no such company, or you may not see it", body = ErrorBody),
     (status = 409, description = "company_suspended", body = ErrorBody)))]
 #[post("/api/v1/companies/{id}/products")]
