@@ -63,8 +63,7 @@ pub struct UpdateMeRequest {
 
 /// Changes the display name, the e-mail language or the contact preferences.
 ///
-/// Changes the display name, the e-mail language or the contact preferences; fields left out
-/// stay as they are.
+/// Fields left out stay as they are.
 #[utoipa::path(tag = "auth", request_body = UpdateMeRequest, security(("bearer" = [])), responses(
     (status = 200, description = "The account with the changes applied", body = UserView),
     (status = 400, response = BadRequest),

@@ -32,8 +32,7 @@ pub async fn verify_page(query: web::Query<TokenQuery>) -> ApiResult<HttpRespons
 
 /// Verifies the address the link was sent to.
 ///
-/// Verifies the address the link was sent to: the account's address, or a pending change,
-/// which then takes effect.
+/// The address is the account's own, or a pending change, which then takes effect.
 #[utoipa::path(operation_id = "verify_email_address", tag = "auth", params(TokenQuery), responses(
     (status = 200, description = "An HTML page saying the address is verified", content_type = "text/html"),
     (status = 400, description = "invalid_link", body = ErrorBody),

@@ -239,8 +239,8 @@ pub struct LogoutRequest {
 
 /// Signs out of the whole sign-in.
 ///
-/// Signs out of the whole sign-in: the access token and every token of its refresh family stop
-/// working at once. The body is optional.
+/// The access token and every token of its refresh family stop working at once. The body is
+/// optional.
 #[utoipa::path(tag = "auth", request_body(content = Option<LogoutRequest>, description = "optional"),
     security(("bearer" = [])), responses(
     (status = 204, description = "Signed out; the access token and its refresh family no longer work"),

@@ -99,13 +99,13 @@ pub struct ReportResult {
 
 /// Takes a bounce or complaint report from the mail server.
 ///
-/// Takes a bounce or complaint report from the mail server: a delivery status notification
-/// (RFC 3464, `multipart/report; report-type=delivery-status`) or an ARF abuse report
-/// (`report-type=feedback-report`), as the raw message. The job is found by the report's
-/// `Original-Message-ID` or the returned message's `Message-ID`. Hard bounces (5.1.x, 5.2.1)
-/// and abuse complaints suppress the address (a complaint also withdraws the recipient's lead
-/// consent), soft bounces count towards suppression, policy blocks (5.7.x) pause the domain.
-/// Authorized by the MTA's shared secret (`TRADEFAIR_BOUNCE_TOKEN`) or an operator's token.
+/// The body is a delivery status notification (RFC 3464, `multipart/report;
+/// report-type=delivery-status`) or an ARF abuse report (`report-type=feedback-report`), as the raw
+/// message. The job is found by the report's `Original-Message-ID` or the returned message's
+/// `Message-ID`. Hard bounces (5.1.x, 5.2.1) and abuse complaints suppress the address (a complaint
+/// also withdraws the recipient's lead consent), soft bounces count towards suppression, policy
+/// blocks (5.7.x) pause the domain. Authorized by the MTA's shared secret
+/// (`TRADEFAIR_BOUNCE_TOKEN`) or an operator's token.
 #[utoipa::path(operation_id = "report_bounce", tag = "email",
     request_body(content = String, content_type = "message/rfc822", description = "The report as received (a multipart/report message)."),
     security(("bounce_token" = []), ("bearer" = [])), responses(
@@ -146,8 +146,7 @@ pub async fn post_report(
 
 /// The open pixel of a tracked message.
 ///
-/// The open pixel of a tracked message: a 1×1 GIF, never cached; records an open and resets
-/// the recipient's unengaged count.
+/// A 1×1 GIF, never cached; records an open and resets the recipient's unengaged count.
 #[utoipa::path(operation_id = "track_email_open", tag = "email", params(("token" = String, Path)), responses(
     (status = 200, description = "A 1×1 GIF", content_type = "image/gif"),
     (status = 404, description = "`invalid_link`: the token is tampered with or unknown", body = ErrorBody)))]
@@ -174,9 +173,8 @@ pub async fn open_pixel(
 
 /// The click redirect of a tracked message.
 ///
-/// The click redirect of a tracked message: 302 to the URL the token was signed with (never
-/// anywhere else); records a click and resets the recipient's unengaged count. A tampered or
-/// unknown token is a 404, not a redirect.
+/// Answers 302 to the URL the token was signed with (never anywhere else); records a click and
+/// resets the recipient's unengaged count. A tampered or unknown token is a 404, not a redirect.
 #[utoipa::path(operation_id = "track_email_click", tag = "email", params(("token" = String, Path)), responses(
     (status = 302, description = "Redirect to the link's target"),
     (status = 404, description = "`invalid_link`: the token is tampered with or unknown (never a redirect)", body = ErrorBody)))]

@@ -116,8 +116,8 @@ pub async fn unsubscribe_page(query: web::Query<TokenQuery>) -> ApiResult<HttpRe
 
 /// One-click unsubscribe (RFC 8058).
 ///
-/// One-click unsubscribe (RFC 8058): a POST to the signed link, no sign-in, any body
-/// (`List-Unsubscribe=One-Click` from mail clients). Takes effect at once.
+/// A POST to the signed link, no sign-in, any body (`List-Unsubscribe=One-Click` from mail
+/// clients). Takes effect at once.
 #[utoipa::path(operation_id = "unsubscribe_lead_email", tag = "lead e-mail", params(TokenQuery), responses(
     (status = 200, description = "An HTML page saying the address is unsubscribed", content_type = "text/html"),
     (status = 400, description = "invalid_link", body = ErrorBody)))]
@@ -144,8 +144,8 @@ pub async fn unsubscribe(
 
 /// The preferences page of a preferences link.
 ///
-/// The preferences page of a preferences link: the consent state, the subscriptions, and the
-/// unsubscribe button. Changing subscriptions needs signing in (`/api/v1/subscriptions`).
+/// The consent state, the subscriptions, and the unsubscribe button. Changing subscriptions needs
+/// signing in (`/api/v1/subscriptions`).
 #[utoipa::path(operation_id = "email_preferences_page", tag = "lead e-mail", params(TokenQuery), responses(
     (status = 200, description = "An HTML page", content_type = "text/html"),
     (status = 400, response = BadRequest)))]

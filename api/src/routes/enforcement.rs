@@ -243,8 +243,8 @@ pub async fn warn_company(
 
 /// Terminates a company.
 ///
-/// Terminates a company: its storefront, products and listings leave every public endpoint and
-/// search; `/reinstate` is refused from now on (409), only an upheld appeal reverses it.
+/// Its storefront, products and listings leave every public endpoint and search; `/reinstate` is
+/// refused from now on (409), only an upheld appeal reverses it.
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = EnforcementRequest, security(("bearer" = [])), responses(
     (status = 201, description = "The enforcement action that terminates the company", body = EnforcementView),
     (status = 400, response = BadRequest),

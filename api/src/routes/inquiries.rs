@@ -351,8 +351,7 @@ pub async fn unread_inquiries(
 
 /// A thread with its messages.
 ///
-/// A thread with its messages: the buyer, the company's members and operators; 404 for
-/// everyone else.
+/// For the buyer, the company's members and operators; 404 for everyone else.
 #[utoipa::path(tag = "inquiries", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
     (status = 200, description = "The thread with its messages", body = InquiryThreadView),
     (status = 401, response = Unauthorized),
@@ -461,8 +460,8 @@ pub async fn close_inquiry(
 
 /// Marks the thread spam (any member of the company).
 ///
-/// Marks the thread spam (any member of the company): terminal, counts as the company's
-/// response, and the buyer sees the thread as `closed`.
+/// The mark is terminal, counts as the company's response, and the buyer sees the thread as
+/// `closed`.
 #[utoipa::path(operation_id = "mark_inquiry_spam", tag = "inquiries", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
     (status = 200, description = "The thread, now `spam`", body = InquirySummary),
     (status = 401, response = Unauthorized),

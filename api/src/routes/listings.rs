@@ -272,8 +272,8 @@ pub struct ListingsQuery {
 
 /// Listings, newest first.
 ///
-/// Listings, newest first: open, unexpired ones of visible companies and of individual buyers,
-/// or with `mine=true` your own in every state.
+/// Open, unexpired ones of visible companies and of individual buyers, or with `mine=true` your own
+/// in every state.
 #[utoipa::path(security((), ("bearer" = [])), tag = "listings", params(ListingsQuery), responses(
     (status = 200, description = "A page of listings, newest first", body = ListingPage),
     (status = 400, response = BadRequest),
@@ -377,8 +377,8 @@ pub async fn update_listing(
 
 /// Publishes a draft or rejected listing.
 ///
-/// Publishes a draft or rejected listing: `open`, or `pending_review` for a sell offer of an
-/// unverified company. Its `valid_until` must still be ahead.
+/// It becomes `open`, or `pending_review` for a sell offer of an unverified company. Its
+/// `valid_until` must still be ahead.
 #[utoipa::path(tag = "listings", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
     (status = 200, description = "The listing, `open` or `pending_review`", body = ListingView),
     (status = 400, description = "valid_until has passed", body = ErrorBody),

@@ -263,8 +263,8 @@ pub struct QuoteComparisonView {
 
 /// The quotes on a buy request side by side.
 ///
-/// The quotes on a buy request side by side: every quote for its owner (and operators), with the
-/// total at the requested quantity; a quoting company's members see only their own quote.
+/// Every quote for its owner (and operators), with the total at the requested quantity; a quoting
+/// company's members see only their own quote.
 #[utoipa::path(tag = "quotes", params(("id" = Uuid, Path, description = "buy request id"), CompareQuery), security(("bearer" = [])), responses(
     (status = 200, description = "The quotes side by side, with their totals at the requested quantity", body = QuoteComparisonView),
     (status = 400, response = BadRequest),
@@ -340,8 +340,8 @@ pub async fn revise_quote(
 
 /// The buyer accepts a quote.
 ///
-/// The buyer accepts a quote: purchase intent is recorded, the other quotes are declined, the
-/// request closes, the accepted company and every other bidder are notified.
+/// Purchase intent is recorded, the other quotes are declined, the request closes, the accepted
+/// company and every other bidder are notified.
 #[utoipa::path(tag = "quotes", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
     (status = 200, description = "The accepted quote", body = QuoteView),
     (status = 401, response = Unauthorized),

@@ -205,8 +205,8 @@ pub struct ReplyRequest {
     (status = 400, response = BadRequest),
     (status = 401, response = Unauthorized),
     (status = 403, description = "`forbidden`: not an owner or admin of the rated company", body = ErrorBody),
-    (status = 404, description = "`rating_not_found`: no such published rating", body = ErrorBody),
-    (status = 409, description = "`already_replied`: the company has replied to this rating", body = ErrorBody)))]
+    (status = 404, description = "`rating_not_found`: no such rating, or one you may not see", body = ErrorBody),
+    (status = 409, description = "`already_replied` (the company has replied to it) or `invalid_state` (the rating is not published)", body = ErrorBody)))]
 #[post("/api/v1/ratings/{id}/reply")]
 pub async fn reply_to_rating(
     state: web::Data<AppState>,

@@ -41,8 +41,8 @@ pub struct ClosureView {
 
 /// Closes the company's account (the owner only).
 ///
-/// Closes the company's account (the owner only): it leaves every public endpoint and search at
-/// once, every membership ends, and its registration records are kept for the retention period.
+/// It leaves every public endpoint and search at once, every membership ends, and its registration
+/// records are kept for the retention period.
 #[utoipa::path(tag = "privacy", params(("id" = Uuid, Path, description = "company id")), request_body = LeaveRequest, security(("bearer" = [])), responses(
     (status = 200, description = "The closed company and when its records will be purged", body = ClosureView),
     (status = 400, description = "validation_failed (`confirm`: mismatch)", body = ErrorBody),
@@ -120,10 +120,10 @@ pub struct ErasureView {
 
 /// Erases your account.
 ///
-/// Erases your account: name, e-mail and password are removed and it can no longer sign in (this
-/// access token stops working at once); what the law requires others to keep (messages you sent,
-/// buy requests and quotes, reports) stays with the author shown as an erased account. A
-/// company member leaves the company first (409 `member_of_company`); operators cannot (403).
+/// Name, e-mail and password are removed and it can no longer sign in (this access token stops
+/// working at once); what the law requires others to keep (messages you sent, buy requests and
+/// quotes, reports) stays with the author shown as an erased account. A company member leaves the
+/// company first (409 `member_of_company`); operators cannot (403).
 #[utoipa::path(operation_id = "erase_my_account", tag = "privacy", request_body = ErasureRequest, security(("bearer" = [])), responses(
     (status = 200, description = "The account is erased; this token no longer works", body = ErasureView),
     (status = 400, description = "validation_failed (`password`: incorrect)", body = ErrorBody),

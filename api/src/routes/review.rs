@@ -261,11 +261,11 @@ async fn decide(
 
 /// Approves the item through its own service.
 ///
-/// Approves the item through its own service: verifies the company, publishes the product,
-/// opens the listing, applies the change request (and writes its search event), upholds the
-/// report. The owner is notified. A change request whose live item changed after it was
-/// proposed is not applied: 409 `change_request_stale` (`fields` names the live fields that
-/// changed), and the request is marked `superseded` (its item closes, the owner is told).
+/// Verifies the company, publishes the product, opens the listing, applies the change request (and
+/// writes its search event), upholds the report. The owner is notified. A change request whose live
+/// item changed after it was proposed is not applied: 409 `change_request_stale` (`fields` names
+/// the live fields that changed), and the request is marked `superseded` (its item closes, the
+/// owner is told).
 #[utoipa::path(operation_id = "approve_review_item", tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionBody, security(("bearer" = [])), responses(
     (status = 200, description = "The closed item, approved", body = ReviewItemView),
     (status = 400, response = BadRequest),
@@ -307,10 +307,9 @@ pub async fn reject(
 
 /// Sends the item back to its owner with a note.
 ///
-/// Sends the item back to its owner with a note: a product or listing becomes
-/// `changes_requested` (a draft; publishing resubmits it), a change request
-/// `changes_requested` (the next edit resubmits it), a company stays `pending` and re-enters
-/// the queue when its profile is edited. Not for reports (409 `decision_not_applicable`).
+/// A product or listing becomes `changes_requested` (a draft; publishing resubmits it), a change
+/// request `changes_requested` (the next edit resubmits it), a company stays `pending` and
+/// re-enters the queue when its profile is edited. Not for reports (409 `decision_not_applicable`).
 #[utoipa::path(operation_id = "request_review_item_changes", tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionBody, security(("bearer" = [])), responses(
     (status = 200, description = "The item, sent back to its owner", body = ReviewItemView),
     (status = 400, response = BadRequest),
