@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs (from Debian packages) and starts PostgreSQL and Redis on loopback for the tests,
 # an S3-compatible server (moto, from PyPI into a venv: wheels only, ~40 s cold) for the media
-# tests, and chromedriver with Debian's headless Chromium plus axe-core (from npm) for the
-# browser tests, then prints the variables the tests read. Idempotent: running services are
+# tests, openapi-spec-validator (from PyPI, pinned, into its own venv) for the OpenAPI test,
+# and chromedriver with Debian's headless Chromium plus axe-core (from npm) for the browser
+# tests, then prints the variables the tests read. Idempotent: running services are
 # reused. Fails, never skips, when a service cannot start.
 #
 #   eval "$(scripts/services.sh)"
@@ -15,6 +16,7 @@ S3PORT=${S3PORT:-56900}
 S3BUCKET=tradefair-test
 WEBDRIVERPORT=${WEBDRIVERPORT:-56444}
 AXE_VERSION=4.14.1
+OPENAPI_VALIDATOR_VERSION=0.9.0
 log() { echo "services: $*" >&2; }
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -99,6 +101,24 @@ req = urllib.request.Request(f"http://127.0.0.1:{sys.argv[1]}/{sys.argv[2]}", me
 urllib.request.urlopen(req, timeout=10)
 PY
 
+# The OpenAPI test runs a real validator over openapi/openapi.json. Its own venv, so moto's
+# dependencies never decide its version.
+OPENAPI_VENV="$STATE_DIR/openapi-venv"
+OPENAPI_VALIDATOR="$OPENAPI_VENV/bin/openapi-spec-validator"
+openapi_validator_version() { "$OPENAPI_VENV/bin/python" - <<'PY' 2>/dev/null
+from importlib.metadata import version
+print(version("openapi-spec-validator"))
+PY
+}
+if [ "$(openapi_validator_version)" != "$OPENAPI_VALIDATOR_VERSION" ]; then
+  log "installing openapi-spec-validator==$OPENAPI_VALIDATOR_VERSION into $OPENAPI_VENV"
+  [ -x "$OPENAPI_VENV/bin/pip" ] || python3 -m venv "$OPENAPI_VENV" >&2
+  "$OPENAPI_VENV/bin/pip" install -q --disable-pip-version-check \
+    "openapi-spec-validator==$OPENAPI_VALIDATOR_VERSION" >&2 \
+    || { log "could not install openapi-spec-validator"; exit 1; }
+fi
+[ -x "$OPENAPI_VALIDATOR" ] || { log "openapi-spec-validator has no $OPENAPI_VALIDATOR"; exit 1; }
+
 # The browser tests: axe-core (the accessibility checker they inject into pages) from npm, and
 # chromedriver on loopback. Each test opens its own headless Chromium session through it.
 AXE_DIR="$STATE_DIR/npm"
@@ -134,3 +154,4 @@ echo "export TRADEFAIR_TEST_S3_ENDPOINT=http://127.0.0.1:$S3PORT"
 echo "export TRADEFAIR_TEST_S3_BUCKET=$S3BUCKET"
 echo "export TRADEFAIR_TEST_WEBDRIVER=http://127.0.0.1:$WEBDRIVERPORT"
 echo "export TRADEFAIR_TEST_AXE=$AXE_JS"
+echo "export TRADEFAIR_TEST_OPENAPI_VALIDATOR=$OPENAPI_VALIDATOR"

@@ -8,6 +8,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::error::{ErrorBody, ErrorDetail, FieldErrorBody};
+use crate::routes::responses::{BadRequest, OperatorOnly, Unauthorized};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -15,10 +16,13 @@ use crate::error::{ErrorBody, ErrorDetail, FieldErrorBody};
         title = "Tradefair API",
         description = "B2B marketplace backend: accounts, companies and storefronts, product catalog. \
                        Errors always have the shape `{\"error\": {\"code\", \"message\", \"fields\"}}`; \
-                       the README lists the codes.",
+                       docs/errors.md lists the codes.",
         license(name = "AGPL-3.0-or-later")
     ),
-    components(schemas(ErrorBody, ErrorDetail, FieldErrorBody)),
+    components(
+        schemas(ErrorBody, ErrorDetail, FieldErrorBody),
+        responses(BadRequest, Unauthorized, OperatorOnly)
+    ),
     modifiers(&BearerAuth),
     tags(
         (name = "health"), (name = "auth"), (name = "companies"), (name = "catalog"),
@@ -28,6 +32,7 @@ use crate::error::{ErrorBody, ErrorDetail, FieldErrorBody};
         (name = "inquiries", description = "Inquiry threads between buyers and companies, blocked buyers"),
         (name = "leads", description = "The supplier's lead inbox (CRM)"),
         (name = "notifications"), (name = "reports", description = "Reports and transparency"),
+        (name = "lead e-mail", description = "Lead subscriptions, e-mail consent and preferences, the links in lead e-mails"),
         (name = "email", description = "E-mail delivery: bounce reports, open and click tracking"),
         (name = "credit", description = "Credit profile, ratings and penalty points"),
         (name = "change requests", description = "Edits of published products and open listings, as their owners see them"),
@@ -52,6 +57,18 @@ impl Modify for BearerAuth {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
+                    .description(Some("An access token from `POST /api/v1/auth/login`"))
+                    .build(),
+            ),
+        );
+        // The mail server is no account: it authenticates with a shared secret, sent the
+        // same way as an access token, so the one route that takes it names both schemes.
+        components.add_security_scheme(
+            "bounce_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The shared secret `TRADEFAIR_BOUNCE_TOKEN`"))
                     .build(),
             ),
         );

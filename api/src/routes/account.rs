@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::{TokenResponse, UserView, tokens, user_view};
+use super::responses::{BadRequest, Unauthorized};
 use super::subscriptions::parse_language;
 use crate::auth::AuthUser;
 use crate::body::Body;
@@ -60,10 +61,13 @@ pub struct UpdateMeRequest {
     pub tracking_enabled: Option<bool>,
 }
 
-/// Changes the display name, the e-mail language or the contact preferences; fields left out
-/// stay as they are.
+/// Changes the display name, the e-mail language or the contact preferences.
+///
+/// Fields left out stay as they are.
 #[utoipa::path(tag = "auth", request_body = UpdateMeRequest, security(("bearer" = [])), responses(
-    (status = 200, body = UserView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    (status = 200, description = "The account with the changes applied", body = UserView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized)))]
 #[patch("/api/v1/me")]
 pub async fn update_me(
     state: web::Data<AppState>,
@@ -95,12 +99,14 @@ pub struct ChangePasswordRequest {
     pub new_password: String,
 }
 
-/// Changes the password (the current one is required). Every session of the account ends,
-/// this one included; the answer carries the tokens of a new sign-in.
+/// Changes the password (the current one is required).
+///
+/// Every session of the account ends, this one included; the answer carries the tokens of a new
+/// sign-in.
 #[utoipa::path(tag = "auth", request_body = ChangePasswordRequest, security(("bearer" = [])), responses(
-    (status = 200, body = TokenResponse),
+    (status = 200, description = "The tokens of a new sign-in; every earlier session has ended", body = TokenResponse),
     (status = 400, description = "validation_failed (`current_password`: incorrect; `new_password`: too weak)", body = ErrorBody),
-    (status = 401, body = ErrorBody)))]
+    (status = 401, response = Unauthorized)))]
 #[post("/api/v1/me/password")]
 pub async fn change_password(
     state: web::Data<AppState>,
@@ -140,13 +146,16 @@ pub struct ChangeEmailRequest {
     pub current_password: String,
 }
 
-/// Asks to switch the account to a new address. A verification link goes to the new address;
-/// until it is followed the old address stays in use (`pending_email` shows the new one). The
-/// answer is the same when the new address already has an account (its owner is told).
+/// Asks to switch the account to a new address.
+///
+/// A verification link goes to the new address; until it is followed the old address stays in use
+/// (`pending_email` shows the new one). The answer is the same when the new address already has an
+/// account (its owner is told).
 #[utoipa::path(tag = "auth", request_body = ChangeEmailRequest, security(("bearer" = [])), responses(
-    (status = 202, body = MailRequested),
+    (status = 202, description = "`verification_sent`: a link went to the new address (the answer is the same when it already has an account)", body = MailRequested),
     (status = 400, description = "validation_failed (`email`, `current_password`: incorrect)", body = ErrorBody),
-    (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    (status = 401, response = Unauthorized),
+    (status = 429, description = "`rate_limited`: too many address changes asked for; see `Retry-After`", body = ErrorBody)))]
 #[post("/api/v1/me/email")]
 pub async fn change_email(
     state: web::Data<AppState>,
@@ -175,7 +184,8 @@ pub async fn change_email(
 /// Sends the verification e-mail again (for a pending address change if there is one).
 #[utoipa::path(tag = "auth", security(("bearer" = [])), responses(
     (status = 202, description = "`verification_sent` or `already_verified`", body = MailRequested),
-    (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    (status = 401, response = Unauthorized),
+    (status = 429, description = "`rate_limited`: a verification e-mail was sent too recently; see `Retry-After`", body = ErrorBody)))]
 #[post("/api/v1/me/verification")]
 pub async fn resend_verification(
     state: web::Data<AppState>,
@@ -205,12 +215,14 @@ pub struct ResetRequest {
     pub email: String,
 }
 
-/// Asks for a password reset link (single use, valid 30 minutes). The answer is the same
-/// whether or not the address has an account. Limited per client address and per address
-/// asked about (429 with `Retry-After`).
-#[utoipa::path(tag = "auth", request_body = ResetRequest, responses(
+/// Asks for a password reset link (single use, valid 30 minutes).
+///
+/// The answer is the same whether or not the address has an account. Limited per client address and
+/// per address asked about (429 with `Retry-After`).
+#[utoipa::path(operation_id = "request_password_reset", tag = "auth", request_body = ResetRequest, responses(
     (status = 202, description = "`reset_requested`", body = MailRequested),
-    (status = 400, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    (status = 400, response = BadRequest),
+    (status = 429, description = "`rate_limited`: too many reset requests from this client or for this address; see `Retry-After`", body = ErrorBody)))]
 #[post("/api/v1/auth/password-reset")]
 pub async fn request_reset(
     state: web::Data<AppState>,
@@ -239,10 +251,12 @@ pub struct ResetConfirmRequest {
     pub new_password: String,
 }
 
-/// Sets a new password with the token from a reset e-mail. Every session of the account ends;
-/// sign in with the new password. Following the link also verifies the address.
-#[utoipa::path(tag = "auth", request_body = ResetConfirmRequest, responses(
-    (status = 204),
+/// Sets a new password with the token from a reset e-mail.
+///
+/// Every session of the account ends; sign in with the new password. Following the link also
+/// verifies the address.
+#[utoipa::path(operation_id = "confirm_password_reset", tag = "auth", request_body = ResetConfirmRequest, responses(
+    (status = 204, description = "The password is set and every session of the account has ended"),
     (status = 400, description = "invalid_link, validation_failed (`new_password`)", body = ErrorBody),
     (status = 409, description = "link_expired, link_superseded (already used)", body = ErrorBody)))]
 #[post("/api/v1/auth/password-reset/confirm")]

@@ -10,13 +10,14 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::email_links::{TokenQuery, form, invalid, page, token_ok};
+use super::responses::BadRequest;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
 
 /// Shows the verification page with a button; changes nothing.
-#[utoipa::path(tag = "auth", params(TokenQuery), responses(
+#[utoipa::path(operation_id = "verify_email_address_page", tag = "auth", params(TokenQuery), responses(
     (status = 200, description = "An HTML page with the verify button", content_type = "text/html"),
-    (status = 400, body = ErrorBody)))]
+    (status = 400, response = BadRequest)))]
 #[get("/api/v1/email/verify-address")]
 pub async fn verify_page(query: web::Query<TokenQuery>) -> ApiResult<HttpResponse> {
     if !token_ok(&query.token) {
@@ -29,9 +30,10 @@ pub async fn verify_page(query: web::Query<TokenQuery>) -> ApiResult<HttpRespons
     ))
 }
 
-/// Verifies the address the link was sent to: the account's address, or a pending change,
-/// which then takes effect.
-#[utoipa::path(tag = "auth", params(TokenQuery), responses(
+/// Verifies the address the link was sent to.
+///
+/// The address is the account's own, or a pending change, which then takes effect.
+#[utoipa::path(operation_id = "verify_email_address", tag = "auth", params(TokenQuery), responses(
     (status = 200, description = "An HTML page saying the address is verified", content_type = "text/html"),
     (status = 400, description = "invalid_link", body = ErrorBody),
     (status = 409, description = "link_expired, link_superseded, email_taken", body = ErrorBody)))]
@@ -59,9 +61,9 @@ pub async fn verify(
 }
 
 /// Shows a form for the new password; changes nothing.
-#[utoipa::path(tag = "auth", params(TokenQuery), responses(
+#[utoipa::path(operation_id = "reset_password_page", tag = "auth", params(TokenQuery), responses(
     (status = 200, description = "An HTML page with the new-password form", content_type = "text/html"),
-    (status = 400, body = ErrorBody)))]
+    (status = 400, response = BadRequest)))]
 #[get("/api/v1/email/reset-password")]
 pub async fn reset_page(query: web::Query<TokenQuery>) -> ApiResult<HttpResponse> {
     if !token_ok(&query.token) {
@@ -84,9 +86,11 @@ pub struct ResetForm {
     pub new_password: String,
 }
 
+/// The new-password form's target (form-encoded).
+///
 /// The new-password form's target (form-encoded; API clients use
 /// `POST /api/v1/auth/password-reset/confirm`).
-#[utoipa::path(tag = "auth", params(TokenQuery), request_body(content = ResetForm, content_type = "application/x-www-form-urlencoded"), responses(
+#[utoipa::path(operation_id = "reset_password_form", tag = "auth", params(TokenQuery), request_body(content = ResetForm, content_type = "application/x-www-form-urlencoded"), responses(
     (status = 200, description = "An HTML page saying the password is set", content_type = "text/html"),
     (status = 400, description = "invalid_link, validation_failed", body = ErrorBody),
     (status = 409, description = "link_expired, link_superseded", body = ErrorBody)))]

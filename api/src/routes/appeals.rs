@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::pagination::PageQuery;
+use super::responses::{BadRequest, OperatorOnly, Unauthorized};
 use crate::auth::{AuthUser, OperatorUser};
 use crate::body::Body;
 use crate::error::{ApiResult, ErrorBody};
@@ -68,10 +69,14 @@ fn input(b: AppealRequest) -> AppealInput {
     }
 }
 
+/// Appeals an enforcement action, once.
+///
 /// Appeals an enforcement action in force against your company (owners and admins) or your own
 /// buy request, once.
 #[utoipa::path(tag = "enforcement", params(("id" = Uuid, Path, description = "enforcement action id")), request_body = AppealRequest, security(("bearer" = [])), responses(
-    (status = 201, body = AppealView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    (status = 201, description = "The appeal, open until an operator decides it", body = AppealView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
     (status = 403, description = "forbidden (a member who may only read it)", body = ErrorBody),
     (status = 404, description = "enforcement_action_not_found", body = ErrorBody),
     (status = 409, description = "already_appealed or not_appealable (no longer in force)", body = ErrorBody)))]
@@ -92,8 +97,11 @@ pub async fn appeal_enforcement(
 
 /// Appeals a takedown that stands (final, or kept down after a counter-notice), once.
 #[utoipa::path(tag = "takedowns", params(("id" = Uuid, Path, description = "takedown case id")), request_body = AppealRequest, security(("bearer" = [])), responses(
-    (status = 201, body = AppealView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, description = "takedown_not_found", body = ErrorBody),
+    (status = 201, description = "The appeal, open until an operator decides it", body = AppealView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: a member of the company who is not an owner or admin", body = ErrorBody),
+    (status = 404, description = "takedown_not_found", body = ErrorBody),
     (status = 409, description = "already_appealed or not_appealable", body = ErrorBody)))]
 #[post("/api/v1/takedowns/{id}/appeal")]
 pub async fn appeal_takedown(
@@ -112,7 +120,8 @@ pub async fn appeal_takedown(
 
 /// An appeal and its outcome: every member of the company concerned, and operators.
 #[utoipa::path(tag = "enforcement", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 200, body = AppealView), (status = 401, body = ErrorBody),
+    (status = 200, description = "The appeal and, once decided, its outcome", body = AppealView),
+    (status = 401, response = Unauthorized),
     (status = 404, description = "appeal_not_found", body = ErrorBody)))]
 #[get("/api/v1/appeals/{id}")]
 pub async fn get_appeal(
@@ -141,8 +150,10 @@ pub struct AppealQuery {
 
 /// Appeals for operators, newest first.
 #[utoipa::path(tag = "operator", params(AppealQuery, PageQuery), security(("bearer" = [])), responses(
-    (status = 200, body = AppealPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody)))]
+    (status = 200, description = "A page of appeals, newest first", body = AppealPage),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly)))]
 #[get("/api/v1/operator/appeals")]
 pub async fn list_appeals(
     state: web::Data<AppState>,
@@ -173,8 +184,11 @@ pub struct AppealDecisionRequest {
 
 /// Decides an open appeal; upheld reverses the action or takedown in the same transaction.
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = AppealDecisionRequest, security(("bearer" = [])), responses(
-    (status = 200, body = AppealView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, description = "appeal_not_found", body = ErrorBody),
+    (status = 200, description = "The decided appeal (an upheld one has reversed its action or takedown)", body = AppealView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "appeal_not_found", body = ErrorBody),
     (status = 409, description = "appeal_decided", body = ErrorBody)))]
 #[post("/api/v1/operator/appeals/{id}/decide")]
 pub async fn decide_appeal(

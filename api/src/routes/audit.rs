@@ -9,8 +9,9 @@ use time::format_description::well_known::Rfc3339;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::responses::{BadRequest, OperatorOnly, Unauthorized};
 use crate::auth::OperatorUser;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::time_fmt::utc;
 
@@ -98,9 +99,11 @@ fn parse_time(
 }
 
 /// The audit log, newest first, filtered.
-#[utoipa::path(tag = "operator", params(AuditQuery), security(("bearer" = [])), responses(
-    (status = 200, body = AuditPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody)))]
+#[utoipa::path(operation_id = "list_audit_entries", tag = "operator", params(AuditQuery), security(("bearer" = [])), responses(
+    (status = 200, description = "A page of audit entries, newest first", body = AuditPage),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly)))]
 #[get("/api/v1/operator/audit")]
 pub async fn list_audit(
     state: web::Data<AppState>,
@@ -157,8 +160,10 @@ pub struct AuditVerification {
 }
 
 /// Recomputes the whole hash chain (as `tradefair audit verify` does).
-#[utoipa::path(tag = "operator", security(("bearer" = [])), responses(
-    (status = 200, body = AuditVerification), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[utoipa::path(operation_id = "verify_audit_chain", tag = "operator", security(("bearer" = [])), responses(
+    (status = 200, description = "Whether the hash chain is intact, and the first entry that breaks it if not", body = AuditVerification),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly)))]
 #[get("/api/v1/operator/audit/verify")]
 pub async fn verify_audit(
     state: web::Data<AppState>,

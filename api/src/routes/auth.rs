@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
+use super::responses::{BadRequest, Unauthorized};
 use crate::auth::{AuthUser, jwt};
 use crate::body::{Body, OptionalBody};
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -95,13 +96,15 @@ pub struct RegistrationAccepted {
     pub status: String,
 }
 
-/// Opens a buyer or supplier account and e-mails a verification link (valid 48 hours). The
-/// answer is the same when the address already has an account (its owner is told by e-mail
+/// Opens a buyer or supplier account and e-mails a verification link (valid 48 hours).
+///
+/// The answer is the same when the address already has an account (its owner is told by e-mail
 /// instead), so registration does not reveal which addresses have accounts. Sign in with the
 /// password to continue; verify the address before sending inquiries, posting buy requests or
 /// quoting.
 #[utoipa::path(tag = "auth", request_body = RegisterRequest, responses(
-    (status = 202, body = RegistrationAccepted), (status = 400, body = ErrorBody)))]
+    (status = 202, description = "`verification_sent`: the account exists (or the address already had one, whose owner is told instead)", body = RegistrationAccepted),
+    (status = 400, response = BadRequest)))]
 #[post("/api/v1/auth/register")]
 pub async fn register(
     state: web::Data<AppState>,
@@ -172,10 +175,13 @@ pub(crate) fn tokens(
     })
 }
 
-/// Signs in. An unknown address and a wrong password give the same answer. Attempts are limited
-/// per account and per client address (429 with `Retry-After`).
+/// Signs in.
+///
+/// An unknown address and a wrong password give the same answer. Attempts are limited per account
+/// and per client address (429 with `Retry-After`).
 #[utoipa::path(tag = "auth", request_body = LoginRequest, responses(
-    (status = 200, body = TokenResponse), (status = 401, description = "invalid_credentials", body = ErrorBody),
+    (status = 200, description = "An access token and a refresh token", body = TokenResponse),
+    (status = 401, description = "invalid_credentials", body = ErrorBody),
     (status = 429, description = "rate_limited", body = ErrorBody)))]
 #[post("/api/v1/auth/login")]
 pub async fn login(
@@ -204,11 +210,12 @@ pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
-/// Exchanges a refresh token for new tokens. Presenting a token that was already used revokes
-/// every token of its family (the login it came from), and the family's access tokens stop
-/// working on their next request.
+/// Exchanges a refresh token for new tokens.
+///
+/// Presenting a token that was already used revokes every token of its family (the login it came
+/// from), and the family's access tokens stop working on their next request.
 #[utoipa::path(tag = "auth", request_body = RefreshRequest, responses(
-    (status = 200, body = TokenResponse),
+    (status = 200, description = "New tokens; the refresh token presented is used up", body = TokenResponse),
     (status = 401, description = "invalid_refresh_token or refresh_token_reused", body = ErrorBody)))]
 #[post("/api/v1/auth/refresh")]
 pub async fn refresh(
@@ -236,10 +243,14 @@ pub struct LogoutRequest {
     pub refresh_token: Option<String>,
 }
 
-/// Signs out of the whole sign-in: the access token and every token of its refresh family stop
-/// working at once. The body is optional.
+/// Signs out of the whole sign-in.
+///
+/// The access token and every token of its refresh family stop working at once. The body is
+/// optional.
 #[utoipa::path(tag = "auth", request_body(content = Option<LogoutRequest>, description = "optional"),
-    security(("bearer" = [])), responses((status = 204), (status = 401, body = ErrorBody)))]
+    security(("bearer" = [])), responses(
+    (status = 204, description = "Signed out; the access token and its refresh family no longer work"),
+    (status = 401, response = Unauthorized)))]
 #[post("/api/v1/auth/logout")]
 pub async fn logout(
     state: web::Data<AppState>,
@@ -263,7 +274,9 @@ pub async fn logout(
 }
 
 /// The signed-in account and its company membership.
-#[utoipa::path(tag = "auth", security(("bearer" = [])), responses((status = 200, body = UserView), (status = 401, body = ErrorBody)))]
+#[utoipa::path(operation_id = "get_me", tag = "auth", security(("bearer" = [])), responses(
+    (status = 200, description = "The signed-in account and its company membership", body = UserView),
+    (status = 401, response = Unauthorized)))]
 #[get("/api/v1/me")]
 pub async fn me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
     let id = user.actor.user_id;
@@ -292,7 +305,8 @@ pub struct Jwks {
 }
 
 /// The public keys that verify access tokens.
-#[utoipa::path(tag = "auth", responses((status = 200, body = Jwks)))]
+#[utoipa::path(operation_id = "get_jwks", tag = "auth", responses(
+    (status = 200, description = "The Ed25519 public keys (JWK set) that verify access tokens", body = Jwks)))]
 #[get("/.well-known/jwks.json")]
 pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().json(Jwks {

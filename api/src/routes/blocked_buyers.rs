@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::responses::Unauthorized;
 use crate::auth::AuthUser;
 use crate::body::Body;
 use crate::error::{ApiResult, ErrorBody};
@@ -44,12 +45,17 @@ impl From<BlockedBuyer> for BlockedBuyerView {
     }
 }
 
+/// Blocks a buyer from the company's inquiries (owners and admins).
+///
 /// Blocks a buyer (owners and admins): 201 for a new block, 200 when the buyer was already
 /// blocked (the reason is replaced).
 #[utoipa::path(tag = "inquiries", params(("id" = Uuid, Path, description = "company id")), request_body = BlockBuyerRequest, security(("bearer" = [])), responses(
-    (status = 201, body = BlockedBuyerView), (status = 200, body = BlockedBuyerView),
-    (status = 400, description = "validation_failed (`user_id`: own_member)", body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, description = "company_not_found or account_not_found", body = ErrorBody)))]
+    (status = 200, description = "The buyer was already blocked; the reason is replaced", body = BlockedBuyerView),
+    (status = 201, description = "The buyer is now blocked", body = BlockedBuyerView),
+    (status = 400, description = "validation_failed (`user_id`: own_member)", body = ErrorBody),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: not an owner or admin of the company", body = ErrorBody),
+    (status = 404, description = "company_not_found or account_not_found", body = ErrorBody)))]
 #[post("/api/v1/companies/{id}/blocked-buyers")]
 pub async fn block_buyer(
     state: web::Data<AppState>,
@@ -72,7 +78,9 @@ pub async fn block_buyer(
 
 /// The company's blocked buyers, newest first (members and operators).
 #[utoipa::path(tag = "inquiries", params(("id" = Uuid, Path, description = "company id")), security(("bearer" = [])), responses(
-    (status = 200, body = Vec<BlockedBuyerView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    (status = 200, description = "The blocked buyers, newest first", body = Vec<BlockedBuyerView>),
+    (status = 401, response = Unauthorized),
+    (status = 404, description = "`company_not_found`: no such company, or you are neither a member nor an operator", body = ErrorBody)))]
 #[get("/api/v1/companies/{id}/blocked-buyers")]
 pub async fn list_blocked_buyers(
     state: web::Data<AppState>,
@@ -93,7 +101,9 @@ pub async fn list_blocked_buyers(
 
 /// Lifts a block (owners and admins).
 #[utoipa::path(tag = "inquiries", params(("id" = Uuid, Path, description = "company id"), ("user_id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 204, description = "The block is lifted"),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: not an owner or admin of the company", body = ErrorBody),
     (status = 404, description = "company_not_found or block_not_found", body = ErrorBody)))]
 #[delete("/api/v1/companies/{id}/blocked-buyers/{user_id}")]
 pub async fn unblock_buyer(

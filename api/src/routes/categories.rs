@@ -28,7 +28,8 @@ impl From<CategoryNode> for CategoryView {
 }
 
 /// The two-level category tree, in Chinese and English.
-#[utoipa::path(tag = "catalog", responses((status = 200, body = Vec<CategoryView>)))]
+#[utoipa::path(tag = "catalog", responses(
+    (status = 200, description = "The category tree: top-level categories with their second-level children", body = Vec<CategoryView>)))]
 #[get("/api/v1/categories")]
 pub async fn list_categories(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let tree = state.db(catalog::list_categories).await?;

@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::pagination::PageQuery;
+use super::responses::{BadRequest, Unauthorized};
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
@@ -140,10 +141,14 @@ pub struct ChangeRequestsQuery {
     pub cursor: Option<String>,
 }
 
+/// The change requests you may see, newest first.
+///
 /// The change requests of your company (its profile, products and sell offers) and of your own
 /// listings, newest first; operators see all.
 #[utoipa::path(tag = "change requests", params(ChangeRequestsQuery), security(("bearer" = [])), responses(
-    (status = 200, body = ChangeRequestPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    (status = 200, description = "A page of change requests, newest first", body = ChangeRequestPage),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized)))]
 #[get("/api/v1/change-requests")]
 pub async fn list_change_requests(
     state: web::Data<AppState>,
@@ -174,10 +179,14 @@ pub async fn list_change_requests(
     }))
 }
 
+/// One change request with its field-by-field diff and decision.
+///
 /// One change request with its field-by-field diff and decision (the item's company members,
 /// the listing's owner, operators; 404 for everyone else).
 #[utoipa::path(tag = "change requests", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 200, body = ChangeRequestView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    (status = 200, description = "The change request with its field-by-field diff and decision", body = ChangeRequestView),
+    (status = 401, response = Unauthorized),
+    (status = 404, description = "`change_request_not_found`: no such change request, or not yours to see", body = ErrorBody)))]
 #[get("/api/v1/change-requests/{id}")]
 pub async fn get_change_request(
     state: web::Data<AppState>,

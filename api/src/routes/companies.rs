@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::change_requests::EditOutcome;
+use super::responses::{BadRequest, Unauthorized};
 use crate::auth::{AuthUser, MaybeUser};
 use crate::body::Body;
 use crate::error::{ApiResult, ErrorBody};
@@ -229,7 +230,9 @@ impl From<Company> for CompanyView {
 
 /// Creates the caller's company; the caller (a supplier account in no company) becomes its owner.
 #[utoipa::path(tag = "companies", request_body = CompanyRequest, security(("bearer" = [])), responses(
-    (status = 201, body = CompanyView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    (status = 201, description = "The new company, `pending` until an operator verifies it", body = CompanyView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
     (status = 403, description = "not_a_supplier", body = ErrorBody),
     (status = 409, description = "slug_taken, credit_code_taken or already_in_company", body = ErrorBody)))]
 #[post("/api/v1/companies")]
@@ -246,7 +249,10 @@ pub async fn create_company(
 }
 
 /// A company profile. Suspended and rejected companies are visible only to their members and operators.
-#[utoipa::path(tag = "companies", params(("id" = Uuid, Path)), responses((status = 200, body = CompanyView), (status = 404, body = ErrorBody)))]
+#[utoipa::path(security((), ("bearer" = [])), tag = "companies", params(("id" = Uuid, Path)), responses(
+    (status = 200, description = "The company profile", body = CompanyView),
+    (status = 401, response = Unauthorized),
+    (status = 404, description = "`company_not_found`: no such company, or it is suspended or rejected and you are not a member or operator", body = ErrorBody)))]
 #[get("/api/v1/companies/{id}")]
 pub async fn get_company(
     state: web::Data<AppState>,
@@ -268,16 +274,21 @@ pub struct CompanyEditView {
     pub edit: EditOutcome,
 }
 
-/// Edits the profile (owners and admins). Changing the licence facts of a verified company
-/// sends it back to verification and is applied at once (`edit.outcome: applied`). Any other
-/// edit of a verified company's profile is a change request: applied at once
-/// (`auto_approved`) when screening finds nothing in the new text, otherwise the live profile
-/// stays as it is until an operator approves it (`edit.outcome: pending`, with
-/// `edit.change_request_id`; the diff at `GET /api/v1/change-requests/{id}`). Companies that are
-/// not verified are edited in place.
+/// Edits the profile (owners and admins).
+///
+/// Changing the licence facts of a verified company sends it back to verification and is applied at
+/// once (`edit.outcome: applied`). Any other edit of a verified company's profile is a change
+/// request: applied at once (`auto_approved`) when screening finds nothing in the new text,
+/// otherwise the live profile stays as it is until an operator approves it (`edit.outcome:
+/// pending`, with `edit.change_request_id`; the diff at `GET /api/v1/change-requests/{id}`).
+/// Companies that are not verified are edited in place.
 #[utoipa::path(tag = "companies", params(("id" = Uuid, Path)), request_body = CompanyRequest, security(("bearer" = [])), responses(
-    (status = 200, body = CompanyEditView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    (status = 200, description = "The profile, and whether the edit was applied or waits for review (`edit`)", body = CompanyEditView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: not an owner or admin of the company", body = ErrorBody),
+    (status = 404, description = "`company_not_found`: no such company, or you may not see it", body = ErrorBody),
+    (status = 409, description = "`credit_code_taken` or `slug_taken`: another company has it", body = ErrorBody)))]
 #[patch("/api/v1/companies/{id}")]
 pub async fn update_company(
     state: web::Data<AppState>,

@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::responses::Unauthorized;
 use crate::auth::MaybeUser;
 use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
@@ -96,10 +97,14 @@ impl From<CreditProfile> for CreditView {
     }
 }
 
+/// A company's credit profile: score, formula version and every input.
+///
 /// A company's credit profile: score, formula version and every input, so anyone can
 /// recompute it (docs/credit.md). Visible to whoever may see the company.
-#[utoipa::path(tag = "credit", params(("id" = Uuid, Path)), responses(
-    (status = 200, body = CreditView), (status = 404, body = ErrorBody)))]
+#[utoipa::path(security((), ("bearer" = [])), tag = "credit", params(("id" = Uuid, Path)), responses(
+    (status = 200, description = "The credit profile with every input of its score", body = CreditView),
+    (status = 401, response = Unauthorized),
+    (status = 404, description = "`company_not_found`: no such company, or you may not see it", body = ErrorBody)))]
 #[get("/api/v1/companies/{id}/credit")]
 pub async fn get_credit(
     state: web::Data<AppState>,

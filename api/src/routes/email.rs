@@ -11,6 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::pagination::PageQuery;
+use super::responses::{BadRequest, OperatorOnly, Unauthorized};
 use crate::auth::OperatorUser;
 use crate::auth::extract::{authenticate, bearer};
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -96,18 +97,23 @@ pub struct ReportResult {
     pub recipients: Vec<ReportRecipientView>,
 }
 
-/// Takes a bounce or complaint report from the mail server: a delivery status notification
-/// (RFC 3464, `multipart/report; report-type=delivery-status`) or an ARF abuse report
-/// (`report-type=feedback-report`), as the raw message. The job is found by the report's
-/// `Original-Message-ID` or the returned message's `Message-ID`. Hard bounces (5.1.x, 5.2.1)
-/// and abuse complaints suppress the address (a complaint also withdraws the recipient's lead
-/// consent), soft bounces count towards suppression, policy blocks (5.7.x) pause the domain.
-/// Authorized by the MTA's shared secret (`TRADEFAIR_BOUNCE_TOKEN`) or an operator's token.
-#[utoipa::path(tag = "email",
+/// Takes a bounce or complaint report from the mail server.
+///
+/// The body is a delivery status notification (RFC 3464, `multipart/report;
+/// report-type=delivery-status`) or an ARF abuse report (`report-type=feedback-report`), as the raw
+/// message. The job is found by the report's `Original-Message-ID` or the returned message's
+/// `Message-ID`. Hard bounces (5.1.x, 5.2.1) and abuse complaints suppress the address (a complaint
+/// also withdraws the recipient's lead consent), soft bounces count towards suppression, policy
+/// blocks (5.7.x) pause the domain. Authorized by the MTA's shared secret
+/// (`TRADEFAIR_BOUNCE_TOKEN`) or an operator's token.
+#[utoipa::path(operation_id = "report_bounce", tag = "email",
     request_body(content = String, content_type = "message/rfc822", description = "The report as received (a multipart/report message)."),
-    security(("bearer" = [])), responses(
-    (status = 200, body = ReportResult), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 413, body = ErrorBody)))]
+    security(("bounce_token" = []), ("bearer" = [])), responses(
+    (status = 200, description = "What the report did: the job it matched and the addresses suppressed, counted or paused", body = ReportResult),
+    (status = 400, description = "`invalid_report`: the body is neither a delivery status notification nor an ARF report", body = ErrorBody),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: the bearer token is neither the bounce token nor an operator's", body = ErrorBody),
+    (status = 413, description = "`payload_too_large`: the report exceeds the body limit", body = ErrorBody)))]
 #[post("/api/v1/email/bounces")]
 pub async fn post_report(
     req: HttpRequest,
@@ -138,11 +144,12 @@ pub async fn post_report(
     }))
 }
 
-/// The open pixel of a tracked message: a 1×1 GIF, never cached; records an open and resets
-/// the recipient's unengaged count.
-#[utoipa::path(tag = "email", params(("token" = String, Path)), responses(
+/// The open pixel of a tracked message.
+///
+/// A 1×1 GIF, never cached; records an open and resets the recipient's unengaged count.
+#[utoipa::path(operation_id = "track_email_open", tag = "email", params(("token" = String, Path)), responses(
     (status = 200, description = "A 1×1 GIF", content_type = "image/gif"),
-    (status = 404, body = ErrorBody)))]
+    (status = 404, description = "`invalid_link`: the token is tampered with or unknown", body = ErrorBody)))]
 #[get("/api/v1/email/open/{token}")]
 pub async fn open_pixel(
     state: web::Data<AppState>,
@@ -164,12 +171,13 @@ pub async fn open_pixel(
         .body(PIXEL))
 }
 
-/// The click redirect of a tracked message: 302 to the URL the token was signed with (never
-/// anywhere else); records a click and resets the recipient's unengaged count. A tampered or
-/// unknown token is a 404, not a redirect.
-#[utoipa::path(tag = "email", params(("token" = String, Path)), responses(
+/// The click redirect of a tracked message.
+///
+/// Answers 302 to the URL the token was signed with (never anywhere else); records a click and
+/// resets the recipient's unengaged count. A tampered or unknown token is a 404, not a redirect.
+#[utoipa::path(operation_id = "track_email_click", tag = "email", params(("token" = String, Path)), responses(
     (status = 302, description = "Redirect to the link's target"),
-    (status = 404, body = ErrorBody)))]
+    (status = 404, description = "`invalid_link`: the token is tampered with or unknown (never a redirect)", body = ErrorBody)))]
 #[get("/api/v1/email/click/{token}")]
 pub async fn click_redirect(
     state: web::Data<AppState>,
@@ -266,11 +274,15 @@ fn day_text(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
+/// Per-day counts of messages by outcome (operators).
+///
 /// Per-day counts of sent, delivered, deferred, bounced, opened, clicked, unsubscribed and
 /// complained messages (operators).
-#[utoipa::path(tag = "operator", params(StatsQuery), security(("bearer" = [])), responses(
-    (status = 200, body = EmailStats), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody)))]
+#[utoipa::path(operation_id = "get_email_stats", tag = "operator", params(StatsQuery), security(("bearer" = [])), responses(
+    (status = 200, description = "Per-day message counts", body = EmailStats),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly)))]
 #[get("/api/v1/operator/email/stats")]
 pub async fn email_stats(
     state: web::Data<AppState>,
@@ -390,8 +402,10 @@ pub struct JobQuery {
 
 /// E-mail jobs, newest first, with their delivery and engagement counts (operators).
 #[utoipa::path(tag = "operator", params(JobQuery, PageQuery), security(("bearer" = [])), responses(
-    (status = 200, body = EmailJobPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody)))]
+    (status = 200, description = "A page of e-mail jobs, newest first", body = EmailJobPage),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly)))]
 #[get("/api/v1/operator/email/jobs")]
 pub async fn list_email_jobs(
     state: web::Data<AppState>,
@@ -417,8 +431,10 @@ pub async fn list_email_jobs(
 
 /// One e-mail job with its counts: the per-digest report (operators).
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 200, body = EmailJobView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-    (status = 404, body = ErrorBody)))]
+    (status = 200, description = "The e-mail job with its delivery and engagement counts", body = EmailJobView),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`email_job_not_found`: no such e-mail job", body = ErrorBody)))]
 #[get("/api/v1/operator/email/jobs/{id}")]
 pub async fn get_email_job(
     state: web::Data<AppState>,
@@ -467,8 +483,10 @@ pub struct SuppressionQuery {
 
 /// The suppression list, by address (operators).
 #[utoipa::path(tag = "operator", params(SuppressionQuery, PageQuery), security(("bearer" = [])), responses(
-    (status = 200, body = SuppressionPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody)))]
+    (status = 200, description = "A page of suppressed addresses", body = SuppressionPage),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly)))]
 #[get("/api/v1/operator/email/suppressions")]
 pub async fn list_suppressions(
     state: web::Data<AppState>,
@@ -491,8 +509,10 @@ pub async fn list_suppressions(
 
 /// Whether one address is suppressed, and why (operators).
 #[utoipa::path(tag = "operator", params(("address" = String, Path)), security(("bearer" = [])), responses(
-    (status = 200, body = SuppressionView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-    (status = 404, body = ErrorBody)))]
+    (status = 200, description = "The suppression of this address and its reason", body = SuppressionView),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`suppression_not_found`: the address is not suppressed", body = ErrorBody)))]
 #[get("/api/v1/operator/email/suppressions/{address}")]
 pub async fn get_suppression(
     state: web::Data<AppState>,
@@ -516,8 +536,10 @@ pub struct RemoveQuery {
 
 /// Takes an address off the suppression list (operators; audited). Mail to it is sent again.
 #[utoipa::path(tag = "operator", params(("address" = String, Path), RemoveQuery), security(("bearer" = [])), responses(
-    (status = 204, description = "Removed"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-    (status = 404, body = ErrorBody)))]
+    (status = 204, description = "Removed"),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`suppression_not_found`: the address is not suppressed", body = ErrorBody)))]
 #[delete("/api/v1/operator/email/suppressions/{address}")]
 pub async fn remove_suppression(
     state: web::Data<AppState>,

@@ -8,6 +8,7 @@ use domain::leadmail::{self, LeadConsent, LeadMailError};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::responses::BadRequest;
 use super::subscriptions::source;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
@@ -53,9 +54,9 @@ pub(super) fn invalid() -> ApiError {
 }
 
 /// Shows the confirmation page with a button; changes nothing.
-#[utoipa::path(tag = "lead e-mail", params(TokenQuery), responses(
+#[utoipa::path(operation_id = "confirm_lead_consent_page", tag = "lead e-mail", params(TokenQuery), responses(
     (status = 200, description = "An HTML page with the confirm button", content_type = "text/html"),
-    (status = 400, body = ErrorBody)))]
+    (status = 400, response = BadRequest)))]
 #[get("/api/v1/email/confirm")]
 pub async fn confirm_page(query: web::Query<TokenQuery>) -> ApiResult<HttpResponse> {
     if !token_ok(&query.token) {
@@ -72,7 +73,7 @@ pub async fn confirm_page(query: web::Query<TokenQuery>) -> ApiResult<HttpRespon
 }
 
 /// Confirms consent (double opt-in) and records when and from where.
-#[utoipa::path(tag = "lead e-mail", params(TokenQuery), responses(
+#[utoipa::path(operation_id = "confirm_lead_consent", tag = "lead e-mail", params(TokenQuery), responses(
     (status = 200, description = "An HTML page saying consent is confirmed", content_type = "text/html"),
     (status = 400, description = "invalid_link", body = ErrorBody),
     (status = 409, description = "link_expired or link_superseded", body = ErrorBody)))]
@@ -100,7 +101,7 @@ pub async fn confirm(
 /// Shows the unsubscribe page with a button; changes nothing (link scanners open links).
 #[utoipa::path(tag = "lead e-mail", params(TokenQuery), responses(
     (status = 200, description = "An HTML page with the unsubscribe button", content_type = "text/html"),
-    (status = 400, body = ErrorBody)))]
+    (status = 400, response = BadRequest)))]
 #[get("/api/v1/email/unsubscribe")]
 pub async fn unsubscribe_page(query: web::Query<TokenQuery>) -> ApiResult<HttpResponse> {
     if !token_ok(&query.token) {
@@ -113,9 +114,11 @@ pub async fn unsubscribe_page(query: web::Query<TokenQuery>) -> ApiResult<HttpRe
     ))
 }
 
-/// One-click unsubscribe (RFC 8058): a POST to the signed link, no sign-in, any body
-/// (`List-Unsubscribe=One-Click` from mail clients). Takes effect at once.
-#[utoipa::path(tag = "lead e-mail", params(TokenQuery), responses(
+/// One-click unsubscribe (RFC 8058).
+///
+/// A POST to the signed link, no sign-in, any body (`List-Unsubscribe=One-Click` from mail
+/// clients). Takes effect at once.
+#[utoipa::path(operation_id = "unsubscribe_lead_email", tag = "lead e-mail", params(TokenQuery), responses(
     (status = 200, description = "An HTML page saying the address is unsubscribed", content_type = "text/html"),
     (status = 400, description = "invalid_link", body = ErrorBody)))]
 #[post("/api/v1/email/unsubscribe")]
@@ -139,11 +142,13 @@ pub async fn unsubscribe(
     ))
 }
 
-/// The preferences page of a preferences link: the consent state, the subscriptions, and the
-/// unsubscribe button. Changing subscriptions needs signing in (`/api/v1/subscriptions`).
-#[utoipa::path(tag = "lead e-mail", params(TokenQuery), responses(
+/// The preferences page of a preferences link.
+///
+/// The consent state, the subscriptions, and the unsubscribe button. Changing subscriptions needs
+/// signing in (`/api/v1/subscriptions`).
+#[utoipa::path(operation_id = "email_preferences_page", tag = "lead e-mail", params(TokenQuery), responses(
     (status = 200, description = "An HTML page", content_type = "text/html"),
-    (status = 400, body = ErrorBody)))]
+    (status = 400, response = BadRequest)))]
 #[get("/api/v1/email/preferences")]
 pub async fn preferences_page(
     state: web::Data<AppState>,

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::appeals::AppealView;
 use super::pagination::PageQuery;
+use super::responses::{BadRequest, OperatorOnly, Unauthorized};
 use crate::auth::{AuthUser, OperatorUser};
 use crate::body::Body;
 use crate::error::{ApiResult, ErrorBody};
@@ -139,11 +140,16 @@ async fn unhide(
     Ok(HttpResponse::Ok().json(view))
 }
 
+/// Hides a product from every public endpoint and search.
+///
 /// Hides a product: it leaves every public endpoint and search (within the indexer's delay);
 /// its members still see it. The company is told.
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = EnforcementRequest, security(("bearer" = [])), responses(
-    (status = 201, body = EnforcementView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, description = "item_not_found", body = ErrorBody),
+    (status = 201, description = "The enforcement action that hides the product", body = EnforcementView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "item_not_found", body = ErrorBody),
     (status = 409, description = "already_hidden", body = ErrorBody)))]
 #[post("/api/v1/operator/products/{id}/hide")]
 pub async fn hide_product(
@@ -157,8 +163,11 @@ pub async fn hide_product(
 
 /// Lifts the operator hides of a product (a takedown in force keeps it hidden).
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = EnforcementRequest, security(("bearer" = [])), responses(
-    (status = 200, body = UnhideView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, description = "item_not_found", body = ErrorBody),
+    (status = 200, description = "How many hides were lifted, and whether the product shows again", body = UnhideView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "item_not_found", body = ErrorBody),
     (status = 409, description = "not_hidden", body = ErrorBody)))]
 #[post("/api/v1/operator/products/{id}/unhide")]
 pub async fn unhide_product(
@@ -172,8 +181,11 @@ pub async fn unhide_product(
 
 /// Hides a listing (sell offer or buy request) from every public endpoint and search.
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = EnforcementRequest, security(("bearer" = [])), responses(
-    (status = 201, body = EnforcementView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, description = "item_not_found", body = ErrorBody),
+    (status = 201, description = "The enforcement action that hides the listing", body = EnforcementView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "item_not_found", body = ErrorBody),
     (status = 409, description = "already_hidden", body = ErrorBody)))]
 #[post("/api/v1/operator/listings/{id}/hide")]
 pub async fn hide_listing(
@@ -187,8 +199,11 @@ pub async fn hide_listing(
 
 /// Lifts the operator hides of a listing.
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = EnforcementRequest, security(("bearer" = [])), responses(
-    (status = 200, body = UnhideView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, description = "item_not_found", body = ErrorBody),
+    (status = 200, description = "How many hides were lifted, and whether the listing shows again", body = UnhideView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "item_not_found", body = ErrorBody),
     (status = 409, description = "not_hidden", body = ErrorBody)))]
 #[post("/api/v1/operator/listings/{id}/unhide")]
 pub async fn unhide_listing(
@@ -202,8 +217,11 @@ pub async fn unhide_listing(
 
 /// Warns a company: a recorded warning its owners and admins are notified of.
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = EnforcementRequest, security(("bearer" = [])), responses(
-    (status = 201, body = EnforcementView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, description = "company_not_found", body = ErrorBody),
+    (status = 201, description = "The recorded warning", body = EnforcementView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "company_not_found", body = ErrorBody),
     (status = 409, description = "company_closed", body = ErrorBody)))]
 #[post("/api/v1/operator/companies/{id}/warn")]
 pub async fn warn_company(
@@ -223,11 +241,16 @@ pub async fn warn_company(
     Ok(HttpResponse::Created().json(view))
 }
 
-/// Terminates a company: its storefront, products and listings leave every public endpoint and
-/// search; `/reinstate` is refused from now on (409), only an upheld appeal reverses it.
+/// Terminates a company.
+///
+/// Its storefront, products and listings leave every public endpoint and search; `/reinstate` is
+/// refused from now on (409), only an upheld appeal reverses it.
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = EnforcementRequest, security(("bearer" = [])), responses(
-    (status = 201, body = EnforcementView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, description = "company_not_found", body = ErrorBody),
+    (status = 201, description = "The enforcement action that terminates the company", body = EnforcementView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "company_not_found", body = ErrorBody),
     (status = 409, description = "company_terminated or company_closed", body = ErrorBody)))]
 #[post("/api/v1/operator/companies/{id}/terminate")]
 pub async fn terminate_company(
@@ -257,9 +280,11 @@ pub struct EnforcementQuery {
 }
 
 /// Every enforcement action for operators, newest first.
-#[utoipa::path(tag = "operator", params(EnforcementQuery, PageQuery), security(("bearer" = [])), responses(
-    (status = 200, body = EnforcementPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody)))]
+#[utoipa::path(operation_id = "list_enforcement_actions", tag = "operator", params(EnforcementQuery, PageQuery), security(("bearer" = [])), responses(
+    (status = 200, description = "A page of enforcement actions, newest first", body = EnforcementPage),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly)))]
 #[get("/api/v1/operator/enforcement")]
 pub async fn list_actions(
     state: web::Data<AppState>,
@@ -286,10 +311,14 @@ pub async fn list_actions(
     Ok(HttpResponse::Ok().json(view))
 }
 
+/// The enforcement actions against the company and its items, newest first.
+///
 /// What was done to the company and its items, with reasons and appeal outcomes, newest first:
 /// its members and operators (404 for anyone else).
-#[utoipa::path(tag = "enforcement", params(("id" = Uuid, Path, description = "company id"), PageQuery), security(("bearer" = [])), responses(
-    (status = 200, body = EnforcementPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+#[utoipa::path(operation_id = "list_company_enforcement_actions", tag = "enforcement", params(("id" = Uuid, Path, description = "company id"), PageQuery), security(("bearer" = [])), responses(
+    (status = 200, description = "A page of the company's enforcement actions, newest first", body = EnforcementPage),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
     (status = 404, description = "company_not_found", body = ErrorBody)))]
 #[get("/api/v1/companies/{id}/enforcement")]
 pub async fn company_actions(
@@ -313,8 +342,9 @@ pub async fn company_actions(
 }
 
 /// One enforcement action with its appeal: whoever it concerns and operators.
-#[utoipa::path(tag = "enforcement", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 200, body = EnforcementView), (status = 401, body = ErrorBody),
+#[utoipa::path(operation_id = "get_enforcement_action", tag = "enforcement", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+    (status = 200, description = "The enforcement action with its appeal, if any", body = EnforcementView),
+    (status = 401, response = Unauthorized),
     (status = 404, description = "enforcement_action_not_found", body = ErrorBody)))]
 #[get("/api/v1/enforcement/{id}")]
 pub async fn get_action(

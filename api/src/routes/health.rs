@@ -11,7 +11,8 @@ pub struct Health {
 }
 
 /// The process is alive.
-#[utoipa::path(tag = "health", responses((status = 200, body = Health)))]
+#[utoipa::path(tag = "health", responses(
+    (status = 200, description = "The process is alive", body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health {
@@ -20,7 +21,9 @@ pub async fn healthz() -> HttpResponse {
 }
 
 /// The database is reachable and every migration is applied.
-#[utoipa::path(tag = "health", responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
+#[utoipa::path(tag = "health", responses(
+    (status = 200, description = "The database answers and every migration is applied", body = Health),
+    (status = 503, description = "`service_unavailable`: the database does not answer or a migration is missing", body = ErrorBody)))]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let pending = state

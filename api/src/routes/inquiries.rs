@@ -11,6 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::pagination::PageQuery;
+use super::responses::{BadRequest, Unauthorized};
 use crate::auth::AuthUser;
 use crate::body::Body;
 use crate::error::{ApiResult, ErrorBody};
@@ -240,9 +241,10 @@ pub struct UnreadView {
 /// `duplicate_message`), all with `Retry-After`. A company that blocked the caller refuses the
 /// whole request (403 `blocked`).
 #[utoipa::path(tag = "inquiries", request_body = CreateInquiryRequest, security(("bearer" = [])), responses(
-    (status = 201, body = CreatedInquiriesView),
+    (status = 201, description = "One thread per company, sharing a `batch_id`", body = CreatedInquiriesView),
     (status = 400, description = "validation_failed (`targets[i].id`: not_found, own_company)", body = ErrorBody),
-    (status = 401, body = ErrorBody), (status = 403, description = "forbidden, blocked or email_unverified", body = ErrorBody),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "forbidden, blocked or email_unverified", body = ErrorBody),
     (status = 429, description = "rate_limited, new_account_daily_cap or duplicate_message", body = ErrorBody)))]
 #[post("/api/v1/inquiries")]
 pub async fn create_inquiry(
@@ -295,7 +297,9 @@ pub struct InquiryListQuery {
 
 /// The caller's inquiry threads, newest first.
 #[utoipa::path(tag = "inquiries", params(InquiryListQuery), security(("bearer" = [])), responses(
-    (status = 200, body = InquiryPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    (status = 200, description = "A page of the caller's inquiry threads, newest first", body = InquiryPage),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized)))]
 #[get("/api/v1/inquiries")]
 pub async fn list_inquiries(
     state: web::Data<AppState>,
@@ -328,8 +332,9 @@ pub async fn list_inquiries(
 }
 
 /// How many threads have something unread, as buyer and as supplier.
-#[utoipa::path(tag = "inquiries", security(("bearer" = [])), responses(
-    (status = 200, body = UnreadView), (status = 401, body = ErrorBody)))]
+#[utoipa::path(operation_id = "count_unread_inquiries", tag = "inquiries", security(("bearer" = [])), responses(
+    (status = 200, description = "Counts of threads with something unread, as buyer and as supplier", body = UnreadView),
+    (status = 401, response = Unauthorized)))]
 #[get("/api/v1/inquiries/unread")]
 pub async fn unread_inquiries(
     state: web::Data<AppState>,
@@ -344,10 +349,13 @@ pub async fn unread_inquiries(
     }))
 }
 
-/// A thread with its messages: the buyer, the company's members and operators; 404 for
-/// everyone else.
+/// A thread with its messages.
+///
+/// For the buyer, the company's members and operators; 404 for everyone else.
 #[utoipa::path(tag = "inquiries", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 200, body = InquiryThreadView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    (status = 200, description = "The thread with its messages", body = InquiryThreadView),
+    (status = 401, response = Unauthorized),
+    (status = 404, description = "`inquiry_not_found`: no such thread, or you are not one of its parties", body = ErrorBody)))]
 #[get("/api/v1/inquiries/{id}")]
 pub async fn get_inquiry(
     state: web::Data<AppState>,
@@ -361,12 +369,16 @@ pub async fn get_inquiry(
     Ok(HttpResponse::Ok().json(InquiryThreadView::from(thread)))
 }
 
-/// Writes in a thread (the buyer or any member of the company; operators 403). The company's
-/// first message makes the thread `replied`. Closed threads take no messages (409
+/// Writes in a thread (the buyer or any member of the company; operators 403).
+///
+/// The company's first message makes the thread `replied`. Closed threads take no messages (409
 /// `inquiry_closed`); a buyer the company blocked gets 403 `blocked`.
 #[utoipa::path(tag = "inquiries", params(("id" = Uuid, Path)), request_body = MessageRequest, security(("bearer" = [])), responses(
-    (status = 201, body = MessageView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, description = "forbidden or blocked", body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 201, description = "The message as stored", body = MessageView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "forbidden or blocked", body = ErrorBody),
+    (status = 404, description = "`inquiry_not_found`: no such thread, or you are not one of its parties", body = ErrorBody),
     (status = 409, description = "inquiry_closed or company_suspended", body = ErrorBody)))]
 #[post("/api/v1/inquiries/{id}/messages")]
 pub async fn post_message(
@@ -387,8 +399,11 @@ pub async fn post_message(
 }
 
 /// Marks the thread read for the caller's side (buyer, or the company as a whole).
-#[utoipa::path(tag = "inquiries", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(operation_id = "mark_inquiry_read", tag = "inquiries", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+    (status = 204, description = "The thread is read for the caller's side"),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: operators have no side to mark read", body = ErrorBody),
+    (status = 404, description = "`inquiry_not_found`: no such thread, or you are not one of its parties", body = ErrorBody)))]
 #[post("/api/v1/inquiries/{id}/read")]
 pub async fn read_inquiry(
     state: web::Data<AppState>,
@@ -404,8 +419,11 @@ pub async fn read_inquiry(
 
 /// Assigns the thread to a member of the company (owners and admins); `null` unassigns.
 #[utoipa::path(tag = "inquiries", params(("id" = Uuid, Path)), request_body = AssignRequest, security(("bearer" = [])), responses(
-    (status = 200, body = InquirySummary), (status = 400, description = "validation_failed (`user_id`: not_a_member)", body = ErrorBody),
-    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    (status = 200, description = "The thread with its new assignee", body = InquirySummary),
+    (status = 400, description = "validation_failed (`user_id`: not_a_member)", body = ErrorBody),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: only the company's owners and admins assign (not the buyer, staff or operators)", body = ErrorBody),
+    (status = 404, description = "`inquiry_not_found`: no such thread, or you are not one of its parties", body = ErrorBody)))]
 #[post("/api/v1/inquiries/{id}/assign")]
 pub async fn assign_inquiry(
     state: web::Data<AppState>,
@@ -423,7 +441,10 @@ pub async fn assign_inquiry(
 
 /// Closes the thread (the buyer or any member). Closing a closed thread changes nothing.
 #[utoipa::path(tag = "inquiries", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 200, body = InquirySummary), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    (status = 200, description = "The closed thread", body = InquirySummary),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: operators read threads but do not close them", body = ErrorBody),
+    (status = 404, description = "`inquiry_not_found`: no such thread, or you are not one of its parties", body = ErrorBody)))]
 #[post("/api/v1/inquiries/{id}/close")]
 pub async fn close_inquiry(
     state: web::Data<AppState>,
@@ -437,10 +458,15 @@ pub async fn close_inquiry(
     Ok(HttpResponse::Ok().json(InquirySummary::from(view)))
 }
 
-/// Marks the thread spam (any member of the company): terminal, counts as the company's
-/// response, and the buyer sees the thread as `closed`.
-#[utoipa::path(tag = "inquiries", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 200, body = InquirySummary), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+/// Marks the thread spam (any member of the company).
+///
+/// The mark is terminal, counts as the company's response, and the buyer sees the thread as
+/// `closed`.
+#[utoipa::path(operation_id = "mark_inquiry_spam", tag = "inquiries", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+    (status = 200, description = "The thread, now `spam`", body = InquirySummary),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: only the company's members mark a thread spam", body = ErrorBody),
+    (status = 404, description = "`inquiry_not_found`: no such thread, or you are not one of its parties", body = ErrorBody)))]
 #[post("/api/v1/inquiries/{id}/spam")]
 pub async fn mark_spam(
     state: web::Data<AppState>,

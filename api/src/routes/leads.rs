@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::pagination::PageQuery;
+use super::responses::{BadRequest, Unauthorized};
 use crate::auth::AuthUser;
 use crate::body::{Body, double_option};
 use crate::error::{ApiResult, ErrorBody};
@@ -149,7 +150,10 @@ impl From<LeadFilterQuery> for LeadFilterInput {
 /// The company's leads, newest first, filtered (company members only; 404 for anyone else).
 #[utoipa::path(tag = "leads", params(("id" = Uuid, Path, description = "company id"), LeadFilterQuery, PageQuery),
     security(("bearer" = [])), responses(
-    (status = 200, body = LeadPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    (status = 200, description = "A page of the company's leads, newest first", body = LeadPage),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 404, description = "`company_not_found`: no such company, or you are not a member", body = ErrorBody)))]
 #[get("/api/v1/companies/{id}/leads")]
 pub async fn list_leads(
     state: web::Data<AppState>,
@@ -170,12 +174,16 @@ pub async fn list_leads(
     }))
 }
 
+/// The company's leads as CSV.
+///
 /// The same leads as CSV (UTF-8 with a byte-order mark, CRLF lines), newest first, at most
 /// 50,000 rows. Cells that a spreadsheet would run as a formula are prefixed with `'`.
 #[utoipa::path(tag = "leads", params(("id" = Uuid, Path, description = "company id"), LeadFilterQuery),
     security(("bearer" = [])), responses(
-    (status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 404, body = ErrorBody)))]
+    (status = 200, description = "The leads as CSV (UTF-8 with a byte-order mark, CRLF lines)", content_type = "text/csv", body = String),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 404, description = "`company_not_found`: no such company, or you are not a member", body = ErrorBody)))]
 #[get("/api/v1/companies/{id}/leads.csv")]
 pub async fn export_leads(
     state: web::Data<AppState>,
@@ -199,7 +207,9 @@ pub async fn export_leads(
 
 /// A lead with its private notes (company members only).
 #[utoipa::path(tag = "leads", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 200, body = LeadDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    (status = 200, description = "The lead with its private notes", body = LeadDetail),
+    (status = 401, response = Unauthorized),
+    (status = 404, description = "`lead_not_found`: no such lead, or you are not a member of its company", body = ErrorBody)))]
 #[get("/api/v1/leads/{id}")]
 pub async fn get_lead(
     state: web::Data<AppState>,
@@ -235,8 +245,11 @@ pub struct LeadPatchRequest {
 
 /// Works a lead: stage, tags, grade, follow-up date (any member); assignee (owners and admins).
 #[utoipa::path(tag = "leads", params(("id" = Uuid, Path)), request_body = LeadPatchRequest, security(("bearer" = [])), responses(
-    (status = 200, body = LeadDetail), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    (status = 200, description = "The lead with the changes applied", body = LeadDetail),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: only owners and admins change the assignee", body = ErrorBody),
+    (status = 404, description = "`lead_not_found`: no such lead, or you are not a member of its company", body = ErrorBody)))]
 #[patch("/api/v1/leads/{id}")]
 pub async fn update_lead(
     state: web::Data<AppState>,
@@ -269,7 +282,10 @@ pub struct LeadNoteRequest {
 
 /// Adds a private note to a lead (company members only).
 #[utoipa::path(tag = "leads", params(("id" = Uuid, Path)), request_body = LeadNoteRequest, security(("bearer" = [])), responses(
-    (status = 201, body = LeadNoteView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    (status = 201, description = "The note as stored", body = LeadNoteView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 404, description = "`lead_not_found`: no such lead, or you are not a member of its company", body = ErrorBody)))]
 #[post("/api/v1/leads/{id}/notes")]
 pub async fn add_lead_note(
     state: web::Data<AppState>,

@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::change_requests::EditOutcome;
 use super::operator::DecisionRequest;
 use super::pagination::PageQuery;
+use super::responses::{BadRequest, OperatorOnly, Unauthorized};
 use super::search::{cursor, paging, search_error};
 use crate::auth::{AuthUser, MaybeUser, OperatorUser};
 use crate::body::Body;
@@ -203,10 +204,14 @@ pub struct ListingPage {
     pub next_cursor: Option<String>,
 }
 
+/// Posts a sell offer or a buy request.
+///
 /// Posts a sell offer (for your company; not while it is suspended) or a buy request (any buyer
 /// or supplier account; a supplier's request carries its company). A draft unless `publish`.
 #[utoipa::path(tag = "listings", request_body = ListingCreateRequest, security(("bearer" = [])), responses(
-    (status = 201, body = ListingView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    (status = 201, description = "The new listing (a draft unless `publish` was set)", body = ListingView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
     (status = 403, description = "not_a_supplier (sell offers need a company), forbidden (operators), email_unverified (buy requests need a verified address)", body = ErrorBody),
     (status = 409, description = "company_suspended", body = ErrorBody)))]
 #[post("/api/v1/listings")]
@@ -265,10 +270,14 @@ pub struct ListingsQuery {
     pub cursor: Option<String>,
 }
 
-/// Listings, newest first: open, unexpired ones of visible companies and of individual buyers,
-/// or with `mine=true` your own in every state.
-#[utoipa::path(tag = "listings", params(ListingsQuery), responses(
-    (status = 200, body = ListingPage), (status = 400, body = ErrorBody), (status = 401, description = "mine=true without a token", body = ErrorBody)))]
+/// Listings, newest first.
+///
+/// Open, unexpired ones of visible companies and of individual buyers, or with `mine=true` your own
+/// in every state.
+#[utoipa::path(security((), ("bearer" = [])), tag = "listings", params(ListingsQuery), responses(
+    (status = 200, description = "A page of listings, newest first", body = ListingPage),
+    (status = 400, response = BadRequest),
+    (status = 401, description = "mine=true without a token", body = ErrorBody)))]
 #[get("/api/v1/listings")]
 pub async fn list_listings(
     state: web::Data<AppState>,
@@ -303,9 +312,14 @@ pub async fn list_listings(
     }))
 }
 
-/// A listing. Drafts, listings under review and rejected ones exist only for their owner (and
-/// for a sell offer, its company's members) and operators.
-#[utoipa::path(tag = "listings", params(("id" = Uuid, Path)), responses((status = 200, body = ListingView), (status = 404, body = ErrorBody)))]
+/// A listing.
+///
+/// Drafts, listings under review and rejected ones exist only for their owner (and for a sell
+/// offer, its company's members) and operators.
+#[utoipa::path(security((), ("bearer" = [])), tag = "listings", params(("id" = Uuid, Path)), responses(
+    (status = 200, description = "The listing", body = ListingView),
+    (status = 401, response = Unauthorized),
+    (status = 404, description = "`listing_not_found`: no such listing, or not visible to you", body = ErrorBody)))]
 #[get("/api/v1/listings/{id}")]
 pub async fn get_listing(
     state: web::Data<AppState>,
@@ -327,17 +341,21 @@ pub struct ListingEditView {
     pub edit: EditOutcome,
 }
 
-/// Edits a listing (its owner; for a sell offer any member of its company). Closed and expired
-/// listings are not edited; a buy request is frozen by its first quote (409
+/// Edits a listing (its owner; for a sell offer any member of its company).
+///
+/// Closed and expired listings are not edited; a buy request is frozen by its first quote (409
 /// `listing_has_quotes`). Drafts, listings under review and rejected ones are edited in place
 /// (`edit.outcome: applied`). An edit of an open listing is a change request: the open version
-/// stays live and searchable until an operator approves it (`edit.outcome: pending`), unless
-/// the publish rule would open it without review (a verified company's sell offer, any buy
-/// request) and screening finds nothing in the new text — then it is applied at once
-/// (`auto_approved`). One open change request per listing; a new edit replaces its proposal.
+/// stays live and searchable until an operator approves it (`edit.outcome: pending`), unless the
+/// publish rule would open it without review (a verified company's sell offer, any buy request) and
+/// screening finds nothing in the new text — then it is applied at once (`auto_approved`). One open
+/// change request per listing; a new edit replaces its proposal.
 #[utoipa::path(tag = "listings", params(("id" = Uuid, Path)), request_body = ListingPatchRequest, security(("bearer" = [])), responses(
-    (status = 200, body = ListingEditView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 200, description = "The listing, and whether the edit was applied or waits for review (`edit`)", body = ListingEditView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: not the listing's owner (or, for a sell offer, a member of its company)", body = ErrorBody),
+    (status = 404, description = "`listing_not_found`: no such listing, or not visible to you", body = ErrorBody),
     (status = 409, description = "listing_has_quotes, listing_expired, invalid_state, company_suspended", body = ErrorBody)))]
 #[patch("/api/v1/listings/{id}")]
 pub async fn update_listing(
@@ -357,11 +375,16 @@ pub async fn update_listing(
     }))
 }
 
-/// Publishes a draft or rejected listing: `open`, or `pending_review` for a sell offer of an
-/// unverified company. Its `valid_until` must still be ahead.
+/// Publishes a draft or rejected listing.
+///
+/// It becomes `open`, or `pending_review` for a sell offer of an unverified company. Its
+/// `valid_until` must still be ahead.
 #[utoipa::path(tag = "listings", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 200, body = ListingView), (status = 400, description = "valid_until has passed", body = ErrorBody),
-    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 200, description = "The listing, `open` or `pending_review`", body = ListingView),
+    (status = 400, description = "valid_until has passed", body = ErrorBody),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: not the listing's owner (or, for a sell offer, a member of its company)", body = ErrorBody),
+    (status = 404, description = "`listing_not_found`: no such listing, or not visible to you", body = ErrorBody),
     (status = 409, description = "invalid_state or company_suspended", body = ErrorBody)))]
 #[post("/api/v1/listings/{id}/publish")]
 pub async fn publish_listing(
@@ -378,8 +401,11 @@ pub async fn publish_listing(
 
 /// Closes an open (or expired) or pending listing: it leaves search and takes no more quotes.
 #[utoipa::path(tag = "listings", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 200, body = ListingView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-    (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    (status = 200, description = "The closed listing", body = ListingView),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: not the listing's owner (or, for a sell offer, a member of its company)", body = ErrorBody),
+    (status = 404, description = "`listing_not_found`: no such listing, or not visible to you", body = ErrorBody),
+    (status = 409, description = "`invalid_state`: the listing is neither open, expired nor pending", body = ErrorBody)))]
 #[post("/api/v1/listings/{id}/close")]
 pub async fn close_listing(
     state: web::Data<AppState>,
@@ -401,11 +427,17 @@ pub struct RepublishRequest {
     pub valid_until: Option<OffsetDateTime>,
 }
 
+/// Reopens a closed or expired listing with a new end date.
+///
 /// Reopens a closed or expired listing with a new end date (as publishing: a sell offer of an
 /// unverified company goes to review). A request whose quote was accepted stays closed.
 #[utoipa::path(tag = "listings", params(("id" = Uuid, Path)), request_body = RepublishRequest, security(("bearer" = [])), responses(
-    (status = 200, body = ListingView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    (status = 200, description = "The listing, `open` again or `pending_review`", body = ListingView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: not the listing's owner (or, for a sell offer, a member of its company)", body = ErrorBody),
+    (status = 404, description = "`listing_not_found`: no such listing, or not visible to you", body = ErrorBody),
+    (status = 409, description = "`invalid_state`: the listing is neither closed nor expired, or its request accepted a quote", body = ErrorBody)))]
 #[post("/api/v1/listings/{id}/republish")]
 pub async fn republish_listing(
     state: web::Data<AppState>,
@@ -436,8 +468,12 @@ async fn moderate(
 
 /// Approves a sell offer under review: it opens.
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionRequest, security(("bearer" = [])), responses(
-    (status = 200, body = ListingView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    (status = 200, description = "The listing, now `open`", body = ListingView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`listing_not_found`: no such listing", body = ErrorBody),
+    (status = 409, description = "`invalid_state`: the listing is not under review", body = ErrorBody)))]
 #[post("/api/v1/operator/listings/{id}/approve")]
 pub async fn approve_listing(
     state: web::Data<AppState>,
@@ -457,8 +493,12 @@ pub async fn approve_listing(
 
 /// Rejects a listing under review or takes an open one down, with a reason the owner sees.
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionRequest, security(("bearer" = [])), responses(
-    (status = 200, body = ListingView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    (status = 200, description = "The listing, now `rejected`", body = ListingView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`listing_not_found`: no such listing", body = ErrorBody),
+    (status = 409, description = "`invalid_state`: the listing is neither under review nor open", body = ErrorBody)))]
 #[post("/api/v1/operator/listings/{id}/reject")]
 pub async fn reject_listing(
     state: web::Data<AppState>,
@@ -493,13 +533,18 @@ pub struct BuyLeadPage {
     pub next_cursor: Option<String>,
 }
 
+/// Open buy requests that match the company.
+///
 /// Open, unexpired buy requests that match the company: in the category of one of its
 /// published products, or containing every word of one of its main products, product keywords
 /// or product titles (matched through the search index, with product search's analysis and
 /// synonyms). Its own members' requests are left out. Company members and operators.
-#[utoipa::path(tag = "listings", params(("id" = Uuid, Path, description = "company id"), BuyLeadsQuery), security(("bearer" = [])), responses(
-    (status = 200, body = BuyLeadPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 404, body = ErrorBody), (status = 503, description = "search_unavailable", body = ErrorBody)))]
+#[utoipa::path(operation_id = "list_buy_leads", tag = "listings", params(("id" = Uuid, Path, description = "company id"), BuyLeadsQuery), security(("bearer" = [])), responses(
+    (status = 200, description = "A page of matching buy requests", body = BuyLeadPage),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 404, description = "`company_not_found`: no such company, or you are neither a member nor an operator", body = ErrorBody),
+    (status = 503, description = "search_unavailable", body = ErrorBody)))]
 #[get("/api/v1/companies/{id}/buy-leads")]
 pub async fn buy_leads(
     state: web::Data<AppState>,

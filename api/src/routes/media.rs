@@ -13,6 +13,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::responses::Unauthorized;
 use crate::auth::{AuthUser, MaybeUser};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::media::{ProcessError, ProcessLimits, ReceiveError, Received, variant_path};
@@ -274,8 +275,9 @@ async fn read_form(state: &AppState, payload: &mut Multipart) -> ApiResult<(Purp
 }
 
 #[utoipa::path(tag = "media", request_body(content = UploadForm, content_type = "multipart/form-data"), security(("bearer" = [])), responses(
-    (status = 201, body = MediaView), (status = 400, description = "validation_failed, invalid_multipart", body = ErrorBody),
-    (status = 401, body = ErrorBody),
+    (status = 201, description = "The stored upload with its variants", body = MediaView),
+    (status = 400, description = "validation_failed, invalid_multipart", body = ErrorBody),
+    (status = 401, response = Unauthorized),
     (status = 413, description = "upload_too_large", body = ErrorBody),
     (status = 415, description = "unsupported_media_type, media_type_not_allowed, polyglot_refused", body = ErrorBody),
     (status = 422, description = "corrupt_media, image_too_large, empty_file", body = ErrorBody),
@@ -405,8 +407,9 @@ async fn readable(
     Ok((m, readability))
 }
 
-#[utoipa::path(tag = "media", params(("id" = Uuid, Path)), responses(
-    (status = 200, body = MediaView), (status = 401, body = ErrorBody),
+#[utoipa::path(security((), ("bearer" = [])), tag = "media", params(("id" = Uuid, Path)), responses(
+    (status = 200, description = "The upload's metadata and variants", body = MediaView),
+    (status = 401, response = Unauthorized),
     (status = 404, description = "media_not_found: no such media, or not readable by you", body = ErrorBody)))]
 /// A media record (public images to anyone; others to those who may read them).
 #[get("/api/v1/media/{id}")]
@@ -424,11 +427,11 @@ const PUBLIC_CACHE: &str = "public, max-age=31536000, immutable";
 /// Media readable by some only.
 const PRIVATE_CACHE: &str = "private, no-cache";
 
-#[utoipa::path(tag = "media", params(("id" = Uuid, Path), ("variant" = String, Path, description = "thumbnail, medium or original")), responses(
+#[utoipa::path(operation_id = "get_media_variant", security((), ("bearer" = [])), tag = "media", params(("id" = Uuid, Path), ("variant" = String, Path, description = "thumbnail, medium or original")), responses(
     (status = 200, description = "the bytes, with the type of the variant"),
     (status = 206, description = "the requested byte range"),
     (status = 304, description = "not modified (If-None-Match)"),
-    (status = 401, body = ErrorBody),
+    (status = 401, response = Unauthorized),
     (status = 404, description = "media_not_found: no such media or variant, or not readable by you", body = ErrorBody),
     (status = 416, description = "range_not_satisfiable", body = ErrorBody)))]
 /// The bytes of a variant, with ETag, 304 and Range; private files as downloads.

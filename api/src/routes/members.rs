@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::responses::{BadRequest, Unauthorized};
 use crate::auth::AuthUser;
 use crate::body::Body;
 use crate::error::{ApiResult, ErrorBody};
@@ -47,7 +48,9 @@ pub struct AddMemberRequest {
 
 /// The company's members (members and operators).
 #[utoipa::path(tag = "companies", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 200, body = Vec<MemberView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    (status = 200, description = "The company's members", body = Vec<MemberView>),
+    (status = 401, response = Unauthorized),
+    (status = 404, description = "`company_not_found`: no such company, or you are neither a member nor an operator", body = ErrorBody)))]
 #[get("/api/v1/companies/{id}/members")]
 pub async fn list_members(
     state: web::Data<AppState>,
@@ -68,7 +71,10 @@ pub async fn list_members(
 
 /// Adds an existing supplier account by e-mail (owners: any role; admins: staff).
 #[utoipa::path(tag = "companies", params(("id" = Uuid, Path)), request_body = AddMemberRequest, security(("bearer" = [])), responses(
-    (status = 201, body = MemberView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 201, description = "The new member", body = MemberView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: not an owner, or an admin adding anything but staff", body = ErrorBody),
     (status = 404, description = "company_not_found or account_not_found", body = ErrorBody),
     (status = 409, description = "already_in_company", body = ErrorBody)))]
 #[post("/api/v1/companies/{id}/members")]
@@ -88,7 +94,10 @@ pub async fn add_member(
 
 /// Removes a member. Members may leave; owners remove anyone; admins remove staff; the last owner stays.
 #[utoipa::path(tag = "companies", params(("id" = Uuid, Path), ("user_id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 204, description = "The member is removed"),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: your role may not remove this member", body = ErrorBody),
+    (status = 404, description = "`company_not_found` or `member_not_found`: no such company, or the account is not its member", body = ErrorBody),
     (status = 409, description = "last_owner", body = ErrorBody)))]
 #[delete("/api/v1/companies/{id}/members/{user_id}")]
 pub async fn remove_member(

@@ -28,6 +28,7 @@ pub mod products;
 pub mod quotes;
 pub mod ratings;
 pub mod reports;
+pub mod responses;
 pub mod retention;
 pub mod review;
 pub mod rules;

@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::pagination::PageQuery;
+use super::responses::{BadRequest, Unauthorized};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
@@ -63,7 +64,9 @@ pub struct NotificationQuery {
 
 /// The signed-in account's notifications, newest first, with the unread count.
 #[utoipa::path(tag = "notifications", params(NotificationQuery, PageQuery), security(("bearer" = [])), responses(
-    (status = 200, body = NotificationPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    (status = 200, description = "A page of notifications, newest first, with the unread count", body = NotificationPage),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized)))]
 #[get("/api/v1/notifications")]
 pub async fn list_notifications(
     state: web::Data<AppState>,
@@ -84,8 +87,10 @@ pub async fn list_notifications(
 }
 
 /// Marks one notification read (404 when it is not the caller's).
-#[utoipa::path(tag = "notifications", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(operation_id = "mark_notification_read", tag = "notifications", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+    (status = 204, description = "The notification is read"),
+    (status = 401, response = Unauthorized),
+    (status = 404, description = "`notification_not_found`: no such notification of the caller", body = ErrorBody)))]
 #[post("/api/v1/notifications/{id}/read")]
 pub async fn mark_read(
     state: web::Data<AppState>,
@@ -113,8 +118,9 @@ pub struct MarkedRead {
 }
 
 /// Marks every notification of the caller read.
-#[utoipa::path(tag = "notifications", security(("bearer" = [])), responses(
-    (status = 200, body = MarkedRead), (status = 401, body = ErrorBody)))]
+#[utoipa::path(operation_id = "mark_all_notifications_read", tag = "notifications", security(("bearer" = [])), responses(
+    (status = 200, description = "How many notifications were marked read", body = MarkedRead),
+    (status = 401, response = Unauthorized)))]
 #[post("/api/v1/notifications/read-all")]
 pub async fn mark_all_read(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
     let marked = state

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::companies::CompanyView;
 use super::products::{ProductView, change_status};
+use super::responses::{BadRequest, OperatorOnly, Unauthorized};
 use crate::auth::OperatorUser;
 use crate::body::Body;
 use crate::error::{ApiResult, ErrorBody};
@@ -38,8 +39,12 @@ async fn decide_company(
 
 /// Marks a pending or rejected company as verified.
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionRequest, security(("bearer" = [])), responses(
-    (status = 200, body = CompanyView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    (status = 200, description = "The company, now `verified`", body = CompanyView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`company_not_found`: no such company", body = ErrorBody),
+    (status = 409, description = "`invalid_state`: the company is neither pending nor rejected", body = ErrorBody)))]
 #[post("/api/v1/operator/companies/{id}/verify")]
 pub async fn verify_company(
     state: web::Data<AppState>,
@@ -52,8 +57,12 @@ pub async fn verify_company(
 
 /// Rejects a pending company's verification.
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionRequest, security(("bearer" = [])), responses(
-    (status = 200, body = CompanyView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    (status = 200, description = "The company, now `rejected`", body = CompanyView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`company_not_found`: no such company", body = ErrorBody),
+    (status = 409, description = "`invalid_state`: the company is not pending", body = ErrorBody)))]
 #[post("/api/v1/operator/companies/{id}/reject")]
 pub async fn reject_company(
     state: web::Data<AppState>,
@@ -66,8 +75,12 @@ pub async fn reject_company(
 
 /// Suspends a company: its storefront and products leave every public endpoint.
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionRequest, security(("bearer" = [])), responses(
-    (status = 200, body = CompanyView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    (status = 200, description = "The company, now `suspended`", body = CompanyView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`company_not_found`: no such company", body = ErrorBody),
+    (status = 409, description = "`invalid_state`: the company cannot be suspended in its state", body = ErrorBody)))]
 #[post("/api/v1/operator/companies/{id}/suspend")]
 pub async fn suspend_company(
     state: web::Data<AppState>,
@@ -80,8 +93,12 @@ pub async fn suspend_company(
 
 /// Lifts a suspension.
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionRequest, security(("bearer" = [])), responses(
-    (status = 200, body = CompanyView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    (status = 200, description = "The company with its suspension lifted", body = CompanyView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`company_not_found`: no such company", body = ErrorBody),
+    (status = 409, description = "`invalid_state` (not suspended) or `company_terminated`", body = ErrorBody)))]
 #[post("/api/v1/operator/companies/{id}/reinstate")]
 pub async fn reinstate_company(
     state: web::Data<AppState>,
@@ -94,8 +111,12 @@ pub async fn reinstate_company(
 
 /// Approves a product under review: it is published.
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionRequest, security(("bearer" = [])), responses(
-    (status = 200, body = ProductView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    (status = 200, description = "The product, now `published`", body = ProductView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`product_not_found`: no such product", body = ErrorBody),
+    (status = 409, description = "`invalid_state`: the product is not under review", body = ErrorBody)))]
 #[post("/api/v1/operator/products/{id}/approve")]
 pub async fn approve_product(
     state: web::Data<AppState>,
@@ -115,8 +136,12 @@ pub async fn approve_product(
 
 /// Rejects a product under review or takes a published one down, with a reason the owner sees.
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionRequest, security(("bearer" = [])), responses(
-    (status = 200, body = ProductView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    (status = 200, description = "The product, now `rejected`", body = ProductView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`product_not_found`: no such product", body = ErrorBody),
+    (status = 409, description = "`invalid_state`: the product is neither under review nor published", body = ErrorBody)))]
 #[post("/api/v1/operator/products/{id}/reject")]
 pub async fn reject_product(
     state: web::Data<AppState>,

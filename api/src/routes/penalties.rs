@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::pagination::PageQuery;
+use super::responses::{BadRequest, OperatorOnly, Unauthorized};
 use crate::auth::{AuthUser, OperatorUser};
 use crate::body::Body;
 use crate::error::{ApiResult, ErrorBody};
@@ -120,11 +121,15 @@ pub struct PenaltyPage {
     pub next_cursor: Option<String>,
 }
 
-/// Records penalty points against a company (audited). The company's owners and admins are
-/// told; crossing a threshold warns, restricts or suspends it.
+/// Records penalty points against a company (audited).
+///
+/// The company's owners and admins are told; crossing a threshold warns, restricts or suspends it.
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = PenaltyRequest, security(("bearer" = [])), responses(
-    (status = 201, body = RecordedPenaltyView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 201, description = "The penalty and the company's standing after it", body = RecordedPenaltyView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`company_not_found`: no such company", body = ErrorBody),
     (status = 409, description = "report_already_penalized", body = ErrorBody)))]
 #[post("/api/v1/operator/companies/{id}/penalties")]
 pub async fn record_penalty(
@@ -146,11 +151,15 @@ pub async fn record_penalty(
     }))
 }
 
+/// A company's penalty history and standing, newest first.
+///
 /// A company's penalty history, newest first, with its standing: its members and operators
 /// (404 for everyone else).
 #[utoipa::path(tag = "credit", params(("id" = Uuid, Path), PageQuery), security(("bearer" = [])), responses(
-    (status = 200, body = PenaltyPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 404, body = ErrorBody)))]
+    (status = 200, description = "A page of penalties, newest first, with the company's standing", body = PenaltyPage),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 404, description = "`company_not_found`: no such company, or you are neither a member nor an operator", body = ErrorBody)))]
 #[get("/api/v1/companies/{id}/penalties")]
 pub async fn list_penalties(
     state: web::Data<AppState>,

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::change_requests::EditOutcome;
 use super::pagination::PageQuery;
+use super::responses::{BadRequest, Unauthorized};
 use crate::auth::{AuthUser, MaybeUser};
 use crate::body::Body;
 use crate::error::{ApiResult, ErrorBody};
@@ -224,8 +225,12 @@ impl From<domain::ids::Page<Product>> for ProductPage {
 
 /// Creates a draft product (company members).
 #[utoipa::path(tag = "products", params(("id" = Uuid, Path, description = "company id")), request_body = ProductRequest, security(("bearer" = [])), responses(
-    (status = 201, body = ProductView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "company_suspended", body = ErrorBody)))]
+    (status = 201, description = "The new draft product", body = ProductView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: not a member of the company (operators included)", body = ErrorBody),
+    (status = 404, description = "`company_not_found`: no such company, or you may not see it", body = ErrorBody),
+    (status = 409, description = "company_suspended", body = ErrorBody)))]
 #[post("/api/v1/companies/{id}/products")]
 pub async fn create_product(
     state: web::Data<AppState>,
@@ -249,10 +254,14 @@ pub struct CompanyProductsQuery {
     pub cursor: Option<String>,
 }
 
-/// A company's products, newest first. Members and operators see every status (drafts
-/// included); everyone else sees the published ones.
-#[utoipa::path(tag = "products", params(("id" = Uuid, Path, description = "company id"), CompanyProductsQuery), responses(
-    (status = 200, body = ProductPage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+/// A company's products, newest first.
+///
+/// Members and operators see every status (drafts included); everyone else sees the published ones.
+#[utoipa::path(security((), ("bearer" = [])), tag = "products", params(("id" = Uuid, Path, description = "company id"), CompanyProductsQuery), responses(
+    (status = 200, description = "A page of the company's products, newest first", body = ProductPage),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 404, description = "`company_not_found`: no such company, or you may not see it", body = ErrorBody)))]
 #[get("/api/v1/companies/{id}/products")]
 pub async fn list_company_products(
     state: web::Data<AppState>,
@@ -283,7 +292,10 @@ pub async fn list_company_products(
 }
 
 /// A product. Drafts and products under review exist only for the company's members and operators.
-#[utoipa::path(tag = "products", params(("id" = Uuid, Path)), responses((status = 200, body = ProductView), (status = 404, body = ErrorBody)))]
+#[utoipa::path(security((), ("bearer" = [])), tag = "products", params(("id" = Uuid, Path)), responses(
+    (status = 200, description = "The product", body = ProductView),
+    (status = 401, response = Unauthorized),
+    (status = 404, description = "`product_not_found`: no such product, or not visible to you", body = ErrorBody)))]
 #[get("/api/v1/products/{id}")]
 pub async fn get_product(
     state: web::Data<AppState>,
@@ -305,16 +317,21 @@ pub struct ProductEditView {
     pub edit: EditOutcome,
 }
 
-/// Edits a product (company members). Drafts, products under review and rejected ones are
-/// edited in place (`edit.outcome: applied`). An edit of a published product is a change
-/// request: the published version stays live and searchable until an operator approves it
-/// (`edit.outcome: pending`, with `edit.change_request_id`), unless the company is verified and
-/// screening finds nothing in the new text — then it is applied at once and recorded as
-/// `auto_approved`. Each product has at most one open change request; a new edit replaces its
-/// proposal (fields it does not name keep their proposed value).
+/// Edits a product (company members).
+///
+/// Drafts, products under review and rejected ones are edited in place (`edit.outcome: applied`).
+/// An edit of a published product is a change request: the published version stays live and
+/// searchable until an operator approves it (`edit.outcome: pending`, with
+/// `edit.change_request_id`), unless the company is verified and screening finds nothing in the new
+/// text — then it is applied at once and recorded as `auto_approved`. Each product has at most one
+/// open change request; a new edit replaces its proposal (fields it does not name keep their
+/// proposed value).
 #[utoipa::path(tag = "products", params(("id" = Uuid, Path)), request_body = ProductRequest, security(("bearer" = [])), responses(
-    (status = 200, body = ProductEditView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 200, description = "The product, and whether the edit was applied or waits for review (`edit`)", body = ProductEditView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: not a member of the product's company", body = ErrorBody),
+    (status = 404, description = "`product_not_found`: no such product, or not visible to you", body = ErrorBody),
     (status = 409, description = "company_suspended", body = ErrorBody)))]
 #[patch("/api/v1/products/{id}")]
 pub async fn update_product(
@@ -336,7 +353,10 @@ pub async fn update_product(
 
 /// Deletes a product (company members).
 #[utoipa::path(tag = "products", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    (status = 204, description = "The product is deleted"),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: not a member of the product's company", body = ErrorBody),
+    (status = 404, description = "`product_not_found`: no such product, or not visible to you", body = ErrorBody)))]
 #[delete("/api/v1/products/{id}")]
 pub async fn delete_product(
     state: web::Data<AppState>,
@@ -365,8 +385,11 @@ pub(crate) async fn change_status(
 
 /// Publishes a draft or rejected product: `published` for a verified company, `pending_review` otherwise.
 #[utoipa::path(tag = "products", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 200, body = ProductView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-    (status = 404, body = ErrorBody), (status = 409, description = "invalid_state or company_suspended", body = ErrorBody)))]
+    (status = 200, description = "The product, `published` or `pending_review`", body = ProductView),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden` (not a member of the product's company) or `company_restricted`", body = ErrorBody),
+    (status = 404, description = "`product_not_found`: no such product, or not visible to you", body = ErrorBody),
+    (status = 409, description = "invalid_state or company_suspended", body = ErrorBody)))]
 #[post("/api/v1/products/{id}/publish")]
 pub async fn publish_product(
     state: web::Data<AppState>,
@@ -385,8 +408,11 @@ pub async fn publish_product(
 
 /// Takes a published or pending product back to draft.
 #[utoipa::path(tag = "products", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 200, body = ProductView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-    (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    (status = 200, description = "The product, back to `draft`", body = ProductView),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: not a member of the product's company", body = ErrorBody),
+    (status = 404, description = "`product_not_found`: no such product, or not visible to you", body = ErrorBody),
+    (status = 409, description = "`invalid_state`: the product is neither published nor pending", body = ErrorBody)))]
 #[post("/api/v1/products/{id}/unpublish")]
 pub async fn unpublish_product(
     state: web::Data<AppState>,

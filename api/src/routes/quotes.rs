@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::responses::{BadRequest, Unauthorized};
 use crate::auth::AuthUser;
 use crate::body::Body;
 use crate::error::{ApiResult, ErrorBody};
@@ -162,12 +163,17 @@ impl From<QuoteDetail> for QuoteDetailView {
     }
 }
 
+/// Sends your company's quote on a buy request.
+///
 /// Sends your company's quote on a buy request (one per company per request; not on your own
 /// or your company's request). The request stops taking quotes at its cap or end date; each
 /// company has a monthly quota (429 `quote_quota_exceeded` with `Retry-After`).
 #[utoipa::path(tag = "quotes", params(("id" = Uuid, Path, description = "buy request id")), request_body = QuoteRequest, security(("bearer" = [])), responses(
-    (status = 201, body = QuoteView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, description = "not_a_supplier, own_request, email_unverified", body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 201, description = "The quote as sent", body = QuoteView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "not_a_supplier, own_request, email_unverified", body = ErrorBody),
+    (status = 404, description = "`listing_not_found`: no such listing, or not visible to you", body = ErrorBody),
     (status = 409, description = "quote_exists, quote_limit_reached, listing_expired, listing_closed, not_a_buy_request, company_suspended", body = ErrorBody),
     (status = 429, description = "quote_quota_exceeded", body = ErrorBody)))]
 #[post("/api/v1/listings/{id}/quotes")]
@@ -255,11 +261,17 @@ pub struct QuoteComparisonView {
     pub items: Vec<ComparedQuoteView>,
 }
 
-/// The quotes on a buy request side by side: every quote for its owner (and operators), with the
-/// total at the requested quantity; a quoting company's members see only their own quote.
+/// The quotes on a buy request side by side.
+///
+/// Every quote for its owner (and operators), with the total at the requested quantity; a quoting
+/// company's members see only their own quote.
 #[utoipa::path(tag = "quotes", params(("id" = Uuid, Path, description = "buy request id"), CompareQuery), security(("bearer" = [])), responses(
-    (status = 200, body = QuoteComparisonView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "not_a_buy_request", body = ErrorBody)))]
+    (status = 200, description = "The quotes side by side, with their totals at the requested quantity", body = QuoteComparisonView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: neither the request's owner nor a quoting company's member", body = ErrorBody),
+    (status = 404, description = "`listing_not_found`: no such listing, or not visible to you", body = ErrorBody),
+    (status = 409, description = "not_a_buy_request", body = ErrorBody)))]
 #[get("/api/v1/listings/{id}/quotes")]
 pub async fn list_quotes(
     state: web::Data<AppState>,
@@ -284,7 +296,9 @@ pub async fn list_quotes(
 
 /// A quote with its earlier terms, for the buyer, the quoting company's members and operators.
 #[utoipa::path(tag = "quotes", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 200, body = QuoteDetailView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    (status = 200, description = "The quote with its earlier terms", body = QuoteDetailView),
+    (status = 401, response = Unauthorized),
+    (status = 404, description = "`quote_not_found`: no such quote, or not yours to see", body = ErrorBody)))]
 #[get("/api/v1/quotes/{id}")]
 pub async fn get_quote(
     state: web::Data<AppState>,
@@ -298,11 +312,16 @@ pub async fn get_quote(
     Ok(HttpResponse::Ok().json(QuoteDetailView::from(detail)))
 }
 
+/// Revises your company's live quote, once.
+///
 /// Revises your company's live quote, once, while the request is open; the previous terms stay
 /// in the quote's history and the buyer is told.
 #[utoipa::path(tag = "quotes", params(("id" = Uuid, Path)), request_body = QuoteRequest, security(("bearer" = [])), responses(
-    (status = 200, body = QuoteView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 200, description = "The quote with its new terms", body = QuoteView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: not a member of the quoting company", body = ErrorBody),
+    (status = 404, description = "`quote_not_found`: no such quote, or not yours to see", body = ErrorBody),
     (status = 409, description = "quote_already_revised, listing_expired, listing_closed, invalid_state", body = ErrorBody)))]
 #[patch("/api/v1/quotes/{id}")]
 pub async fn revise_quote(
@@ -319,11 +338,16 @@ pub async fn revise_quote(
     Ok(HttpResponse::Ok().json(QuoteView::from(quote)))
 }
 
-/// The buyer accepts a quote: purchase intent is recorded, the other quotes are declined, the
-/// request closes, the accepted company and every other bidder are notified.
+/// The buyer accepts a quote.
+///
+/// Purchase intent is recorded, the other quotes are declined, the request closes, the accepted
+/// company and every other bidder are notified.
 #[utoipa::path(tag = "quotes", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 200, body = QuoteView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-    (status = 404, body = ErrorBody), (status = 409, description = "invalid_state, quote_expired, listing_closed", body = ErrorBody)))]
+    (status = 200, description = "The accepted quote", body = QuoteView),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: only the buyer who owns the request accepts", body = ErrorBody),
+    (status = 404, description = "`quote_not_found`: no such quote, or not yours to see", body = ErrorBody),
+    (status = 409, description = "invalid_state, quote_expired, listing_closed", body = ErrorBody)))]
 #[post("/api/v1/quotes/{id}/accept")]
 pub async fn accept_quote(
     state: web::Data<AppState>,

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::operator::DecisionRequest;
 use super::pagination::PageQuery;
+use super::responses::{BadRequest, OperatorOnly, Unauthorized};
 use crate::auth::{AuthUser, MaybeUser, OperatorUser};
 use crate::body::Body;
 use crate::error::{ApiResult, ErrorBody};
@@ -115,12 +116,17 @@ pub struct RatingPage {
     pub next_cursor: Option<String>,
 }
 
+/// The buyer of an inquiry thread rates the company, once per thread.
+///
 /// The buyer of an inquiry thread rates the company, once per thread. 404 for whoever may not
 /// see the thread, 403 for its other parties; a comment with a review hit is held for an
 /// operator.
 #[utoipa::path(tag = "credit", params(("id" = Uuid, Path)), request_body = RatingRequest, security(("bearer" = [])), responses(
-    (status = 201, body = RatingView), (status = 400, description = "validation_failed or content_blocked", body = ErrorBody),
-    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 201, description = "The rating, `published` or `held` for an operator", body = RatingView),
+    (status = 400, description = "validation_failed or content_blocked", body = ErrorBody),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: a party of the thread other than its buyer", body = ErrorBody),
+    (status = 404, description = "`inquiry_not_found`: no such thread, or you may not see it", body = ErrorBody),
     (status = 409, description = "already_rated or not_rateable", body = ErrorBody)))]
 #[post("/api/v1/inquiries/{id}/rating")]
 pub async fn rate_inquiry(
@@ -139,8 +145,11 @@ pub async fn rate_inquiry(
 
 /// The buyer who accepted a quote rates the quoting company, once per quote.
 #[utoipa::path(tag = "credit", params(("id" = Uuid, Path)), request_body = RatingRequest, security(("bearer" = [])), responses(
-    (status = 201, body = RatingView), (status = 400, description = "validation_failed or content_blocked", body = ErrorBody),
-    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 201, description = "The rating, `published` or `held` for an operator", body = RatingView),
+    (status = 400, description = "validation_failed or content_blocked", body = ErrorBody),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: not the buyer who accepted the quote", body = ErrorBody),
+    (status = 404, description = "`quote_not_found`: no such quote, or not yours to see", body = ErrorBody),
     (status = 409, description = "already_rated or not_rateable (the quote is not accepted)", body = ErrorBody)))]
 #[post("/api/v1/quotes/{id}/rating")]
 pub async fn rate_quote(
@@ -158,8 +167,11 @@ pub async fn rate_quote(
 }
 
 /// A company's published ratings, newest first, with their summary.
-#[utoipa::path(tag = "credit", params(("id" = Uuid, Path), PageQuery), responses(
-    (status = 200, body = CompanyRatingsPage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(security((), ("bearer" = [])), tag = "credit", params(("id" = Uuid, Path), PageQuery), responses(
+    (status = 200, description = "A page of published ratings, newest first, with their summary", body = CompanyRatingsPage),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 404, description = "`company_not_found`: no such company, or you may not see it", body = ErrorBody)))]
 #[get("/api/v1/companies/{id}/ratings")]
 pub async fn list_company_ratings(
     state: web::Data<AppState>,
@@ -189,8 +201,12 @@ pub struct ReplyRequest {
 
 /// The company's owners and admins reply to a published rating, once (409 `already_replied`).
 #[utoipa::path(tag = "credit", params(("id" = Uuid, Path)), request_body = ReplyRequest, security(("bearer" = [])), responses(
-    (status = 200, body = RatingView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    (status = 200, description = "The rating with the company's reply", body = RatingView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: not an owner or admin of the rated company", body = ErrorBody),
+    (status = 404, description = "`rating_not_found`: no such rating, or one you may not see", body = ErrorBody),
+    (status = 409, description = "`already_replied` (the company has replied to it) or `invalid_state` (the rating is not published)", body = ErrorBody)))]
 #[post("/api/v1/ratings/{id}/reply")]
 pub async fn reply_to_rating(
     state: web::Data<AppState>,
@@ -214,8 +230,10 @@ pub struct OperatorRatingQuery {
 
 /// Ratings for operators by status (held ones wait for a decision), newest first.
 #[utoipa::path(tag = "operator", params(OperatorRatingQuery, PageQuery), security(("bearer" = [])), responses(
-    (status = 200, body = RatingPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody)))]
+    (status = 200, description = "A page of ratings, newest first", body = RatingPage),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly)))]
 #[get("/api/v1/operator/ratings")]
 pub async fn list_ratings_for_review(
     state: web::Data<AppState>,
@@ -249,8 +267,12 @@ async fn decide(
 
 /// Publishes a held rating (it then counts in the credit profile). Audited.
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionRequest, security(("bearer" = [])), responses(
-    (status = 200, body = RatingView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    (status = 200, description = "The rating, now `published`", body = RatingView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`rating_not_found`: no such rating", body = ErrorBody),
+    (status = 409, description = "`invalid_state`: the rating is not held", body = ErrorBody)))]
 #[post("/api/v1/operator/ratings/{id}/approve")]
 pub async fn approve_rating(
     state: web::Data<AppState>,
@@ -263,8 +285,12 @@ pub async fn approve_rating(
 
 /// Takes down a held or published rating, with a reason the rater sees. Audited.
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionRequest, security(("bearer" = [])), responses(
-    (status = 200, body = RatingView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    (status = 200, description = "The rating, now `rejected`", body = RatingView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`rating_not_found`: no such rating", body = ErrorBody),
+    (status = 409, description = "`invalid_state`: the rating is neither held nor published", body = ErrorBody)))]
 #[post("/api/v1/operator/ratings/{id}/reject")]
 pub async fn reject_rating(
     state: web::Data<AppState>,

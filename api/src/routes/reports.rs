@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::pagination::PageQuery;
+use super::responses::{BadRequest, OperatorOnly, Unauthorized};
 use crate::auth::{AuthUser, OperatorUser};
 use crate::body::Body;
 use crate::error::{ApiResult, ErrorBody};
@@ -85,8 +86,10 @@ impl From<domain::ids::Page<Report>> for ReportPage {
 
 /// Reports an item you can see. One open report per item and reporter (409 `duplicate_report`).
 #[utoipa::path(tag = "reports", request_body = ReportRequest, security(("bearer" = [])), responses(
-    (status = 201, body = ReportView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 409, body = ErrorBody)))]
+    (status = 201, description = "The report, open until an operator resolves it", body = ReportView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 409, description = "`duplicate_report`: you have an open report on this item", body = ErrorBody)))]
 #[post("/api/v1/reports")]
 pub async fn file_report(
     state: web::Data<AppState>,
@@ -108,8 +111,10 @@ pub async fn file_report(
 }
 
 /// Your own reports and what became of them, newest first.
-#[utoipa::path(tag = "reports", params(PageQuery), security(("bearer" = [])), responses(
-    (status = 200, body = ReportPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+#[utoipa::path(operation_id = "list_my_reports", tag = "reports", params(PageQuery), security(("bearer" = [])), responses(
+    (status = 200, description = "A page of your reports, newest first", body = ReportPage),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized)))]
 #[get("/api/v1/reports")]
 pub async fn my_reports(
     state: web::Data<AppState>,
@@ -133,8 +138,10 @@ pub struct OperatorReportQuery {
 
 /// Reports for operators, newest first.
 #[utoipa::path(tag = "operator", params(OperatorReportQuery, PageQuery), security(("bearer" = [])), responses(
-    (status = 200, body = ReportPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody)))]
+    (status = 200, description = "A page of reports, newest first", body = ReportPage),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly)))]
 #[get("/api/v1/operator/reports")]
 pub async fn list_reports(
     state: web::Data<AppState>,
@@ -189,13 +196,18 @@ pub struct ResolvePenalty {
     pub note: String,
 }
 
-/// Closes a report as upheld or dismissed (recorded in the audit log). Upholding may carry
-/// penalty points against the item's company, and `hide_item` hides a reported product or
-/// listing with it; other measures are separate operator actions (reject the product, warn or
-/// suspend the company).
+/// Closes a report as upheld or dismissed (recorded in the audit log).
+///
+/// Upholding may carry penalty points against the item's company, and `hide_item` hides a reported
+/// product or listing with it; other measures are separate operator actions (reject the product,
+/// warn or suspend the company).
 #[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = ResolveRequest, security(("bearer" = [])), responses(
-    (status = 200, body = ReportView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    (status = 200, description = "The resolved report", body = ReportView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`report_not_found`: no such report", body = ErrorBody),
+    (status = 409, description = "`invalid_state`: the report is already resolved", body = ErrorBody)))]
 #[post("/api/v1/operator/reports/{id}/resolve")]
 pub async fn resolve_report(
     state: web::Data<AppState>,
@@ -290,9 +302,12 @@ pub struct Transparency {
     pub appeals: Vec<AppealMonthView>,
 }
 
+/// Public figures per month on reports, IP notices and appeals.
+///
 /// Public figures per month: reports, IP takedown notices and appeals by outcome, each with the
 /// median handling time.
-#[utoipa::path(tag = "reports", responses((status = 200, body = Transparency)))]
+#[utoipa::path(operation_id = "get_transparency_report", tag = "reports", responses(
+    (status = 200, description = "Monthly figures with median handling times", body = Transparency)))]
 #[get("/api/v1/transparency")]
 pub async fn transparency(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let (months, takedowns, appeals) = state

@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::responses::Unauthorized;
 use crate::auth::AuthUser;
 use crate::body::Body;
 use crate::error::{ApiResult, ErrorBody};
@@ -38,12 +39,15 @@ pub struct ClosureView {
     pub members_released: usize,
 }
 
-/// Closes the company's account (the owner only): it leaves every public endpoint and search at
-/// once, every membership ends, and its registration records are kept for the retention period.
+/// Closes the company's account (the owner only).
+///
+/// It leaves every public endpoint and search at once, every membership ends, and its registration
+/// records are kept for the retention period.
 #[utoipa::path(tag = "privacy", params(("id" = Uuid, Path, description = "company id")), request_body = LeaveRequest, security(("bearer" = [])), responses(
-    (status = 200, body = ClosureView),
+    (status = 200, description = "The closed company and when its records will be purged", body = ClosureView),
     (status = 400, description = "validation_failed (`confirm`: mismatch)", body = ErrorBody),
-    (status = 401, body = ErrorBody), (status = 403, description = "not the owner", body = ErrorBody),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "not the owner", body = ErrorBody),
     (status = 404, description = "company_not_found", body = ErrorBody),
     (status = 409, description = "company_closed", body = ErrorBody)))]
 #[post("/api/v1/companies/{id}/leave")]
@@ -76,12 +80,15 @@ pub async fn leave_company(
     }))
 }
 
+/// Your data as one JSON document.
+///
 /// Your data as one JSON document (`format: tradefair-account-export/1`): the account, the
 /// inquiry threads you opened and every message you sent, your buy requests and the quotes
 /// received on them, notifications, reports, takedown notices and appeals you filed, and your
 /// e-mail settings.
-#[utoipa::path(tag = "privacy", security(("bearer" = [])), responses(
-    (status = 200, description = "the export document", body = Object), (status = 401, body = ErrorBody)))]
+#[utoipa::path(operation_id = "export_my_data", tag = "privacy", security(("bearer" = [])), responses(
+    (status = 200, description = "the export document", body = Object),
+    (status = 401, response = Unauthorized)))]
 #[get("/api/v1/me/export")]
 pub async fn export_me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
     let doc = state
@@ -111,14 +118,17 @@ pub struct ErasureView {
     pub notifications_deleted: usize,
 }
 
-/// Erases your account: name, e-mail and password are removed and it can no longer sign in (this
-/// access token stops working at once); what the law requires others to keep (messages you sent,
-/// buy requests and quotes, reports) stays with the author shown as an erased account. A
-/// company member leaves the company first (409 `member_of_company`); operators cannot (403).
-#[utoipa::path(tag = "privacy", request_body = ErasureRequest, security(("bearer" = [])), responses(
-    (status = 200, body = ErasureView),
+/// Erases your account.
+///
+/// Name, e-mail and password are removed and it can no longer sign in (this access token stops
+/// working at once); what the law requires others to keep (messages you sent, buy requests and
+/// quotes, reports) stays with the author shown as an erased account. A company member leaves the
+/// company first (409 `member_of_company`); operators cannot (403).
+#[utoipa::path(operation_id = "erase_my_account", tag = "privacy", request_body = ErasureRequest, security(("bearer" = [])), responses(
+    (status = 200, description = "The account is erased; this token no longer works", body = ErasureView),
     (status = 400, description = "validation_failed (`password`: incorrect)", body = ErrorBody),
-    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: operators cannot erase their account", body = ErrorBody),
     (status = 409, description = "member_of_company", body = ErrorBody)))]
 #[post("/api/v1/me/erasure")]
 pub async fn erase_me(

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::change_requests::ChangeRequestView;
 use super::pagination::PageQuery;
+use super::responses::{BadRequest, OperatorOnly, Unauthorized};
 use crate::auth::OperatorUser;
 use crate::body::Body;
 use crate::error::{ApiError, ApiResult, ErrorBody, ErrorDetail};
@@ -127,9 +128,11 @@ pub struct ReviewQueueQuery {
 }
 
 /// Every item waiting for an operator, oldest first.
-#[utoipa::path(tag = "operator", params(ReviewQueueQuery), security(("bearer" = [])), responses(
-    (status = 200, body = ReviewQueuePage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody)))]
+#[utoipa::path(operation_id = "list_review_queue", tag = "operator", params(ReviewQueueQuery), security(("bearer" = [])), responses(
+    (status = 200, description = "A page of items waiting for an operator, oldest first", body = ReviewQueuePage),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly)))]
 #[get("/api/v1/operator/review-queue")]
 pub async fn list_queue(
     state: web::Data<AppState>,
@@ -159,9 +162,11 @@ pub async fn list_queue(
 }
 
 /// One item, open or closed; a change request item carries its diff.
-#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 200, body = ReviewItemDetailView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-    (status = 404, body = ErrorBody)))]
+#[utoipa::path(operation_id = "get_review_item", tag = "operator", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+    (status = 200, description = "The item; a change request item carries its diff", body = ReviewItemDetailView),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`review_item_not_found`: no such item", body = ErrorBody)))]
 #[get("/api/v1/operator/review-queue/{id}")]
 pub async fn get_item(
     state: web::Data<AppState>,
@@ -179,9 +184,11 @@ pub async fn get_item(
 }
 
 /// Claims the item for `TRADEFAIR_REVIEW_CLAIM_MINUTES` (claiming it again extends your claim).
-#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 200, body = ReviewItemView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-    (status = 404, body = ErrorBody),
+#[utoipa::path(operation_id = "claim_review_item", tag = "operator", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+    (status = 200, description = "The item, claimed by you until the claim expires", body = ReviewItemView),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`review_item_not_found`: no such item", body = ErrorBody),
     (status = 409, description = "review_item_claimed (another operator's live claim), review_item_closed", body = ErrorBody)))]
 #[post("/api/v1/operator/review-queue/{id}/claim")]
 pub async fn claim(
@@ -198,9 +205,11 @@ pub async fn claim(
 }
 
 /// Gives your claim back (an item nobody holds is left as it is).
-#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 200, body = ReviewItemView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-    (status = 404, body = ErrorBody),
+#[utoipa::path(operation_id = "release_review_item", tag = "operator", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+    (status = 200, description = "The item, no longer claimed by you", body = ReviewItemView),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`review_item_not_found`: no such item", body = ErrorBody),
     (status = 409, description = "review_item_claimed (another operator's live claim), review_item_closed", body = ErrorBody)))]
 #[post("/api/v1/operator/review-queue/{id}/release")]
 pub async fn release(
@@ -250,14 +259,19 @@ async fn decide(
     Ok(HttpResponse::Ok().json(ReviewItemView::from(item)))
 }
 
-/// Approves the item through its own service: verifies the company, publishes the product,
-/// opens the listing, applies the change request (and writes its search event), upholds the
-/// report. The owner is notified. A change request whose live item changed after it was
-/// proposed is not applied: 409 `change_request_stale` (`fields` names the live fields that
-/// changed), and the request is marked `superseded` (its item closes, the owner is told).
-#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionBody, security(("bearer" = [])), responses(
-    (status = 200, body = ReviewItemView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+/// Approves the item through its own service.
+///
+/// Verifies the company, publishes the product, opens the listing, applies the change request (and
+/// writes its search event), upholds the report. The owner is notified. A change request whose live
+/// item changed after it was proposed is not applied: 409 `change_request_stale` (`fields` names
+/// the live fields that changed), and the request is marked `superseded` (its item closes, the
+/// owner is told).
+#[utoipa::path(operation_id = "approve_review_item", tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionBody, security(("bearer" = [])), responses(
+    (status = 200, description = "The closed item, approved", body = ReviewItemView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`review_item_not_found`: no such item", body = ErrorBody),
     (status = 409, description = "review_item_claimed, review_item_closed, change_request_stale, or the item's own state codes", body = ErrorBody)))]
 #[post("/api/v1/operator/review-queue/{id}/approve")]
 pub async fn approve(
@@ -269,12 +283,17 @@ pub async fn approve(
     decide(state, op, id.into_inner(), Decision::Approve, body.0).await
 }
 
+/// Rejects the item with a reason code and a note the owner sees.
+///
 /// Rejects the item with a reason code and a note the owner sees (a company's verification is
 /// rejected, a product or listing rejected, a change request rejected with the live version
 /// kept, a report dismissed).
-#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionBody, security(("bearer" = [])), responses(
-    (status = 200, body = ReviewItemView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+#[utoipa::path(operation_id = "reject_review_item", tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionBody, security(("bearer" = [])), responses(
+    (status = 200, description = "The closed item, rejected", body = ReviewItemView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`review_item_not_found`: no such item", body = ErrorBody),
     (status = 409, description = "review_item_claimed, review_item_closed, or the item's own state codes", body = ErrorBody)))]
 #[post("/api/v1/operator/review-queue/{id}/reject")]
 pub async fn reject(
@@ -286,13 +305,17 @@ pub async fn reject(
     decide(state, op, id.into_inner(), Decision::Reject, body.0).await
 }
 
-/// Sends the item back to its owner with a note: a product or listing becomes
-/// `changes_requested` (a draft; publishing resubmits it), a change request
-/// `changes_requested` (the next edit resubmits it), a company stays `pending` and re-enters
-/// the queue when its profile is edited. Not for reports (409 `decision_not_applicable`).
-#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionBody, security(("bearer" = [])), responses(
-    (status = 200, body = ReviewItemView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+/// Sends the item back to its owner with a note.
+///
+/// A product or listing becomes `changes_requested` (a draft; publishing resubmits it), a change
+/// request `changes_requested` (the next edit resubmits it), a company stays `pending` and
+/// re-enters the queue when its profile is edited. Not for reports (409 `decision_not_applicable`).
+#[utoipa::path(operation_id = "request_review_item_changes", tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionBody, security(("bearer" = [])), responses(
+    (status = 200, description = "The item, sent back to its owner", body = ReviewItemView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`review_item_not_found`: no such item", body = ErrorBody),
     (status = 409, description = "review_item_claimed, review_item_closed, decision_not_applicable", body = ErrorBody)))]
 #[post("/api/v1/operator/review-queue/{id}/request-changes")]
 pub async fn request_changes(
@@ -336,14 +359,17 @@ pub struct BulkDecisionResult {
     pub failed: usize,
 }
 
-/// Decides many items the same way. Each item is decided in its own transaction: an item that
-/// fails (already decided, claimed by someone else, refused by its own rules) is reported with
-/// its own status and code and leaves the others decided. A body that is wrong as a whole
-/// (unknown decision, missing reason, more than 100 or repeated ids) is a 400 and decides
-/// nothing.
-#[utoipa::path(tag = "operator", request_body = BulkDecisionRequest, security(("bearer" = [])), responses(
-    (status = 200, body = BulkDecisionResult), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody)))]
+/// Decides many items the same way.
+///
+/// Each item is decided in its own transaction: an item that fails (already decided, claimed by
+/// someone else, refused by its own rules) is reported with its own status and code and leaves the
+/// others decided. A body that is wrong as a whole (unknown decision, missing reason, more than 100
+/// or repeated ids) is a 400 and decides nothing.
+#[utoipa::path(operation_id = "decide_review_items", tag = "operator", request_body = BulkDecisionRequest, security(("bearer" = [])), responses(
+    (status = 200, description = "Each item's outcome, with its own status and code", body = BulkDecisionResult),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly)))]
 #[post("/api/v1/operator/review-queue/bulk")]
 pub async fn bulk(
     state: web::Data<AppState>,

@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::responses::{BadRequest, OperatorOnly, Unauthorized};
 use crate::auth::OperatorUser;
 use crate::body::Body;
 use crate::error::{ApiResult, ErrorBody};
@@ -86,8 +87,10 @@ impl From<RuleRequest> for RuleInput {
 }
 
 /// Every screening rule, enabled or not.
-#[utoipa::path(tag = "operator", security(("bearer" = [])), responses(
-    (status = 200, body = Vec<RuleView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[utoipa::path(operation_id = "list_screening_rules", tag = "operator", security(("bearer" = [])), responses(
+    (status = 200, description = "Every screening rule", body = Vec<RuleView>),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly)))]
 #[get("/api/v1/operator/rules")]
 pub async fn list_rules(state: web::Data<AppState>, op: OperatorUser) -> ApiResult<HttpResponse> {
     let rules = state
@@ -97,9 +100,11 @@ pub async fn list_rules(state: web::Data<AppState>, op: OperatorUser) -> ApiResu
 }
 
 /// Adds a rule; it applies to every write from the next request on, in every server process.
-#[utoipa::path(tag = "operator", request_body = RuleRequest, security(("bearer" = [])), responses(
-    (status = 201, body = RuleView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody)))]
+#[utoipa::path(operation_id = "create_screening_rule", tag = "operator", request_body = RuleRequest, security(("bearer" = [])), responses(
+    (status = 201, description = "The new rule", body = RuleView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly)))]
 #[post("/api/v1/operator/rules")]
 pub async fn create_rule(
     state: web::Data<AppState>,
@@ -114,9 +119,12 @@ pub async fn create_rule(
 }
 
 /// Edits, disables or re-enables a rule.
-#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = RuleRequest, security(("bearer" = [])), responses(
-    (status = 200, body = RuleView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(operation_id = "update_screening_rule", tag = "operator", params(("id" = Uuid, Path)), request_body = RuleRequest, security(("bearer" = [])), responses(
+    (status = 200, description = "The rule with the changes applied", body = RuleView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`rule_not_found`: no such rule", body = ErrorBody)))]
 #[patch("/api/v1/operator/rules/{id}")]
 pub async fn update_rule(
     state: web::Data<AppState>,
@@ -156,9 +164,11 @@ pub struct RuleTestResult {
 }
 
 /// Screens a text with the enabled rules without storing anything.
-#[utoipa::path(tag = "operator", request_body = RuleTestRequest, security(("bearer" = [])), responses(
-    (status = 200, body = RuleTestResult), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody)))]
+#[utoipa::path(operation_id = "test_screening_rules", tag = "operator", request_body = RuleTestRequest, security(("bearer" = [])), responses(
+    (status = 200, description = "The rules the text matches and what each would do", body = RuleTestResult),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly)))]
 #[post("/api/v1/operator/rules/test")]
 pub async fn test_rules(
     state: web::Data<AppState>,

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 
+use super::responses::BadRequest;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
 
@@ -257,7 +258,8 @@ pub(crate) fn parse_product_search(p: ProductSearchQuery) -> Result<ProductSearc
 
 /// Searches published products of visible suppliers, in Chinese and English, with filters and facets.
 #[utoipa::path(tag = "search", params(ProductSearchQuery), responses(
-    (status = 200, body = ProductSearchResponse), (status = 400, body = ErrorBody),
+    (status = 200, description = "A page of matching products with facets", body = ProductSearchResponse),
+    (status = 400, response = BadRequest),
     (status = 503, description = "search_unavailable: the index is being built", body = ErrorBody)))]
 #[get("/api/v1/search/products")]
 pub async fn search_products(
@@ -368,7 +370,9 @@ pub struct SupplierSearchResponse {
 
 /// Searches suppliers by name, main products and business scope.
 #[utoipa::path(tag = "search", params(SupplierSearchQuery), responses(
-    (status = 200, body = SupplierSearchResponse), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody)))]
+    (status = 200, description = "A page of matching suppliers", body = SupplierSearchResponse),
+    (status = 400, response = BadRequest),
+    (status = 503, description = "`search_unavailable`: the index is being built; see `Retry-After`", body = ErrorBody)))]
 #[get("/api/v1/search/suppliers")]
 pub async fn search_suppliers(
     state: web::Data<AppState>,
@@ -440,8 +444,10 @@ pub struct SuggestResponse {
 }
 
 /// Completes the word being typed from product titles, keywords and category names.
-#[utoipa::path(tag = "search", params(SuggestQuery), responses(
-    (status = 200, body = SuggestResponse), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody)))]
+#[utoipa::path(operation_id = "suggest_search_terms", tag = "search", params(SuggestQuery), responses(
+    (status = 200, description = "Completions of the word being typed", body = SuggestResponse),
+    (status = 400, response = BadRequest),
+    (status = 503, description = "`search_unavailable`: the index is being built; see `Retry-After`", body = ErrorBody)))]
 #[get("/api/v1/search/suggest")]
 pub async fn suggest(
     state: web::Data<AppState>,
@@ -544,10 +550,14 @@ fn from_micros(micros: i64) -> OffsetDateTime {
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
+/// Searches open sell offers and buy requests.
+///
 /// Searches open sell offers and buy requests (unexpired, of visible companies and of
 /// individual buyers) in Chinese and English, with the analysis of product search.
 #[utoipa::path(tag = "search", params(ListingSearchQuery), responses(
-    (status = 200, body = ListingSearchResponse), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody)))]
+    (status = 200, description = "A page of matching sell offers and buy requests", body = ListingSearchResponse),
+    (status = 400, response = BadRequest),
+    (status = 503, description = "`search_unavailable`: the index is being built; see `Retry-After`", body = ErrorBody)))]
 #[get("/api/v1/search/listings")]
 pub async fn search_listings(
     state: web::Data<AppState>,

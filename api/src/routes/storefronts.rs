@@ -11,6 +11,7 @@ use super::companies::{CertificationDto, ContactDto};
 use super::pagination::PageQuery;
 use super::products::ProductPage;
 use super::ratings::{RatingSummaryView, RatingView};
+use super::responses::BadRequest;
 use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
 use crate::time_fmt::{utc, utc_opt};
@@ -90,7 +91,9 @@ pub struct StorefrontView {
 
 /// A supplier's public storefront with its published products (paged). Suspended and rejected companies have none.
 #[utoipa::path(tag = "storefronts", params(("slug" = String, Path), PageQuery), responses(
-    (status = 200, body = StorefrontView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    (status = 200, description = "The storefront with a page of its published products", body = StorefrontView),
+    (status = 400, response = BadRequest),
+    (status = 404, description = "`company_not_found`: no such storefront, or the company is suspended or rejected", body = ErrorBody)))]
 #[get("/api/v1/storefronts/{slug}")]
 pub async fn get_storefront(
     state: web::Data<AppState>,

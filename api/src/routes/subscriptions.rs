@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::pagination::PageQuery;
+use super::responses::{BadRequest, Unauthorized};
 use super::search::{ProductSearchQuery, parse_product_search};
 use crate::auth::AuthUser;
 use crate::body::Body;
@@ -210,11 +211,16 @@ pub(crate) fn source(req: &HttpRequest, state: &AppState) -> ConsentSource {
     }
 }
 
-/// Subscribes the caller to leads. Without confirmed consent a double opt-in e-mail is sent
-/// first; nothing else is mailed until the link in it is confirmed.
+/// Subscribes the caller to leads.
+///
+/// Without confirmed consent a double opt-in e-mail is sent first; nothing else is mailed until the
+/// link in it is confirmed.
 #[utoipa::path(tag = "lead e-mail", request_body = CreateSubscription, security(("bearer" = [])), responses(
-    (status = 201, body = SubscriptionCreated), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 409, description = "too_many_subscriptions", body = ErrorBody)))]
+    (status = 201, description = "The subscription, and whether a double opt-in e-mail was sent", body = SubscriptionCreated),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: operators do not subscribe, and a `buy_leads` subscription needs a company", body = ErrorBody),
+    (status = 409, description = "too_many_subscriptions", body = ErrorBody)))]
 #[post("/api/v1/subscriptions")]
 pub async fn create_subscription(
     state: web::Data<AppState>,
@@ -289,7 +295,9 @@ pub struct SubscriptionPage {
 
 /// The caller's subscriptions, newest first.
 #[utoipa::path(tag = "lead e-mail", params(PageQuery), security(("bearer" = [])), responses(
-    (status = 200, body = SubscriptionPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    (status = 200, description = "A page of the caller's subscriptions, newest first", body = SubscriptionPage),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized)))]
 #[get("/api/v1/subscriptions")]
 pub async fn list_subscriptions(
     state: web::Data<AppState>,
@@ -308,7 +316,9 @@ pub async fn list_subscriptions(
 
 /// One of the caller's subscriptions (404 for anyone else's).
 #[utoipa::path(tag = "lead e-mail", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 200, body = SubscriptionView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    (status = 200, description = "The subscription", body = SubscriptionView),
+    (status = 401, response = Unauthorized),
+    (status = 404, description = "`subscription_not_found`: no such subscription of the caller", body = ErrorBody)))]
 #[get("/api/v1/subscriptions/{id}")]
 pub async fn get_subscription(
     state: web::Data<AppState>,
@@ -336,7 +346,10 @@ pub struct UpdateSubscription {
 
 /// Renames, re-queries, changes the frequency, pauses or resumes one's own subscription.
 #[utoipa::path(tag = "lead e-mail", params(("id" = Uuid, Path)), request_body = UpdateSubscription, security(("bearer" = [])), responses(
-    (status = 200, body = SubscriptionView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    (status = 200, description = "The subscription with the changes applied", body = SubscriptionView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 404, description = "`subscription_not_found`: no such subscription of the caller", body = ErrorBody)))]
 #[patch("/api/v1/subscriptions/{id}")]
 pub async fn update_subscription(
     state: web::Data<AppState>,
@@ -389,7 +402,9 @@ pub async fn update_subscription(
 
 /// Deletes one's own subscription.
 #[utoipa::path(tag = "lead e-mail", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    (status = 204, description = "The subscription is deleted"),
+    (status = 401, response = Unauthorized),
+    (status = 404, description = "`subscription_not_found`: no such subscription of the caller", body = ErrorBody)))]
 #[delete("/api/v1/subscriptions/{id}")]
 pub async fn delete_subscription(
     state: web::Data<AppState>,
@@ -404,8 +419,9 @@ pub async fn delete_subscription(
 }
 
 /// The account's e-mail language, tracking setting and lead-mail consent.
-#[utoipa::path(tag = "lead e-mail", security(("bearer" = [])), responses(
-    (status = 200, body = PreferencesView), (status = 401, body = ErrorBody)))]
+#[utoipa::path(operation_id = "get_email_preferences", tag = "lead e-mail", security(("bearer" = [])), responses(
+    (status = 200, description = "The e-mail preferences and the lead-mail consent state", body = PreferencesView),
+    (status = 401, response = Unauthorized)))]
 #[get("/api/v1/me/email-preferences")]
 pub async fn get_preferences(
     state: web::Data<AppState>,
@@ -442,8 +458,10 @@ pub struct UpdatePreferences {
 }
 
 /// Changes the e-mail language or turns tracking off.
-#[utoipa::path(tag = "lead e-mail", request_body = UpdatePreferences, security(("bearer" = [])), responses(
-    (status = 200, body = PreferencesView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+#[utoipa::path(operation_id = "update_email_preferences", tag = "lead e-mail", request_body = UpdatePreferences, security(("bearer" = [])), responses(
+    (status = 200, description = "The preferences with the changes applied", body = PreferencesView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized)))]
 #[patch("/api/v1/me/email-preferences")]
 pub async fn update_preferences(
     state: web::Data<AppState>,
@@ -482,8 +500,9 @@ pub struct ConsentRecord {
 }
 
 /// The consent record: the current state and every step (when, how, from where).
-#[utoipa::path(tag = "lead e-mail", security(("bearer" = [])), responses(
-    (status = 200, body = ConsentRecord), (status = 401, body = ErrorBody)))]
+#[utoipa::path(operation_id = "get_email_consent", tag = "lead e-mail", security(("bearer" = [])), responses(
+    (status = 200, description = "The current consent state and every step that led to it", body = ConsentRecord),
+    (status = 401, response = Unauthorized)))]
 #[get("/api/v1/me/email-consent")]
 pub async fn consent_record(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
     let (p, events) = state
@@ -511,8 +530,10 @@ pub async fn consent_record(state: web::Data<AppState>, user: AuthUser) -> ApiRe
 }
 
 /// Asks for (or re-sends, at most hourly) the double opt-in e-mail.
-#[utoipa::path(tag = "lead e-mail", security(("bearer" = [])), responses(
-    (status = 200, body = PreferencesView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[utoipa::path(operation_id = "request_email_consent", tag = "lead e-mail", security(("bearer" = [])), responses(
+    (status = 200, description = "The preferences; a double opt-in e-mail is on its way", body = PreferencesView),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: operators receive no lead e-mail", body = ErrorBody)))]
 #[post("/api/v1/me/email-consent")]
 pub async fn request_consent(
     state: web::Data<AppState>,
@@ -529,8 +550,9 @@ pub async fn request_consent(
 }
 
 /// Withdraws consent: no more lead e-mail (notifications about one's own business continue).
-#[utoipa::path(tag = "lead e-mail", security(("bearer" = [])), responses(
-    (status = 200, body = PreferencesView), (status = 401, body = ErrorBody)))]
+#[utoipa::path(operation_id = "withdraw_email_consent", tag = "lead e-mail", security(("bearer" = [])), responses(
+    (status = 200, description = "The preferences, with consent withdrawn", body = PreferencesView),
+    (status = 401, response = Unauthorized)))]
 #[delete("/api/v1/me/email-consent")]
 pub async fn withdraw_consent(
     state: web::Data<AppState>,
@@ -563,8 +585,10 @@ pub struct LeadReachView {
 }
 
 /// How many buyers the company's items reached through lead e-mail (members and operators).
-#[utoipa::path(tag = "lead e-mail", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 200, body = LeadReachView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(operation_id = "get_lead_reach", tag = "lead e-mail", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+    (status = 200, description = "How many buyers the company's items reached through lead e-mail", body = LeadReachView),
+    (status = 401, response = Unauthorized),
+    (status = 404, description = "`company_not_found`: no such company, or you are neither a member nor an operator", body = ErrorBody)))]
 #[get("/api/v1/companies/{id}/lead-reach")]
 pub async fn lead_reach(
     state: web::Data<AppState>,

@@ -4,9 +4,10 @@ use actix_web::{HttpResponse, get, put, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::responses::{BadRequest, OperatorOnly, Unauthorized};
 use crate::auth::OperatorUser;
 use crate::body::Body;
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::ApiResult;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -19,7 +20,9 @@ pub struct SynonymGroups {
 
 /// The synonym groups search expands queries with.
 #[utoipa::path(tag = "operator", security(("bearer" = [])), responses(
-    (status = 200, body = SynonymGroups), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    (status = 200, description = "Every synonym group", body = SynonymGroups),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly)))]
 #[get("/api/v1/operator/search/synonyms")]
 pub async fn get_synonyms(
     state: web::Data<AppState>,
@@ -30,9 +33,11 @@ pub async fn get_synonyms(
 }
 
 /// Replaces every synonym group. Searches on every server use them within a moment.
-#[utoipa::path(tag = "operator", request_body = SynonymGroups, security(("bearer" = [])), responses(
-    (status = 200, body = SynonymGroups), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody)))]
+#[utoipa::path(operation_id = "replace_synonyms", tag = "operator", request_body = SynonymGroups, security(("bearer" = [])), responses(
+    (status = 200, description = "The synonym groups now in use", body = SynonymGroups),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly)))]
 #[put("/api/v1/operator/search/synonyms")]
 pub async fn put_synonyms(
     state: web::Data<AppState>,

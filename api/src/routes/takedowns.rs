@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::appeals::AppealView;
 use super::pagination::PageQuery;
+use super::responses::{BadRequest, OperatorOnly, Unauthorized};
 use crate::auth::{AuthUser, OperatorUser};
 use crate::body::Body;
 use crate::error::{ApiResult, ErrorBody};
@@ -163,12 +164,14 @@ impl From<domain::ids::Page<Notice>> for NoticePage {
     }
 }
 
-/// Files an IP notice against a product or listing you can see (not your own company's). One
-/// open notice per item and notifier.
-#[utoipa::path(tag = "takedowns", request_body = NoticeRequest, security(("bearer" = [])), responses(
-    (status = 201, body = CaseView),
+/// Files an IP notice against a product or listing you can see (not your own company's).
+///
+/// One open notice per item and notifier.
+#[utoipa::path(operation_id = "file_takedown_notice", tag = "takedowns", request_body = NoticeRequest, security(("bearer" = [])), responses(
+    (status = 201, description = "The notice, `submitted` until an operator decides it", body = CaseView),
     (status = 400, description = "validation_failed (`subject_id`: unknown_subject or own_item; `good_faith`: must_be_true)", body = ErrorBody),
-    (status = 401, body = ErrorBody), (status = 403, description = "operators decide notices, they do not file them", body = ErrorBody),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "operators decide notices, they do not file them", body = ErrorBody),
     (status = 409, description = "duplicate_notice", body = ErrorBody)))]
 #[post("/api/v1/takedowns")]
 pub async fn file_notice(
@@ -197,10 +200,14 @@ pub async fn file_notice(
     Ok(HttpResponse::Created().json(case))
 }
 
+/// The notices you filed and the cases served on you, newest first.
+///
 /// The notices you filed and the served cases against your company (or your own buy requests),
 /// newest first.
-#[utoipa::path(tag = "takedowns", params(PageQuery), security(("bearer" = [])), responses(
-    (status = 200, body = NoticePage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+#[utoipa::path(operation_id = "list_my_takedowns", tag = "takedowns", params(PageQuery), security(("bearer" = [])), responses(
+    (status = 200, description = "A page of your notices and the cases served on you, newest first", body = NoticePage),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized)))]
 #[get("/api/v1/takedowns")]
 pub async fn my_notices(
     state: web::Data<AppState>,
@@ -214,10 +221,13 @@ pub async fn my_notices(
     Ok(HttpResponse::Ok().json(NoticePage::from(notices)))
 }
 
+/// A takedown case and its timeline.
+///
 /// A case and its timeline: the notifier and operators always; the supplier's members once the
 /// notice was accepted; 404 for anyone else.
-#[utoipa::path(tag = "takedowns", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
-    (status = 200, body = CaseView), (status = 401, body = ErrorBody),
+#[utoipa::path(operation_id = "get_takedown", tag = "takedowns", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+    (status = 200, description = "The case with its timeline", body = CaseView),
+    (status = 401, response = Unauthorized),
     (status = 404, description = "takedown_not_found", body = ErrorBody)))]
 #[get("/api/v1/takedowns/{id}")]
 pub async fn get_case(
@@ -248,11 +258,16 @@ pub struct CounterNoticeRequest {
     pub good_faith: bool,
 }
 
+/// Files the supplier's counter-notice (owners and admins).
+///
 /// Files the supplier's counter-notice (owners and admins) while the window is open; the item
 /// stays hidden until an operator decides.
-#[utoipa::path(tag = "takedowns", params(("id" = Uuid, Path)), request_body = CounterNoticeRequest, security(("bearer" = [])), responses(
-    (status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, description = "takedown_not_found", body = ErrorBody),
+#[utoipa::path(operation_id = "file_counter_notice", tag = "takedowns", params(("id" = Uuid, Path)), request_body = CounterNoticeRequest, security(("bearer" = [])), responses(
+    (status = 200, description = "The case with the counter-notice", body = CaseView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, description = "`forbidden`: not an owner or admin of the supplier", body = ErrorBody),
+    (status = 404, description = "takedown_not_found", body = ErrorBody),
     (status = 409, description = "counter_notice_window_closed, or invalid_state (not accepted)", body = ErrorBody)))]
 #[post("/api/v1/takedowns/{id}/counter-notice")]
 pub async fn counter_notice(
@@ -285,9 +300,11 @@ pub struct NoticeQuery {
 }
 
 /// Every case for operators, newest first.
-#[utoipa::path(tag = "operator", params(NoticeQuery, PageQuery), security(("bearer" = [])), responses(
-    (status = 200, body = NoticePage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody)))]
+#[utoipa::path(operation_id = "list_takedowns", tag = "operator", params(NoticeQuery, PageQuery), security(("bearer" = [])), responses(
+    (status = 200, description = "A page of cases, newest first", body = NoticePage),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly)))]
 #[get("/api/v1/operator/takedowns")]
 pub async fn list_notices(
     state: web::Data<AppState>,
@@ -329,11 +346,17 @@ async fn decide(
     Ok(HttpResponse::Ok().json(case))
 }
 
+/// Accepts a submitted IP notice: the item is taken down.
+///
 /// Accepts a submitted notice: the item leaves every public endpoint and search, the supplier
 /// is told, and the counter-notice window opens (`TRADEFAIR_COUNTER_NOTICE_DAYS`).
-#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = NoticeDecisionRequest, security(("bearer" = [])), responses(
-    (status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[utoipa::path(operation_id = "accept_takedown_notice", tag = "operator", params(("id" = Uuid, Path)), request_body = NoticeDecisionRequest, security(("bearer" = [])), responses(
+    (status = 200, description = "The case, accepted: the item is down and the counter-notice window open", body = CaseView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`takedown_not_found`: no such case", body = ErrorBody),
+    (status = 409, description = "`invalid_state`: the notice is not submitted", body = ErrorBody)))]
 #[post("/api/v1/operator/takedowns/{id}/accept")]
 pub async fn accept_notice(
     state: web::Data<AppState>,
@@ -352,9 +375,13 @@ pub async fn accept_notice(
 }
 
 /// Rejects a submitted notice (nothing happens to the item; only the notifier is told).
-#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = NoticeDecisionRequest, security(("bearer" = [])), responses(
-    (status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[utoipa::path(operation_id = "reject_takedown_notice", tag = "operator", params(("id" = Uuid, Path)), request_body = NoticeDecisionRequest, security(("bearer" = [])), responses(
+    (status = 200, description = "The case, rejected", body = CaseView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`takedown_not_found`: no such case", body = ErrorBody),
+    (status = 409, description = "`invalid_state`: the notice is not submitted", body = ErrorBody)))]
 #[post("/api/v1/operator/takedowns/{id}/reject")]
 pub async fn reject_notice(
     state: web::Data<AppState>,
@@ -373,9 +400,13 @@ pub async fn reject_notice(
 }
 
 /// Accepts a counter-notice: the item shows again (unless something else hides it).
-#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = NoticeDecisionRequest, security(("bearer" = [])), responses(
-    (status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[utoipa::path(operation_id = "restore_taken_down_item", tag = "operator", params(("id" = Uuid, Path)), request_body = NoticeDecisionRequest, security(("bearer" = [])), responses(
+    (status = 200, description = "The case, restored: the item shows again unless something else hides it", body = CaseView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`takedown_not_found`: no such case", body = ErrorBody),
+    (status = 409, description = "`invalid_state`: the case has no counter-notice waiting for a decision", body = ErrorBody)))]
 #[post("/api/v1/operator/takedowns/{id}/restore")]
 pub async fn restore_item(
     state: web::Data<AppState>,
@@ -394,9 +425,13 @@ pub async fn restore_item(
 }
 
 /// Rejects a counter-notice: the item stays down (the supplier may still appeal once).
-#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = NoticeDecisionRequest, security(("bearer" = [])), responses(
-    (status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[utoipa::path(operation_id = "keep_item_down", tag = "operator", params(("id" = Uuid, Path)), request_body = NoticeDecisionRequest, security(("bearer" = [])), responses(
+    (status = 200, description = "The case, kept down", body = CaseView),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
+    (status = 404, description = "`takedown_not_found`: no such case", body = ErrorBody),
+    (status = 409, description = "`invalid_state`: the case has no counter-notice waiting for a decision", body = ErrorBody)))]
 #[post("/api/v1/operator/takedowns/{id}/keep-down")]
 pub async fn keep_down(
     state: web::Data<AppState>,

@@ -45,3 +45,34 @@ both_backends!(
     cross_company_references,
     admins_manage_staff_only,
 );
+
+/// Every status a row expects is one the OpenAPI document lists for that route, so the
+/// document cannot leave out an answer the server is known to give (the document may list
+/// more: errors no actor of this world meets, such as 400 and 429).
+#[test]
+fn openapi_lists_every_expected_status() {
+    let spec: serde_json::Value =
+        serde_json::from_str(&api::openapi::openapi_json()).expect("spec is JSON");
+    let mut missing = Vec::new();
+    for row in table::rows() {
+        let op = &spec["paths"][row.path][row.method.to_lowercase()];
+        for (actor, status) in table::ACTORS.iter().zip(row.expect) {
+            // The client follows the click redirect, so the row sees the target's 200; the
+            // route itself answers 302.
+            let status = match (row.target, status) {
+                (table::Target::FreshClickToken, 200) => 302,
+                _ => status,
+            }
+            .to_string();
+            if op["responses"].get(&status).is_none() {
+                missing.push(format!("{} {} {status} ({actor})", row.method, row.path));
+            }
+        }
+    }
+    missing.dedup_by(|a, b| a.split(" (").next() == b.split(" (").next());
+    assert!(
+        missing.is_empty(),
+        "statuses the matrix expects but the OpenAPI document does not list:\n  {}",
+        missing.join("\n  ")
+    );
+}
