@@ -6,6 +6,7 @@ use domain::policy::{self, PolicyDocument, PolicyInput, PolicyKind};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::responses::{BadRequest, OperatorOnly, Unauthorized};
 use crate::auth::{AuthUser, OperatorUser};
 use crate::body::Body;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -148,14 +149,16 @@ pub async fn get_version(
     Ok(HttpResponse::Ok().json(PolicyView::from(doc)))
 }
 
-/// Publishes the next version of a document (operators; audited). New accounts accept the
-/// current terms of service and privacy notice at registration.
+/// Publishes the next version of a document.
+///
+/// Operators only; audited as `policy.publish`. New accounts accept the current terms of
+/// service and privacy notice at registration.
 #[utoipa::path(tag = "operator", params(("kind" = String, Path, description = "terms, privacy, trading_rules, safety_rules or prohibited_items")),
     request_body = PolicyRequest, security(("bearer" = [])), responses(
     (status = 201, description = "Published", body = PolicyView),
-    (status = 400, description = "validation_failed", body = ErrorBody),
-    (status = 401, description = "Not signed in", body = ErrorBody),
-    (status = 403, description = "Not an operator", body = ErrorBody),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 403, response = OperatorOnly),
     (status = 404, description = "policy_not_found: unknown kind", body = ErrorBody)))]
 #[post("/api/v1/operator/policies/{kind}")]
 pub async fn publish_policy(
@@ -179,10 +182,12 @@ pub async fn publish_policy(
     Ok(HttpResponse::Created().json(PolicyView::from(doc)))
 }
 
-/// The versions of the terms and privacy notice the signed-in account accepted, oldest first.
+/// The versions of the terms and privacy notice the signed-in account accepted.
+///
+/// Oldest first, with the time of acceptance (recorded at registration).
 #[utoipa::path(tag = "policies", security(("bearer" = [])), responses(
     (status = 200, description = "What the account accepted and when", body = AcceptanceList),
-    (status = 401, description = "Not signed in", body = ErrorBody)))]
+    (status = 401, response = Unauthorized)))]
 #[get("/api/v1/me/policy-acceptances")]
 pub async fn my_acceptances(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
     let user_id = user.actor.user_id;
