@@ -91,6 +91,11 @@ pub fn product_document(f: &Fields, d: &ProductSearchDoc) -> TantivyDocument {
     add_company_facets(&mut doc, f, &d.company);
     doc.add_u64(f.moq, p.moq.max(0) as u64);
     doc.add_text(f.unit, &p.unit);
+    // Pictures from before uploads existed are URLs typed by hand: only uploads get a
+    // thumbnail in the results.
+    if let Some(image) = p.images.iter().find(|i| uuid::Uuid::parse_str(i).is_ok()) {
+        doc.add_text(f.image, image);
+    }
     match (p.price_min_minor, p.price_max_minor, &p.currency) {
         (Some(min), Some(max), Some(currency)) => {
             doc.add_i64(f.price_min, min);

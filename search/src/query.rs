@@ -111,6 +111,8 @@ pub struct ProductHit {
     pub currency: Option<String>,
     pub moq: u64,
     pub unit: String,
+    /// The media id of the product's first uploaded picture.
+    pub image: Option<String>,
     pub company_id: String,
     pub company_name: String,
     pub company_name_en: String,
@@ -641,6 +643,10 @@ pub fn search_products(
                 .map(str::to_owned),
             moq: doc.get_first(f.moq).and_then(|v| v.as_u64()).unwrap_or(0),
             unit: str_of(&doc, f.unit),
+            image: doc
+                .get_first(f.image)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned),
             company_id: str_of(&doc, f.company_id),
             company_name: str_of(&doc, f.company_name),
             company_name_en: str_of(&doc, f.company_name_en),

@@ -8,7 +8,7 @@ use tantivy::schema::{
 
 use crate::analyzer::{PINYIN, PINYIN_SUGGEST, SUGGEST, TRADE};
 
-pub const SCHEMA_VERSION: u64 = 9;
+pub const SCHEMA_VERSION: u64 = 10;
 
 /// Field handles, resolved once.
 #[derive(Clone, Copy, Debug)]
@@ -61,6 +61,8 @@ pub struct Fields {
     pub company_type_name: Field,
     pub moq: Field,
     pub unit: Field,
+    /// A product's first picture (an uploaded media id), for result thumbnails.
+    pub image: Field,
     pub price_min: Field,
     pub price_max: Field,
     pub price_low_asc: Field,
@@ -151,6 +153,7 @@ pub fn build_schema() -> (Schema, Fields) {
         company_type_name: b.add_text_field("company_type_name", STORED),
         moq: b.add_u64_field("moq", FAST | INDEXED | STORED),
         unit: b.add_text_field("unit", STORED),
+        image: b.add_text_field("image", STORED),
         price_min: b.add_i64_field("price_min", FAST | INDEXED | STORED),
         price_max: b.add_i64_field("price_max", FAST | INDEXED | STORED),
         price_low_asc: b.add_i64_field("price_low_asc", FAST),

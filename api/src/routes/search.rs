@@ -91,6 +91,9 @@ pub struct ProductHitView {
     pub currency: Option<String>,
     pub moq: u64,
     pub unit: String,
+    /// The thumbnail of the product's first uploaded picture (a path on this server).
+    #[schema(example = "/api/v1/media/0192f3a4-5b6c-7d8e-9f00-112233445566/thumbnail")]
+    pub thumbnail_url: Option<String>,
     pub company: HitCompany,
 }
 
@@ -108,6 +111,15 @@ pub struct ProductSearchResponse {
     pub next_cursor: Option<String>,
     /// Time spent in the index, milliseconds.
     pub took_ms: f64,
+}
+
+/// The thumbnail URL of a picture's media id (the index stores uploads only).
+pub(crate) fn thumbnail_of(image: Option<&str>) -> Option<String> {
+    let id = uuid::Uuid::parse_str(image?).ok()?;
+    Some(crate::media::variant_path_of(
+        id,
+        domain::media::VariantName::Thumbnail,
+    ))
 }
 
 fn some(text: &str) -> Option<String> {
@@ -290,6 +302,7 @@ pub async fn search_products(
                 currency: h.currency,
                 moq: h.moq,
                 unit: h.unit,
+                thumbnail_url: thumbnail_of(h.image.as_deref()),
                 company: HitCompany {
                     id: h.company_id,
                     name: h.company_name,

@@ -73,6 +73,60 @@ async fn published_product_images_are_public_and_cacheable(b: Backend, s: Storag
         .expect(200);
 }
 
+/// Search results (API and page) show the cover's thumbnail, which anyone may load.
+async fn search_results_show_the_cover_thumbnail(b: Backend, s: Storage) {
+    let app = TestApp::spawn_media(b, s).await;
+    let (owner, company, product, images) = shop(&app).await;
+    // A product without pictures has none in the results.
+    let mut plain = e2e::fixtures::product_body();
+    plain["title_en"] = json!("Plain Vacuum Flask 500ml");
+    let bare = app.publish(&owner, &company, plain).await;
+    app.wait_for_index().await;
+    let hits = app
+        .get("/api/v1/search/products?q=vacuum+flask", None)
+        .await
+        .expect(200)
+        .body;
+    let items = hits["items"].as_array().cloned().unwrap_or_default();
+    let hit = |pid: &str| {
+        items
+            .iter()
+            .find(|h| h["id"] == pid)
+            .cloned()
+            .unwrap_or_else(|| panic!("{pid} not found in {hits}"))
+    };
+    let thumb = format!("/api/v1/media/{}/thumbnail", id(&images[0]));
+    assert_eq!(hit(&product)["thumbnail_url"], thumb.as_str());
+    assert_eq!(hit(&bare)["thumbnail_url"], Value::Null);
+    let (status, headers, _) = app.get_raw(&thumb, None, &[]).await;
+    assert_eq!(status, 200);
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("image/")
+    );
+    let page = app
+        .http
+        .get(app.url("/en/search?q=vacuum+flask"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body")
+        .replace("&#x2f;", "/");
+    assert!(
+        page.contains(&format!("<img class=\"thumb\" src=\"{thumb}\"")),
+        "{page}"
+    );
+    assert_eq!(
+        page.matches("<img class=\"thumb\"").count(),
+        1,
+        "only the product with a picture"
+    );
+}
+
 async fn hidden_products_images_are_no_longer_served(b: Backend, s: Storage) {
     let app = TestApp::spawn_media(b, s).await;
     let (owner, company, product, images) = shop(&app).await;
@@ -354,6 +408,7 @@ media_backends!(
     company_logo_and_banner_are_public_while_the_company_is,
     demo_products_get_generated_pictures,
     published_product_images_are_public_and_cacheable,
+    search_results_show_the_cover_thumbnail,
     hidden_products_images_are_no_longer_served,
     only_own_or_colleagues_product_images_can_be_attached,
 );

@@ -62,6 +62,8 @@ pub struct ProductCard {
     pub company_url: String,
     pub verified: bool,
     pub place: String,
+    /// The first uploaded picture's thumbnail.
+    pub thumbnail: Option<String>,
 }
 
 pub fn product_card(lang: Lang, h: &search::ProductHit, with_highlight: bool) -> ProductCard {
@@ -94,6 +96,7 @@ pub fn product_card(lang: Lang, h: &search::ProductHit, with_highlight: bool) ->
         company_url: format!("/{}/company/{}", lang.code(), h.slug),
         verified: h.verified,
         place: format!("{} {}", h.province, h.city).trim().to_owned(),
+        thumbnail: h.image.as_deref().and_then(picture).map(|p| p.thumbnail),
     }
 }
 
