@@ -110,7 +110,7 @@ impl From<ApiKeyRow> for ApiKey {
     }
 }
 
-pub(super) fn supplier_actor(user_id: Uuid, account_type: &str) -> Actor {
+pub(super) fn actor_of(user_id: Uuid, account_type: &str) -> Actor {
     Actor {
         user_id,
         account_type: AccountType::parse(account_type).unwrap_or(AccountType::Supplier),

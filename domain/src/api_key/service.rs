@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::error::ApiKeyError;
 use super::model::{
-    ApiKey, ApiKeyRow, KeyPrincipal, NewApiKey, SECRET_PREFIX, Scope, parse_scopes, supplier_actor,
+    ApiKey, ApiKeyRow, KeyPrincipal, NewApiKey, SECRET_PREFIX, Scope, actor_of, parse_scopes,
 };
 use crate::access::{AccountStatus, Actor, CompanyAction, may_on_company};
 use crate::clock::now;
@@ -260,7 +260,7 @@ pub fn authenticate(conn: &mut DbConnection, secret: &str) -> Result<KeyPrincipa
     Ok(KeyPrincipal {
         key_id: parse_db_id(&row.id),
         company_id,
-        actor: supplier_actor(creator, &account_type),
+        actor: actor_of(creator, &account_type),
         scopes: parse_scopes(&row.scopes),
         last_used_at: row.last_used_at,
         email_verified: verified_at.is_some(),
