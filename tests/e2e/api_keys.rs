@@ -384,7 +384,29 @@ async fn keys_are_limited_per_key(b: Backend) {
     app.get(&products, owner.token()).await.expect(200);
 }
 
+/// Two servers on one Redis share each key's budget.
+async fn a_key_budget_is_shared_through_redis(b: Backend) {
+    let a = TestApp::spawn_with(b, |c| {
+        c.redis_url = Some(e2e::redis_url());
+        c.redis_prefix = format!("t:{}:", uuid::Uuid::new_v4().simple());
+        c.api_key_burst = 3;
+        c.api_key_period_ms = 3_600_000;
+    })
+    .await;
+    let sibling = a.spawn_sibling(|_| {}).await;
+    let (owner, company, _) = company(&a).await;
+    let products = format!("/api/v1/companies/{company}/products");
+    let key = secret(&create_key(&a, &owner, &company, &["catalog:read"]).await);
+    a.get(&products, Some(&key)).await.expect(200);
+    sibling.get(&products, Some(&key)).await.expect(200);
+    a.get(&products, Some(&key)).await.expect(200);
+    let r = sibling.get(&products, Some(&key)).await.expect(429);
+    assert!(r.header("retry-after").is_some());
+    a.get(&products, Some(&key)).await.expect(429);
+}
+
 both_backends!(
+    a_key_budget_is_shared_through_redis,
     keys_are_shown_once_listed_and_revoked,
     only_owners_and_admins_manage_keys,
     a_key_acts_as_its_company_within_its_scopes,
