@@ -398,6 +398,8 @@ fn build_app(
         .service(web::redirect("/docs", "/docs/"))
         .configure(crate::web::configure)
         .default_service(web::to(crate::methods::no_route))
+        // Innermost: sees HEAD as GET, and the route's pattern.
+        .wrap(from_fn(crate::auth::api_key::gate))
         .wrap(from_fn(crate::methods::head_as_get))
         .wrap(Condition::new(cors.is_some(), cors.unwrap_or_default()))
         .wrap(from_fn(endpoint::metrics_listener_only))

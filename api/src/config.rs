@@ -37,6 +37,10 @@ pub struct Config {
     /// `TRADEFAIR_LOGIN_ADDRESS_BURST` / `_PERIOD_SECS`: attempts per client address.
     pub login_address_burst: u32,
     pub login_address_period_secs: u64,
+    /// `TRADEFAIR_API_KEY_BURST` / `_PERIOD_MS`: requests per API key: a burst, then one per
+    /// period.
+    pub api_key_burst: u32,
+    pub api_key_period_ms: u64,
     /// `TRADEFAIR_INQUIRY_ACCOUNT_BURST` / `_PERIOD_SECS`: new inquiry requests per account.
     pub inquiry_account_burst: u32,
     pub inquiry_account_period_secs: u64,
@@ -236,6 +240,8 @@ impl Default for Config {
             login_account_period_secs: 60,
             login_address_burst: 30,
             login_address_period_secs: 2,
+            api_key_burst: 120,
+            api_key_period_ms: 500,
             inquiry_account_burst: 10,
             inquiry_account_period_secs: 360,
             inquiry_address_burst: 30,

@@ -219,7 +219,8 @@ from_domain_errors!(
     domain::takedown::TakedownError,
     domain::appeal::AppealError,
     domain::retention::RetentionError,
-    domain::policy::PolicyError
+    domain::policy::PolicyError,
+    domain::api_key::ApiKeyError
 );
 
 /// Inquiry errors go through the table, except the anti-spam refusals: 429 with the rule's own

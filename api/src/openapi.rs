@@ -3,7 +3,7 @@
 //! test fails when they differ (`UPDATE_OPENAPI=1` rewrites the file).
 
 use actix_web::App;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
@@ -41,6 +41,7 @@ use crate::routes::responses::{BadRequest, OperatorOnly, Unauthorized};
         (name = "privacy", description = "Leaving the platform, data export and erasure"),
         (name = "media", description = "Uploads (images, licence scans, attachments) and their variants"),
         (name = "policies", description = "Terms of service, privacy notice and the platform's rules, in published versions"),
+        (name = "api keys", description = "A company's API keys: `Authorization: Bearer tfk_…`, acting as the company within the key's scopes; a route's `api_key` security requirement names the scope it needs, routes without one refuse keys"),
         (name = "operator", description = "Operators only")
     )
 )]
@@ -75,6 +76,47 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The `api_key` scheme, and on every route that accepts keys the scope it needs (from
+/// `auth::api_key::ROUTE_SCOPES`, the table the server enforces).
+struct ApiKeyScopes;
+
+impl Modify for ApiKeyScopes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("tfk_…")
+                    .description(Some(
+                        "A company's API key (`POST /api/v1/companies/{id}/api-keys`); the scope \
+                         is the one the route needs",
+                    ))
+                    .build(),
+            ),
+        );
+        for (method, path, scope) in crate::auth::api_key::ROUTE_SCOPES {
+            let Some(item) = openapi.paths.paths.get_mut(*path) else {
+                continue;
+            };
+            let operation = match *method {
+                "GET" => item.get.as_mut(),
+                "POST" => item.post.as_mut(),
+                "PATCH" => item.patch.as_mut(),
+                "PUT" => item.put.as_mut(),
+                "DELETE" => item.delete.as_mut(),
+                _ => None,
+            };
+            if let Some(op) = operation {
+                op.security
+                    .get_or_insert_with(Vec::new)
+                    .push(SecurityRequirement::new("api_key", [scope.as_str()]));
+            }
+        }
+    }
+}
+
 /// The whole document, built from the same route registration the server uses.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let (_, spec) = App::new()
@@ -82,6 +124,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(crate::routes::configure)
         .split_for_parts();
+    let mut spec = spec;
+    // After the routes: it annotates their operations.
+    ApiKeyScopes.modify(&mut spec);
     spec
 }
 

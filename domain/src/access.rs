@@ -50,6 +50,8 @@ pub enum CompanyAction {
     ReplyToRatings,
     /// Close the company's account (it leaves the platform): the owner only.
     Close,
+    /// Create, list and revoke the company's API keys.
+    ManageApiKeys,
 }
 
 /// Platform-wide actions that depend on the account alone.
@@ -70,7 +72,8 @@ pub fn may_on_company(actor: &Actor, role: Option<MemberRole>, action: CompanyAc
     use MemberRole::*;
     match action {
         ViewPrivate => role.is_some() || actor.is_operator(),
-        EditProfile | ManageMembers | ManageBlockedBuyers | AssignLeads | ReplyToRatings => {
+        EditProfile | ManageMembers | ManageBlockedBuyers | AssignLeads | ReplyToRatings
+        | ManageApiKeys => {
             matches!(role, Some(Owner | Admin))
         }
         WriteProducts | WorkLeads => role.is_some(),

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod account;
+pub mod api_key;
 pub mod appeal;
 pub mod audit;
 pub mod catalog;

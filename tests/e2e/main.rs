@@ -1,6 +1,7 @@
 //! End-to-end tests over HTTP; every scenario runs on SQLite and on PostgreSQL.
 
 mod accounts;
+mod api_keys;
 mod audit;
 mod auth;
 mod browser;

@@ -14,7 +14,12 @@ use crate::state::AppState;
 /// A signed-in account (401 without a valid, unrevoked access token).
 pub struct AuthUser {
     pub actor: Actor,
+    /// For a request with an API key, stand-in claims (`typ` `api_key`, `jti` naming the key):
+    /// the routes that read the claims (logout, erasure) refuse keys before this is made.
     pub claims: Claims,
+    /// The API key the request was made with, if any (it acts as `actor`, the member who
+    /// created it).
+    pub api_key: Option<uuid::Uuid>,
     /// Whether the account's address is verified (checked on this request).
     pub email_verified: bool,
 }
@@ -94,8 +99,39 @@ pub(crate) async fn authenticate(
             account_type,
         },
         claims,
+        api_key: None,
         email_verified,
     })
+}
+
+/// The user of a request made with an API key (`None` for other requests): the principal the
+/// key gate (`auth::api_key::gate`) established, which acts as the member who created the key.
+fn key_user(req: &HttpRequest) -> Option<Result<AuthUser, ApiError>> {
+    super::api_key::key_secret(req)?;
+    let Some(p) = super::api_key::principal(req) else {
+        // The gate runs before every handler; without its principal the key was not checked.
+        return Some(Err(ApiError::unauthenticated(
+            "invalid_api_key",
+            "the API key is invalid",
+        )));
+    };
+    Some(Ok(AuthUser {
+        claims: Claims {
+            sub: p.actor.user_id.to_string(),
+            iss: String::new(),
+            aud: String::new(),
+            exp: 0,
+            iat: 0,
+            jti: format!("api-key:{}", p.key_id),
+            act: p.actor.account_type.as_str().to_owned(),
+            typ: "api_key".to_owned(),
+            fam: None,
+            ver: 0,
+        },
+        actor: p.actor,
+        api_key: Some(p.key_id),
+        email_verified: p.email_verified,
+    }))
 }
 
 impl FromRequest for AuthUser {
@@ -103,6 +139,9 @@ impl FromRequest for AuthUser {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if let Some(user) = key_user(req) {
+            return Box::pin(async move { user });
+        }
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(req);
         let req = req.clone();
@@ -127,6 +166,9 @@ impl FromRequest for MaybeUser {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if let Some(user) = key_user(req) {
+            return Box::pin(async move { user.map(|u| MaybeUser(Some(u.actor))) });
+        }
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(req);
         let req = req.clone();

@@ -2,6 +2,7 @@
 //! actor into a handler's arguments. Roles are decided by `domain::access`; the extractors only
 //! establish who is asking (and that operator routes are for operators).
 
+pub mod api_key;
 pub mod extract;
 pub mod jwt;
 pub mod keys;

@@ -28,6 +28,17 @@ pub fn note_account(req: &HttpRequest, account: uuid::Uuid) {
     tracing::Span::current().record("account", tracing::field::display(account));
 }
 
+/// The API key a request is made with, left in its extensions by the key gate for the access
+/// log.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiKeyId(pub uuid::Uuid);
+
+/// Notes the API key a request is made with, for the access log and the request's span.
+pub fn note_api_key(req: &HttpRequest, key: uuid::Uuid) {
+    req.extensions_mut().insert(ApiKeyId(key));
+    tracing::Span::current().record("api_key", tracing::field::display(key));
+}
+
 /// The outermost middleware. Gives the request its id and runs it inside a span that carries
 /// the id (so every log line of the request has it, including work on the blocking pool, see
 /// `AppState::db`); then writes the access log line, counts the request in the metrics, sets
@@ -35,7 +46,7 @@ pub fn note_account(req: &HttpRequest, account: uuid::Uuid) {
 ///
 /// The access log line (target `tradefair::access`; silence it with
 /// `RUST_LOG=info,tradefair::access=warn`) has the client address (as `trust_proxy` allows),
-/// the account, method, route pattern, path without the query string (which may carry search
+/// the account (and the API key, when one was used), method, route pattern, path without the query string (which may carry search
 /// text), status and time taken. Server errors are logged at `error`, everything else at
 /// `info`: a client's mistake is not the server's.
 pub async fn observe(
@@ -56,6 +67,7 @@ pub async fn observe(
         "request",
         request_id = %id,
         account = tracing::field::Empty,
+        api_key = tracing::field::Empty,
     );
     // Not a clone of the request before routing: the router needs it unshared. Handlers'
     // errors arrive as responses; an error here comes from a middleware and is answered by
@@ -83,13 +95,19 @@ pub async fn observe(
         .get::<AccountId>()
         .map(|a| a.0.to_string())
         .unwrap_or_default();
+    let api_key = response
+        .request()
+        .extensions()
+        .get::<ApiKeyId>()
+        .map(|a| a.0.to_string())
+        .unwrap_or_default();
     let elapsed = started.elapsed();
     span.in_scope(|| {
         let micros = elapsed.as_micros() as u64;
         if status >= 500 {
-            tracing::error!(target: "tradefair::access", %client, %account, %method, %route, %path, status, micros, "request");
+            tracing::error!(target: "tradefair::access", %client, %account, %api_key, %method, %route, %path, status, micros, "request");
         } else {
-            tracing::info!(target: "tradefair::access", %client, %account, %method, %route, %path, status, micros, "request");
+            tracing::info!(target: "tradefair::access", %client, %account, %api_key, %method, %route, %path, status, micros, "request");
         }
     });
     if let Some(state) = &state {

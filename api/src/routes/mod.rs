@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod account_links;
+pub mod api_keys;
 pub mod appeals;
 pub mod audit;
 pub mod auth;
@@ -140,6 +141,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(blocked_buyers::block_buyer)
         .service(blocked_buyers::list_blocked_buyers)
         .service(blocked_buyers::unblock_buyer)
+        .service(api_keys::create_api_key)
+        .service(api_keys::list_api_keys)
+        .service(api_keys::revoke_api_key)
         .service(listings::create_listing)
         .service(listings::list_listings)
         .service(listings::get_listing)

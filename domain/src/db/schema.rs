@@ -825,3 +825,19 @@ diesel::table! {
 
 diesel::joinable!(policy_acceptances -> policy_documents (document_id));
 diesel::allow_tables_to_appear_in_same_query!(policy_documents, policy_acceptances);
+
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        company_id -> Text,
+        created_by -> Text,
+        name -> Text,
+        scopes -> Text,
+        secret_hash -> Text,
+        prefix -> Text,
+        expires_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}

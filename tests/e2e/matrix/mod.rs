@@ -1,6 +1,7 @@
 //! The role-by-route matrix: every route of the API (the OpenAPI document and the table must
-//! list the same ones) against anonymous, a buyer, A's owner, admin and staff, B's owner and an
-//! operator; plus mass assignment and cross-company references. Every scenario runs on SQLite
+//! list the same ones) against anonymous, a buyer, A's owner, admin and staff, B's owner, an
+//! operator and two API keys of A (one with every scope, one without the route's scope); plus
+//! mass assignment and cross-company references. Every scenario runs on SQLite
 //! and on PostgreSQL.
 
 mod cross_company;
@@ -31,6 +32,11 @@ async fn every_route_has_a_row(b: Backend) {
     assert!(
         missing.is_empty() && extra.is_empty(),
         "the matrix and the OpenAPI document disagree\n  routes without a matrix row: {missing:?}\n  rows for undocumented routes: {extra:?}"
+    );
+    assert_eq!(
+        run::spec_key_scopes(&spec),
+        run::table_key_scopes(),
+        "the scopes of the matrix and the document's api_key requirements disagree"
     );
     assert!(
         documented.len() >= 29,

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use crate::matrix::table::{ACTORS, Actor, Row};
+use crate::matrix::table::{ALL_ACTORS, Actor, KEY_SCOPES, Row};
 use crate::matrix::world::World;
 
 pub struct Mismatch {
@@ -21,6 +21,7 @@ pub struct Mismatch {
 /// The resource a path parameter names, by the path segment before it, and the code its 404
 /// answers with.
 const NOT_FOUND_CODES: &[(&str, &str)] = &[
+    ("api-keys", "api_key_not_found"),
     ("appeals", "appeal_not_found"),
     ("blocked-buyers", "block_not_found"),
     ("change-requests", "change_request_not_found"),
@@ -76,17 +77,29 @@ pub async fn run_all(world: &World, rows: &[Row]) -> (usize, Vec<Mismatch>) {
     let mut cells = 0;
     let mut mismatches = Vec::new();
     for row in rows {
-        let outcomes =
-            e2e::join_all(ACTORS.iter().zip(row.expect.iter()).map(
-                |(actor, &expected)| async move {
-                    (*actor, expected, run_cell(world, row, *actor).await)
-                },
-            ))
-            .await;
+        let outcomes = e2e::join_all(ALL_ACTORS.iter().map(|actor| async move {
+            (
+                *actor,
+                row.expected(*actor),
+                run_cell(world, row, *actor).await,
+            )
+        }))
+        .await;
         for (actor, expected, reply) in outcomes {
             cells += 1;
-            let wanted_codes = not_found_codes(row.path);
-            let wrong_code = reply.status == 404 && !wanted_codes.contains(&reply.code());
+            // A key the gate refuses: the code says why.
+            let key_refused = match actor {
+                Actor::KeyAWithoutScope => true,
+                Actor::KeyA => row.key_scope().is_none(),
+                _ => false,
+            };
+            let wanted_codes = if key_refused {
+                vec![row.key_refusal()]
+            } else {
+                not_found_codes(row.path)
+            };
+            let wrong_code = (reply.status == 404 || (key_refused && reply.status == 403))
+                && !wanted_codes.contains(&reply.code());
             if reply.status != expected || wrong_code {
                 mismatches.push(Mismatch {
                     row: row.label(),
@@ -162,7 +175,12 @@ pub fn report(cells: usize, mismatches: &[Mismatch]) -> String {
             format!(" ({})", m.code)
         };
         if !m.wanted_codes.is_empty() {
-            let _ = write!(code, ", a 404 here is {}", m.wanted_codes.join(" or "));
+            let _ = write!(
+                code,
+                ", a {} here is {}",
+                m.expected,
+                m.wanted_codes.join(" or ")
+            );
         }
         let _ = writeln!(
             out,
@@ -190,6 +208,33 @@ pub fn spec_routes(spec: &Value) -> BTreeSet<(String, String)> {
                 .filter(|m| METHODS.contains(&m.as_str()))
                 .map(move |m| (m.to_uppercase(), path.clone()))
         })
+        .collect()
+}
+
+/// Every (METHOD, path, scope) of the document's `api_key` security requirements.
+pub fn spec_key_scopes(spec: &Value) -> BTreeSet<(String, String, String)> {
+    let paths = spec["paths"].as_object().expect("spec has paths");
+    let mut out = BTreeSet::new();
+    for (path, item) in paths {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            for requirement in op["security"].as_array().into_iter().flatten() {
+                for scope in requirement["api_key"].as_array().into_iter().flatten() {
+                    out.insert((
+                        method.to_uppercase(),
+                        path.clone(),
+                        scope.as_str().unwrap_or_default().to_owned(),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+pub fn table_key_scopes() -> BTreeSet<(String, String, String)> {
+    KEY_SCOPES
+        .iter()
+        .map(|(m, p, s)| ((*m).to_owned(), (*p).to_owned(), (*s).to_owned()))
         .collect()
 }
 

@@ -47,8 +47,15 @@ pub enum Actor {
     StaffA,
     OwnerB,
     Operator,
+    /// A key of A made by A's owner with every scope: on a route that takes keys it answers
+    /// as A's owner does; every other route refuses it (403).
+    KeyA,
+    /// A key of A with every scope but the one the row's route needs (every scope for a
+    /// route that takes no keys): refused everywhere (403).
+    KeyAWithoutScope,
 }
 
+/// The actors of the `expect` arrays.
 pub const ACTORS: [Actor; 7] = [
     Actor::Anonymous,
     Actor::Buyer,
@@ -69,6 +76,8 @@ impl fmt::Display for Actor {
             Actor::StaffA => "supplier A staff",
             Actor::OwnerB => "supplier B owner",
             Actor::Operator => "operator",
+            Actor::KeyA => "key of A",
+            Actor::KeyAWithoutScope => "key of A w/o scope",
         })
     }
 }
@@ -174,6 +183,8 @@ pub enum Target {
     FreshImageOfDraftA,
     /// An upload of A's owner attached to nothing yet.
     FreshUploadOfOwnerA,
+    /// `{id}` = A, `{key_id}` = a new API key of A made by A's owner.
+    FreshApiKeyOfA,
 }
 
 /// The (valid) request body of a row.
@@ -269,6 +280,8 @@ pub enum Payload {
     Erasure,
     /// A multipart upload of a small JPEG as a product image.
     Upload,
+    /// A new API key's name and scopes.
+    ApiKey,
 }
 
 pub struct Row {
@@ -316,6 +329,7 @@ impl Row {
             Target::FreshImageOfPublishedA => " [image of a published product]",
             Target::FreshImageOfDraftA => " [image of a draft]",
             Target::FreshUploadOfOwnerA => " [unattached upload]",
+            Target::FreshApiKeyOfA => " [key of A]",
             _ => "",
         };
         format!("{} {}{target}", self.method, self.path)
@@ -558,5 +572,119 @@ pub fn rows() -> Vec<Row> {
         row("GET",    "/api/v1/media/{id}/{variant}",              T::FreshImageOfPublishedA, P::None, OPEN),
         row("GET",    "/api/v1/media/{id}/{variant}",              T::FreshImageOfDraftA, P::None, [404, 404, 200, 200, 200, 404, 200]),
         row("GET",    "/api/v1/media/{id}/{variant}",              T::FreshUploadOfOwnerA, P::None, [404, 404, 200, 404, 404, 404, 404]),
+        // API keys: A's owners and admins manage them (staff and operators 403, who is not a
+        // member 404); keys manage no keys.
+        row("POST",   "/api/v1/companies/{id}/api-keys",           T::CompanyA,  P::ApiKey,   [401, 404, 201, 201, 403, 404, 403]),
+        row("GET",    "/api/v1/companies/{id}/api-keys",           T::CompanyA,  P::None,     [401, 404, 200, 200, 403, 404, 403]),
+        row("DELETE", "/api/v1/companies/{id}/api-keys/{key_id}",  T::FreshApiKeyOfA, P::None, [401, 404, 200, 200, 403, 404, 403]),
     ]
 }
+
+/// The scope a key needs on a route, for the routes that take keys (every other route
+/// refuses them). Kept by hand, apart from the server's table (`auth::api_key::ROUTE_SCOPES`),
+/// so that a change there shows here; `every_route_has_a_row` also compares it with the
+/// `api_key` security requirements of the OpenAPI document.
+pub const KEY_SCOPES: &[(&str, &str, &str)] = &[
+    ("GET", "/api/v1/companies/{id}", "catalog:read"),
+    ("GET", "/api/v1/companies/{id}/products", "catalog:read"),
+    ("GET", "/api/v1/products/{id}", "catalog:read"),
+    ("GET", "/api/v1/media/{id}", "catalog:read"),
+    ("GET", "/api/v1/media/{id}/{variant}", "catalog:read"),
+    ("POST", "/api/v1/companies/{id}/products", "catalog:write"),
+    ("PATCH", "/api/v1/products/{id}", "catalog:write"),
+    ("DELETE", "/api/v1/products/{id}", "catalog:write"),
+    ("POST", "/api/v1/products/{id}/publish", "catalog:write"),
+    ("POST", "/api/v1/products/{id}/unpublish", "catalog:write"),
+    ("POST", "/api/v1/media", "catalog:write"),
+    ("GET", "/api/v1/inquiries", "inquiries:read"),
+    ("GET", "/api/v1/inquiries/unread", "inquiries:read"),
+    ("GET", "/api/v1/inquiries/{id}", "inquiries:read"),
+    (
+        "GET",
+        "/api/v1/companies/{id}/blocked-buyers",
+        "inquiries:read",
+    ),
+    ("POST", "/api/v1/inquiries", "inquiries:write"),
+    ("POST", "/api/v1/inquiries/{id}/messages", "inquiries:write"),
+    ("POST", "/api/v1/inquiries/{id}/read", "inquiries:write"),
+    ("POST", "/api/v1/inquiries/{id}/close", "inquiries:write"),
+    ("POST", "/api/v1/inquiries/{id}/spam", "inquiries:write"),
+    ("POST", "/api/v1/inquiries/{id}/assign", "inquiries:write"),
+    (
+        "POST",
+        "/api/v1/companies/{id}/blocked-buyers",
+        "inquiries:write",
+    ),
+    (
+        "DELETE",
+        "/api/v1/companies/{id}/blocked-buyers/{user_id}",
+        "inquiries:write",
+    ),
+    ("GET", "/api/v1/companies/{id}/leads", "leads:read"),
+    ("GET", "/api/v1/companies/{id}/leads.csv", "leads:read"),
+    ("GET", "/api/v1/companies/{id}/buy-leads", "leads:read"),
+    ("GET", "/api/v1/companies/{id}/lead-reach", "leads:read"),
+    ("GET", "/api/v1/leads/{id}", "leads:read"),
+    ("PATCH", "/api/v1/leads/{id}", "leads:write"),
+    ("POST", "/api/v1/leads/{id}/notes", "leads:write"),
+];
+
+/// Every scope a key can have.
+pub const SCOPES: [&str; 7] = [
+    "catalog:read",
+    "catalog:write",
+    "inquiries:read",
+    "inquiries:write",
+    "leads:read",
+    "leads:write",
+    "webhooks:manage",
+];
+
+impl Row {
+    /// The scope a key needs here, if the route takes keys.
+    pub fn key_scope(&self) -> Option<&'static str> {
+        KEY_SCOPES
+            .iter()
+            .find(|(m, p, _)| *m == self.method && *p == self.path)
+            .map(|(_, _, s)| *s)
+    }
+
+    /// What `actor` expects: the `expect` column, or for the key actors, derived: a key with
+    /// every scope acts as A's owner (who made it) where the route takes keys, and every
+    /// other key cell is refused.
+    pub fn expected(&self, actor: Actor) -> u16 {
+        match actor {
+            Actor::KeyA => match self.key_scope() {
+                Some(_) => self.expect[2],
+                None => 403,
+            },
+            Actor::KeyAWithoutScope => 403,
+            other => {
+                let i = ACTORS.iter().position(|a| *a == other).expect("an actor");
+                self.expect[i]
+            }
+        }
+    }
+
+    /// The code a refused key cell answers with.
+    pub fn key_refusal(&self) -> &'static str {
+        if self.key_scope().is_some() {
+            "scope_missing"
+        } else {
+            "api_key_not_allowed"
+        }
+    }
+}
+
+/// Every actor of a run: the table's, then the key columns.
+pub const ALL_ACTORS: [Actor; 9] = [
+    Actor::Anonymous,
+    Actor::Buyer,
+    Actor::OwnerA,
+    Actor::AdminA,
+    Actor::StaffA,
+    Actor::OwnerB,
+    Actor::Operator,
+    Actor::KeyA,
+    Actor::KeyAWithoutScope,
+];

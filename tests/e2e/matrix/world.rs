@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use e2e::id_of;
 
-use crate::matrix::table::{Actor, Payload, Row, Target};
+use crate::matrix::table::{Actor, Payload, Row, SCOPES, Target};
 
 pub struct World {
     pub app: TestApp,
@@ -34,6 +34,10 @@ pub struct World {
     pub draft_buy: String,
     pub quoted_buy: String,
     pub quote_of_a: String,
+    /// The secret of a key of A (made by A's owner) with every scope.
+    pub key_all: String,
+    /// Per scope, the secret of a key of A with every other scope.
+    pub keys_without: Vec<(&'static str, String)>,
 }
 
 /// One request of one cell.
@@ -59,6 +63,8 @@ pub async fn spawn(b: Backend) -> TestApp {
         c.inquiry_new_account_daily_cap = 100_000;
         // A quotes in many cells; the quota has its own tests.
         c.monthly_quote_quota = 100_000;
+        // The key columns send a request per row; the per-key limit has its own tests.
+        c.api_key_burst = 100_000;
     })
     .await
 }
@@ -100,7 +106,15 @@ impl World {
             draft_buy: String::new(),
             quoted_buy: String::new(),
             quote_of_a: String::new(),
+            key_all: String::new(),
+            keys_without: Vec::new(),
         };
+        world.key_all = world.fresh_key_of_a(&SCOPES).await.1;
+        for scope in SCOPES {
+            let others: Vec<&str> = SCOPES.iter().copied().filter(|s| *s != scope).collect();
+            let secret = world.fresh_key_of_a(&others).await.1;
+            world.keys_without.push((scope, secret));
+        }
         world.published_a = world.fresh_published_a().await;
         world.draft_a = world.fresh_draft_a().await;
         world.open_sell_a = world
@@ -136,6 +150,42 @@ impl World {
             .await
             .expect(201);
         world
+    }
+
+    /// A new API key of A made by A's owner: (id, secret).
+    pub async fn fresh_key_of_a(&self, scopes: &[&str]) -> (String, String) {
+        let key = self
+            .app
+            .post(
+                &format!("/api/v1/companies/{}/api-keys", self.company_a),
+                self.owner_a.token(),
+                json!({"name": "matrix", "scopes": scopes}),
+            )
+            .await
+            .expect(201)
+            .body;
+        (
+            id_of(&key),
+            key["secret"].as_str().expect("secret").to_owned(),
+        )
+    }
+
+    /// The token a cell sends: the actor's access token, or for the key columns a key's
+    /// secret (for the key without the route's scope, the one that lacks it).
+    pub fn token_of(&self, actor: Actor, row: &Row) -> Option<String> {
+        match actor {
+            Actor::KeyA => Some(self.key_all.clone()),
+            Actor::KeyAWithoutScope => Some(match row.key_scope() {
+                Some(scope) => self
+                    .keys_without
+                    .iter()
+                    .find(|(s, _)| *s == scope)
+                    .map(|(_, secret)| secret.clone())
+                    .expect("a key without each scope"),
+                None => self.key_all.clone(),
+            }),
+            other => self.account(other).map(|a| a.access.clone()),
+        }
     }
 
     /// A's quote on a new buy request of the buyer, accepted by the buyer; its id.
@@ -254,6 +304,7 @@ impl World {
             Actor::StaffA => Some(&self.staff_a),
             Actor::OwnerB => Some(&self.owner_b),
             Actor::Operator => Some(&self.operator),
+            Actor::KeyA | Actor::KeyAWithoutScope => None,
         }
     }
 
@@ -784,7 +835,7 @@ impl World {
 
     /// The request one cell sends: fresh objects made, placeholders filled, body chosen.
     pub async fn request(&self, row: &Row, actor: Actor) -> Request {
-        let mut token = self.account(actor).map(|a| a.access.clone());
+        let mut token = self.token_of(actor, row);
         let mut path = row.path.to_owned();
         let (id, user_id) = match row.target {
             Target::Nothing => (None, None),
@@ -933,6 +984,11 @@ impl World {
             Target::FreshAppealOfA => (Some(self.fresh_appeal_of_a().await), None),
             Target::FreshImageOfPublishedA => (Some(self.fresh_image_of_a(true).await), None),
             Target::FreshImageOfDraftA => (Some(self.fresh_image_of_a(false).await), None),
+            Target::FreshApiKeyOfA => {
+                let (key, _) = self.fresh_key_of_a(&["catalog:read"]).await;
+                path = path.replace("{key_id}", &key);
+                (Some(self.company_a.clone()), None)
+            }
             Target::FreshUploadOfOwnerA => (
                 Some(id_of(
                     &self
@@ -1063,6 +1119,7 @@ impl World {
             }
             Payload::LeaveUnconfirmed => Some(json!({"confirm": "not-the-slug-of-a"})),
             Payload::Upload => None,
+            Payload::ApiKey => Some(json!({"name": "matrix", "scopes": ["catalog:read"]})),
             Payload::Erasure => {
                 // Erasure is final: the buyer's cell erases a new buyer account instead.
                 if actor == Actor::Buyer {
