@@ -115,8 +115,10 @@ fn to_utc(t: Option<OffsetDateTime>) -> Option<time::PrimitiveDateTime> {
     })
 }
 
-/// Creates an API key (owners and admins, signed in; not with a key). The answer carries the
-/// secret, once. Audited (`api_key.create`).
+/// Creates an API key of the company.
+///
+/// Owners and admins, signed in (not with a key). The answer carries the secret, once.
+/// Audited (`api_key.create`).
 #[utoipa::path(tag = "api keys", params(("id" = Uuid, Path, description = "company id")), request_body = CreateApiKeyRequest, security(("bearer" = [])), responses(
     (status = 201, description = "The key, with its secret (shown only now)", body = CreatedApiKey),
     (status = 400, description = "validation_failed (`name`, `scopes[i]`: invalid_choice or duplicate, `expires_at`: out_of_range, `name`: too_many when the company has 50 active keys)", body = ErrorBody),
@@ -150,8 +152,10 @@ pub async fn create_api_key(
     }))
 }
 
-/// The company's API keys, newest first, revoked and expired ones included, without their
-/// secrets (owners and admins, signed in).
+/// Lists the company's API keys.
+///
+/// Newest first, revoked and expired ones included, without their secrets (owners and admins,
+/// signed in).
 #[utoipa::path(tag = "api keys", params(("id" = Uuid, Path, description = "company id")), security(("bearer" = [])), responses(
     (status = 200, description = "The keys, with their last use", body = Vec<ApiKeyView>),
     (status = 401, description = "Not signed in", body = ErrorBody),
@@ -170,8 +174,10 @@ pub async fn list_api_keys(
     Ok(HttpResponse::Ok().json(keys.into_iter().map(ApiKeyView::from).collect::<Vec<_>>()))
 }
 
-/// Revokes an API key at once (owners and admins, signed in); revoking a revoked key changes
-/// nothing. Audited (`api_key.revoke`).
+/// Revokes an API key at once.
+///
+/// Owners and admins, signed in; revoking a revoked key changes nothing. Audited
+/// (`api_key.revoke`).
 #[utoipa::path(tag = "api keys", params(("id" = Uuid, Path, description = "company id"), ("key_id" = Uuid, Path, description = "API key id")), security(("bearer" = [])), responses(
     (status = 200, description = "The revoked key", body = ApiKeyView),
     (status = 401, description = "Not signed in", body = ErrorBody),
