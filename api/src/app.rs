@@ -274,6 +274,7 @@ impl Application {
             config: services.config.clone(),
             mail: services.mail.clone(),
             metrics: Arc::new(crate::observe::Metrics::new()),
+            category_tree: Arc::default(),
         };
         let progress = services.progress.clone();
         let listener = TcpListener::bind(&config.bind)?;

@@ -27,9 +27,22 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Where media bytes are stored (files or an S3-compatible bucket).
     pub media: crate::media::MediaStore,
+    /// The category tree, read once (see `categories`).
+    pub category_tree: Arc<std::sync::OnceLock<Vec<domain::catalog::CategoryNode>>>,
 }
 
 impl AppState {
+    /// The category tree. Categories change only with a migration (no route or service writes
+    /// them), so the first read serves the life of the process: pages show the tree on every
+    /// view and would otherwise read it each time.
+    pub async fn categories(&self) -> ApiResult<Vec<domain::catalog::CategoryNode>> {
+        if let Some(tree) = self.category_tree.get() {
+            return Ok(tree.clone());
+        }
+        let tree = self.db(domain::catalog::list_categories).await?;
+        Ok(self.category_tree.get_or_init(|| tree).clone())
+    }
+
     /// Runs a domain call with a pooled connection on the blocking pool.
     pub async fn db<T, E, F>(&self, f: F) -> ApiResult<T>
     where

@@ -19,7 +19,7 @@ export TRADEFAIR_DATA_DIR=$DIR TRADEFAIR_BIND=127.0.0.1:$PORT RUST_LOG=warn
 $BIN seed-demo >&2
 $BIN serve >"$DIR/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; rm -rf "$DIR"' EXIT
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DIR"' EXIT
 BASE="http://127.0.0.1:$PORT"
 for _ in $(seq 1 300); do curl -sf "$BASE/readyz" >/dev/null && break; sleep 0.1; done
 # The index is built from the outbox after start: wait until search finds the demo products.
@@ -48,11 +48,13 @@ page "search 保温杯 (with facets)" "/zh/search?q=%E4%BF%9D%E6%B8%A9%E6%9D%AF"
 page "home" "/en/"
 
 echo "## weight of the product page (bytes, uncompressed; images not counted)"
+# minijinja writes `/` in attributes as `&#x2f;`.
+PAGE=$(curl -s "$BASE$PRODUCT_PATH" | sed 's|&#x2f;|/|g')
 HTML=$(curl -s "$BASE$PRODUCT_PATH" | wc -c)
-CSS_PATH=$(curl -s "$BASE$PRODUCT_PATH" | grep -o '/assets/site\.[0-9a-f]*\.css' | head -1)
+CSS_PATH=$(printf '%s' "$PAGE" | grep -o '/assets/site\.[0-9a-f]*\.css' | head -1 || true)
 CSS=$(curl -s "$BASE$CSS_PATH" | wc -c)
 JS=0
-for js in $(curl -s "$BASE$PRODUCT_PATH" | grep -o '/assets/[^"]*\.js' | sort -u); do
+for js in $(printf '%s' "$PAGE" | grep -o '/assets/[^"]*\.js' | sort -u || true); do
   JS=$((JS + $(curl -s "$BASE$js" | wc -c)))
 done
 echo "html=$HTML css=$CSS js=$JS total=$((HTML + CSS + JS))"

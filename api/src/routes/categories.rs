@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, get, web};
-use domain::catalog::{self, CategoryNode};
+use domain::catalog::CategoryNode;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -32,7 +32,7 @@ impl From<CategoryNode> for CategoryView {
     (status = 200, description = "The category tree: top-level categories with their second-level children", body = Vec<CategoryView>)))]
 #[get("/api/v1/categories")]
 pub async fn list_categories(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let tree = state.db(catalog::list_categories).await?;
+    let tree = state.categories().await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "public, max-age=300"))
         .json(tree.into_iter().map(CategoryView::from).collect::<Vec<_>>()))

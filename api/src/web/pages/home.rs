@@ -80,9 +80,7 @@ pub async fn home(
 ) -> PageResult {
     let lang = lang_of(&req);
     let err = |e| PageError::from_api(&site, lang, e);
-    let categories = state
-        .db(domain::catalog::list_categories)
-        .await
+    let categories = state.categories().await
         .map_err(err)?;
     let suppliers = state
         .db(|conn| domain::company::directory(conn, None, None, true, 8))

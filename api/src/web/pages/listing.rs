@@ -62,14 +62,17 @@ pub(crate) async fn load_public(
                 Some(c) => Some(domain::company::find_company(conn, c)?),
                 None => None,
             };
-            let categories = domain::catalog::list_categories(conn)?;
-            Ok(Some((listing, company, categories)))
+            Ok(Some((listing, company)))
         })
         .await
         .map_err(|e| PageError::from_api(site, lang, e))?;
-    let Some((listing, company, categories)) = found else {
+    let Some((listing, company)) = found else {
         return Err(not_found());
     };
+    let categories = state
+        .categories()
+        .await
+        .map_err(|e| PageError::from_api(site, lang, e))?;
     // The public view already hides what is not open; an expired one is gone too, and a
     // listing shown under the other kind's address does not exist there.
     if listing.kind != kind || !listing.is_live(domain::clock::now()) {

@@ -130,9 +130,7 @@ async fn show(
             }
         })
         .collect();
-    let categories = state
-        .db(domain::catalog::list_categories)
-        .await
+    let categories = state.categories().await
         .map_err(err)?;
     let mut crumbs = Vec::new();
     let top_id = p.category_id.split('.').next().unwrap_or("").to_owned();

@@ -117,14 +117,11 @@ pub async fn storefront(
     let page = PageRequest::parse(Some(100), query.cursor.as_deref())
         .map_err(|_| PageError::new(&site, lang, StatusCode::BAD_REQUEST))?;
     let s_slug = slug.clone();
-    let (store, tree) = state
-        .db(move |conn| -> Result<_, crate::error::ApiError> {
-            let store = domain::storefront::storefront(conn, &s_slug, &page)?;
-            let tree = domain::catalog::list_categories(conn)?;
-            Ok((store, tree))
-        })
+    let store = state
+        .db(move |conn| domain::storefront::storefront(conn, &s_slug, &page))
         .await
         .map_err(err)?;
+    let tree = state.categories().await.map_err(err)?;
     let card = supplier_card(lang, &store);
     let c = &store.company;
     let needle = query.q.clone().unwrap_or_default().trim().to_lowercase();
