@@ -86,6 +86,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     "/sell-offers/{id}/inquiry",
                     web::post().to(pages::inquiry::send_sell_offer_inquiry),
                 )
+                .route("/report", web::get().to(pages::report::report_form))
+                .route("/report", web::post().to(pages::report::send_report))
                 .route("/rules", web::get().to(pages::policy::rules_index))
                 .route("/rules/{kind}", web::get().to(pages::policy::policy_page))
                 .route("/transparency", web::get().to(pages::policy::transparency))

@@ -203,7 +203,77 @@ async fn a_sell_offer_page_takes_an_inquiry(b: Backend) {
     assert_eq!(items[0]["about"]["id"], id.as_str());
 }
 
+/// "Report this" on a product page: sign in, pick a reason, the operators' queue has it; a
+/// second report while the first is open is refused in words.
+async fn a_product_is_reported_from_its_page(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let op = app.operator().await;
+    let (owner, company) = app.verified_company(&op).await;
+    let cid = company["id"].as_str().expect("id").to_owned();
+    let product = app
+        .publish(&owner, &cid, e2e::fixtures::product_body())
+        .await;
+    let buyer = app.signup("buyer").await;
+
+    let mut browser = Browser::new(&app);
+    let page = browser.get(&format!("/en/product/{product}")).await;
+    let page = if page.status == 301 {
+        browser.get(page.location()).await
+    } else {
+        page
+    };
+    let report_path = format!("/en/report?type=product&id={product}");
+    assert!(
+        page.body.contains(&report_path.replace('&', "&amp;")),
+        "the product page links to the report form"
+    );
+    let r = browser.get(&report_path).await;
+    assert_eq!(r.status, 303, "sign in first");
+    browser.sign_in(&buyer.email, &report_path).await;
+    let form = browser.get(&report_path).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(form.body.contains("value=\"counterfeit\""));
+    let csrf = form.hidden("csrf");
+    // Without a reason: said on the field.
+    let r = browser
+        .post(&report_path, &[("details", "Fake brand"), ("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("reason-error"), "{}", r.body);
+    let fields = [
+        ("reason", "counterfeit"),
+        ("details", "Fake brand logo on the lid"),
+        ("csrf", csrf.as_str()),
+    ];
+    let r = browser.post(&report_path, &fields).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Thank you for your report"));
+    let r = browser.post(&report_path, &fields).await;
+    assert_eq!(r.status, 409);
+    assert!(r.body.contains("already reported"), "{}", r.body);
+
+    let queue = app
+        .get("/api/v1/operator/reports?status=open", op.token())
+        .await
+        .expect(200)
+        .body;
+    let items = queue["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "{queue}");
+    assert_eq!(items[0]["subject_id"], product.as_str());
+    assert_eq!(items[0]["reason"], "counterfeit");
+    assert_eq!(items[0]["details"], "Fake brand logo on the lid");
+
+    // What is not public cannot be reported from here.
+    let unknown = format!("/en/report?type=product&id={}", uuid::Uuid::new_v4());
+    assert_eq!(browser.get(&unknown).await.status, 404);
+    assert_eq!(
+        browser.get("/en/report?type=message&id=x").await.status,
+        404
+    );
+}
+
 both_backends!(
+    a_product_is_reported_from_its_page,
     buy_request_pages_and_a_quote_from_the_form,
     a_sell_offer_page_takes_an_inquiry,
 );

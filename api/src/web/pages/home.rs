@@ -80,8 +80,7 @@ pub async fn home(
 ) -> PageResult {
     let lang = lang_of(&req);
     let err = |e| PageError::from_api(&site, lang, e);
-    let categories = state.categories().await
-        .map_err(err)?;
+    let categories = state.categories().await.map_err(err)?;
     let suppliers = state
         .db(|conn| domain::company::directory(conn, None, None, true, 8))
         .await

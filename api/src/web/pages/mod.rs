@@ -9,6 +9,7 @@ pub mod listing;
 pub mod policy;
 pub mod product;
 pub mod quote;
+pub mod report;
 pub mod search;
 pub mod storefront;
 mod view;

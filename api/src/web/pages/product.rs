@@ -130,8 +130,7 @@ async fn show(
             }
         })
         .collect();
-    let categories = state.categories().await
-        .map_err(err)?;
+    let categories = state.categories().await.map_err(err)?;
     let mut crumbs = Vec::new();
     let top_id = p.category_id.split('.').next().unwrap_or("").to_owned();
     for top in &categories {

@@ -258,8 +258,7 @@ async fn run(
         Some(Ok(m)) => Some(m),
         Some(Err(_)) => return Err(bad(&site, lang)),
     };
-    let tree = state.categories().await
-        .map_err(err)?;
+    let tree = state.categories().await.map_err(err)?;
     let mut category_names: BTreeMap<String, String> = BTreeMap::new();
     for top in &tree {
         category_names.insert(

@@ -209,6 +209,7 @@ pub async fn storefront(
         "storefront.html",
         meta,
         minijinja::context! {
+            company_id => c.id.to_string(),
             card => v(card),
             logo => v(&logo),
             banner => v(&banner),
