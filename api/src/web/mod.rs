@@ -36,6 +36,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/sitemaps/suppliers.xml",
             web::get().to(seo::sitemap_suppliers),
         )
+        .route(
+            "/sitemaps/listings.xml",
+            web::get().to(seo::sitemap_listings),
+        )
         .route("/assets/{name}", web::get().to(assets::serve))
         .service(
             web::scope("/{lang:zh|en}")

@@ -68,10 +68,12 @@ pub async fn sitemap_index(site: web::Data<Site>, state: web::Data<AppState>) ->
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    out.push_str(&format!(
-        "<sitemap><loc>{}</loc></sitemap>\n",
-        escape(&site.absolute("/sitemaps/suppliers.xml"))
-    ));
+    for file in ["/sitemaps/suppliers.xml", "/sitemaps/listings.xml"] {
+        out.push_str(&format!(
+            "<sitemap><loc>{}</loc></sitemap>\n",
+            escape(&site.absolute(file))
+        ));
+    }
     for start in starts {
         let name = start.unwrap_or_else(|| "first".into());
         out.push_str(&format!(
@@ -133,11 +135,11 @@ pub async fn sitemap_products(
     xml(out)
 }
 
-/// The home page, the directory and every storefront (the first 24,998 by slug: beyond that
-/// this file would need the products' paging).
+/// The home page, the directory, the rules, the transparency report and every storefront (the
+/// first 24,996 by slug: beyond that this file would need the products' paging).
 pub async fn sitemap_suppliers(site: web::Data<Site>, state: web::Data<AppState>) -> HttpResponse {
     let rows = match state
-        .db(|conn| domain::company::public_slugs_after(conn, None, MAX_URLS_PER_FILE / 2 - 2))
+        .db(|conn| domain::company::public_slugs_after(conn, None, MAX_URLS_PER_FILE / 2 - 4))
         .await
     {
         Ok(r) => r,
@@ -150,12 +152,14 @@ pub async fn sitemap_suppliers(site: web::Data<Site>, state: web::Data<AppState>
         "/",
         &domain::clock::now().date().to_string(),
     );
-    url_entry(
-        &mut out,
-        &site,
-        "/suppliers",
-        &domain::clock::now().date().to_string(),
-    );
+    for page in ["/suppliers", "/rules", "/transparency"] {
+        url_entry(
+            &mut out,
+            &site,
+            page,
+            &domain::clock::now().date().to_string(),
+        );
+    }
     for (slug, updated) in rows {
         url_entry(
             &mut out,
@@ -163,6 +167,27 @@ pub async fn sitemap_suppliers(site: web::Data<Site>, state: web::Data<AppState>
             &storefront_path(&slug),
             &updated.date().to_string(),
         );
+    }
+    out.push_str("</urlset>\n");
+    xml(out)
+}
+
+/// Live public buy requests and sell offers, newest first (the newest 25,000: listings end
+/// within weeks, so the file holds what is open, not an archive).
+pub async fn sitemap_listings(site: web::Data<Site>, state: web::Data<AppState>) -> HttpResponse {
+    let rows = match state
+        .db(|conn| {
+            domain::listing::sitemap_listings(conn, MAX_URLS_PER_FILE / 2).map_err(ApiError::from)
+        })
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => return failed(e),
+    };
+    let mut out = String::from(URLSET);
+    for (id, kind, updated) in rows {
+        let path = crate::web::pages::listing::listing_path(kind, &id.to_string());
+        url_entry(&mut out, &site, &path, &updated.date().to_string());
     }
     out.push_str("</urlset>\n");
     xml(out)

@@ -14,6 +14,7 @@ pub(crate) mod repo;
 mod reviewable;
 mod search_view;
 mod service;
+mod sitemap;
 mod status;
 
 pub use change::ListingEdit;
@@ -29,6 +30,7 @@ pub use search_view::{
     supplier_profile,
 };
 pub use service::{ListingFilter, create_listing, get_listing, list_listings, update_listing};
+pub use sitemap::sitemap_listings;
 pub(crate) use status::close_buy_requests_of;
 pub use status::{
     ListingDecision, close_listing, moderate_listing, publish_listing, republish_listing,

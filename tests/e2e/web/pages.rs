@@ -131,7 +131,8 @@ async fn product_page_is_findable_and_hidden_products_leave(b: Backend) {
         .skip(1)
         .map(|s| s[..s.find("</loc>").unwrap()].replace("https://b2b.example.cn", ""))
         .collect();
-    assert_eq!(files.len(), 3, "{index}");
+    // Suppliers, live listings, and two files of products.
+    assert_eq!(files.len(), 4, "{index}");
     let mut all = String::new();
     for f in &files {
         let (status, text, _) = html(&app, f).await;
@@ -145,6 +146,7 @@ async fn product_page_is_findable_and_hidden_products_leave(b: Backend) {
         );
     }
     assert!(all.contains(&format!("/en/company/{slug}")));
+    assert!(all.contains("/zh/rules<") && all.contains("/en/transparency<"));
 
     // An operator hides a product: 404 page, gone from search and sitemap.
     app.post(
