@@ -11,7 +11,7 @@ use crate::progress::{Loop, Progress};
 use std::time::{Duration, Instant};
 
 use domain::db::DbPool;
-use domain::leadmail::{MailSettings, mail_notifications, send_due_digests, send_instant};
+use domain::lead_alerts::{MailSettings, mail_notifications, send_due_digests, send_instant};
 use search::matcher::LeadMatcher;
 
 fn run_once(
