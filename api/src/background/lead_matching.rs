@@ -6,7 +6,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::mail::MailWaker;
+use super::MailWaker;
 use crate::progress::{Loop, Progress};
 use std::time::{Duration, Instant};
 
@@ -54,7 +54,7 @@ fn run_once(
 }
 
 /// Starts the loop; it polls every `poll` (the index poll interval) and stops when aborted.
-pub fn start_lead_mail(
+pub fn start_lead_matching(
     pool: DbPool,
     search: search::Search,
     settings: MailSettings,
