@@ -2,7 +2,6 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use actix_web::dev::Server;
@@ -13,12 +12,14 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::keys::JwtKeys;
-use crate::background::{Background, Services, start_background};
+use crate::background::periodic::start_media_orphan_cleanup;
+use crate::background::{IndexerHandle, start_background, start_indexer, start_lead_matching};
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::methods::Routes;
 use crate::observe::endpoint::{self, MetricsAccess};
-use crate::progress::{Loop, Progress};
+use crate::progress::Progress;
+use crate::services::Services;
 use crate::state::AppState;
 
 /// Opens the database pool and applies pending migrations.
@@ -41,187 +42,6 @@ pub async fn open_database(config: &Config) -> anyhow::Result<domain::db::DbPool
         Ok(pool)
     })
     .await?
-}
-
-/// The process's background work: the search indexer thread and, in a server, the other
-/// background loops (`crate::background`).
-pub struct IndexerHandle {
-    stop: Arc<AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
-    background: Option<Background>,
-}
-
-impl IndexerHandle {
-    /// Stops the background loops (the mail worker finishes the messages in flight) and the
-    /// indexer, and waits for the indexer (it releases the index writer). Call it off the
-    /// async workers (e.g. in `spawn_blocking`).
-    pub fn stop(&mut self) {
-        if let Some(background) = self.background.take() {
-            background.stop_blocking();
-        }
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-/// Starts the one indexer of this process on `<data dir>/search`.
-pub fn start_indexer(
-    config: &Config,
-    pool: domain::db::DbPool,
-    search: search::Search,
-) -> std::io::Result<IndexerHandle> {
-    let store = search::IndexStore::new(config.data_dir());
-    let indexer = search::Indexer::new(
-        store,
-        pool,
-        search,
-        Duration::from_millis(config.index_poll_ms.max(10)),
-    );
-    let stop = indexer.stop_flag();
-    let thread = std::thread::Builder::new()
-        .name("search-indexer".into())
-        .spawn(move || indexer.run())?;
-    Ok(IndexerHandle {
-        stop,
-        thread: Some(thread),
-        background: None,
-    })
-}
-
-/// Runs `job` on the blocking pool every `every` until aborted; failures are logged and the
-/// next tick retries. `what` names the job in the log; each finished tick counts as a pass of
-/// `which` in `progress`.
-fn start_periodic(
-    pool: domain::db::DbPool,
-    every: Duration,
-    what: &'static str,
-    (which, progress): (Loop, Progress),
-    job: impl Fn(&mut domain::db::DbConnection) -> anyhow::Result<usize> + Clone + Send + Sync + 'static,
-) -> tokio::task::AbortHandle {
-    let job = Arc::new(job);
-    let task = tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            let pool = pool.clone();
-            let job = job.clone();
-            let outcome = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
-                let mut conn = pool.get()?;
-                job(&mut conn)
-            })
-            .await;
-            match outcome {
-                Ok(Ok(0)) => {}
-                Ok(Ok(n)) => tracing::info!(job = what, count = n, "periodic job done"),
-                Ok(Err(e)) => {
-                    tracing::warn!(job = what, error = %e, "periodic job failed; retrying")
-                }
-                Err(e) => tracing::error!(job = what, error = %e, "periodic job task failed"),
-            }
-            progress.passed(which);
-        }
-    });
-    task.abort_handle()
-}
-
-/// Every `every`, reminds owners of open listings that end within 24 hours (once per end date;
-/// see `domain::listing::notify_expiring_listings`). Several processes may run this at once:
-/// each listing is claimed by one of them.
-pub fn start_expiry_reminders(
-    pool: domain::db::DbPool,
-    every: Duration,
-    progress: &Progress,
-) -> tokio::task::AbortHandle {
-    let counted = (Loop::ExpiryReminders, progress.clone());
-    start_periodic(pool, every, "expiry reminders", counted, |conn| {
-        Ok(domain::listing::notify_expiring_listings(conn)?)
-    })
-}
-
-/// Every `every`, recomputes each company's response rate and writes the changed ones with
-/// their outbox events (see `domain::storefront::refresh_response_rates`).
-pub fn start_response_rate_refresh(
-    pool: domain::db::DbPool,
-    every: Duration,
-    progress: &Progress,
-) -> tokio::task::AbortHandle {
-    let counted = (Loop::ResponseRates, progress.clone());
-    start_periodic(pool, every, "response rates", counted, |conn| {
-        Ok(domain::storefront::refresh_response_rates(conn)?)
-    })
-}
-
-/// Every `every`: warns companies whose business licence ends soon or has ended
-/// (`domain::company::notify_licence_expiry`, once per threshold), lowers the penalty level of
-/// companies whose points expired (`domain::penalty::relax_levels`) and recomputes credit
-/// profiles (`domain::credit::refresh_credit`). Safe in several processes at once.
-pub fn start_credit_jobs(
-    pool: domain::db::DbPool,
-    every: Duration,
-    warning_days: Vec<u32>,
-    policy: domain::penalty::PenaltyPolicy,
-    progress: &Progress,
-) -> tokio::task::AbortHandle {
-    let counted = (Loop::CreditJobs, progress.clone());
-    start_periodic(pool, every, "licences and credit", counted, move |conn| {
-        let warned = domain::company::notify_licence_expiry(conn, &warning_days)?;
-        let relaxed = domain::penalty::relax_levels(conn, &policy)?;
-        let refreshed = domain::credit::refresh_credit(conn)?;
-        Ok(warned + relaxed + refreshed)
-    })
-}
-
-/// Every `every`, records as final the takedowns whose counter-notice window ended (see
-/// `domain::takedown::finalize_due`).
-pub fn start_takedown_finalizer(
-    pool: domain::db::DbPool,
-    every: Duration,
-    progress: &Progress,
-) -> tokio::task::AbortHandle {
-    let counted = (Loop::TakedownFinalizer, progress.clone());
-    start_periodic(pool, every, "takedown finalization", counted, |conn| {
-        Ok(domain::takedown::finalize_due(conn)?)
-    })
-}
-
-/// Every `every`, purges the registration records of companies that left more than
-/// `retention_years` ago (see `domain::retention::purge_due`).
-pub fn start_retention_purge(
-    pool: domain::db::DbPool,
-    every: Duration,
-    retention_years: u32,
-    progress: &Progress,
-) -> tokio::task::AbortHandle {
-    let counted = (Loop::RetentionPurge, progress.clone());
-    start_periodic(pool, every, "retention purge", counted, move |conn| {
-        Ok(domain::retention::purge_due(conn, retention_years)?)
-    })
-}
-
-/// Every `every`, removes uploads never attached within `grace`, and their bytes where no
-/// other upload shares them (see `crate::media::remove_orphans`).
-pub fn start_media_orphan_cleanup(
-    pool: domain::db::DbPool,
-    store: crate::media::MediaStore,
-    every: Duration,
-    grace: Duration,
-) -> tokio::task::AbortHandle {
-    let task = tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            match crate::media::remove_orphans(&pool, &store, grace).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(count = n, "orphan uploads removed"),
-                Err(e) => tracing::warn!(error = %e, "orphan upload clean-up failed; retrying"),
-            }
-        }
-    });
-    task.abort_handle()
 }
 
 pub struct Application {
@@ -247,7 +67,7 @@ impl Application {
         let mut indexer = start_indexer(&config, pool.clone(), search.clone())?;
         let mut background = start_background(&services)?;
         // Lead matching reads this process's index, so it runs where the index does.
-        background.add(crate::lead_mail::start_lead_mail(
+        background.add(start_lead_matching(
             pool.clone(),
             search.clone(),
             config.mail_settings(),

@@ -376,8 +376,8 @@ impl Config {
     }
 
     /// What lead e-mail composition needs from the configuration.
-    pub fn mail_settings(&self) -> domain::leadmail::MailSettings {
-        domain::leadmail::MailSettings {
+    pub fn mail_settings(&self) -> domain::lead_alerts::MailSettings {
+        domain::lead_alerts::MailSettings {
             public_url: self.public_url.clone(),
             message_id_host: self.message_id_host(),
             ad_prefix: self.mail_ad_prefix,

@@ -209,7 +209,7 @@ from_domain_errors!(
     domain::screening::ScreeningError,
     domain::report::ReportError,
     domain::listing::ListingError,
-    domain::leadmail::LeadMailError,
+    domain::lead_alerts::LeadMailError,
     domain::email::EmailError,
     domain::credit::CreditError,
     domain::penalty::PenaltyError,

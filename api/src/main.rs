@@ -150,7 +150,7 @@ async fn main() -> anyhow::Result<()> {
             if std::env::var("TRADEFAIR_MAIL_WORKER").is_err() {
                 config.mail_worker = true;
             }
-            let services = api::background::Services::connect(config)
+            let services = api::services::Services::connect(config)
                 .await
                 .context("cannot start the worker")?;
             let background = api::background::start_background(&services)?;

@@ -7,10 +7,10 @@ use actix_web::web;
 use domain::db::{DbConnection, DbPool};
 
 use crate::auth::keys::JwtKeys;
+use crate::background::MailWaker;
 use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
 use crate::limits::{RateLimiter, Revocations};
-use crate::mail::MailWaker;
 use crate::observe::Metrics;
 
 #[derive(Clone)]

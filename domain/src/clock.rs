@@ -24,7 +24,7 @@ fn system_or_test_now() -> OffsetDateTime {
 
 #[cfg(any(test, feature = "test-clock"))]
 fn system_or_test_now() -> OffsetDateTime {
-    test_clock::now()
+    test_clock::read()
 }
 
 #[cfg(any(test, feature = "test-clock"))]
@@ -45,7 +45,8 @@ mod test_clock {
         i64::try_from((t - OffsetDateTime::UNIX_EPOCH).whole_microseconds()).unwrap_or(i64::MAX)
     }
 
-    pub(super) fn now() -> OffsetDateTime {
+    /// The test clock's reading, at full precision; `now` above is what the domain reads.
+    pub(super) fn read() -> OffsetDateTime {
         let frozen = FROZEN_MICROS.load(Ordering::Relaxed);
         let base = if frozen != 0 {
             OffsetDateTime::UNIX_EPOCH + Duration::microseconds(frozen)
@@ -58,7 +59,7 @@ mod test_clock {
     /// Stops this process's clock at the instant it reads now; only `advance` and `set` move
     /// it after this (durations measured across requests are then exact).
     pub fn freeze() {
-        let at = now();
+        let at = read();
         OFFSET_MICROS.store(0, Ordering::Relaxed);
         FROZEN_MICROS.store(micros_since_epoch(at), Ordering::Relaxed);
     }
@@ -71,7 +72,7 @@ mod test_clock {
 
     /// Makes this process's clock read `at` now; it runs on from there (or stays, if frozen).
     pub fn set(at: OffsetDateTime) {
-        advance(at - now());
+        advance(at - read());
     }
 }
 

@@ -27,7 +27,7 @@ pub struct Reactions {
     /// measure is recorded among those the company sees and may appeal (`enforcement`).
     pub company_suspended: fn(&mut DbConnection, SuspensionChange<'_>) -> QueryResult<()>,
     /// A buy request was saved open: its owner subscribes to products and offers like it
-    /// (`leadmail`).
+    /// (`lead_alerts`).
     pub buy_request_open: fn(&mut DbConnection, OpenBuyRequest<'_>) -> QueryResult<()>,
     /// A screening verdict was stored for an item: the review queue's risk follows (`review`).
     pub screened: fn(&mut DbConnection, &str, &str) -> QueryResult<()>,

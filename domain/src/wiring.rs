@@ -41,7 +41,7 @@ pub fn wire() {
             }
         },
         buy_request_open: |conn, request: OpenBuyRequest<'_>| {
-            crate::leadmail::subscribe_buy_request(
+            crate::lead_alerts::subscribe_buy_request(
                 conn,
                 request.owner_id,
                 request.listing_id,

@@ -96,7 +96,7 @@ async fn main() -> anyhow::Result<()> {
         other => anyhow::bail!("--dkim none|rsa|ed25519, not {other}"),
     }
     // Migrations and the queue, with the worker still off.
-    let services = api::background::Services::connect(config.clone()).await?;
+    let services = api::services::Services::connect(config.clone()).await?;
     let url = config.database_url();
     let host = config.message_id_host();
     let (jobs, domains, tracking) = (args.jobs, args.domains.max(1), args.tracking);
@@ -143,7 +143,7 @@ async fn main() -> anyhow::Result<()> {
 
     let mut worker_config = config.clone();
     worker_config.mail_worker = true;
-    let services = api::background::Services {
+    let services = api::services::Services {
         config: std::sync::Arc::new(worker_config),
         ..services
     };

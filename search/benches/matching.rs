@@ -25,7 +25,7 @@ mod common;
 use common::{Rng, VARIANTS_EN, VARIANTS_ZH, companies, product, queries};
 use domain::company::Company;
 use domain::demo::data::PRODUCTS;
-use domain::leadmail::{
+use domain::lead_alerts::{
     Frequency, SavedSearch, Subscription, SubscriptionKind, SubscriptionStatus,
 };
 use search::analyzer::{analyze, trade_analyzer};

@@ -66,7 +66,7 @@ pub struct TestApp {
     /// The pass counts of the server's background loops (see `wait_for_passes`).
     pub progress: Progress,
     handle: actix_web::dev::ServerHandle,
-    indexer: std::sync::Mutex<Option<api::app::IndexerHandle>>,
+    indexer: std::sync::Mutex<Option<api::background::IndexerHandle>>,
 }
 
 /// `TRADEFAIR_TEST_LOG=1` shows the server's log (filtered by `RUST_LOG`) in the test's

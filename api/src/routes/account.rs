@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use actix_web::{HttpRequest, HttpResponse, patch, post, web};
 use domain::account;
-use domain::leadmail;
+use domain::lead_alerts;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -81,7 +81,7 @@ pub async fn update_me(
         .db(move |conn| {
             account::update_profile(conn, actor.user_id, b.display_name.as_deref())?;
             if language.is_some() || b.tracking_enabled.is_some() {
-                leadmail::update_preferences(conn, &actor, language, b.tracking_enabled)?;
+                lead_alerts::update_preferences(conn, &actor, language, b.tracking_enabled)?;
             }
             user_view(conn, actor.user_id)
         })

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use domain::account::{self, IssuedRefresh, Registration, normalize_email};
-use domain::leadmail::{self, Language};
+use domain::lead_alerts::{self, Language};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -293,7 +293,7 @@ pub(crate) fn user_view(
 ) -> Result<UserView, ApiError> {
     let user = account::find_user(conn, id)?;
     let membership = domain::company::membership_of(conn, id)?;
-    let language = leadmail::preferences_of(conn, id)?.language;
+    let language = lead_alerts::preferences_of(conn, id)?.language;
     Ok(UserView::new(user, language, membership))
 }
 

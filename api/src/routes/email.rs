@@ -15,7 +15,7 @@ use super::responses::{BadRequest, OperatorOnly, Unauthorized};
 use crate::auth::OperatorUser;
 use crate::auth::extract::{authenticate, bearer};
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::mail::dsn::parse_report;
+use crate::smtp::dsn::parse_report;
 use crate::state::AppState;
 use crate::time_fmt::{utc, utc_opt};
 

@@ -4,7 +4,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use domain::leadmail::{self, LeadConsent, LeadMailError};
+use domain::lead_alerts::{self, LeadConsent, LeadMailError};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -89,7 +89,7 @@ pub async fn confirm(
     let token = query.into_inner().token;
     let source = source(&req, &state);
     state
-        .db(move |conn| leadmail::confirm_consent(conn, &token, &source))
+        .db(move |conn| lead_alerts::confirm_consent(conn, &token, &source))
         .await?;
     Ok(page(
         StatusCode::OK,
@@ -133,7 +133,7 @@ pub async fn unsubscribe(
     let token = query.into_inner().token;
     let source = source(&req, &state);
     state
-        .db(move |conn| leadmail::unsubscribe_by_link(conn, &token, &source))
+        .db(move |conn| lead_alerts::unsubscribe_by_link(conn, &token, &source))
         .await?;
     Ok(page(
         StatusCode::OK,
@@ -160,16 +160,16 @@ pub async fn preferences_page(
     let t = query.into_inner().token;
     let (prefs, subs) = state
         .db(move |conn| -> Result<_, LeadMailError> {
-            let user = leadmail::preferences_link_owner(conn, &t)?;
+            let user = lead_alerts::preferences_link_owner(conn, &t)?;
             let actor = domain::Actor {
                 user_id: user,
                 account_type: domain::account::AccountType::Buyer,
             };
-            let prefs = leadmail::preferences_of(conn, user)?;
-            let subs = leadmail::list_subscriptions(
+            let prefs = lead_alerts::preferences_of(conn, user)?;
+            let subs = lead_alerts::list_subscriptions(
                 conn,
                 &actor,
-                &domain::ids::PageRequest {
+                &domain::paging::PageRequest {
                     limit: 100,
                     after: None,
                 },

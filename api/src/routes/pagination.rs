@@ -1,4 +1,4 @@
-use domain::ids::PageRequest;
+use domain::paging::PageRequest;
 use serde::Deserialize;
 use utoipa::IntoParams;
 

@@ -214,8 +214,8 @@ pub struct ProductPage {
     pub next_cursor: Option<String>,
 }
 
-impl From<domain::ids::Page<Product>> for ProductPage {
-    fn from(page: domain::ids::Page<Product>) -> ProductPage {
+impl From<domain::paging::Page<Product>> for ProductPage {
+    fn from(page: domain::paging::Page<Product>) -> ProductPage {
         ProductPage {
             items: page.items.into_iter().map(ProductView::from).collect(),
             next_cursor: page.next_cursor,

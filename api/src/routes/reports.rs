@@ -75,8 +75,8 @@ pub struct ReportPage {
     pub next_cursor: Option<String>,
 }
 
-impl From<domain::ids::Page<Report>> for ReportPage {
-    fn from(p: domain::ids::Page<Report>) -> ReportPage {
+impl From<domain::paging::Page<Report>> for ReportPage {
+    fn from(p: domain::paging::Page<Report>) -> ReportPage {
         ReportPage {
             items: p.items.into_iter().map(Into::into).collect(),
             next_cursor: p.next_cursor,

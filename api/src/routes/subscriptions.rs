@@ -3,7 +3,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use domain::FieldError;
-use domain::leadmail::{
+use domain::lead_alerts::{
     self, ConsentSource, Frequency, Language, NewSubscription, Preferences, SavedSearch,
     Subscription, SubscriptionChanges, SubscriptionKind, SubscriptionStatus,
 };
@@ -278,7 +278,9 @@ pub async fn create_subscription(
     let settings = state.config.mail_settings();
     let source = source(&req, &state);
     let (sub, prefs) = state
-        .db(move |conn| leadmail::create_subscription(conn, &user.actor, new, &settings, &source))
+        .db(move |conn| {
+            lead_alerts::create_subscription(conn, &user.actor, new, &settings, &source)
+        })
         .await?;
     state.mail.wake();
     Ok(HttpResponse::Created().json(SubscriptionCreated {
@@ -306,7 +308,7 @@ pub async fn list_subscriptions(
 ) -> ApiResult<HttpResponse> {
     let page = page.parse()?;
     let page = state
-        .db(move |conn| leadmail::list_subscriptions(conn, &user.actor, &page))
+        .db(move |conn| lead_alerts::list_subscriptions(conn, &user.actor, &page))
         .await?;
     Ok(HttpResponse::Ok().json(SubscriptionPage {
         items: page.items.into_iter().map(Into::into).collect(),
@@ -327,7 +329,7 @@ pub async fn get_subscription(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let sub = state
-        .db(move |conn| leadmail::get_subscription(conn, &user.actor, id))
+        .db(move |conn| lead_alerts::get_subscription(conn, &user.actor, id))
         .await?;
     Ok(HttpResponse::Ok().json(SubscriptionView::from(sub)))
 }
@@ -395,7 +397,7 @@ pub async fn update_subscription(
     };
     let id = id.into_inner();
     let sub = state
-        .db(move |conn| leadmail::update_subscription(conn, &user.actor, id, changes))
+        .db(move |conn| lead_alerts::update_subscription(conn, &user.actor, id, changes))
         .await?;
     Ok(HttpResponse::Ok().json(SubscriptionView::from(sub)))
 }
@@ -413,7 +415,7 @@ pub async fn delete_subscription(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     state
-        .db(move |conn| leadmail::delete_subscription(conn, &user.actor, id))
+        .db(move |conn| lead_alerts::delete_subscription(conn, &user.actor, id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -428,7 +430,7 @@ pub async fn get_preferences(
     user: AuthUser,
 ) -> ApiResult<HttpResponse> {
     let p = state
-        .db(move |conn| leadmail::get_preferences(conn, &user.actor))
+        .db(move |conn| lead_alerts::get_preferences(conn, &user.actor))
         .await?;
     Ok(HttpResponse::Ok().json(PreferencesView::from(p)))
 }
@@ -472,7 +474,7 @@ pub async fn update_preferences(
     let language = parse_language(b.language.as_deref())?;
     let p = state
         .db(move |conn| {
-            leadmail::update_preferences(conn, &user.actor, language, b.tracking_enabled)
+            lead_alerts::update_preferences(conn, &user.actor, language, b.tracking_enabled)
         })
         .await?;
     Ok(HttpResponse::Ok().json(PreferencesView::from(p)))
@@ -507,9 +509,9 @@ pub struct ConsentRecord {
 pub async fn consent_record(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
     let (p, events) = state
         .db(move |conn| {
-            Ok::<_, leadmail::LeadMailError>((
-                leadmail::get_preferences(conn, &user.actor)?,
-                leadmail::consent_history(conn, &user.actor)?,
+            Ok::<_, lead_alerts::LeadMailError>((
+                lead_alerts::get_preferences(conn, &user.actor)?,
+                lead_alerts::consent_history(conn, &user.actor)?,
             ))
         })
         .await?;
@@ -543,7 +545,7 @@ pub async fn request_consent(
     let settings = state.config.mail_settings();
     let source = source(&req, &state);
     let p = state
-        .db(move |conn| leadmail::request_consent(conn, &user.actor, &settings, &source))
+        .db(move |conn| lead_alerts::request_consent(conn, &user.actor, &settings, &source))
         .await?;
     state.mail.wake();
     Ok(HttpResponse::Ok().json(PreferencesView::from(p)))
@@ -561,7 +563,7 @@ pub async fn withdraw_consent(
 ) -> ApiResult<HttpResponse> {
     let source = source(&req, &state);
     let p = state
-        .db(move |conn| leadmail::withdraw_consent(conn, &user.actor, &source))
+        .db(move |conn| lead_alerts::withdraw_consent(conn, &user.actor, &source))
         .await?;
     Ok(HttpResponse::Ok().json(PreferencesView::from(p)))
 }
@@ -597,7 +599,7 @@ pub async fn lead_reach(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let r = state
-        .db(move |conn| leadmail::company_reach(conn, &user.actor, id))
+        .db(move |conn| lead_alerts::company_reach(conn, &user.actor, id))
         .await?;
     Ok(HttpResponse::Ok().json(LeadReachView {
         buyers_reached: r.buyers_reached,

@@ -155,8 +155,8 @@ pub struct NoticePage {
     pub next_cursor: Option<String>,
 }
 
-impl From<domain::ids::Page<Notice>> for NoticePage {
-    fn from(p: domain::ids::Page<Notice>) -> NoticePage {
+impl From<domain::paging::Page<Notice>> for NoticePage {
+    fn from(p: domain::paging::Page<Notice>) -> NoticePage {
         NoticePage {
             items: p.items.into_iter().map(Into::into).collect(),
             next_cursor: p.next_cursor,

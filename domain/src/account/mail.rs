@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::clock::now;
 use crate::db::DbConnection;
 use crate::email::{LinkPurpose, LinkToken, enqueue, sign_link};
-use crate::leadmail::{
+use crate::lead_alerts::{
     AccountMessage, Language, MailSettings, account_email, email_link, preferences_in_tx,
 };
 

@@ -8,7 +8,7 @@ use crate::clock::now;
 use crate::db::schema::users;
 use crate::db::{self, DbConnection, unique_violation_on};
 use crate::ids::new_id;
-use crate::leadmail::MailSettings;
+use crate::lead_alerts::MailSettings;
 use crate::validate::Validator;
 use crate::validate::normalize_email;
 

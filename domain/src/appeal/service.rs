@@ -14,10 +14,11 @@ use crate::db::schema::appeals;
 use crate::db::{self, DbConnection, MultiBackend, unique_violation_on};
 use crate::enforcement::{ItemOwner, side_of};
 use crate::error::FieldError;
-use crate::ids::{Page, PageRequest, new_id, parse_db_id};
+use crate::ids::{new_id, parse_db_id};
 use crate::json_col::to_json;
 use crate::moderation::record_transition;
 use crate::notification::NotificationKind;
+use crate::paging::{Page, PageRequest};
 use crate::takedown::{EventParty, TakedownStatus};
 use crate::validate::Validator;
 

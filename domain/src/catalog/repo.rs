@@ -7,8 +7,8 @@ use super::model::{Product, ProductRow, ProductStatus};
 use crate::company::company_is_public;
 use crate::db::DbConnection;
 use crate::db::schema::{companies, products};
-use crate::ids::{Page, PageRequest};
 use crate::outbox::{self, topic};
+use crate::paging::{Page, PageRequest};
 
 type PublishedLive = diesel::dsl::And<
     diesel::dsl::Eq<products::status, &'static str>,

@@ -16,9 +16,10 @@ use crate::company::{Company, MemberRole, find_company, role_in};
 use crate::db::schema::products;
 use crate::db::{self, DbConnection};
 use crate::error::FieldError;
-use crate::ids::{Page, PageRequest, new_id};
+use crate::ids::new_id;
 use crate::json_col::to_json;
 use crate::outbox::{self, topic};
+use crate::paging::{Page, PageRequest};
 
 pub(super) fn check_category(conn: &mut DbConnection, id: &str) -> Result<(), CatalogError> {
     match leaf_category_problem(conn, "category_id", id)? {

@@ -1,7 +1,7 @@
 //! The e-mail outbox and what every message needs: jobs written in the transaction of the event
 //! that causes them, and signed links that work without signing in. Sending itself is not done
 //! here (the `api` crate's mail worker moves jobs forward through `delivery`); composition of
-//! lead mail lives in `leadmail`.
+//! lead mail lives in `lead_alerts`.
 //!
 //! - `delivery`: claiming due jobs under a lease and recording each send's outcome.
 //! - `classify`: what an SMTP reply or a DSN status means (one table for both).

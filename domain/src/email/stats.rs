@@ -14,7 +14,7 @@ use super::model::{EmailJob, EventKind, JobRow, JobStatus};
 use crate::access::{PlatformAction, may_on_platform};
 use crate::db::DbConnection;
 use crate::db::schema::{email_events, email_jobs};
-use crate::ids::{Page, PageRequest};
+use crate::paging::{Page, PageRequest};
 use crate::{Actor, FieldError};
 
 /// Event counts. `opened` and `clicked` count messages (a message opened five times counts

@@ -16,7 +16,7 @@ use crate::db::schema::{
 };
 use crate::db::{self, DbConnection};
 use crate::enums::from_db;
-use crate::ids::Page;
+use crate::paging::Page;
 use crate::{Actor, FieldError};
 
 /// Adds `address` to the suppression list unless it is already there (the first reason stays).
@@ -143,8 +143,8 @@ pub fn list_suppressions(
         return Err(EmailError::Forbidden);
     }
     let mut errors = Vec::new();
-    let limit = limit.unwrap_or(crate::ids::DEFAULT_PAGE_SIZE);
-    if !(1..=crate::ids::MAX_PAGE_SIZE).contains(&limit) {
+    let limit = limit.unwrap_or(crate::paging::DEFAULT_PAGE_SIZE);
+    if !(1..=crate::paging::MAX_PAGE_SIZE).contains(&limit) {
         errors.push(FieldError::new(
             "limit",
             "out_of_range",

@@ -12,7 +12,7 @@ use crate::company::find_company;
 use crate::db::schema::enforcement_actions;
 use crate::db::{DbConnection, MultiBackend};
 use crate::error::FieldError;
-use crate::ids::{Page, PageRequest};
+use crate::paging::{Page, PageRequest};
 
 fn page_of(
     mut query: enforcement_actions::BoxedQuery<'static, MultiBackend>,

@@ -11,7 +11,7 @@ use crate::access::Actor;
 use crate::company::membership_of;
 use crate::db::DbConnection;
 use crate::db::schema::inquiries;
-use crate::ids::{Page, PageRequest};
+use crate::paging::{Page, PageRequest};
 
 /// Which side's inbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

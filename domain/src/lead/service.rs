@@ -12,8 +12,9 @@ use crate::company::{find_company, role_in};
 use crate::db::schema::{lead_notes, leads};
 use crate::db::{self, DbConnection};
 use crate::error::FieldError;
-use crate::ids::{Page, PageRequest, new_id, parse_db_id};
+use crate::ids::{new_id, parse_db_id};
 use crate::json_col::to_json;
+use crate::paging::{Page, PageRequest};
 use crate::validate::Validator;
 
 /// The lead inbox is the company's own: anyone who is not a member gets 404, as for a thread.

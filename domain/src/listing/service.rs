@@ -14,8 +14,9 @@ use crate::company::{find_company, membership_of};
 use crate::db::schema::{categories, listings};
 use crate::db::{self, DbConnection};
 use crate::error::FieldError;
-use crate::ids::{Page, PageRequest, new_id};
+use crate::ids::new_id;
 use crate::json_col::to_json;
+use crate::paging::{Page, PageRequest};
 
 pub(crate) fn check_category(conn: &mut DbConnection, id: &str) -> Result<(), ListingError> {
     match leaf_category_problem(conn, "category_id", id)? {

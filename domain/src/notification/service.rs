@@ -8,8 +8,9 @@ use crate::access::{AccountStatus, AccountType};
 use crate::clock::now;
 use crate::db::DbConnection;
 use crate::db::schema::{notifications, users};
-use crate::ids::{Page, PageRequest, new_id};
+use crate::ids::new_id;
 use crate::outbox::{self, topic};
+use crate::paging::{Page, PageRequest};
 
 /// What happened, to whom, about what; `payload` carries what the message shows (titles,
 /// names) so neither the list nor the e-mail has to join back to the subject.

@@ -12,8 +12,9 @@ use crate::company::{StatusAction, change_status_in_tx, find_company, role_in};
 use crate::db::schema::{penalties, reports};
 use crate::db::{self, DbConnection, unique_violation_on};
 use crate::error::FieldError;
-use crate::ids::{Page, PageRequest, new_id, parse_db_id};
+use crate::ids::{new_id, parse_db_id};
 use crate::notification::{NewNotification, NotificationKind, notify};
+use crate::paging::{Page, PageRequest};
 use crate::validate::Validator;
 
 pub const MAX_POINTS: i32 = 100;

@@ -10,7 +10,7 @@ use crate::access::{Actor, PlatformAction, may_on_platform};
 use crate::db::DbConnection;
 use crate::db::schema::{ratings, users};
 use crate::error::FieldError;
-use crate::ids::{Page, PageRequest};
+use crate::paging::{Page, PageRequest};
 
 /// The published ratings of a company that count (each buyer's latest) in figures.
 #[derive(Debug, Clone, Copy, PartialEq)]

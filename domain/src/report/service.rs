@@ -9,8 +9,9 @@ use crate::clock::now;
 use crate::db::schema::{inquiry_messages, reports};
 use crate::db::{self, DbConnection};
 use crate::error::FieldError;
-use crate::ids::{Page, PageRequest, new_id, parse_db_id};
+use crate::ids::{new_id, parse_db_id};
 use crate::json_col::to_json;
+use crate::paging::{Page, PageRequest};
 use crate::validate::Validator;
 
 pub const MAX_EVIDENCE: usize = 10;

@@ -21,9 +21,10 @@ use crate::db::DbConnection;
 use crate::db::schema::change_requests;
 use crate::enums::from_db;
 use crate::error::FieldError;
-use crate::ids::{Page, PageRequest, new_id, parse_db_id};
+use crate::ids::{new_id, parse_db_id};
 use crate::json_col::{from_json, to_json};
 use crate::membership::{membership_of, role_in};
+use crate::paging::{Page, PageRequest};
 use crate::screening::Verdict;
 
 crate::text_enum! {

@@ -14,7 +14,8 @@ use crate::clock::now;
 use crate::db::DbConnection;
 use crate::db::schema::{categories, companies, reports, review_items, screening_results};
 use crate::error::FieldError;
-use crate::ids::{Page, PageRequest, new_id};
+use crate::ids::new_id;
+use crate::paging::{Page, PageRequest};
 
 /// Something that waits for an operator, as the queue shows it.
 #[derive(Debug, Clone)]

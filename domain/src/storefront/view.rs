@@ -8,8 +8,8 @@ use crate::clock::now;
 use crate::company::{Company, CompanyError, CompanyRow};
 use crate::db::DbConnection;
 use crate::db::schema::{companies, users};
-use crate::ids::{Page, PageRequest};
 use crate::inquiry::{ResponseMetrics, response_metrics};
+use crate::paging::{Page, PageRequest};
 
 #[derive(Debug, Clone)]
 pub struct Storefront {

@@ -14,7 +14,8 @@ use crate::clock::now;
 use crate::db::schema::takedown_notices;
 use crate::db::{DbConnection, MultiBackend};
 use crate::error::FieldError;
-use crate::ids::{Page, PageRequest, parse_db_id};
+use crate::ids::parse_db_id;
+use crate::paging::{Page, PageRequest};
 
 /// A case with its timeline, oldest step first.
 #[derive(Debug, Clone)]

@@ -1,6 +1,6 @@
 //! The lead matcher: follows the outbox behind this process's search index, matches items that
 //! became public against the subscription registry, and records the leads with its position
-//! (`domain::leadmail::record_matches`), so a restart or a second process never records a
+//! (`domain::lead_alerts::record_matches`), so a restart or a second process never records a
 //! lead twice or skips one.
 
 use std::cell::RefCell;
@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use rustc_hash::FxHashSet;
 
 use domain::db::{DbConnection, DbPool};
-use domain::leadmail::{
+use domain::lead_alerts::{
     NewMatch, Subscription, SubscriptionKind, active_subscriptions_after, consumer_position,
     record_matches, subscriptions_by_ids,
 };

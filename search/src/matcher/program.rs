@@ -9,7 +9,7 @@
 //! and the company id, which the item's `company:` key carries. The matching benchmark compares
 //! the outcome with the search query on every subscription.
 
-use domain::leadmail::{SavedSearch, SubscriptionKind};
+use domain::lead_alerts::{SavedSearch, SubscriptionKind};
 use tantivy::TantivyDocument;
 use tantivy::schema::Value;
 

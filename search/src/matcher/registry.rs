@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
-use domain::leadmail::{SavedSearch, Subscription, SubscriptionKind, SubscriptionStatus};
+use domain::lead_alerts::{SavedSearch, Subscription, SubscriptionKind, SubscriptionStatus};
 use domain::listing::SupplierProfile;
 use rustc_hash::FxHashMap;
 use tantivy::schema::Field;
@@ -343,7 +343,7 @@ impl Registry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use domain::leadmail::Frequency;
+    use domain::lead_alerts::Frequency;
 
     fn sub(n: u128, kind: SubscriptionKind, q: &str, target: Option<&str>) -> Entry {
         let now = domain::clock::now();

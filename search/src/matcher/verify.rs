@@ -2,7 +2,7 @@
 //! query the search endpoint builds (same analysis, synonyms, typo rules and filters, every
 //! term required), restricted to the item's document, on the live index.
 
-use domain::leadmail::{SavedSearch, SubscriptionKind};
+use domain::lead_alerts::{SavedSearch, SubscriptionKind};
 use tantivy::Searcher;
 use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, Occur, Query};

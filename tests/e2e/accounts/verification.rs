@@ -255,7 +255,7 @@ async fn notifications_are_mailed_to_verified_addresses_only(b: Backend) {
             "the notification e-mail was never written"
         );
         let s = settings.clone();
-        app.with_db(move |conn| domain::leadmail::mail_notifications(conn, &s).expect("mail"))
+        app.with_db(move |conn| domain::lead_alerts::mail_notifications(conn, &s).expect("mail"))
             .await;
     }
     assert_eq!(mail_for(&app, &unverified).await, 0);

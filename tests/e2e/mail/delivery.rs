@@ -128,13 +128,13 @@ async fn without_smtp_url_messages_are_eml_files(b: Backend) {
 
     // An existing file for the job counts as sent and is not rewritten.
     let transport =
-        api::mail::transport::Transport::new(None, &app.config.data_dir, 1, Duration::from_secs(5))
+        api::smtp::transport::Transport::new(None, &app.config.data_dir, 1, Duration::from_secs(5))
             .unwrap();
     let job = app
         .with_db(move |conn| domain::email::get_job(conn, id).unwrap().unwrap())
         .await;
     let composer =
-        api::mail::message::Composer::new(&app.config.mail_from, None, "https://x").unwrap();
+        api::smtp::message::Composer::new(&app.config.mail_from, None, "https://x").unwrap();
     let again = composer.build(&job, b"key").unwrap();
     match transport.send(&job, &again).await {
         SendResult::Accepted { reply } => {
@@ -165,7 +165,7 @@ async fn retries_send_the_same_bytes_under_the_same_message_id(b: Backend) {
         .with_db(move |conn| domain::email::get_job(conn, id).unwrap().unwrap())
         .await;
     let composer =
-        api::mail::message::Composer::new(&app.config.mail_from, None, &app.config.public_url)
+        api::smtp::message::Composer::new(&app.config.mail_from, None, &app.config.public_url)
             .unwrap();
     let key = app
         .with_db(|conn| domain::email::link_key(conn).unwrap())

@@ -386,7 +386,7 @@ pub(crate) fn notification_email(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::leadmail::model::LeadConsent;
+    use crate::lead_alerts::model::LeadConsent;
 
     fn prefs(lang: Language) -> Preferences {
         Preferences {

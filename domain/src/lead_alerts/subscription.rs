@@ -15,8 +15,9 @@ use crate::access::Actor;
 use crate::clock::now;
 use crate::db::schema::{categories, subscriptions};
 use crate::db::{self, DbConnection};
-use crate::ids::{Page, PageRequest, new_id};
+use crate::ids::new_id;
 use crate::outbox::{self, topic};
+use crate::paging::{Page, PageRequest};
 use crate::validate::Validator;
 
 /// Subscriptions per account.

@@ -20,12 +20,13 @@ use futures_util::StreamExt;
 use tokio::sync::watch;
 use uuid::Uuid;
 
-use super::message::{Composer, Outgoing};
-use super::transport::Transport;
-use super::{MailWaker, dkim};
+use super::MailWaker;
 use crate::config::Config;
 use crate::limits::{Quota, RateLimiter};
 use crate::progress::{Loop, Progress};
+use crate::smtp::dkim;
+use crate::smtp::message::{Composer, Outgoing};
+use crate::smtp::transport::Transport;
 
 pub struct MailWorker {
     pool: DbPool,

@@ -6,12 +6,12 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::mail::MailWaker;
+use super::MailWaker;
 use crate::progress::{Loop, Progress};
 use std::time::{Duration, Instant};
 
 use domain::db::DbPool;
-use domain::leadmail::{MailSettings, mail_notifications, send_due_digests, send_instant};
+use domain::lead_alerts::{MailSettings, mail_notifications, send_due_digests, send_instant};
 use search::matcher::LeadMatcher;
 
 fn run_once(
@@ -54,7 +54,7 @@ fn run_once(
 }
 
 /// Starts the loop; it polls every `poll` (the index poll interval) and stops when aborted.
-pub fn start_lead_mail(
+pub fn start_lead_matching(
     pool: DbPool,
     search: search::Search,
     settings: MailSettings,

@@ -1,6 +1,10 @@
-//! Lead follow-up e-mail: subscriptions, consent (double opt-in, one-click unsubscribe, the
-//! consent record), recording the matches the search crate's matcher finds, and composing
-//! instant messages and digests into e-mail jobs. Sending is the mail worker's (api).
+//! Lead alerts (商机邮件): e-mail that tells a subscriber about new leads, i.e. products, sell
+//! offers and buy requests matching what they follow. Subscriptions, consent (double opt-in,
+//! one-click unsubscribe, the consent record), recording the matches the search crate's matcher
+//! finds, and composing instant messages and digests into e-mail jobs. Not the supplier's CRM
+//! leads (`lead`). The message composer and its templates also serve the account e-mails
+//! (`account::mail`) and the e-mails notifications ask for (`notification_mail`). Sending is
+//! the api crate's mail worker's.
 
 mod compose;
 mod consent;

@@ -20,10 +20,10 @@ use lettre::transport::smtp::extension::ClientId;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use super::message::Outgoing;
-use super::smtp_pool::{PoolError, SmtpPool, StartTls};
+use super::pool::{PoolError, SmtpPool, StartTls};
 
 pub enum Transport {
-    /// `smtp://`: our own sessions with `TCP_NODELAY` (see `smtp_pool`).
+    /// `smtp://`: our own sessions with `TCP_NODELAY` (see `pool`).
     Smtp(SmtpPool),
     /// `smtps://`: lettre's pool.
     ImplicitTls(AsyncSmtpTransport<Tokio1Executor>),
