@@ -7,9 +7,6 @@
 use time::PrimitiveDateTime;
 use uuid::Uuid;
 
-/// Kept for `api/src/web`, which reads it from here; new code uses `paging`.
-pub use crate::paging::PageRequest;
-
 pub fn new_id() -> Uuid {
     Uuid::now_v7()
 }

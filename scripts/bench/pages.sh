@@ -5,6 +5,7 @@
 # Starts its own server (SQLite by default; set DATABASE_URL for PostgreSQL), stops it after.
 #
 #   scripts/bench/pages.sh            # DURATION=20s CONNECTIONS=16 THREADS=2 by default
+#   BIN=/path/to/release/tradefair scripts/bench/pages.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
@@ -12,8 +13,11 @@ DURATION=${DURATION:-20s}
 CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
 PORT=${PORT:-18182}
-cargo build --release -p api --bin tradefair >&2
-BIN=${CARGO_TARGET_DIR:-target}/release/tradefair
+# BIN=path/to/tradefair measures an existing release binary instead of building one.
+if [ -z "${BIN:-}" ]; then
+  cargo build --release -p api --bin tradefair >&2
+  BIN=${CARGO_TARGET_DIR:-target}/release/tradefair
+fi
 DIR=$(mktemp -d)
 export TRADEFAIR_DATA_DIR=$DIR TRADEFAIR_BIND=127.0.0.1:$PORT RUST_LOG=warn
 $BIN seed-demo >&2

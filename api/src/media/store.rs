@@ -21,6 +21,16 @@ pub struct MediaStore {
     prefix: Path,
     /// `file` or `s3`, for logs and the benchmark notes.
     pub backend: &'static str,
+    /// Image decodes running at once. A 40-megapixel image decodes to 160 MB of pixels, so
+    /// without a bound, concurrent uploads could take gigabytes; one decode per core keeps the
+    /// peak near `cores × (decoded image + variants)` and queues the rest.
+    pub processing: Arc<tokio::sync::Semaphore>,
+}
+
+/// One processing slot per core the process may use.
+fn processing_slots() -> Arc<tokio::sync::Semaphore> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    Arc::new(tokio::sync::Semaphore::new(cores))
 }
 
 impl std::fmt::Debug for MediaStore {
@@ -40,6 +50,7 @@ impl MediaStore {
                     inner: Arc::new(LocalFileSystem::new_with_prefix(&dir)?),
                     prefix: Path::default(),
                     backend: "file",
+                    processing: processing_slots(),
                 })
             }
             Some(url) => {
@@ -71,6 +82,7 @@ impl MediaStore {
                     inner: Arc::new(builder.build()?),
                     prefix: Path::from(prefix.trim_matches('/')),
                     backend: "s3",
+                    processing: processing_slots(),
                 })
             }
         }

@@ -356,6 +356,13 @@ pub async fn upload_media(
                 max_pixels: config.media_max_pixels,
             };
             let path = received.file.path().to_owned();
+            // Waits for a free slot (see `MediaStore::processing`); held until the decode ends.
+            let _slot = store
+                .processing
+                .clone()
+                .acquire_owned()
+                .await
+                .map_err(|e| ApiError::internal(&e))?;
             let processed = web::block(move || crate::media::process(&path, size, purpose, limits))
                 .await
                 .map_err(|e| ApiError::internal(&e))?

@@ -5,7 +5,7 @@
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use domain::catalog::{CatalogError, format_minor};
-use domain::ids::PageRequest;
+use domain::paging::PageRequest;
 use serde::Serialize;
 use uuid::Uuid;
 

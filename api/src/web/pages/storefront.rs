@@ -5,7 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
 use domain::company::VerificationStatus;
-use domain::ids::PageRequest;
+use domain::paging::PageRequest;
 use domain::storefront::Storefront;
 use serde::{Deserialize, Serialize};
 
