@@ -45,6 +45,7 @@ pub mod synonyms;
 pub mod takedown;
 pub mod text;
 pub mod validate;
+pub mod webhook;
 mod wiring;
 
 pub use access::Actor;
