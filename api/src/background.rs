@@ -116,7 +116,7 @@ impl Background {
 }
 
 /// Starts every background loop of this process: expiry reminders, response-rate refresh,
-/// licence warnings with credit refresh, takedown finalization, the retention purge and,
+/// licence warnings with credit refresh, takedown finalization, the retention purge, the webhook worker (unless `webhook_worker` is off) and,
 /// unless `mail_worker` is off, the mail worker. Call on a Tokio runtime.
 pub fn start_background(services: &Services) -> anyhow::Result<Background> {
     let config = &services.config;
@@ -153,6 +153,9 @@ pub fn start_background(services: &Services) -> anyhow::Result<Background> {
         config.retention_years,
         &services.progress,
     ));
+    if config.webhook_worker {
+        background.periodic.push(crate::webhook_worker::start(services));
+    }
     if config.mail_worker {
         let worker = MailWorker::from_config(
             config,

@@ -24,6 +24,7 @@ pub mod state;
 pub mod strict_json;
 pub mod time_fmt;
 pub mod web;
+pub mod webhook_worker;
 
 // The web pages' interface text: api/locales/{zh,en}.yml, compiled in.
 rust_i18n::i18n!("locales", fallback = "en");

@@ -16,7 +16,7 @@ mod service;
 mod sign;
 
 pub use error::WebhookError;
-pub use guard::{UrlCheck, check_url, is_public_ip};
+pub use guard::{UrlCheck, check_url, ip_allowed, is_public_ip};
 pub use model::{
     Attempt, Delivery, DeliveryStatus, Endpoint, EndpointStatus, EventType, NewEndpoint,
     SECRET_PREFIX,
