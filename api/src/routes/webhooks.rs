@@ -160,7 +160,7 @@ impl From<Delivery> for WebhookDeliveryView {
 /// address. The answer carries the signing secret. Audited (`webhook.create`).
 #[utoipa::path(tag = "webhooks", params(("id" = Uuid, Path, description = "company id")), request_body = CreateWebhookRequest, security(("bearer" = [])), responses(
     (status = 201, description = "The endpoint, with its signing secret", body = WebhookEndpointView),
-    (status = 400, description = "validation_failed (`url`: invalid_url, or not_allowed for a non-public address; `event_types[i]`: invalid_choice or duplicate; `url`: too_many at 20 endpoints)", body = ErrorBody),
+    (status = 400, description = "validation_failed (`url`: invalid_url, or not_allowed for a non-public address; `event_types[i]`: invalid_choice or duplicate; `url`: too_many at 50 endpoints)", body = ErrorBody),
     (status = 401, description = "Not signed in", body = ErrorBody),
     (status = 403, description = "forbidden (not an owner or admin of the company), scope_missing (a key without `webhooks:manage`)", body = ErrorBody),
     (status = 404, description = "company_not_found (no such company, or not a member)", body = ErrorBody)))]

@@ -25,7 +25,7 @@ use crate::validate::Validator;
 pub const PREVIOUS_SECRET_GRACE: Duration = Duration::hours(24);
 
 /// Endpoints a company may have.
-const MAX_ENDPOINTS: i64 = 20;
+const MAX_ENDPOINTS: i64 = 50;
 
 /// Deliveries the log shows, newest first.
 const LOG_LIMIT: i64 = 100;
