@@ -2,7 +2,7 @@
 //! `webhook_allow_loopback`) gets each wired event type once, with Standard Webhooks headers
 //! and a signature this file verifies on its own; a failing receiver sees retries with the same
 //! `webhook-id`, then the endpoint is disabled and its owner gets an e-mail; replay and secret
-//! rotation; and, with the allowance off, forgery targets refused at registration and at
+//! rotation; `kill -9` of the sending process loses nothing; and, with the allowance off, forgery targets refused at registration and at
 //! delivery (a name resolving to loopback), and a redirect never followed.
 
 use std::sync::{Arc, Mutex};
@@ -34,7 +34,7 @@ impl Received {
 }
 
 /// A tiny HTTP receiver on 127.0.0.1: records every request and answers with `status` (and
-/// `location`, for a redirect).
+/// `location`, for a redirect); status 0 never answers.
 #[derive(Clone)]
 struct Receiver {
     port: u16,
@@ -116,6 +116,11 @@ impl Receiver {
             body,
         });
         let (status, location) = self.answer.lock().unwrap().clone();
+        if status == 0 {
+            // Hang: the sender stays mid-request (the crash test kills it there).
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            return;
+        }
         let location = location
             .map(|l| format!("location: {l}\r\n"))
             .unwrap_or_default();
@@ -565,7 +570,88 @@ async fn redirects_are_not_followed(b: Backend) {
     assert!(target.got().is_empty(), "the redirect was followed");
 }
 
+/// A `tradefair serve` process on the app's database that sends webhooks (to loopback).
+fn worker_process(app: &TestApp, data_dir: &std::path::Path) -> std::process::Child {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(e2e::binary::tradefair_binary())
+        .arg("serve")
+        .env("TRADEFAIR_DATA_DIR", data_dir)
+        .env("DATABASE_URL", &app.db.url)
+        .env("TRADEFAIR_BIND", "127.0.0.1:0")
+        .env("TRADEFAIR_WEBHOOK_ALLOW_LOOPBACK", "true")
+        .env("TRADEFAIR_WEBHOOK_POLL_MS", "50")
+        .env("TRADEFAIR_WEBHOOK_LEASE_SECS", "1")
+        .env("TRADEFAIR_WEBHOOK_TIMEOUT_MS", "60000")
+        .env("RUST_LOG", "warn")
+        .env_remove("REDIS_URL")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("server process starts");
+    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    stdout.read_line(&mut line).expect("server prints its address");
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    child
+}
+
+/// `kill -9` of the sending process while every delivery is in flight: after a restart each is
+/// sent again with the same `webhook-id` (the lease ran out), none is lost, and the receiver
+/// can tell the repeats by their id.
+async fn kill_9_mid_send_loses_nothing_and_repeats_keep_their_id(b: Backend) {
+    // This server registers and answers the API; it sends nothing itself.
+    let app = TestApp::spawn_with(b, |c| {
+        c.webhook_allow_loopback = true;
+        c.webhook_worker = false;
+    })
+    .await;
+    let rx = Receiver::start().await;
+    rx.answer(0, None);
+    let operator = app.operator().await;
+    let buyer = app.signup("buyer").await;
+    let (owner, company) = app.verified_company(&operator).await;
+    let company = id_of(&company);
+    let ep = id_of(&register(&app, &owner, &company, &rx.url("/crash"), &["inquiry.created"]).await);
+    for _ in 0..5 {
+        inquiry(&app, &buyer, &company).await;
+    }
+    let ids: std::collections::BTreeSet<String> = log(&app, &owner, &company, &ep)
+        .await
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 5);
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = worker_process(&app, dir.path());
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while rx.got().len() < 5 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(rx.got().len(), 5, "every delivery in flight");
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
+    // Killed mid-request: no attempt was recorded.
+    assert!(log(&app, &owner, &company, &ep).await.iter().all(|d| d["attempt_count"] == 0));
+
+    rx.answer(200, None);
+    let mut restarted = worker_process(&app, dir.path());
+    let l = wait_log(&app, &owner, &company, &ep, all_delivered(5)).await;
+    restarted.kill().ok();
+    restarted.wait().ok();
+    assert!(l.iter().all(|d| d["attempt_count"] == 1), "{}", json!(l));
+    let got = rx.got();
+    let mut seen: std::collections::BTreeMap<String, usize> = Default::default();
+    for r in &got {
+        *seen.entry(r.header("webhook-id").unwrap().to_owned()).or_default() += 1;
+    }
+    // Each message twice (once cut off by the kill), always under its own id; none lost.
+    assert_eq!(seen.keys().cloned().collect::<std::collections::BTreeSet<_>>(), ids);
+    assert!(seen.values().all(|n| *n == 2), "{seen:?}");
+}
+
 both_backends!(
+    kill_9_mid_send_loses_nothing_and_repeats_keep_their_id,
     each_event_type_arrives_once_signed,
     a_failing_receiver_gets_retries_with_one_id_then_the_endpoint_is_disabled,
     forgery_targets_are_refused,
