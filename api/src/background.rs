@@ -154,7 +154,9 @@ pub fn start_background(services: &Services) -> anyhow::Result<Background> {
         &services.progress,
     ));
     if config.webhook_worker {
-        background.periodic.push(crate::webhook_worker::start(services));
+        background
+            .periodic
+            .push(crate::webhook_worker::start(services));
     }
     if config.mail_worker {
         let worker = MailWorker::from_config(

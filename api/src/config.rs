@@ -445,7 +445,8 @@ impl Config {
     /// `domain::email::enqueue`.
     /// The webhook worker's retry and disabling rules.
     pub fn webhook_policy(&self) -> domain::webhook::Policy {
-        let secs = |s: u64| time::Duration::seconds(i64::try_from(s).unwrap_or(i64::MAX / 2_000_000));
+        let secs =
+            |s: u64| time::Duration::seconds(i64::try_from(s).unwrap_or(i64::MAX / 2_000_000));
         domain::webhook::Policy {
             retry_base: time::Duration::milliseconds(
                 i64::try_from(self.webhook_retry_base_ms).unwrap_or(i64::MAX / 2_000),

@@ -124,8 +124,9 @@ impl Receiver {
         let location = location
             .map(|l| format!("location: {l}\r\n"))
             .unwrap_or_default();
-        let reply =
-            format!("HTTP/1.1 {status} X\r\n{location}content-length: 0\r\nconnection: close\r\n\r\n");
+        let reply = format!(
+            "HTTP/1.1 {status} X\r\n{location}content-length: 0\r\nconnection: close\r\n\r\n"
+        );
         let _ = stream.write_all(reply.as_bytes()).await;
         let _ = stream.shutdown().await;
     }
@@ -311,7 +312,12 @@ async fn each_event_type_arrives_once_signed(b: Backend) {
     let log_a = wait_log(&app, &owner_a, &company_a, &ep_a, all_delivered(3)).await;
     let log_b = wait_log(&app, &owner_b, &company_b, &ep_b, all_delivered(1)).await;
     let got = rx.got();
-    let on = |path: &str| got.iter().filter(|r| r.path == path).cloned().collect::<Vec<_>>();
+    let on = |path: &str| {
+        got.iter()
+            .filter(|r| r.path == path)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
     let (got_a, got_b) = (on("/a"), on("/b"));
     assert_eq!(got_a.len(), 3, "{got_a:?}");
     assert_eq!(got_b.len(), 1, "{got_b:?}");
@@ -327,7 +333,11 @@ async fn each_event_type_arrives_once_signed(b: Backend) {
     types.sort();
     assert_eq!(
         types,
-        ["company.verification_decided", "inquiry.created", "quote.accepted"]
+        [
+            "company.verification_decided",
+            "inquiry.created",
+            "quote.accepted"
+        ]
     );
     for r in &got_a {
         let v = body(r);
@@ -350,7 +360,8 @@ async fn each_event_type_arrives_once_signed(b: Backend) {
     // The log names each message by its webhook-id, with the receiver's answer.
     for d in log_a.iter().chain(&log_b) {
         assert!(
-            got.iter().any(|r| r.header("webhook-id") == d["id"].as_str()),
+            got.iter()
+                .any(|r| r.header("webhook-id") == d["id"].as_str()),
             "{d}"
         );
         assert_eq!(d["attempt_count"], 1);
@@ -384,8 +395,9 @@ async fn each_event_type_arrives_once_signed(b: Backend) {
         .body;
     assert_eq!(replayed["status"], "pending");
     wait_log(&app, &owner_a, &company_a, &ep_a, |l| {
-        l.iter()
-            .any(|d| d["id"] == first.as_str() && d["attempt_count"] == 2 && d["status"] == "delivered")
+        l.iter().any(|d| {
+            d["id"] == first.as_str() && d["attempt_count"] == 2 && d["status"] == "delivered"
+        })
     })
     .await;
     let again: Vec<Received> = rx
@@ -396,7 +408,11 @@ async fn each_event_type_arrives_once_signed(b: Backend) {
     assert_eq!(again.len(), 2);
     assert_eq!(again[0].body, again[1].body, "the same body on a replay");
     assert_eq!(
-        again[1].header("webhook-signature").unwrap().split(' ').count(),
+        again[1]
+            .header("webhook-signature")
+            .unwrap()
+            .split(' ')
+            .count(),
         2
     );
     assert_signed(&again[1], &new_secret);
@@ -427,14 +443,26 @@ async fn a_failing_receiver_gets_retries_with_one_id_then_the_endpoint_is_disabl
     let buyer = app.signup("buyer").await;
     let (owner, company) = app.verified_company(&operator).await;
     let company = id_of(&company);
-    let ep = id_of(&register(&app, &owner, &company, &rx.url("/fail"), &["inquiry.created"]).await);
+    let ep = id_of(
+        &register(
+            &app,
+            &owner,
+            &company,
+            &rx.url("/fail"),
+            &["inquiry.created"],
+        )
+        .await,
+    );
     inquiry(&app, &buyer, &company).await;
 
     // Retried with backoff until the endpoint has failed for the window (2 s), then disabled.
     let mut list = Value::Null;
     for _ in 0..400 {
         list = app
-            .get(&format!("/api/v1/companies/{company}/webhooks"), owner.token())
+            .get(
+                &format!("/api/v1/companies/{company}/webhooks"),
+                owner.token(),
+            )
             .await
             .expect(200)
             .body;
@@ -450,11 +478,18 @@ async fn a_failing_receiver_gets_retries_with_one_id_then_the_endpoint_is_disabl
     assert_eq!(l[0]["status"], "failed", "{}", l[0]);
     let attempts = l[0]["attempts"].as_array().unwrap();
     assert!(attempts.len() >= 3, "{}", l[0]);
-    assert!(attempts.iter().all(|a| a["response_code"] == 500 && a["succeeded"] == false));
+    assert!(
+        attempts
+            .iter()
+            .all(|a| a["response_code"] == 500 && a["succeeded"] == false)
+    );
     // Every retry carried the same webhook-id (and body).
     let got = rx.got();
     assert_eq!(got.len(), attempts.len());
-    assert!(got.iter().all(|r| r.header("webhook-id") == l[0]["id"].as_str()));
+    assert!(
+        got.iter()
+            .all(|r| r.header("webhook-id") == l[0]["id"].as_str())
+    );
     assert!(got.iter().all(|r| r.body == got[0].body));
     // The gaps grow (exponential backoff; the attempts are in order).
     let at = |a: &Value| {
@@ -465,7 +500,10 @@ async fn a_failing_receiver_gets_retries_with_one_id_then_the_endpoint_is_disabl
         .unwrap()
     };
     let gaps: Vec<time::Duration> = attempts.windows(2).map(|w| at(&w[1]) - at(&w[0])).collect();
-    assert!(gaps.iter().all(|g| *g >= time::Duration::milliseconds(50)), "{gaps:?}");
+    assert!(
+        gaps.iter().all(|g| *g >= time::Duration::milliseconds(50)),
+        "{gaps:?}"
+    );
     // The owner is told by e-mail.
     let owner_email = owner.email.clone();
     let mails: i64 = app
@@ -484,7 +522,11 @@ async fn a_failing_receiver_gets_retries_with_one_id_then_the_endpoint_is_disabl
     // Nothing more is sent to a disabled endpoint.
     inquiry(&app, &buyer, &company).await;
     let n = rx.got().len();
-    assert_eq!(log(&app, &owner, &company, &ep).await.len(), 1, "no delivery for a disabled endpoint");
+    assert_eq!(
+        log(&app, &owner, &company, &ep).await.len(),
+        1,
+        "no delivery for a disabled endpoint"
+    );
     assert_eq!(rx.got().len(), n);
 }
 
@@ -506,23 +548,52 @@ async fn forgery_targets_are_refused(b: Backend) {
         format!("http://localhost:{}/", rx.port),
     ] {
         let r = app
-            .post(&hooks, owner.token(), json!({"url": url, "event_types": ["inquiry.created"]}))
+            .post(
+                &hooks,
+                owner.token(),
+                json!({"url": url, "event_types": ["inquiry.created"]}),
+            )
             .await
             .expect(400);
         assert_eq!(r.fields(), ["url"], "{url}");
-        assert!(r.body.to_string().contains("not_allowed"), "{url}: {}", r.body);
+        assert!(
+            r.body.to_string().contains("not_allowed"),
+            "{url}: {}",
+            r.body
+        );
     }
-    for url in ["ftp://example.com/", "https://user:pw@example.com/", "not a url"] {
+    for url in [
+        "ftp://example.com/",
+        "https://user:pw@example.com/",
+        "not a url",
+    ] {
         let r = app
-            .post(&hooks, owner.token(), json!({"url": url, "event_types": ["inquiry.created"]}))
+            .post(
+                &hooks,
+                owner.token(),
+                json!({"url": url, "event_types": ["inquiry.created"]}),
+            )
             .await
             .expect(400);
-        assert!(r.body.to_string().contains("invalid_url"), "{url}: {}", r.body);
+        assert!(
+            r.body.to_string().contains("invalid_url"),
+            "{url}: {}",
+            r.body
+        );
     }
     // A host name is resolved when sending: one whose answer is loopback (as after DNS
     // rebinding; here the stored URL is changed behind the registration's back) is refused
     // there, and the receiver on that address hears nothing.
-    let ep = id_of(&register(&app, &owner, &company, "https://hooks.example.com/in", &["inquiry.created"]).await);
+    let ep = id_of(
+        &register(
+            &app,
+            &owner,
+            &company,
+            "https://hooks.example.com/in",
+            &["inquiry.created"],
+        )
+        .await,
+    );
     let rebound = format!("http://localhost:{}/rebound", rx.port);
     let ep_id = ep.clone();
     app.with_db(move |conn| {
@@ -536,7 +607,8 @@ async fn forgery_targets_are_refused(b: Backend) {
     .await;
     inquiry(&app, &buyer, &company).await;
     let l = wait_log(&app, &owner, &company, &ep, |l| {
-        l.first().is_some_and(|d| d["attempt_count"].as_i64() >= Some(1))
+        l.first()
+            .is_some_and(|d| d["attempt_count"].as_i64() >= Some(1))
     })
     .await;
     let attempt = &l[0]["attempts"][0];
@@ -560,7 +632,8 @@ async fn redirects_are_not_followed(b: Backend) {
     let ep = id_of(&register(&app, &owner, &company, &rx.url("/r"), &["inquiry.created"]).await);
     inquiry(&app, &buyer, &company).await;
     let l = wait_log(&app, &owner, &company, &ep, |l| {
-        l.first().is_some_and(|d| d["attempt_count"].as_i64() >= Some(1))
+        l.first()
+            .is_some_and(|d| d["attempt_count"].as_i64() >= Some(1))
     })
     .await;
     assert_eq!(l[0]["attempts"][0]["response_code"], 302);
@@ -590,7 +663,9 @@ fn worker_process(app: &TestApp, data_dir: &std::path::Path) -> std::process::Ch
         .expect("server process starts");
     let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
     let mut line = String::new();
-    stdout.read_line(&mut line).expect("server prints its address");
+    stdout
+        .read_line(&mut line)
+        .expect("server prints its address");
     std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
     child
 }
@@ -611,7 +686,16 @@ async fn kill_9_mid_send_loses_nothing_and_repeats_keep_their_id(b: Backend) {
     let buyer = app.signup("buyer").await;
     let (owner, company) = app.verified_company(&operator).await;
     let company = id_of(&company);
-    let ep = id_of(&register(&app, &owner, &company, &rx.url("/crash"), &["inquiry.created"]).await);
+    let ep = id_of(
+        &register(
+            &app,
+            &owner,
+            &company,
+            &rx.url("/crash"),
+            &["inquiry.created"],
+        )
+        .await,
+    );
     for _ in 0..5 {
         inquiry(&app, &buyer, &company).await;
     }
@@ -632,7 +716,12 @@ async fn kill_9_mid_send_loses_nothing_and_repeats_keep_their_id(b: Backend) {
     child.kill().expect("SIGKILL");
     child.wait().expect("reaped");
     // Killed mid-request: no attempt was recorded.
-    assert!(log(&app, &owner, &company, &ep).await.iter().all(|d| d["attempt_count"] == 0));
+    assert!(
+        log(&app, &owner, &company, &ep)
+            .await
+            .iter()
+            .all(|d| d["attempt_count"] == 0)
+    );
 
     rx.answer(200, None);
     let mut restarted = worker_process(&app, dir.path());
@@ -643,10 +732,17 @@ async fn kill_9_mid_send_loses_nothing_and_repeats_keep_their_id(b: Backend) {
     let got = rx.got();
     let mut seen: std::collections::BTreeMap<String, usize> = Default::default();
     for r in &got {
-        *seen.entry(r.header("webhook-id").unwrap().to_owned()).or_default() += 1;
+        *seen
+            .entry(r.header("webhook-id").unwrap().to_owned())
+            .or_default() += 1;
     }
     // Each message twice (once cut off by the kill), always under its own id; none lost.
-    assert_eq!(seen.keys().cloned().collect::<std::collections::BTreeSet<_>>(), ids);
+    assert_eq!(
+        seen.keys()
+            .cloned()
+            .collect::<std::collections::BTreeSet<_>>(),
+        ids
+    );
     assert!(seen.values().all(|n| *n == 2), "{seen:?}");
 }
 

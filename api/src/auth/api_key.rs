@@ -96,8 +96,16 @@ pub const ROUTE_SCOPES: &[(&str, &str, Scope)] = &[
     ("PATCH", "/api/v1/leads/{id}", Scope::LeadsWrite),
     ("POST", "/api/v1/leads/{id}/notes", Scope::LeadsWrite),
     // The company's webhook endpoints and their delivery logs.
-    ("POST", "/api/v1/companies/{id}/webhooks", Scope::WebhooksManage),
-    ("GET", "/api/v1/companies/{id}/webhooks", Scope::WebhooksManage),
+    (
+        "POST",
+        "/api/v1/companies/{id}/webhooks",
+        Scope::WebhooksManage,
+    ),
+    (
+        "GET",
+        "/api/v1/companies/{id}/webhooks",
+        Scope::WebhooksManage,
+    ),
     (
         "DELETE",
         "/api/v1/companies/{id}/webhooks/{endpoint_id}",

@@ -71,7 +71,11 @@ impl From<Endpoint> for WebhookEndpointView {
         WebhookEndpointView {
             id: e.id,
             url: e.url,
-            event_types: e.event_types.iter().map(|t| t.as_str().to_owned()).collect(),
+            event_types: e
+                .event_types
+                .iter()
+                .map(|t| t.as_str().to_owned())
+                .collect(),
             secret: e.secret,
             previous_secret_expires_at: utc_opt(e.previous_expires_at),
             status: e.status.as_str(),
@@ -297,9 +301,7 @@ pub async fn replay_webhook_delivery(
 ) -> ApiResult<HttpResponse> {
     let (company_id, endpoint_id, delivery_id) = path.into_inner();
     let delivery = state
-        .db(move |conn| {
-            webhook::replay(conn, &user.actor, company_id, endpoint_id, &delivery_id)
-        })
+        .db(move |conn| webhook::replay(conn, &user.actor, company_id, endpoint_id, &delivery_id))
         .await?;
     Ok(HttpResponse::Ok().json(WebhookDeliveryView::from(delivery)))
 }

@@ -169,14 +169,22 @@ mod tests {
         ] {
             assert!(!is_public_ip(ip(s)), "{s}");
         }
-        for s in ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "::ffff:8.8.8.8"] {
+        for s in [
+            "93.184.216.34",
+            "8.8.8.8",
+            "2606:4700::1111",
+            "::ffff:8.8.8.8",
+        ] {
             assert!(is_public_ip(ip(s)), "{s}");
         }
     }
 
     #[test]
     fn urls_are_checked() {
-        assert!(matches!(check_url("https://example.com/h", false), UrlCheck::Ok { port: 443, .. }));
+        assert!(matches!(
+            check_url("https://example.com/h", false),
+            UrlCheck::Ok { port: 443, .. }
+        ));
         for u in [
             "ftp://example.com/",
             "http://127.0.0.1:8080/",
@@ -189,7 +197,13 @@ mod tests {
         ] {
             assert!(matches!(check_url(u, false), UrlCheck::Refused(_)), "{u}");
         }
-        assert!(matches!(check_url("http://127.0.0.1:8080/", true), UrlCheck::Ok { .. }));
-        assert!(matches!(check_url("http://10.0.0.1/", true), UrlCheck::Refused(_)));
+        assert!(matches!(
+            check_url("http://127.0.0.1:8080/", true),
+            UrlCheck::Ok { .. }
+        ));
+        assert!(matches!(
+            check_url("http://10.0.0.1/", true),
+            UrlCheck::Refused(_)
+        ));
     }
 }

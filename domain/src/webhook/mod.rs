@@ -25,4 +25,4 @@ pub use send::{AttemptResult, DueDelivery, Policy, backoff, claim, record_attemp
 pub use service::{
     PREVIOUS_SECRET_GRACE, create, delete, deliveries, enqueue, list, replay, rotate_secret,
 };
-pub use sign::{signature_header, sign};
+pub use sign::{sign, signature_header};

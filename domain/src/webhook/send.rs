@@ -113,9 +113,10 @@ pub fn claim(
                 .select(EndpointRow::as_select())
                 .first(conn)?;
             let mut secrets = vec![endpoint.secret.clone()];
-            if let (Some(prev), Some(until)) =
-                (endpoint.previous_secret.clone(), endpoint.previous_expires_at)
-                && until > at
+            if let (Some(prev), Some(until)) = (
+                endpoint.previous_secret.clone(),
+                endpoint.previous_expires_at,
+            ) && until > at
             {
                 secrets.push(prev);
             }
@@ -162,7 +163,12 @@ pub fn record_attempt(
                 id: new_id().to_string(),
                 delivery_id: delivery_id.to_owned(),
                 attempted_at: at,
-                outcome: if result.succeeded { "succeeded" } else { "failed" }.to_owned(),
+                outcome: if result.succeeded {
+                    "succeeded"
+                } else {
+                    "failed"
+                }
+                .to_owned(),
                 response_code: result.response_code,
                 latency_ms: result.latency_ms,
                 error: result.error.clone(),
@@ -206,8 +212,7 @@ pub fn record_attempt(
                 .execute(conn)?;
             return Ok(false);
         };
-        if endpoint.status != EndpointStatus::Active.as_str() || at - since < policy.disable_after
-        {
+        if endpoint.status != EndpointStatus::Active.as_str() || at - since < policy.disable_after {
             return Ok(false);
         }
         disable(conn, &endpoint, at, policy)
@@ -259,10 +264,7 @@ fn disable(
                 .map(crate::ids::rfc3339)
                 .unwrap_or_default(),
         );
-        let html = format!(
-            "<p>{}</p>",
-            ammonia::clean_text(&text)
-        );
+        let html = format!("<p>{}</p>", ammonia::clean_text(&text));
         queued |= crate::email::enqueue(
             conn,
             NewEmail {
@@ -301,6 +303,9 @@ mod tests {
         assert_eq!(backoff(4, base, cap, u32::MAX), Duration::seconds(40));
         assert_eq!(backoff(30, base, cap, u32::MAX), cap);
         let mid = backoff(3, base, cap, u32::MAX / 2);
-        assert!(mid > Duration::seconds(10) && mid < Duration::seconds(20), "{mid}");
+        assert!(
+            mid > Duration::seconds(10) && mid < Duration::seconds(20),
+            "{mid}"
+        );
     }
 }

@@ -127,11 +127,13 @@ pub fn create(
             .count()
             .get_result(conn)?;
         if count >= MAX_ENDPOINTS {
-            return Err(WebhookError::Validation(vec![crate::error::FieldError::new(
-                "url",
-                "too_many",
-                format!("a company has at most {MAX_ENDPOINTS} webhook endpoints"),
-            )]));
+            return Err(WebhookError::Validation(vec![
+                crate::error::FieldError::new(
+                    "url",
+                    "too_many",
+                    format!("a company has at most {MAX_ENDPOINTS} webhook endpoints"),
+                ),
+            ]));
         }
         let at = now();
         let names: Vec<&str> = types.iter().map(|t| t.as_str()).collect();
