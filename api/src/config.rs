@@ -221,6 +221,32 @@ pub struct Config {
     pub psb_number: Option<String>,
     /// `TRADEFAIR_SITEMAP_URLS_PER_FILE`: URLs per sitemap file (default and maximum 50,000).
     pub sitemap_urls_per_file: i64,
+    /// `TRADEFAIR_WEBHOOK_WORKER`: whether this process sends webhooks (default on).
+    pub webhook_worker: bool,
+    /// `TRADEFAIR_WEBHOOK_POLL_MS`: how often the webhook worker looks for due deliveries.
+    pub webhook_poll_ms: u64,
+    /// `TRADEFAIR_WEBHOOK_BATCH_SIZE`: deliveries claimed (and sent concurrently) per pass.
+    pub webhook_batch_size: i64,
+    /// `TRADEFAIR_WEBHOOK_CONNECT_TIMEOUT_MS` / `_TIMEOUT_MS`: connecting, and the whole request.
+    pub webhook_connect_timeout_ms: u64,
+    pub webhook_timeout_ms: u64,
+    /// `TRADEFAIR_WEBHOOK_RETRY_BASE_MS` / `_RETRY_CAP_SECS`: the first retry's delay (doubling
+    /// each time, with jitter) and the longest delay.
+    pub webhook_retry_base_ms: u64,
+    pub webhook_retry_cap_secs: u64,
+    /// `TRADEFAIR_WEBHOOK_GIVE_UP_SECS`: a delivery still failing this long after its event is
+    /// given up (default 3 days).
+    pub webhook_give_up_secs: u64,
+    /// `TRADEFAIR_WEBHOOK_DISABLE_AFTER_SECS`: an endpoint failing every attempt this long is
+    /// disabled and its owners and admins get an e-mail (default 3 days).
+    pub webhook_disable_after_secs: u64,
+    /// `TRADEFAIR_WEBHOOK_LEASE_SECS`: how long a claimed delivery is its worker's; a worker
+    /// killed while sending leaves it to be sent again (same `webhook-id`) after this.
+    pub webhook_lease_secs: u64,
+    /// `TRADEFAIR_WEBHOOK_ALLOW_LOOPBACK`: FOR TESTS ONLY. Lets webhooks reach loopback
+    /// addresses (127.0.0.0/8, ::1, `localhost`), so the test suite can run its receiver; every
+    /// other non-public range stays refused. Never set it in production.
+    pub webhook_allow_loopback: bool,
 }
 
 impl Default for Config {
@@ -322,6 +348,17 @@ impl Default for Config {
             icp_number: None,
             psb_number: None,
             sitemap_urls_per_file: 50_000,
+            webhook_worker: true,
+            webhook_poll_ms: 1000,
+            webhook_batch_size: 20,
+            webhook_connect_timeout_ms: 5_000,
+            webhook_timeout_ms: 15_000,
+            webhook_retry_base_ms: 5_000,
+            webhook_retry_cap_secs: 10 * 3600,
+            webhook_give_up_secs: 3 * 24 * 3600,
+            webhook_disable_after_secs: 3 * 24 * 3600,
+            webhook_lease_secs: 60,
+            webhook_allow_loopback: false,
         }
     }
 }
@@ -406,6 +443,22 @@ impl Config {
 
     /// The host part of Message-IDs (`<job id@host>`): the domain of `mail_from`. Pass it to
     /// `domain::email::enqueue`.
+    /// The webhook worker's retry and disabling rules.
+    pub fn webhook_policy(&self) -> domain::webhook::Policy {
+        let secs =
+            |s: u64| time::Duration::seconds(i64::try_from(s).unwrap_or(i64::MAX / 2_000_000));
+        domain::webhook::Policy {
+            retry_base: time::Duration::milliseconds(
+                i64::try_from(self.webhook_retry_base_ms).unwrap_or(i64::MAX / 2_000),
+            ),
+            retry_cap: secs(self.webhook_retry_cap_secs),
+            give_up_after: secs(self.webhook_give_up_secs),
+            disable_after: secs(self.webhook_disable_after_secs),
+            lease: secs(self.webhook_lease_secs.max(1)),
+            message_id_host: self.message_id_host(),
+        }
+    }
+
     pub fn message_id_host(&self) -> String {
         let from = self.mail_from.trim();
         let address = match (from.rfind('<'), from.rfind('>')) {

@@ -220,7 +220,8 @@ from_domain_errors!(
     domain::appeal::AppealError,
     domain::retention::RetentionError,
     domain::policy::PolicyError,
-    domain::api_key::ApiKeyError
+    domain::api_key::ApiKeyError,
+    domain::webhook::WebhookError
 );
 
 /// Inquiry errors go through the table, except the anti-spam refusals: 429 with the rule's own

@@ -52,6 +52,9 @@ pub enum CompanyAction {
     Close,
     /// Create, list and revoke the company's API keys.
     ManageApiKeys,
+    /// Register, list, delete and rotate the company's webhook endpoints; read and replay
+    /// their deliveries.
+    ManageWebhooks,
 }
 
 /// Platform-wide actions that depend on the account alone.
@@ -73,7 +76,7 @@ pub fn may_on_company(actor: &Actor, role: Option<MemberRole>, action: CompanyAc
     match action {
         ViewPrivate => role.is_some() || actor.is_operator(),
         EditProfile | ManageMembers | ManageBlockedBuyers | AssignLeads | ReplyToRatings
-        | ManageApiKeys => {
+        | ManageApiKeys | ManageWebhooks => {
             matches!(role, Some(Owner | Admin))
         }
         WriteProducts | WorkLeads => role.is_some(),

@@ -46,6 +46,7 @@ pub mod synonyms;
 pub mod takedown;
 pub mod text;
 pub mod validate;
+pub mod webhook;
 mod wiring;
 
 pub use access::Actor;

@@ -34,3 +34,4 @@ mod search;
 mod storefronts;
 mod takedown;
 mod web;
+mod webhooks;

@@ -95,6 +95,37 @@ pub const ROUTE_SCOPES: &[(&str, &str, Scope)] = &[
     ("GET", "/api/v1/leads/{id}", Scope::LeadsRead),
     ("PATCH", "/api/v1/leads/{id}", Scope::LeadsWrite),
     ("POST", "/api/v1/leads/{id}/notes", Scope::LeadsWrite),
+    // The company's webhook endpoints and their delivery logs.
+    (
+        "POST",
+        "/api/v1/companies/{id}/webhooks",
+        Scope::WebhooksManage,
+    ),
+    (
+        "GET",
+        "/api/v1/companies/{id}/webhooks",
+        Scope::WebhooksManage,
+    ),
+    (
+        "DELETE",
+        "/api/v1/companies/{id}/webhooks/{endpoint_id}",
+        Scope::WebhooksManage,
+    ),
+    (
+        "POST",
+        "/api/v1/companies/{id}/webhooks/{endpoint_id}/rotate-secret",
+        Scope::WebhooksManage,
+    ),
+    (
+        "GET",
+        "/api/v1/companies/{id}/webhooks/{endpoint_id}/deliveries",
+        Scope::WebhooksManage,
+    ),
+    (
+        "POST",
+        "/api/v1/companies/{id}/webhooks/{endpoint_id}/deliveries/{delivery_id}/replay",
+        Scope::WebhooksManage,
+    ),
 ];
 
 /// The scope `method` on `route` needs, if the route takes keys.

@@ -15,7 +15,7 @@ use crate::state::AppState;
 use crate::time_fmt::{utc, utc_opt};
 
 /// What a key may do; each route that accepts keys needs one (see the routes' `api_key`
-/// security requirement). `webhooks:manage` is for the webhook routes to come.
+/// security requirement).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[allow(dead_code)] // Documents the accepted names; the domain parses them (field errors).
 pub enum ApiKeyScope {

@@ -38,6 +38,7 @@ pub mod storefronts;
 pub mod subscriptions;
 pub mod synonyms;
 pub mod takedowns;
+pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -144,6 +145,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(api_keys::create_api_key)
         .service(api_keys::list_api_keys)
         .service(api_keys::revoke_api_key)
+        .service(webhooks::create_webhook)
+        .service(webhooks::list_webhooks)
+        .service(webhooks::delete_webhook)
+        .service(webhooks::rotate_webhook_secret)
+        .service(webhooks::list_webhook_deliveries)
+        .service(webhooks::replay_webhook_delivery)
         .service(listings::create_listing)
         .service(listings::list_listings)
         .service(listings::get_listing)

@@ -138,6 +138,19 @@ pub(crate) fn change_status_in_tx(
         json!({"verification": current.verification_status.as_str(), "suspended": current.is_suspended()}),
         json!({"verification": after.verification_status.as_str(), "suspended": after.is_suspended()}),
     )?;
+    if matches!(action, StatusAction::Verify | StatusAction::Reject) {
+        crate::webhook::enqueue(
+            conn,
+            company_id,
+            crate::webhook::EventType::CompanyVerificationDecided,
+            json!({
+                "company_id": company_id,
+                "decision": if action == StatusAction::Verify { "verified" } else { "rejected" },
+                "reason": reason,
+                "decided_at": crate::ids::rfc3339(at),
+            }),
+        )?;
+    }
     // The company sees suspensions among the measures against it (and may appeal them).
     let suspended = match action {
         StatusAction::Suspend => Some(true),

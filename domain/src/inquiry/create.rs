@@ -123,6 +123,22 @@ pub fn create_inquiries(
                 LeadStage::New,
             )?;
             notify::inquiry_received(conn, &row.clone().into(), &buyer_name, &valid.message)?;
+            crate::webhook::enqueue(
+                conn,
+                a.company.id,
+                crate::webhook::EventType::InquiryCreated,
+                serde_json::json!({
+                    "inquiry_id": row.id,
+                    "company_id": row.company_id,
+                    "buyer_id": row.buyer_id,
+                    "subject_type": row.subject_type,
+                    "subject_id": row.subject_id,
+                    "subject": row.subject,
+                    "quantity": row.quantity,
+                    "unit": row.unit,
+                    "created_at": crate::ids::rfc3339(row.created_at),
+                }),
+            )?;
             rows.push(row);
         }
         let threads = views(conn, rows, |_| Viewer::Buyer)?;

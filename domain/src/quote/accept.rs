@@ -60,6 +60,27 @@ fn tell_company(
     Ok(())
 }
 
+/// Tells the quoting company's webhook endpoints that its quote was accepted or declined.
+fn quote_webhook(
+    conn: &mut DbConnection,
+    quote: &QuoteRow,
+    event: crate::webhook::EventType,
+    at: time::PrimitiveDateTime,
+) -> QueryResult<()> {
+    crate::webhook::enqueue(
+        conn,
+        parse_db_id(&quote.company_id),
+        event,
+        serde_json::json!({
+            "quote_id": quote.id,
+            "listing_id": quote.listing_id,
+            "company_id": quote.company_id,
+            "status": if event == crate::webhook::EventType::QuoteAccepted { "accepted" } else { "declined" },
+            "decided_at": crate::ids::rfc3339(at),
+        }),
+    )
+}
+
 /// Accepts a live, still valid quote on the actor's own request. The request may be open or
 /// past its end date (it stopped taking quotes, not choosing among them); a closed request has
 /// made its choice.
@@ -130,6 +151,10 @@ pub fn accept_quote(conn: &mut DbConnection, actor: &Actor, id: Uuid) -> Result<
             &listing,
         )?;
         advance_lead(conn, LeadSource::Quote, id, &OPEN_STAGES, LeadStage::Won)?;
+        quote_webhook(conn, &row, crate::webhook::EventType::QuoteAccepted, at)?;
+        for other in &others {
+            quote_webhook(conn, other, crate::webhook::EventType::QuoteDeclined, at)?;
+        }
         for other in &others {
             tell_company(
                 conn,

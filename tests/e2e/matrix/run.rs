@@ -27,6 +27,7 @@ const NOT_FOUND_CODES: &[(&str, &str)] = &[
     ("change-requests", "change_request_not_found"),
     ("click", "invalid_link"),
     ("companies", "company_not_found"),
+    ("deliveries", "webhook_delivery_not_found"),
     ("enforcement", "enforcement_action_not_found"),
     ("inquiries", "inquiry_not_found"),
     ("jobs", "email_job_not_found"),
@@ -48,6 +49,7 @@ const NOT_FOUND_CODES: &[(&str, &str)] = &[
     ("suppressions", "suppression_not_found"),
     ("takedowns", "takedown_not_found"),
     ("versions", "policy_not_found"),
+    ("webhooks", "webhook_endpoint_not_found"),
 ];
 
 /// The codes a 404 on `path` may carry: the not-found code of a resource the path names by a

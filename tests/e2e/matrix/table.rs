@@ -185,6 +185,10 @@ pub enum Target {
     FreshUploadOfOwnerA,
     /// `{id}` = A, `{key_id}` = a new API key of A made by A's owner.
     FreshApiKeyOfA,
+    /// `{id}` = A, `{endpoint_id}` = a new webhook endpoint of A registered by A's owner.
+    FreshWebhookOfA,
+    /// The same, and `{delivery_id}` = a delivery to it (of a new inquiry to A).
+    FreshWebhookDeliveryOfA,
 }
 
 /// The (valid) request body of a row.
@@ -282,6 +286,8 @@ pub enum Payload {
     Upload,
     /// A new API key's name and scopes.
     ApiKey,
+    /// A new webhook endpoint's URL and event types.
+    Webhook,
 }
 
 pub struct Row {
@@ -330,6 +336,8 @@ impl Row {
             Target::FreshImageOfDraftA => " [image of a draft]",
             Target::FreshUploadOfOwnerA => " [unattached upload]",
             Target::FreshApiKeyOfA => " [key of A]",
+            Target::FreshWebhookOfA => " [webhook of A]",
+            Target::FreshWebhookDeliveryOfA => " [webhook delivery of A]",
             _ => "",
         };
         format!("{} {}{target}", self.method, self.path)
@@ -577,6 +585,12 @@ pub fn rows() -> Vec<Row> {
         row("POST",   "/api/v1/companies/{id}/api-keys",           T::CompanyA,  P::ApiKey,   [401, 404, 201, 201, 403, 404, 403]),
         row("GET",    "/api/v1/companies/{id}/api-keys",           T::CompanyA,  P::None,     [401, 404, 200, 200, 403, 404, 403]),
         row("DELETE", "/api/v1/companies/{id}/api-keys/{key_id}",  T::FreshApiKeyOfA, P::None, [401, 404, 200, 200, 403, 404, 403]),
+        row("POST",   "/api/v1/companies/{id}/webhooks",           T::CompanyA,  P::Webhook,  [401, 404, 201, 201, 403, 404, 403]),
+        row("GET",    "/api/v1/companies/{id}/webhooks",           T::CompanyA,  P::None,     [401, 404, 200, 200, 403, 404, 403]),
+        row("DELETE", "/api/v1/companies/{id}/webhooks/{endpoint_id}", T::FreshWebhookOfA, P::None, [401, 404, 204, 204, 403, 404, 403]),
+        row("POST",   "/api/v1/companies/{id}/webhooks/{endpoint_id}/rotate-secret", T::FreshWebhookOfA, P::None, [401, 404, 200, 200, 403, 404, 403]),
+        row("GET",    "/api/v1/companies/{id}/webhooks/{endpoint_id}/deliveries", T::FreshWebhookOfA, P::None, [401, 404, 200, 200, 403, 404, 403]),
+        row("POST",   "/api/v1/companies/{id}/webhooks/{endpoint_id}/deliveries/{delivery_id}/replay", T::FreshWebhookDeliveryOfA, P::None, [401, 404, 200, 200, 403, 404, 403]),
     ]
 }
 
@@ -627,6 +641,28 @@ pub const KEY_SCOPES: &[(&str, &str, &str)] = &[
     ("GET", "/api/v1/leads/{id}", "leads:read"),
     ("PATCH", "/api/v1/leads/{id}", "leads:write"),
     ("POST", "/api/v1/leads/{id}/notes", "leads:write"),
+    ("POST", "/api/v1/companies/{id}/webhooks", "webhooks:manage"),
+    ("GET", "/api/v1/companies/{id}/webhooks", "webhooks:manage"),
+    (
+        "DELETE",
+        "/api/v1/companies/{id}/webhooks/{endpoint_id}",
+        "webhooks:manage",
+    ),
+    (
+        "POST",
+        "/api/v1/companies/{id}/webhooks/{endpoint_id}/rotate-secret",
+        "webhooks:manage",
+    ),
+    (
+        "GET",
+        "/api/v1/companies/{id}/webhooks/{endpoint_id}/deliveries",
+        "webhooks:manage",
+    ),
+    (
+        "POST",
+        "/api/v1/companies/{id}/webhooks/{endpoint_id}/deliveries/{delivery_id}/replay",
+        "webhooks:manage",
+    ),
 ];
 
 /// Every scope a key can have.

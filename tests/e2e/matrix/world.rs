@@ -65,6 +65,9 @@ pub async fn spawn(b: Backend) -> TestApp {
         c.monthly_quote_quota = 100_000;
         // The key columns send a request per row; the per-key limit has its own tests.
         c.api_key_burst = 100_000;
+        // Webhook deliveries stay pending (the matrix checks who may manage them; sending has
+        // its own tests), so no cell waits on a network.
+        c.webhook_worker = false;
     })
     .await
 }
@@ -167,6 +170,25 @@ impl World {
         (
             id_of(&key),
             key["secret"].as_str().expect("secret").to_owned(),
+        )
+    }
+
+    /// A new webhook endpoint of A (for new inquiries) registered by A's owner; its id.
+    pub async fn fresh_webhook_of_a(&self) -> String {
+        id_of(
+            &self
+                .app
+                .post(
+                    &format!("/api/v1/companies/{}/webhooks", self.company_a),
+                    self.owner_a.token(),
+                    json!({
+                        "url": "https://hooks.example.com/matrix",
+                        "event_types": ["inquiry.created"],
+                    }),
+                )
+                .await
+                .expect(201)
+                .body,
         )
     }
 
@@ -989,6 +1011,32 @@ impl World {
                 path = path.replace("{key_id}", &key);
                 (Some(self.company_a.clone()), None)
             }
+            Target::FreshWebhookOfA => {
+                let endpoint = self.fresh_webhook_of_a().await;
+                path = path.replace("{endpoint_id}", &endpoint);
+                (Some(self.company_a.clone()), None)
+            }
+            Target::FreshWebhookDeliveryOfA => {
+                let endpoint = self.fresh_webhook_of_a().await;
+                self.fresh_thread_a().await;
+                let log = self
+                    .app
+                    .get(
+                        &format!(
+                            "/api/v1/companies/{}/webhooks/{endpoint}/deliveries",
+                            self.company_a
+                        ),
+                        self.owner_a.token(),
+                    )
+                    .await
+                    .expect(200)
+                    .body;
+                let delivery = log[0]["id"].as_str().expect("a delivery").to_owned();
+                path = path
+                    .replace("{endpoint_id}", &endpoint)
+                    .replace("{delivery_id}", &delivery);
+                (Some(self.company_a.clone()), None)
+            }
             Target::FreshUploadOfOwnerA => (
                 Some(id_of(
                     &self
@@ -1120,6 +1168,10 @@ impl World {
             Payload::LeaveUnconfirmed => Some(json!({"confirm": "not-the-slug-of-a"})),
             Payload::Upload => None,
             Payload::ApiKey => Some(json!({"name": "matrix", "scopes": ["catalog:read"]})),
+            Payload::Webhook => Some(json!({
+                "url": "https://hooks.example.com/matrix",
+                "event_types": ["inquiry.created"],
+            })),
             Payload::Erasure => {
                 // Erasure is final: the buyer's cell erases a new buyer account instead.
                 if actor == Actor::Buyer {
