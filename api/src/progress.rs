@@ -22,9 +22,11 @@ pub enum Loop {
     /// The passes of the lead e-mail loop that also sent the due digests.
     LeadDigests,
     MailWorker,
+    /// The webhook sender.
+    Webhooks,
 }
 
-const LOOPS: usize = 8;
+const LOOPS: usize = 9;
 
 impl Loop {
     fn slot(self) -> usize {

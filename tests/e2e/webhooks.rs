@@ -8,6 +8,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use api::progress::Loop;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use e2e::listings::{buy_body, post_open, quote_body};
@@ -40,6 +41,8 @@ struct Receiver {
     port: u16,
     got: Arc<Mutex<Vec<Received>>>,
     answer: Arc<Mutex<(u16, Option<String>)>>,
+    /// Woken on every request recorded.
+    arrived: Arc<tokio::sync::Notify>,
 }
 
 impl Receiver {
@@ -49,6 +52,7 @@ impl Receiver {
             port: listener.local_addr().unwrap().port(),
             got: Arc::default(),
             answer: Arc::new(Mutex::new((200, None))),
+            arrived: Arc::default(),
         };
         let me = r.clone();
         tokio::spawn(async move {
@@ -115,11 +119,11 @@ impl Receiver {
             headers,
             body,
         });
+        self.arrived.notify_waiters();
         let (status, location) = self.answer.lock().unwrap().clone();
         if status == 0 {
             // Hang: the sender stays mid-request (the crash test kills it there).
-            tokio::time::sleep(Duration::from_secs(3600)).await;
-            return;
+            std::future::pending::<()>().await;
         }
         let location = location
             .map(|l| format!("location: {l}\r\n"))
@@ -210,7 +214,8 @@ async fn log(app: &TestApp, by: &Account, company: &str, endpoint: &str) -> Vec<
     .clone()
 }
 
-/// Asks the server until `done` holds for the endpoint's delivery log (at most 20 s).
+/// Asks the server after each pass of its webhook sender until `done` holds for the
+/// endpoint's delivery log (at most 20 s).
 async fn wait_log(
     app: &TestApp,
     by: &Account,
@@ -218,12 +223,14 @@ async fn wait_log(
     endpoint: &str,
     done: impl Fn(&[Value]) -> bool,
 ) -> Vec<Value> {
-    for _ in 0..400 {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while std::time::Instant::now() < deadline {
         let l = log(app, by, company, endpoint).await;
         if done(&l) {
             return l;
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        // The sender's next pass, not a fixed pause.
+        app.wait_for_passes(Loop::Webhooks, 1).await;
     }
     panic!(
         "the delivery log never got there: {}",
@@ -458,7 +465,8 @@ async fn a_failing_receiver_gets_retries_with_one_id_then_the_endpoint_is_disabl
 
     // Retried with backoff until the endpoint has failed for the window (2 s), then disabled.
     let mut list = Value::Null;
-    for _ in 0..400 {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while std::time::Instant::now() < deadline {
         list = app
             .get(
                 &format!("/api/v1/companies/{company}/webhooks"),
@@ -470,7 +478,7 @@ async fn a_failing_receiver_gets_retries_with_one_id_then_the_endpoint_is_disabl
         if list[0]["status"] == "disabled" {
             break;
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        app.wait_for_passes(Loop::Webhooks, 1).await;
     }
     assert_eq!(list[0]["status"], "disabled", "{list}");
     assert!(list[0]["disabled_at"].is_string());
@@ -709,10 +717,20 @@ async fn kill_9_mid_send_loses_nothing_and_repeats_keep_their_id(b: Backend) {
 
     let dir = tempfile::tempdir().unwrap();
     let mut child = worker_process(&app, dir.path());
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while rx.got().len() < 5 && std::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    // The sender is another process: wait on the receiver's own arrivals.
+    let _ = tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            // Registered before the check, so an arrival in between is not missed.
+            let arrived = rx.arrived.notified();
+            tokio::pin!(arrived);
+            arrived.as_mut().enable();
+            if rx.got().len() >= 5 {
+                return;
+            }
+            arrived.await;
+        }
+    })
+    .await;
     assert_eq!(rx.got().len(), 5, "every delivery in flight");
     child.kill().expect("SIGKILL");
     child.wait().expect("reaped");
@@ -726,9 +744,18 @@ async fn kill_9_mid_send_loses_nothing_and_repeats_keep_their_id(b: Backend) {
 
     rx.answer(200, None);
     let mut restarted = worker_process(&app, dir.path());
-    let l = wait_log(&app, &owner, &company, &ep, all_delivered(5)).await;
+    // The sender is the child process, whose passes this test cannot count: ask the server
+    // for the log until it shows every delivery (each ask is a request, no pause between).
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let l = loop {
+        let l = log(&app, &owner, &company, &ep).await;
+        if all_delivered(5)(&l) || std::time::Instant::now() >= deadline {
+            break l;
+        }
+    };
     restarted.kill().ok();
     restarted.wait().ok();
+    assert!(all_delivered(5)(&l), "{}", json!(l));
     assert!(l.iter().all(|d| d["attempt_count"] == 1), "{}", json!(l));
     let got = rx.got();
     let mut seen: std::collections::BTreeMap<String, usize> = Default::default();

@@ -29,8 +29,10 @@ pub fn start(services: &Services) -> tokio::task::AbortHandle {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            if let Err(e) = pass(&services, &policy).await {
-                tracing::warn!(error = %e, "webhook pass failed; retrying");
+            match pass(&services, &policy).await {
+                // Counted once its results are committed, so a watcher can wait on it.
+                Ok(()) => services.progress.passed(crate::progress::Loop::Webhooks),
+                Err(e) => tracing::warn!(error = %e, "webhook pass failed; retrying"),
             }
         }
     });
