@@ -170,13 +170,14 @@ impl TestApp {
         .await
     }
 
-    /// The token of the link to `/api/v1/email/{path}` in the newest `kind` e-mail to `to`.
+    /// The token of the link to `…/{path}?token=` in the newest `kind` e-mail to `to`.
     pub async fn mail_token(&self, to: &str, kind: &str, path: &str) -> String {
         let (_, text) = self
             .last_mail(to, kind)
             .await
             .unwrap_or_else(|| panic!("no {kind} e-mail to {to}"));
-        let marker = format!("/api/v1/email/{path}?token=");
+        // The account links open the site's pages (`/{lang}/{path}`), the others the API's.
+        let marker = format!("/{path}?token=");
         let start = text
             .find(&marker)
             .unwrap_or_else(|| panic!("no {path} link in: {text}"))

@@ -1,5 +1,6 @@
-//! The throttles of flows that both front ends offer (signing in, sending an inquiry), in one
-//! place so that the JSON routes and the web pages cannot drift apart.
+//! The throttles of flows that both front ends offer (signing in, sending an inquiry, resetting
+//! or changing a password, changing the address), in one place so that the JSON routes and the
+//! web pages cannot drift apart.
 
 use std::time::Duration;
 
@@ -57,5 +58,58 @@ pub async fn check_inquiry(
     state
         .limiter
         .check(&per_account, &user_id.to_string())
+        .await
+}
+
+/// Reset requests per client address, and per address asked about.
+const RESET_PER_ADDRESS: Quota = Quota {
+    name: "password-reset-address",
+    burst: 10,
+    period: Duration::from_secs(60),
+};
+const RESET_PER_ACCOUNT: Quota = Quota {
+    name: "password-reset-account",
+    burst: 3,
+    period: Duration::from_secs(15 * 60),
+};
+/// Verification e-mails an account can ask for (again), address changes included.
+const VERIFICATION_PER_ACCOUNT: Quota = Quota {
+    name: "verification-account",
+    burst: 3,
+    period: Duration::from_secs(10 * 60),
+};
+
+/// Asking for a password reset link: per client address and per address asked about.
+pub async fn check_reset_request(
+    state: &AppState,
+    req: &HttpRequest,
+    email: &str,
+) -> Result<(), ApiError> {
+    let address = client_addr(req, state.config.trust_proxy);
+    state.limiter.check(&RESET_PER_ADDRESS, &address).await?;
+    let key = normalize_email(email).unwrap_or_else(|| email.trim().to_lowercase());
+    state.limiter.check(&RESET_PER_ACCOUNT, &key).await
+}
+
+/// A password change: a wrong current password counts against the same budget as a wrong
+/// sign-in.
+pub async fn check_password_change(state: &AppState, user_id: Uuid) -> Result<(), ApiError> {
+    let cfg = &state.config;
+    let per_account = Quota {
+        name: "login-account",
+        burst: cfg.login_account_burst,
+        period: Duration::from_secs(cfg.login_account_period_secs),
+    };
+    state
+        .limiter
+        .check(&per_account, &user_id.to_string())
+        .await
+}
+
+/// Verification e-mails sent on request: a resend or an address change.
+pub async fn check_verification_mail(state: &AppState, user_id: Uuid) -> Result<(), ApiError> {
+    state
+        .limiter
+        .check(&VERIFICATION_PER_ACCOUNT, &user_id.to_string())
         .await
 }

@@ -1,8 +1,6 @@
 //! What the owner of an account does with it after registering: edit the profile, verify the
 //! address (and switch to a new one), change the password, and reset a forgotten one.
 
-use std::time::Duration;
-
 use actix_web::{HttpRequest, HttpResponse, patch, post, web};
 use domain::account;
 use domain::lead_alerts;
@@ -14,28 +12,9 @@ use super::responses::{BadRequest, Unauthorized};
 use super::subscriptions::parse_language;
 use crate::auth::AuthUser;
 use crate::body::Body;
-use crate::client_addr::client_addr;
 use crate::error::{ApiResult, ErrorBody};
-use crate::limits::Quota;
+use crate::limits::guards;
 use crate::state::AppState;
-
-/// Reset requests per client address, and per address asked about.
-const RESET_PER_ADDRESS: Quota = Quota {
-    name: "password-reset-address",
-    burst: 10,
-    period: Duration::from_secs(60),
-};
-const RESET_PER_ACCOUNT: Quota = Quota {
-    name: "password-reset-account",
-    burst: 3,
-    period: Duration::from_secs(15 * 60),
-};
-/// Verification e-mails an account can ask for (again).
-const VERIFICATION_PER_ACCOUNT: Quota = Quota {
-    name: "verification-account",
-    burst: 3,
-    period: Duration::from_secs(10 * 60),
-};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MailRequested {
@@ -118,13 +97,7 @@ pub async fn change_password(
         new_password,
     } = body.0;
     let id = user.actor.user_id;
-    // A wrong current password counts against the same budget as a wrong login.
-    let per_account = Quota {
-        name: "login-account",
-        burst: state.config.login_account_burst,
-        period: Duration::from_secs(state.config.login_account_period_secs),
-    };
-    state.limiter.check(&per_account, &id.to_string()).await?;
+    guards::check_password_change(&state, id).await?;
     let (user, session) = state
         .db(move |conn| {
             let user = account::change_password(conn, id, &current_password, &new_password)?;
@@ -163,10 +136,7 @@ pub async fn change_email(
     body: Body<ChangeEmailRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = user.actor.user_id;
-    state
-        .limiter
-        .check(&VERIFICATION_PER_ACCOUNT, &id.to_string())
-        .await?;
+    guards::check_verification_mail(&state, id).await?;
     let ChangeEmailRequest {
         email,
         current_password,
@@ -192,10 +162,7 @@ pub async fn resend_verification(
     user: AuthUser,
 ) -> ApiResult<HttpResponse> {
     let id = user.actor.user_id;
-    state
-        .limiter
-        .check(&VERIFICATION_PER_ACCOUNT, &id.to_string())
-        .await?;
+    guards::check_verification_mail(&state, id).await?;
     let settings = state.config.mail_settings();
     let sent = state
         .db(move |conn| account::resend_verification(conn, id, &settings))
@@ -230,10 +197,7 @@ pub async fn request_reset(
     body: Body<ResetRequest>,
 ) -> ApiResult<HttpResponse> {
     let email = body.0.email;
-    let address = client_addr(&req, state.config.trust_proxy);
-    state.limiter.check(&RESET_PER_ADDRESS, &address).await?;
-    let key = account::normalize_email(&email).unwrap_or_else(|| email.trim().to_lowercase());
-    state.limiter.check(&RESET_PER_ACCOUNT, &key).await?;
+    guards::check_reset_request(&state, &req, &email).await?;
     let settings = state.config.mail_settings();
     state
         .db(move |conn| account::request_password_reset(conn, &email, &settings))

@@ -21,10 +21,7 @@ pub struct TokenQuery {
 
 /// Tokens are URL-safe base64 and a dot; anything else is refused before it reaches a page.
 pub(super) fn token_ok(t: &str) -> bool {
-    !t.is_empty()
-        && t.len() <= 2048
-        && t.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+    domain::email::well_formed_token(t)
 }
 
 pub(super) fn page(status: StatusCode, title: &str, body: &str) -> HttpResponse {

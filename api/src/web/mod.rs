@@ -99,7 +99,37 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/signin", web::post().to(pages::account::signin))
                 .route("/register", web::get().to(pages::account::register_form))
                 .route("/register", web::post().to(pages::account::register))
-                .route("/account", web::get().to(pages::account::account_page))
+                .route(
+                    "/forgot-password",
+                    web::get().to(pages::password::forgot_form),
+                )
+                .route("/forgot-password", web::post().to(pages::password::forgot))
+                .route(
+                    "/reset-password",
+                    web::get().to(pages::password::reset_form),
+                )
+                .route("/reset-password", web::post().to(pages::password::reset))
+                .route(
+                    "/verify-address",
+                    web::get().to(pages::password::verify_form),
+                )
+                .route("/verify-address", web::post().to(pages::password::verify))
+                .route(
+                    "/account",
+                    web::get().to(pages::account_settings::account_page),
+                )
+                .route(
+                    "/account/password",
+                    web::post().to(pages::account_settings::change_password),
+                )
+                .route(
+                    "/account/email",
+                    web::post().to(pages::account_settings::change_email),
+                )
+                .route(
+                    "/account/verification",
+                    web::post().to(pages::account_settings::resend_verification),
+                )
                 .route("/signout", web::post().to(pages::account::signout))
                 .default_service(web::to(pages::not_found)),
         );

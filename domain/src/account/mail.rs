@@ -8,7 +8,7 @@ use crate::clock::now;
 use crate::db::DbConnection;
 use crate::email::{LinkPurpose, LinkToken, enqueue, sign_link};
 use crate::lead_alerts::{
-    AccountMessage, Language, MailSettings, account_email, email_link, preferences_in_tx,
+    AccountMessage, Language, MailSettings, account_email, preferences_in_tx, site_link,
 };
 
 /// How long a verification link works.
@@ -71,10 +71,12 @@ fn texts(lang: Language) -> &'static Texts {
     }
 }
 
-/// The link to a page of ours with a signed token.
+/// The link to a page of the site, in the recipient's language, with a signed token.
+#[allow(clippy::too_many_arguments)]
 fn signed(
     conn: &mut DbConnection,
     settings: &MailSettings,
+    lang: Language,
     path: &str,
     purpose: LinkPurpose,
     user_id: Uuid,
@@ -92,7 +94,7 @@ fn signed(
             expires_at: Some((now() + ttl).assume_utc().unix_timestamp()),
         },
     );
-    Ok(email_link(settings, path, &token))
+    Ok(site_link(settings, lang, path, &token))
 }
 
 /// Queues the verification e-mail for `address` (the current one or a pending change), in the
@@ -110,6 +112,7 @@ pub(crate) fn send_verification(
     let url = signed(
         conn,
         settings,
+        lang,
         "verify-address",
         LinkPurpose::VerifyEmail,
         user_id,
@@ -158,6 +161,7 @@ pub(crate) fn send_reset(
     let url = signed(
         conn,
         settings,
+        lang,
         "reset-password",
         LinkPurpose::ResetPassword,
         user_id,

@@ -130,6 +130,16 @@ pub fn verify_link(key: &[u8], text: &str, purpose: LinkPurpose) -> Result<LinkT
     Ok(token)
 }
 
+/// Whether `token` has the shape of a signed link token (URL-safe base64 and dots, bounded), so
+/// that a page can refuse anything else before it reaches a form or a query.
+pub fn well_formed_token(token: &str) -> bool {
+    !token.is_empty()
+        && token.len() <= 2048
+        && token
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

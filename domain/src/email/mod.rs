@@ -28,7 +28,9 @@ pub use delivery::{
 };
 pub use error::EmailError;
 pub use job::{EmailCategory, NewEmail, enqueue, enqueue_with_id, message_id_for};
-pub use link::{LinkError, LinkPurpose, LinkToken, link_key, sign_link, verify_link};
+pub use link::{
+    LinkError, LinkPurpose, LinkToken, link_key, sign_link, verify_link, well_formed_token,
+};
 pub use model::{EmailJob, EventKind, JobStatus, SuppressionReason, normalize_address};
 pub use report::{
     AppliedRecipient, AppliedReport, DeliveryReport, RecipientStatus, ReportBody, apply_report,

@@ -104,6 +104,21 @@ pub(crate) fn header_text(text: &str, max: usize) -> String {
     }
 }
 
+/// A page of the web site in `lang` with a signed token: the account links (verify an address,
+/// reset a password) open the site's own pages, in the recipient's language.
+pub(crate) fn site_link(
+    settings: &MailSettings,
+    lang: Language,
+    path: &str,
+    token: &str,
+) -> String {
+    format!(
+        "{}/{}/{path}?token={token}",
+        settings.public_url.trim_end_matches('/'),
+        lang.as_str()
+    )
+}
+
 pub(crate) fn link(settings: &MailSettings, path: &str, token: &str) -> String {
     format!(
         "{}/api/v1/email/{path}?token={token}",

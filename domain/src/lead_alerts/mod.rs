@@ -18,7 +18,7 @@ mod reach;
 mod strings;
 mod subscription;
 
-pub(crate) use compose::{AccountMessage, account_email, link as email_link};
+pub(crate) use compose::{AccountMessage, account_email, site_link};
 pub use compose::{LeadGroup, LeadItem, LeadWindow};
 pub(crate) use consent::preferences_in_tx;
 pub use consent::{

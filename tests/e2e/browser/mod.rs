@@ -2,7 +2,8 @@
 //! searches, filters, opens a product, signs in and sends an inquiry; the language switch; a
 //! storefront's licence facts; hidden products; forms without their CSRF token; no JavaScript
 //! errors on any page; and axe-core finds no serious or critical accessibility violation on the
-//! home, search, product, storefront, sign-in, inquiry and error pages.
+//! home, search, product, storefront, sign-in, inquiry, error, forgotten-password, reset and
+//! account pages.
 //!
 //! Needs `eval "$(scripts/services.sh)"` (chromedriver and axe-core); fails without it.
 
@@ -343,7 +344,67 @@ async fn storefront_hidden_products_and_forms_without_csrf(b: Backend) {
     browser.close().await;
 }
 
+/// "Forgot your password?" from the sign-in page, the e-mailed link, signing in with the new
+/// password and changing it again on the account page.
+async fn a_forgotten_password_and_the_account_page(b: Backend) {
+    const RESET_TO: &str = "Copper-Lantern-Orchard-58";
+    const CHANGE_TO: &str = "Willow-Granite-Beacon-37";
+    let app = TestApp::spawn(b).await;
+    let buyer = app.signup("buyer").await;
+    let mut browser = Browser::open(&app).await;
+    browser.goto("/en/signin").await;
+    browser.click("main a[href='/en/forgot-password']").await;
+    browser
+        .expect_path("the forgotten-password page", |p| {
+            p == "/en/forgot-password"
+        })
+        .await;
+    browser.assert_accessible().await;
+    browser.fill("#email", &buyer.email).await;
+    browser.click("main form button[type=submit]").await;
+    assert_eq!(browser.text("main h1").await, "Check your e-mail");
+
+    let token = app
+        .mail_token(&buyer.email, "password_reset", "reset-password")
+        .await;
+    browser
+        .goto(&format!("/en/reset-password?token={token}"))
+        .await;
+    browser.assert_accessible().await;
+    browser.fill("#new_password", RESET_TO).await;
+    browser.click("main form button[type=submit]").await;
+    assert_eq!(browser.text("main h1").await, "Your new password is set");
+    browser.click("main a.button").await;
+    browser
+        .expect_path("the sign-in page", |p| p.starts_with("/en/signin"))
+        .await;
+    browser.fill("#email", &buyer.email).await;
+    browser.fill("#password", RESET_TO).await;
+    browser.click("main form button[type=submit]").await;
+    browser
+        .expect_path("the account page", |p| p == "/en/account")
+        .await;
+    browser.assert_accessible().await;
+
+    browser.fill("#pw_current", RESET_TO).await;
+    browser.fill("#new_password", CHANGE_TO).await;
+    browser
+        .click("form[action='/en/account/password'] button[type=submit]")
+        .await;
+    browser
+        .expect_path("the account page with the notice", |p| {
+            p == "/en/account?done=password"
+        })
+        .await;
+    let notice = browser.text("p.notice[role=status]").await;
+    assert!(notice.starts_with("Your password is changed."), "{notice}");
+    app.login(&buyer.email, CHANGE_TO).await.expect(200);
+    browser.assert_no_script_errors().await;
+    browser.close().await;
+}
+
 both_backends!(
     visitor_searches_signs_in_and_sends_an_inquiry,
     storefront_hidden_products_and_forms_without_csrf,
+    a_forgotten_password_and_the_account_page,
 );

@@ -4,5 +4,6 @@
 mod form_client;
 mod listings;
 mod pages;
+mod password;
 mod policies;
 mod session;

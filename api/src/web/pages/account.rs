@@ -53,7 +53,7 @@ pub(crate) async fn require_session(
     }
 }
 
-fn private_meta(title: String) -> Meta {
+pub(crate) fn private_meta(title: String) -> Meta {
     Meta {
         title,
         noindex: true,
@@ -111,7 +111,7 @@ fn signin_page(
 
 /// A form page for a visitor without a session: the form's CSRF token, and the `tf_csrf`
 /// cookie it must match when the visitor has none yet.
-fn signed_out_form(
+pub(crate) fn signed_out_form(
     state: &AppState,
     site: &web::Data<Site>,
     req: &HttpRequest,
@@ -328,35 +328,8 @@ pub async fn register(
     }
 }
 
-pub async fn account_page(
-    req: HttpRequest,
-    site: web::Data<Site>,
-    state: web::Data<AppState>,
-) -> PageResult {
-    let lang = lang_of(&req);
-    let signed_in = match require_session(&state, &site, &req).await? {
-        Ok(s) => s,
-        Err(redirect) => return Ok(redirect),
-    };
-    let user = &signed_in.session.user;
-    Ok(page::render(
-        &site,
-        lang,
-        StatusCode::OK,
-        "account.html",
-        private_meta(t(lang, "account.title")),
-        minijinja::context! {
-            csrf => signed_in.session.csrf_token.clone(),
-            display_name => user.display_name.clone(),
-            email => user.email.clone(),
-            email_verified => signed_in.session.email_verified,
-            account_type => user.account_type.as_str(),
-        },
-    ))
-}
-
 #[derive(Debug, Deserialize)]
-pub struct CsrfForm {
+pub(crate) struct CsrfForm {
     #[serde(default)]
     pub csrf: String,
 }

@@ -2,10 +2,12 @@
 //! search index on the blocking pool (`AppState::db`, `web::block`), render.
 
 pub mod account;
+pub mod account_settings;
 pub mod directory;
 pub mod home;
 pub mod inquiry;
 pub mod listing;
+pub mod password;
 pub mod policy;
 pub mod product;
 pub mod quote;
