@@ -36,17 +36,40 @@ impl Loop {
 
 /// Pass counters shared by the loops and whoever watches them.
 #[derive(Clone, Default)]
-pub struct Progress(Arc<[AtomicU64; LOOPS]>);
+pub struct Progress(Arc<Counters>);
+
+#[derive(Default)]
+struct Counters {
+    passes: [AtomicU64; LOOPS],
+    /// Woken on every pass, so that a watcher waits for the event instead of polling.
+    changed: tokio::sync::Notify,
+}
 
 impl Progress {
     /// Records that `of` finished a pass.
     pub fn passed(&self, of: Loop) {
-        self.0[of.slot()].fetch_add(1, Ordering::Release);
+        self.0.passes[of.slot()].fetch_add(1, Ordering::Release);
+        self.0.changed.notify_waiters();
     }
 
     /// The passes `of` has finished so far.
     pub fn passes(&self, of: Loop) -> u64 {
-        self.0[of.slot()].load(Ordering::Acquire)
+        self.0.passes[of.slot()].load(Ordering::Acquire)
+    }
+
+    /// Returns once `of` has finished `target` passes in all.
+    pub async fn reached(&self, of: Loop, target: u64) {
+        loop {
+            // Registered before the check, so a pass between the check and the wait still
+            // wakes it.
+            let notified = self.0.changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.passes(of) >= target {
+                return;
+            }
+            notified.await;
+        }
     }
 }
 
@@ -63,5 +86,23 @@ mod tests {
         assert_eq!(progress.passes(Loop::MailWorker), 2);
         assert_eq!(progress.passes(Loop::LeadDigests), 1);
         assert_eq!(progress.passes(Loop::ExpiryReminders), 0);
+    }
+
+    #[tokio::test]
+    async fn a_watcher_wakes_on_the_pass_it_waits_for() {
+        let progress = Progress::default();
+        let watcher = tokio::spawn({
+            let progress = progress.clone();
+            async move { progress.reached(Loop::Webhooks, 2).await }
+        });
+        progress.passed(Loop::Webhooks);
+        tokio::task::yield_now().await;
+        assert!(!watcher.is_finished(), "one pass of two");
+        progress.passed(Loop::MailWorker);
+        progress.passed(Loop::Webhooks);
+        tokio::time::timeout(std::time::Duration::from_secs(5), watcher)
+            .await
+            .expect("woken")
+            .expect("joined");
     }
 }

@@ -41,32 +41,11 @@ async fn search(app: &TestApp, what: &str, q: &str) -> Vec<String> {
         .collect()
 }
 
-/// Polls search until `q` finds exactly `expected` (or the deadline passes); an index still
-/// being built (503) is polled again too.
+/// Once the index has applied every change so far, search for `q` finds exactly `expected`.
 async fn search_until(app: &TestApp, what: &str, q: &str, expected: &[&str]) {
+    app.wait_for_index().await;
     let want: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let reply = app
-            .get(&format!("/api/v1/search/{what}?q={}", enc(q)), None)
-            .await;
-        let got: Option<Vec<String>> = (reply.status == 200).then(|| {
-            reply.body["items"]
-                .as_array()
-                .expect("items")
-                .iter()
-                .map(|h| s(&h["id"]))
-                .collect()
-        });
-        if got.as_ref() == Some(&want) {
-            return;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "search {what} for {q:?}: got {got:?}, expected {want:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
+    assert_eq!(search(app, what, q).await, want, "search {what} for {q:?}");
 }
 
 async fn queue_lists_every_kind_with_filters(b: Backend) {

@@ -205,14 +205,12 @@ impl TestApp {
     /// the call has been seen by that loop.
     pub async fn wait_for_passes(&self, of: Loop, n: u64) {
         let target = self.progress.passes(of) + n;
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while self.progress.passes(of) < target {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "{of:?} did not finish {n} passes within 30 s"
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-        }
+        tokio::time::timeout(
+            std::time::Duration::from_secs(30),
+            self.progress.reached(of, target),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{of:?} did not finish {n} passes within 30 s"));
     }
 
     /// Waits until the background loop `of` has handled everything committed before the call.

@@ -104,7 +104,8 @@ pub fn start_takedown_finalizer(
 }
 
 /// Every `every`, purges the registration records of companies that left more than
-/// `retention_years` ago (see `domain::retention::purge_due`).
+/// `retention_years` ago (see `domain::retention::purge_due`), and removes expired browser
+/// sessions (`domain::account::remove_expired_web_sessions`).
 pub fn start_retention_purge(
     pool: domain::db::DbPool,
     every: Duration,
@@ -113,7 +114,8 @@ pub fn start_retention_purge(
 ) -> tokio::task::AbortHandle {
     let counted = (Loop::RetentionPurge, progress.clone());
     start_periodic(pool, every, "retention purge", counted, move |conn| {
-        Ok(domain::retention::purge_due(conn, retention_years)?)
+        let purged = domain::retention::purge_due(conn, retention_years)?;
+        Ok(purged + domain::account::remove_expired_web_sessions(conn)?)
     })
 }
 

@@ -28,5 +28,6 @@ pub use service::{
     register, register_verified,
 };
 pub use web_session::{
-    StartedWebSession, WEB_SESSION_TTL, WebSession, end_web_session, start_web_session, web_session,
+    StartedWebSession, WEB_SESSION_TTL, WebSession, end_web_session, remove_expired_web_sessions,
+    start_web_session, web_session,
 };

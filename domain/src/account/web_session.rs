@@ -70,6 +70,19 @@ pub fn start_web_session(
     })
 }
 
+/// Removes every expired browser session; returns how many. Sign-in removes an account's own
+/// expired rows, but an account that never signs in again would keep them forever: the
+/// periodic retention job calls this.
+pub fn remove_expired_web_sessions(conn: &mut DbConnection) -> Result<usize, AccountError> {
+    let at = now();
+    db::transaction(conn, |conn| {
+        Ok(
+            diesel::delete(web_sessions::table.filter(web_sessions::expires_at.le(at)))
+                .execute(conn)?,
+        )
+    })
+}
+
 type SessionRow = (String, String, i32, String, PrimitiveDateTime);
 
 /// The live session the cookie `token` names, or `None` (unknown, expired or ended).

@@ -115,27 +115,8 @@ pub async fn supplier_search(app: &TestApp, word: &str) -> Vec<String> {
 /// freshness target is measured by `scripts/bench/freshness.sh`, not asserted here: a loaded CI
 /// machine must not fail a functional test; 20 s means the event was never applied.
 pub async fn index_caught_up(app: &TestApp, since: Instant) {
-    let target = app
-        .with_db(|conn| domain::outbox::max_id(conn).expect("outbox"))
-        .await;
-    loop {
-        if app
-            .search
-            .visible_outbox_id()
-            .is_some_and(|id| id >= target)
-        {
-            println!(
-                "index applied outbox event {target} after {:?}",
-                since.elapsed()
-            );
-            return;
-        }
-        assert!(
-            since.elapsed() < Duration::from_secs(20),
-            "the search index did not apply outbox event {target}"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    app.wait_for_index().await;
+    println!("index caught up after {:?}", since.elapsed());
 }
 
 /// Once the index caught up, product search for `word` finds `id` (or no longer does).

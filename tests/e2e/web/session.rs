@@ -213,6 +213,30 @@ async fn a_password_change_ends_browser_sessions(b: Backend) {
     assert!(r.location().starts_with("/en/signin?next="));
 }
 
+/// Sessions of accounts that never sign in again are removed by the periodic retention job, not
+/// only at the account's next sign-in.
+async fn expired_browser_sessions_are_removed(b: Backend) {
+    use diesel::prelude::*;
+    use domain::db::schema::web_sessions;
+    let app = TestApp::spawn_with(b, |c| c.retention_purge_secs = 1).await;
+    let buyer = app.signup("buyer").await;
+    let mut browser = Browser::new(&app);
+    assert_eq!(
+        browser.sign_in(&buyer.email, "/en/account").await.status,
+        303
+    );
+    let count = || {
+        app.with_db(|conn| -> i64 { web_sessions::table.count().get_result(conn).expect("count") })
+    };
+    app.caught_up(e2e::Loop::RetentionPurge).await;
+    assert_eq!(count().await, 1, "a live session stays");
+    e2e::clock::advance(domain::account::WEB_SESSION_TTL + time::Duration::minutes(1));
+    app.caught_up(e2e::Loop::RetentionPurge).await;
+    assert_eq!(count().await, 0);
+    let r = browser.get("/en/account").await;
+    assert_eq!(r.status, 303, "the cookie names no session any more");
+}
+
 async fn unverified_visitors_are_asked_to_verify_first(b: Backend) {
     let app = TestApp::spawn(b).await;
     let made = a_product(&app).await;
@@ -292,5 +316,6 @@ both_backends!(
     sign_in_send_an_inquiry_and_sign_out,
     a_password_change_ends_browser_sessions,
     unverified_visitors_are_asked_to_verify_first,
+    expired_browser_sessions_are_removed,
     registration_looks_the_same_for_a_taken_address,
 );
