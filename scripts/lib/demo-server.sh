@@ -31,7 +31,7 @@ demo_server_start() {
 
 demo_server_wait() {
   # Loading the demo data takes about a minute of CPU in a debug build; more on a busy machine.
-  local deadline=$((SECONDS + ${DEMO_SERVER_START_SECS:-300}))
+  local deadline=$((SECONDS + ${DEMO_SERVER_START_SECS:-600}))
   until curl -fsS "$DEMO_BASE/healthz" >/dev/null 2>&1; do
     if ! kill -0 "$DEMO_PID" 2>/dev/null; then
       tail -n 50 "$DEMO_DIR/server.log" >&2
@@ -39,7 +39,7 @@ demo_server_wait() {
       return 1
     fi
     if [ $SECONDS -ge $deadline ]; then
-      echo "demo server: no answer on $DEMO_BASE/healthz after ${DEMO_SERVER_START_SECS:-300}s" >&2
+      echo "demo server: no answer on $DEMO_BASE/healthz after ${DEMO_SERVER_START_SECS:-600}s" >&2
       return 1
     fi
     sleep 0.2
