@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: starts PostgreSQL and Redis on loopback, checks
 # formatting, lints, the crate boundary, then runs every test (unit, end-to-end on SQLite and
-# PostgreSQL, OpenAPI drift, migrations).
+# PostgreSQL, OpenAPI drift, migrations), then the contract checks (scripts/contract.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,4 +34,9 @@ if ! command -v cargo-nextest >/dev/null 2>&1; then
   cargo install --locked cargo-nextest
 fi
 cargo nextest run --workspace --no-fail-fast --test-threads "${TEST_THREADS:-8}"
+
+echo "== contract: generated clients and schemathesis against the built server"
+# Installs its tools from PyPI and npm (cached in the target dir) and fails, never skips,
+# when it cannot; docs/openapi.md says what runs and how long it takes.
+TRADEFAIR_BIN="${CARGO_TARGET_DIR:-target}/debug/tradefair" scripts/contract.sh
 echo "== target dir after the tests: $(du -sh "${CARGO_TARGET_DIR:-target}" 2>/dev/null | cut -f1)"

@@ -26,9 +26,11 @@ pub struct AuditEntryView {
     pub action: String,
     pub subject_type: String,
     pub subject_id: String,
-    #[schema(value_type = Object)]
+    /// The subject before and after the action; `null` where there was none (a creation has no
+    /// `before`, a deletion no `after`).
+    #[schema(value_type = Option<Object>)]
     pub before: serde_json::Value,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub after: serde_json::Value,
     pub reason: String,
     /// SHA-256 over this entry and the previous entry's hash.
@@ -73,6 +75,7 @@ pub struct AuditQuery {
     pub to: Option<String>,
     pub before_seq: Option<i64>,
     /// 1–100, default 50.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 

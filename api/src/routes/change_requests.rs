@@ -137,6 +137,7 @@ pub struct ChangeRequestsQuery {
     pub subject_type: Option<String>,
     /// One product, listing or company.
     pub subject_id: Option<Uuid>,
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }

@@ -291,6 +291,7 @@ pub struct InquiryListQuery {
     pub status: Option<String>,
     /// Supplier side only: a member's user id, `me` or `none`.
     pub assigned_to: Option<String>,
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }

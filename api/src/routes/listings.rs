@@ -266,6 +266,7 @@ pub struct ListingsQuery {
     /// With `mine=true`: `draft`, `pending_review`, `open`, `expired`, `closed` or `rejected`.
     /// The public list holds `open` (unexpired) listings only.
     pub status: Option<String>,
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -521,6 +522,7 @@ pub struct BuyLeadsQuery {
     /// `newest` (default) or `relevance`.
     pub sort: Option<String>,
     /// 1–100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }

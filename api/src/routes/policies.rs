@@ -26,6 +26,7 @@ pub struct PolicyView {
     pub body_en: String,
     /// What changed against the previous version.
     pub change_note: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub published_at: time::OffsetDateTime,
 }
 
@@ -73,6 +74,7 @@ pub struct AcceptanceView {
     #[schema(value_type = String, example = "terms")]
     pub kind: String,
     pub version: i32,
+    #[serde(with = "time::serde::rfc3339")]
     pub accepted_at: time::OffsetDateTime,
 }
 

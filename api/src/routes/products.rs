@@ -250,6 +250,7 @@ pub async fn create_product(
 pub struct CompanyProductsQuery {
     /// Members and operators only: `draft`, `pending_review`, `published` or `rejected`.
     pub status: Option<String>,
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }

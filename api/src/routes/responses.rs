@@ -65,3 +65,28 @@ impl<'r> ToResponse<'r> for BadRequest {
         )
     }
 }
+
+/// 415 from the JSON body extractors (`crate::body`): a body sent as anything but
+/// `application/json`.
+pub struct UnsupportedMediaType;
+
+impl<'r> ToResponse<'r> for UnsupportedMediaType {
+    fn response() -> (&'r str, RefOr<Response>) {
+        (
+            "UnsupportedMediaType",
+            error_response("`unsupported_media_type`: the body was not sent as `application/json`"),
+        )
+    }
+}
+
+/// 413 from the JSON body extractors: a body larger than the server accepts.
+pub struct PayloadTooLarge;
+
+impl<'r> ToResponse<'r> for PayloadTooLarge {
+    fn response() -> (&'r str, RefOr<Response>) {
+        (
+            "PayloadTooLarge",
+            error_response("`payload_too_large`: the body is larger than the server accepts"),
+        )
+    }
+}

@@ -123,6 +123,7 @@ pub struct ReviewQueueQuery {
     pub risk: Option<String>,
     /// `mine` (your live claims), `unclaimed` (nobody's live claim) or `any` (default).
     pub claimed: Option<String>,
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }

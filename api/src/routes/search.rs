@@ -44,6 +44,7 @@ pub struct ProductSearchQuery {
     /// `relevance` (default), `newest`, `price_asc` or `price_desc`.
     pub sort: Option<String>,
     /// 1–100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -339,6 +340,7 @@ pub struct SupplierSearchQuery {
     pub region: Option<String>,
     pub verified: Option<bool>,
     pub company_type: Option<String>,
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -448,6 +450,7 @@ pub struct SuggestQuery {
     /// What the user has typed so far.
     pub q: Option<String>,
     /// 1–20, default 10.
+    #[param(minimum = 1, maximum = 20)]
     pub limit: Option<i64>,
 }
 
@@ -500,6 +503,7 @@ pub struct ListingSearchQuery {
     /// `relevance` (default) or `newest`.
     pub sort: Option<String>,
     /// 1–100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }

@@ -136,6 +136,13 @@ async fn rules_are_versioned_public_and_accepted_at_registration(b: Backend) {
     let mut sorted = pairs.clone();
     sorted.sort();
     assert_eq!(sorted, vec![("privacy".into(), 1), ("terms".into(), 1)]);
+    // Times are RFC 3339 strings, as the document says (they were arrays of numbers once).
+    let rfc3339 = |v: &Value| {
+        v.as_str().is_some_and(|t| {
+            time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).is_ok()
+        })
+    };
+    assert!(rfc3339(&accepted["items"][0]["accepted_at"]), "{accepted}");
     // The account registered before there were terms accepted none.
     let early = app.signin("early@example.com").await;
     let none = app
@@ -159,6 +166,7 @@ async fn rules_are_versioned_public_and_accepted_at_registration(b: Backend) {
         .expect(200)
         .body;
     assert_eq!(current["version"], 2);
+    assert!(rfc3339(&current["published_at"]), "{current}");
     let versions = app
         .get("/api/v1/policies/terms/versions", None)
         .await
