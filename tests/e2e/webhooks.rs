@@ -4,6 +4,8 @@
 //! `webhook-id`, then the endpoint is disabled and its owner gets an e-mail; replay and secret
 //! rotation; `kill -9` of the sending process loses nothing; and, with the allowance off, forgery targets refused at registration and at
 //! delivery (a name resolving to loopback), and a redirect never followed.
+//! The later event types are in `webhooks/events.rs`; re-enabling an endpoint and the list
+//! without secrets in `webhooks/enable.rs`.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -16,6 +18,9 @@ use e2e::{Account, Backend, TestApp, both_backends, id_of};
 use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+mod enable;
+mod events;
 
 /// One request the receiver got.
 #[derive(Debug, Clone)]
@@ -648,7 +653,8 @@ async fn redirects_are_not_followed(b: Backend) {
     assert_eq!(l[0]["attempts"][0]["response_code"], 302);
     assert_eq!(l[0]["attempts"][0]["error"], "redirect not followed");
     assert_eq!(l[0]["status"], "pending", "a 3xx is a failure, retried");
-    assert_eq!(rx.got().len(), 1);
+    // At least the first attempt; a retry (100 ms later) may have come since the log was read.
+    assert!(rx.got().iter().all(|r| r.path == "/r"), "{:?}", rx.got());
     assert!(target.got().is_empty(), "the redirect was followed");
 }
 

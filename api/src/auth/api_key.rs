@@ -117,6 +117,11 @@ pub const ROUTE_SCOPES: &[(&str, &str, Scope)] = &[
         Scope::WebhooksManage,
     ),
     (
+        "POST",
+        "/api/v1/companies/{id}/webhooks/{endpoint_id}/enable",
+        Scope::WebhooksManage,
+    ),
+    (
         "GET",
         "/api/v1/companies/{id}/webhooks/{endpoint_id}/deliveries",
         Scope::WebhooksManage,

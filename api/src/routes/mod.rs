@@ -149,6 +149,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(webhooks::list_webhooks)
         .service(webhooks::delete_webhook)
         .service(webhooks::rotate_webhook_secret)
+        .service(webhooks::enable_webhook)
         .service(webhooks::list_webhook_deliveries)
         .service(webhooks::replay_webhook_delivery)
         .service(listings::create_listing)

@@ -1,6 +1,7 @@
 //! A company's webhook endpoints (Standard Webhooks): registered, listed, deleted and given a
-//! new secret by its owners and admins (or an API key with `webhooks:manage`); the delivery log
-//! and replay. Sending: `webhook_worker`. Details: docs/webhooks.md.
+//! new secret by its owners and admins (or an API key with `webhooks:manage`), enabled again
+//! after the worker disabled them; the delivery log and replay. The secret is in the answers
+//! that make it (registration, rotation) only, as an API key's is. Sending: `webhook_worker`. Details: docs/webhooks.md.
 
 use actix_web::{HttpResponse, delete, get, post, web};
 use domain::webhook::{self, Attempt, Delivery, Endpoint, NewEndpoint};
@@ -27,6 +28,14 @@ pub enum WebhookEventType {
     QuoteDeclined,
     #[serde(rename = "company.verification_decided")]
     CompanyVerificationDecided,
+    #[serde(rename = "inquiry.message_created")]
+    InquiryMessageCreated,
+    #[serde(rename = "lead.stage_changed")]
+    LeadStageChanged,
+    #[serde(rename = "product.review_decided")]
+    ProductReviewDecided,
+    #[serde(rename = "buy_request.matched")]
+    BuyRequestMatched,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -47,9 +56,6 @@ pub struct WebhookEndpointView {
     pub url: String,
     #[schema(value_type = Vec<WebhookEventType>)]
     pub event_types: Vec<String>,
-    /// The signing secret (`whsec_` + base64): verify `webhook-signature` with it.
-    #[schema(example = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")]
-    pub secret: String,
     /// After a rotation, until when the previous secret also signs (a second signature).
     #[serde(with = "time::serde::rfc3339::option")]
     pub previous_secret_expires_at: Option<OffsetDateTime>,
@@ -76,13 +82,34 @@ impl From<Endpoint> for WebhookEndpointView {
                 .iter()
                 .map(|t| t.as_str().to_owned())
                 .collect(),
-            secret: e.secret,
             previous_secret_expires_at: utc_opt(e.previous_expires_at),
             status: e.status.as_str(),
             failing_since: utc_opt(e.failing_since),
             disabled_at: utc_opt(e.disabled_at),
             created_by: e.created_by,
             created_at: utc(e.created_at),
+        }
+    }
+}
+
+/// An endpoint with its signing secret: the answer of registration and rotation, the only
+/// times the secret is shown (listing never shows it; rotate to get a new one).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookEndpointWithSecret {
+    #[serde(flatten)]
+    pub endpoint: WebhookEndpointView,
+    /// The signing secret (`whsec_` + base64): verify `webhook-signature` with it. Store it
+    /// now: it is not shown again.
+    #[schema(example = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")]
+    pub secret: String,
+}
+
+impl From<Endpoint> for WebhookEndpointWithSecret {
+    fn from(mut e: Endpoint) -> WebhookEndpointWithSecret {
+        let secret = std::mem::take(&mut e.secret);
+        WebhookEndpointWithSecret {
+            endpoint: e.into(),
+            secret,
         }
     }
 }
@@ -163,7 +190,7 @@ impl From<Delivery> for WebhookDeliveryView {
 /// Owners and admins (or a key with `webhooks:manage`). The URL must be http(s) on a public
 /// address. The answer carries the signing secret. Audited (`webhook.create`).
 #[utoipa::path(tag = "webhooks", params(("id" = Uuid, Path, description = "company id")), request_body = CreateWebhookRequest, security(("bearer" = [])), responses(
-    (status = 201, description = "The endpoint, with its signing secret", body = WebhookEndpointView),
+    (status = 201, description = "The endpoint, with its signing secret (shown only now and on rotation)", body = WebhookEndpointWithSecret),
     (status = 400, description = "validation_failed (`url`: invalid_url, or not_allowed for a non-public address; `event_types[i]`: invalid_choice or duplicate; `url`: too_many at 50 endpoints)", body = ErrorBody),
     (status = 401, description = "Not signed in", body = ErrorBody),
     (status = 403, description = "forbidden (not an owner or admin of the company), scope_missing (a key without `webhooks:manage`)", body = ErrorBody),
@@ -189,12 +216,13 @@ pub async fn create_webhook(
             )
         })
         .await?;
-    Ok(HttpResponse::Created().json(WebhookEndpointView::from(endpoint)))
+    Ok(HttpResponse::Created().json(WebhookEndpointWithSecret::from(endpoint)))
 }
 
 /// Lists the company's webhook endpoints.
 ///
-/// Newest first, disabled ones included (owners and admins, or a key with `webhooks:manage`).
+/// Newest first, disabled ones included, without their secrets (owners and admins, or a key
+/// with `webhooks:manage`).
 #[utoipa::path(tag = "webhooks", params(("id" = Uuid, Path, description = "company id")), security(("bearer" = [])), responses(
     (status = 200, description = "The endpoints", body = Vec<WebhookEndpointView>),
     (status = 401, description = "Not signed in", body = ErrorBody),
@@ -243,7 +271,7 @@ pub async fn delete_webhook(
 /// The previous secret keeps signing for 24 hours (a second signature in `webhook-signature`),
 /// so the receiver can switch over. Audited (`webhook.rotate_secret`).
 #[utoipa::path(tag = "webhooks", params(("id" = Uuid, Path, description = "company id"), ("endpoint_id" = Uuid, Path, description = "webhook endpoint id")), security(("bearer" = [])), responses(
-    (status = 200, description = "The endpoint with its new secret", body = WebhookEndpointView),
+    (status = 200, description = "The endpoint with its new secret", body = WebhookEndpointWithSecret),
     (status = 401, description = "Not signed in", body = ErrorBody),
     (status = 403, description = "forbidden (not an owner or admin of the company), scope_missing", body = ErrorBody),
     (status = 404, description = "company_not_found, webhook_endpoint_not_found", body = ErrorBody)))]
@@ -256,6 +284,30 @@ pub async fn rotate_webhook_secret(
     let (company_id, endpoint_id) = path.into_inner();
     let endpoint = state
         .db(move |conn| webhook::rotate_secret(conn, &user.actor, company_id, endpoint_id))
+        .await?;
+    Ok(HttpResponse::Ok().json(WebhookEndpointWithSecret::from(endpoint)))
+}
+
+/// Enables a disabled webhook endpoint again.
+///
+/// For a receiver that works again after the endpoint was disabled: new events are sent to it,
+/// and it is disabled again only after failing for a whole new window. Deliveries failed
+/// meanwhile stay failed (replay them). An active endpoint is returned as it is. Audited
+/// (`webhook.enable`).
+#[utoipa::path(tag = "webhooks", params(("id" = Uuid, Path, description = "company id"), ("endpoint_id" = Uuid, Path, description = "webhook endpoint id")), security(("bearer" = [])), responses(
+    (status = 200, description = "The endpoint, active", body = WebhookEndpointView),
+    (status = 401, description = "Not signed in", body = ErrorBody),
+    (status = 403, description = "forbidden (not an owner or admin of the company), scope_missing", body = ErrorBody),
+    (status = 404, description = "company_not_found, webhook_endpoint_not_found", body = ErrorBody)))]
+#[post("/api/v1/companies/{id}/webhooks/{endpoint_id}/enable")]
+pub async fn enable_webhook(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(Uuid, Uuid)>,
+) -> ApiResult<HttpResponse> {
+    let (company_id, endpoint_id) = path.into_inner();
+    let endpoint = state
+        .db(move |conn| webhook::enable(conn, &user.actor, company_id, endpoint_id))
         .await?;
     Ok(HttpResponse::Ok().json(WebhookEndpointView::from(endpoint)))
 }

@@ -150,5 +150,36 @@ pub(crate) fn change_product_status_in_tx(
         &row,
         json!({"change": action.name(), "status": next.as_str()}),
     )?;
+    if action.by_operator() {
+        review_webhook(conn, &row, action, reason.as_deref())?;
+    }
     Ok(Product::from(row))
+}
+
+/// Tells the product's company's webhook endpoints of an operator's decision on it (through
+/// the review queue or the operator's routes alike: both come through here).
+fn review_webhook(
+    conn: &mut DbConnection,
+    row: &ProductRow,
+    action: ProductAction,
+    reason: Option<&str>,
+) -> diesel::QueryResult<()> {
+    let decision = match action {
+        ProductAction::Approve => "approved",
+        ProductAction::Reject => "rejected",
+        _ => "changes_requested",
+    };
+    crate::webhook::enqueue(
+        conn,
+        crate::ids::parse_db_id(&row.company_id),
+        crate::webhook::EventType::ProductReviewDecided,
+        json!({
+            "product_id": row.id,
+            "company_id": row.company_id,
+            "decision": decision,
+            "status": row.status,
+            "reason": reason,
+            "decided_at": crate::ids::rfc3339(row.updated_at),
+        }),
+    )
 }

@@ -188,8 +188,33 @@ pub fn post_message(
             .remove(&actor.user_id)
             .unwrap_or_default();
         notify::inquiry_message(conn, &opened.inquiry, side, &author_name, &input.body)?;
+        message_webhook(conn, &opened.inquiry, &message)?;
         Ok(message.into_message(author_name))
     })
+}
+
+/// Tells the company's webhook endpoints of a message on its thread, either side's (an
+/// integration mirrors the whole conversation; `side` tells who wrote). The thread's first
+/// message is `inquiry.created`'s.
+fn message_webhook(
+    conn: &mut DbConnection,
+    inquiry: &Inquiry,
+    message: &MessageRow,
+) -> QueryResult<()> {
+    crate::webhook::enqueue(
+        conn,
+        inquiry.company_id,
+        crate::webhook::EventType::InquiryMessageCreated,
+        serde_json::json!({
+            "inquiry_id": message.inquiry_id,
+            "message_id": message.id,
+            "company_id": inquiry.company_id,
+            "side": message.side,
+            "author_id": message.author_id,
+            "body": message.body,
+            "created_at": crate::ids::rfc3339(message.created_at),
+        }),
+    )
 }
 
 /// Moves the actor's side's read marker to now.

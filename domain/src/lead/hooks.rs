@@ -55,7 +55,8 @@ pub fn open_lead(
 }
 
 /// Moves a lead to `to` when it is still in one of `from` (a stage a member set by hand is
-/// never overwritten by an automatic step). Returns whether it moved.
+/// never overwritten by an automatic step), telling the company's webhook endpoints. Returns
+/// whether it moved.
 pub fn advance_lead(
     conn: &mut DbConnection,
     source: LeadSource,
@@ -64,15 +65,33 @@ pub fn advance_lead(
     to: LeadStage,
 ) -> QueryResult<bool> {
     let from: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
-    let changed = diesel::update(
-        leads::table
-            .filter(leads::source_type.eq(source.as_str()))
-            .filter(leads::source_id.eq(source_id.to_string()))
-            .filter(leads::stage.eq_any(from)),
-    )
-    .set((leads::stage.eq(to.as_str()), leads::updated_at.eq(now())))
-    .execute(conn)?;
-    Ok(changed > 0)
+    // One lead per source; read first, so the event can name the stage it left.
+    let rows: Vec<LeadRow> = leads::table
+        .filter(leads::source_type.eq(source.as_str()))
+        .filter(leads::source_id.eq(source_id.to_string()))
+        .filter(leads::stage.eq_any(&from))
+        .select(LeadRow::as_select())
+        .load(conn)?;
+    let at = now();
+    let mut moved = false;
+    for mut row in rows {
+        // The stage condition again: a concurrent change by hand wins.
+        let changed = diesel::update(
+            leads::table
+                .find(&row.id)
+                .filter(leads::stage.eq(&row.stage)),
+        )
+        .set((leads::stage.eq(to.as_str()), leads::updated_at.eq(at)))
+        .execute(conn)?;
+        if changed == 0 {
+            continue;
+        }
+        let previous = std::mem::replace(&mut row.stage, to.as_str().to_owned());
+        row.updated_at = at;
+        super::events::stage_changed(conn, &row, &previous, None)?;
+        moved = true;
+    }
+    Ok(moved)
 }
 
 /// Gives the lead of a thread or quote to `assignee` (or nobody), as assigning the thread does.

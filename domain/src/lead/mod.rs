@@ -5,6 +5,7 @@
 //! (`open_lead`, `advance_lead`); members work them through the services here.
 
 mod error;
+mod events;
 mod export;
 mod filter;
 mod hooks;

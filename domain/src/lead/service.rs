@@ -108,6 +108,7 @@ pub fn update_lead(
             }
             row.assigned_to = assignee.map(|u| u.to_string());
         }
+        let before = row.stage.clone();
         if let Some(stage) = patch.stage {
             row.stage = stage.as_str().to_owned();
         }
@@ -132,6 +133,9 @@ pub fn update_lead(
         diesel::update(leads::table.find(&row.id))
             .set(&row)
             .execute(conn)?;
+        if row.stage != before {
+            super::events::stage_changed(conn, &row, &before, Some(actor.user_id))?;
+        }
         let summary = summarize(conn, vec![row])?.remove(0);
         let notes = notes_of(conn, id)?;
         Ok((summary, notes))

@@ -24,6 +24,9 @@ pub struct NewMatch {
     pub item_type: &'static str,
     pub item_id: Uuid,
     pub company_id: Uuid,
+    /// For a `buy_leads` subscription: the supplier company it follows buy requests for (its
+    /// webhook endpoints hear `buy_request.matched`).
+    pub buy_leads_company: Option<Uuid>,
 }
 
 /// The consumer's position. The lead consumers' rows are made by their migration (at the
@@ -74,7 +77,8 @@ pub fn claim_step(conn: &mut DbConnection, name: &str, from: i64, to: i64) -> Qu
 /// Records the matches of outbox events `(from, to]` and moves the matcher to `to`. Matches for
 /// recipients without confirmed consent are not kept (nothing may be sent to them, and
 /// confirming later does not mail out the past), nor are items of the recipient's own company.
-/// Returns how many leads were recorded, or
+/// A buy request recorded for a `buy_leads` subscription is also a `buy_request.matched`
+/// webhook event of that company. Returns how many leads were recorded, or
 /// `None` when another process had already handled this step.
 pub fn record_matches(
     conn: &mut DbConnection,
@@ -124,6 +128,11 @@ pub fn record_matches(
                 .get_result(conn)?;
             if exists > 0 {
                 continue;
+            }
+            if let Some(supplier) = m.buy_leads_company {
+                super::matched_webhook::buy_request_matched(
+                    conn, supplier, m.item_id, m.user_id, at,
+                )?;
             }
             diesel::insert_into(lead_matches::table)
                 .values((

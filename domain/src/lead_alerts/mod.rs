@@ -10,6 +10,7 @@ mod compose;
 mod consent;
 mod delivery;
 mod error;
+mod matched_webhook;
 mod matches;
 mod model;
 mod notification_mail;

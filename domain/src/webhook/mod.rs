@@ -8,6 +8,7 @@
 //! The areas that raise events sit above this module and call `enqueue` directly (a downward
 //! call); this module knows none of them.
 
+mod enable;
 mod error;
 mod guard;
 mod model;
@@ -15,6 +16,7 @@ mod send;
 mod service;
 mod sign;
 
+pub use enable::enable;
 pub use error::WebhookError;
 pub use guard::{UrlCheck, check_url, ip_allowed, is_public_ip};
 pub use model::{

@@ -19,6 +19,14 @@ crate::text_enum! {
         QuoteDeclined => "quote.declined",
         /// An operator verified or rejected the company.
         CompanyVerificationDecided => "company.verification_decided",
+        /// A message was posted on one of the company's threads after the first (either side).
+        InquiryMessageCreated => "inquiry.message_created",
+        /// One of the company's leads moved to another stage (by a member, or automatically).
+        LeadStageChanged => "lead.stage_changed",
+        /// An operator approved, rejected or sent back one of the company's products.
+        ProductReviewDecided => "product.review_decided",
+        /// The lead matcher found a new buy request the company could answer.
+        BuyRequestMatched => "buy_request.matched",
     }
 }
 
@@ -56,8 +64,8 @@ pub(crate) struct EndpointRow {
     pub updated_at: PrimitiveDateTime,
 }
 
-/// An endpoint. `secret` is the current signing secret (shown to its owners and admins, who
-/// need it to verify signatures).
+/// An endpoint. `secret` is the current signing secret; the api shows it only in the answers
+/// that create it (registration, rotation), as with API keys.
 #[derive(Debug, Clone)]
 pub struct Endpoint {
     pub id: Uuid,

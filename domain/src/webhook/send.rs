@@ -256,8 +256,9 @@ fn disable(
         let Some(email) = email else { continue };
         let text = format!(
             "The webhook endpoint {url} has failed every delivery since {since} and was \
-             disabled. Nothing more is sent to it. Check the receiver, then delete the endpoint \
-             and register it again; its delivery log shows each attempt.\n",
+             disabled. Nothing more is sent to it. Check the receiver, then enable the endpoint \
+             again (its failed deliveries can be replayed); its delivery log shows each \
+             attempt.\n",
             url = endpoint.url,
             since = endpoint
                 .failing_since

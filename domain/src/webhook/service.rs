@@ -44,7 +44,11 @@ pub(crate) fn new_message_id() -> String {
 
 /// Owners and admins manage webhooks; other members and operators get 403; everyone else (and
 /// a company that does not exist) 404.
-fn authorize(conn: &mut DbConnection, actor: &Actor, company_id: Uuid) -> Result<(), WebhookError> {
+pub(super) fn authorize(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    company_id: Uuid,
+) -> Result<(), WebhookError> {
     let role = role_in(conn, company_id, actor.user_id)?;
     if may_on_company(actor, role, CompanyAction::ManageWebhooks) {
         return Ok(());
@@ -64,7 +68,7 @@ fn authorize(conn: &mut DbConnection, actor: &Actor, company_id: Uuid) -> Result
     Err(WebhookError::CompanyNotFound)
 }
 
-fn endpoint_row(
+pub(super) fn endpoint_row(
     conn: &mut DbConnection,
     company_id: Uuid,
     endpoint_id: Uuid,
@@ -303,7 +307,8 @@ pub fn deliveries(
 }
 
 /// Sends a delivery again, with the same `webhook-id` and body: it becomes pending, due now.
-/// Its endpoint must be active (a disabled endpoint is registered again first).
+/// The worker sends only to active endpoints: a replay on a disabled one waits until it is
+/// enabled again (`enable`).
 pub fn replay(
     conn: &mut DbConnection,
     actor: &Actor,

@@ -294,6 +294,12 @@ impl LeadMatcher {
                     },
                     item_id: id,
                     company_id: company,
+                    buy_leads_company: entry
+                        .sub
+                        .target_id
+                        .as_deref()
+                        .filter(|_| entry.sub.kind == SubscriptionKind::BuyLeads)
+                        .and_then(|c| Uuid::parse_str(c).ok()),
                 });
             }
         }

@@ -589,6 +589,7 @@ pub fn rows() -> Vec<Row> {
         row("GET",    "/api/v1/companies/{id}/webhooks",           T::CompanyA,  P::None,     [401, 404, 200, 200, 403, 404, 403]),
         row("DELETE", "/api/v1/companies/{id}/webhooks/{endpoint_id}", T::FreshWebhookOfA, P::None, [401, 404, 204, 204, 403, 404, 403]),
         row("POST",   "/api/v1/companies/{id}/webhooks/{endpoint_id}/rotate-secret", T::FreshWebhookOfA, P::None, [401, 404, 200, 200, 403, 404, 403]),
+        row("POST",   "/api/v1/companies/{id}/webhooks/{endpoint_id}/enable", T::FreshWebhookOfA, P::None, [401, 404, 200, 200, 403, 404, 403]),
         row("GET",    "/api/v1/companies/{id}/webhooks/{endpoint_id}/deliveries", T::FreshWebhookOfA, P::None, [401, 404, 200, 200, 403, 404, 403]),
         row("POST",   "/api/v1/companies/{id}/webhooks/{endpoint_id}/deliveries/{delivery_id}/replay", T::FreshWebhookDeliveryOfA, P::None, [401, 404, 200, 200, 403, 404, 403]),
     ]
@@ -651,6 +652,11 @@ pub const KEY_SCOPES: &[(&str, &str, &str)] = &[
     (
         "POST",
         "/api/v1/companies/{id}/webhooks/{endpoint_id}/rotate-secret",
+        "webhooks:manage",
+    ),
+    (
+        "POST",
+        "/api/v1/companies/{id}/webhooks/{endpoint_id}/enable",
         "webhooks:manage",
     ),
     (
