@@ -50,8 +50,9 @@ pub(crate) struct ValidProduct {
     pub lead_time_days: Option<i32>,
     pub place_of_origin: Option<String>,
     pub keywords: Vec<String>,
-    /// Not part of a change request's proposal: the SKU is the company's internal code, never
-    /// shown to buyers, so it is written at once (`catalog::service`) and `fill_row` leaves it.
+    /// Not part of a change request's proposal: the SKU is the company's internal code, shown
+    /// only to its members and operators, so it is written at once (`catalog::service`) and
+    /// `fill_row` leaves it.
     #[serde(skip)]
     pub sku: Option<String>,
 }

@@ -158,7 +158,11 @@ pub fn all_live_products_of_company(
         .filter(products::company_id.eq(company_id.to_string()))
         .filter(products::deleted_at.is_null())
         .select(ProductRow::as_select())
-        .order((products::sku.asc(), products::created_at.asc(), products::id.asc()))
+        .order((
+            products::sku.asc(),
+            products::created_at.asc(),
+            products::id.asc(),
+        ))
         .load(conn)?;
     Ok(rows.into_iter().map(Product::from).collect())
 }

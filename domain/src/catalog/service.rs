@@ -252,14 +252,27 @@ pub fn get_product(
     actor: Option<&Actor>,
     id: Uuid,
 ) -> Result<Product, CatalogError> {
-    let product = load_product(conn, id)?
+    let mut product = load_product(conn, id)?
         .map(Product::from)
         .ok_or(CatalogError::NotFound)?;
-    if visible(conn, actor, &product)? {
-        Ok(product)
-    } else {
-        Err(CatalogError::NotFound)
+    if !visible(conn, actor, &product)? {
+        return Err(CatalogError::NotFound);
     }
+    if !private_viewer(conn, actor, product.company_id)? {
+        product.sku = None;
+    }
+    Ok(product)
+}
+
+/// Whether the actor sees the company's private data (its members and operators).
+fn private_viewer(
+    conn: &mut DbConnection,
+    actor: Option<&Actor>,
+    company_id: Uuid,
+) -> Result<bool, CatalogError> {
+    let Some(actor) = actor else { return Ok(false) };
+    let role = role_in(conn, company_id, actor.user_id)?;
+    Ok(may_on_company(actor, role, CompanyAction::ViewPrivate))
 }
 
 /// Loads a product for a write by a member: 404 if the actor cannot see it, 403 if they can
@@ -326,7 +339,7 @@ pub fn update_product(
 }
 
 /// Writes a new SKU at once, whatever the product's state: it is the company's internal code,
-/// never shown to buyers, so not part of what review approves. Other fields go through the
+/// shown only to its members and operators, so not part of what review approves. Other fields go through the
 /// edit (in place, or as a change request).
 fn set_sku(
     conn: &mut DbConnection,
@@ -400,7 +413,11 @@ pub fn list_company_products(
     }
     match status {
         None | Some(ProductStatus::Published) => {
-            Ok(public_products_of_company(conn, company_id, page)?)
+            let mut page = public_products_of_company(conn, company_id, page)?;
+            for p in &mut page.items {
+                p.sku = None;
+            }
+            Ok(page)
         }
         Some(_) => Ok(Page {
             items: vec![],

@@ -87,20 +87,36 @@ impl Column {
     /// What the column holds (the template's instructions sheet and docs/catalog-import.md).
     pub fn help(self) -> &'static str {
         match self {
-            Column::Sku => "Your own product code, unique in your catalog; a row whose SKU matches a product updates it (required column) / 您自己的货号，目录内唯一；货号相同则更新该产品",
-            Column::TitleZh => "Chinese title, up to 200 characters (a Chinese or an English title is required) / 中文标题",
+            Column::Sku => {
+                "Your own product code, unique in your catalog; a row whose SKU matches a product updates it (required column) / 您自己的货号，目录内唯一；货号相同则更新该产品"
+            }
+            Column::TitleZh => {
+                "Chinese title, up to 200 characters (a Chinese or an English title is required) / 中文标题"
+            }
             Column::TitleEn => "English title, up to 200 characters / 英文标题",
-            Column::CategoryId => "Second-level category id from /api/v1/categories, e.g. home-goods.drinkware / 二级类目编号",
+            Column::CategoryId => {
+                "Second-level category id from /api/v1/categories, e.g. home-goods.drinkware / 二级类目编号"
+            }
             Column::Unit => "Unit of sale, e.g. piece / 计量单位",
             Column::Moq => "Minimum order quantity, a whole number (default 1) / 最小起订量",
-            Column::PriceOnRequest => "true or false (是/否); true needs no price tiers / 是否价格面议",
-            Column::Currency => "ISO 4217 code such as CNY or USD, required with price tiers / 币种",
-            Column::PriceTiers => "Up to 5 tiers min_quantity:unit_price separated by ; e.g. 10:49.90; 100:45.00 / 阶梯价格",
+            Column::PriceOnRequest => {
+                "true or false (是/否); true needs no price tiers / 是否价格面议"
+            }
+            Column::Currency => {
+                "ISO 4217 code such as CNY or USD, required with price tiers / 币种"
+            }
+            Column::PriceTiers => {
+                "Up to 5 tiers min_quantity:unit_price separated by ; e.g. 10:49.90; 100:45.00 / 阶梯价格"
+            }
             Column::LeadTimeDays => "Days from order to shipment, 0-365 / 交货期（天）",
             Column::PlaceOfOrigin => "Place of origin / 产地",
             Column::Keywords => "Up to 10 keywords separated by ; / 关键词，用分号分隔",
-            Column::Attributes => "Up to 30 name=value pairs separated by ; e.g. 材质=304不锈钢 / 产品属性",
-            Column::Images => "Up to 10 media ids from POST /api/v1/media (purpose product_image) separated by ; the first is the cover / 图片（已上传的媒体编号）",
+            Column::Attributes => {
+                "Up to 30 name=value pairs separated by ; e.g. 材质=304不锈钢 / 产品属性"
+            }
+            Column::Images => {
+                "Up to 10 media ids from POST /api/v1/media (purpose product_image) separated by ; the first is the cover / 图片（已上传的媒体编号）"
+            }
             Column::Description => "Description, rich text (sanitized HTML) / 产品描述",
         }
     }

@@ -74,12 +74,12 @@ pub fn claim_import(
                 .find(&id)
                 .filter(catalog_imports::updated_at.eq(seen)),
         )
-            .set((
-                catalog_imports::status.eq(ImportStatus::Running.as_str()),
-                catalog_imports::lease_until.eq(at + lease),
-                catalog_imports::updated_at.eq(at),
-            ))
-            .execute(conn)?;
+        .set((
+            catalog_imports::status.eq(ImportStatus::Running.as_str()),
+            catalog_imports::lease_until.eq(at + lease),
+            catalog_imports::updated_at.eq(at),
+        ))
+        .execute(conn)?;
         if claimed == 0 {
             return Ok(None);
         }
@@ -119,7 +119,10 @@ pub fn claim_import(
 
 /// Reads a claimed job's file. A file that was readable at upload always is; if not, the job
 /// fails with the reason.
-pub fn read_claimed(conn: &mut DbConnection, job: &ClaimedImport) -> Result<Option<Sheet>, ImportError> {
+pub fn read_claimed(
+    conn: &mut DbConnection,
+    job: &ClaimedImport,
+) -> Result<Option<Sheet>, ImportError> {
     match read_sheet(job.format, &job.content) {
         Ok(sheet) => Ok(Some(sheet)),
         Err(e) => {
@@ -166,7 +169,9 @@ fn import_row(
     };
     let outcome = match existing {
         Some(id) => update_product(conn, &job.actor, id, input).map(|_| RowOutcome::Updated),
-        None => create_product(conn, &job.actor, job.company_id, input).map(|_| RowOutcome::Created),
+        None => {
+            create_product(conn, &job.actor, job.company_id, input).map(|_| RowOutcome::Created)
+        }
     };
     outcome.or_else(refusal)
 }

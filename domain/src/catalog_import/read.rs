@@ -118,9 +118,7 @@ fn unreadable(format: Format, reason: impl ToString) -> ImportError {
 
 /// Numbered records of a CSV file (UTF-8, a byte-order mark allowed).
 fn csv_rows(content: &[u8]) -> Result<Vec<(i32, Vec<String>)>, ImportError> {
-    let content = content
-        .strip_prefix(UTF8_BOM.as_bytes())
-        .unwrap_or(content);
+    let content = content.strip_prefix(UTF8_BOM.as_bytes()).unwrap_or(content);
     if std::str::from_utf8(content).is_err() {
         return Err(unreadable(Format::Csv, "the file is not UTF-8 text"));
     }
@@ -159,7 +157,10 @@ fn xlsx_rows(content: &[u8]) -> Result<Vec<(i32, Vec<String>)>, ImportError> {
             // Columns left of the used range are empty cells of the sheet.
             let mut cells = vec![String::new(); first_col];
             cells.extend(row.iter().map(cell_text));
-            (i32::try_from(first_row as usize + i + 1).unwrap_or(i32::MAX), cells)
+            (
+                i32::try_from(first_row as usize + i + 1).unwrap_or(i32::MAX),
+                cells,
+            )
         })
         .collect())
 }
@@ -181,18 +182,26 @@ mod tests {
 
     #[test]
     fn csv_with_bom_and_every_header_form() {
-        let file = "\u{feff}货号 (sku),title_en,单位\r\nA-1,Cup,piece\r\n,,\r\nA-2,\"Mug, big\",box\r\n";
+        let file =
+            "\u{feff}货号 (sku),title_en,单位\r\nA-1,Cup,piece\r\n,,\r\nA-2,\"Mug, big\",box\r\n";
         let sheet = read_sheet(Format::Csv, file.as_bytes()).unwrap();
         assert_eq!(sheet.columns, [Column::Sku, Column::TitleEn, Column::Unit]);
         assert_eq!(sheet.rows.len(), 2);
         assert_eq!(sheet.rows[1].number, 4);
-        assert_eq!(sheet.rows[1].cell(&sheet.columns, Column::TitleEn), Some("Mug, big"));
+        assert_eq!(
+            sheet.rows[1].cell(&sheet.columns, Column::TitleEn),
+            Some("Mug, big")
+        );
         assert_eq!(sheet.rows[1].cell(&sheet.columns, Column::Moq), None);
     }
 
     #[test]
     fn header_problems_are_named() {
-        let err = |file: &str| read_sheet(Format::Csv, file.as_bytes()).unwrap_err().to_string();
+        let err = |file: &str| {
+            read_sheet(Format::Csv, file.as_bytes())
+                .unwrap_err()
+                .to_string()
+        };
         assert!(err("sku,price\nA,1\n").contains("\"price\""));
         assert!(err("title_en\nA\n").contains("sku"));
         assert!(err("sku,货号\nA,B\n").contains("twice"));

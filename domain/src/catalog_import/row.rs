@@ -36,16 +36,22 @@ pub fn row_input(
         match s.parse::<i64>() {
             Ok(n) => Some(n),
             Err(_) => {
-                problems.push(FieldError::new(c.key(), "invalid_type", "must be a whole number"));
+                problems.push(FieldError::new(
+                    c.key(),
+                    "invalid_type",
+                    "must be a whole number",
+                ));
                 None
             }
         }
     };
     let moq = whole(Column::Moq, &mut problems);
-    let lead_time_days = whole(Column::LeadTimeDays, &mut problems).map(|d| {
-        i32::try_from(d).unwrap_or(if d < 0 { i32::MIN } else { i32::MAX })
-    });
-    let price_on_request = match cell(Column::PriceOnRequest).map(str::to_lowercase).as_deref() {
+    let lead_time_days = whole(Column::LeadTimeDays, &mut problems)
+        .map(|d| i32::try_from(d).unwrap_or(if d < 0 { i32::MIN } else { i32::MAX }));
+    let price_on_request = match cell(Column::PriceOnRequest)
+        .map(str::to_lowercase)
+        .as_deref()
+    {
         None | Some("") => None,
         Some("true" | "yes" | "y" | "1" | "是") => Some(true),
         Some("false" | "no" | "n" | "0" | "否") => Some(false),
