@@ -1226,14 +1226,17 @@ impl World {
             }
         };
         let raw = match row.payload {
-            Payload::Dsn => Some(("message/rfc822", format!(
-                "From: MAILER-DAEMON@mx.example.net\r\nMIME-Version: 1.0\r\n\
+            Payload::Dsn => Some((
+                "message/rfc822",
+                format!(
+                    "From: MAILER-DAEMON@mx.example.net\r\nMIME-Version: 1.0\r\n\
                  Content-Type: multipart/report; report-type=delivery-status; boundary=\"m\"\r\n\r\n\
                  --m\r\nContent-Type: message/delivery-status\r\n\r\n\
                  Reporting-MTA: dns; mx.example.net\r\n\r\n\
                  Final-Recipient: rfc822; {}\r\nAction: delivered\r\nStatus: 2.0.0\r\n\r\n--m--\r\n",
-                new_email("matrix-dsn")
-            ))),
+                    new_email("matrix-dsn")
+                ),
+            )),
             Payload::CatalogFileWithoutRows => {
                 Some(("text/csv", "sku,title_en,category_id,unit\r\n".to_owned()))
             }
