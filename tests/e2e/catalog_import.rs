@@ -518,7 +518,73 @@ async fn bad_files_are_refused_with_clear_errors(b: Backend) {
     assert_eq!((r.status, r.code()), (409, "import_in_progress"));
 }
 
+/// A worker that dies after its first batch: the next worker, once the lease has run out,
+/// resumes after the last committed row; the dead worker's batch is never counted twice.
+async fn an_import_resumes_after_a_crash_without_duplicates(b: Backend) {
+    let app = TestApp::spawn_with(b, |c| c.import_worker = false).await;
+    let owner = app.signup("supplier").await;
+    let company = id_of(&app.company(&owner).await);
+    let mut file = format!("{HEADER}\r\n");
+    for i in 0..250 {
+        file.push_str(&good_row(&format!("R-{i:03}"), "Flask"));
+        file.push_str("\r\n");
+    }
+    let queued = upload(&app, owner.token(), &company, "text/csv", file.into_bytes())
+        .await
+        .expect(202)
+        .body;
+    // The first worker claims the import, commits one batch of 100 rows and dies.
+    let lease = time::Duration::seconds(60);
+    let (first, second) = app
+        .with_db(move |conn| {
+            use domain::catalog_import::{claim_import, process_batch, read_claimed};
+            let job = claim_import(conn, lease).unwrap().expect("claimed");
+            // Leased: nobody else claims it meanwhile.
+            assert!(claim_import(conn, lease).unwrap().is_none());
+            let sheet = read_claimed(conn, &job).unwrap().expect("readable");
+            let first = process_batch(conn, &job, &sheet, &sheet.rows[..100], lease).unwrap();
+            // The same worker's stale view of the job (a retry of the committed batch) writes
+            // nothing.
+            let second = process_batch(conn, &job, &sheet, &sheet.rows[..100], lease).unwrap();
+            (first, second)
+        })
+        .await;
+    assert_eq!(first.map(|o| o.created), Some(100));
+    assert!(second.is_none());
+    let path = format!(
+        "/api/v1/companies/{company}/catalog-imports/{}",
+        id_of(&queued)
+    );
+    let now = app.get(&path, owner.token()).await.expect(200).body;
+    assert_eq!(
+        (now["status"].clone(), now["rows_done"].clone()),
+        (json!("running"), json!(100))
+    );
+
+    // After the lease, a new worker (a restarted server) takes over from row 100.
+    domain::clock::advance(time::Duration::seconds(61));
+    let worker = app
+        .spawn_sibling(|c| {
+            c.import_worker = true;
+            c.import_poll_ms = 50;
+        })
+        .await;
+    let done = finished(&worker, owner.token(), &company, &queued).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    assert_eq!(
+        (
+            done["rows_done"].clone(),
+            done["created"].clone(),
+            done["updated"].clone(),
+            done["failed"].clone()
+        ),
+        (json!(250), json!(250), json!(0), json!(0))
+    );
+    assert_eq!(product_count(&app, &company).await, 250);
+}
+
 both_backends!(
+    an_import_resumes_after_a_crash_without_duplicates,
     an_import_reports_bad_rows_and_a_second_import_updates,
     an_xlsx_import_and_the_templates_work,
     an_export_reads_back_and_imports_again,
