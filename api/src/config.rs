@@ -247,6 +247,20 @@ pub struct Config {
     /// addresses (127.0.0.0/8, ::1, `localhost`), so the test suite can run its receiver; every
     /// other non-public range stays refused. Never set it in production.
     pub webhook_allow_loopback: bool,
+    /// `TRADEFAIR_IMPORT_WORKER`: whether this process runs catalog imports (default on).
+    pub import_worker: bool,
+    /// `TRADEFAIR_IMPORT_POLL_MS`: how often the import worker looks for queued imports.
+    pub import_poll_ms: u64,
+    /// `TRADEFAIR_IMPORT_BATCH_ROWS`: rows committed together (with the job's progress).
+    pub import_batch_rows: usize,
+    /// `TRADEFAIR_IMPORT_BATCH_PAUSE_MS`: the worker's pause between batches, in which the
+    /// other writers get the database (SQLite has one write lock).
+    pub import_batch_pause_ms: u64,
+    /// `TRADEFAIR_IMPORT_LEASE_SECS`: how long a claimed import is its worker's after its last
+    /// committed batch; a killed worker's import resumes elsewhere after this.
+    pub import_lease_secs: u64,
+    /// `TRADEFAIR_IMPORT_MAX_BYTES`: the largest import file (default 10 MB).
+    pub import_max_bytes: usize,
 }
 
 impl Default for Config {
@@ -359,6 +373,12 @@ impl Default for Config {
             webhook_disable_after_secs: 3 * 24 * 3600,
             webhook_lease_secs: 60,
             webhook_allow_loopback: false,
+            import_worker: true,
+            import_poll_ms: 1000,
+            import_batch_rows: 100,
+            import_batch_pause_ms: 20,
+            import_lease_secs: 60,
+            import_max_bytes: 10 * 1024 * 1024,
         }
     }
 }

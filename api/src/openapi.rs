@@ -44,6 +44,7 @@ use crate::routes::responses::{
         (name = "media", description = "Uploads (images, licence scans, attachments) and their variants"),
         (name = "policies", description = "Terms of service, privacy notice and the platform's rules, in published versions"),
         (name = "api keys", description = "A company's API keys: `Authorization: Bearer tfk_…`, acting as the company within the key's scopes; a route's `api_key` security requirement names the scope it needs, routes without one refuse keys"),
+        (name = "catalog-import", description = "Catalog import and export: the template, uploads of CSV or .xlsx files processed in the background, their progress and error files, the catalog as a spreadsheet"),
         (name = "webhooks", description = "A company's signed webhooks (Standard Webhooks): endpoints, secrets, the delivery log and replay"),
         (name = "operator", description = "Operators only")
     )

@@ -24,9 +24,11 @@ pub enum Loop {
     MailWorker,
     /// The webhook sender.
     Webhooks,
+    /// The catalog import worker.
+    CatalogImports,
 }
 
-const LOOPS: usize = 9;
+const LOOPS: usize = 10;
 
 impl Loop {
     fn slot(self) -> usize {

@@ -5,6 +5,7 @@ mod api_keys;
 mod audit;
 mod auth;
 mod browser;
+mod catalog_import;
 mod companies;
 mod crash;
 mod credit;

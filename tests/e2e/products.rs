@@ -399,7 +399,94 @@ async fn lists_are_cursor_paged_without_gaps(b: Backend) {
     .expect(400);
 }
 
+async fn sku_is_unique_per_company_and_private(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let op = app.operator().await;
+    let (owner, company) = app.verified_company(&op).await;
+    let cid = company["id"].as_str().unwrap().to_owned();
+    let products = format!("/api/v1/companies/{cid}/products");
+    let with_sku = |sku: &str| {
+        let mut body = product_body();
+        body["sku"] = json!(sku);
+        body
+    };
+    let first = app
+        .post(&products, owner.token(), with_sku(" A-1 "))
+        .await
+        .expect(201)
+        .body;
+    assert_eq!(first["sku"], "A-1");
+    let taken = app
+        .post(&products, owner.token(), with_sku("A-1"))
+        .await
+        .expect(400);
+    assert_eq!(taken.fields(), vec!["sku"]);
+    assert_eq!(taken.body["error"]["fields"][0]["code"], "duplicate");
+    let long = app
+        .post(&products, owner.token(), with_sku(&"x".repeat(65)))
+        .await
+        .expect(400);
+    assert_eq!(long.fields(), vec!["sku"]);
+    // Another company has its own codes.
+    let (other, other_company) = app.verified_company(&op).await;
+    app.post(
+        &format!(
+            "/api/v1/companies/{}/products",
+            other_company["id"].as_str().unwrap()
+        ),
+        other.token(),
+        with_sku("A-1"),
+    )
+    .await
+    .expect(201);
+
+    // Published, the product shows its SKU to the company only.
+    let id = first["id"].as_str().unwrap();
+    let at = format!("/api/v1/products/{id}");
+    app.post(&format!("{at}/publish"), owner.token(), json!({}))
+        .await
+        .expect(200);
+    assert!(app.get(&at, None).await.expect(200).body["sku"].is_null());
+    assert!(app.get(&at, other.token()).await.expect(200).body["sku"].is_null());
+    let public = app.get(&products, None).await.expect(200).body;
+    assert!(public["items"][0]["sku"].is_null());
+    let own = app.get(&products, owner.token()).await.expect(200).body;
+    assert_eq!(own["items"][0]["sku"], "A-1");
+    // A new code on a published product is written at once (no change request holds it),
+    // and a code in use by another product is refused there too.
+    let second = app
+        .post(&products, owner.token(), with_sku("B-1"))
+        .await
+        .expect(201)
+        .body;
+    app.patch(&at, owner.token(), json!({"sku": "A-2"}))
+        .await
+        .expect(200);
+    assert_eq!(
+        app.get(&at, owner.token()).await.expect(200).body["sku"],
+        "A-2"
+    );
+    let clash = app
+        .patch(&at, owner.token(), json!({"sku": "B-1"}))
+        .await
+        .expect(400);
+    assert_eq!(clash.fields(), vec!["sku"]);
+    // Blank clears; a deleted product frees its code.
+    let second_at = format!("/api/v1/products/{}", second["id"].as_str().unwrap());
+    let cleared = app
+        .patch(&second_at, owner.token(), json!({"sku": ""}))
+        .await
+        .expect(200)
+        .body;
+    assert!(cleared["sku"].is_null());
+    app.delete(&at, owner.token()).await.expect(204);
+    app.post(&products, owner.token(), with_sku("A-2"))
+        .await
+        .expect(201);
+}
+
 both_backends!(
+    sku_is_unique_per_company_and_private,
     product_fields_are_validated,
     prices_are_exact_minor_units,
     unverified_company_products_go_through_review,

@@ -50,6 +50,32 @@ pub const ROUTE_SCOPES: &[(&str, &str, Scope)] = &[
         Scope::CatalogWrite,
     ),
     ("POST", "/api/v1/media", Scope::CatalogWrite),
+    // Catalog import (writes products) and export (reads them).
+    (
+        "POST",
+        "/api/v1/companies/{id}/catalog-imports",
+        Scope::CatalogWrite,
+    ),
+    (
+        "GET",
+        "/api/v1/companies/{id}/catalog-imports/{import_id}",
+        Scope::CatalogRead,
+    ),
+    (
+        "GET",
+        "/api/v1/companies/{id}/catalog-imports/{import_id}/errors.csv",
+        Scope::CatalogRead,
+    ),
+    (
+        "GET",
+        "/api/v1/companies/{id}/catalog.csv",
+        Scope::CatalogRead,
+    ),
+    (
+        "GET",
+        "/api/v1/companies/{id}/catalog.xlsx",
+        Scope::CatalogRead,
+    ),
     // Inquiry threads and the company's blocked buyers.
     ("GET", "/api/v1/inquiries", Scope::InquiriesRead),
     ("GET", "/api/v1/inquiries/unread", Scope::InquiriesRead),

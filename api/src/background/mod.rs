@@ -7,12 +7,14 @@
 //! - `lead_matching`: matches what the index took in against the subscriptions and turns leads
 //!   and notifications into e-mail jobs.
 //! - `indexer`: the search indexer thread, and the handle that stops it with the loops.
+//! - `import_worker`: processes queued catalog imports in batches, resuming after a crash.
 //! - `webhook_worker`: sends the webhook deliveries, signed, with retries, to public addresses
 //!   only.
 //!
 //! To add a loop, start it in `start_background` (or, if it needs this process's index or
 //! media store, in `app::Application::build`) and keep its handle in `Background`.
 
+pub mod import_worker;
 mod indexer;
 mod lead_matching;
 mod mail_waker;
@@ -73,8 +75,9 @@ impl Background {
 }
 
 /// Starts every background loop of this process: expiry reminders, response-rate refresh,
-/// licence warnings with credit refresh, takedown finalization, the retention purge, the webhook
-/// worker (unless `webhook_worker` is off) and,
+/// licence warnings with credit refresh, takedown finalization, the retention purge, the catalog
+/// import worker (unless `import_worker` is off), the webhook worker (unless `webhook_worker` is
+/// off) and,
 /// unless `mail_worker` is off, the mail worker. Call on a Tokio runtime.
 pub fn start_background(services: &Services) -> anyhow::Result<Background> {
     let config = &services.config;
@@ -109,6 +112,9 @@ pub fn start_background(services: &Services) -> anyhow::Result<Background> {
         config.retention_years,
         &services.progress,
     ));
+    if config.import_worker {
+        background.periodic.push(import_worker::start(services));
+    }
     if config.webhook_worker {
         background.periodic.push(webhook_worker::start(services));
     }

@@ -7,6 +7,7 @@ pub mod appeals;
 pub mod audit;
 pub mod auth;
 pub mod blocked_buyers;
+pub mod catalog_import;
 pub mod categories;
 pub mod change_requests;
 pub mod companies;
@@ -145,6 +146,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(api_keys::create_api_key)
         .service(api_keys::list_api_keys)
         .service(api_keys::revoke_api_key)
+        .service(catalog_import::template_csv)
+        .service(catalog_import::template_xlsx)
+        .service(catalog_import::start_import)
+        .service(catalog_import::get_import)
+        .service(catalog_import::import_errors)
+        .service(catalog_import::export_csv)
+        .service(catalog_import::export_xlsx)
         .service(webhooks::create_webhook)
         .service(webhooks::list_webhooks)
         .service(webhooks::delete_webhook)

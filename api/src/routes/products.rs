@@ -71,6 +71,11 @@ pub struct ProductRequest {
     pub place_of_origin: Option<String>,
     /// Up to 10.
     pub keywords: Option<Vec<String>>,
+    /// Your own product code, unique among the company's products; a catalog import matches
+    /// its rows to products by it. Blank clears it. Only the company's members and operators see
+    /// it, so it is written at once even on a published product (no change request).
+    #[schema(example = "VF-500-SS", max_length = 64)]
+    pub sku: Option<String>,
 }
 
 impl From<ProductRequest> for ProductInput {
@@ -104,6 +109,7 @@ impl From<ProductRequest> for ProductInput {
             lead_time_days: r.lead_time_days,
             place_of_origin: r.place_of_origin,
             keywords: r.keywords,
+            sku: r.sku,
         }
     }
 }
@@ -143,6 +149,9 @@ pub struct ProductView {
     pub lead_time_days: Option<i32>,
     pub place_of_origin: Option<String>,
     pub keywords: Vec<String>,
+    /// The company's own product code: `null` unless you are a member of the company or an
+    /// operator.
+    pub sku: Option<String>,
     /// The operator's note from the last review.
     pub review_note: Option<String>,
     #[serde(with = "time::serde::rfc3339::option")]
@@ -199,6 +208,7 @@ impl From<Product> for ProductView {
             lead_time_days: p.lead_time_days,
             place_of_origin: p.place_of_origin,
             keywords: p.keywords,
+            sku: p.sku,
             review_note: p.review_note,
             published_at: utc_opt(p.published_at),
             created_at: utc(p.created_at),

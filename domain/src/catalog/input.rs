@@ -29,6 +29,8 @@ pub struct ProductInput {
     pub lead_time_days: Option<i32>,
     pub place_of_origin: Option<String>,
     pub keywords: Option<Vec<String>>,
+    /// The company's own code; blank clears it.
+    pub sku: Option<String>,
 }
 
 /// Also the stored form of a change request's proposal (`catalog::change`).
@@ -48,7 +50,15 @@ pub(crate) struct ValidProduct {
     pub lead_time_days: Option<i32>,
     pub place_of_origin: Option<String>,
     pub keywords: Vec<String>,
+    /// Not part of a change request's proposal: the SKU is the company's internal code, shown
+    /// only to its members and operators, so it is written at once (`catalog::service`) and
+    /// `fill_row` leaves it.
+    #[serde(skip)]
+    pub sku: Option<String>,
 }
+
+/// The longest SKU code.
+pub const SKU_MAX_CHARS: usize = 64;
 
 impl ValidProduct {
     pub fn price_range(&self) -> (Option<i64>, Option<i64>) {
@@ -282,6 +292,12 @@ impl ProductInput {
             }
             None => old.map(|p| p.keywords.clone()).unwrap_or_default(),
         };
+        let sku = v.text_or_keep(
+            "sku",
+            self.sku.as_deref(),
+            old.and_then(|p| p.sku.as_ref()),
+            SKU_MAX_CHARS,
+        );
         v.finish()?;
         Ok(ValidProduct {
             title_zh,
@@ -298,6 +314,7 @@ impl ProductInput {
             lead_time_days,
             place_of_origin,
             keywords,
+            sku,
         })
     }
 }

@@ -24,12 +24,16 @@ pub use money::{format_minor, to_minor_units};
 pub use public_index::{
     PublicProductRef, product_deleted, public_product_file_starts, public_products_after,
 };
-pub use repo::{count_public_products, public_products_of_company};
+pub use repo::{
+    all_live_products_of_company, count_public_products, product_id_by_sku,
+    public_products_of_company,
+};
 pub(crate) use reviewable::ProductReview;
 pub use search_view::{
     ProductSearchDoc, company_of_product, company_search_doc, product_ids_of_company,
     product_search_doc, product_search_docs, public_company_ids_after, public_product_ids_after,
 };
+pub(crate) use service::company_for_write;
 pub use service::{
     create_product, delete_product, get_product, list_company_products, update_product,
 };

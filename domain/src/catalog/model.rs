@@ -58,6 +58,9 @@ pub struct Product {
     /// When an operator sent the submission back (the product is then a draft the owner sees
     /// as `changes_requested` until publishing it again).
     pub changes_requested_at: Option<PrimitiveDateTime>,
+    /// The company's own code for the product (unique among its live products); an import
+    /// matches its rows to products by it.
+    pub sku: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -88,6 +91,7 @@ pub(crate) struct ProductRow {
     pub updated_at: PrimitiveDateTime,
     pub deleted_at: Option<PrimitiveDateTime>,
     pub changes_requested_at: Option<PrimitiveDateTime>,
+    pub sku: Option<String>,
 }
 
 impl From<ProductRow> for Product {
@@ -117,6 +121,7 @@ impl From<ProductRow> for Product {
             created_at: r.created_at,
             updated_at: r.updated_at,
             changes_requested_at: r.changes_requested_at,
+            sku: r.sku,
         }
     }
 }

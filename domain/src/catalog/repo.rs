@@ -132,3 +132,37 @@ pub(crate) fn save_product(
         change,
     )
 }
+
+/// The live product of the company with this SKU code, if any.
+pub fn product_id_by_sku(
+    conn: &mut DbConnection,
+    company_id: Uuid,
+    sku: &str,
+) -> QueryResult<Option<Uuid>> {
+    let id: Option<String> = products::table
+        .filter(products::company_id.eq(company_id.to_string()))
+        .filter(products::sku.eq(sku))
+        .filter(products::deleted_at.is_null())
+        .select(products::id)
+        .first(conn)
+        .optional()?;
+    Ok(id.map(|id| crate::ids::parse_db_id(&id)))
+}
+
+/// Every live product of a company, any status, by SKU then age (the export).
+pub fn all_live_products_of_company(
+    conn: &mut DbConnection,
+    company_id: Uuid,
+) -> QueryResult<Vec<Product>> {
+    let rows = products::table
+        .filter(products::company_id.eq(company_id.to_string()))
+        .filter(products::deleted_at.is_null())
+        .select(ProductRow::as_select())
+        .order((
+            products::sku.asc(),
+            products::created_at.asc(),
+            products::id.asc(),
+        ))
+        .load(conn)?;
+    Ok(rows.into_iter().map(Product::from).collect())
+}

@@ -8,7 +8,8 @@ use super::change::ProductEdit;
 use super::input::{ProductInput, ValidProduct};
 use super::model::{Product, ProductRow, ProductStatus};
 use super::repo::{
-    all_products_of_company, load_product, public_products_of_company, save_product,
+    all_products_of_company, load_product, product_id_by_sku, public_products_of_company,
+    save_product,
 };
 use crate::access::{Actor, CompanyAction, may_on_company};
 use crate::clock::now;
@@ -25,6 +26,38 @@ pub(super) fn check_category(conn: &mut DbConnection, id: &str) -> Result<(), Ca
     match leaf_category_problem(conn, "category_id", id)? {
         None => Ok(()),
         Some(problem) => Err(CatalogError::Validation(vec![problem])),
+    }
+}
+
+fn sku_duplicate() -> CatalogError {
+    CatalogError::Validation(vec![FieldError::new(
+        "sku",
+        "duplicate",
+        "another product of the company has this SKU",
+    )])
+}
+
+/// Refuses a SKU that another live product of the company has (the unique index catches a
+/// race; this names the field).
+fn check_sku(
+    conn: &mut DbConnection,
+    company_id: Uuid,
+    sku: Option<&str>,
+    product_id: &str,
+) -> Result<(), CatalogError> {
+    let Some(sku) = sku else { return Ok(()) };
+    match product_id_by_sku(conn, company_id, sku)? {
+        Some(other) if other.to_string() != product_id => Err(sku_duplicate()),
+        _ => Ok(()),
+    }
+}
+
+/// A unique violation on the SKU index is the same refusal as `check_sku`'s.
+fn sku_race(e: diesel::result::Error) -> CatalogError {
+    if crate::db::unique_violation_on(&e, "products", "sku") {
+        sku_duplicate()
+    } else {
+        CatalogError::Database(e)
     }
 }
 
@@ -173,12 +206,15 @@ pub fn create_product(
             updated_at: at,
             deleted_at: None,
             changes_requested_at: None,
+            sku: valid.sku.clone(),
         };
+        check_sku(conn, company_id, row.sku.as_deref(), &row.id)?;
         fill_row(&mut row, valid.clone());
         let verdict = screen_product(conn, &row)?;
         diesel::insert_into(products::table)
             .values(&row)
-            .execute(conn)?;
+            .execute(conn)
+            .map_err(sku_race)?;
         crate::screening::record(conn, "product", &row.id, &verdict)?;
         attach_images(conn, actor, company_id, id, images.as_ref())?;
         outbox::emit(
@@ -216,14 +252,27 @@ pub fn get_product(
     actor: Option<&Actor>,
     id: Uuid,
 ) -> Result<Product, CatalogError> {
-    let product = load_product(conn, id)?
+    let mut product = load_product(conn, id)?
         .map(Product::from)
         .ok_or(CatalogError::NotFound)?;
-    if visible(conn, actor, &product)? {
-        Ok(product)
-    } else {
-        Err(CatalogError::NotFound)
+    if !visible(conn, actor, &product)? {
+        return Err(CatalogError::NotFound);
     }
+    if !private_viewer(conn, actor, product.company_id)? {
+        product.sku = None;
+    }
+    Ok(product)
+}
+
+/// Whether the actor sees the company's private data (its members and operators).
+fn private_viewer(
+    conn: &mut DbConnection,
+    actor: Option<&Actor>,
+    company_id: Uuid,
+) -> Result<bool, CatalogError> {
+    let Some(actor) = actor else { return Ok(false) };
+    let role = role_in(conn, company_id, actor.user_id)?;
+    Ok(may_on_company(actor, role, CompanyAction::ViewPrivate))
 }
 
 /// Loads a product for a write by a member: 404 if the actor cannot see it, 403 if they can
@@ -259,6 +308,9 @@ pub fn update_product(
         let (mut row, company) = product_for_write(conn, actor, id)?;
         let current = Product::from(row.clone());
         attach_images(conn, actor, company.id, id, input.images.as_ref())?;
+        if let Some(sku) = input.sku.as_deref() {
+            set_sku(conn, &mut row, company.id, sku)?;
+        }
         if current.status == ProductStatus::Published {
             return super::change::propose(conn, actor, row, &company, input);
         }
@@ -284,6 +336,30 @@ pub fn update_product(
             change: None,
         })
     })
+}
+
+/// Writes a new SKU at once, whatever the product's state: it is the company's internal code,
+/// shown only to its members and operators, so not part of what review approves. Other fields go through the
+/// edit (in place, or as a change request).
+fn set_sku(
+    conn: &mut DbConnection,
+    row: &mut ProductRow,
+    company_id: Uuid,
+    sku: &str,
+) -> Result<(), CatalogError> {
+    let mut v = crate::validate::Validator::new();
+    let sku = v.opt_text("sku", Some(sku), super::input::SKU_MAX_CHARS);
+    v.finish().map_err(CatalogError::Validation)?;
+    if sku == row.sku {
+        return Ok(());
+    }
+    check_sku(conn, company_id, sku.as_deref(), &row.id)?;
+    diesel::update(products::table.find(&row.id))
+        .set(products::sku.eq(&sku))
+        .execute(conn)
+        .map_err(sku_race)?;
+    row.sku = sku;
+    Ok(())
 }
 
 /// Soft delete: the row stays for the record, every read treats it as gone.
@@ -337,7 +413,11 @@ pub fn list_company_products(
     }
     match status {
         None | Some(ProductStatus::Published) => {
-            Ok(public_products_of_company(conn, company_id, page)?)
+            let mut page = public_products_of_company(conn, company_id, page)?;
+            for p in &mut page.items {
+                p.sku = None;
+            }
+            Ok(page)
         }
         Some(_) => Ok(Page {
             items: vec![],

@@ -126,6 +126,7 @@ diesel::table! {
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
         changes_requested_at -> Nullable<Timestamp>,
+        sku -> Nullable<Text>,
     }
 }
 
@@ -896,3 +897,39 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     webhook_attempts
 );
+
+diesel::table! {
+    catalog_imports (id) {
+        id -> Text,
+        company_id -> Text,
+        created_by -> Text,
+        format -> Text,
+        file_name -> Nullable<Text>,
+        content -> Binary,
+        status -> Text,
+        rows_total -> Integer,
+        rows_done -> Integer,
+        created_count -> Integer,
+        updated_count -> Integer,
+        failed_count -> Integer,
+        lease_until -> Nullable<Timestamp>,
+        error -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    catalog_import_errors (id) {
+        id -> Text,
+        import_id -> Text,
+        row_number -> Integer,
+        field -> Text,
+        code -> Text,
+        message -> Text,
+    }
+}
+
+diesel::joinable!(catalog_import_errors -> catalog_imports (import_id));
+diesel::allow_tables_to_appear_in_same_query!(catalog_imports, catalog_import_errors);

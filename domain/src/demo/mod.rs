@@ -272,5 +272,6 @@ fn product_input(
         lead_time_days: Some(t.lead_time_days),
         place_of_origin: Some(format!("{}{}", s.province, s.city)),
         keywords: Some(t.keywords.iter().map(|k| k.to_string()).collect()),
+        sku: None,
     }
 }

@@ -136,6 +136,7 @@ pub fn product(rng: &mut Rng, n: u64, companies: &[Company]) -> ProductSearchDoc
             created_at: now,
             updated_at: now,
             changes_requested_at: None,
+            sku: None,
         },
         category_parent: t.category.split('.').next().unwrap_or_default().into(),
         category_name_zh: String::new(),

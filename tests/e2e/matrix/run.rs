@@ -24,6 +24,7 @@ const NOT_FOUND_CODES: &[(&str, &str)] = &[
     ("api-keys", "api_key_not_found"),
     ("appeals", "appeal_not_found"),
     ("blocked-buyers", "block_not_found"),
+    ("catalog-imports", "catalog_import_not_found"),
     ("change-requests", "change_request_not_found"),
     ("click", "invalid_link"),
     ("companies", "company_not_found"),
@@ -143,8 +144,8 @@ async fn run_cell(world: &World, row: &Row, actor: Actor) -> e2e::Reply {
                 .app
                 .http
                 .request(req.method, world.app.url(&req.path))
-                .header("Content-Type", "message/rfc822")
-                .body(raw.clone());
+                .header("Content-Type", raw.0)
+                .body(raw.1.clone());
             if let Some(token) = &req.token {
                 request = request.bearer_auth(token);
             }

@@ -189,6 +189,8 @@ pub enum Target {
     FreshWebhookOfA,
     /// The same, and `{delivery_id}` = a delivery to it (of a new inquiry to A).
     FreshWebhookDeliveryOfA,
+    /// `{id}` = A, `{import_id}` = the world's finished catalog import of A.
+    ImportOfA,
 }
 
 /// The (valid) request body of a row.
@@ -288,6 +290,10 @@ pub enum Payload {
     ApiKey,
     /// A new webhook endpoint's URL and event types.
     Webhook,
+    /// A CSV catalog file with the template's header and no rows: members get past
+    /// authorization to the 400 (`no_rows`), so no cell queues an import (one runs per company
+    /// at a time, and the cells of a row run at once).
+    CatalogFileWithoutRows,
 }
 
 pub struct Row {
@@ -338,6 +344,7 @@ impl Row {
             Target::FreshApiKeyOfA => " [key of A]",
             Target::FreshWebhookOfA => " [webhook of A]",
             Target::FreshWebhookDeliveryOfA => " [webhook delivery of A]",
+            Target::ImportOfA => " [import of A]",
             _ => "",
         };
         format!("{} {}{target}", self.method, self.path)
@@ -592,6 +599,15 @@ pub fn rows() -> Vec<Row> {
         row("POST",   "/api/v1/companies/{id}/webhooks/{endpoint_id}/enable", T::FreshWebhookOfA, P::None, [401, 404, 200, 200, 403, 404, 403]),
         row("GET",    "/api/v1/companies/{id}/webhooks/{endpoint_id}/deliveries", T::FreshWebhookOfA, P::None, [401, 404, 200, 200, 403, 404, 403]),
         row("POST",   "/api/v1/companies/{id}/webhooks/{endpoint_id}/deliveries/{delivery_id}/replay", T::FreshWebhookDeliveryOfA, P::None, [401, 404, 200, 200, 403, 404, 403]),
+        // Catalog import and export: the template is public; who writes A's products uploads
+        // (operators write none: 403); A's members and operators read imports and exports.
+        row("GET",    "/api/v1/catalog-import/template.csv",       T::Nothing,   P::None,     OPEN),
+        row("GET",    "/api/v1/catalog-import/template.xlsx",      T::Nothing,   P::None,     OPEN),
+        row("POST",   "/api/v1/companies/{id}/catalog-imports",    T::CompanyA,  P::CatalogFileWithoutRows, [401, 403, 400, 400, 400, 403, 403]),
+        row("GET",    "/api/v1/companies/{id}/catalog-imports/{import_id}", T::ImportOfA, P::None, [401, 404, 200, 200, 200, 404, 200]),
+        row("GET",    "/api/v1/companies/{id}/catalog-imports/{import_id}/errors.csv", T::ImportOfA, P::None, [401, 404, 200, 200, 200, 404, 200]),
+        row("GET",    "/api/v1/companies/{id}/catalog.csv",        T::CompanyA,  P::None,     [401, 404, 200, 200, 200, 404, 200]),
+        row("GET",    "/api/v1/companies/{id}/catalog.xlsx",       T::CompanyA,  P::None,     [401, 404, 200, 200, 200, 404, 200]),
     ]
 }
 
@@ -611,6 +627,23 @@ pub const KEY_SCOPES: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/products/{id}/publish", "catalog:write"),
     ("POST", "/api/v1/products/{id}/unpublish", "catalog:write"),
     ("POST", "/api/v1/media", "catalog:write"),
+    (
+        "POST",
+        "/api/v1/companies/{id}/catalog-imports",
+        "catalog:write",
+    ),
+    (
+        "GET",
+        "/api/v1/companies/{id}/catalog-imports/{import_id}",
+        "catalog:read",
+    ),
+    (
+        "GET",
+        "/api/v1/companies/{id}/catalog-imports/{import_id}/errors.csv",
+        "catalog:read",
+    ),
+    ("GET", "/api/v1/companies/{id}/catalog.csv", "catalog:read"),
+    ("GET", "/api/v1/companies/{id}/catalog.xlsx", "catalog:read"),
     ("GET", "/api/v1/inquiries", "inquiries:read"),
     ("GET", "/api/v1/inquiries/unread", "inquiries:read"),
     ("GET", "/api/v1/inquiries/{id}", "inquiries:read"),

@@ -38,6 +38,8 @@ pub struct World {
     pub key_all: String,
     /// Per scope, the secret of a key of A with every other scope.
     pub keys_without: Vec<(&'static str, String)>,
+    /// A finished catalog import of A (by A's owner).
+    pub import_a: String,
 }
 
 /// One request of one cell.
@@ -46,8 +48,8 @@ pub struct Request {
     pub path: String,
     pub token: Option<String>,
     pub body: Option<Value>,
-    /// A body sent as is (`message/rfc822`) instead of JSON.
-    pub raw: Option<String>,
+    /// A body sent as is (content type, text) instead of JSON.
+    pub raw: Option<(&'static str, String)>,
     /// A multipart body (content type, bytes) instead of JSON.
     pub upload: Option<(String, Vec<u8>)>,
 }
@@ -68,6 +70,8 @@ pub async fn spawn(b: Backend) -> TestApp {
         // Webhook deliveries stay pending (the matrix checks who may manage them; sending has
         // its own tests), so no cell waits on a network.
         c.webhook_worker = false;
+        // Imports stay as the cells leave them (`finished_import_of_a`).
+        c.import_worker = false;
     })
     .await
 }
@@ -111,6 +115,7 @@ impl World {
             quote_of_a: String::new(),
             key_all: String::new(),
             keys_without: Vec::new(),
+            import_a: String::new(),
         };
         world.key_all = world.fresh_key_of_a(&SCOPES).await.1;
         for scope in SCOPES {
@@ -130,6 +135,7 @@ impl World {
             .fresh_listing(&world.buyer, buy_listing(), false)
             .await;
         world.quote_of_a = world.fresh_quote_of_a().await;
+        world.import_a = world.finished_import_of_a().await;
         world.quoted_buy = world.quote_listing(&world.quote_of_a).await;
         // Ratings with this word wait for an operator (`FreshHeldRatingOfA`).
         world
@@ -153,6 +159,40 @@ impl World {
             .await
             .expect(201);
         world
+    }
+
+    /// An import of A by A's owner, marked finished (the matrix runs no import worker): the
+    /// import rows read it, and A may start others.
+    pub async fn finished_import_of_a(&self) -> String {
+        let response = self
+            .app
+            .http
+            .post(self.app.url(&format!(
+                "/api/v1/companies/{}/catalog-imports",
+                self.company_a
+            )))
+            .bearer_auth(&self.owner_a.access)
+            .header("content-type", "text/csv")
+            .body("sku,title_en,category_id,unit,price_on_request\r\nM-1,Matrix,home-goods.drinkware,piece,true\r\n")
+            .send()
+            .await
+            .expect("upload sent");
+        assert_eq!(response.status().as_u16(), 202);
+        let import: Value = response.json().await.expect("the import");
+        let id = id_of(&import);
+        let import_id = uuid::Uuid::parse_str(&id).expect("an id");
+        self.app
+            .with_db(move |conn| {
+                domain::catalog_import::finish(
+                    conn,
+                    import_id,
+                    domain::catalog_import::ImportStatus::Completed,
+                    None,
+                )
+                .expect("finish")
+            })
+            .await;
+        id
     }
 
     /// A new API key of A made by A's owner: (id, secret).
@@ -1016,6 +1056,10 @@ impl World {
                 path = path.replace("{endpoint_id}", &endpoint);
                 (Some(self.company_a.clone()), None)
             }
+            Target::ImportOfA => {
+                path = path.replace("{import_id}", &self.import_a);
+                (Some(self.company_a.clone()), None)
+            }
             Target::FreshWebhookDeliveryOfA => {
                 let endpoint = self.fresh_webhook_of_a().await;
                 self.fresh_thread_a().await;
@@ -1167,6 +1211,7 @@ impl World {
             }
             Payload::LeaveUnconfirmed => Some(json!({"confirm": "not-the-slug-of-a"})),
             Payload::Upload => None,
+            Payload::CatalogFileWithoutRows => None,
             Payload::ApiKey => Some(json!({"name": "matrix", "scopes": ["catalog:read"]})),
             Payload::Webhook => Some(json!({
                 "url": "https://hooks.example.com/matrix",
@@ -1180,16 +1225,23 @@ impl World {
                 Some(json!({"password": PASSWORD}))
             }
         };
-        let raw = (row.payload == Payload::Dsn).then(|| {
-            format!(
-                "From: MAILER-DAEMON@mx.example.net\r\nMIME-Version: 1.0\r\n\
+        let raw = match row.payload {
+            Payload::Dsn => Some((
+                "message/rfc822",
+                format!(
+                    "From: MAILER-DAEMON@mx.example.net\r\nMIME-Version: 1.0\r\n\
                  Content-Type: multipart/report; report-type=delivery-status; boundary=\"m\"\r\n\r\n\
                  --m\r\nContent-Type: message/delivery-status\r\n\r\n\
                  Reporting-MTA: dns; mx.example.net\r\n\r\n\
                  Final-Recipient: rfc822; {}\r\nAction: delivered\r\nStatus: 2.0.0\r\n\r\n--m--\r\n",
-                new_email("matrix-dsn")
-            )
-        });
+                    new_email("matrix-dsn")
+                ),
+            )),
+            Payload::CatalogFileWithoutRows => {
+                Some(("text/csv", "sku,title_en,category_id,unit\r\n".to_owned()))
+            }
+            _ => None,
+        };
         let upload = (row.payload == Payload::Upload).then(|| {
             e2e::media::multipart(&[
                 ("purpose", None, b"product_image"),
