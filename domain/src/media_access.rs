@@ -1,6 +1,6 @@
 //! Who may read an uploaded file. It sits above `media` and the areas media is attached to
-//! (products, companies, inquiry threads), because the answer is theirs: `media` itself is
-//! below them, as they attach files through it.
+//! (products, companies, inquiry threads, listings), because the answer is theirs: `media`
+//! itself is below them, as they attach files through it.
 
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -25,7 +25,9 @@ pub enum Readability {
 /// Whether `actor` (anonymous when `None`) may read `media`. Public: an image of a product the
 /// public sees (and still among its images), or the logo or banner of a public company. Private:
 /// the uploader; for product images and company media, the company's members and operators; for
-/// inquiry attachments, the thread's participants and operators.
+/// inquiry attachments, the thread's participants and operators; for listing attachments, any
+/// signed-in account while the listing is public, and always its owner, its company's members
+/// and operators.
 pub fn readability(
     conn: &mut DbConnection,
     actor: Option<&Actor>,
@@ -99,6 +101,36 @@ fn link_readability(
                 },
             )
         }
+        Target::Listing(listing_id) => listing_readability(conn, actor, media, listing_id),
+    }
+}
+
+/// A listing's attachments are private files (never cached publicly), but a buy request's
+/// drawings are what suppliers quote on: any signed-in account reads those of a listing the
+/// public sees, as long as they are among its live attachments (a pending change's new files
+/// are for its owner, its company and the reviewers). Anonymous readers get nothing.
+fn listing_readability(
+    conn: &mut DbConnection,
+    actor: Option<&Actor>,
+    media: &Media,
+    listing_id: Uuid,
+) -> Result<Readability, MediaError> {
+    let Some(actor) = actor else {
+        return Ok(Readability::Hidden);
+    };
+    let Ok(listing) = crate::listing::get_listing(conn, Some(actor), listing_id) else {
+        return Ok(Readability::Hidden);
+    };
+    let live = listing.attachments.contains(&media.id.to_string());
+    if actor.is_operator()
+        || listing.owner_id == actor.user_id
+        || (live && crate::listing::get_listing(conn, None, listing_id).is_ok())
+    {
+        return Ok(Readability::Private);
+    }
+    match listing.company_id {
+        Some(company_id) => member_or_operator(conn, Some(actor), company_id),
+        None => Ok(Readability::Hidden),
     }
 }
 

@@ -9,7 +9,8 @@ use crate::db::DbConnection;
 use crate::db::schema::{media, media_links};
 use crate::error::FieldError;
 
-/// What media can be attached to. The id is the product's, the company's or the message's.
+/// What media can be attached to. The id is the product's, the company's, the message's or the
+/// listing's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     Product(Uuid),
@@ -17,6 +18,8 @@ pub enum Target {
     CompanyBanner(Uuid),
     CompanyLicence(Uuid),
     InquiryMessage(Uuid),
+    /// A buy request's or sell offer's attachments (drawings, specifications).
+    Listing(Uuid),
 }
 
 impl Target {
@@ -27,6 +30,7 @@ impl Target {
             Target::CompanyBanner(id) => ("company_banner", id),
             Target::CompanyLicence(id) => ("company_licence", id),
             Target::InquiryMessage(id) => ("inquiry_message", id),
+            Target::Listing(id) => ("listing", id),
         }
     }
 
@@ -37,6 +41,7 @@ impl Target {
             "company_banner" => Target::CompanyBanner(id),
             "company_licence" => Target::CompanyLicence(id),
             "inquiry_message" => Target::InquiryMessage(id),
+            "listing" => Target::Listing(id),
             _ => return None,
         })
     }
@@ -48,7 +53,7 @@ impl Target {
             Target::CompanyLogo(_) => Purpose::CompanyLogo,
             Target::CompanyBanner(_) => Purpose::CompanyBanner,
             Target::CompanyLicence(_) => Purpose::LicenceScan,
-            Target::InquiryMessage(_) => Purpose::Attachment,
+            Target::InquiryMessage(_) | Target::Listing(_) => Purpose::Attachment,
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod files;
 mod inquiries;
+mod listings;
 mod products;
 mod refusals;
 mod serving;
