@@ -1,5 +1,5 @@
 //! Who may read an uploaded file. It sits above `media` and the areas media is attached to
-//! (products, companies, inquiry threads, listings), because the answer is theirs: `media`
+//! (products, companies, inquiry threads, listings, quotes), because the answer is theirs: `media`
 //! itself is below them, as they attach files through it.
 
 use diesel::prelude::*;
@@ -27,7 +27,8 @@ pub enum Readability {
 /// the uploader; for product images and company media, the company's members and operators; for
 /// inquiry attachments, the thread's participants and operators; for listing attachments, any
 /// signed-in account while the listing is public, and always its owner, its company's members
-/// and operators.
+/// and operators; for quote attachments, those who may read the quote (the quoting company's
+/// members, the buy request's owner and operators).
 pub fn readability(
     conn: &mut DbConnection,
     actor: Option<&Actor>,
@@ -102,6 +103,10 @@ fn link_readability(
             )
         }
         Target::Listing(listing_id) => listing_readability(conn, actor, media, listing_id),
+        Target::Quote(quote_id) => Ok(match actor {
+            Some(a) if crate::quote::get_quote(conn, a, quote_id).is_ok() => Readability::Private,
+            _ => Readability::Hidden,
+        }),
     }
 }
 

@@ -198,6 +198,7 @@ diesel::table! {
         revision -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        attachments -> Text,
     }
 }
 

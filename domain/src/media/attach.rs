@@ -9,8 +9,8 @@ use crate::db::DbConnection;
 use crate::db::schema::{media, media_links};
 use crate::error::FieldError;
 
-/// What media can be attached to. The id is the product's, the company's, the message's or the
-/// listing's.
+/// What media can be attached to. The id is the product's, the company's, the message's, the
+/// listing's or the quote's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     Product(Uuid),
@@ -20,6 +20,8 @@ pub enum Target {
     InquiryMessage(Uuid),
     /// A buy request's or sell offer's attachments (drawings, specifications).
     Listing(Uuid),
+    /// A quote's attachments (price lists, drawings).
+    Quote(Uuid),
 }
 
 impl Target {
@@ -31,6 +33,7 @@ impl Target {
             Target::CompanyLicence(id) => ("company_licence", id),
             Target::InquiryMessage(id) => ("inquiry_message", id),
             Target::Listing(id) => ("listing", id),
+            Target::Quote(id) => ("quote", id),
         }
     }
 
@@ -42,6 +45,7 @@ impl Target {
             "company_licence" => Target::CompanyLicence(id),
             "inquiry_message" => Target::InquiryMessage(id),
             "listing" => Target::Listing(id),
+            "quote" => Target::Quote(id),
             _ => return None,
         })
     }
@@ -53,7 +57,9 @@ impl Target {
             Target::CompanyLogo(_) => Purpose::CompanyLogo,
             Target::CompanyBanner(_) => Purpose::CompanyBanner,
             Target::CompanyLicence(_) => Purpose::LicenceScan,
-            Target::InquiryMessage(_) | Target::Listing(_) => Purpose::Attachment,
+            Target::InquiryMessage(_) | Target::Listing(_) | Target::Quote(_) => {
+                Purpose::Attachment
+            }
         }
     }
 }

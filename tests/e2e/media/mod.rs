@@ -6,6 +6,7 @@ mod files;
 mod inquiries;
 mod listings;
 mod products;
+mod quotes;
 mod refusals;
 mod serving;
 mod upload;
