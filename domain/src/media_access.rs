@@ -1,5 +1,5 @@
 //! Who may read an uploaded file. It sits above `media` and the areas media is attached to
-//! (products, companies, inquiry threads, listings, quotes), because the answer is theirs: `media`
+//! (products, companies, inquiry threads, listings, quotes, reports), because the answer is theirs: `media`
 //! itself is below them, as they attach files through it.
 
 use diesel::prelude::*;
@@ -28,7 +28,8 @@ pub enum Readability {
 /// inquiry attachments, the thread's participants and operators; for listing attachments, any
 /// signed-in account while the listing is public, and always its owner, its company's members
 /// and operators; for quote attachments, those who may read the quote (the quoting company's
-/// members, the buy request's owner and operators).
+/// members, the buy request's owner and operators); for a report's evidence, its filer and
+/// operators (the reported company never sees who reported it, nor with what).
 pub fn readability(
     conn: &mut DbConnection,
     actor: Option<&Actor>,
@@ -103,6 +104,10 @@ fn link_readability(
             )
         }
         Target::Listing(listing_id) => listing_readability(conn, actor, media, listing_id),
+        Target::Report(report_id) => Ok(match actor {
+            Some(a) if a.is_operator() || filed_report(conn, a, report_id)? => Readability::Private,
+            _ => Readability::Hidden,
+        }),
         Target::Quote(quote_id) => Ok(match actor {
             Some(a) if crate::quote::get_quote(conn, a, quote_id).is_ok() => Readability::Private,
             _ => Readability::Hidden,
@@ -171,4 +176,19 @@ fn may_read_message(
         Some(id) => crate::inquiry::get_inquiry(conn, actor, parse_db_id(&id)).is_ok(),
         None => false,
     })
+}
+
+/// Whether the actor filed this report.
+fn filed_report(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    report_id: Uuid,
+) -> Result<bool, MediaError> {
+    use crate::db::schema::reports;
+    let filer: Option<String> = reports::table
+        .find(report_id.to_string())
+        .select(reports::reporter_id)
+        .first(conn)
+        .optional()?;
+    Ok(filer.is_some_and(|f| parse_db_id(&f) == actor.user_id))
 }

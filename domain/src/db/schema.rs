@@ -354,6 +354,7 @@ diesel::table! {
         handled_by -> Nullable<Text>,
         handled_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        evidence_attachments -> Text,
     }
 }
 

@@ -22,6 +22,8 @@ pub enum Target {
     Listing(Uuid),
     /// A quote's attachments (price lists, drawings).
     Quote(Uuid),
+    /// A report's evidence files (screenshots, documents).
+    Report(Uuid),
 }
 
 impl Target {
@@ -34,6 +36,7 @@ impl Target {
             Target::InquiryMessage(id) => ("inquiry_message", id),
             Target::Listing(id) => ("listing", id),
             Target::Quote(id) => ("quote", id),
+            Target::Report(id) => ("report", id),
         }
     }
 
@@ -46,6 +49,7 @@ impl Target {
             "inquiry_message" => Target::InquiryMessage(id),
             "listing" => Target::Listing(id),
             "quote" => Target::Quote(id),
+            "report" => Target::Report(id),
             _ => return None,
         })
     }
@@ -57,9 +61,10 @@ impl Target {
             Target::CompanyLogo(_) => Purpose::CompanyLogo,
             Target::CompanyBanner(_) => Purpose::CompanyBanner,
             Target::CompanyLicence(_) => Purpose::LicenceScan,
-            Target::InquiryMessage(_) | Target::Listing(_) | Target::Quote(_) => {
-                Purpose::Attachment
-            }
+            Target::InquiryMessage(_)
+            | Target::Listing(_)
+            | Target::Quote(_)
+            | Target::Report(_) => Purpose::Attachment,
         }
     }
 }

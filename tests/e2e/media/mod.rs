@@ -8,5 +8,6 @@ mod listings;
 mod products;
 mod quotes;
 mod refusals;
+mod reports;
 mod serving;
 mod upload;
