@@ -1,5 +1,5 @@
 //! Who may read an uploaded file. It sits above `media` and the areas media is attached to
-//! (products, companies, inquiry threads, listings, quotes, reports), because the answer is theirs: `media`
+//! (products, companies, inquiry threads, listings, quotes, reports, IP notices), because the answer is theirs: `media`
 //! itself is below them, as they attach files through it.
 
 use diesel::prelude::*;
@@ -29,7 +29,9 @@ pub enum Readability {
 /// signed-in account while the listing is public, and always its owner, its company's members
 /// and operators; for quote attachments, those who may read the quote (the quoting company's
 /// members, the buy request's owner and operators); for a report's evidence, its filer and
-/// operators (the reported company never sees who reported it, nor with what).
+/// operators (the reported company never sees who reported it, nor with what); for an IP
+/// notice's evidence, whoever may read the case (the notifier and operators, the item's owner
+/// side once it is served).
 pub fn readability(
     conn: &mut DbConnection,
     actor: Option<&Actor>,
@@ -106,6 +108,12 @@ fn link_readability(
         Target::Listing(listing_id) => listing_readability(conn, actor, media, listing_id),
         Target::Report(report_id) => Ok(match actor {
             Some(a) if a.is_operator() || filed_report(conn, a, report_id)? => Readability::Private,
+            _ => Readability::Hidden,
+        }),
+        Target::TakedownNotice(notice_id) => Ok(match actor {
+            Some(a) if crate::takedown::get_case(conn, a, notice_id).is_ok() => {
+                Readability::Private
+            }
             _ => Readability::Hidden,
         }),
         Target::Quote(quote_id) => Ok(match actor {

@@ -728,6 +728,7 @@ diesel::table! {
         closed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        evidence_attachments -> Text,
     }
 }
 

@@ -24,6 +24,8 @@ pub enum Target {
     Quote(Uuid),
     /// A report's evidence files (screenshots, documents).
     Report(Uuid),
+    /// An IP notice's evidence files (registration certificates, photos of the infringing use).
+    TakedownNotice(Uuid),
 }
 
 impl Target {
@@ -37,6 +39,7 @@ impl Target {
             Target::Listing(id) => ("listing", id),
             Target::Quote(id) => ("quote", id),
             Target::Report(id) => ("report", id),
+            Target::TakedownNotice(id) => ("takedown_notice", id),
         }
     }
 
@@ -50,6 +53,7 @@ impl Target {
             "listing" => Target::Listing(id),
             "quote" => Target::Quote(id),
             "report" => Target::Report(id),
+            "takedown_notice" => Target::TakedownNotice(id),
             _ => return None,
         })
     }
@@ -64,7 +68,8 @@ impl Target {
             Target::InquiryMessage(_)
             | Target::Listing(_)
             | Target::Quote(_)
-            | Target::Report(_) => Purpose::Attachment,
+            | Target::Report(_)
+            | Target::TakedownNotice(_) => Purpose::Attachment,
         }
     }
 }

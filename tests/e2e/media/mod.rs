@@ -10,4 +10,5 @@ mod quotes;
 mod refusals;
 mod reports;
 mod serving;
+mod takedowns;
 mod upload;
