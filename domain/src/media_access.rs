@@ -1,6 +1,6 @@
 //! Who may read an uploaded file. It sits above `media` and the areas media is attached to
-//! (products, companies, inquiry threads, listings, quotes, reports, IP notices), because the answer is theirs: `media`
-//! itself is below them, as they attach files through it.
+//! (products, companies, inquiry threads, listings, quotes, reports, IP notices), because the
+//! answer is theirs: `media` itself is below them, as they attach files through it.
 
 use diesel::prelude::*;
 use uuid::Uuid;
