@@ -1,6 +1,6 @@
 //! Who may read an uploaded file. It sits above `media` and the areas media is attached to
-//! (products, companies, inquiry threads), because the answer is theirs: `media` itself is
-//! below them, as they attach files through it.
+//! (products, companies, inquiry threads, listings, quotes, reports, IP notices), because the
+//! answer is theirs: `media` itself is below them, as they attach files through it.
 
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -25,7 +25,13 @@ pub enum Readability {
 /// Whether `actor` (anonymous when `None`) may read `media`. Public: an image of a product the
 /// public sees (and still among its images), or the logo or banner of a public company. Private:
 /// the uploader; for product images and company media, the company's members and operators; for
-/// inquiry attachments, the thread's participants and operators.
+/// inquiry attachments, the thread's participants and operators; for listing attachments, any
+/// signed-in account while the listing is public, and always its owner, its company's members
+/// and operators; for quote attachments, those who may read the quote (the quoting company's
+/// members, the buy request's owner and operators); for a report's evidence, its filer and
+/// operators (the reported company never sees who reported it, nor with what); for an IP
+/// notice's evidence, whoever may read the case (the notifier and operators, the item's owner
+/// side once it is served).
 pub fn readability(
     conn: &mut DbConnection,
     actor: Option<&Actor>,
@@ -99,6 +105,50 @@ fn link_readability(
                 },
             )
         }
+        Target::Listing(listing_id) => listing_readability(conn, actor, media, listing_id),
+        Target::Report(report_id) => Ok(match actor {
+            Some(a) if a.is_operator() || filed_report(conn, a, report_id)? => Readability::Private,
+            _ => Readability::Hidden,
+        }),
+        Target::TakedownNotice(notice_id) => Ok(match actor {
+            Some(a) if crate::takedown::get_case(conn, a, notice_id).is_ok() => {
+                Readability::Private
+            }
+            _ => Readability::Hidden,
+        }),
+        Target::Quote(quote_id) => Ok(match actor {
+            Some(a) if crate::quote::get_quote(conn, a, quote_id).is_ok() => Readability::Private,
+            _ => Readability::Hidden,
+        }),
+    }
+}
+
+/// A listing's attachments are private files (never cached publicly), but a buy request's
+/// drawings are what suppliers quote on: any signed-in account reads those of a listing the
+/// public sees, as long as they are among its live attachments (a pending change's new files
+/// are for its owner, its company and the reviewers). Anonymous readers get nothing.
+fn listing_readability(
+    conn: &mut DbConnection,
+    actor: Option<&Actor>,
+    media: &Media,
+    listing_id: Uuid,
+) -> Result<Readability, MediaError> {
+    let Some(actor) = actor else {
+        return Ok(Readability::Hidden);
+    };
+    let Ok(listing) = crate::listing::get_listing(conn, Some(actor), listing_id) else {
+        return Ok(Readability::Hidden);
+    };
+    let live = listing.attachments.contains(&media.id.to_string());
+    if actor.is_operator()
+        || listing.owner_id == actor.user_id
+        || (live && crate::listing::get_listing(conn, None, listing_id).is_ok())
+    {
+        return Ok(Readability::Private);
+    }
+    match listing.company_id {
+        Some(company_id) => member_or_operator(conn, Some(actor), company_id),
+        None => Ok(Readability::Hidden),
     }
 }
 
@@ -134,4 +184,19 @@ fn may_read_message(
         Some(id) => crate::inquiry::get_inquiry(conn, actor, parse_db_id(&id)).is_ok(),
         None => false,
     })
+}
+
+/// Whether the actor filed this report.
+fn filed_report(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    report_id: Uuid,
+) -> Result<bool, MediaError> {
+    use crate::db::schema::reports;
+    let filer: Option<String> = reports::table
+        .find(report_id.to_string())
+        .select(reports::reporter_id)
+        .first(conn)
+        .optional()?;
+    Ok(filer.is_some_and(|f| parse_db_id(&f) == actor.user_id))
 }

@@ -213,6 +213,25 @@ impl Validator {
         }
     }
 
+    /// Up to `max` media ids (uploads), trimmed and lower-cased. Whose uploads they are, and
+    /// for which purpose, is checked where they are attached (`media::attach`).
+    pub fn media_ids(&mut self, field: &str, items: Vec<String>, max: usize) -> Vec<String> {
+        if items.len() > max {
+            self.push(field, "too_many", format!("at most {max} attachments"));
+        }
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let id = id.trim().to_ascii_lowercase();
+                if uuid::Uuid::parse_str(&id).is_err() {
+                    self.push(format!("{field}[{i}]"), "invalid", "is not a media id");
+                }
+                id
+            })
+            .collect()
+    }
+
     pub fn finish(self) -> Result<(), Vec<FieldError>> {
         if self.errors.is_empty() {
             Ok(())

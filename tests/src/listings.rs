@@ -33,8 +33,7 @@ pub fn buy_body() -> Value {
         "currency": "CNY",
         "delivery_region": "宁波港 Ningbo port",
         "incoterm": "fob",
-        "valid_until": in_days(30),
-        "attachments": ["https://files.example.com/spec.pdf"]
+        "valid_until": in_days(30)
     })
 }
 

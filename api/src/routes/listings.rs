@@ -65,7 +65,10 @@ pub struct ListingCreateRequest {
     /// In the future, at most 90 days ahead.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub valid_until: Option<OffsetDateTime>,
-    /// Up to 10 http(s) URLs.
+    /// Up to 10 media ids, in order: uploads with purpose `attachment` by you (or by a member
+    /// of the listing's company). Readable by signed-in accounts while the listing is public,
+    /// and always by its owner, its company's members and operators.
+    #[schema(max_items = 10)]
     pub attachments: Option<Vec<String>>,
     /// Publish at once (the rules of `POST /listings/{id}/publish`); default false: a draft.
     #[serde(default)]
@@ -89,6 +92,9 @@ pub struct ListingPatchRequest {
     pub incoterm: Option<String>,
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub valid_until: Option<OffsetDateTime>,
+    /// The whole list of media ids (up to 10, purpose `attachment`); `[]` removes them. On an
+    /// open listing new files are reviewed with the rest of the change.
+    #[schema(max_items = 10)]
     pub attachments: Option<Vec<String>>,
 }
 
@@ -134,7 +140,8 @@ pub struct ListingView {
     pub incoterm: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub valid_until: OffsetDateTime,
-    pub attachments: Vec<String>,
+    /// The files, in order; `url` downloads one (signed in: see the listing's read rules).
+    pub attachments: Vec<super::media::AttachmentView>,
     /// Quotes received (buy requests).
     pub quote_count: i32,
     /// Quotes the request takes at most.
@@ -185,7 +192,7 @@ impl From<Listing> for ListingView {
             delivery_region: l.delivery_region,
             incoterm: l.incoterm.map(|i| i.as_str().to_owned()),
             valid_until: utc(l.valid_until),
-            attachments: l.attachments,
+            attachments: super::media::attachment_views(&l.attachments),
             quote_count: l.quote_count,
             max_quotes: l.max_quotes,
             review_note: l.review_note,

@@ -40,6 +40,11 @@ pub struct QuoteRequest {
     pub valid_until: Option<OffsetDateTime>,
     /// Plain text for the buyer, up to 5000 characters.
     pub message: Option<String>,
+    /// Up to 10 media ids, in order: uploads with purpose `attachment` by you or a member of
+    /// your company; on PATCH the whole list. Readable by your company's members, the
+    /// request's owner and operators.
+    #[schema(max_items = 10)]
+    pub attachments: Option<Vec<String>>,
 }
 
 impl From<QuoteRequest> for QuoteInput {
@@ -55,6 +60,7 @@ impl From<QuoteRequest> for QuoteInput {
                 time::PrimitiveDateTime::new(t.date(), t.time())
             }),
             message: r.message,
+            attachments: r.attachments,
         }
     }
 }
@@ -77,6 +83,8 @@ pub struct QuoteView {
     #[serde(with = "time::serde::rfc3339")]
     pub valid_until: OffsetDateTime,
     pub message: String,
+    /// The files, in order; `url` downloads one (the quote's readers only).
+    pub attachments: Vec<super::media::AttachmentView>,
     /// 0 as sent, 1 once revised (at most once).
     pub revision: i32,
     #[serde(with = "time::serde::rfc3339")]
@@ -100,6 +108,7 @@ impl From<Quote> for QuoteView {
             incoterm: q.incoterm.map(|i| i.as_str().to_owned()),
             valid_until: utc(q.valid_until),
             message: q.message,
+            attachments: super::media::attachment_views(&q.attachments),
             revision: q.revision,
             created_at: utc(q.created_at),
             updated_at: utc(q.updated_at),
@@ -121,6 +130,7 @@ pub struct QuoteRevisionView {
     #[serde(with = "time::serde::rfc3339")]
     pub valid_until: OffsetDateTime,
     pub message: String,
+    pub attachments: Vec<super::media::AttachmentView>,
     /// When these terms were replaced.
     #[serde(with = "time::serde::rfc3339")]
     pub replaced_at: OffsetDateTime,
@@ -139,6 +149,7 @@ impl From<QuoteRevision> for QuoteRevisionView {
             incoterm: t.incoterm,
             valid_until: t.valid_until,
             message: t.message,
+            attachments: super::media::attachment_views(&t.attachments),
             replaced_at: utc(r.replaced_at),
         }
     }

@@ -27,9 +27,15 @@ pub struct ReportRequest {
     pub reason: String,
     /// Up to 2,000 characters.
     pub details: Option<String>,
-    /// Up to 10 http(s) URLs.
+    /// Up to 10 http(s) URLs of public pages.
     #[serde(default)]
+    #[schema(max_items = 10)]
     pub evidence_urls: Vec<String>,
+    /// Up to 10 media ids: your own uploads with purpose `attachment` (screenshots,
+    /// documents). Readable by you and operators only.
+    #[serde(default)]
+    #[schema(max_items = 10)]
+    pub evidence_attachments: Vec<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -41,6 +47,8 @@ pub struct ReportView {
     pub reason: String,
     pub details: String,
     pub evidence_urls: Vec<String>,
+    /// The evidence files; `url` downloads one (the filer and operators only).
+    pub evidence_attachments: Vec<super::media::AttachmentView>,
     /// `open`, `upheld` or `dismissed`.
     pub status: String,
     /// The operator's note, seen by the reporter.
@@ -61,6 +69,7 @@ impl From<Report> for ReportView {
             reason: r.reason.as_str().into(),
             details: r.details,
             evidence_urls: r.evidence_urls,
+            evidence_attachments: super::media::attachment_views(&r.evidence_attachments),
             status: r.status.as_str().into(),
             resolution_note: r.resolution_note,
             handled_at: utc_opt(r.handled_at),
@@ -103,6 +112,7 @@ pub async fn file_report(
         reason: b.reason,
         details: b.details,
         evidence_urls: b.evidence_urls,
+        evidence_attachments: b.evidence_attachments,
     };
     let report = state
         .db(move |conn| report::file_report(conn, &user.actor, input))

@@ -38,8 +38,16 @@ pub struct NoticeRequest {
     pub registration_number: String,
     /// What is infringed and how (up to 4,000 characters).
     pub description: Option<String>,
-    /// 1 to 10 http(s) URLs: the registration certificate, the infringing use, …
+    /// Up to 10 http(s) URLs: the registration certificate, the infringing use, … At least one
+    /// unless `evidence_attachments` has a file.
+    #[serde(default)]
+    #[schema(max_items = 10)]
     pub evidence_urls: Vec<String>,
+    /// Up to 10 media ids: your own uploads with purpose `attachment`. Readable by whoever
+    /// may read the case (you, operators, the item's owner once it is served).
+    #[serde(default)]
+    #[schema(max_items = 10)]
+    pub evidence_attachments: Vec<String>,
     /// Must be `true`: the statement of good faith.
     pub good_faith: bool,
 }
@@ -57,6 +65,7 @@ pub struct NoticeView {
     pub registration_number: String,
     pub description: String,
     pub evidence_urls: Vec<String>,
+    pub evidence_attachments: Vec<super::media::AttachmentView>,
     pub good_faith: bool,
     /// `submitted`, `rejected`, `accepted`, `countered`, `final`, `restored`, `kept_down` or
     /// `reversed`, as of now (an accepted notice is `final` from its deadline on).
@@ -91,6 +100,7 @@ impl From<Notice> for NoticeView {
             registration_number: n.registration_number,
             description: n.description,
             evidence_urls: n.evidence_urls,
+            evidence_attachments: super::media::attachment_views(&n.evidence_attachments),
             good_faith: n.good_faith,
             status: n.status.as_str().into(),
             item_hidden: n.status.holds_item(),
@@ -188,6 +198,7 @@ pub async fn file_notice(
         registration_number: b.registration_number,
         description: b.description,
         evidence_urls: b.evidence_urls,
+        evidence_attachments: b.evidence_attachments,
         good_faith: b.good_faith,
     };
     let case = state

@@ -199,6 +199,7 @@ diesel::table! {
         revision -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        attachments -> Text,
     }
 }
 
@@ -354,6 +355,7 @@ diesel::table! {
         handled_by -> Nullable<Text>,
         handled_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        evidence_attachments -> Text,
     }
 }
 
@@ -727,6 +729,7 @@ diesel::table! {
         closed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        evidence_attachments -> Text,
     }
 }
 

@@ -59,28 +59,7 @@ pub(crate) struct ValidInquiry {
 }
 
 fn attachments(v: &mut Validator, field: &str, items: Vec<String>) -> Vec<String> {
-    v.check(
-        items.len() <= MAX_ATTACHMENTS,
-        field,
-        "too_many",
-        "at most 10 attachments",
-    );
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(i, id)| {
-            // Media ids (uploads with purpose `attachment`); whose they are is checked where
-            // they are attached.
-            let id = id.trim().to_ascii_lowercase();
-            v.check(
-                uuid::Uuid::parse_str(&id).is_ok(),
-                &format!("{field}[{i}]"),
-                "invalid",
-                "is not a media id",
-            );
-            id
-        })
-        .collect()
+    v.media_ids(field, items, MAX_ATTACHMENTS)
 }
 
 impl NewInquiry {

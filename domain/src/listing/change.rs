@@ -79,7 +79,12 @@ impl From<ListingVersion> for ValidListing {
             delivery_region: v.delivery_region,
             incoterm: v.incoterm.as_deref().and_then(Incoterm::parse),
             valid_until: PrimitiveDateTime::new(t.date(), t.time()),
-            attachments: v.attachments,
+            // A proposal stored before attachments became uploads may hold URLs: dropped.
+            attachments: v
+                .attachments
+                .into_iter()
+                .filter(|a| uuid::Uuid::parse_str(a).is_ok())
+                .collect(),
         }
     }
 }
@@ -136,11 +141,18 @@ pub(super) fn propose(
         },
         None => row.clone(),
     };
+    let new_files = input.attachments.is_some();
     let valid = input
         .validate(Some(&Listing::from(base)), at)
         .map_err(ListingError::Validation)?;
     if valid.category_id != row.category_id {
         check_category(conn, &valid.category_id)?;
+    }
+    if new_files {
+        // Linked now, like a product edit's new images: the ids are checked when proposed, the
+        // reviewer can open the files, and the public list changes only when it is applied.
+        let company = loaded.listing.company_id;
+        super::attachments::attach_files(conn, actor, id, company, &valid.attachments)?;
     }
     let proposed_row = with_version(&row, valid.clone());
     let verdict = screen_listing(conn, &proposed_row)?;

@@ -30,6 +30,7 @@ pub struct ListingInput {
     /// One of the Incoterms 2020 codes; on PATCH `""` removes it.
     pub incoterm: Option<String>,
     pub valid_until: Option<PrimitiveDateTime>,
+    /// Media ids (uploads with purpose `attachment`), in order; on PATCH the whole list.
     pub attachments: Option<Vec<String>>,
 }
 
@@ -235,23 +236,7 @@ impl ListingInput {
             }
         };
         let attachments = match self.attachments {
-            Some(items) => {
-                v.check(
-                    items.len() <= MAX_ATTACHMENTS,
-                    "attachments",
-                    "too_many",
-                    "at most 10 attachments",
-                );
-                items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, url)| {
-                        let url = url.trim().to_owned();
-                        v.url(&format!("attachments[{i}]"), &url);
-                        url
-                    })
-                    .collect()
-            }
+            Some(items) => v.media_ids("attachments", items, MAX_ATTACHMENTS),
             None => old.map(|l| l.attachments.clone()).unwrap_or_default(),
         };
         v.finish()?;

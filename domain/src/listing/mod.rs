@@ -5,6 +5,7 @@
 //! outbox event search follows. The only other writes are the conditional counter UPDATEs of a
 //! new quote and of the expiry reminder, which change nothing search holds.
 
+mod attachments;
 mod change;
 mod error;
 mod expiry;

@@ -96,6 +96,8 @@ pub fn create_listing(
         let valid = input.validate(None, at).map_err(ListingError::Validation)?;
         check_category(conn, &valid.category_id)?;
         let id = new_id();
+        let company_id = company.as_ref().map(|c| c.id);
+        super::attachments::attach_files(conn, actor, id, company_id, &valid.attachments)?;
         let mut row = ListingRow {
             id: id.to_string(),
             kind: kind.as_str().to_owned(),
@@ -207,11 +209,16 @@ pub fn update_listing(
         if loaded.listing.status == ListingStatus::Open {
             return super::change::propose(conn, actor, loaded, input, at);
         }
+        let new_files = input.attachments.is_some();
         let valid = input
             .validate(Some(&loaded.listing), at)
             .map_err(ListingError::Validation)?;
         if valid.category_id != loaded.listing.category_id {
             check_category(conn, &valid.category_id)?;
+        }
+        if new_files {
+            let company = loaded.listing.company_id;
+            super::attachments::attach_files(conn, actor, id, company, &valid.attachments)?;
         }
         let mut row = loaded.row;
         fill_row(&mut row, valid);

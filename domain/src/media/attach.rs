@@ -9,7 +9,8 @@ use crate::db::DbConnection;
 use crate::db::schema::{media, media_links};
 use crate::error::FieldError;
 
-/// What media can be attached to. The id is the product's, the company's or the message's.
+/// What media can be attached to. The id is the product's, the company's, the message's, the
+/// listing's or the quote's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     Product(Uuid),
@@ -17,6 +18,14 @@ pub enum Target {
     CompanyBanner(Uuid),
     CompanyLicence(Uuid),
     InquiryMessage(Uuid),
+    /// A buy request's or sell offer's attachments (drawings, specifications).
+    Listing(Uuid),
+    /// A quote's attachments (price lists, drawings).
+    Quote(Uuid),
+    /// A report's evidence files (screenshots, documents).
+    Report(Uuid),
+    /// An IP notice's evidence files (registration certificates, photos of the infringing use).
+    TakedownNotice(Uuid),
 }
 
 impl Target {
@@ -27,6 +36,10 @@ impl Target {
             Target::CompanyBanner(id) => ("company_banner", id),
             Target::CompanyLicence(id) => ("company_licence", id),
             Target::InquiryMessage(id) => ("inquiry_message", id),
+            Target::Listing(id) => ("listing", id),
+            Target::Quote(id) => ("quote", id),
+            Target::Report(id) => ("report", id),
+            Target::TakedownNotice(id) => ("takedown_notice", id),
         }
     }
 
@@ -37,6 +50,10 @@ impl Target {
             "company_banner" => Target::CompanyBanner(id),
             "company_licence" => Target::CompanyLicence(id),
             "inquiry_message" => Target::InquiryMessage(id),
+            "listing" => Target::Listing(id),
+            "quote" => Target::Quote(id),
+            "report" => Target::Report(id),
+            "takedown_notice" => Target::TakedownNotice(id),
             _ => return None,
         })
     }
@@ -48,7 +65,11 @@ impl Target {
             Target::CompanyLogo(_) => Purpose::CompanyLogo,
             Target::CompanyBanner(_) => Purpose::CompanyBanner,
             Target::CompanyLicence(_) => Purpose::LicenceScan,
-            Target::InquiryMessage(_) => Purpose::Attachment,
+            Target::InquiryMessage(_)
+            | Target::Listing(_)
+            | Target::Quote(_)
+            | Target::Report(_)
+            | Target::TakedownNotice(_) => Purpose::Attachment,
         }
     }
 }

@@ -22,7 +22,12 @@ pub struct QuoteInput {
     pub valid_until: Option<PrimitiveDateTime>,
     /// Plain text for the buyer.
     pub message: Option<String>,
+    /// Media ids (uploads with purpose `attachment`), in order; on a revision the whole list.
+    pub attachments: Option<Vec<String>>,
 }
+
+/// At most this many files per quote.
+pub const MAX_ATTACHMENTS: usize = 10;
 
 #[derive(Debug, Clone)]
 pub(crate) struct ValidQuote {
@@ -33,6 +38,7 @@ pub(crate) struct ValidQuote {
     pub incoterm: Option<Incoterm>,
     pub valid_until: PrimitiveDateTime,
     pub message: String,
+    pub attachments: Vec<String>,
 }
 
 impl QuoteInput {
@@ -122,6 +128,10 @@ impl QuoteInput {
             (None, Some(q)) => q.message.clone(),
             (None, None) => String::new(),
         };
+        let attachments = match self.attachments {
+            Some(items) => v.media_ids("attachments", items, MAX_ATTACHMENTS),
+            None => old.map(|q| q.attachments.clone()).unwrap_or_default(),
+        };
         v.finish()?;
         Ok(ValidQuote {
             unit_price_minor,
@@ -131,6 +141,7 @@ impl QuoteInput {
             incoterm,
             valid_until,
             message,
+            attachments,
         })
     }
 }

@@ -3,6 +3,7 @@
 //! accepts one.
 
 mod accept;
+mod attachments;
 mod compare;
 mod error;
 mod input;
@@ -12,7 +13,7 @@ mod service;
 pub use accept::accept_quote;
 pub use compare::{ComparedQuote, QuoteComparison, QuoteSort, compare_quotes};
 pub use error::QuoteError;
-pub use input::QuoteInput;
+pub use input::{MAX_ATTACHMENTS, QuoteInput};
 pub use model::{Quote, QuoteRevision, QuoteStatus, QuoteTerms};
 pub(crate) use service::quote_for;
 pub use service::{QuoteDetail, create_quote, get_quote, month_of, revise_quote};

@@ -30,6 +30,9 @@ pub struct QuoteTerms {
     #[serde(with = "time::serde::rfc3339")]
     pub valid_until: OffsetDateTime,
     pub message: String,
+    /// Media ids (purpose `attachment`); absent in revisions kept before quotes took files.
+    #[serde(default)]
+    pub attachments: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +49,8 @@ pub struct Quote {
     pub incoterm: Option<Incoterm>,
     pub valid_until: PrimitiveDateTime,
     pub message: String,
+    /// Media ids (uploads with purpose `attachment`), in order.
+    pub attachments: Vec<String>,
     /// 0 as first sent, 1 once revised (a quote is revised at most once).
     pub revision: i32,
     pub created_at: PrimitiveDateTime,
@@ -62,6 +67,7 @@ impl Quote {
             incoterm: self.incoterm.map(|i| i.as_str().to_owned()),
             valid_until: self.valid_until.assume_utc(),
             message: self.message.clone(),
+            attachments: self.attachments.clone(),
         }
     }
 }
@@ -94,6 +100,8 @@ pub(crate) struct QuoteRow {
     pub revision: i32,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
+    /// JSON list of media ids.
+    pub attachments: String,
 }
 
 impl From<QuoteRow> for Quote {
@@ -111,6 +119,7 @@ impl From<QuoteRow> for Quote {
             incoterm: r.incoterm.as_deref().and_then(Incoterm::parse),
             valid_until: r.valid_until,
             message: r.message,
+            attachments: crate::json_col::from_json(&r.attachments),
             revision: r.revision,
             created_at: r.created_at,
             updated_at: r.updated_at,

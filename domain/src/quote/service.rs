@@ -74,6 +74,7 @@ fn fill(row: &mut QuoteRow, v: ValidQuote) {
     row.incoterm = v.incoterm.map(|i| i.as_str().to_owned());
     row.valid_until = v.valid_until;
     row.message = v.message;
+    row.attachments = crate::json_col::to_json(&v.attachments);
 }
 
 /// The start of a text, for a notification.
@@ -207,6 +208,7 @@ pub fn create_quote(
             return Err(closed_for_quotes(&current, at).unwrap_or(QuoteError::LimitReached));
         }
         let id = new_id();
+        super::attachments::attach_files(conn, actor, id, company_id, &valid.attachments)?;
         let mut row = QuoteRow {
             id: id.to_string(),
             listing_id: listing_id.to_string(),
@@ -223,6 +225,7 @@ pub fn create_quote(
             revision: 0,
             created_at: at,
             updated_at: at,
+            attachments: String::new(),
         };
         fill(&mut row, valid);
         diesel::insert_into(quotes::table)
@@ -315,10 +318,15 @@ pub fn revise_quote(
         if ctx.quote.revision >= 1 {
             return Err(QuoteError::AlreadyRevised);
         }
+        let new_files = input.attachments.is_some();
         let valid = input
             .validate(Some(&ctx.quote), at)
             .map_err(QuoteError::Validation)?;
         let verdict = screen_quote(conn, &valid)?;
+        if new_files {
+            let company = ctx.quote.company_id;
+            super::attachments::attach_files(conn, actor, id, company, &valid.attachments)?;
+        }
         let mut row = ctx.row;
         fill(&mut row, valid);
         row.revision = ctx.quote.revision + 1;

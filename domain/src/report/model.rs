@@ -45,6 +45,8 @@ pub struct Report {
     pub reason: ReportReason,
     pub details: String,
     pub evidence_urls: Vec<String>,
+    /// Media ids (uploads with purpose `attachment`) of the filer.
+    pub evidence_attachments: Vec<String>,
     pub status: ReportStatus,
     pub resolution_note: Option<String>,
     pub handled_by: Option<Uuid>,
@@ -67,6 +69,8 @@ pub(crate) struct ReportRow {
     pub handled_by: Option<String>,
     pub handled_at: Option<PrimitiveDateTime>,
     pub created_at: PrimitiveDateTime,
+    /// JSON list of media ids.
+    pub evidence_attachments: String,
 }
 
 impl ReportRow {
@@ -98,6 +102,7 @@ impl From<ReportRow> for Report {
             reason: from_db(&r.reason, ReportReason::parse, ReportReason::Other),
             details: r.details,
             evidence_urls: from_json(&r.evidence_urls),
+            evidence_attachments: from_json(&r.evidence_attachments),
             status: from_db(&r.status, ReportStatus::parse, ReportStatus::Open),
             resolution_note: r.resolution_note,
             handled_by: r.handled_by.as_deref().map(parse_db_id),

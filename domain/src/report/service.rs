@@ -23,6 +23,8 @@ pub struct ReportInput {
     pub reason: String,
     pub details: Option<String>,
     pub evidence_urls: Vec<String>,
+    /// Media ids: the filer's own uploads with purpose `attachment`.
+    pub evidence_attachments: Vec<String>,
 }
 
 /// Whether the reporter can see the subject (one cannot report what one cannot see), by the
@@ -66,6 +68,34 @@ fn subject_visible(
     })
 }
 
+/// Links the evidence files: the filer's own uploads only (a report belongs to no company).
+fn attach_evidence(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    report_id: Uuid,
+    ids: &[String],
+) -> Result<(), ReportError> {
+    use crate::media::{MediaError, Target};
+    let ids: Vec<Uuid> = ids.iter().filter_map(|s| s.parse().ok()).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let target = Target::Report(report_id);
+    crate::media::attach(
+        conn,
+        actor.user_id,
+        None,
+        target,
+        "evidence_attachments",
+        &ids,
+    )
+    .map_err(|e| match e {
+        MediaError::Validation(f) => ReportError::Validation(f),
+        MediaError::Database(e) => ReportError::Database(e),
+        _ => ReportError::NotFound,
+    })
+}
+
 pub fn file_report(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -105,6 +135,11 @@ pub fn file_report(
     for (i, url) in input.evidence_urls.iter().enumerate() {
         v.url(&format!("evidence_urls[{i}]"), url.trim());
     }
+    let evidence_attachments = v.media_ids(
+        "evidence_attachments",
+        input.evidence_attachments,
+        MAX_EVIDENCE,
+    );
     v.finish().map_err(ReportError::Validation)?;
     let (Some(subject), Some(reason), Some(subject_id)) = (subject, reason, subject_id) else {
         unreachable!("validated above");
@@ -127,8 +162,10 @@ pub fn file_report(
         if open > 0 {
             return Err(ReportError::Duplicate);
         }
+        let id = new_id();
+        attach_evidence(conn, actor, id, &evidence_attachments)?;
         let row = ReportRow {
-            id: new_id().to_string(),
+            id: id.to_string(),
             reporter_id: actor.user_id.to_string(),
             subject_type: subject.as_str().to_owned(),
             subject_id: subject_id.to_string(),
@@ -146,6 +183,7 @@ pub fn file_report(
             handled_by: None,
             handled_at: None,
             created_at: now(),
+            evidence_attachments: to_json(&evidence_attachments),
         };
         diesel::insert_into(reports::table)
             .values(&row)

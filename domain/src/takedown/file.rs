@@ -28,6 +28,8 @@ pub struct NoticeInput {
     pub registration_number: String,
     pub description: Option<String>,
     pub evidence_urls: Vec<String>,
+    /// Media ids: the notifier's own uploads with purpose `attachment`.
+    pub evidence_attachments: Vec<String>,
     pub good_faith: bool,
 }
 
@@ -67,6 +69,34 @@ fn visible(
     })
 }
 
+/// Links the evidence files: the notifier's own uploads only.
+fn attach_evidence(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    notice_id: Uuid,
+    ids: &[String],
+) -> Result<(), TakedownError> {
+    use crate::media::{MediaError, Target};
+    let ids: Vec<Uuid> = ids.iter().filter_map(|s| s.parse().ok()).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let target = Target::TakedownNotice(notice_id);
+    crate::media::attach(
+        conn,
+        actor.user_id,
+        None,
+        target,
+        "evidence_attachments",
+        &ids,
+    )
+    .map_err(|e| match e {
+        MediaError::Validation(f) => TakedownError::Validation(f),
+        MediaError::Database(e) => TakedownError::Database(e),
+        _ => TakedownError::NotFound,
+    })
+}
+
 /// A rights holder files a notice against a product or listing they can see (not one of their
 /// own company's). One open notice per notifier and item.
 pub fn file_notice(
@@ -103,7 +133,14 @@ pub fn file_notice(
     let description = v
         .opt_multiline("description", input.description.as_deref(), 4000)
         .unwrap_or_default();
-    check_evidence(&mut v, "evidence_urls", &input.evidence_urls, 1);
+    // Evidence is required: a URL, or a file (a certificate scan needs no public page).
+    let files = v.media_ids(
+        "evidence_attachments",
+        input.evidence_attachments,
+        MAX_EVIDENCE,
+    );
+    let min_urls = if files.is_empty() { 1 } else { 0 };
+    check_evidence(&mut v, "evidence_urls", &input.evidence_urls, min_urls);
     v.check(
         input.good_faith,
         "good_faith",
@@ -137,8 +174,10 @@ pub fn file_notice(
             return Err(TakedownError::Duplicate);
         }
         let at = now();
+        let id = new_id();
+        attach_evidence(conn, actor, id, &files)?;
         let row = NoticeRow {
-            id: new_id().to_string(),
+            id: id.to_string(),
             notifier_id: actor.user_id.to_string(),
             subject_type: subject_type.clone(),
             subject_id: subject_id.to_string(),
@@ -167,6 +206,7 @@ pub fn file_notice(
             closed_at: None,
             created_at: at,
             updated_at: at,
+            evidence_attachments: to_json(&files),
         };
         diesel::insert_into(takedown_notices::table)
             .values(&row)

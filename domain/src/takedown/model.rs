@@ -79,6 +79,8 @@ pub struct Notice {
     pub registration_number: String,
     pub description: String,
     pub evidence_urls: Vec<String>,
+    /// Media ids (the notifier's uploads with purpose `attachment`).
+    pub evidence_attachments: Vec<String>,
     pub good_faith: bool,
     /// As of the time it was read (`final` once the window has ended, stored or not).
     pub status: TakedownStatus,
@@ -118,6 +120,8 @@ pub(crate) struct NoticeRow {
     pub closed_at: Option<PrimitiveDateTime>,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
+    /// JSON list of media ids.
+    pub evidence_attachments: String,
 }
 
 impl NoticeRow {
@@ -155,6 +159,7 @@ impl NoticeRow {
             registration_number: self.registration_number,
             description: self.description,
             evidence_urls: from_json(&self.evidence_urls),
+            evidence_attachments: from_json(&self.evidence_attachments),
             good_faith: self.good_faith,
             status,
             counter_deadline: self.counter_deadline,

@@ -4,7 +4,11 @@
 
 mod files;
 mod inquiries;
+mod listings;
 mod products;
+mod quotes;
 mod refusals;
+mod reports;
 mod serving;
+mod takedowns;
 mod upload;

@@ -213,6 +213,8 @@ fn input_of(lang: Lang, form: &QuoteForm) -> Result<QuoteInput, Vec<(String, Str
         incoterm: Some(form.incoterm.trim().to_owned()).filter(|i| !i.is_empty()),
         valid_until,
         message: Some(form.message.clone()),
+        // The page form sends no files; a revision from it keeps the quote's.
+        attachments: None,
     })
 }
 

@@ -197,6 +197,7 @@ pub async fn send_report(
         reason: form.reason.clone(),
         details: Some(form.details.clone()).filter(|d| !d.trim().is_empty()),
         evidence_urls: Vec::new(),
+        evidence_attachments: Vec::new(),
     };
     let result = state
         .db(move |conn| domain::report::file_report(conn, &actor, input))

@@ -1,0 +1,91 @@
+//! IP notice evidence files: the notifier's own uploads, readable by whoever may read the case:
+//! the notifier and operators from filing on, the item's owner once the notice is served.
+
+use e2e::fixtures::product_body;
+use e2e::media::Storage;
+use e2e::{Backend, TestApp, media_backends};
+use serde_json::{Value, json};
+
+use super::files::pdf;
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap_or_default().to_owned()
+}
+
+async fn notice_evidence_follows_the_case(b: Backend, st: Storage) {
+    let app = TestApp::spawn_media(b, st).await;
+    let op = app.operator().await;
+    let (owner, company) = app.verified_company(&op).await;
+    let product = app.publish(&owner, &id(&company), product_body()).await;
+    let holder = app.signup("buyer").await;
+    let other = app.signup("buyer").await;
+    let certificate = app
+        .upload(holder.token(), "attachment", &pdf())
+        .await
+        .expect(201)
+        .body;
+    let theirs = app.upload_image(&other, "attachment", 50, 40).await;
+    // A file is evidence enough: no URL needed with one.
+    let notice = |files: Vec<String>| {
+        json!({
+            "subject_type": "product",
+            "subject_id": product,
+            "rights_type": "trademark",
+            "rights_holder": "上海示例品牌管理有限公司",
+            "registration_number": "第12345678号",
+            "evidence_attachments": files,
+            "good_faith": true,
+        })
+    };
+    let r = app
+        .post(
+            "/api/v1/takedowns",
+            holder.token(),
+            notice(vec![id(&theirs)]),
+        )
+        .await
+        .expect(400);
+    assert_eq!(r.fields(), vec!["evidence_attachments[0]"]);
+    assert_eq!(r.body["error"]["fields"][0]["code"], "unknown_media");
+    let r = app
+        .post("/api/v1/takedowns", holder.token(), notice(vec![]))
+        .await
+        .expect(400);
+    assert_eq!(r.fields(), vec!["evidence_urls"]);
+    let case = app
+        .post(
+            "/api/v1/takedowns",
+            holder.token(),
+            notice(vec![id(&certificate)]),
+        )
+        .await
+        .expect(201)
+        .body;
+    let url = format!("/api/v1/media/{}/original", id(&certificate));
+    assert_eq!(
+        case["notice"]["evidence_attachments"][0]["url"],
+        url.as_str(),
+        "{case}"
+    );
+    for (who, expected) in [
+        (holder.token(), 200),
+        (op.token(), 200),
+        (owner.token(), 404),
+        (other.token(), 404),
+        (None, 404),
+    ] {
+        assert_eq!(app.get_raw(&url, who, &[]).await.0, expected, "{who:?}");
+    }
+    // Served: the owner reads the case, and so its evidence.
+    app.post(
+        &format!("/api/v1/operator/takedowns/{}/accept", id(&case["notice"])),
+        op.token(),
+        json!({"note": "trademark registration checked"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(app.get_raw(&url, owner.token(), &[]).await.0, 200);
+    assert_eq!(app.get_raw(&url, other.token(), &[]).await.0, 404);
+}
+
+media_backends!(notice_evidence_follows_the_case);
