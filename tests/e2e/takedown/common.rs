@@ -1,7 +1,7 @@
 //! Shared setup: a verified company with members and a published product whose title carries a
 //! word no other item has, and helpers that check public visibility and search once the index caught up.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use e2e::fixtures::product_body;
 use e2e::{Account, TestApp};
