@@ -220,6 +220,7 @@ fn build_app(
         .configure(crate::web::configure)
         .default_service(web::to(crate::methods::no_route))
         // Innermost: sees HEAD as GET, and the route's pattern.
+        .wrap(from_fn(crate::methods::literal_paths_first))
         .wrap(from_fn(crate::auth::api_key::gate))
         .wrap(from_fn(crate::methods::head_as_get))
         .wrap(Condition::new(cors.is_some(), cors.unwrap_or_default()))

@@ -2,11 +2,12 @@
 //! not have gets 405 with `Allow` (`OPTIONS` gets 204 with `Allow`) instead of "no such route".
 //! Which methods a path has is read from the OpenAPI document, which every route is in.
 
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ResourceDef, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::{HttpRequest, HttpResponse, body::MessageBody, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::error::ApiError;
 
@@ -24,6 +25,9 @@ pub const STANDARD: [Method; 7] = [
 /// Every documented path pattern with its methods.
 pub struct Routes {
     routes: Vec<(ResourceDef, Vec<Method>)>,
+    /// Literal paths that a parameter route also matches (`/review-queue/bulk` and
+    /// `/review-queue/{id}`), with the literal path's own methods.
+    shadowing: Vec<(ResourceDef, Vec<Method>)>,
 }
 
 impl Routes {
@@ -45,8 +49,30 @@ impl Routes {
                 .collect();
                 (ResourceDef::new(path.as_str()), methods)
             })
+            .collect::<Vec<(ResourceDef, Vec<Method>)>>();
+        let params = |def: &ResourceDef| def.pattern().map_or(0, |p| p.matches('{').count());
+        let shadowing = routes
+            .iter()
+            .filter(|(literal, _)| {
+                let path = literal.pattern().unwrap_or_default();
+                routes
+                    .iter()
+                    .any(|(other, _)| params(other) > params(literal) && other.is_match(path))
+            })
+            .cloned()
             .collect();
-        Routes { routes }
+        Routes { routes, shadowing }
+    }
+
+    /// Whether a parameter route would take `method` on `path` although the literal path it
+    /// matches does not have that method (`GET /review-queue/bulk` is not the review item
+    /// "bulk"): such a request gets the literal path's 405, as any other missing method does.
+    pub fn shadowed(&self, path: &str, method: &Method) -> bool {
+        *method != Method::OPTIONS
+            && self
+                .shadowing
+                .iter()
+                .any(|(def, methods)| def.is_match(path) && !methods.contains(method))
     }
 
     /// The methods `path` answers to (with `HEAD` beside `GET`, and `OPTIONS`), or `None` when
@@ -92,6 +118,23 @@ pub async fn head_as_get(
         req.head_mut().method = Method::GET;
     }
     next.call(req).await
+}
+
+/// Answers a method that a literal path lacks before a parameter route can take it (see
+/// `Routes::shadowed`).
+pub async fn literal_paths_first(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let routes = req.app_data::<web::Data<Routes>>().cloned();
+    match routes {
+        Some(routes) if routes.shadowed(req.path(), req.method()) => {
+            let (http_req, _) = req.into_parts();
+            let response = no_route(http_req.clone(), routes).await;
+            Ok(ServiceResponse::new(http_req, response).map_into_right_body())
+        }
+        _ => Ok(next.call(req).await?.map_into_left_body()),
+    }
 }
 
 /// What no route took: 405 (or 204 for `OPTIONS`) with `Allow` on a known path, else 404.
@@ -145,6 +188,13 @@ mod tests {
             .allowed("/api/v1/operator/review-queue/bulk")
             .expect("known");
         assert_eq!(bulk, [Method::POST, Method::OPTIONS]);
+        // …and a GET there is answered as the literal path's missing method, not as an item.
+        assert!(routes.shadowed("/api/v1/operator/review-queue/bulk", &Method::GET));
+        assert!(!routes.shadowed("/api/v1/operator/review-queue/bulk", &Method::POST));
+        assert!(!routes.shadowed("/api/v1/operator/review-queue/bulk", &Method::OPTIONS));
+        assert!(!routes.shadowed(&format!("/api/v1/operator/review-queue/{id}"), &Method::GET));
+        assert!(routes.shadowed("/api/v1/operator/rules/test", &Method::PATCH));
+        assert!(!routes.shadowed("/api/v1/inquiries/unread", &Method::GET));
         assert_eq!(routes.allowed("/api/v1/nothing-here"), None);
         let login = routes.allowed("/api/v1/auth/login").expect("known");
         assert_eq!(login, [Method::POST, Method::OPTIONS]);

@@ -82,7 +82,7 @@ def verification_token(address: str) -> str:
             if message["To"] != address:
                 continue
             text = message.get_body(preferencelist=("plain",)).get_content()
-            found = re.search(r"/api/v1/email/verify-address\?token=([A-Za-z0-9._-]+)", text)
+            found = re.search(r"/verify-address\?token=([A-Za-z0-9._-]+)", text)
             if found:
                 return found.group(1)
         time.sleep(0.2)

@@ -74,7 +74,7 @@ async function verificationToken(address: string): Promise<string> {
       const parts = [...raw.matchAll(/Content-Transfer-Encoding: base64\r?\n\r?\n([A-Za-z0-9+/=\r\n]+)/g)];
       for (const part of parts) {
         const text = Buffer.from(part[1], "base64").toString("utf8");
-        const found = /\/api\/v1\/email\/verify-address\?token=([A-Za-z0-9._-]+)/.exec(text);
+        const found = /\/verify-address\?token=([A-Za-z0-9._-]+)/.exec(text);
         if (found) return found[1];
       }
     }

@@ -31,6 +31,14 @@ pub async fn unknown_methods_get_405_with_allow(b: Backend) {
         .await
         .expect(204);
     assert_eq!(reply.header("allow").as_deref(), Some("GET, HEAD, OPTIONS"));
+    // A literal path is not an id of its parameter sibling: GET /review-queue/bulk is the
+    // literal path's missing method, not "no review item `bulk`".
+    let op = app.operator().await;
+    let reply = app
+        .get("/api/v1/operator/review-queue/bulk", op.token())
+        .await
+        .expect(405);
+    assert_eq!(reply.header("allow").as_deref(), Some("POST, OPTIONS"));
     // An unknown path stays 404.
     let reply = app
         .call(Method::DELETE, "/api/v1/nothing-here", None, None)
