@@ -147,7 +147,13 @@ impl TestApp {
         let (server, indexer) = app.into_parts();
         let handle = server.handle();
         tokio::spawn(server);
-        let http = reqwest::Client::builder().build().expect("http client");
+        // The server closes a keep-alive connection after 5 idle seconds; reusing one at that
+        // moment is a "connection reset" on a loaded machine. Idle connections are dropped well
+        // before that instead.
+        let http = reqwest::Client::builder()
+            .pool_idle_timeout(std::time::Duration::from_secs(2))
+            .build()
+            .expect("http client");
         TestApp {
             base,
             metrics_base,
