@@ -54,7 +54,8 @@ async fn download(app: &TestApp, token: Option<&str>, path: &str) -> (u16, Vec<u
     (status, response.bytes().await.expect("body").to_vec())
 }
 
-/// Asks the server for the import until it is finished.
+/// Asks the server for the import until it is finished, waiting for a pass of the import
+/// worker between looks.
 async fn finished(app: &TestApp, token: Option<&str>, company: &str, import: &Value) -> Value {
     let path = format!(
         "/api/v1/companies/{company}/catalog-imports/{}",
@@ -70,7 +71,7 @@ async fn finished(app: &TestApp, token: Option<&str>, company: &str, import: &Va
             Instant::now() < deadline,
             "the import did not finish: {now}"
         );
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        app.wait_for_passes(e2e::Loop::CatalogImports, 1).await;
     }
 }
 
