@@ -71,7 +71,9 @@ async fn finished(app: &TestApp, token: Option<&str>, company: &str, import: &Va
             Instant::now() < deadline,
             "the import did not finish: {now}"
         );
-        app.wait_for_passes(e2e::Loop::CatalogImports, 1).await;
+        let left = deadline.saturating_duration_since(Instant::now());
+        app.wait_for_passes_within(e2e::Loop::CatalogImports, 1, left)
+            .await;
     }
 }
 

@@ -210,13 +210,18 @@ impl TestApp {
     /// called. Two passes mean one that started after the call: whatever was committed before
     /// the call has been seen by that loop.
     pub async fn wait_for_passes(&self, of: Loop, n: u64) {
+        self.wait_for_passes_within(of, n, std::time::Duration::from_secs(30))
+            .await
+    }
+
+    /// `wait_for_passes` for loops whose one pass may take long: the catalog import worker's
+    /// pass ends only when the import it claimed is finished (minutes for a large file on a
+    /// loaded machine).
+    pub async fn wait_for_passes_within(&self, of: Loop, n: u64, within: std::time::Duration) {
         let target = self.progress.passes(of) + n;
-        tokio::time::timeout(
-            std::time::Duration::from_secs(30),
-            self.progress.reached(of, target),
-        )
-        .await
-        .unwrap_or_else(|_| panic!("{of:?} did not finish {n} passes within 30 s"));
+        tokio::time::timeout(within, self.progress.reached(of, target))
+            .await
+            .unwrap_or_else(|_| panic!("{of:?} did not finish {n} passes within {within:?}"));
     }
 
     /// Waits until the background loop `of` has handled everything committed before the call.
