@@ -57,11 +57,9 @@ pub struct FieldChangeView {
     #[schema(example = "title_en")]
     pub field: String,
     /// The live value when the change was proposed (JSON of the field's type; prices as
-    /// decimal strings).
-    #[schema(value_type = Object)]
+    /// decimal strings): any JSON value, a string for texts.
     pub from: serde_json::Value,
-    /// The proposed value.
-    #[schema(value_type = Object)]
+    /// The proposed value, of the same type.
     pub to: serde_json::Value,
 }
 
