@@ -28,20 +28,35 @@ pub use client::{Reply, TestApp};
 pub use concurrent::join_all;
 pub use fixtures::{Account, Supplier, id_of, supplier, valid_credit_code};
 
+/// Runs one test's future as `#[tokio::test(flavor = "multi_thread", worker_threads = 2)]`
+/// would, except at the end: the runtime is shut down without waiting for blocking tasks still
+/// in flight. A background loop of the test's server may be inside `pool.get()` when the test's
+/// PostgreSQL database is dropped; waiting for it cost every PostgreSQL test the pool's 5 s
+/// connection timeout.
+pub fn run_test(test: impl std::future::Future<Output = ()>) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("test runtime");
+    runtime.block_on(test);
+    runtime.shutdown_background();
+}
+
 /// Runs each listed `async fn name(backend: Backend)` once on SQLite and once on PostgreSQL.
 #[macro_export]
 macro_rules! both_backends {
     ($($name:ident),+ $(,)?) => {
         mod on_sqlite {
             $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() { super::$name($crate::Backend::Sqlite).await }
+                #[test]
+                fn $name() { $crate::run_test(super::$name($crate::Backend::Sqlite)) }
             )+
         }
         mod on_postgres {
             $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() { super::$name($crate::Backend::Postgres).await }
+                #[test]
+                fn $name() { $crate::run_test(super::$name($crate::Backend::Postgres)) }
             )+
         }
     };

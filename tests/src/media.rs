@@ -47,26 +47,26 @@ macro_rules! media_backends {
     ($($name:ident),+ $(,)?) => {
         mod on_sqlite {
             $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() { super::$name($crate::Backend::Sqlite, $crate::media::Storage::Files).await }
+                #[test]
+                fn $name() { $crate::run_test(super::$name($crate::Backend::Sqlite, $crate::media::Storage::Files)) }
             )+
         }
         mod on_postgres {
             $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() { super::$name($crate::Backend::Postgres, $crate::media::Storage::Files).await }
+                #[test]
+                fn $name() { $crate::run_test(super::$name($crate::Backend::Postgres, $crate::media::Storage::Files)) }
             )+
         }
         mod on_sqlite_s3 {
             $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() { super::$name($crate::Backend::Sqlite, $crate::media::Storage::S3).await }
+                #[test]
+                fn $name() { $crate::run_test(super::$name($crate::Backend::Sqlite, $crate::media::Storage::S3)) }
             )+
         }
         mod on_postgres_s3 {
             $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() { super::$name($crate::Backend::Postgres, $crate::media::Storage::S3).await }
+                #[test]
+                fn $name() { $crate::run_test(super::$name($crate::Backend::Postgres, $crate::media::Storage::S3)) }
             )+
         }
     };
