@@ -22,6 +22,14 @@ for banned in actix-web actix-http tantivy redis lettre utoipa; do
   fi
 done
 
+echo "== imaging and search stay beside each other, below api"
+for pair in "imaging search" "imaging api" "search imaging" "search api"; do
+  set -- $pair
+  if cargo tree -p "$1" -e normal -i "$2" >/dev/null 2>&1; then
+    echo "$1 depends on $2:"; cargo tree -p "$1" -e normal -i "$2"; exit 1
+  fi
+done
+
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 

@@ -2,8 +2,6 @@
 //! The records and the read rules are `domain::media`'s.
 
 pub mod demo;
-pub mod detect;
-pub mod process;
 pub mod receive;
 pub mod store;
 
@@ -11,7 +9,7 @@ use std::time::Duration;
 
 use domain::media::{Media, Removed, VariantName};
 
-pub use process::{ProcessError, ProcessLimits, Processed, process};
+pub use imaging::{ProcessError, ProcessLimits, Processed, process};
 pub use receive::{ReceiveError, Received, receive};
 pub use store::MediaStore;
 

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use domain::media::{MediaKind, Purpose, Variant, VariantName};
 use image::{DynamicImage, ImageDecoder, ImageReader};
 
-use super::detect::{Detected, find_markup, sniff};
+use crate::detect::{Detected, find_markup, sniff};
 
 /// Longest side of each image variant (never scaled up).
 pub const THUMBNAIL_PX: u32 = 256;
@@ -25,7 +25,7 @@ pub struct ProcessLimits {
     pub max_pixels: u64,
 }
 
-/// Why a file was refused; each maps to one status and code in `routes::media`.
+/// Why a file was refused; the API maps each to one status and code.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ProcessError {
     #[error("the file is not a JPEG, PNG, WebP, GIF or PDF")]
