@@ -30,19 +30,22 @@ from tradefair_client.api.operator import approve_product
 from tradefair_client.api.products import create_product, get_product, publish_product
 from tradefair_client.api.search import search_products
 from tradefair_client.models import (
-    CompanyRequest,
+    CompanyCreateRequest,
+    CompanyCreateRequestCompanyType,
     CompanyView,
     CreatedInquiriesView,
     CreateInquiryRequest,
     DecisionRequest,
     LoginRequest,
     PriceTierRequest,
-    ProductRequest,
+    ProductCreateRequest,
     ProductSearchResponse,
     ProductView,
     RegisterRequest,
+    RegisterRequestAccountType,
     RegistrationAccepted,
     TargetRequest,
+    TargetRequestType,
     TokenResponse,
 )
 
@@ -100,7 +103,7 @@ def sign_up(account_type: str) -> AuthenticatedClient:
                 email=address,
                 password=PASSWORD,
                 display_name=f"测试 {account_type}",
-                account_type=account_type,
+                account_type=RegisterRequestAccountType(account_type),
                 # Required once the operator has published terms (the demo has).
                 accept_terms=True,
             ),
@@ -130,7 +133,7 @@ def main() -> None:
     company = expect(
         create_company.sync(
             client=supplier,
-            body=CompanyRequest(
+            body=CompanyCreateRequest(
                 legal_name="宁波契约测试五金有限公司",
                 english_name="Ningbo Contract Test Hardware Co., Ltd.",
                 credit_code=credit_code(),
@@ -139,7 +142,7 @@ def main() -> None:
                 province="浙江省",
                 city="宁波市",
                 business_scope="五金制品制造、销售；货物进出口",
-                company_type="manufacturer",
+                company_type=CompanyCreateRequestCompanyType.MANUFACTURER,
             ),
         ),
         CompanyView,
@@ -150,7 +153,7 @@ def main() -> None:
         create_product.sync(
             company.id,
             client=supplier,
-            body=ProductRequest(
+            body=ProductCreateRequest(
                 title_zh=f"不锈钢保温杯 {WORD}",
                 title_en=f"Stainless steel vacuum flask {WORD}",
                 category_id="home-goods.drinkware",
@@ -203,7 +206,7 @@ def main() -> None:
                 message="Please quote 5000 pcs, printed logo, FOB Ningbo.",
                 quantity=5000,
                 unit="piece",
-                targets=[TargetRequest(type_="product", id=str(product.id))],
+                targets=[TargetRequest(type_=TargetRequestType.PRODUCT, id=str(product.id))],
             ),
         ),
         CreatedInquiriesView,

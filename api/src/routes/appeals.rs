@@ -19,10 +19,16 @@ use crate::time_fmt::{utc, utc_opt};
 #[serde(deny_unknown_fields)]
 pub struct AppealRequest {
     /// Why the measure should be reversed (up to 4,000 characters).
-    #[schema(example = "该商标已获权利人书面授权，授权书见附件")]
+    #[schema(
+        format = "lines",
+        min_length = 1,
+        max_length = 4000,
+        example = "该商标已获权利人书面授权，授权书见附件"
+    )]
     pub statement: String,
     /// Up to 10 http(s) URLs.
     #[serde(default)]
+    #[schema(max_items = 10)]
     pub evidence_urls: Vec<String>,
 }
 
@@ -179,6 +185,7 @@ pub struct AppealDecisionRequest {
     #[schema(example = "upheld")]
     pub outcome: String,
     /// Shown to the company.
+    #[schema(format = "lines", min_length = 1, max_length = 2000)]
     pub note: String,
 }
 

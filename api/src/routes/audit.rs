@@ -70,8 +70,10 @@ pub struct AuditQuery {
     /// `verify`, `reject`, `suspend`, `approve`, …
     pub action: Option<String>,
     /// RFC 3339; entries at or after.
+    #[param(format = DateTime)]
     pub from: Option<String>,
     /// RFC 3339; entries before.
+    #[param(format = DateTime)]
     pub to: Option<String>,
     pub before_seq: Option<i64>,
     /// 1–100, default 50.

@@ -19,19 +19,22 @@ use crate::time_fmt::utc;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
-    #[schema(example = "li.wei@example.com")]
+    #[schema(format = Email, max_length = 254, example = "li.wei@example.com")]
     pub email: String,
     /// At least 10 characters and not a common or easily guessed password.
+    #[schema(min_length = 10, max_length = 128)]
     pub password: String,
-    #[schema(example = "李伟")]
+    #[schema(format = "line", min_length = 1, max_length = 80, example = "李伟")]
     pub display_name: String,
     /// `buyer` or `supplier`.
     #[schema(example = "supplier")]
     pub account_type: String,
     /// Accepts the current terms of service and privacy notice (`GET /api/v1/policies`).
     /// Required (400 `terms_not_accepted` on the field `accept_terms`) once the operator has
-    /// published them; the versions accepted are recorded with the account.
+    /// published them; the versions accepted are recorded with the account. The document
+    /// states it as always required and `true`: a client cannot know whether they are.
     #[serde(default)]
+    #[schema(required = true)]
     pub accept_terms: bool,
 }
 

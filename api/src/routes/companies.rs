@@ -18,7 +18,9 @@ use crate::time_fmt::{utc, utc_opt};
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactDto {
+    #[schema(format = "line", min_length = 1, max_length = 50)]
     pub name: String,
+    #[schema(max_length = 30)]
     pub phone: Option<String>,
     pub email: Option<String>,
 }
@@ -26,11 +28,19 @@ pub struct ContactDto {
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CertificationDto {
-    #[schema(example = "ISO 9001:2015")]
+    #[schema(
+        format = "line",
+        min_length = 1,
+        max_length = 100,
+        example = "ISO 9001:2015"
+    )]
     pub name: String,
+    #[schema(format = "line", max_length = 100)]
     pub number: Option<String>,
+    #[schema(format = "line", max_length = 100)]
     pub issued_by: Option<String>,
     /// `YYYY-MM-DD`
+    #[schema(format = Date)]
     pub valid_until: Option<String>,
 }
 
@@ -43,40 +53,157 @@ pub struct CompanyRequest {
     /// Storefront address (`/storefronts/{slug}`); derived from the English name when absent.
     #[schema(example = "haitian-machinery")]
     pub slug: Option<String>,
-    #[schema(example = "宁波海天精密机械有限公司")]
+    #[schema(
+        format = "line",
+        min_length = 2,
+        max_length = 100,
+        example = "宁波海天精密机械有限公司"
+    )]
     pub legal_name: Option<String>,
-    #[schema(example = "Ningbo Haitian Precision Machinery Co., Ltd.")]
+    #[schema(
+        format = "line",
+        max_length = 150,
+        example = "Ningbo Haitian Precision Machinery Co., Ltd."
+    )]
     pub english_name: Option<String>,
     /// Unified social credit code (统一社会信用代码), 18 characters, GB 32100-2015 check character.
-    #[schema(example = "91350100M000100Y43")]
+    #[schema(min_length = 18, max_length = 18, example = "91350100M000100Y43")]
     pub credit_code: Option<String>,
+    #[schema(format = "line", min_length = 1, max_length = 50)]
     pub legal_representative: Option<String>,
+    #[schema(format = "line", min_length = 4, max_length = 200)]
     pub registered_address: Option<String>,
+    #[schema(format = "line", min_length = 1, max_length = 30)]
     pub province: Option<String>,
+    #[schema(format = "line", min_length = 1, max_length = 30)]
     pub city: Option<String>,
+    #[schema(format = "line", min_length = 1, max_length = 2000)]
     pub business_scope: Option<String>,
+    #[schema(minimum = 1800)]
     pub year_established: Option<i32>,
     /// `1-10`, `11-50`, `51-200`, `201-500`, `501-1000` or `1000+`.
     pub employee_range: Option<String>,
     /// `manufacturer`, `trading_company`, `distributor`, `agent`, `buying_office`, `service_provider` or `other`.
     pub company_type: Option<String>,
+    #[schema(max_items = 10)]
     pub main_products: Option<Vec<String>>,
+    #[schema(max_items = 5)]
     pub contacts: Option<Vec<ContactDto>>,
     /// A media id: an upload with purpose `company_logo` (by you or a member); `""` removes it.
+    #[schema(format = Uuid)]
     pub logo_id: Option<String>,
     /// A media id: an upload with purpose `company_banner`; `""` removes it.
+    #[schema(format = Uuid)]
     pub banner_id: Option<String>,
     /// Rich text; sanitized to a safe subset of HTML.
+    #[schema(format = "html", max_length = 20000)]
     pub description: Option<String>,
+    #[schema(max_items = 20)]
     pub certifications: Option<Vec<CertificationDto>>,
     /// The business licence scan: a media id, an upload with purpose `licence_scan` (an image
     /// or a PDF); `""` removes it. Private: only members and operators can read it. A licence
     /// fact: changing it sends a verified company back to verification.
+    #[schema(format = Uuid)]
     pub licence_scan_id: Option<String>,
     /// The licence's expiry, `YYYY-MM-DD` (not in the past), or `long_term` / `长期`. A licence
     /// fact; its owners and admins are warned before it passes.
     #[schema(example = "2031-06-30")]
     pub licence_expires_on: Option<String>,
+}
+
+/// A new company: the fields of `CompanyRequest`, with the ones a company cannot lack required
+/// (an edit, `CompanyRequest`, keeps what it leaves out).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompanyCreateRequest {
+    /// Storefront address (`/storefronts/{slug}`); derived from the English name when absent.
+    #[schema(example = "haitian-machinery")]
+    pub slug: Option<String>,
+    #[schema(
+        format = "line",
+        min_length = 2,
+        max_length = 100,
+        example = "宁波海天精密机械有限公司"
+    )]
+    #[schema(value_type = String, required = true)]
+    pub legal_name: Option<String>,
+    #[schema(
+        format = "line",
+        max_length = 150,
+        example = "Ningbo Haitian Precision Machinery Co., Ltd."
+    )]
+    pub english_name: Option<String>,
+    /// Unified social credit code (统一社会信用代码), 18 characters, GB 32100-2015 check character.
+    #[schema(value_type = String, required = true, min_length = 18, max_length = 18, example = "91350100M000100Y43")]
+    pub credit_code: Option<String>,
+    #[schema(value_type = String, required = true, format = "line", min_length = 1, max_length = 50)]
+    pub legal_representative: Option<String>,
+    #[schema(value_type = String, required = true, format = "line", min_length = 4, max_length = 200)]
+    pub registered_address: Option<String>,
+    #[schema(value_type = String, required = true, format = "line", min_length = 1, max_length = 30)]
+    pub province: Option<String>,
+    #[schema(value_type = String, required = true, format = "line", min_length = 1, max_length = 30)]
+    pub city: Option<String>,
+    #[schema(value_type = String, required = true, format = "line", min_length = 1, max_length = 2000)]
+    pub business_scope: Option<String>,
+    #[schema(minimum = 1800)]
+    pub year_established: Option<i32>,
+    /// `1-10`, `11-50`, `51-200`, `201-500`, `501-1000` or `1000+`.
+    pub employee_range: Option<String>,
+    /// `manufacturer`, `trading_company`, `distributor`, `agent`, `buying_office`, `service_provider` or `other`.
+    #[schema(value_type = String, required = true)]
+    pub company_type: Option<String>,
+    #[schema(max_items = 10)]
+    pub main_products: Option<Vec<String>>,
+    #[schema(max_items = 5)]
+    pub contacts: Option<Vec<ContactDto>>,
+    /// A media id: an upload with purpose `company_logo` (by you or a member); `""` removes it.
+    #[schema(format = Uuid)]
+    pub logo_id: Option<String>,
+    /// A media id: an upload with purpose `company_banner`; `""` removes it.
+    #[schema(format = Uuid)]
+    pub banner_id: Option<String>,
+    /// Rich text; sanitized to a safe subset of HTML.
+    #[schema(format = "html", max_length = 20000)]
+    pub description: Option<String>,
+    #[schema(max_items = 20)]
+    pub certifications: Option<Vec<CertificationDto>>,
+    /// The business licence scan: a media id, an upload with purpose `licence_scan` (an image
+    /// or a PDF); `""` removes it. Private: only members and operators can read it. A licence
+    /// fact: changing it sends a verified company back to verification.
+    #[schema(format = Uuid)]
+    pub licence_scan_id: Option<String>,
+    /// The licence's expiry, `YYYY-MM-DD` (not in the past), or `long_term` / `长期`. A licence
+    /// fact; its owners and admins are warned before it passes.
+    #[schema(example = "2031-06-30")]
+    pub licence_expires_on: Option<String>,
+}
+
+impl From<CompanyCreateRequest> for CompanyRequest {
+    fn from(r: CompanyCreateRequest) -> CompanyRequest {
+        CompanyRequest {
+            slug: r.slug,
+            legal_name: r.legal_name,
+            english_name: r.english_name,
+            credit_code: r.credit_code,
+            legal_representative: r.legal_representative,
+            registered_address: r.registered_address,
+            province: r.province,
+            city: r.city,
+            business_scope: r.business_scope,
+            year_established: r.year_established,
+            employee_range: r.employee_range,
+            company_type: r.company_type,
+            main_products: r.main_products,
+            contacts: r.contacts,
+            logo_id: r.logo_id,
+            banner_id: r.banner_id,
+            description: r.description,
+            certifications: r.certifications,
+            licence_scan_id: r.licence_scan_id,
+            licence_expires_on: r.licence_expires_on,
+        }
+    }
 }
 
 impl From<CompanyRequest> for CompanyInput {
@@ -229,7 +356,7 @@ impl From<Company> for CompanyView {
 }
 
 /// Creates the caller's company; the caller (a supplier account in no company) becomes its owner.
-#[utoipa::path(tag = "companies", request_body = CompanyRequest, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "companies", request_body = CompanyCreateRequest, security(("bearer" = [])), responses(
     (status = 201, description = "The new company, `pending` until an operator verifies it", body = CompanyView),
     (status = 400, response = BadRequest),
     (status = 401, response = Unauthorized),
@@ -239,9 +366,9 @@ impl From<Company> for CompanyView {
 pub async fn create_company(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: Body<CompanyRequest>,
+    body: Body<CompanyCreateRequest>,
 ) -> ApiResult<HttpResponse> {
-    let input = CompanyInput::from(body.0);
+    let input = CompanyInput::from(CompanyRequest::from(body.0));
     let company = state
         .db(move |conn| company::create_company(conn, &user.actor, input))
         .await?;

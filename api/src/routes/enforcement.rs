@@ -93,7 +93,12 @@ pub struct EnforcementPage {
 #[serde(deny_unknown_fields)]
 pub struct EnforcementRequest {
     /// Shown to the company (1–1,000 characters).
-    #[schema(example = "商品图片使用他人注册商标")]
+    #[schema(
+        format = "lines",
+        min_length = 1,
+        max_length = 1000,
+        example = "商品图片使用他人注册商标"
+    )]
     pub reason: String,
 }
 

@@ -26,6 +26,7 @@ pub struct TargetRequest {
     #[serde(rename = "type")]
     #[schema(example = "product")]
     pub kind: String,
+    #[schema(format = Uuid)]
     pub id: String,
 }
 
@@ -34,21 +35,34 @@ pub struct TargetRequest {
 #[serde(deny_unknown_fields)]
 pub struct CreateInquiryRequest {
     /// Up to 200 characters.
-    #[schema(example = "Quotation for 304 vacuum flasks")]
+    #[schema(
+        format = "line",
+        min_length = 1,
+        max_length = 200,
+        example = "Quotation for 304 vacuum flasks"
+    )]
     pub subject: String,
     /// Up to 5000 characters.
-    #[schema(example = "Please quote 5000 pcs, printed logo, FOB Ningbo.")]
+    #[schema(
+        format = "lines",
+        min_length = 1,
+        max_length = 5000,
+        example = "Please quote 5000 pcs, printed logo, FOB Ningbo."
+    )]
     pub message: String,
     /// Quantity wanted, with `unit` (both or neither).
+    #[schema(minimum = 1, maximum = 1_000_000_000_000_i64)]
     pub quantity: Option<i64>,
-    #[schema(example = "piece")]
+    #[schema(format = "line", max_length = 20, example = "piece")]
     pub unit: Option<String>,
     /// Up to 10 media ids: uploads with purpose `attachment` by you (or, answering for a
     /// company, by a member of it). Readable by the thread's participants and operators only.
     #[serde(default)]
+    #[schema(max_items = 10)]
     pub attachments: Vec<String>,
     /// 1 to 10 targets; each distinct company gets its own thread.
     #[serde(default)]
+    #[schema(min_items = 1, max_items = 10)]
     pub targets: Vec<TargetRequest>,
     /// Show your e-mail address to the companies addressed (in their lead inbox and its CSV
     /// export). Default `false`: they see your name only.
@@ -60,10 +74,12 @@ pub struct CreateInquiryRequest {
 #[serde(deny_unknown_fields)]
 pub struct MessageRequest {
     /// Plain text, up to 5000 characters.
+    #[schema(format = "lines", min_length = 1, max_length = 5000)]
     pub body: String,
     /// Up to 10 media ids: uploads with purpose `attachment` by you (or, answering for a
     /// company, by a member of it). Readable by the thread's participants and operators only.
     #[serde(default)]
+    #[schema(max_items = 10)]
     pub attachments: Vec<String>,
 }
 

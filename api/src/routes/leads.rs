@@ -276,7 +276,12 @@ pub async fn update_lead(
 #[serde(deny_unknown_fields)]
 pub struct LeadNoteRequest {
     /// Plain text, up to 4,000 characters; only the company's members see it.
-    #[schema(example = "客户要求下周二前报FOB宁波价")]
+    #[schema(
+        format = "lines",
+        min_length = 1,
+        max_length = 4000,
+        example = "客户要求下周二前报FOB宁波价"
+    )]
     pub body: String,
 }
 

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::change_requests::EditOutcome;
-use super::operator::DecisionRequest;
+use super::operator::{DecisionRequest, ReasonRequest};
 use super::pagination::PageQuery;
 use super::responses::{BadRequest, OperatorOnly, Unauthorized};
 use super::search::{cursor, paging, search_error};
@@ -30,40 +30,48 @@ fn to_utc(t: Option<OffsetDateTime>) -> Option<time::PrimitiveDateTime> {
 
 /// Listing fields. On create `kind`, `title`, `category_id`, `quantity`, `unit` and
 /// `valid_until` are required. Titles are plain text; the description is sanitized HTML.
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListingCreateRequest {
     /// `sell` (a sell offer of your company) or `buy` (a buy request).
-    #[schema(example = "buy")]
+    #[schema(value_type = String, required = true, example = "buy")]
     pub kind: Option<String>,
     /// Plain text, 2–200 characters.
-    #[schema(example = "求购304不锈钢保温杯 10000只")]
+    #[schema(
+        format = "line",
+        min_length = 2,
+        max_length = 200,
+        example = "求购304不锈钢保温杯 10000只"
+    )]
+    #[schema(value_type = String, required = true)]
     pub title: Option<String>,
     /// Rich text; sanitized to a safe subset of HTML.
+    #[schema(format = "html", max_length = 20000)]
     pub description: Option<String>,
     /// A second-level category id from `/api/v1/categories`.
-    #[schema(example = "home-goods.drinkware")]
+    #[schema(value_type = String, required = true, example = "home-goods.drinkware")]
     pub category_id: Option<String>,
     /// Greater than 0, in `unit`s.
-    #[schema(example = 10000)]
+    #[schema(value_type = i64, required = true, minimum = 1, maximum = 1_000_000_000_i64, example = 10000)]
     pub quantity: Option<i64>,
-    #[schema(example = "piece")]
+    #[schema(value_type = String, required = true, format = "line", min_length = 1, max_length = 20, example = "piece")]
     pub unit: Option<String>,
     /// Unit price as a decimal string in `currency`: the asking price of a sell offer, the
     /// target price of a buy request.
-    #[schema(value_type = Option<String>, example = "12.50")]
+    #[schema(pattern = "^[0-9]+(\\.[0-9]+)?$", value_type = Option<String>, example = "12.50")]
     pub target_price: Option<Decimal>,
     /// ISO 4217 code; required with `target_price`.
     #[schema(example = "CNY")]
     pub currency: Option<String>,
     /// Delivery region or port.
-    #[schema(example = "宁波港 Ningbo port")]
+    #[schema(format = "line", max_length = 100, example = "宁波港 Ningbo port")]
     pub delivery_region: Option<String>,
     /// EXW FCA FAS FOB CFR CIF CPT CIP DAP DPU DDP.
     #[schema(example = "FOB")]
     pub incoterm: Option<String>,
     /// In the future, at most 90 days ahead.
     #[serde(default, with = "time::serde::rfc3339::option")]
+    #[schema(value_type = String, format = DateTime, required = true)]
     pub valid_until: Option<OffsetDateTime>,
     /// Up to 10 media ids, in order: uploads with purpose `attachment` by you (or by a member
     /// of the listing's company). Readable by signed-in accounts while the listing is public,
@@ -80,14 +88,19 @@ pub struct ListingCreateRequest {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListingPatchRequest {
+    #[schema(format = "line", min_length = 2, max_length = 200)]
     pub title: Option<String>,
+    #[schema(format = "html", max_length = 20000)]
     pub description: Option<String>,
     pub category_id: Option<String>,
+    #[schema(minimum = 1, maximum = 1_000_000_000_i64)]
     pub quantity: Option<i64>,
+    #[schema(format = "line", min_length = 1, max_length = 20)]
     pub unit: Option<String>,
-    #[schema(value_type = Option<String>, example = "12.50")]
+    #[schema(pattern = "^[0-9]+(\\.[0-9]+)?$", value_type = Option<String>, example = "12.50")]
     pub target_price: Option<Decimal>,
     pub currency: Option<String>,
+    #[schema(format = "line", max_length = 100)]
     pub delivery_region: Option<String>,
     pub incoterm: Option<String>,
     #[serde(default, with = "time::serde::rfc3339::option")]
@@ -500,7 +513,7 @@ pub async fn approve_listing(
 }
 
 /// Rejects a listing under review or takes an open one down, with a reason the owner sees.
-#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionRequest, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = ReasonRequest, security(("bearer" = [])), responses(
     (status = 200, description = "The listing, now `rejected`", body = ListingView),
     (status = 400, response = BadRequest),
     (status = 401, response = Unauthorized),
@@ -512,14 +525,14 @@ pub async fn reject_listing(
     state: web::Data<AppState>,
     op: OperatorUser,
     id: web::Path<Uuid>,
-    body: Body<DecisionRequest>,
+    body: Body<ReasonRequest>,
 ) -> ApiResult<HttpResponse> {
     moderate(
         state,
         op,
         id.into_inner(),
         ListingDecision::Reject,
-        body.0.reason,
+        Some(body.0.reason),
     )
     .await
 }

@@ -41,6 +41,7 @@ impl From<Member> for MemberView {
 #[serde(deny_unknown_fields)]
 pub struct AddMemberRequest {
     /// An existing supplier account that belongs to no company.
+    #[schema(format = Email)]
     pub email: String,
     /// `owner`, `admin` or `staff`. Admins may add staff only.
     pub role: String,

@@ -18,9 +18,24 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionRequest {
-    /// Shown to the company. Required, except when approving a product.
-    #[schema(example = "营业执照信息与国家企业信用信息公示系统一致")]
+    /// Shown to the owner; optional on an approval (blank means none).
+    #[schema(format = "lines", max_length = 1000, example = "资料齐全")]
     pub reason: Option<String>,
+}
+
+/// A decision the owner must be told the reason of: a rejection, a suspension, a verification …
+/// Its own schema, apart from `DecisionRequest`, because here the reason is required.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonRequest {
+    /// Shown to the owner.
+    #[schema(
+        format = "lines",
+        min_length = 1,
+        max_length = 1000,
+        example = "营业执照信息与国家企业信用信息公示系统一致"
+    )]
+    pub reason: String,
 }
 
 async fn decide_company(
@@ -28,9 +43,9 @@ async fn decide_company(
     op: OperatorUser,
     id: Uuid,
     action: StatusAction,
-    body: DecisionRequest,
+    body: ReasonRequest,
 ) -> ApiResult<HttpResponse> {
-    let reason = body.reason.unwrap_or_default();
+    let reason = body.reason;
     let company = state
         .db(move |conn| company::change_status(conn, &op.0, id, action, &reason))
         .await?;
@@ -38,7 +53,7 @@ async fn decide_company(
 }
 
 /// Marks a pending or rejected company as verified.
-#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionRequest, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = ReasonRequest, security(("bearer" = [])), responses(
     (status = 200, description = "The company, now `verified`", body = CompanyView),
     (status = 400, response = BadRequest),
     (status = 401, response = Unauthorized),
@@ -50,13 +65,13 @@ pub async fn verify_company(
     state: web::Data<AppState>,
     op: OperatorUser,
     id: web::Path<Uuid>,
-    body: Body<DecisionRequest>,
+    body: Body<ReasonRequest>,
 ) -> ApiResult<HttpResponse> {
     decide_company(state, op, id.into_inner(), StatusAction::Verify, body.0).await
 }
 
 /// Rejects a pending company's verification.
-#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionRequest, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = ReasonRequest, security(("bearer" = [])), responses(
     (status = 200, description = "The company, now `rejected`", body = CompanyView),
     (status = 400, response = BadRequest),
     (status = 401, response = Unauthorized),
@@ -68,13 +83,13 @@ pub async fn reject_company(
     state: web::Data<AppState>,
     op: OperatorUser,
     id: web::Path<Uuid>,
-    body: Body<DecisionRequest>,
+    body: Body<ReasonRequest>,
 ) -> ApiResult<HttpResponse> {
     decide_company(state, op, id.into_inner(), StatusAction::Reject, body.0).await
 }
 
 /// Suspends a company: its storefront and products leave every public endpoint.
-#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionRequest, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = ReasonRequest, security(("bearer" = [])), responses(
     (status = 200, description = "The company, now `suspended`", body = CompanyView),
     (status = 400, response = BadRequest),
     (status = 401, response = Unauthorized),
@@ -86,13 +101,13 @@ pub async fn suspend_company(
     state: web::Data<AppState>,
     op: OperatorUser,
     id: web::Path<Uuid>,
-    body: Body<DecisionRequest>,
+    body: Body<ReasonRequest>,
 ) -> ApiResult<HttpResponse> {
     decide_company(state, op, id.into_inner(), StatusAction::Suspend, body.0).await
 }
 
 /// Lifts a suspension.
-#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionRequest, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = ReasonRequest, security(("bearer" = [])), responses(
     (status = 200, description = "The company with its suspension lifted", body = CompanyView),
     (status = 400, response = BadRequest),
     (status = 401, response = Unauthorized),
@@ -104,7 +119,7 @@ pub async fn reinstate_company(
     state: web::Data<AppState>,
     op: OperatorUser,
     id: web::Path<Uuid>,
-    body: Body<DecisionRequest>,
+    body: Body<ReasonRequest>,
 ) -> ApiResult<HttpResponse> {
     decide_company(state, op, id.into_inner(), StatusAction::Reinstate, body.0).await
 }
@@ -135,7 +150,7 @@ pub async fn approve_product(
 }
 
 /// Rejects a product under review or takes a published one down, with a reason the owner sees.
-#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionRequest, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = ReasonRequest, security(("bearer" = [])), responses(
     (status = 200, description = "The product, now `rejected`", body = ProductView),
     (status = 400, response = BadRequest),
     (status = 401, response = Unauthorized),
@@ -147,14 +162,14 @@ pub async fn reject_product(
     state: web::Data<AppState>,
     op: OperatorUser,
     id: web::Path<Uuid>,
-    body: Body<DecisionRequest>,
+    body: Body<ReasonRequest>,
 ) -> ApiResult<HttpResponse> {
     change_status(
         state,
         op.0,
         id.into_inner(),
         ProductAction::Reject,
-        body.0.reason,
+        Some(body.0.reason),
     )
     .await
 }

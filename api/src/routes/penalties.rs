@@ -21,19 +21,27 @@ use crate::time_fmt::utc;
 #[serde(deny_unknown_fields)]
 pub struct PenaltyRequest {
     /// 1 to 100.
-    #[schema(example = 4)]
+    #[schema(minimum = 1, maximum = 100, example = 4)]
     pub points: i32,
     /// `counterfeit`, `ip_infringement`, `prohibited_goods`, `fraud`, `spam`,
     /// `misleading_information`, `licence_irregularity` or `other`.
     #[schema(example = "misleading_information")]
     pub reason_code: String,
     /// Shown to the company.
-    #[schema(example = "产品参数与实物不符")]
+    #[schema(
+        format = "lines",
+        min_length = 1,
+        max_length = 1000,
+        example = "产品参数与实物不符"
+    )]
     pub note: String,
     /// An upheld report about the company or one of its items (one penalty per report).
+    #[schema(format = Uuid)]
     pub report_id: Option<String>,
     /// The item concerned (`product`, `listing`, `company` or `message`), with `subject_id`.
     pub subject_type: Option<String>,
+    /// With `subject_type`: the two go together.
+    #[schema(format = Uuid)]
     pub subject_id: Option<String>,
 }
 

@@ -22,9 +22,14 @@ use crate::time_fmt::{utc, utc_opt};
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AttributeDto {
-    #[schema(example = "材质")]
+    #[schema(format = "line", min_length = 1, max_length = 50, example = "材质")]
     pub name: String,
-    #[schema(example = "304不锈钢")]
+    #[schema(
+        format = "line",
+        min_length = 1,
+        max_length = 200,
+        example = "304不锈钢"
+    )]
     pub value: String,
 }
 
@@ -32,9 +37,10 @@ pub struct AttributeDto {
 #[serde(deny_unknown_fields)]
 pub struct PriceTierRequest {
     /// From this quantity on (in `unit`s) …
+    #[schema(minimum = 1, maximum = 1_000_000_000_i64)]
     pub min_quantity: i64,
     /// … each unit costs this much, as a decimal string in `currency` ("49.90").
-    #[schema(value_type = String, example = "49.90")]
+    #[schema(pattern = "^[0-9]+(\\.[0-9]+)?$", value_type = String, example = "49.90")]
     pub unit_price: Decimal,
 }
 
@@ -44,38 +50,131 @@ pub struct PriceTierRequest {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProductRequest {
-    #[schema(example = "304不锈钢真空保温杯 500ml")]
+    #[schema(
+        format = "line",
+        max_length = 200,
+        example = "304不锈钢真空保温杯 500ml"
+    )]
     pub title_zh: Option<String>,
-    #[schema(example = "304 Stainless Steel Vacuum Flask 500ml")]
+    #[schema(
+        format = "line",
+        max_length = 200,
+        example = "304 Stainless Steel Vacuum Flask 500ml"
+    )]
     pub title_en: Option<String>,
     /// Rich text; sanitized to a safe subset of HTML.
+    #[schema(format = "html", max_length = 50000)]
     pub description: Option<String>,
     /// A second-level category id from `/api/v1/categories`.
     #[schema(example = "home-goods.drinkware")]
     pub category_id: Option<String>,
+    #[schema(max_items = 30)]
     pub attributes: Option<Vec<AttributeDto>>,
     /// Up to 10 media ids, in order (the first is the cover): uploads with purpose
     /// `product_image` by you or a member of the company (`POST /api/v1/media`).
+    #[schema(max_items = 10)]
     pub images: Option<Vec<String>>,
-    #[schema(example = "piece")]
+    #[schema(format = "line", min_length = 1, max_length = 20, example = "piece")]
     pub unit: Option<String>,
     /// Minimum order quantity (default 1).
+    #[schema(minimum = 1, maximum = 1_000_000_000_i64)]
     pub moq: Option<i64>,
     pub price_on_request: Option<bool>,
     /// ISO 4217 code.
     #[schema(example = "CNY")]
     pub currency: Option<String>,
     /// Up to 5 tiers with strictly increasing `min_quantity`.
+    #[schema(max_items = 5)]
     pub price_tiers: Option<Vec<PriceTierRequest>>,
+    #[schema(minimum = 0, maximum = 365)]
     pub lead_time_days: Option<i32>,
+    #[schema(format = "line", max_length = 100)]
     pub place_of_origin: Option<String>,
     /// Up to 10.
+    #[schema(max_items = 10)]
     pub keywords: Option<Vec<String>>,
     /// Your own product code, unique among the company's products; a catalog import matches
     /// its rows to products by it. Blank clears it. Only the company's members and operators see
     /// it, so it is written at once even on a published product (no change request).
-    #[schema(example = "VF-500-SS", max_length = 64)]
+    #[schema(format = "line", example = "VF-500-SS", max_length = 64)]
     pub sku: Option<String>,
+}
+
+/// A new product: the fields of `ProductRequest`, with `category_id` and `unit` required (an
+/// edit keeps what it leaves out).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProductCreateRequest {
+    #[schema(
+        format = "line",
+        max_length = 200,
+        example = "304不锈钢真空保温杯 500ml"
+    )]
+    pub title_zh: Option<String>,
+    #[schema(
+        format = "line",
+        max_length = 200,
+        example = "304 Stainless Steel Vacuum Flask 500ml"
+    )]
+    pub title_en: Option<String>,
+    /// Rich text; sanitized to a safe subset of HTML.
+    #[schema(format = "html", max_length = 50000)]
+    pub description: Option<String>,
+    /// A second-level category id from `/api/v1/categories`.
+    #[schema(value_type = String, required = true, example = "home-goods.drinkware")]
+    pub category_id: Option<String>,
+    #[schema(max_items = 30)]
+    pub attributes: Option<Vec<AttributeDto>>,
+    /// Up to 10 media ids, in order (the first is the cover): uploads with purpose
+    /// `product_image` by you or a member of the company (`POST /api/v1/media`).
+    #[schema(max_items = 10)]
+    pub images: Option<Vec<String>>,
+    #[schema(value_type = String, required = true, format = "line", min_length = 1, max_length = 20, example = "piece")]
+    pub unit: Option<String>,
+    /// Minimum order quantity (default 1).
+    #[schema(minimum = 1, maximum = 1_000_000_000_i64)]
+    pub moq: Option<i64>,
+    pub price_on_request: Option<bool>,
+    /// ISO 4217 code.
+    #[schema(example = "CNY")]
+    pub currency: Option<String>,
+    /// Up to 5 tiers with strictly increasing `min_quantity`.
+    #[schema(max_items = 5)]
+    pub price_tiers: Option<Vec<PriceTierRequest>>,
+    #[schema(minimum = 0, maximum = 365)]
+    pub lead_time_days: Option<i32>,
+    #[schema(format = "line", max_length = 100)]
+    pub place_of_origin: Option<String>,
+    /// Up to 10.
+    #[schema(max_items = 10)]
+    pub keywords: Option<Vec<String>>,
+    /// Your own product code, unique among the company's products; a catalog import matches
+    /// its rows to products by it. Blank clears it. Only the company's members and operators see
+    /// it, so it is written at once even on a published product (no change request).
+    #[schema(format = "line", example = "VF-500-SS", max_length = 64)]
+    pub sku: Option<String>,
+}
+
+impl From<ProductCreateRequest> for ProductRequest {
+    fn from(r: ProductCreateRequest) -> ProductRequest {
+        ProductRequest {
+            title_zh: r.title_zh,
+            title_en: r.title_en,
+            description: r.description,
+            category_id: r.category_id,
+            attributes: r.attributes,
+            images: r.images,
+            unit: r.unit,
+            moq: r.moq,
+            price_on_request: r.price_on_request,
+            currency: r.currency,
+            price_tiers: r.price_tiers,
+            lead_time_days: r.lead_time_days,
+            place_of_origin: r.place_of_origin,
+            keywords: r.keywords,
+            sku: r.sku,
+        }
+    }
 }
 
 impl From<ProductRequest> for ProductInput {
@@ -234,7 +333,7 @@ impl From<domain::paging::Page<Product>> for ProductPage {
 }
 
 /// Creates a draft product (company members).
-#[utoipa::path(tag = "products", params(("id" = Uuid, Path, description = "company id")), request_body = ProductRequest, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "products", params(("id" = Uuid, Path, description = "company id")), request_body = ProductCreateRequest, security(("bearer" = [])), responses(
     (status = 201, description = "The new draft product", body = ProductView),
     (status = 400, response = BadRequest),
     (status = 401, response = Unauthorized),
@@ -246,10 +345,10 @@ pub async fn create_product(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: Body<ProductRequest>,
+    body: Body<ProductCreateRequest>,
 ) -> ApiResult<HttpResponse> {
     let company_id = id.into_inner();
-    let input = ProductInput::from(body.0);
+    let input = ProductInput::from(ProductRequest::from(body.0));
     let product = state
         .db(move |conn| catalog::create_product(conn, &user.actor, company_id, input))
         .await?;

@@ -22,15 +22,15 @@ use crate::time_fmt::utc;
 #[serde(deny_unknown_fields)]
 pub struct QuoteRequest {
     /// Decimal string in `currency`.
-    #[schema(value_type = Option<String>, example = "11.80")]
+    #[schema(pattern = "^[0-9]+(\\.[0-9]+)?$", value_type = Option<String>, example = "11.80")]
     pub unit_price: Option<Decimal>,
     #[schema(example = "CNY")]
     pub currency: Option<String>,
     /// Minimum order quantity, in the request's unit.
-    #[schema(example = 5000)]
+    #[schema(minimum = 1, maximum = 1_000_000_000_i64, example = 5000)]
     pub moq: Option<i64>,
     /// 0–365.
-    #[schema(example = 20)]
+    #[schema(minimum = 0, maximum = 365, example = 20)]
     pub lead_time_days: Option<i32>,
     /// EXW FCA FAS FOB CFR CIF CPT CIP DAP DPU DDP; on PATCH `""` removes it.
     #[schema(example = "FOB")]
@@ -39,12 +39,61 @@ pub struct QuoteRequest {
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub valid_until: Option<OffsetDateTime>,
     /// Plain text for the buyer, up to 5000 characters.
+    #[schema(format = "lines", max_length = 5000)]
     pub message: Option<String>,
     /// Up to 10 media ids, in order: uploads with purpose `attachment` by you or a member of
     /// your company; on PATCH the whole list. Readable by your company's members, the
     /// request's owner and operators.
     #[schema(max_items = 10)]
     pub attachments: Option<Vec<String>>,
+}
+
+/// A new quote: the fields of `QuoteRequest`, with the price, currency, lead time and validity
+/// required (a revision keeps what it leaves out).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteCreateRequest {
+    /// Decimal string in `currency`.
+    #[schema(required = true, pattern = "^[0-9]+(\\.[0-9]+)?$", value_type = String, example = "11.80")]
+    pub unit_price: Option<Decimal>,
+    #[schema(value_type = String, required = true, example = "CNY")]
+    pub currency: Option<String>,
+    /// Minimum order quantity, in the request's unit.
+    #[schema(minimum = 1, maximum = 1_000_000_000_i64, example = 5000)]
+    pub moq: Option<i64>,
+    /// 0–365.
+    #[schema(value_type = i32, required = true, minimum = 0, maximum = 365, example = 20)]
+    pub lead_time_days: Option<i32>,
+    /// EXW FCA FAS FOB CFR CIF CPT CIP DAP DPU DDP; on PATCH `""` removes it.
+    #[schema(example = "FOB")]
+    pub incoterm: Option<String>,
+    /// Until when the offer stands: in the future, at most 90 days ahead.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[schema(value_type = String, format = DateTime, required = true)]
+    pub valid_until: Option<OffsetDateTime>,
+    /// Plain text for the buyer, up to 5000 characters.
+    #[schema(format = "lines", max_length = 5000)]
+    pub message: Option<String>,
+    /// Up to 10 media ids, in order: uploads with purpose `attachment` by you or a member of
+    /// your company; on PATCH the whole list. Readable by your company's members, the
+    /// request's owner and operators.
+    #[schema(max_items = 10)]
+    pub attachments: Option<Vec<String>>,
+}
+
+impl From<QuoteCreateRequest> for QuoteRequest {
+    fn from(r: QuoteCreateRequest) -> QuoteRequest {
+        QuoteRequest {
+            unit_price: r.unit_price,
+            currency: r.currency,
+            moq: r.moq,
+            lead_time_days: r.lead_time_days,
+            incoterm: r.incoterm,
+            valid_until: r.valid_until,
+            message: r.message,
+            attachments: r.attachments,
+        }
+    }
 }
 
 impl From<QuoteRequest> for QuoteInput {
@@ -179,7 +228,7 @@ impl From<QuoteDetail> for QuoteDetailView {
 /// Sends your company's quote on a buy request (one per company per request; not on your own
 /// or your company's request). The request stops taking quotes at its cap or end date; each
 /// company has a monthly quota (429 `quote_quota_exceeded` with `Retry-After`).
-#[utoipa::path(tag = "quotes", params(("id" = Uuid, Path, description = "buy request id")), request_body = QuoteRequest, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "quotes", params(("id" = Uuid, Path, description = "buy request id")), request_body = QuoteCreateRequest, security(("bearer" = [])), responses(
     (status = 201, description = "The quote as sent", body = QuoteView),
     (status = 400, response = BadRequest),
     (status = 401, response = Unauthorized),
@@ -192,11 +241,11 @@ pub async fn create_quote(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: Body<QuoteRequest>,
+    body: Body<QuoteCreateRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require_verified()?;
     let listing_id = id.into_inner();
-    let input = QuoteInput::from(body.0);
+    let input = QuoteInput::from(QuoteRequest::from(body.0));
     let quota = state.config.monthly_quote_quota;
     let quote = state
         .db(move |conn| quote::create_quote(conn, &user.actor, listing_id, input, quota))

@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::operator::DecisionRequest;
+use super::operator::{DecisionRequest, ReasonRequest};
 use super::pagination::PageQuery;
 use super::responses::{BadRequest, OperatorOnly, Unauthorized};
 use crate::auth::{AuthUser, MaybeUser, OperatorUser};
@@ -21,10 +21,10 @@ use crate::time_fmt::{utc, utc_opt};
 #[serde(deny_unknown_fields)]
 pub struct RatingRequest {
     /// 1 to 5.
-    #[schema(example = 5)]
+    #[schema(minimum = 1, maximum = 5, example = 5)]
     pub stars: i32,
     /// Up to 2,000 characters; screened like every other text.
-    #[schema(example = "交期准时，质量稳定")]
+    #[schema(format = "lines", max_length = 2000, example = "交期准时，质量稳定")]
     pub comment: Option<String>,
 }
 
@@ -195,7 +195,12 @@ pub async fn list_company_ratings(
 #[serde(deny_unknown_fields)]
 pub struct ReplyRequest {
     /// Up to 2,000 characters; screened.
-    #[schema(example = "感谢您的认可，期待再次合作")]
+    #[schema(
+        format = "lines",
+        min_length = 1,
+        max_length = 2000,
+        example = "感谢您的认可，期待再次合作"
+    )]
     pub reply: String,
 }
 
@@ -284,7 +289,7 @@ pub async fn approve_rating(
 }
 
 /// Takes down a held or published rating, with a reason the rater sees. Audited.
-#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionRequest, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "operator", params(("id" = Uuid, Path)), request_body = ReasonRequest, security(("bearer" = [])), responses(
     (status = 200, description = "The rating, now `rejected`", body = RatingView),
     (status = 400, response = BadRequest),
     (status = 401, response = Unauthorized),
@@ -296,7 +301,10 @@ pub async fn reject_rating(
     state: web::Data<AppState>,
     op: OperatorUser,
     id: web::Path<Uuid>,
-    body: Body<DecisionRequest>,
+    body: Body<ReasonRequest>,
 ) -> ApiResult<HttpResponse> {
-    decide(state, op, id.into_inner(), RatingDecision::Reject, body.0).await
+    let body = DecisionRequest {
+        reason: Some(body.0.reason),
+    };
+    decide(state, op, id.into_inner(), RatingDecision::Reject, body).await
 }

@@ -21,11 +21,13 @@ pub struct ReportRequest {
     /// `product`, `listing`, `company` or `message` (a message of a thread you take part in).
     #[schema(example = "product")]
     pub subject_type: String,
+    #[schema(format = Uuid)]
     pub subject_id: String,
     /// `counterfeit`, `ip_infringement`, `prohibited_goods`, `fraud`, `spam` or `other`.
     #[schema(example = "counterfeit")]
     pub reason: String,
     /// Up to 2,000 characters.
+    #[schema(format = "lines", max_length = 2000)]
     pub details: Option<String>,
     /// Up to 10 http(s) URLs of public pages.
     #[serde(default)]
@@ -182,7 +184,12 @@ pub struct ResolveRequest {
     #[schema(example = "upheld")]
     pub outcome: String,
     /// Shown to the reporter.
-    #[schema(example = "商品已下架，商家已警告")]
+    #[schema(
+        format = "lines",
+        min_length = 1,
+        max_length = 2000,
+        example = "商品已下架，商家已警告"
+    )]
     pub note: String,
     /// Upholding may carry penalty points against the company the item belongs to (its
     /// `report_id` is this report).
@@ -197,12 +204,13 @@ pub struct ResolveRequest {
 #[serde(deny_unknown_fields)]
 pub struct ResolvePenalty {
     /// 1 to 100.
-    #[schema(example = 4)]
+    #[schema(minimum = 1, maximum = 100, example = 4)]
     pub points: i32,
     /// As for `POST /api/v1/operator/companies/{id}/penalties`.
     #[schema(example = "counterfeit")]
     pub reason_code: String,
     /// Shown to the company.
+    #[schema(format = "lines", min_length = 1, max_length = 1000)]
     pub note: String,
 }
 

@@ -116,6 +116,7 @@ pub struct ReviewQueueQuery {
     /// `company`, `product`, `sell_offer`, `buy_request`, `change_request` or `report`.
     pub kind: Option<String>,
     /// Only items that have waited at least this many hours.
+    #[param(minimum = 0, maximum = 87600)]
     pub age_min_hours: Option<i64>,
     /// A category id, top-level or second-level (items without a category never match).
     pub category: Option<String>,
@@ -225,20 +226,70 @@ pub async fn release(
     Ok(HttpResponse::Ok().json(ReviewItemView::from(item)))
 }
 
-/// A decision's reason and note. `reason_code` (one of the README's list) is required to
+/// A decision's reason and note: `reason_code` (one of the README's list) is required to
 /// reject, optional to request changes, not allowed to approve; `note` (shown to the owner, at
-/// most 1000 characters) is required to reject or request changes.
+/// most 1000 characters) is required to reject or request changes. One schema per decision, as
+/// each requires different fields; the server reads them all into `DecisionInput`.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DecisionBody {
-    #[schema(example = "contact_details")]
+pub struct ApproveDecisionBody {
+    /// Not allowed: an approval takes no reason code (400 `not_allowed` when one is given).
+    #[schema(ignore)]
     pub reason_code: Option<String>,
-    #[schema(example = "请删除图片中的手机号码后重新提交")]
+    #[schema(format = "lines", max_length = 1000, example = "资料齐全")]
     pub note: Option<String>,
 }
 
-impl From<DecisionBody> for DecisionInput {
-    fn from(b: DecisionBody) -> DecisionInput {
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejectDecisionBody {
+    #[schema(value_type = String, required = true, example = "contact_details")]
+    pub reason_code: Option<String>,
+    #[schema(
+        format = "lines",
+        min_length = 1,
+        max_length = 1000,
+        example = "请删除图片中的手机号码后重新提交"
+    )]
+    #[schema(value_type = String, required = true)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestChangesDecisionBody {
+    #[schema(example = "contact_details")]
+    pub reason_code: Option<String>,
+    #[schema(
+        format = "lines",
+        min_length = 1,
+        max_length = 1000,
+        example = "请删除图片中的手机号码后重新提交"
+    )]
+    #[schema(value_type = String, required = true)]
+    pub note: Option<String>,
+}
+
+impl From<ApproveDecisionBody> for DecisionInput {
+    fn from(b: ApproveDecisionBody) -> DecisionInput {
+        DecisionInput {
+            reason_code: b.reason_code,
+            note: b.note,
+        }
+    }
+}
+
+impl From<RejectDecisionBody> for DecisionInput {
+    fn from(b: RejectDecisionBody) -> DecisionInput {
+        DecisionInput {
+            reason_code: b.reason_code,
+            note: b.note,
+        }
+    }
+}
+
+impl From<RequestChangesDecisionBody> for DecisionInput {
+    fn from(b: RequestChangesDecisionBody) -> DecisionInput {
         DecisionInput {
             reason_code: b.reason_code,
             note: b.note,
@@ -251,9 +302,8 @@ async fn decide(
     op: OperatorUser,
     id: Uuid,
     decision: Decision,
-    body: DecisionBody,
+    input: DecisionInput,
 ) -> ApiResult<HttpResponse> {
-    let input = DecisionInput::from(body);
     let item = state
         .db(move |conn| review::decide(conn, &op.0, id, decision, &input))
         .await?;
@@ -267,7 +317,7 @@ async fn decide(
 /// item changed after it was proposed is not applied: 409 `change_request_stale` (`fields` names
 /// the live fields that changed), and the request is marked `superseded` (its item closes, the
 /// owner is told).
-#[utoipa::path(operation_id = "approve_review_item", tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionBody, security(("bearer" = [])), responses(
+#[utoipa::path(operation_id = "approve_review_item", tag = "operator", params(("id" = Uuid, Path)), request_body = ApproveDecisionBody, security(("bearer" = [])), responses(
     (status = 200, description = "The closed item, approved", body = ReviewItemView),
     (status = 400, response = BadRequest),
     (status = 401, response = Unauthorized),
@@ -279,9 +329,9 @@ pub async fn approve(
     state: web::Data<AppState>,
     op: OperatorUser,
     id: web::Path<Uuid>,
-    body: Body<DecisionBody>,
+    body: Body<ApproveDecisionBody>,
 ) -> ApiResult<HttpResponse> {
-    decide(state, op, id.into_inner(), Decision::Approve, body.0).await
+    decide(state, op, id.into_inner(), Decision::Approve, body.0.into()).await
 }
 
 /// Rejects the item with a reason code and a note the owner sees.
@@ -289,7 +339,7 @@ pub async fn approve(
 /// Rejects the item with a reason code and a note the owner sees (a company's verification is
 /// rejected, a product or listing rejected, a change request rejected with the live version
 /// kept, a report dismissed).
-#[utoipa::path(operation_id = "reject_review_item", tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionBody, security(("bearer" = [])), responses(
+#[utoipa::path(operation_id = "reject_review_item", tag = "operator", params(("id" = Uuid, Path)), request_body = RejectDecisionBody, security(("bearer" = [])), responses(
     (status = 200, description = "The closed item, rejected", body = ReviewItemView),
     (status = 400, response = BadRequest),
     (status = 401, response = Unauthorized),
@@ -301,9 +351,9 @@ pub async fn reject(
     state: web::Data<AppState>,
     op: OperatorUser,
     id: web::Path<Uuid>,
-    body: Body<DecisionBody>,
+    body: Body<RejectDecisionBody>,
 ) -> ApiResult<HttpResponse> {
-    decide(state, op, id.into_inner(), Decision::Reject, body.0).await
+    decide(state, op, id.into_inner(), Decision::Reject, body.0.into()).await
 }
 
 /// Sends the item back to its owner with a note.
@@ -311,7 +361,7 @@ pub async fn reject(
 /// A product or listing becomes `changes_requested` (a draft; publishing resubmits it), a change
 /// request `changes_requested` (the next edit resubmits it), a company stays `pending` and
 /// re-enters the queue when its profile is edited. Not for reports (409 `decision_not_applicable`).
-#[utoipa::path(operation_id = "request_review_item_changes", tag = "operator", params(("id" = Uuid, Path)), request_body = DecisionBody, security(("bearer" = [])), responses(
+#[utoipa::path(operation_id = "request_review_item_changes", tag = "operator", params(("id" = Uuid, Path)), request_body = RequestChangesDecisionBody, security(("bearer" = [])), responses(
     (status = 200, description = "The item, sent back to its owner", body = ReviewItemView),
     (status = 400, response = BadRequest),
     (status = 401, response = Unauthorized),
@@ -323,20 +373,31 @@ pub async fn request_changes(
     state: web::Data<AppState>,
     op: OperatorUser,
     id: web::Path<Uuid>,
-    body: Body<DecisionBody>,
+    body: Body<RequestChangesDecisionBody>,
 ) -> ApiResult<HttpResponse> {
-    decide(state, op, id.into_inner(), Decision::RequestChanges, body.0).await
+    decide(
+        state,
+        op,
+        id.into_inner(),
+        Decision::RequestChanges,
+        body.0.into(),
+    )
+    .await
 }
 
 /// The same decision for up to 100 items.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkDecisionRequest {
+    #[schema(min_items = 1, max_items = 100)]
     pub ids: Vec<Uuid>,
     /// `approve`, `reject` or `request_changes`.
     #[schema(example = "approve")]
     pub decision: String,
+    /// Required to reject, not allowed to approve.
     pub reason_code: Option<String>,
+    /// Required to reject or request changes.
+    #[schema(format = "lines", max_length = 1000)]
     pub note: Option<String>,
 }
 

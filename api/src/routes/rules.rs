@@ -60,16 +60,57 @@ impl From<Rule> for RuleView {
 pub struct RuleRequest {
     #[schema(example = "term")]
     pub kind: Option<String>,
-    #[schema(example = "象牙")]
+    /// A term needs at least 2 letters, digits or characters; a pattern must compile and must
+    /// not match empty text.
+    #[schema(format = "line", min_length = 1, max_length = 200, example = "象牙")]
     pub text: Option<String>,
     #[schema(example = "block")]
     pub action: Option<String>,
     #[schema(example = "prohibited_goods")]
     pub category: Option<String>,
-    /// Up to 20.
+    /// Up to 20, each 1–100 characters.
+    #[schema(max_items = 20)]
     pub exceptions: Option<Vec<String>>,
+    #[schema(format = "lines", max_length = 500)]
     pub note: Option<String>,
     pub enabled: Option<bool>,
+}
+
+/// A new rule: as `RuleRequest`, with `kind`, `text`, `action` and `category` required (an
+/// edit keeps what it leaves out, so its schema requires none).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleCreateRequest {
+    #[schema(value_type = String, required = true, example = "term")]
+    pub kind: Option<String>,
+    /// A term needs at least 2 letters, digits or characters; a pattern must compile and must
+    /// not match empty text.
+    #[schema(value_type = String, required = true, format = "line", min_length = 1, max_length = 200, example = "象牙")]
+    pub text: Option<String>,
+    #[schema(value_type = String, required = true, example = "block")]
+    pub action: Option<String>,
+    #[schema(value_type = String, required = true, example = "prohibited_goods")]
+    pub category: Option<String>,
+    /// Up to 20, each 1–100 characters.
+    #[schema(max_items = 20)]
+    pub exceptions: Option<Vec<String>>,
+    #[schema(format = "lines", max_length = 500)]
+    pub note: Option<String>,
+    pub enabled: Option<bool>,
+}
+
+impl From<RuleCreateRequest> for RuleInput {
+    fn from(r: RuleCreateRequest) -> RuleInput {
+        RuleInput {
+            kind: r.kind,
+            text: r.text,
+            action: r.action,
+            category: r.category,
+            exceptions: r.exceptions,
+            note: r.note,
+            enabled: r.enabled,
+        }
+    }
 }
 
 impl From<RuleRequest> for RuleInput {
@@ -100,7 +141,7 @@ pub async fn list_rules(state: web::Data<AppState>, op: OperatorUser) -> ApiResu
 }
 
 /// Adds a rule; it applies to every write from the next request on, in every server process.
-#[utoipa::path(operation_id = "create_screening_rule", tag = "operator", request_body = RuleRequest, security(("bearer" = [])), responses(
+#[utoipa::path(operation_id = "create_screening_rule", tag = "operator", request_body = RuleCreateRequest, security(("bearer" = [])), responses(
     (status = 201, description = "The new rule", body = RuleView),
     (status = 400, response = BadRequest),
     (status = 401, response = Unauthorized),
@@ -109,7 +150,7 @@ pub async fn list_rules(state: web::Data<AppState>, op: OperatorUser) -> ApiResu
 pub async fn create_rule(
     state: web::Data<AppState>,
     op: OperatorUser,
-    body: Body<RuleRequest>,
+    body: Body<RuleCreateRequest>,
 ) -> ApiResult<HttpResponse> {
     let input = RuleInput::from(body.0);
     let rule = state

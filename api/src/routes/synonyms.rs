@@ -14,7 +14,7 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct SynonymGroups {
     /// Groups of words or phrases a buyer means the same by, in any language; 2–10 terms each.
-    #[schema(example = json!([["不锈钢", "stainless steel", "SS"], ["保温杯", "vacuum flask", "thermos"]]))]
+    #[schema(max_items = 1000, example = json!([["不锈钢", "stainless steel", "SS"], ["保温杯", "vacuum flask", "thermos"]]))]
     pub groups: Vec<Vec<String>>,
 }
 

@@ -26,17 +26,29 @@ pub struct NoticeRequest {
     /// `product` or `listing`.
     #[schema(example = "product")]
     pub subject_type: String,
+    #[schema(format = Uuid)]
     pub subject_id: String,
     /// `trademark`, `patent` or `copyright`.
     #[schema(example = "trademark")]
     pub rights_type: String,
     /// Who holds the right (up to 200 characters).
-    #[schema(example = "上海示例品牌管理有限公司")]
+    #[schema(
+        format = "line",
+        min_length = 1,
+        max_length = 200,
+        example = "上海示例品牌管理有限公司"
+    )]
     pub rights_holder: String,
     /// The registration (trademark, patent or copyright registration) number.
-    #[schema(example = "第12345678号")]
+    #[schema(
+        format = "line",
+        min_length = 1,
+        max_length = 100,
+        example = "第12345678号"
+    )]
     pub registration_number: String,
     /// What is infringed and how (up to 4,000 characters).
+    #[schema(format = "lines", max_length = 4000)]
     pub description: Option<String>,
     /// Up to 10 http(s) URLs: the registration certificate, the infringing use, … At least one
     /// unless `evidence_attachments` has a file.
@@ -260,10 +272,16 @@ pub async fn get_case(
 #[serde(deny_unknown_fields)]
 pub struct CounterNoticeRequest {
     /// Why the item does not infringe (up to 4,000 characters).
-    #[schema(example = "本店为品牌授权经销商，授权书编号 SH-2026-0815")]
+    #[schema(
+        format = "lines",
+        min_length = 1,
+        max_length = 4000,
+        example = "本店为品牌授权经销商，授权书编号 SH-2026-0815"
+    )]
     pub statement: String,
     /// Up to 10 http(s) URLs.
     #[serde(default)]
+    #[schema(max_items = 10)]
     pub evidence_urls: Vec<String>,
     /// Must be `true`: the item was taken down by mistake or misidentification.
     pub good_faith: bool,
@@ -335,7 +353,12 @@ pub async fn list_notices(
 #[serde(deny_unknown_fields)]
 pub struct NoticeDecisionRequest {
     /// Shown to both sides in the timeline.
-    #[schema(example = "权利证明充分，商品已下架")]
+    #[schema(
+        format = "lines",
+        min_length = 1,
+        max_length = 2000,
+        example = "权利证明充分，商品已下架"
+    )]
     pub note: String,
 }
 
