@@ -1,0 +1,209 @@
+//! What the server's text validation accepts, as patterns and lengths.
+
+use utoipa::Modify;
+
+/// Free texts are trimmed of whitespace and invisible characters and refuse control, line
+/// separator and direction-control characters (`domain::validate::Validator`); a length alone
+/// would let a generated client or schemathesis send `" "` or `"a\u0001"`, which the server
+/// refuses. A DTO field marks its kind with a custom format: `line` (one-line text: names,
+/// titles, reasons for `v.text`), `lines` (`v.multiline`: tabs and line breaks allowed) or `html`
+/// (`v.html`: not trimmed, the characters of `lines`). This replaces the marker with the pattern
+/// that says the same: the text after trimming is at least `minLength` long (blank is accepted,
+/// and means "none", without one), and holds no refused character.
+/// Invisible characters outside the Basic Multilingual Plane (tags, variation selectors
+/// supplement) are trimmed by the server but not named here: ECMA-262 patterns without the `u`
+/// flag cannot name them.
+pub(super) struct TextPatterns;
+
+/// Trimmed at either end: `char::is_whitespace` and `domain::text::is_invisible` (its BMP part).
+const TRIMMED: &str = "\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\
+\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u200b-\\u200f\\u2060-\\u2065\\u206a-\\u206f\\u2800\\u3164\
+\\ufe00-\\ufe0f\\ufeff\\uffa0";
+/// Refused inside a one-line text: controls (tab and line breaks included), line and paragraph
+/// separators, direction controls and direction marks.
+const REFUSED_LINE: &str = "\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069\\u200e\\u200f\\u061c";
+/// Refused inside a multi-line text: as above, but tab, line feed and carriage return are kept
+/// and direction marks allowed.
+const REFUSED_LINES: &str = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069";
+
+/// `domain::validate::is_http_url`: http or https, a host, no whitespace or control character.
+const HTTP_URL: &str =
+    "^https?://[^/?#\\s\\u0000-\\u001f\\u007f-\\u009f][^\\s\\u0000-\\u001f\\u007f-\\u009f]*$";
+
+fn text_pattern(kind: &str, min_length: usize) -> Option<String> {
+    if kind == "url" {
+        return Some(HTTP_URL.to_owned());
+    }
+    let refused = match kind {
+        "line" => REFUSED_LINE,
+        "lines" | "html" => REFUSED_LINES,
+        _ => return None,
+    };
+    if kind == "html" {
+        return Some(format!("^[^{refused}]*$"));
+    }
+    let edge = format!("[^{TRIMMED}{refused}]");
+    let inner = format!("[^{refused}]*");
+    let core = match min_length {
+        0 => format!("(?:{edge}(?:{inner}{edge})?[{TRIMMED}]*)?"),
+        1 => format!("{edge}(?:{inner}{edge})?[{TRIMMED}]*"),
+        // Between the first and last visible character, at least `min - 2` more.
+        min => format!("{edge}[^{refused}]{{{},}}{edge}[{TRIMMED}]*", min - 2),
+    };
+    Some(format!("^[{TRIMMED}]*{core}$"))
+}
+
+fn text_patterns_in(schema: &mut utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{ArrayItems, Schema, SchemaFormat};
+    let RefOr::T(schema) = schema else {
+        return;
+    };
+    match schema {
+        Schema::Object(object) => {
+            if let Some(SchemaFormat::Custom(kind)) = &object.format
+                && let Some(pattern) = text_pattern(kind, object.min_length.unwrap_or(0))
+            {
+                object.pattern = Some(pattern);
+                object.format = None;
+            }
+            for property in object.properties.values_mut() {
+                text_patterns_in(property);
+            }
+        }
+        Schema::Array(array) => {
+            if let ArrayItems::RefOrSchema(items) = &mut array.items {
+                text_patterns_in(items);
+            }
+        }
+        Schema::OneOf(one) => one.items.iter_mut().for_each(text_patterns_in),
+        Schema::AllOf(all) => all.items.iter_mut().for_each(text_patterns_in),
+        Schema::AnyOf(any) => any.items.iter_mut().for_each(text_patterns_in),
+        _ => {}
+    }
+}
+
+/// Arrays of texts, whose items a field attribute cannot reach: (schema, property, kind,
+/// minLength, maxLength of each item).
+const TEXT_ITEMS: &[(&str, &str, &str, usize, usize)] = &[
+    ("RuleRequest", "exceptions", "line", 1, 100),
+    ("RuleCreateRequest", "exceptions", "line", 1, 100),
+    ("ReportRequest", "evidence_urls", "url", 1, 2048),
+    ("AppealRequest", "evidence_urls", "url", 1, 2048),
+    ("NoticeRequest", "evidence_urls", "url", 1, 2048),
+    ("CounterNoticeRequest", "evidence_urls", "url", 1, 2048),
+    ("NoticeRequest", "evidence_attachments", "uuid", 0, 0),
+    ("ReportRequest", "evidence_attachments", "uuid", 0, 0),
+    ("CreateInquiryRequest", "attachments", "uuid", 0, 0),
+    ("MessageRequest", "attachments", "uuid", 0, 0),
+];
+
+/// `SynonymGroups.groups`: each group 2 to 10 terms (told apart ignoring case, which no
+/// keyword says), each a one-line text of 1 to 50 characters.
+fn mark_synonym_terms(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{ArrayItems, Schema, SchemaFormat};
+    let groups = openapi
+        .components
+        .as_mut()
+        .and_then(|c| c.schemas.get_mut("SynonymGroups"))
+        .and_then(|s| match s {
+            RefOr::T(Schema::Object(o)) => o.properties.get_mut("groups"),
+            _ => None,
+        });
+    let Some(RefOr::T(Schema::Array(groups))) = groups else {
+        panic!("openapi: no SynonymGroups.groups");
+    };
+    if let ArrayItems::RefOrSchema(group) = &mut groups.items
+        && let RefOr::T(Schema::Array(group)) = group.as_mut()
+    {
+        group.min_items = Some(2);
+        group.max_items = Some(10);
+        group.unique_items = true;
+        if let ArrayItems::RefOrSchema(term) = &mut group.items
+            && let RefOr::T(Schema::Object(term)) = term.as_mut()
+        {
+            term.format = Some(SchemaFormat::Custom("line".to_owned()));
+            term.min_length = Some(1);
+            term.max_length = Some(50);
+        }
+    }
+}
+
+fn mark_text_items(openapi: &mut utoipa::openapi::OpenApi) {
+    mark_synonym_terms(openapi);
+    // An upload's form has `purpose` and `file` and nothing else (400 `unknown_field`).
+    if let Some(utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(form))) = openapi
+        .components
+        .as_mut()
+        .and_then(|c| c.schemas.get_mut("UploadForm"))
+    {
+        form.additional_properties = Some(Box::new(
+            utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
+        ));
+    }
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{ArrayItems, KnownFormat, Schema, SchemaFormat};
+    for (schema, property, kind, min, max) in TEXT_ITEMS {
+        let target = openapi
+            .components
+            .as_mut()
+            .and_then(|c| c.schemas.get_mut(*schema))
+            .and_then(|s| match s {
+                RefOr::T(Schema::Object(o)) => o.properties.get_mut(*property),
+                _ => None,
+            });
+        let Some(RefOr::T(Schema::Array(array))) = target else {
+            panic!("openapi text items: no array {schema}.{property}");
+        };
+        if let ArrayItems::RefOrSchema(items) = &mut array.items
+            && let RefOr::T(Schema::Object(item)) = items.as_mut()
+        {
+            if *kind == "uuid" {
+                item.format = Some(SchemaFormat::KnownFormat(KnownFormat::Uuid));
+            } else {
+                item.format = Some(SchemaFormat::Custom((*kind).to_owned()));
+                item.min_length = Some(*min);
+                item.max_length = Some(*max);
+            }
+        }
+    }
+}
+
+impl Modify for TextPatterns {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        mark_text_items(openapi);
+        if let Some(components) = openapi.components.as_mut() {
+            for schema in components.schemas.values_mut() {
+                text_patterns_in(schema);
+            }
+        }
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                item.get.as_mut(),
+                item.post.as_mut(),
+                item.put.as_mut(),
+                item.patch.as_mut(),
+                item.delete.as_mut(),
+            ];
+            for op in operations.into_iter().flatten() {
+                for parameter in op.parameters.iter_mut().flatten() {
+                    if let utoipa::openapi::RefOr::T(parameter) = parameter
+                        && let Some(schema) = parameter.schema.as_mut()
+                    {
+                        text_patterns_in(schema);
+                    }
+                }
+                if let Some(utoipa::openapi::RefOr::T(body)) = op.request_body.as_mut() {
+                    for content in body.content.values_mut() {
+                        if let utoipa::openapi::RefOr::T(content) = content
+                            && let Some(schema) = content.schema.as_mut()
+                        {
+                            text_patterns_in(schema);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
