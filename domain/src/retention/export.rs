@@ -1,8 +1,8 @@
 //! An account holder's data, as one JSON document: the account, the inquiry threads they opened
 //! and every message they wrote, their buy requests and the quotes received on them, their
 //! notifications, reports, takedown notices and appeals, the ratings they gave, and their e-mail
-//! settings. Records
-//! others keep about them (a company's notes and blocks) are the company's, not in here.
+//! settings. Files attached to any of these are listed by media id. Records others keep about
+//! them (a company's notes and blocks) are the company's, not in here.
 
 use diesel::prelude::*;
 use serde_json::{Value, json};
@@ -52,6 +52,7 @@ type ListingRow = (
     Option<String>,
     PrimitiveDateTime,
     PrimitiveDateTime,
+    String,
 );
 
 type QuoteRow = (
@@ -65,6 +66,7 @@ type QuoteRow = (
     i32,
     String,
     PrimitiveDateTime,
+    String,
 );
 
 type NotificationRow = (
@@ -87,6 +89,7 @@ type ReportRow = (
     String,
     Option<String>,
     PrimitiveDateTime,
+    String,
 );
 
 type NoticeRow = (
@@ -99,6 +102,7 @@ type NoticeRow = (
     String,
     String,
     PrimitiveDateTime,
+    String,
 );
 
 pub fn export_account(conn: &mut DbConnection, actor: &Actor) -> Result<Value, RetentionError> {
@@ -172,20 +176,34 @@ pub fn export_account(conn: &mut DbConnection, actor: &Actor) -> Result<Value, R
             listings::currency,
             listings::valid_until,
             listings::created_at,
+            listings::attachments,
         ))
         .load(conn)?;
     let request_ids: Vec<String> = requests.iter().map(|r| r.0.clone()).collect();
     let requests: Vec<Value> = requests
         .into_iter()
         .map(
-            |(id, status, title, description, quantity, unit, price, currency, until, created)| {
+            |(
+                id,
+                status,
+                title,
+                description,
+                quantity,
+                unit,
+                price,
+                currency,
+                until,
+                created,
+                attachments,
+            )| {
                 let target_price = match (price, currency.as_deref()) {
                     (Some(p), Some(c)) => Value::String(format_minor(p, c)),
                     _ => Value::Null,
                 };
                 json!({"id": id, "status": status, "title": title, "description": description,
                        "quantity": quantity, "unit": unit, "target_price": target_price,
-                       "currency": currency, "valid_until": t(until), "created_at": t(created)})
+                       "currency": currency, "valid_until": t(until), "created_at": t(created),
+                       "attachments": parsed(&attachments)})
             },
         )
         .collect();
@@ -204,16 +222,29 @@ pub fn export_account(conn: &mut DbConnection, actor: &Actor) -> Result<Value, R
             quotes::lead_time_days,
             quotes::message,
             quotes::created_at,
+            quotes::attachments,
         ))
         .load(conn)?;
     let received: Vec<Value> = received
         .into_iter()
         .map(
-            |(id, listing, company, status, price, currency, moq, lead, message, created)| {
+            |(
+                id,
+                listing,
+                company,
+                status,
+                price,
+                currency,
+                moq,
+                lead,
+                message,
+                created,
+                attachments,
+            )| {
                 json!({"id": id, "listing_id": listing, "company_id": company, "status": status,
                        "unit_price": format_minor(price, &currency), "currency": currency,
                        "moq": moq, "lead_time_days": lead, "message": message,
-                       "created_at": t(created)})
+                       "attachments": parsed(&attachments), "created_at": t(created)})
             },
         )
         .collect();
@@ -252,14 +283,16 @@ pub fn export_account(conn: &mut DbConnection, actor: &Actor) -> Result<Value, R
             reports::status,
             reports::resolution_note,
             reports::created_at,
+            reports::evidence_attachments,
         ))
         .load(conn)?;
     let filed: Vec<Value> = filed
         .into_iter()
         .map(
-            |(id, st, sid, reason, details, evidence, status, note, created)| {
+            |(id, st, sid, reason, details, evidence, status, note, created, files)| {
                 json!({"id": id, "subject_type": st, "subject_id": sid, "reason": reason,
-                   "details": details, "evidence_urls": parsed(&evidence), "status": status,
+                   "details": details, "evidence_urls": parsed(&evidence),
+                   "evidence_attachments": parsed(&files), "status": status,
                    "resolution_note": note, "created_at": t(created)})
             },
         )
@@ -278,15 +311,17 @@ pub fn export_account(conn: &mut DbConnection, actor: &Actor) -> Result<Value, R
             takedown_notices::evidence_urls,
             takedown_notices::status,
             takedown_notices::created_at,
+            takedown_notices::evidence_attachments,
         ))
         .load(conn)?;
     let notices: Vec<Value> = notices
         .into_iter()
         .map(
-            |(id, st, sid, rights, holder, number, evidence, status, created)| {
+            |(id, st, sid, rights, holder, number, evidence, status, created, files)| {
                 json!({"id": id, "subject_type": st, "subject_id": sid, "rights_type": rights,
                    "rights_holder": holder, "registration_number": number,
-                   "evidence_urls": parsed(&evidence), "status": status,
+                   "evidence_urls": parsed(&evidence), "evidence_attachments": parsed(&files),
+                   "status": status,
                    "created_at": t(created)})
             },
         )

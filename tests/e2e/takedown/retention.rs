@@ -293,9 +293,7 @@ async fn buyer_activity(
     )
     .await
     .expect(201);
-    let valid_until = (domain::clock::now().assume_utc() + Duration::days(30))
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap();
+    let valid_until = valid_until_in_30_days();
     let request = app
         .post(
             "/api/v1/listings",
@@ -331,6 +329,12 @@ async fn buyer_activity(
     .await
     .expect(201);
     (thread, request, quote)
+}
+
+fn valid_until_in_30_days() -> String {
+    (domain::clock::now().assume_utc() + Duration::days(30))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap()
 }
 
 async fn export_holds_the_account_data_and_nobody_elses(b: Backend) {
@@ -385,6 +389,59 @@ async fn export_holds_the_account_data_and_nobody_elses(b: Backend) {
         assert!(!text.contains(other.as_str()), "export leaks {other}");
     }
     assert!(!text.contains("BOB-5521"));
+    // Files attached to what the account wrote are in the export, by media id.
+    let file = app
+        .upload(alice.token(), "attachment", &e2e::media::jpeg(64, 48, 7))
+        .await
+        .expect(201)
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let draft = app
+        .post(
+            "/api/v1/listings",
+            alice.token(),
+            json!({"kind": "buy", "title": "求购保温杯 图纸见附件", "category_id": "home-goods.drinkware",
+                   "quantity": 200, "unit": "piece",
+                   "valid_until": valid_until_in_30_days(),
+                   "attachments": [file]}),
+        )
+        .await
+        .expect(201)
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(
+        "/api/v1/reports",
+        alice.token(),
+        json!({"subject_type": "company", "subject_id": shop.company, "reason": "other",
+               "details": "second report, with a screenshot", "evidence_attachments": [file]}),
+    )
+    .await
+    .expect(201);
+    let doc = app
+        .get("/api/v1/me/export", alice.token())
+        .await
+        .expect(200)
+        .body;
+    let request = doc["buy_requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == draft.as_str())
+        .expect("the draft buy request is exported");
+    assert_eq!(request["attachments"], json!([file]));
+    let report = doc["reports_filed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["details"] == "second report, with a screenshot")
+        .expect("the second report is exported");
+    assert_eq!(report["evidence_attachments"], json!([file]));
+    assert_eq!(doc["reports_filed"][0]["evidence_attachments"], json!([]));
+    assert_eq!(doc["quotes_received"][0]["attachments"], json!([]));
     // The supplier's messages are not the buyer's (only the previews in the buyer's own
     // notifications are).
     assert!(
