@@ -58,7 +58,11 @@ pub fn change_product_status(
     reason: Option<&str>,
 ) -> Result<Product, CatalogError> {
     // Rejections need a reason the owner can act on; an approval may go without one.
-    let reason = match (action, reason.map(str::trim).filter(|r| !r.is_empty())) {
+    // Trimmed as the validator trims (invisible characters too), so a blank reason is "none".
+    let reason = match (
+        action,
+        reason.map(crate::text::trim_text).filter(|r| !r.is_empty()),
+    ) {
         (ProductAction::Approve, None) => Some("approved".to_owned()),
         (ProductAction::Approve | ProductAction::Reject | ProductAction::RequestChanges, r) => {
             Some(validate_reason(r.unwrap_or("")).map_err(CatalogError::Validation)?)

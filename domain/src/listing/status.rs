@@ -221,7 +221,11 @@ pub fn moderate_listing(
     if !may_on_platform(actor, PlatformAction::Moderate) {
         return Err(ListingError::Forbidden);
     }
-    let reason = match (decision, reason.map(str::trim).filter(|r| !r.is_empty())) {
+    // Trimmed as the validator trims (invisible characters too), so a blank reason is "none".
+    let reason = match (
+        decision,
+        reason.map(crate::text::trim_text).filter(|r| !r.is_empty()),
+    ) {
         (ListingDecision::Approve, None) => "approved".to_owned(),
         (_, r) => validate_reason(r.unwrap_or("")).map_err(ListingError::Validation)?,
     };

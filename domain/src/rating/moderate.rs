@@ -31,7 +31,11 @@ pub fn moderate_rating(
     if !may_on_platform(actor, PlatformAction::Moderate) {
         return Err(RatingError::Forbidden);
     }
-    let reason = match (decision, reason.map(str::trim).filter(|r| !r.is_empty())) {
+    // Trimmed as the validator trims (invisible characters too), so a blank reason is "none".
+    let reason = match (
+        decision,
+        reason.map(crate::text::trim_text).filter(|r| !r.is_empty()),
+    ) {
         (RatingDecision::Approve, None) => "approved".to_owned(),
         (_, r) => validate_reason(r.unwrap_or("")).map_err(RatingError::Validation)?,
     };
