@@ -233,6 +233,17 @@ fn choices() -> Vec<(ChoiceAt, Vec<serde_json::Value>)> {
             names(&["zh", "en"]),
         ),
         (
+            Property("UpdateMeRequest", "language"),
+            names(&["zh", "en"]),
+        ),
+        (
+            Query("/api/v1/operator/enforcement", "kind"),
+            blank_or(names_of(
+                domain::enforcement::ActionKind::ALL,
+                domain::enforcement::ActionKind::as_str,
+            )),
+        ),
+        (
             Property("ListingCreateRequest", "kind"),
             names_of(
                 domain::listing::ListingKind::ALL,

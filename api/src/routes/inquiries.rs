@@ -306,6 +306,9 @@ pub struct InquiryListQuery {
     /// `new`, `replied`, `closed`, or `spam` (supplier side only).
     pub status: Option<String>,
     /// Supplier side only: a member's user id, `me` or `none`.
+    #[param(
+        pattern = "^(me|none|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
+    )]
     pub assigned_to: Option<String>,
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
