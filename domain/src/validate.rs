@@ -151,7 +151,7 @@ impl Validator {
         max: usize,
         lines: Lines,
     ) -> Option<String> {
-        let value = value.map(trim_text).filter(|v| !v.is_empty())?;
+        let value = value.filter(|v| !trim_text(v).is_empty())?;
         Some(self.free_text(field, value, 1, max, lines))
     }
 
@@ -168,6 +168,9 @@ impl Validator {
             Lines::Many => trim_text(value).replace("\r\n", "\n").replace('\r', "\n"),
         };
         let len = trimmed.chars().count();
+        // The limit counts what was sent, trimmed characters included, as a form's `maxlength`
+        // and the document's `maxLength` do; the minimum counts what is kept.
+        let sent = value.chars().count();
         if len < min {
             if min <= 1 {
                 self.push(field, "required", "must not be empty");
@@ -178,7 +181,7 @@ impl Validator {
                     format!("must have at least {min} characters"),
                 );
             }
-        } else if len > max {
+        } else if sent > max {
             self.push(
                 field,
                 "too_long",
@@ -282,10 +285,28 @@ mod tests {
     #[test]
     fn text_reports_length_in_characters() {
         let mut v = Validator::new();
-        assert_eq!(v.text("name", "  保温杯  ", 1, 3), "保温杯");
+        assert_eq!(v.text("name", "  保温杯  ", 1, 7), "保温杯");
         assert!(!v.has_errors());
         v.text("name", "保温杯子", 1, 3);
         assert!(v.has_errors());
+    }
+
+    #[test]
+    fn the_limit_counts_what_was_sent() {
+        // As `maxLength` counts: trimmed characters too, so a client that checks the
+        // document's limit and the server agree.
+        let mut v = Validator::new();
+        let padded = format!("{}保温杯", "\u{85}".repeat(5));
+        assert_eq!(v.text("name", &padded, 1, 8), "保温杯");
+        assert!(!v.has_errors());
+        v.text("name", &padded, 1, 7);
+        assert_eq!(codes(v), vec!["too_long"]);
+        let mut v = Validator::new();
+        v.opt_text("note", Some(&padded), 7);
+        assert_eq!(codes(v), vec!["too_long"]);
+        let mut v = Validator::new();
+        assert_eq!(v.opt_text("note", Some("\u{85}\u{200b} "), 1), None);
+        assert!(!v.has_errors());
     }
 
     fn codes(v: Validator) -> Vec<String> {

@@ -58,6 +58,13 @@ async fn operators_manage_rules(b: Backend) {
             json!({"kind": "term", "text": "象牙", "action": "block", "category": "bad"}),
             "category",
         ),
+        // The limit counts what was sent, as `maxLength` does: 101 characters, of which only
+        // one is kept after trimming, are too many.
+        (
+            json!({"kind": "term", "text": "象牙", "action": "block", "category": "prohibited_goods",
+                   "exceptions": [format!("{}0", "\u{85}".repeat(100))]}),
+            "exceptions[0]",
+        ),
     ] {
         let reply = app.post(path, op.token(), body.clone()).await.expect(400);
         assert_eq!(reply.fields(), vec![field], "{body}");

@@ -24,13 +24,37 @@ use crate::state::AppState;
 pub const CSRF_COOKIE: &str = "tf_csrf";
 
 /// A form body as `T`; anything unparsable is a 400 page.
+///
+/// Browsers submit a textarea's line breaks as CRLF; they count each as one character against
+/// `maxlength`, and so does the domain once they are plain line feeds (it counts what it is
+/// sent), so they are turned into line feeds here.
 pub fn parse<T: DeserializeOwned>(
     site: &web::Data<Site>,
     lang: Lang,
     body: &[u8],
 ) -> Result<T, PageError> {
-    serde_urlencoded::from_bytes(body)
+    serde_urlencoded::from_bytes(&crlf_to_lf(body))
         .map_err(|_| PageError::new(site, lang, StatusCode::BAD_REQUEST))
+}
+
+/// `%0D%0A` (either case) as `%0A` in a URL-encoded body.
+fn crlf_to_lf(body: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let is_crlf = |w: &[u8]| w.len() >= 6 && w[..6].eq_ignore_ascii_case(b"%0d%0a");
+    if !body.windows(6).any(is_crlf) {
+        return std::borrow::Cow::Borrowed(body);
+    }
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        if is_crlf(&body[i..]) {
+            out.extend_from_slice(b"%0A");
+            i += 6;
+        } else {
+            out.push(body[i]);
+            i += 1;
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn same(a: &str, b: &str) -> bool {
@@ -146,5 +170,14 @@ mod tests {
             assert_eq!(local_next(Some(bad), Lang::En), "/en/account", "{bad}");
         }
         assert_eq!(local_next(None, Lang::Zh), "/zh/account");
+    }
+
+    #[test]
+    fn textarea_line_breaks_become_line_feeds() {
+        assert_eq!(
+            &*crlf_to_lf(b"a=x%0D%0Ay%0d%0az&b=%0D"),
+            b"a=x%0Ay%0Az&b=%0D"
+        );
+        assert_eq!(&*crlf_to_lf(b"a=1"), b"a=1");
     }
 }

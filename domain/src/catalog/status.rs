@@ -58,10 +58,11 @@ pub fn change_product_status(
     reason: Option<&str>,
 ) -> Result<Product, CatalogError> {
     // Rejections need a reason the owner can act on; an approval may go without one.
-    // Trimmed as the validator trims (invisible characters too), so a blank reason is "none".
+    // Blank as the validator trims (invisible characters too) is "none"; otherwise the reason
+    // is checked as sent, so its length counts what was sent (as `maxLength` does).
     let reason = match (
         action,
-        reason.map(crate::text::trim_text).filter(|r| !r.is_empty()),
+        reason.filter(|r| !crate::text::trim_text(r).is_empty()),
     ) {
         (ProductAction::Approve, None) => Some("approved".to_owned()),
         (ProductAction::Approve | ProductAction::Reject | ProductAction::RequestChanges, r) => {

@@ -221,10 +221,11 @@ pub fn moderate_listing(
     if !may_on_platform(actor, PlatformAction::Moderate) {
         return Err(ListingError::Forbidden);
     }
-    // Trimmed as the validator trims (invisible characters too), so a blank reason is "none".
+    // Blank as the validator trims (invisible characters too) is "none"; otherwise the reason
+    // is checked as sent, so its length counts what was sent (as `maxLength` does).
     let reason = match (
         decision,
-        reason.map(crate::text::trim_text).filter(|r| !r.is_empty()),
+        reason.filter(|r| !crate::text::trim_text(r).is_empty()),
     ) {
         (ListingDecision::Approve, None) => "approved".to_owned(),
         (_, r) => validate_reason(r.unwrap_or("")).map_err(ListingError::Validation)?,

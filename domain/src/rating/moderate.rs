@@ -31,10 +31,11 @@ pub fn moderate_rating(
     if !may_on_platform(actor, PlatformAction::Moderate) {
         return Err(RatingError::Forbidden);
     }
-    // Trimmed as the validator trims (invisible characters too), so a blank reason is "none".
+    // Blank as the validator trims (invisible characters too) is "none"; otherwise the reason
+    // is checked as sent, so its length counts what was sent (as `maxLength` does).
     let reason = match (
         decision,
-        reason.map(crate::text::trim_text).filter(|r| !r.is_empty()),
+        reason.filter(|r| !crate::text::trim_text(r).is_empty()),
     ) {
         (RatingDecision::Approve, None) => "approved".to_owned(),
         (_, r) => validate_reason(r.unwrap_or("")).map_err(RatingError::Validation)?,
