@@ -139,6 +139,7 @@ GET  /api/v1/takedowns                             cursor:invalid
 # A date relative to today: in the future, at most 90 days ahead.
 POST /api/v1/listings                              valid_until:out_of_range
 POST /api/v1/listings/{id}/republish               valid_until:out_of_range
+POST /api/v1/listings/{id}/republish               valid_until:required
 POST /api/v1/listings/{id}/quotes                  valid_until:out_of_range
 # Fields that go together, or one of two: no keyword of a property says it.
 POST /api/v1/operator/companies/{id}/penalties     subject_id:required
@@ -148,10 +149,29 @@ POST /api/v1/takedowns                             evidence_urls:required
 POST /api/v1/operator/review-queue/bulk            reason_code:required
 POST /api/v1/operator/review-queue/bulk            note:required
 POST /api/v1/operator/review-queue/bulk            reason_code:not_allowed
+POST /api/v1/subscriptions                         query.currency:required
+PATCH /api/v1/subscriptions/{id}                   query.currency:required
+POST /api/v1/operator/reports/{id}/resolve         penalty:not_allowed
 GET  /api/v1/search/products                       currency:required
 GET  /api/v1/search/products                       price_min:out_of_range
 # What a buyer may filter by differs from what a supplier may (a buyer sees spam as closed).
 GET  /api/v1/inquiries                             status:invalid_choice
+# The public list of listings holds open ones only; other states need mine=true.
+GET  /api/v1/listings                              status:not_allowed
+# Days of the calendar (no 30 February), in order, at most 366 days apart.
+GET  /api/v1/operator/email/stats                  from:invalid_date
+GET  /api/v1/operator/email/stats                  to:invalid_date
+GET  /api/v1/operator/email/stats                  to:before_from
+GET  /api/v1/operator/email/stats                  to:out_of_range
+GET  /api/v1/companies/{id}/leads                  follow_up_before:invalid_date
+GET  /api/v1/companies/{id}/leads.csv              follow_up_before:invalid_date
+# A price filter's upper limit depends on the currency's decimals (10^12 minor units).
+GET  /api/v1/search/products                       price_min:too_large
+GET  /api/v1/search/products                       price_max:too_large
+POST /api/v1/subscriptions                         query.price_min:too_large
+POST /api/v1/subscriptions                         query.price_max:too_large
+PATCH /api/v1/subscriptions/{id}                   query.price_min:too_large
+PATCH /api/v1/subscriptions/{id}                   query.price_max:too_large
 # A screening rule's text: a term needs 2 letters or digits after folding, a pattern must compile
 # and not match empty text.
 POST  /api/v1/operator/rules                       text:too_short
@@ -219,7 +239,6 @@ POST  /api/v1/companies/{id}/products              title_en:required
 POST  /api/v1/companies/{id}/products              price_tiers:required
 POST  /api/v1/companies/{id}/products              price_tiers:not_allowed
 POST  /api/v1/companies/{id}/products              currency:required
-POST  /api/v1/companies/{id}/products              currency:invalid_currency
 POST  /api/v1/companies/{id}/products              price_tiers[*].min_quantity:not_ascending
 POST  /api/v1/companies/{id}/products              price_tiers[*].unit_price:must_be_positive
 POST  /api/v1/companies/{id}/products              price_tiers[*].unit_price:too_many_decimals
@@ -228,31 +247,25 @@ PATCH /api/v1/products/{id}                        title_en:required
 PATCH /api/v1/products/{id}                        price_tiers:required
 PATCH /api/v1/products/{id}                        price_tiers:not_allowed
 PATCH /api/v1/products/{id}                        currency:required
-PATCH /api/v1/products/{id}                        currency:invalid_currency
 PATCH /api/v1/products/{id}                        price_tiers[*].min_quantity:not_ascending
 PATCH /api/v1/products/{id}                        price_tiers[*].unit_price:must_be_positive
 PATCH /api/v1/products/{id}                        price_tiers[*].unit_price:too_many_decimals
 POST  /api/v1/listings                             currency:required
 POST  /api/v1/listings                             target_price:required
-POST  /api/v1/listings                             currency:invalid_currency
 POST  /api/v1/listings                             target_price:must_be_positive
 POST  /api/v1/listings                             target_price:too_many_decimals
 PATCH /api/v1/listings/{id}                        currency:required
 PATCH /api/v1/listings/{id}                        target_price:required
-PATCH /api/v1/listings/{id}                        currency:invalid_currency
 PATCH /api/v1/listings/{id}                        target_price:must_be_positive
 PATCH /api/v1/listings/{id}                        target_price:too_many_decimals
 PATCH /api/v1/listings/{id}                        valid_until:out_of_range
-POST  /api/v1/listings/{id}/quotes                 currency:invalid_currency
 POST  /api/v1/listings/{id}/quotes                 unit_price:must_be_positive
 POST  /api/v1/listings/{id}/quotes                 unit_price:too_many_decimals
-PATCH /api/v1/quotes/{id}                          currency:invalid_currency
 PATCH /api/v1/quotes/{id}                          unit_price:must_be_positive
 PATCH /api/v1/quotes/{id}                          unit_price:too_many_decimals
 PATCH /api/v1/quotes/{id}                          unit_price:required
 PATCH /api/v1/quotes/{id}                          valid_until:out_of_range
 PATCH /api/v1/quotes/{id}                          valid_until:required
-GET   /api/v1/search/products                      currency:invalid_currency
 GET   /api/v1/search/products                      price_min:too_many_decimals
 GET   /api/v1/search/products                      price_max:too_many_decimals
 # A subscription's fields depend on its kind: a query for `search` only, a target id for

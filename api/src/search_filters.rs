@@ -1,9 +1,10 @@
 //! The product search's price filter, read the same way by the JSON route and the search
 //! page: amounts are decimals in a currency (required with either bound), turned into minor
-//! units, and the lower bound may not exceed the upper one.
+//! units, and the lower bound may not exceed the upper one. A currency is checked even without
+//! a bound (it also orders the price sorts): an unknown code is refused, not ignored.
 
 use domain::FieldError;
-use domain::catalog::to_minor_units;
+use domain::catalog::{is_currency, to_minor_units};
 use rust_decimal::Decimal;
 
 /// The bounds in minor units and the currency (upper-cased), or the field errors.
@@ -22,6 +23,14 @@ pub fn price_filter(
     let currency = currency
         .map(|c| c.trim().to_uppercase())
         .filter(|c| !c.is_empty());
+    let known = currency.as_deref().is_none_or(is_currency);
+    if !known {
+        errors.push(FieldError::new(
+            "currency",
+            "invalid_currency",
+            "must be an ISO 4217 currency code such as CNY or USD",
+        ));
+    }
     let mut price = |field: &str, amount: Option<Decimal>| -> Option<i64> {
         let amount = amount?;
         let Some(currency) = currency.as_deref() else {
@@ -32,6 +41,10 @@ pub fn price_filter(
             ));
             return None;
         };
+        if !known {
+            // Reported once, on `currency`.
+            return None;
+        }
         if amount.is_zero() {
             return Some(0);
         }

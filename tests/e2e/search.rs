@@ -560,6 +560,9 @@ async fn bad_parameters_are_400(b: Backend) {
         ("price_min=10", "currency"),
         ("price_min=10&price_max=5&currency=CNY", "price_min"),
         ("price_max=1.234&currency=CNY", "price_max"),
+        // An unknown currency is refused even without a price bound (it orders price sorts).
+        ("sort=price_asc&currency=XYZ", "currency"),
+        ("price_max=5&currency=XYZ", "currency"),
         ("company_type=factory", "company_type"),
         ("cursor=garbage", "cursor"),
     ] {

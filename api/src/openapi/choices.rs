@@ -39,7 +39,8 @@ fn choices() -> Vec<(ChoiceAt, Vec<serde_json::Value>)> {
     let penalty_reasons = names_of(PenaltyReason::ALL, PenaltyReason::as_str);
     let review_reasons = names_of(ReasonCode::ALL, ReasonCode::as_str);
     let only_true = vec![serde_json::Value::Bool(true)];
-    vec![
+    let currencies = names(&domain::catalog::currency_codes());
+    let mut list = vec![
         (
             Property("PenaltyRequest", "reason_code"),
             penalty_reasons.clone(),
@@ -307,10 +308,130 @@ fn choices() -> Vec<(ChoiceAt, Vec<serde_json::Value>)> {
             )),
         ),
         (
+            Query("/api/v1/listings", "kind"),
+            blank_or(names_of(
+                domain::listing::ListingKind::ALL,
+                domain::listing::ListingKind::as_str,
+            )),
+        ),
+        (
+            Query("/api/v1/listings", "status"),
+            blank_or(names_of(
+                domain::listing::ListingState::ALL,
+                domain::listing::ListingState::as_str,
+            )),
+        ),
+        (
+            Property("LeadPatchRequest", "stage"),
+            names_of(
+                domain::lead::LeadStage::ALL,
+                domain::lead::LeadStage::as_str,
+            ),
+        ),
+        (
+            Property("LeadPatchRequest", "grade"),
+            names_of(
+                domain::lead::BuyerGrade::ALL,
+                domain::lead::BuyerGrade::as_str,
+            ),
+        ),
+        (
+            Query("/api/v1/change-requests", "status"),
+            blank_or(names_of(
+                domain::review::ChangeStatus::ALL,
+                domain::review::ChangeStatus::as_str,
+            )),
+        ),
+        (
+            Query("/api/v1/change-requests", "subject_type"),
+            names(&["", "product", "listing", "company"]),
+        ),
+        (
+            Query("/api/v1/companies/{id}/products", "status"),
+            blank_or(names_of(
+                domain::catalog::ProductStatus::ALL,
+                domain::catalog::ProductStatus::as_str,
+            )),
+        ),
+        (
+            Query("/api/v1/listings/{id}/quotes", "sort"),
+            blank_or(names_of(
+                domain::quote::QuoteSort::ALL,
+                domain::quote::QuoteSort::as_str,
+            )),
+        ),
+        (
+            Query("/api/v1/search/suppliers", "company_type"),
+            blank_or(names_of(
+                domain::company::CompanyType::ALL,
+                domain::company::CompanyType::as_str,
+            )),
+        ),
+        (
+            Property("SavedSearchBody", "company_type"),
+            blank_or(names_of(
+                domain::company::CompanyType::ALL,
+                domain::company::CompanyType::as_str,
+            )),
+        ),
+        (
+            Query("/api/v1/operator/email/jobs", "status"),
+            names_of(
+                domain::email::JobStatus::ALL,
+                domain::email::JobStatus::as_str,
+            ),
+        ),
+        // ISO 4217 codes with minor units, upper case (the server also takes lower case).
+        (
+            Property("ProductCreateRequest", "currency"),
+            currencies.clone(),
+        ),
+        (Property("ProductRequest", "currency"), currencies.clone()),
+        (
+            Property("ListingCreateRequest", "currency"),
+            currencies.clone(),
+        ),
+        (
+            Property("ListingPatchRequest", "currency"),
+            currencies.clone(),
+        ),
+        (
+            Property("QuoteCreateRequest", "currency"),
+            currencies.clone(),
+        ),
+        (Property("QuoteRequest", "currency"), currencies.clone()),
+        (Property("SavedSearchBody", "currency"), currencies.clone()),
+        (
+            Query("/api/v1/search/products", "currency"),
+            blank_or(currencies),
+        ),
+        (
             Property("UploadForm", "purpose"),
             names_of(&domain::media::Purpose::ALL, domain::media::Purpose::as_str),
         ),
-    ]
+    ];
+    // The lead list and its CSV export take the same filters.
+    for path in [
+        "/api/v1/companies/{id}/leads",
+        "/api/v1/companies/{id}/leads.csv",
+    ] {
+        use domain::lead::{BuyerGrade, LeadSource, LeadStage};
+        list.extend([
+            (
+                Query(path, "stage"),
+                blank_or(names_of(LeadStage::ALL, LeadStage::as_str)),
+            ),
+            (
+                Query(path, "grade"),
+                blank_or(names_of(BuyerGrade::ALL, BuyerGrade::as_str)),
+            ),
+            (
+                Query(path, "source"),
+                blank_or(names_of(LeadSource::ALL, LeadSource::as_str)),
+            ),
+        ]);
+    }
+    list
 }
 
 pub(super) struct Choices;

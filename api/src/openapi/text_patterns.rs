@@ -96,6 +96,13 @@ const TEXT_ITEMS: &[(&str, &str, &str, usize, usize)] = &[
     ("ReportRequest", "evidence_attachments", "uuid", 0, 0),
     ("CreateInquiryRequest", "attachments", "uuid", 0, 0),
     ("MessageRequest", "attachments", "uuid", 0, 0),
+    (
+        "LeadPatchRequest",
+        "tags",
+        "line",
+        1,
+        domain::lead::MAX_TAG_CHARS,
+    ),
 ];
 
 /// `SynonymGroups.groups`: each group 2 to 10 terms (told apart ignoring case, which no
@@ -130,8 +137,36 @@ fn mark_synonym_terms(openapi: &mut utoipa::openapi::OpenApi) {
     }
 }
 
+/// Arrays whose items the server refuses to see twice (400 `duplicate`), which utoipa's field
+/// attributes cannot mark: (schema, property).
+const UNIQUE_ITEMS: &[(&str, &str)] = &[
+    ("BulkDecisionRequest", "ids"),
+    ("CreateApiKeyRequest", "scopes"),
+    ("CreateWebhookRequest", "event_types"),
+];
+
+fn mark_unique_items(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::Schema;
+    for (schema, property) in UNIQUE_ITEMS {
+        let target = openapi
+            .components
+            .as_mut()
+            .and_then(|c| c.schemas.get_mut(*schema))
+            .and_then(|s| match s {
+                RefOr::T(Schema::Object(o)) => o.properties.get_mut(*property),
+                _ => None,
+            });
+        let Some(RefOr::T(Schema::Array(array))) = target else {
+            panic!("openapi unique items: no array {schema}.{property}");
+        };
+        array.unique_items = true;
+    }
+}
+
 fn mark_text_items(openapi: &mut utoipa::openapi::OpenApi) {
     mark_synonym_terms(openapi);
+    mark_unique_items(openapi);
     // An upload's form has `purpose` and `file` and nothing else (400 `unknown_field`).
     if let Some(utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(form))) = openapi
         .components

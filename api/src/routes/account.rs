@@ -32,7 +32,7 @@ fn requested(status: &str) -> HttpResponse {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMeRequest {
-    #[schema(example = "李伟")]
+    #[schema(format = "line", min_length = 1, max_length = 80, example = "李伟")]
     pub display_name: Option<String>,
     /// `zh` or `en`: the language of every e-mail to this account.
     pub language: Option<String>,

@@ -39,7 +39,12 @@ pub enum ApiKeyScope {
 #[serde(deny_unknown_fields)]
 pub struct CreateApiKeyRequest {
     /// What the key is for (1–100 characters), e.g. the system that uses it.
-    #[schema(example = "ERP catalog sync")]
+    #[schema(
+        format = "line",
+        min_length = 1,
+        max_length = 100,
+        example = "ERP catalog sync"
+    )]
     pub name: String,
     /// At least one; each at most once.
     #[schema(value_type = Vec<ApiKeyScope>, example = json!(["catalog:read", "catalog:write"]))]

@@ -20,6 +20,7 @@ pub struct BlockBuyerRequest {
     /// The account to block (from a thread's `buyer_id`).
     pub user_id: Uuid,
     /// Private to the company (up to 500 characters); the buyer never sees it.
+    #[schema(format = "lines", max_length = 500)]
     pub reason: Option<String>,
 }
 

@@ -251,8 +251,10 @@ pub struct EmailStats {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct StatsQuery {
     /// First day, `YYYY-MM-DD` (UTC); default 29 days before `to`.
+    #[param(pattern = "^([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$")]
     pub from: Option<String>,
-    /// Last day, inclusive; default today.
+    /// Last day, inclusive; default today. At most 366 days after `from`.
+    #[param(pattern = "^([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$")]
     pub to: Option<String>,
 }
 
@@ -299,8 +301,16 @@ pub async fn email_stats(
             "must not be before `from`",
         )]));
     }
+    // The last day of the calendar has no next day to end the range at.
+    let Some(after) = to.next_day() else {
+        return Err(ApiError::validation(vec![domain::FieldError::new(
+            "to",
+            "out_of_range",
+            "must be before 9999-12-31",
+        )]));
+    };
     let start = PrimitiveDateTime::new(from, Time::MIDNIGHT);
-    let end = PrimitiveDateTime::new(to, Time::MIDNIGHT) + time::Duration::days(1);
+    let end = PrimitiveDateTime::new(after, Time::MIDNIGHT);
     let days = state
         .db(move |conn| email::daily_stats(conn, &op.0, start, end))
         .await?;

@@ -126,11 +126,17 @@ pub struct LeadFilterQuery {
     pub grade: Option<String>,
     /// Leads carrying this tag (tags are compared lower-cased).
     pub tag: Option<String>,
-    /// A member's user id.
+    /// A member's user id (blank: any).
+    #[param(
+        pattern = "^[\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?[\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+    )]
     pub assigned_to: Option<String>,
     /// `inquiry` or `quote`.
     pub source: Option<String>,
-    /// Leads with a follow-up date on or before this day (`YYYY-MM-DD`).
+    /// Leads with a follow-up date on or before this day (`YYYY-MM-DD`; blank: any).
+    #[param(
+        pattern = "^[\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?[\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+    )]
     pub follow_up_before: Option<String>,
 }
 
@@ -232,6 +238,7 @@ pub struct LeadPatchRequest {
     /// The buyer's grade; it changes on all of this buyer's leads in the company.
     pub grade: Option<String>,
     /// Replaces the tags: at most 10, each 1–30 characters, stored lower-cased.
+    #[schema(max_items = 10)]
     pub tags: Option<Vec<String>>,
     /// A member of the company (owners and admins only); `null` unassigns.
     #[serde(default, deserialize_with = "double_option")]
@@ -239,7 +246,7 @@ pub struct LeadPatchRequest {
     pub assigned_to: Option<Option<Uuid>>,
     /// `YYYY-MM-DD`; `null` clears it.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, example = "2026-12-01")]
+    #[schema(value_type = Option<String>, format = Date, example = "2026-12-01")]
     pub follow_up_on: Option<Option<String>>,
 }
 

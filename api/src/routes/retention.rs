@@ -23,6 +23,7 @@ pub struct LeaveRequest {
     #[schema(example = "ningbo-example-hardware")]
     pub confirm: String,
     /// Why (up to 1,000 characters; kept with the closure until the purge).
+    #[schema(format = "lines", max_length = 1000)]
     pub reason: Option<String>,
 }
 

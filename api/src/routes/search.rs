@@ -33,9 +33,9 @@ pub struct ProductSearchQuery {
     /// Only products whose minimum order is at most this.
     pub moq_max: Option<u64>,
     /// Decimal amounts in `currency`; the product's price range must overlap them.
-    #[param(pattern = "^[0-9]+(\\.[0-9]+)?$", value_type = Option<String>)]
+    #[param(pattern = "^[0-9]+(\\.[0-9]+)?$", max_length = 20, value_type = Option<String>)]
     pub price_min: Option<Decimal>,
-    #[param(pattern = "^[0-9]+(\\.[0-9]+)?$", value_type = Option<String>)]
+    #[param(pattern = "^[0-9]+(\\.[0-9]+)?$", max_length = 20, value_type = Option<String>)]
     pub price_max: Option<Decimal>,
     /// Required with a price filter. With `sort=price_asc` or `price_desc`, the products priced
     /// in this currency come first, by price; then those priced in other currencies, by

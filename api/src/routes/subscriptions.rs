@@ -38,11 +38,12 @@ pub struct SavedSearchBody {
     pub company_type: Option<String>,
     #[serde(default)]
     pub moq_max: Option<u64>,
+    /// Decimal amounts in `currency`, as the product search takes them.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "^[0-9]+(\\.[0-9]+)?$", max_length = 20)]
     pub price_min: Option<rust_decimal::Decimal>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "^[0-9]+(\\.[0-9]+)?$", max_length = 20)]
     pub price_max: Option<rust_decimal::Decimal>,
     #[serde(default)]
     pub currency: Option<String>,
@@ -178,6 +179,8 @@ pub struct SubscriptionCreated {
 pub struct CreateSubscription {
     /// `search`, `supplier`, `category` or `buy_leads`.
     pub kind: String,
+    /// A name for the list of subscriptions (up to 100 characters).
+    #[schema(format = "line", max_length = 100)]
     pub name: Option<String>,
     /// For `search`.
     pub query: Option<SavedSearchBody>,
@@ -337,6 +340,7 @@ pub async fn get_subscription(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateSubscription {
+    #[schema(format = "line", min_length = 1, max_length = 100)]
     pub name: Option<String>,
     /// Only for `search` subscriptions.
     pub query: Option<SavedSearchBody>,

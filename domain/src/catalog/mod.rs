@@ -20,7 +20,7 @@ pub use error::CatalogError;
 pub use input::{PriceTierInput, ProductInput};
 pub use model::{Attribute, PriceTier, Product, ProductStatus};
 pub(crate) use money::currency_exponent;
-pub use money::{format_minor, to_minor_units};
+pub use money::{currency_codes, format_minor, is_currency, to_minor_units};
 pub use public_index::{
     PublicProductRef, product_deleted, public_product_file_starts, public_products_after,
 };

@@ -26,6 +26,23 @@ pub fn format_minor(minor: i64, currency: &str) -> String {
     Decimal::new(minor, u32::from(exponent)).to_string()
 }
 
+/// Every code `currency_exponent` accepts, in alphabetical order: the set the API documents.
+/// Codes without minor units (gold, special drawing rights …) are not prices.
+pub fn currency_codes() -> Vec<&'static str> {
+    use iso_currency::IntoEnumIterator;
+    let mut codes: Vec<&'static str> = Currency::iter()
+        .filter(|c| c.exponent().is_some())
+        .map(|c| c.code())
+        .collect();
+    codes.sort_unstable();
+    codes
+}
+
+/// An upper-case ISO 4217 code of a currency with minor units.
+pub fn is_currency(code: &str) -> bool {
+    currency_exponent(code).is_some()
+}
+
 pub(crate) fn currency_exponent(code: &str) -> Option<u16> {
     if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
         return None;
@@ -61,5 +78,8 @@ mod tests {
             Err("invalid_currency")
         );
         assert_eq!(format_minor(4990, "CNY"), "49.90");
+        let codes = currency_codes();
+        assert!(codes.contains(&"CNY") && codes.contains(&"JPY") && !codes.contains(&"XAU"));
+        assert!(codes.iter().all(|c| currency_exponent(c).is_some()));
     }
 }

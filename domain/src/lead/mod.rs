@@ -18,7 +18,7 @@ pub use error::LeadError;
 pub use export::{MAX_EXPORT_ROWS, export_leads_csv};
 pub use filter::{LeadFilter, LeadFilterInput};
 pub use hooks::{advance_lead, assign_lead, open_lead};
-pub use input::{LeadPatch, MAX_NOTE_CHARS, MAX_TAGS};
+pub use input::{LeadPatch, MAX_NOTE_CHARS, MAX_TAG_CHARS, MAX_TAGS};
 pub use model::{BuyerGrade, Lead, LeadSource, LeadStage};
 pub use repo::{LeadNote, LeadSummary};
 pub use service::{add_note, get_lead, list_leads, update_lead};

@@ -210,6 +210,14 @@ async fn opens_and_clicks_are_recorded_through_signed_tokens(b: Backend) {
         .get("/api/v1/operator/email/stats?from=yesterday", op.token())
         .await;
     assert_eq!((bad.status, bad.fields()), (400, vec!["from".to_owned()]));
+    // The calendar's last day has no next day to end the range at: a 400, not a panic.
+    let bad = app
+        .get(
+            "/api/v1/operator/email/stats?from=9999-12-30&to=9999-12-31",
+            op.token(),
+        )
+        .await;
+    assert_eq!((bad.status, bad.fields()), (400, vec!["to".to_owned()]));
     assert_eq!(
         app.get("/api/v1/operator/email/stats", buyer.token())
             .await
