@@ -152,6 +152,7 @@ POST /api/v1/operator/review-queue/bulk            reason_code:not_allowed
 POST /api/v1/subscriptions                         query.currency:required
 PATCH /api/v1/subscriptions/{id}                   query.currency:required
 POST /api/v1/operator/reports/{id}/resolve         penalty:not_allowed
+POST /api/v1/operator/reports/{id}/resolve         hide_item:requires_upheld
 GET  /api/v1/search/products                       currency:required
 GET  /api/v1/search/products                       price_min:out_of_range
 # What a buyer may filter by differs from what a supplier may (a buyer sees spam as closed).

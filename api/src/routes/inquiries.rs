@@ -305,9 +305,9 @@ pub struct InquiryListQuery {
     pub side: Option<String>,
     /// `new`, `replied`, `closed`, or `spam` (supplier side only).
     pub status: Option<String>,
-    /// Supplier side only: a member's user id, `me` or `none`.
+    /// Supplier side only: a member's user id, `me` or `none` (blank: anyone).
     #[param(
-        pattern = "^(me|none|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
+        pattern = "^[\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*(me|none|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?[\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
     )]
     pub assigned_to: Option<String>,
     #[param(minimum = 1, maximum = 100)]
