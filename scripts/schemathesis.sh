@@ -71,10 +71,12 @@ for account in buyer supplier operator; do
   log "$account: ${per_account}s"
   # In the output dir: schemathesis keeps a cache of the failures it found in the directory
   # it runs in (.schemathesis/) and replays them first the next time.
-  (cd "$OUT" && SCHEMATHESIS_HOOKS=$ROOT/scripts/contract/schemathesis_hooks.py "$VENV/bin/schemathesis" run "$BASE/openapi.json" \
+  (cd "$OUT" && SCHEMATHESIS_HOOKS=$ROOT/scripts/contract/schemathesis_hooks.py "$VENV/bin/schemathesis" \
+    --config-file "$ROOT/scripts/contract/schemathesis.toml" run "$BASE/openapi.json" \
     --checks all \
     --exclude-path /api/v1/auth/logout \
     --max-time "$per_account" \
+    --output-truncate false \
     --workers "$WORKERS" \
     --header "Authorization: Bearer $TOKEN" \
     --report har,junit --report-dir "$OUT/$account" \
@@ -367,6 +369,10 @@ def settle(account, heading, case):
     # One test case: its checks, the 400 body and the reproduction.
     for code, title in case["checks"]:
         operation = operation_of(case["curl"]) if case["curl"] else None
+        # A reproduction whose body was cut for display has no URL; the heading names the
+        # operation as the document does.
+        if operation is None and re.match(r"^[A-Z]+ /", heading or ""):
+            operation = heading
         if code == "ST202" and operation:
             reasons = reasons_of(case["body"]) if case["body"] else None
             if reasons and all(is_allowed(operation, r) for r in reasons):

@@ -103,6 +103,10 @@ const TEXT_ITEMS: &[(&str, &str, &str, usize, usize)] = &[
         1,
         domain::lead::MAX_TAG_CHARS,
     ),
+    ("ProductCreateRequest", "keywords", "line", 1, 50),
+    ("ProductRequest", "keywords", "line", 1, 50),
+    ("CompanyCreateRequest", "main_products", "line", 1, 50),
+    ("CompanyRequest", "main_products", "line", 1, 50),
 ];
 
 /// `SynonymGroups.groups`: each group 2 to 10 terms (told apart ignoring case, which no
