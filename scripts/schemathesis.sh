@@ -190,6 +190,7 @@ PUT  /api/v1/operator/search/synonyms              groups[*]:out_of_range
 POST  /api/v1/reports                              subject_id:unknown_subject
 POST  /api/v1/inquiries                            targets[*].id:not_found
 POST  /api/v1/subscriptions                        target_id:not_found
+POST  /api/v1/inquiries/{id}/assign                user_id:not_a_member
 POST  /api/v1/reports                              evidence_attachments[*]:unknown_media
 POST  /api/v1/takedowns                            evidence_attachments[*]:unknown_media
 POST  /api/v1/inquiries                            attachments[*]:unknown_media
@@ -364,6 +365,7 @@ for har in sorted(out.glob("*/har-*.json")):
 failures = collections.defaultdict(set)  # (code, title) -> "account: operation"
 allowances_used = collections.defaultdict(set)  # "operation reason" -> accounts
 errors = []
+tool_errors = []
 
 def settle(account, heading, case):
     # One test case: its checks, the 400 body and the reproduction.
@@ -406,6 +408,11 @@ for report in sorted(out.glob("*.txt")):
             if section == "ERRORS":
                 errors.append(f"{report.stem}: {heading}")
             continue
+        # CPython 3.11's ast is not thread-safe (python/cpython#106905): Hypothesis describing a
+        # lambda in one worker while another parses can fail with this message. It is the
+        # tool's error, not the server's: listed, not fatal. Any other error still fails.
+        if section == "ERRORS" and "AST constructor recursion depth mismatch" in line and errors:
+            tool_errors.append(errors.pop())
         if new_case:
             case = {"checks": [], "body": None, "curl": None}
             continue
@@ -416,7 +423,8 @@ for report in sorted(out.glob("*.txt")):
             case["checks"].append(failure.groups())
         elif line.strip().startswith("`{") and case["body"] is None:
             case["body"] = line.strip()
-        elif line.strip().startswith("curl ") and case["curl"] is None:
+        elif line.strip().startswith("curl "):
+            # A stateful case reproduces a chain of requests; the last one failed.
             case["curl"] = line.strip()
 print(f"requests: {total}")
 print(f"5xx answers: {len(server_errors)}")
@@ -435,6 +443,8 @@ if allowances_used:
         print(f"  {key} ({', '.join(sorted(accounts))})")
 for error in errors:
     print(f"error: {error}")
+for error in tool_errors:
+    print(f"schemathesis's own error (CPython ast race, not fatal): {error}")
 print("verdict: " + ("failed" if fatal else "passed"))
 sys.exit(1 if fatal else 0)
 EOF

@@ -54,18 +54,28 @@ pub struct PolicyList {
 #[serde(deny_unknown_fields)]
 pub struct PolicyRequest {
     /// 1–100 characters.
-    #[schema(example = "用户服务协议", min_length = 1, max_length = 100)]
+    #[schema(
+        format = "line",
+        example = "用户服务协议",
+        min_length = 1,
+        max_length = 100
+    )]
     pub title_zh: String,
-    #[schema(example = "Terms of Service", min_length = 1, max_length = 100)]
+    #[schema(
+        format = "line",
+        example = "Terms of Service",
+        min_length = 1,
+        max_length = 100
+    )]
     pub title_en: String,
     /// Plain text, 1–100,000 characters; paragraphs separated by blank lines.
-    #[schema(min_length = 1, max_length = 100000)]
+    #[schema(format = "lines", min_length = 1, max_length = 100000)]
     pub body_zh: String,
-    #[schema(min_length = 1, max_length = 100000)]
+    #[schema(format = "lines", min_length = 1, max_length = 100000)]
     pub body_en: String,
     /// What changed against the previous version (up to 1,000 characters).
     #[serde(default)]
-    #[schema(max_length = 1000)]
+    #[schema(format = "lines", max_length = 1000)]
     pub change_note: String,
 }
 
