@@ -76,7 +76,16 @@ async fn quote_fields_are_validated(b: Backend) {
         .expect(200)
         .body;
     assert_eq!(listing["quote_count"], 0);
-    let q = quote(&app, &s, &l, quote_body("11.80")).await;
+    // An optional message that is blank or only invisible characters is no message (a 400
+    // `required` here once refused what the document allows).
+    let q = quote(
+        &app,
+        &s,
+        &l,
+        with(quote_body("11.80"), json!({"message": "\u{00ad}\u{200b} \n"})),
+    )
+    .await;
+    assert_eq!(q["message"], "");
     assert_eq!(q["status"], "live");
     assert_eq!(q["unit_price"], "11.80");
     assert_eq!(q["unit_price_minor"], 1180);

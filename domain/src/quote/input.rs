@@ -123,8 +123,10 @@ impl QuoteInput {
             }
         };
         let message = match (self.message.as_deref(), old) {
-            (Some(m), _) if m.trim().is_empty() => String::new(),
-            (Some(m), _) => v.multiline("message", m, 1, 5000),
+            // Blank or invisible-only is no message, as for every optional text.
+            (Some(m), _) => v
+                .opt_multiline("message", Some(m), 5000)
+                .unwrap_or_default(),
             (None, Some(q)) => q.message.clone(),
             (None, None) => String::new(),
         };
