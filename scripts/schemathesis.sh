@@ -5,6 +5,13 @@
 #
 #   scripts/schemathesis.sh                 # 90 s in all, a third per account
 #   SCHEMATHESIS_SECONDS=600 scripts/schemathesis.sh
+#   SCHEMATHESIS_SEED=random SCHEMATHESIS_SECONDS=600 scripts/schemathesis.sh   # explore
+#
+# The test command (and so CI) runs with a fixed seed: a red run then reproduces with the same
+# command on another machine, and a green one is not luck of the draw. A slower machine gets
+# through fewer of the same cases in the same time, a faster one more. New gaps are looked for
+# with other seeds (`random`, or a number) and longer runs; what they find is fixed in the
+# document or the server, and the allowances below only name rules no schema keyword states.
 #
 # Installs schemathesis (pinned) from PyPI into a venv under the target dir (once), starts
 # `tradefair serve --demo` with a fresh SQLite data dir (scripts/lib/demo-server.sh) unless
@@ -21,6 +28,9 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 SECONDS_TOTAL=${SCHEMATHESIS_SECONDS:-90}
+SEED=${SCHEMATHESIS_SEED:-20261207}
+seed_args=()
+[ "$SEED" = random ] || seed_args=(--seed "$SEED")
 WORKERS=${SCHEMATHESIS_WORKERS:-2}
 SCHEMATHESIS_VERSION=4.32.5
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
@@ -68,7 +78,7 @@ per_account=$((SECONDS_TOTAL / 3))
 for account in buyer supplier operator; do
   # Tokens live 15 minutes by default, longer than a run.
   TOKEN=$(token "$account")
-  log "$account: ${per_account}s"
+  log "$account: ${per_account}s, seed $SEED"
   # In the output dir: schemathesis keeps a cache of the failures it found in the directory
   # it runs in (.schemathesis/) and replays them first the next time.
   (cd "$OUT" && SCHEMATHESIS_HOOKS=$ROOT/scripts/contract/schemathesis_hooks.py "$VENV/bin/schemathesis" \
@@ -76,6 +86,7 @@ for account in buyer supplier operator; do
     --checks all \
     --exclude-path /api/v1/auth/logout \
     --max-time "$per_account" \
+    ${seed_args[@]+"${seed_args[@]}"} \
     --output-truncate false \
     --workers "$WORKERS" \
     --header "Authorization: Bearer $TOKEN" \
