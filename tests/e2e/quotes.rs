@@ -82,7 +82,10 @@ async fn quote_fields_are_validated(b: Backend) {
         &app,
         &s,
         &l,
-        with(quote_body("11.80"), json!({"message": "\u{00ad}\u{200b} \n"})),
+        with(
+            quote_body("11.80"),
+            json!({"message": "\u{00ad}\u{200b} \n"}),
+        ),
     )
     .await;
     assert_eq!(q["message"], "");

@@ -9,16 +9,26 @@ use utoipa::Modify;
 /// titles, reasons for `v.text`), `lines` (`v.multiline`: tabs and line breaks allowed) or `html`
 /// (`v.html`: not trimmed, the characters of `lines`). This replaces the marker with the pattern
 /// that says the same: the text after trimming is at least `minLength` long (blank is accepted,
-/// and means "none", without one), and holds no refused character.
+/// and means "none", without one), and holds no refused character. Filters the server trims and
+/// takes blank as "none" mark themselves `uuid_or_blank`, `date_or_blank` or `member_or_blank`.
 /// Invisible characters outside the Basic Multilingual Plane (tags, variation selectors
 /// supplement) are trimmed by the server but not named here: ECMA-262 patterns without the `u`
 /// flag cannot name them.
 pub(super) struct TextPatterns;
 
+/// `char::is_whitespace`: what `str::trim` takes off.
+macro_rules! whitespace {
+    () => {
+        "\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+    };
+}
+const WHITESPACE: &str = whitespace!();
 /// Trimmed at either end: `char::is_whitespace` and `domain::text::is_invisible` (its BMP part).
-const TRIMMED: &str = "\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\
-\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u200b-\\u200f\\u2060-\\u2065\\u206a-\\u206f\\u2800\\u3164\
-\\ufe00-\\ufe0f\\ufeff\\uffa0";
+const TRIMMED: &str = concat!(
+    whitespace!(),
+    "\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u200b-\\u200f\\u2060-\\u2065\\u206a-\\u206f\\u2800\\u3164\
+\\ufe00-\\ufe0f\\ufeff\\uffa0"
+);
 /// Refused inside a one-line text: controls (tab and line breaks included), line and paragraph
 /// separators, direction controls and direction marks.
 const REFUSED_LINE: &str = "\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069\\u200e\\u200f\\u061c";
@@ -30,9 +40,24 @@ const REFUSED_LINES: &str = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f
 const HTTP_URL: &str =
     "^https?://[^/?#\\s\\u0000-\\u001f\\u007f-\\u009f][^\\s\\u0000-\\u001f\\u007f-\\u009f]*$";
 
+const UUID: &str = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+/// A calendar-shaped day; impossible days (February 30) are the server's 400 (an allowance).
+const DAY: &str = "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])";
+
+/// Filters the server trims and takes blank as "no filter": `format: uuid` or `date` would make
+/// a client (and schemathesis) count `""` or `" "` as invalid, which the server accepts.
+fn blank_or(value: &str) -> String {
+    format!("^[{WHITESPACE}]*({value})?[{WHITESPACE}]*$")
+}
+
 fn text_pattern(kind: &str, min_length: usize) -> Option<String> {
-    if kind == "url" {
-        return Some(HTTP_URL.to_owned());
+    match kind {
+        "url" => return Some(HTTP_URL.to_owned()),
+        "uuid_or_blank" => return Some(blank_or(UUID)),
+        "date_or_blank" => return Some(blank_or(DAY)),
+        // The inbox's assignee filter: a member's id, yourself or nobody.
+        "member_or_blank" => return Some(blank_or(&format!("me|none|{UUID}"))),
+        _ => {}
     }
     let refused = match kind {
         "line" => REFUSED_LINE,
@@ -109,22 +134,35 @@ const TEXT_ITEMS: &[(&str, &str, &str, usize, usize)] = &[
     ("CompanyRequest", "main_products", "line", 1, 50),
 ];
 
+/// The array property `schema.property` of the components; panics (at start-up, and in the
+/// document test) when a rename left a table below pointing at nothing.
+fn array_property<'a>(
+    openapi: &'a mut utoipa::openapi::OpenApi,
+    schema: &str,
+    property: &str,
+) -> &'a mut utoipa::openapi::schema::Array {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::Schema;
+    let target = openapi
+        .components
+        .as_mut()
+        .and_then(|c| c.schemas.get_mut(schema))
+        .and_then(|s| match s {
+            RefOr::T(Schema::Object(o)) => o.properties.get_mut(property),
+            _ => None,
+        });
+    let Some(RefOr::T(Schema::Array(array))) = target else {
+        panic!("openapi: no array {schema}.{property}");
+    };
+    array
+}
+
 /// `SynonymGroups.groups`: each group 2 to 10 terms (told apart ignoring case, which no
 /// keyword says), each a one-line text of 1 to 50 characters.
 fn mark_synonym_terms(openapi: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::RefOr;
     use utoipa::openapi::schema::{ArrayItems, Schema, SchemaFormat};
-    let groups = openapi
-        .components
-        .as_mut()
-        .and_then(|c| c.schemas.get_mut("SynonymGroups"))
-        .and_then(|s| match s {
-            RefOr::T(Schema::Object(o)) => o.properties.get_mut("groups"),
-            _ => None,
-        });
-    let Some(RefOr::T(Schema::Array(groups))) = groups else {
-        panic!("openapi: no SynonymGroups.groups");
-    };
+    let groups = array_property(openapi, "SynonymGroups", "groups");
     if let ArrayItems::RefOrSchema(group) = &mut groups.items
         && let RefOr::T(Schema::Array(group)) = group.as_mut()
     {
@@ -149,30 +187,15 @@ const UNIQUE_ITEMS: &[(&str, &str)] = &[
     ("CreateWebhookRequest", "event_types"),
 ];
 
-fn mark_unique_items(openapi: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::RefOr;
-    use utoipa::openapi::schema::Schema;
-    for (schema, property) in UNIQUE_ITEMS {
-        let target = openapi
-            .components
-            .as_mut()
-            .and_then(|c| c.schemas.get_mut(*schema))
-            .and_then(|s| match s {
-                RefOr::T(Schema::Object(o)) => o.properties.get_mut(*property),
-                _ => None,
-            });
-        let Some(RefOr::T(Schema::Array(array))) = target else {
-            panic!("openapi unique items: no array {schema}.{property}");
-        };
-        array.unique_items = true;
-    }
-}
-
 fn mark_text_items(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{ArrayItems, KnownFormat, Schema, SchemaFormat};
     mark_synonym_terms(openapi);
-    mark_unique_items(openapi);
+    for (schema, property) in UNIQUE_ITEMS {
+        array_property(openapi, schema, property).unique_items = true;
+    }
     // An upload's form has `purpose` and `file` and nothing else (400 `unknown_field`).
-    if let Some(utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(form))) = openapi
+    if let Some(RefOr::T(Schema::Object(form))) = openapi
         .components
         .as_mut()
         .and_then(|c| c.schemas.get_mut("UploadForm"))
@@ -181,20 +204,8 @@ fn mark_text_items(openapi: &mut utoipa::openapi::OpenApi) {
             utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
         ));
     }
-    use utoipa::openapi::RefOr;
-    use utoipa::openapi::schema::{ArrayItems, KnownFormat, Schema, SchemaFormat};
     for (schema, property, kind, min, max) in TEXT_ITEMS {
-        let target = openapi
-            .components
-            .as_mut()
-            .and_then(|c| c.schemas.get_mut(*schema))
-            .and_then(|s| match s {
-                RefOr::T(Schema::Object(o)) => o.properties.get_mut(*property),
-                _ => None,
-            });
-        let Some(RefOr::T(Schema::Array(array))) = target else {
-            panic!("openapi text items: no array {schema}.{property}");
-        };
+        let array = array_property(openapi, schema, property);
         if let ArrayItems::RefOrSchema(items) = &mut array.items
             && let RefOr::T(Schema::Object(item)) = items.as_mut()
         {

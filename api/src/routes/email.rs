@@ -251,15 +251,15 @@ pub struct EmailStats {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct StatsQuery {
     /// First day, `YYYY-MM-DD` (UTC); default 29 days before `to`.
-    #[param(pattern = "^([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$")]
+    #[param(format = "date_or_blank")]
     pub from: Option<String>,
     /// Last day, inclusive; default today. At most 366 days after `from`.
-    #[param(pattern = "^([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$")]
+    #[param(format = "date_or_blank")]
     pub to: Option<String>,
 }
 
 fn parse_day(field: &str, text: Option<&str>) -> Result<Option<Date>, ApiError> {
-    let Some(text) = text.filter(|t| !t.is_empty()) else {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
     let format = time::macros::format_description!("[year]-[month]-[day]");

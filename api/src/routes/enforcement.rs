@@ -278,9 +278,7 @@ pub async fn terminate_company(
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct EnforcementQuery {
     /// A company id; blank means any company.
-    #[param(
-        pattern = "^(|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
-    )]
+    #[param(format = "uuid_or_blank")]
     pub company_id: Option<String>,
     /// `hide`, `warn`, `suspend` or `terminate`.
     pub kind: Option<String>,

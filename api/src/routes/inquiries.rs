@@ -306,9 +306,7 @@ pub struct InquiryListQuery {
     /// `new`, `replied`, `closed`, or `spam` (supplier side only).
     pub status: Option<String>,
     /// Supplier side only: a member's user id, `me` or `none` (blank: anyone).
-    #[param(
-        pattern = "^[\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*(me|none|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?[\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
-    )]
+    #[param(format = "member_or_blank")]
     pub assigned_to: Option<String>,
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,

@@ -127,16 +127,12 @@ pub struct LeadFilterQuery {
     /// Leads carrying this tag (tags are compared lower-cased).
     pub tag: Option<String>,
     /// A member's user id (blank: any).
-    #[param(
-        pattern = "^[\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?[\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
-    )]
+    #[param(format = "uuid_or_blank")]
     pub assigned_to: Option<String>,
     /// `inquiry` or `quote`.
     pub source: Option<String>,
     /// Leads with a follow-up date on or before this day (`YYYY-MM-DD`; blank: any).
-    #[param(
-        pattern = "^[\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?[\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
-    )]
+    #[param(format = "date_or_blank")]
     pub follow_up_before: Option<String>,
 }
 

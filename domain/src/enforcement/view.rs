@@ -92,7 +92,12 @@ pub fn list_actions(
     }
     let mut errors = Vec::new();
     let mut query = enforcement_actions::table.into_boxed();
-    if let Some(company) = filter.company_id.as_deref().filter(|c| !c.is_empty()) {
+    if let Some(company) = filter
+        .company_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         match Uuid::parse_str(company) {
             Ok(id) => query = query.filter(enforcement_actions::company_id.eq(id.to_string())),
             Err(_) => errors.push(FieldError::new("company_id", "invalid", "is not an id")),

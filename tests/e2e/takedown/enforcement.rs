@@ -148,11 +148,11 @@ async fn hide_and_unhide_items(b: Backend) {
         .await
         .expect(200);
 
-    // Operators list actions by kind and company.
+    // Operators list actions by kind and company (the id trimmed, as every filter is).
     let listed = app
         .get(
             &format!(
-                "/api/v1/operator/enforcement?company_id={}&kind=hide",
+                "/api/v1/operator/enforcement?company_id=%20{}%20&kind=hide",
                 shop.company
             ),
             op.token(),
