@@ -381,35 +381,27 @@ fn choices() -> Vec<(ChoiceAt, Vec<serde_json::Value>)> {
                 domain::email::JobStatus::as_str,
             ),
         ),
-        // ISO 4217 codes with minor units, upper case (the server also takes lower case).
-        (
-            Property("ProductCreateRequest", "currency"),
-            currencies.clone(),
-        ),
-        (Property("ProductRequest", "currency"), currencies.clone()),
-        (
-            Property("ListingCreateRequest", "currency"),
-            currencies.clone(),
-        ),
-        (
-            Property("ListingPatchRequest", "currency"),
-            currencies.clone(),
-        ),
-        (
-            Property("QuoteCreateRequest", "currency"),
-            currencies.clone(),
-        ),
-        (Property("QuoteRequest", "currency"), currencies.clone()),
-        (Property("SavedSearchBody", "currency"), currencies.clone()),
         (
             Query("/api/v1/search/products", "currency"),
-            blank_or(currencies),
+            blank_or(currencies.clone()),
         ),
         (
             Property("UploadForm", "purpose"),
             names_of(&domain::media::Purpose::ALL, domain::media::Purpose::as_str),
         ),
     ];
+    // ISO 4217 codes with minor units, upper case (the server also takes lower case).
+    for schema in [
+        "ProductCreateRequest",
+        "ProductRequest",
+        "ListingCreateRequest",
+        "ListingPatchRequest",
+        "QuoteCreateRequest",
+        "QuoteRequest",
+        "SavedSearchBody",
+    ] {
+        list.push((Property(schema, "currency"), currencies.clone()));
+    }
     // The lead list and its CSV export take the same filters.
     for path in [
         "/api/v1/companies/{id}/leads",
