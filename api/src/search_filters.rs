@@ -20,9 +20,8 @@ pub fn price_filter(
     min: Option<Decimal>,
     max: Option<Decimal>,
 ) -> PriceFilter {
-    let currency = currency
-        .map(|c| c.trim().to_uppercase())
-        .filter(|c| !c.is_empty());
+    // Not trimmed: the document's enum has no padded codes (lower case is still taken).
+    let currency = currency.map(str::to_uppercase).filter(|c| !c.is_empty());
     let known = currency.as_deref().is_none_or(is_currency);
     if !known {
         errors.push(FieldError::new(

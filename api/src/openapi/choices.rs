@@ -376,10 +376,10 @@ fn choices() -> Vec<(ChoiceAt, Vec<serde_json::Value>)> {
         ),
         (
             Query("/api/v1/operator/email/jobs", "status"),
-            names_of(
+            blank_or(names_of(
                 domain::email::JobStatus::ALL,
                 domain::email::JobStatus::as_str,
-            ),
+            )),
         ),
         (
             Query("/api/v1/search/products", "currency"),

@@ -242,7 +242,7 @@ pub async fn create_listing(
 ) -> ApiResult<HttpResponse> {
     let r = body.0;
     let kind = r.kind;
-    if kind.as_deref().map(str::trim) == Some("buy") {
+    if kind.as_deref() == Some("buy") {
         user.require_verified()?;
     }
     let publish = r.publish;

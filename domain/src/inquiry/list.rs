@@ -45,7 +45,8 @@ pub fn list_inquiries(
     page: &PageRequest,
 ) -> Result<(InboxSide, Page<InquiryView>), InquiryError> {
     let company = membership_of(conn, actor.user_id)?.map(|(c, _)| c);
-    let side = match query.side.as_deref().map(str::trim) {
+    // Both filters exact, as the document's enums say; blank is the default.
+    let side = match query.side.as_deref() {
         None | Some("") if company.is_some() => InboxSide::Supplier,
         None | Some("") | Some("buyer") => InboxSide::Buyer,
         Some("supplier") => InboxSide::Supplier,
@@ -57,7 +58,7 @@ pub fn list_inquiries(
             ));
         }
     };
-    let statuses: Option<Vec<&'static str>> = match query.status.as_deref().map(str::trim) {
+    let statuses: Option<Vec<&'static str>> = match query.status.as_deref() {
         None | Some("") => None,
         Some(s) => match (side, InquiryStatus::parse(s)) {
             // The buyer sees spam as closed and cannot ask for it.

@@ -40,7 +40,8 @@ fn choice<T>(
     parse: fn(&str) -> Option<T>,
     names: fn() -> String,
 ) -> Option<T> {
-    let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+    // Exact, as the document's enums say; only blank (a form's "any") is none.
+    let value = value.filter(|v| !v.is_empty())?;
     let parsed = parse(value);
     if parsed.is_none() {
         errors.push(FieldError::new(
@@ -121,5 +122,29 @@ impl LeadFilterInput {
         } else {
             Err(errors)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn choices_are_exact_and_blank_is_none() {
+        let input = |stage: &str| LeadFilterInput {
+            stage: Some(stage.to_owned()),
+            ..LeadFilterInput::default()
+        };
+        assert!(input("").parse().unwrap().stage.is_none());
+        let first = LeadStage::ALL[0].as_str();
+        assert!(input(first).parse().unwrap().stage.is_some());
+        let errors = input(&format!(" {first}")).parse().unwrap_err();
+        assert_eq!(errors[0].code, "invalid_choice");
+        // The ids and days keep being trimmed: their patterns admit the space.
+        let days = LeadFilterInput {
+            follow_up_before: Some(" 2026-12-07 ".to_owned()),
+            ..LeadFilterInput::default()
+        };
+        assert!(days.parse().unwrap().follow_up_before.is_some());
     }
 }

@@ -44,7 +44,8 @@ pub(super) fn fill_row(row: &mut ListingRow, v: ValidListing) {
 }
 
 fn parse_kind(kind: Option<&str>) -> Result<ListingKind, ListingError> {
-    let problem = match kind.map(str::trim) {
+    // Exact, as the document's enum says.
+    let problem = match kind {
         None | Some("") => FieldError::new("kind", "required", "is required"),
         Some(k) => match ListingKind::parse(k) {
             Some(kind) => return Ok(kind),

@@ -108,7 +108,8 @@ pub fn list_ratings_for_review(
     if !may_on_platform(actor, PlatformAction::Moderate) {
         return Err(RatingError::Forbidden);
     }
-    let status = match status.map(str::trim).filter(|s| !s.is_empty()) {
+    // Exact, as the document's enum says; blank is the default.
+    let status = match status.filter(|s| !s.is_empty()) {
         None => RatingStatus::Held,
         Some(s) => RatingStatus::parse(s).ok_or_else(|| {
             RatingError::Validation(vec![FieldError::new(

@@ -522,7 +522,8 @@ pub fn list_change_requests(
     page: &PageRequest,
 ) -> Result<Page<ChangeRequest>, ReviewError> {
     let mut errors = Vec::new();
-    let status = match filter.status.as_deref().map(str::trim) {
+    // Exact, as the document's enums say; blank (a form's "any") is no filter.
+    let status = match filter.status.as_deref() {
         None | Some("") => None,
         Some(s) => {
             let parsed = ChangeStatus::parse(s);
@@ -536,7 +537,7 @@ pub fn list_change_requests(
             parsed
         }
     };
-    let subject_type = match filter.subject_type.as_deref().map(str::trim) {
+    let subject_type = match filter.subject_type.as_deref() {
         None | Some("") => None,
         Some(t @ ("product" | "listing" | "company")) => Some(t.to_owned()),
         Some(_) => {

@@ -294,7 +294,8 @@ fn choice<T>(
     parse: fn(&str) -> Option<T>,
     names: fn() -> String,
 ) -> Option<T> {
-    let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+    // Exact, as the document's enum says; only the blank a form's "any" option sends is none.
+    let value = value.filter(|v| !v.is_empty())?;
     let parsed = parse(value);
     if parsed.is_none() {
         errors.push(FieldError::new(

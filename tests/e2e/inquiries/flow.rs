@@ -216,6 +216,15 @@ async fn spam_is_terminal_and_reads_as_closed_to_the_buyer(b: Backend) {
         .await
         .expect(400);
     assert_eq!(r.fields(), ["status"]);
+    // Choices are exact, as the document's enum says: a padded value is not one.
+    let r = app
+        .get(
+            &format!("{INQUIRIES}?as=buyer&status=%20closed"),
+            buyer.token(),
+        )
+        .await
+        .expect(400);
+    assert_eq!(r.fields(), ["status"]);
     let list = app
         .get(
             &format!("{INQUIRIES}?as=supplier&status=spam"),
