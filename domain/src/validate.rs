@@ -244,6 +244,27 @@ impl Validator {
     }
 }
 
+/// A filter's choice, parsed with `parse`: exact, as the document's enums say; only blank (a
+/// form's "any" option) is none. An unknown value is an `invalid_choice` naming `names()`.
+pub fn filter_choice<T>(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    value: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+    names: fn() -> String,
+) -> Option<T> {
+    let value = value.filter(|v| !v.is_empty())?;
+    let parsed = parse(value);
+    if parsed.is_none() {
+        errors.push(FieldError::new(
+            field,
+            "invalid_choice",
+            format!("must be one of: {}", names()),
+        ));
+    }
+    parsed
+}
+
 fn is_http_url(value: &str) -> bool {
     let rest = value
         .strip_prefix("https://")

@@ -33,44 +33,24 @@ pub(crate) fn parse_date(text: &str) -> Option<Date> {
     Date::parse(text.trim(), format_description!("[year]-[month]-[day]")).ok()
 }
 
-fn choice<T>(
-    errors: &mut Vec<FieldError>,
-    field: &str,
-    value: Option<&str>,
-    parse: fn(&str) -> Option<T>,
-    names: fn() -> String,
-) -> Option<T> {
-    // Exact, as the document's enums say; only blank (a form's "any") is none.
-    let value = value.filter(|v| !v.is_empty())?;
-    let parsed = parse(value);
-    if parsed.is_none() {
-        errors.push(FieldError::new(
-            field,
-            "invalid_choice",
-            format!("must be one of: {}", names()),
-        ));
-    }
-    parsed
-}
-
 impl LeadFilterInput {
     pub fn parse(&self) -> Result<LeadFilter, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let stage = choice(
+        let stage = crate::validate::filter_choice(
             &mut errors,
             "stage",
             self.stage.as_deref(),
             LeadStage::parse,
             LeadStage::names,
         );
-        let grade = choice(
+        let grade = crate::validate::filter_choice(
             &mut errors,
             "grade",
             self.grade.as_deref(),
             BuyerGrade::parse,
             BuyerGrade::names,
         );
-        let source = choice(
+        let source = crate::validate::filter_choice(
             &mut errors,
             "source",
             self.source.as_deref(),

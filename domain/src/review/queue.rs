@@ -287,26 +287,6 @@ pub struct QueueFilter {
     pub claimed: Option<String>,
 }
 
-fn choice<T>(
-    errors: &mut Vec<FieldError>,
-    field: &str,
-    value: Option<&str>,
-    parse: fn(&str) -> Option<T>,
-    names: fn() -> String,
-) -> Option<T> {
-    // Exact, as the document's enum says; only the blank a form's "any" option sends is none.
-    let value = value.filter(|v| !v.is_empty())?;
-    let parsed = parse(value);
-    if parsed.is_none() {
-        errors.push(FieldError::new(
-            field,
-            "invalid_choice",
-            format!("must be one of: {}", names()),
-        ));
-    }
-    parsed
-}
-
 /// Every item waiting for an operator, oldest first.
 pub fn list_queue(
     conn: &mut DbConnection,
@@ -318,21 +298,21 @@ pub fn list_queue(
         return Err(ReviewError::Forbidden);
     }
     let mut errors = Vec::new();
-    let kind = choice(
+    let kind = crate::validate::filter_choice(
         &mut errors,
         "kind",
         filter.kind.as_deref(),
         ReviewKind::parse,
         ReviewKind::names,
     );
-    let risk = choice(
+    let risk = crate::validate::filter_choice(
         &mut errors,
         "risk",
         filter.risk.as_deref(),
         Risk::parse,
         Risk::names,
     );
-    let claimed = choice(
+    let claimed = crate::validate::filter_choice(
         &mut errors,
         "claimed",
         filter.claimed.as_deref(),
