@@ -1,11 +1,28 @@
 //! The product search's price filter, read the same way by the JSON route and the search
 //! page: amounts are decimals in a currency (required with either bound), turned into minor
 //! units, and the lower bound may not exceed the upper one. A currency is checked even without
-//! a bound (it also orders the price sorts): an unknown code is refused, not ignored.
+//! a bound (it also orders the price sorts): an unknown code is refused, not ignored. The
+//! query text's limit is theirs too (and the search boxes' `maxlength`).
 
 use domain::FieldError;
 use domain::catalog::{is_currency, to_minor_units};
 use rust_decimal::Decimal;
+
+/// The most characters a search query may have, as sent (a form's `maxlength` counts so too).
+pub const MAX_QUERY_CHARS: usize = 200;
+
+/// The query text, trimmed; `too_long` past [`MAX_QUERY_CHARS`].
+pub fn query_text(errors: &mut Vec<FieldError>, q: Option<&str>) -> String {
+    let q = q.unwrap_or_default();
+    if q.chars().count() > MAX_QUERY_CHARS {
+        errors.push(FieldError::new(
+            "q",
+            "too_long",
+            format!("must have at most {MAX_QUERY_CHARS} characters"),
+        ));
+    }
+    q.trim().to_owned()
+}
 
 /// The bounds in minor units and the currency (upper-cased), or the field errors.
 pub struct PriceFilter {

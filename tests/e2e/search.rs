@@ -588,6 +588,31 @@ async fn bad_parameters_are_400(b: Backend) {
         .await
         .expect(400);
     assert_eq!(reply.fields(), vec!["q"]);
+    // The limit (the document's maxLength 200) counts what was sent, padding included, on
+    // every search and on the search page.
+    let padded = format!("保{}", " ".repeat(200));
+    for path in [
+        "/api/v1/search/products",
+        "/api/v1/search/suppliers",
+        "/api/v1/search/listings",
+        "/api/v1/search/suggest",
+    ] {
+        let reply = app
+            .get(&format!("{path}?q={}", enc(&padded)), None)
+            .await
+            .expect(400);
+        assert_eq!(reply.fields(), vec!["q"], "{path}");
+    }
+    let page = app
+        .get(&format!("/zh/search?q={}", enc(&padded)), None)
+        .await;
+    assert_eq!(page.status, 400);
+    app.get(
+        &format!("/api/v1/search/products?q={}", enc(&"保".repeat(200))),
+        None,
+    )
+    .await
+    .expect(200);
     app.get("/api/v1/search/suggest?limit=50", None)
         .await
         .expect(400);

@@ -17,11 +17,10 @@ use super::responses::BadRequest;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
 
-const MAX_QUERY_CHARS: usize = 200;
-
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ProductSearchQuery {
-    /// Words in Chinese and/or English; empty browses by the filters.
+    /// Words in Chinese and/or English; empty browses by the filters. At most 200 characters.
+    #[param(max_length = 200)] // search_filters::MAX_QUERY_CHARS (utoipa takes a literal)
     pub q: Option<String>,
     /// A category id (top-level or second-level).
     pub category: Option<String>,
@@ -201,18 +200,6 @@ pub(crate) fn cursor(next: Option<usize>) -> Option<String> {
     next.map(|n| URL_SAFE_NO_PAD.encode(format!("o:{n}")))
 }
 
-fn query_text(v: &mut Vec<FieldError>, q: Option<&str>) -> String {
-    let q = q.unwrap_or_default().trim();
-    if q.chars().count() > MAX_QUERY_CHARS {
-        v.push(FieldError::new(
-            "q",
-            "too_long",
-            format!("must have at most {MAX_QUERY_CHARS} characters"),
-        ));
-    }
-    q.to_owned()
-}
-
 fn company_type(v: &mut Vec<FieldError>, t: Option<&str>) -> Option<String> {
     let t = t.filter(|t| !t.is_empty())?;
     if domain::company::CompanyType::parse(t).is_none() {
@@ -227,7 +214,7 @@ fn company_type(v: &mut Vec<FieldError>, t: Option<&str>) -> Option<String> {
 
 pub(crate) fn parse_product_search(p: ProductSearchQuery) -> Result<ProductSearch, ApiError> {
     let mut v = Vec::new();
-    let q = query_text(&mut v, p.q.as_deref());
+    let q = crate::search_filters::query_text(&mut v, p.q.as_deref());
     let sort = match p.sort.as_deref().unwrap_or("relevance") {
         "relevance" => Sort::Relevance,
         "newest" => Sort::Newest,
@@ -335,7 +322,8 @@ pub async fn search_products(
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct SupplierSearchQuery {
-    /// Company names, main products and business scope, in Chinese and/or English.
+    /// Company names, main products and business scope, in Chinese and/or English. At most 200 characters.
+    #[param(max_length = 200)] // search_filters::MAX_QUERY_CHARS (utoipa takes a literal)
     pub q: Option<String>,
     pub region: Option<String>,
     pub verified: Option<bool>,
@@ -395,7 +383,7 @@ pub async fn search_suppliers(
 ) -> ApiResult<HttpResponse> {
     let p = query.into_inner();
     let mut v = Vec::new();
-    let q = query_text(&mut v, p.q.as_deref());
+    let q = crate::search_filters::query_text(&mut v, p.q.as_deref());
     let company_type = company_type(&mut v, p.company_type.as_deref());
     let paging = paging(&mut v, p.limit, p.cursor.as_deref());
     if !v.is_empty() {
@@ -447,7 +435,8 @@ pub async fn search_suppliers(
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct SuggestQuery {
-    /// What the user has typed so far.
+    /// What the user has typed so far. At most 200 characters.
+    #[param(max_length = 200)] // search_filters::MAX_QUERY_CHARS (utoipa takes a literal)
     pub q: Option<String>,
     /// 1–20, default 10.
     #[param(minimum = 1, maximum = 20)]
@@ -471,7 +460,7 @@ pub async fn suggest(
 ) -> ApiResult<HttpResponse> {
     let p = query.into_inner();
     let mut v = Vec::new();
-    let q = query_text(&mut v, p.q.as_deref());
+    let q = crate::search_filters::query_text(&mut v, p.q.as_deref());
     let limit = p.limit.unwrap_or(10);
     if !(1..=20).contains(&limit) {
         v.push(FieldError::new(
@@ -494,7 +483,8 @@ pub async fn suggest(
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ListingSearchQuery {
-    /// Words in Chinese and/or English; empty browses.
+    /// Words in Chinese and/or English; empty browses. At most 200 characters.
+    #[param(max_length = 200)] // search_filters::MAX_QUERY_CHARS (utoipa takes a literal)
     pub q: Option<String>,
     /// `sell` or `buy`.
     pub kind: Option<String>,
@@ -582,7 +572,7 @@ pub async fn search_listings(
 ) -> ApiResult<HttpResponse> {
     let p = query.into_inner();
     let mut v = Vec::new();
-    let q = query_text(&mut v, p.q.as_deref());
+    let q = crate::search_filters::query_text(&mut v, p.q.as_deref());
     let kind = p.kind.filter(|k| !k.is_empty());
     if let Some(k) = &kind
         && domain::listing::ListingKind::parse(k).is_none()

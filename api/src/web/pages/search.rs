@@ -21,7 +21,6 @@ use crate::web::page::{self, Meta, v};
 use crate::web::site::Site;
 
 const PAGE_SIZE: usize = 20;
-const MAX_QUERY_CHARS: usize = 200;
 
 /// The query string. Everything optional; unknown values of a closed set are a 400 page.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -196,8 +195,9 @@ async fn run(
     category_page: Option<String>,
 ) -> PageResult {
     let err = |e| PageError::from_api(&site, lang, e);
-    let q = p.q.clone().unwrap_or_default().trim().to_owned();
-    if q.chars().count() > MAX_QUERY_CHARS {
+    let mut refused = Vec::new();
+    let q = crate::search_filters::query_text(&mut refused, p.q.as_deref());
+    if !refused.is_empty() {
         return Err(bad(&site, lang));
     }
     let kind = match p.get("type").unwrap_or("products") {
