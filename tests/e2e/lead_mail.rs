@@ -318,18 +318,17 @@ async fn double_opt_in_and_exactly_once(b: Backend) {
         .await
         .expect(404);
 
-    let flask = app
-        .publish(
-            &owner,
-            &company,
-            product(
-                "304不锈钢<b>保温杯</b>",
-                "Vacuum flask",
-                "home-goods.drinkware",
-                "49.90",
-            ),
-        )
-        .await;
+    // The flask has an uploaded picture: the lead shows its thumbnail.
+    let picture = app.upload_image(&owner, "product_image", 640, 480).await;
+    let picture = picture["id"].as_str().unwrap().to_owned();
+    let mut flask = product(
+        "304不锈钢<b>保温杯</b>",
+        "Vacuum flask",
+        "home-goods.drinkware",
+        "49.90",
+    );
+    flask["images"] = json!([picture]);
+    let flask = app.publish(&owner, &company, flask).await;
     app.publish(
         &owner,
         &company,
@@ -351,7 +350,24 @@ async fn double_opt_in_and_exactly_once(b: Backend) {
     );
     assert!(lead.html.contains("304不锈钢&lt;b&gt;保温杯&lt;"));
     assert!(!lead.html.contains("<b>保温杯"));
-    assert!(lead.text.contains(&format!("/api/v1/products/{flask}")));
+    // Links open the product's page in the buyer's language; the cover thumbnail is public.
+    assert!(
+        lead.text.contains(&format!("/zh/product/{flask}")),
+        "{}",
+        lead.text
+    );
+    let thumbnail = format!("/api/v1/media/{picture}/thumbnail");
+    // (minijinja escapes `/` in HTML; the mail's base is the configured public URL.)
+    let src = format!("{}\" alt=\"\"", thumbnail.replace('/', "&#x2f;"));
+    let img = lead.html.find("<img src=\"http").expect("a thumbnail");
+    assert!(lead.html[img..].contains(&src), "{}", lead.html);
+    let (status, headers, _) = app.get_raw(&thumbnail, None, &[]).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "image/jpeg");
+    let (status, _, _) = app
+        .get_raw(&format!("/zh/product/{flask}"), None, &[])
+        .await;
+    assert!(status == 200 || status == 301 || status == 308, "{status}");
     assert!(!lead.text.contains("数控机床"));
     let unsubscribe = lead.list_unsubscribe.clone().expect("List-Unsubscribe URL");
     assert!(unsubscribe.contains("/api/v1/email/unsubscribe?token="));
@@ -809,15 +825,17 @@ async fn a_click_in_a_delivered_lead_is_counted(b: Backend) {
     assert_eq!(reply.status().as_u16(), 302);
     let location = reply.headers()["location"].to_str().unwrap().to_owned();
     assert!(
-        location.ends_with(&format!("/api/v1/products/{flask}")),
+        location.ends_with(&format!("/zh/product/{flask}")),
         "{location}"
     );
-    let item = app
-        .get(&format!("/api/v1/products/{flask}"), None)
-        .await
-        .expect(200)
-        .body;
-    assert_eq!(item["id"], flask.as_str());
+    // The product's page (its canonical URL adds the English slug).
+    let (status, _, page) = app
+        .get_raw(&format!("/zh/product/{flask}"), None, &[])
+        .await;
+    assert!(status == 200 || status == 301 || status == 308, "{status}");
+    if status == 200 {
+        assert!(String::from_utf8_lossy(&page).contains("保温杯"));
+    }
     assert_eq!(
         unengaged_of(&app, &buyer.id).await,
         0,

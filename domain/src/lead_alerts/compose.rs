@@ -30,7 +30,11 @@ pub struct LeadItem {
     pub verified: bool,
     /// Price and MOQ, or quantity for a buy request, already formatted.
     pub detail: String,
+    /// The item's page on the site, in the recipient's language.
     pub url: String,
+    /// The cover picture's thumbnail (a JPEG or PNG variant, which every mail client shows);
+    /// none when the item has no uploaded picture.
+    pub image_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -433,7 +437,8 @@ mod tests {
                     company: "义乌 & Co".into(),
                     verified: true,
                     detail: "US$1.20".into(),
-                    url: "http://127.0.0.1:8080/api/v1/products/x".into(),
+                    url: "http://127.0.0.1:8080/zh/product/x".into(),
+                    image_url: Some("http://127.0.0.1:8080/api/v1/media/m/thumbnail?\"x".into()),
                 }],
             }],
             window: LeadWindow::Instant,
@@ -445,6 +450,10 @@ mod tests {
         assert!(!email.html_body.contains("<script>"));
         assert!(email.html_body.contains("&lt;张三&gt;"));
         assert!(email.html_body.contains("义乌 &amp; Co"));
+        // The cover thumbnail, its URL escaped like any other value (`/` too, as minijinja does).
+        assert!(email.html_body.contains(
+            "<img src=\"http:&#x2f;&#x2f;127.0.0.1:8080&#x2f;api&#x2f;v1&#x2f;media&#x2f;m&#x2f;thumbnail?&quot;x\""
+        ));
         assert!(
             email
                 .text_body

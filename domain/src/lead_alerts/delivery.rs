@@ -82,6 +82,8 @@ fn lead_item(
     let s = strings(prefs.language);
     let base = settings.public_url.trim_end_matches('/');
     let zh = prefs.language == super::model::Language::Zh;
+    // Links open the site's pages in the recipient's language (`/zh/product/{id}` …).
+    let page = format!("{base}/{}", prefs.language.as_str());
     match item_type {
         "product" => {
             let Some(d) = crate::catalog::product_search_doc(conn, item_id)? else {
@@ -119,7 +121,14 @@ fn lead_item(
                     company,
                     verified: d.company.is_verified(),
                     detail: format!("{price} · {} {} {}", s.moq, p.moq, p.unit),
-                    url: format!("{base}/api/v1/products/{}", p.id),
+                    url: format!("{page}/product/{}", p.id),
+                    // The first picture is the cover; image entries from before uploads
+                    // (URLs, not media ids) have no thumbnail.
+                    image_url: p
+                        .images
+                        .first()
+                        .and_then(|id| Uuid::parse_str(id).ok())
+                        .map(|id| format!("{base}/api/v1/media/{id}/thumbnail")),
                 },
                 d.company.id.to_string(),
             )))
@@ -155,7 +164,12 @@ fn lead_item(
                     company,
                     verified: d.company.as_ref().is_some_and(|c| c.is_verified()),
                     detail: format!("{price} · {} {} {}", s.quantity, l.quantity, l.unit),
-                    url: format!("{base}/api/v1/listings/{}", l.id),
+                    url: match l.kind {
+                        crate::listing::ListingKind::Buy => format!("{page}/buy-requests/{}", l.id),
+                        crate::listing::ListingKind::Sell => format!("{page}/sell-offers/{}", l.id),
+                    },
+                    // A listing's files are attachments (drawings, PDFs), not a cover picture.
+                    image_url: None,
                 },
                 l.company_id.map(|c| c.to_string()).unwrap_or_default(),
             )))
