@@ -1656,6 +1656,78 @@ async fn per_item_routes_tell_owners_once(b: Backend) {
     assert_eq!(nc[0]["data"]["decision"], "approved");
 }
 
+/// The operator sees the pictures and files of what they decide: attached ones and proposed
+/// ones (not public yet, readable by operators), a company's licence scan (private).
+async fn review_items_show_their_pictures_and_files(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let op = app.operator().await;
+    let owner = app.signup("supplier").await;
+    let scan = s(&app.upload_image(&owner, "licence_scan", 40, 30).await["id"]);
+    let mut company = e2e::fixtures::company_body(None);
+    company["licence_scan_id"] = json!(scan);
+    let c = s(&app
+        .post("/api/v1/companies", owner.token(), company)
+        .await
+        .expect(201)
+        .body["id"]);
+    let media_of = |item: String| {
+        let (app, op) = (&app, &op);
+        async move {
+            let detail = app
+                .get(&format!("{QUEUE}/{item}"), op.token())
+                .await
+                .expect(200)
+                .body;
+            detail["media"].as_array().cloned().unwrap_or_default()
+        }
+    };
+    let company_media = media_of(item_id(&app, &op, "company", &c).await).await;
+    assert_eq!(company_media.len(), 1);
+    assert_eq!(company_media[0]["id"], scan.as_str());
+    assert_eq!(company_media[0]["purpose"], "licence_scan");
+
+    let cover = s(&app.upload_image(&owner, "product_image", 300, 200).await["id"]);
+    let mut body = product_body();
+    body["images"] = json!([cover]);
+    let pid = app.publish(&owner, &c, body).await;
+    let product_media = media_of(item_id(&app, &op, "product", &pid).await).await;
+    let ids: Vec<&str> = product_media
+        .iter()
+        .filter_map(|m| m["id"].as_str())
+        .collect();
+    assert_eq!(ids, [cover.as_str()]);
+    approve(&app, &op, "product", &pid).await;
+
+    // An edit adding a picture: the live one first, then the proposed one.
+    let added = s(&app.upload_image(&owner, "product_image", 200, 300).await["id"]);
+    let e = app
+        .patch(
+            &format!("/api/v1/products/{pid}"),
+            owner.token(),
+            json!({"images": [cover, added]}),
+        )
+        .await
+        .expect(200)
+        .body;
+    let cr = s(&e["edit"]["change_request_id"]);
+    let media = media_of(item_id(&app, &op, "change_request", &cr).await).await;
+    let ids: Vec<&str> = media.iter().filter_map(|m| m["id"].as_str()).collect();
+    assert_eq!(ids, [cover.as_str(), added.as_str()]);
+    let thumbnail = media[1]["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "thumbnail")
+        .expect("a thumbnail")["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(thumbnail, format!("/api/v1/media/{added}/thumbnail"));
+    // The proposed picture is not public until approved; the operator reads it.
+    assert_eq!(app.get_raw(&thumbnail, None, &[]).await.0, 404);
+    assert_eq!(app.get_raw(&thumbnail, op.token(), &[]).await.0, 200);
+}
+
 both_backends!(
     migration_queues_what_was_already_waiting,
     per_item_routes_tell_owners_once,
@@ -1669,4 +1741,5 @@ both_backends!(
     change_requests_keep_the_live_version,
     verified_clean_edits_are_auto_approved,
     one_open_change_request_per_item,
+    review_items_show_their_pictures_and_files,
 );

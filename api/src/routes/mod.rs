@@ -33,6 +33,7 @@ pub mod reports;
 pub mod responses;
 pub mod retention;
 pub mod review;
+pub mod review_media;
 pub mod rules;
 pub mod search;
 pub mod storefronts;

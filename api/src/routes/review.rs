@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::change_requests::ChangeRequestView;
+use super::media::MediaView;
 use super::pagination::PageQuery;
 use super::responses::{BadRequest, OperatorOnly, Unauthorized};
 use crate::auth::OperatorUser;
@@ -109,6 +110,10 @@ pub struct ReviewItemDetailView {
     pub item: ReviewItemView,
     /// For a `change_request` item: the proposal, field by field.
     pub change_request: Option<ChangeRequestView>,
+    /// The pictures and files of what is reviewed, with their variant URLs (operators may read
+    /// every one): those attached to the item now (a report's evidence files too), then those a
+    /// change request proposes that are not attached yet.
+    pub media: Vec<MediaView>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -176,12 +181,17 @@ pub async fn get_item(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let detail = state
-        .db(move |conn| review::get_item(conn, &op.0, id))
+    let (detail, media) = state
+        .db(move |conn| {
+            let detail = review::get_item(conn, &op.0, id).map_err(ApiError::from)?;
+            let media = super::review_media::review_media(conn, &detail).map_err(ApiError::from)?;
+            Ok::<_, ApiError>((detail, media))
+        })
         .await?;
     Ok(HttpResponse::Ok().json(ReviewItemDetailView {
         item: ReviewItemView::from(detail.item),
         change_request: detail.change_request.map(ChangeRequestView::from),
+        media: media.iter().map(MediaView::from).collect(),
     }))
 }
 
