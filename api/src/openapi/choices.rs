@@ -3,6 +3,7 @@
 use utoipa::Modify;
 
 /// Where a closed set of names is accepted.
+#[derive(Debug)]
 enum ChoiceAt {
     /// A property of a component schema (of its items, when it is an array).
     Property(&'static str, &'static str),
@@ -386,6 +387,14 @@ fn choices() -> Vec<(ChoiceAt, Vec<serde_json::Value>)> {
             blank_or(currencies.clone()),
         ),
         (
+            Property("AcceptPolicyRequest", "kind"),
+            domain::policy::PolicyKind::ALL
+                .iter()
+                .filter(|k| k.accepted_at_registration())
+                .map(|k| k.as_str().into())
+                .collect(),
+        ),
+        (
             Property("UploadForm", "purpose"),
             names_of(&domain::media::Purpose::ALL, domain::media::Purpose::as_str),
         ),
@@ -463,6 +472,7 @@ impl Modify for Choices {
         use utoipa::openapi::RefOr;
         use utoipa::openapi::schema::Schema;
         for (at, names) in choices() {
+            let named = format!("{at:?}");
             let mut found = false;
             match at {
                 ChoiceAt::Property(schema, property) => {
@@ -505,7 +515,7 @@ impl Modify for Choices {
             // A renamed schema or parameter must not silently drop its set.
             assert!(
                 found,
-                "openapi choices: no such schema property or parameter"
+                "openapi choices: no such schema property or parameter: {named}"
             );
         }
     }

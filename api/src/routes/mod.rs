@@ -71,6 +71,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(policies::get_version)
         .service(policies::publish_policy)
         .service(policies::my_acceptances)
+        .service(policies::accept_policy)
         .service(companies::create_company)
         .service(companies::get_company)
         .service(companies::update_company)

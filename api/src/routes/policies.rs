@@ -88,9 +88,51 @@ pub struct AcceptanceView {
     pub accepted_at: time::OffsetDateTime,
 }
 
+/// A current version the account has not accepted yet (published after it registered).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PendingPolicyView {
+    #[schema(value_type = String, example = "terms")]
+    pub kind: String,
+    pub version: i32,
+    pub title_zh: String,
+    pub title_en: String,
+    /// What changed against the previous version.
+    pub change_note: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub published_at: time::OffsetDateTime,
+}
+
+impl From<PolicyDocument> for PendingPolicyView {
+    fn from(d: PolicyDocument) -> PendingPolicyView {
+        PendingPolicyView {
+            kind: d.kind.as_str().into(),
+            version: d.version,
+            title_zh: d.title_zh,
+            title_en: d.title_en,
+            change_note: d.change_note,
+            published_at: utc(d.published_at),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AcceptanceList {
     pub items: Vec<AcceptanceView>,
+    /// The current versions of the terms and the privacy notice the account has not accepted:
+    /// to be read and accepted (`POST /api/v1/me/policy-acceptances`).
+    pub pending: Vec<PendingPolicyView>,
+}
+
+/// Accepting the current version of the terms or the privacy notice.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptPolicyRequest {
+    /// `terms` or `privacy` (the other rules bind by being published).
+    #[schema(example = "terms")]
+    pub kind: String,
+    /// The version read, which must be the current one.
+    #[schema(minimum = 1, maximum = 1000000, example = 2)]
+    pub version: i32,
 }
 
 fn kind_of(text: &str) -> Result<PolicyKind, ApiError> {
@@ -194,19 +236,11 @@ pub async fn publish_policy(
     Ok(HttpResponse::Created().json(PolicyView::from(doc)))
 }
 
-/// The versions of the terms and privacy notice the signed-in account accepted.
-///
-/// Oldest first, with the time of acceptance (recorded at registration).
-#[utoipa::path(tag = "policies", security(("bearer" = [])), responses(
-    (status = 200, description = "What the account accepted and when", body = AcceptanceList),
-    (status = 401, response = Unauthorized)))]
-#[get("/api/v1/me/policy-acceptances")]
-pub async fn my_acceptances(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
-    let user_id = user.actor.user_id;
-    let rows = state
-        .db(move |conn| policy::acceptances_of(conn, user_id).map_err(ApiError::from))
-        .await?;
-    Ok(HttpResponse::Ok().json(AcceptanceList {
+fn acceptance_list(
+    rows: Vec<(PolicyKind, i32, time::PrimitiveDateTime)>,
+    pending: Vec<PolicyDocument>,
+) -> AcceptanceList {
+    AcceptanceList {
         items: rows
             .into_iter()
             .map(|(kind, version, at)| AcceptanceView {
@@ -215,5 +249,79 @@ pub async fn my_acceptances(state: web::Data<AppState>, user: AuthUser) -> ApiRe
                 accepted_at: utc(at),
             })
             .collect(),
-    }))
+        pending: pending.into_iter().map(PendingPolicyView::from).collect(),
+    }
+}
+
+/// The terms and privacy notice versions the account accepted, and those it has yet to accept.
+///
+/// Oldest first, with the time of acceptance (at registration, or later for a newer version);
+/// `pending` lists the current versions published since.
+#[utoipa::path(tag = "policies", security(("bearer" = [])), responses(
+    (status = 200, description = "What the account accepted and when, and what it has yet to accept", body = AcceptanceList),
+    (status = 401, response = Unauthorized)))]
+#[get("/api/v1/me/policy-acceptances")]
+pub async fn my_acceptances(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+    let user_id = user.actor.user_id;
+    let (rows, pending) = state
+        .db(move |conn| {
+            Ok::<_, ApiError>((
+                policy::acceptances_of(conn, user_id)?,
+                policy::pending_for(conn, user_id)?,
+            ))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(acceptance_list(rows, pending)))
+}
+
+/// Accepts the current version of the terms or the privacy notice.
+///
+/// Recorded with the time; accepting a version twice records it once. A version that is no
+/// longer current (a newer one was published while it was being read) is 409
+/// `policy_outdated`.
+#[utoipa::path(tag = "policies", request_body = AcceptPolicyRequest, security(("bearer" = [])), responses(
+    (status = 200, description = "Accepted: what the account accepted, and what it has yet to accept", body = AcceptanceList),
+    (status = 400, response = BadRequest),
+    (status = 401, response = Unauthorized),
+    (status = 404, description = "policy_not_found: no such version published", body = ErrorBody),
+    (status = 409, description = "policy_outdated: a newer version is current", body = ErrorBody)))]
+#[post("/api/v1/me/policy-acceptances")]
+pub async fn accept_policy(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Body<AcceptPolicyRequest>,
+) -> ApiResult<HttpResponse> {
+    let r = body.0;
+    let kind = accepted_kind(&r.kind)?;
+    if r.version < 1 {
+        return Err(ApiError::validation(vec![domain::FieldError::new(
+            "version",
+            "out_of_range",
+            "must be at least 1",
+        )]));
+    }
+    let user_id = user.actor.user_id;
+    let (rows, pending) = state
+        .db(move |conn| {
+            policy::accept_current(conn, user_id, kind, r.version)?;
+            Ok::<_, ApiError>((
+                policy::acceptances_of(conn, user_id)?,
+                policy::pending_for(conn, user_id)?,
+            ))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(acceptance_list(rows, pending)))
+}
+
+/// `terms` or `privacy`: the kinds an account accepts; anything else is a 400.
+pub(crate) fn accepted_kind(text: &str) -> Result<PolicyKind, ApiError> {
+    PolicyKind::parse(text)
+        .filter(|k| k.accepted_at_registration())
+        .ok_or_else(|| {
+            ApiError::validation(vec![domain::FieldError::new(
+                "kind",
+                "invalid_choice",
+                "must be one of: terms, privacy",
+            )])
+        })
 }

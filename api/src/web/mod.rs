@@ -119,6 +119,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::get().to(pages::account_settings::account_page),
                 )
                 .route(
+                    "/account/policies",
+                    web::get().to(pages::policy_acceptance::accept_form),
+                )
+                .route(
+                    "/account/policies",
+                    web::post().to(pages::policy_acceptance::accept),
+                )
+                .route(
                     "/account/password",
                     web::post().to(pages::account_settings::change_password),
                 )

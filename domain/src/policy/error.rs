@@ -8,6 +8,8 @@ pub enum PolicyError {
     Forbidden,
     #[error("no such document or version")]
     NotFound,
+    #[error("a newer version was published since; read it and accept that one")]
+    Outdated,
     #[error("database error")]
     Database(#[from] diesel::result::Error),
 }
@@ -18,6 +20,7 @@ impl DomainError for PolicyError {
             PolicyError::Validation(_) => ErrorKind::Validation,
             PolicyError::Forbidden => ErrorKind::Forbidden,
             PolicyError::NotFound => ErrorKind::NotFound,
+            PolicyError::Outdated => ErrorKind::Conflict,
             PolicyError::Database(_) => ErrorKind::Internal,
         }
     }
@@ -27,6 +30,7 @@ impl DomainError for PolicyError {
             PolicyError::Validation(_) => "validation_failed",
             PolicyError::Forbidden => "forbidden",
             PolicyError::NotFound => "policy_not_found",
+            PolicyError::Outdated => "policy_outdated",
             PolicyError::Database(_) => "internal",
         }
     }

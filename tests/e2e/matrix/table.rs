@@ -217,6 +217,8 @@ pub enum Payload {
     Synonyms,
     /// A new version of a platform rule.
     Policy,
+    /// Accepting version 0 of the terms (no such version: a 400 past authorization).
+    AcceptPolicy,
     LeadPatch,
     LeadNote,
     /// A new screening rule.
@@ -409,6 +411,10 @@ pub fn rows() -> Vec<Row> {
         row("GET",    "/api/v1/policies/{kind}/versions/{version}", T::Nothing,  P::None,     OPEN),
         row("POST",   "/api/v1/operator/policies/{kind}",          T::Nothing,   P::Policy,   OPERATOR_CREATES),
         row("GET",    "/api/v1/me/policy-acceptances",             T::Nothing,   P::None,     SIGNED_IN),
+        // The matrix publishes no terms (every registration would have to accept them), so
+        // the body names version 0: past the sign-in (and the key refusal) every account gets
+        // the validation's 400; the flow itself is tested in `web::policies`.
+        row("POST",   "/api/v1/me/policy-acceptances",             T::Nothing,   P::AcceptPolicy, [401, 400, 400, 400, 400, 400, 400]),
         row("GET",    "/api/v1/search/products",                   T::Nothing,   P::None,     OPEN),
         row("GET",    "/api/v1/search/suppliers",                  T::Nothing,   P::None,     OPEN),
         row("GET",    "/api/v1/search/suggest",                    T::Nothing,   P::None,     OPEN),

@@ -1133,6 +1133,7 @@ impl World {
             Payload::Reason => Some(json!({"reason": "checked by the matrix"})),
             Payload::Synonyms => Some(json!({"groups": [["不锈钢", "stainless steel", "SS"]]})),
             Payload::Policy => Some(policy_body()),
+            Payload::AcceptPolicy => Some(json!({"kind": "terms", "version": 0})),
             Payload::Rule => Some(
                 json!({"kind": "term", "text": "矩阵禁词", "action": "flag", "category": "other"}),
             ),

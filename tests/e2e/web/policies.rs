@@ -274,4 +274,173 @@ async fn rules_are_versioned_public_and_accepted_at_registration(b: Backend) {
     assert_eq!(terms["version"], 2, "the version current at registration");
 }
 
-both_backends!(rules_are_versioned_public_and_accepted_at_registration);
+/// A newer version of the terms is asked of accounts that accepted an older one: listed as
+/// pending, accepted through the API (only the current version) or on the page the sign-in
+/// leads to, and recorded.
+async fn a_newer_version_is_asked_at_sign_in_and_recorded(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let op = app.operator().await;
+    for kind in ["terms", "privacy"] {
+        app.post(
+            &format!("/api/v1/operator/policies/{kind}"),
+            op.token(),
+            doc("Terms", "Be fair."),
+        )
+        .await
+        .expect(201);
+    }
+    let mut accounts = Vec::new();
+    for email in ["api@example.com", "web@example.com"] {
+        app.post(
+            "/api/v1/auth/register",
+            None,
+            registration(email, Some(true)),
+        )
+        .await
+        .expect(202);
+        accounts.push(app.signin(email).await);
+    }
+    let pending = |who: &e2e::Account| {
+        let (app, token) = (&app, who.token().map(str::to_owned));
+        async move {
+            app.get("/api/v1/me/policy-acceptances", token.as_deref())
+                .await
+                .expect(200)
+                .body
+        }
+    };
+    assert_eq!(pending(&accounts[0]).await["pending"], json!([]));
+
+    let mut second = doc("Terms of Service", "Be fair.\n\nPay within 30 days.");
+    second["change_note"] = json!("Payment terms added");
+    app.post("/api/v1/operator/policies/terms", op.token(), second)
+        .await
+        .expect(201);
+    let listed = pending(&accounts[0]).await;
+    let asked = listed["pending"].as_array().expect("pending").clone();
+    assert_eq!(asked.len(), 1, "{listed}");
+    assert_eq!(
+        (
+            &asked[0]["kind"],
+            &asked[0]["version"],
+            &asked[0]["change_note"]
+        ),
+        (&json!("terms"), &json!(2), &json!("Payment terms added"))
+    );
+
+    // Through the API: only the current version of a kind an account accepts.
+    let accept = |body: Value| {
+        let (app, token) = (&app, accounts[0].token().map(str::to_owned));
+        async move {
+            app.post("/api/v1/me/policy-acceptances", token.as_deref(), body)
+                .await
+        }
+    };
+    let r = accept(json!({"kind": "terms", "version": 1}))
+        .await
+        .expect(409);
+    assert_eq!(r.code(), "policy_outdated");
+    let r = accept(json!({"kind": "terms", "version": 3}))
+        .await
+        .expect(404);
+    assert_eq!(r.code(), "policy_not_found");
+    let r = accept(json!({"kind": "safety_rules", "version": 1}))
+        .await
+        .expect(400);
+    assert_eq!(r.fields(), vec!["kind"]);
+    let r = accept(json!({"kind": "terms", "version": 0}))
+        .await
+        .expect(400);
+    assert_eq!(r.fields(), vec!["version"]);
+    app.post(
+        "/api/v1/me/policy-acceptances",
+        None,
+        json!({"kind": "terms", "version": 2}),
+    )
+    .await
+    .expect(401);
+    let done = accept(json!({"kind": "terms", "version": 2}))
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(done["pending"], json!([]));
+    // Accepting again records nothing more.
+    let again = accept(json!({"kind": "terms", "version": 2}))
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(again["items"], done["items"]);
+    let versions: Vec<(String, i64)> = done["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["kind"].as_str().unwrap().to_owned(),
+                a["version"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(versions.contains(&("terms".into(), 1)) && versions.contains(&("terms".into(), 2)));
+
+    // Signed out, the page and its form lead to the sign-in.
+    let mut stranger = Browser::new(&app);
+    let r = stranger.get("/en/account/policies").await;
+    assert_eq!(
+        (r.status, r.location()),
+        (303, "/en/signin?next=%2Fen%2Faccount%2Fpolicies")
+    );
+    let r = stranger
+        .post(
+            "/en/account/policies",
+            &[("csrf", "x"), ("terms_version", "2")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert!(r.location().starts_with("/en/signin?next="));
+
+    // On the site: signing in leads to the acceptance page first, then where the visitor was
+    // going.
+    let mut browser = Browser::new(&app);
+    let r = browser.sign_in("web@example.com", "/en/search").await;
+    assert_eq!(r.status, 303);
+    assert_eq!(r.location(), "/en/account/policies?next=%2Fen%2Fsearch");
+    let page = browser.get(r.location()).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("href=\"/en/rules/terms\""));
+    assert!(page.body.contains("Payment terms added"));
+    assert_eq!(page.hidden("terms_version"), "2");
+    let account = browser.get("/en/account").await;
+    assert!(account.body.contains("href=\"/en/account/policies\""));
+    let csrf = page.hidden("csrf");
+    let r = browser
+        .post(
+            "/en/account/policies",
+            &[
+                ("csrf", &csrf),
+                ("next", "/en/search"),
+                ("terms_version", "2"),
+            ],
+        )
+        .await;
+    assert_eq!((r.status, r.location()), (303, "/en/search"), "{}", r.body);
+    assert_eq!(pending(&accounts[1]).await["pending"], json!([]));
+    // Nothing left to accept: the page sends the visitor on.
+    let r = browser.get("/en/account/policies").await;
+    assert_eq!((r.status, r.location()), (303, "/en/account"));
+    let account = browser.get("/en/account").await;
+    assert!(!account.body.contains("href=\"/en/account/policies\""));
+    // A form without the session's token is refused.
+    let r = browser
+        .post(
+            "/en/account/policies",
+            &[("csrf", "forged"), ("terms_version", "2")],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+}
+
+both_backends!(
+    rules_are_versioned_public_and_accepted_at_registration,
+    a_newer_version_is_asked_at_sign_in_and_recorded
+);

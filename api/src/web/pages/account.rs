@@ -168,7 +168,10 @@ pub async fn signin(
     let outcome = state
         .db(move |conn| -> Result<_, AccountError> {
             match account::authenticate(conn, &email, &password) {
-                Ok(user) => Ok(Some(account::start_web_session(conn, user.id)?)),
+                Ok(user) => {
+                    let pending = !domain::policy::pending_for(conn, user.id)?.is_empty();
+                    Ok(Some((account::start_web_session(conn, user.id)?, pending)))
+                }
                 Err(AccountError::InvalidCredentials | AccountError::Disabled) => Ok(None),
                 Err(e) => Err(e),
             }
@@ -186,7 +189,14 @@ pub async fn signin(
             &next,
             Some(t(lang, "account.signin_failed")),
         ),
-        Some(started) => {
+        Some((started, pending)) => {
+            // A newer version of the terms or the privacy notice is asked first.
+            let next = if pending {
+                let q = serde_urlencoded::to_string([("next", next.as_str())]).unwrap_or_default();
+                format!("/{}/account/policies?{q}", lang.code())
+            } else {
+                next
+            };
             let mut response = see_other(&next);
             let _ = response.add_cookie(&session::session_cookie(&state, started.token));
             Ok(response)

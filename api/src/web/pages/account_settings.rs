@@ -70,6 +70,7 @@ fn render(
     notice: Option<String>,
     errors: BTreeMap<String, String>,
     new_email: &str,
+    pending_policies: bool,
 ) -> HttpResponse {
     let user = &signed_in.session.user;
     page::render(
@@ -88,6 +89,7 @@ fn render(
             notice,
             errors,
             new_email,
+            pending_policies,
         },
     )
 }
@@ -104,6 +106,13 @@ pub async fn account_page(
         Err(redirect) => return Ok(redirect),
     };
     let notice = notice_text(lang, query.done.as_deref());
+    // Newer terms or privacy notice not accepted yet: the page links to them.
+    let user_id = signed_in.session.user.id;
+    let pending_policies = !state
+        .db(move |conn| domain::policy::pending_for(conn, user_id).map_err(ApiError::from))
+        .await
+        .map_err(|e| PageError::from_api(&site, lang, e))?
+        .is_empty();
     Ok(render(
         &site,
         lang,
@@ -112,6 +121,7 @@ pub async fn account_page(
         notice,
         BTreeMap::new(),
         "",
+        pending_policies,
     ))
 }
 
@@ -131,7 +141,7 @@ fn form_errors(lang: Lang, prefix: &str, e: &ApiError) -> Option<BTreeMap<String
     })
 }
 
-async fn signed_in_or_none(
+pub(crate) async fn signed_in_or_none(
     state: &AppState,
     site: &web::Data<Site>,
     req: &HttpRequest,
@@ -186,6 +196,8 @@ pub async fn change_password(
                 None,
                 errors,
                 "",
+                // The form's error is the point here; the notice waits for the next visit.
+                false,
             )),
             None => Err(PageError::from_api(&site, lang, e)),
         },
@@ -230,6 +242,8 @@ pub async fn change_email(
                 None,
                 errors,
                 &form.email,
+                // The form's error is the point here; the notice waits for the next visit.
+                false,
             )),
             None => Err(PageError::from_api(&site, lang, e)),
         },

@@ -9,6 +9,7 @@ pub mod inquiry;
 pub mod listing;
 pub mod password;
 pub mod policy;
+pub mod policy_acceptance;
 pub mod product;
 pub mod quote;
 pub mod report;
