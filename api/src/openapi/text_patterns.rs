@@ -121,6 +121,12 @@ const TEXT_ITEMS: &[(&str, &str, &str, usize, usize)] = &[
     ("ReportRequest", "evidence_attachments", "uuid", 0, 0),
     ("CreateInquiryRequest", "attachments", "uuid", 0, 0),
     ("MessageRequest", "attachments", "uuid", 0, 0),
+    ("ListingCreateRequest", "attachments", "uuid", 0, 0),
+    ("ListingPatchRequest", "attachments", "uuid", 0, 0),
+    ("QuoteCreateRequest", "attachments", "uuid", 0, 0),
+    ("QuoteRequest", "attachments", "uuid", 0, 0),
+    ("ProductCreateRequest", "images", "uuid", 0, 0),
+    ("ProductRequest", "images", "uuid", 0, 0),
     (
         "LeadPatchRequest",
         "tags",
