@@ -227,7 +227,8 @@ PATCH /api/v1/listings/{id}                        category_id:not_leaf
 POST  /api/v1/listings/{id}/quotes                 attachments[*]:unknown_media
 PATCH /api/v1/quotes/{id}                          attachments[*]:unknown_media
 # A company's registration facts: the credit code's division code and check character
-# (GB 32100-2015), a founding year up to this year, a licence not yet expired.
+# (GB 32100-2015), a founding year up to this year, a licence not yet expired; a slug's 3–60
+# length and reserved words (its characters are the document's pattern).
 POST  /api/v1/companies                            credit_code:invalid_character
 POST  /api/v1/companies                            credit_code:invalid_division_code
 POST  /api/v1/companies                            credit_code:invalid_check_character

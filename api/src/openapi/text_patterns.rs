@@ -57,6 +57,9 @@ fn text_pattern(kind: &str, min_length: usize) -> Option<String> {
         "date_or_blank" => return Some(blank_or(DAY)),
         // The inbox's assignee filter: a member's id, yourself or nobody.
         "member_or_blank" => return Some(blank_or(&format!("me|none|{UUID}"))),
+        // `domain::company::is_valid_slug`: lowercase letters and digits in hyphen-joined runs
+        // (its 3–60 length and reserved words are the server's 400 `invalid_slug`).
+        "slug_or_blank" => return Some(blank_or("[a-z0-9]+(-[a-z0-9]+)*")),
         _ => {}
     }
     let refused = match kind {

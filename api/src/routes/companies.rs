@@ -50,8 +50,9 @@ pub struct CertificationDto {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CompanyRequest {
-    /// Storefront address (`/storefronts/{slug}`); derived from the English name when absent.
-    #[schema(example = "haitian-machinery")]
+    /// Storefront address (`/storefronts/{slug}`): 3–60 lowercase letters, digits and single
+    /// hyphens; derived from the English name when absent or blank.
+    #[schema(format = "slug_or_blank", example = "haitian-machinery")]
     pub slug: Option<String>,
     #[schema(
         format = "line",
@@ -116,8 +117,9 @@ pub struct CompanyRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CompanyCreateRequest {
-    /// Storefront address (`/storefronts/{slug}`); derived from the English name when absent.
-    #[schema(example = "haitian-machinery")]
+    /// Storefront address (`/storefronts/{slug}`): 3–60 lowercase letters, digits and single
+    /// hyphens; derived from the English name when absent or blank.
+    #[schema(format = "slug_or_blank", example = "haitian-machinery")]
     pub slug: Option<String>,
     #[schema(
         format = "line",
