@@ -60,6 +60,9 @@ fn text_pattern(kind: &str, min_length: usize) -> Option<String> {
         // `domain::company::is_valid_slug`: lowercase letters and digits in hyphen-joined runs
         // (its 3–60 length and reserved words are the server's 400 `invalid_slug`).
         "slug_or_blank" => return Some(blank_or("[a-z0-9]+(-[a-z0-9]+)*")),
+        // A company licence's expiry (`domain::company` `licence_expiry`): a day or long-term;
+        // a past or calendar-impossible day is the server's 400.
+        "licence_expiry_or_blank" => return Some(blank_or(&format!("long_term|长期|{DAY}"))),
         _ => {}
     }
     let refused = match kind {

@@ -108,7 +108,7 @@ pub struct CompanyRequest {
     pub licence_scan_id: Option<String>,
     /// The licence's expiry, `YYYY-MM-DD` (not in the past), or `long_term` / `长期`. A licence
     /// fact; its owners and admins are warned before it passes.
-    #[schema(example = "2031-06-30")]
+    #[schema(format = "licence_expiry_or_blank", example = "2031-06-30")]
     pub licence_expires_on: Option<String>,
 }
 
@@ -177,7 +177,7 @@ pub struct CompanyCreateRequest {
     pub licence_scan_id: Option<String>,
     /// The licence's expiry, `YYYY-MM-DD` (not in the past), or `long_term` / `长期`. A licence
     /// fact; its owners and admins are warned before it passes.
-    #[schema(example = "2031-06-30")]
+    #[schema(format = "licence_expiry_or_blank", example = "2031-06-30")]
     pub licence_expires_on: Option<String>,
 }
 
