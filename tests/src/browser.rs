@@ -33,8 +33,10 @@ pub const CHROMIUM_ARGS: &[&str] = &[
     "--window-size=1280,900",
 ];
 
-/// How long a wait for an element or a page lasts before the test fails.
-const WAIT: Duration = Duration::from_secs(15);
+/// How long a wait for an element or a page lasts before the test fails: long, since it only
+/// delays a failure, and a debug server on two cores shared with seven other tests once took
+/// more than 15 s to answer a page (a local run that also loaded the demo data).
+const WAIT: Duration = Duration::from_secs(40);
 
 fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| {
