@@ -60,6 +60,15 @@ fn notice_text(lang: Lang, done: Option<&str>) -> Option<String> {
     Some(t(lang, key))
 }
 
+/// What the account page tells above its forms.
+#[derive(Debug, Default)]
+struct Notices {
+    /// The change a redirect reports as done.
+    done: Option<String>,
+    /// Newer terms or privacy notice not accepted yet: the page links to them.
+    pending_policies: bool,
+}
+
 /// The account page; `errors` are keyed by form (`pw_…`, `em_…`) and field, since two forms
 /// share the page and both have a `current_password`.
 fn render(
@@ -67,10 +76,9 @@ fn render(
     lang: Lang,
     signed_in: &SignedIn,
     status: StatusCode,
-    notice: Option<String>,
+    notices: Notices,
     errors: BTreeMap<String, String>,
     new_email: &str,
-    pending_policies: bool,
 ) -> HttpResponse {
     let user = &signed_in.session.user;
     page::render(
@@ -86,10 +94,10 @@ fn render(
             pending_email => user.pending_email.clone(),
             email_verified => signed_in.session.email_verified,
             account_type => user.account_type.as_str(),
-            notice,
+            notice => notices.done,
             errors,
             new_email,
-            pending_policies,
+            pending_policies => notices.pending_policies,
         },
     )
 }
@@ -106,7 +114,6 @@ pub async fn account_page(
         Err(redirect) => return Ok(redirect),
     };
     let notice = notice_text(lang, query.done.as_deref());
-    // Newer terms or privacy notice not accepted yet: the page links to them.
     let user_id = signed_in.session.user.id;
     let pending_policies = !state
         .db(move |conn| domain::policy::pending_for(conn, user_id).map_err(ApiError::from))
@@ -118,10 +125,12 @@ pub async fn account_page(
         lang,
         &signed_in,
         StatusCode::OK,
-        notice,
+        Notices {
+            done: notice,
+            pending_policies,
+        },
         BTreeMap::new(),
         "",
-        pending_policies,
     ))
 }
 
@@ -193,11 +202,10 @@ pub async fn change_password(
                 lang,
                 &signed_in,
                 StatusCode::BAD_REQUEST,
-                None,
+                // The form's error is the point here; notices wait for the next visit.
+                Notices::default(),
                 errors,
                 "",
-                // The form's error is the point here; the notice waits for the next visit.
-                false,
             )),
             None => Err(PageError::from_api(&site, lang, e)),
         },
@@ -239,11 +247,10 @@ pub async fn change_email(
                 lang,
                 &signed_in,
                 StatusCode::BAD_REQUEST,
-                None,
+                // The form's error is the point here; notices wait for the next visit.
+                Notices::default(),
                 errors,
                 &form.email,
-                // The form's error is the point here; the notice waits for the next visit.
-                false,
             )),
             None => Err(PageError::from_api(&site, lang, e)),
         },
