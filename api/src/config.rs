@@ -254,8 +254,9 @@ pub struct Config {
     /// `TRADEFAIR_IMPORT_BATCH_ROWS`: rows committed together (with the job's progress).
     pub import_batch_rows: usize,
     /// `TRADEFAIR_IMPORT_BATCH_PAUSE_MS`: the worker's pause between batches, in which the
-    /// other writers get the database (SQLite has one write lock).
-    pub import_batch_pause_ms: u64,
+    /// other writers get the database: by default 20 ms on SQLite (one write lock) and none
+    /// on PostgreSQL (row locks; the pause only cost throughput there, 833 → 544 rows/s).
+    pub import_batch_pause_ms: Option<u64>,
     /// `TRADEFAIR_IMPORT_LEASE_SECS`: how long a claimed import is its worker's after its last
     /// committed batch; a killed worker's import resumes elsewhere after this.
     pub import_lease_secs: u64,
@@ -376,7 +377,7 @@ impl Default for Config {
             import_worker: true,
             import_poll_ms: 1000,
             import_batch_rows: 100,
-            import_batch_pause_ms: 20,
+            import_batch_pause_ms: None,
             import_lease_secs: 60,
             import_max_bytes: 10 * 1024 * 1024,
         }
@@ -421,6 +422,18 @@ impl Config {
                 .to_string_lossy()
                 .into_owned()
         })
+    }
+
+    /// The import worker's pause between batches (`import_batch_pause_ms`, else by database).
+    pub fn import_batch_pause(&self) -> std::time::Duration {
+        let ms = self.import_batch_pause_ms.unwrap_or_else(|| {
+            if self.database_url().starts_with("postgres") {
+                0
+            } else {
+                20
+            }
+        });
+        std::time::Duration::from_millis(ms)
     }
 
     /// The inquiry anti-spam limits the domain enforces.
@@ -558,5 +571,27 @@ impl Config {
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Config;
+    use std::time::Duration;
+
+    #[test]
+    fn the_import_pause_depends_on_the_database_unless_set() {
+        let sqlite = Config::default();
+        assert_eq!(sqlite.import_batch_pause(), Duration::from_millis(20));
+        let postgres = Config {
+            database_url: Some("postgres://u@127.0.0.1/db".into()),
+            ..Config::default()
+        };
+        assert_eq!(postgres.import_batch_pause(), Duration::ZERO);
+        let set = Config {
+            import_batch_pause_ms: Some(5),
+            ..postgres
+        };
+        assert_eq!(set.import_batch_pause(), Duration::from_millis(5));
     }
 }

@@ -52,7 +52,7 @@ async fn pass(services: &Services) -> anyhow::Result<()> {
     let config = &services.config;
     let pool = &services.pool;
     let batch = config.import_batch_rows.max(1);
-    let pause = Duration::from_millis(config.import_batch_pause_ms);
+    let pause = config.import_batch_pause();
     let lease = time::Duration::seconds(config.import_lease_secs.max(1) as i64);
     loop {
         // `None`: nothing to claim; `Some(None)`: a job whose file could not be read, now
