@@ -231,11 +231,22 @@ fn normalize(img: DynamicImage) -> DynamicImage {
     }
 }
 
+/// `img` scaled to fit a `max_side` square (never enlarged), with `fast_image_resize`'s SIMD
+/// convolution: image's `thumbnail` took a quarter of a 12 MP upload's processing.
 fn fit(img: DynamicImage, max_side: u32) -> DynamicImage {
-    if img.width() <= max_side && img.height() <= max_side {
-        img
-    } else {
-        img.thumbnail(max_side, max_side)
+    use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
+    let (w, h) = (img.width(), img.height());
+    if w <= max_side && h <= max_side {
+        return img;
+    }
+    let scale = f64::from(max_side) / f64::from(w.max(h));
+    let side = |n: u32| ((f64::from(n) * scale).round() as u32).clamp(1, max_side);
+    let mut scaled = DynamicImage::new(side(w), side(h), img.color());
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Bilinear));
+    match Resizer::new().resize(&img, &mut scaled, &options) {
+        Ok(()) => scaled,
+        // A pixel layout the resizer does not take (none after `normalize`): image's own.
+        Err(_) => img.thumbnail(max_side, max_side),
     }
 }
 
