@@ -37,7 +37,7 @@ echo "## 2. POST /api/v1/media of a 12 MP JPEG, server pinned to one core"
 "$T/tradefair" seed-demo >"$DIR/seed.log"
 start taskset -c 0
 EMAIL="bench-$RANDOM@example.com"
-curl -sf -H 'content-type: application/json' -d "{\"email\":\"$EMAIL\",\"password\":\"Harbor-Lantern-4821\",\"display_name\":\"Bench\",\"account_type\":\"supplier\"}" \
+curl -sf -H 'content-type: application/json' -d "{\"email\":\"$EMAIL\",\"password\":\"Harbor-Lantern-4821\",\"display_name\":\"Bench\",\"account_type\":\"supplier\",\"accept_terms\":true}" \
   "http://127.0.0.1:$PORT/api/v1/auth/register" >/dev/null
 TOKEN=$(curl -sf -H 'content-type: application/json' -d "{\"email\":\"$EMAIL\",\"password\":\"Harbor-Lantern-4821\"}" \
   "http://127.0.0.1:$PORT/api/v1/auth/login" | json '["access_token"]')
