@@ -114,12 +114,10 @@ pub async fn account_page(
         Err(redirect) => return Ok(redirect),
     };
     let notice = notice_text(lang, query.done.as_deref());
-    let user_id = signed_in.session.user.id;
-    let pending_policies = !state
-        .db(move |conn| domain::policy::pending_for(conn, user_id).map_err(ApiError::from))
-        .await
-        .map_err(|e| PageError::from_api(&site, lang, e))?
-        .is_empty();
+    let pending_policies =
+        !super::policy_acceptance::pending_of(&state, &site, lang, signed_in.session.user.id)
+            .await?
+            .is_empty();
     Ok(render(
         &site,
         lang,

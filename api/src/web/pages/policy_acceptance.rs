@@ -87,7 +87,8 @@ fn render(
     )
 }
 
-async fn pending_of(
+/// The versions `user_id` has yet to accept (also the account page's notice).
+pub(crate) async fn pending_of(
     state: &AppState,
     site: &web::Data<Site>,
     lang: Lang,
