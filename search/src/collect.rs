@@ -1,10 +1,11 @@
 //! Collecting a search's results: the page (top k) and the counts (total and facets).
 //!
-//! They run as two passes because each can then stop early. The top k by relevance skips every
-//! hit whose text score, times the largest possible supplier boost, cannot reach the k-th best
-//! boosted score (tantivy's block-max WAND skips whole blocks of such hits). The counts visit at
-//! most about [`count_bound`] hits (10,000 by default) and extrapolate past that, marked as estimates, which is what
-//! large marketplaces show ("about 12,000 products").
+//! The counts visit at most about [`count_bound`] hits (10,000 by default) and extrapolate past
+//! that, marked as estimates, which is what large marketplaces show ("about 12,000 products").
+//! A search by relevance with words scores every hit ([`crate::scoring`]) and counts them in the
+//! same pass; the other orders count in a pass of their own and take their page from a fast
+//! field. Ranking by a tantivy query ([`top`], for buy leads) skips every hit whose text score,
+//! times the largest possible supplier boost, cannot reach the k-th best boosted score.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeMap, BinaryHeap};
@@ -55,53 +56,128 @@ pub(crate) fn count(
     bound: u64,
 ) -> Result<Counts, SearchError> {
     let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
-    let all_docs: u64 = searcher
-        .segment_readers()
-        .iter()
-        .map(|s| u64::from(s.max_doc()))
-        .sum();
-    let collectors: Vec<FacetCollector> = facets
-        .iter()
-        .map(|(name, root)| {
-            let mut c = FacetCollector::for_field(*name);
-            c.add_facet(root.as_str());
-            c
-        })
-        .collect();
-    let mut total = 0.0f64;
-    let mut estimated = false;
-    let mut sums: Vec<BTreeMap<String, f64>> = vec![BTreeMap::new(); facets.len()];
+    let mut counter = Counter::new(searcher, facets, bound);
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-        let max_doc = u64::from(reader.max_doc());
-        // The segment's share of the bound, rounded up so that a small segment still counts.
-        let budget = (bound * max_doc).div_ceil(all_docs.max(1)).max(1);
-        let mut children = collectors
-            .iter()
-            .map(|c| c.for_segment(ord as u32, reader))
-            .collect::<tantivy::Result<Vec<_>>>()?;
+        counter.start(ord as u32, reader)?;
         let alive = reader.alive_bitset();
         let mut scorer = weight.scorer(reader, 1.0)?;
-        let mut hits = 0u64;
-        let mut visited = max_doc;
         let mut doc: DocId = scorer.doc();
         while doc != TERMINATED {
-            if alive.is_none_or(|a| a.is_alive(doc)) {
-                if hits == budget {
-                    // One more hit exists: the rest of the segment is extrapolated.
-                    visited = u64::from(doc);
-                    estimated = true;
-                    break;
-                }
-                hits += 1;
-                for child in &mut children {
-                    child.collect(doc, 0.0);
-                }
+            if alive.is_none_or(|a| a.is_alive(doc)) && !counter.hit(doc) {
+                break;
             }
             doc = scorer.advance();
         }
-        let scale = max_doc as f64 / visited.max(1) as f64;
-        total += hits as f64 * scale;
-        for ((child, sum), (_, root)) in children.into_iter().zip(&mut sums).zip(facets) {
+        counter.finish_segment();
+    }
+    Ok(counter.counts())
+}
+
+/// The total and facet counts of hits as they are visited, segment by segment, in index order
+/// (by [`count`], or by a pass that visits every hit anyway to score it).
+pub(crate) struct Counter<'a> {
+    facets: &'a [(&'a str, String)],
+    collectors: Vec<FacetCollector>,
+    bound: u64,
+    all_docs: u64,
+    total: f64,
+    estimated: bool,
+    sums: Vec<BTreeMap<String, f64>>,
+    segment: Option<SegmentCount>,
+}
+
+/// One segment's counting: its hits so far, its budget, how far it was visited.
+struct SegmentCount {
+    children: Vec<<FacetCollector as Collector>::Child>,
+    max_doc: u64,
+    budget: u64,
+    hits: u64,
+    visited: u64,
+}
+
+impl<'a> Counter<'a> {
+    pub(crate) fn new(
+        searcher: &Searcher,
+        facets: &'a [(&'a str, String)],
+        bound: u64,
+    ) -> Counter<'a> {
+        let collectors = facets
+            .iter()
+            .map(|(name, root)| {
+                let mut c = FacetCollector::for_field(*name);
+                c.add_facet(root.as_str());
+                c
+            })
+            .collect();
+        Counter {
+            facets,
+            collectors,
+            bound,
+            all_docs: searcher
+                .segment_readers()
+                .iter()
+                .map(|s| u64::from(s.max_doc()))
+                .sum(),
+            total: 0.0,
+            estimated: false,
+            sums: vec![BTreeMap::new(); facets.len()],
+            segment: None,
+        }
+    }
+
+    /// Begins counting a segment (after finishing the previous one).
+    pub(crate) fn start(&mut self, ord: u32, reader: &SegmentReader) -> Result<(), SearchError> {
+        self.finish_segment();
+        let max_doc = u64::from(reader.max_doc());
+        self.segment = Some(SegmentCount {
+            children: self
+                .collectors
+                .iter()
+                .map(|c| c.for_segment(ord, reader))
+                .collect::<tantivy::Result<Vec<_>>>()?,
+            max_doc,
+            // The segment's share of the bound, rounded up so that a small segment still counts.
+            budget: (self.bound * max_doc).div_ceil(self.all_docs.max(1)).max(1),
+            hits: 0,
+            visited: max_doc,
+        });
+        Ok(())
+    }
+
+    /// Counts a live hit; false once the segment's budget is spent (this hit and the rest of the
+    /// segment are then extrapolated).
+    pub(crate) fn hit(&mut self, doc: DocId) -> bool {
+        let Some(seg) = self.segment.as_mut() else {
+            return false;
+        };
+        if seg.hits == seg.budget {
+            if seg.visited == seg.max_doc {
+                // One more hit exists: the rest of the segment is extrapolated.
+                seg.visited = u64::from(doc);
+                self.estimated = true;
+            }
+            return false;
+        }
+        seg.hits += 1;
+        for child in &mut seg.children {
+            child.collect(doc, 0.0);
+        }
+        true
+    }
+
+    /// Adds the current segment's counts, scaled by how much of it was visited.
+    pub(crate) fn finish_segment(&mut self) {
+        let Some(seg) = self.segment.take() else {
+            return;
+        };
+        let scale = seg.max_doc as f64 / seg.visited.max(1) as f64;
+        self.total += seg.hits as f64 * scale;
+        for ((child, sum), (_, root)) in seg
+            .children
+            .into_iter()
+            .zip(&mut self.sums)
+            .zip(self.facets)
+        {
             for (facet, n) in child.harvest().get(root) {
                 let value = facet
                     .to_path()
@@ -112,25 +188,30 @@ pub(crate) fn count(
             }
         }
     }
-    let facets = sums
-        .into_iter()
-        .map(|sum| {
-            let mut counts: Vec<FacetCount> = sum
-                .into_iter()
-                .map(|(value, n)| FacetCount {
-                    value,
-                    count: n.round() as u64,
-                })
-                .collect();
-            counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-            counts
-        })
-        .collect();
-    Ok(Counts {
-        total: total.round() as usize,
-        estimated,
-        facets,
-    })
+
+    pub(crate) fn counts(mut self) -> Counts {
+        self.finish_segment();
+        let facets = self
+            .sums
+            .into_iter()
+            .map(|sum| {
+                let mut counts: Vec<FacetCount> = sum
+                    .into_iter()
+                    .map(|(value, n)| FacetCount {
+                        value,
+                        count: n.round() as u64,
+                    })
+                    .collect();
+                counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+                counts
+            })
+            .collect();
+        Counts {
+            total: self.total.round() as usize,
+            estimated: self.estimated,
+            facets,
+        }
+    }
 }
 
 /// The page of hits `offset..offset + limit` in `sort` order, with their relevance scores (0 for
@@ -278,7 +359,7 @@ impl PartialEq for Ranked {
 impl Eq for Ranked {}
 
 /// The best k hits by BM25 × the supplier boost ([`ranking_boost`], as stored in `rank`).
-struct TopK {
+pub(crate) struct TopK {
     k: usize,
     max_boost: f32,
     /// Worst on top.
@@ -286,7 +367,7 @@ struct TopK {
 }
 
 impl TopK {
-    fn new(k: usize) -> TopK {
+    pub(crate) fn new(k: usize) -> TopK {
         TopK {
             k,
             max_boost: ranking_boost(1, 100, 1000),
@@ -306,7 +387,7 @@ impl TopK {
         }
     }
 
-    fn offer(&mut self, segment: u32, doc: DocId, score: f32, rank: u64) {
+    pub(crate) fn offer(&mut self, segment: u32, doc: DocId, score: f32, rank: u64) {
         let hit = Ranked {
             score: score * rank_boost(rank),
             published: rank & ((1 << RANK_TIME_BITS) - 1),
@@ -320,14 +401,14 @@ impl TopK {
         }
     }
 
-    fn into_sorted(self) -> Vec<(f32, DocAddress)> {
+    pub(crate) fn into_sorted(self) -> Vec<(f32, DocAddress)> {
         let mut hits: Vec<Ranked> = self.kept.into_iter().map(|Reverse(h)| h).collect();
         hits.sort_by(|a, b| b.cmp(a));
         hits.into_iter().map(|h| (h.score, h.address)).collect()
     }
 }
 
-fn rank_column(reader: &SegmentReader) -> Option<Arc<dyn ColumnValues<u64>>> {
+pub(crate) fn rank_column(reader: &SegmentReader) -> Option<Arc<dyn ColumnValues<u64>>> {
     reader
         .fast_fields()
         .u64("rank")
@@ -498,7 +579,9 @@ mod tests {
     }
 
     /// Matching on `body` and scoring on the five fields finds and ranks what matching and
-    /// scoring on the five fields does (filters aside, which no longer score).
+    /// scoring on the five fields does (filters aside, which no longer score); and the scores
+    /// computed hit by hit ([`crate::scoring::ScoreTree::top`]) are the tantivy query's, with
+    /// synonyms (a clause's best alternative, an alternative of two words) and without.
     #[test]
     fn matching_and_scoring_parts_rank_as_the_whole_query() {
         let (index, f) = index();
@@ -508,44 +591,63 @@ mod tests {
             enabled: false,
         };
         let filters = [term_query(f.kind, "product")];
-        for text in ["steel", "steel cup", "led panel light", "bolt cup steel"] {
-            for all in [true, false] {
-                let words = crate::query::query_words(text);
-                let parts = crate::query::search_query(
-                    &searcher,
-                    &f,
-                    &words,
-                    (&crate::lexicon::Synonyms::only(&[]), typos),
-                    all,
-                    &filters,
-                );
-                let whole = parts.whole();
-                for k in [1, 20, 200] {
-                    // The whole query against the five-field clauses deciding the match too.
-                    let a = top(
+        let groups = [
+            vec!["cup".to_owned(), "steel bolt".to_owned()],
+            vec!["light".to_owned(), "led".to_owned(), "lamp".to_owned()],
+        ];
+        for synonyms in [
+            crate::lexicon::Synonyms::only(&[]),
+            crate::lexicon::Synonyms::only(&groups),
+        ] {
+            for text in ["steel", "steel cup", "led panel light", "bolt cup steel"] {
+                for all in [true, false] {
+                    let words = crate::query::query_words(text);
+                    let parts = crate::query::search_query(
                         &searcher,
-                        (&parts.matching, &whole),
-                        (Sort::Relevance, true),
-                        k,
-                        0,
-                    )
-                    .unwrap();
-                    let old = crate::query::combine(
-                        crate::query::term_clauses(
-                            &searcher,
-                            &f,
-                            &words,
-                            &crate::lexicon::Synonyms::only(&[]),
-                            typos,
-                            crate::query::Target::Fields,
-                        ),
+                        &f,
+                        &words,
+                        (&synonyms, typos),
                         all,
                         &filters,
                     );
-                    let b = top(&searcher, (&old, &old), (Sort::Relevance, true), k, 0).unwrap();
-                    assert_eq!(a.len(), b.len(), "{text} all={all} k={k}");
-                    for (x, y) in a.iter().zip(&b) {
-                        assert!((x.0 - y.0).abs() <= 1e-4 * y.0, "{text}: {x:?} {y:?}");
+                    let whole = parts.whole();
+                    for k in [1, 20, 200] {
+                        // The whole query against the five-field clauses deciding the match too.
+                        let a = top(
+                            &searcher,
+                            (&parts.matching, &whole),
+                            (Sort::Relevance, true),
+                            k,
+                            0,
+                        )
+                        .unwrap();
+                        let old = crate::query::combine(
+                            crate::query::term_clauses(
+                                &searcher,
+                                &f,
+                                &words,
+                                &synonyms,
+                                typos,
+                                crate::query::Target::Fields,
+                            ),
+                            all,
+                            &filters,
+                        );
+                        let b =
+                            top(&searcher, (&old, &old), (Sort::Relevance, true), k, 0).unwrap();
+                        let mut counter = super::Counter::new(&searcher, &[], 1 << 40);
+                        let c = parts
+                            .tree
+                            .top(&searcher, &parts.matching, k, &mut counter)
+                            .unwrap();
+                        let counted = count(&searcher, &parts.matching, &[], 1 << 40).unwrap();
+                        assert_eq!(counter.counts().total, counted.total, "{text} all={all}");
+                        assert_eq!(a.len(), b.len(), "{text} all={all} k={k}");
+                        assert_eq!(c.len(), b.len(), "{text} all={all} k={k}");
+                        for ((x, y), z) in a.iter().zip(&b).zip(&c) {
+                            assert!((x.0 - y.0).abs() <= 1e-4 * y.0, "{text}: {x:?} {y:?}");
+                            assert!((z.0 - y.0).abs() <= 1e-4 * y.0, "{text}: {z:?} {y:?}");
+                        }
                     }
                 }
             }

@@ -12,6 +12,7 @@ pub mod matcher;
 pub mod pinyin;
 pub mod query;
 pub mod schema;
+mod scoring;
 pub mod service;
 pub mod units;
 

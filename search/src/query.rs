@@ -13,8 +13,7 @@ use std::ops::Bound;
 use std::time::Instant;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery,
-    Occur, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -27,6 +26,7 @@ use crate::index::SearchIndex;
 use crate::lexicon::Synonyms;
 use crate::lexicon::{self, ClauseWord, WordField};
 use crate::schema::{Fields, facet_path};
+use crate::scoring::ScoreTree;
 
 /// Results past this offset are not served (deep paging is a scraping pattern, not a buyer's).
 pub const MAX_OFFSET: usize = 1000;
@@ -174,72 +174,37 @@ pub(crate) enum Target {
     Body,
 }
 
-/// The clause for one word of an alternative: the term in any text field (or in the pinyin
-/// field), scored by field weight times `weight`. A Latin word of 5+ letters that no document
-/// contains also matches words within 1 edit (2 from 9 letters), when the word allows typos;
-/// a word that exists is taken as typed, so `tires` does not also find `tiles`.
-fn word_clause(
-    searcher: &Searcher,
-    f: &Fields,
-    w: &ClauseWord,
-    weight: f32,
-    typos: Typos,
-    target: Target,
-) -> Box<dyn Query> {
-    if w.field == WordField::Pinyin {
-        return match target {
-            Target::Fields => Box::new(BoostQuery::new(
-                term_query(f.pinyin, &w.term),
-                lexicon::PINYIN * weight,
-            )),
-            Target::Body => Box::new(TermQuery::new(
-                Term::from_field_text(f.pinyin, &w.term),
-                IndexRecordOption::Basic,
-            )),
-        };
-    }
-    let weighted = [
-        (f.title_zh, 3.0),
-        (f.title_en, 3.0),
-        (f.keywords, 2.0),
-        (f.attributes, 1.5),
-        (f.description, 1.0),
-    ];
-    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = match target {
-        Target::Fields => weighted
-            .iter()
-            .map(|(field, boost)| {
-                let q: Box<dyn Query> = Box::new(BoostQuery::new(
-                    term_query(*field, &w.term),
-                    *boost * weight,
-                ));
-                (Occur::Should, q)
-            })
-            .collect(),
-        Target::Body => vec![(
-            Occur::Should,
-            Box::new(TermQuery::new(
-                Term::from_field_text(f.body, &w.term),
-                IndexRecordOption::Basic,
-            )),
-        )],
+/// The matching clause for one word of an alternative: the term in `body` (or in the pinyin
+/// field). A Latin word of 5+ letters that no document contains also matches words within 1
+/// edit (2 from 9 letters), when the word allows typos; a word that exists is taken as typed,
+/// so `tires` does not also find `tiles`. (Scoring is [`ScoreTree`]'s, which follows the same
+/// rules per text field.)
+fn word_clause(searcher: &Searcher, f: &Fields, w: &ClauseWord, typos: Typos) -> Box<dyn Query> {
+    let field = if w.field == WordField::Pinyin {
+        f.pinyin
+    } else {
+        f.body
     };
+    let exact: Box<dyn Query> = Box::new(TermQuery::new(
+        Term::from_field_text(field, &w.term),
+        IndexRecordOption::Basic,
+    ));
+    if w.field == WordField::Pinyin {
+        return exact;
+    }
     if let Some(distance) = typo_distance(&w.raw).filter(|_| typos.enabled && w.typos) {
         let raw = Term::from_field_text(typos.raw, &w.raw);
         if searcher.doc_freq(&raw).unwrap_or(0) == 0 {
-            alternatives.push((
-                Occur::Should,
-                Box::new(FuzzyTermQuery::new(raw, distance, true)),
-            ));
+            return Box::new(BooleanQuery::new(vec![
+                (Occur::Should, exact),
+                (
+                    Occur::Should,
+                    Box::new(FuzzyTermQuery::new(raw, distance, true)),
+                ),
+            ]));
         }
     }
-    if alternatives.len() == 1 {
-        return alternatives
-            .pop()
-            .map(|(_, q)| q)
-            .unwrap_or_else(|| Box::new(AllQuery));
-    }
-    Box::new(BooleanQuery::new(alternatives))
+    exact
 }
 
 /// Where typo matching looks up words: the unstemmed words of the kind of document searched
@@ -261,7 +226,7 @@ pub(crate) fn typo_distance(raw: &str) -> Option<u8> {
 }
 
 /// One query clause per [`lexicon::clauses`] clause: any of its alternatives, an alternative
-/// needing all of its words.
+/// needing all of its words. For scoring, the clauses of [`ScoreTree::queries`].
 pub(crate) fn term_clauses(
     searcher: &Searcher,
     f: &Fields,
@@ -270,6 +235,9 @@ pub(crate) fn term_clauses(
     typos: Typos,
     target: Target,
 ) -> Vec<Box<dyn Query>> {
+    if target == Target::Fields {
+        return ScoreTree::build(searcher, f, words, synonyms, typos).queries();
+    }
     lexicon::clauses(words, synonyms)
         .iter()
         .map(|clause| {
@@ -277,15 +245,14 @@ pub(crate) fn term_clauses(
                 .alts
                 .iter()
                 .enumerate()
-                // For matching, an alternative that needs every word of another one adds no
-                // document (`stainless steel` next to `stainless`); scoring keeps it.
-                .filter(|(i, alt)| target == Target::Fields || !clause.implied(*i, alt))
-                .map(|(_, alt)| alt)
-                .map(|alt| {
+                // An alternative that needs every word of another one adds no document
+                // (`stainless steel` next to `stainless`).
+                .filter(|(i, alt)| !clause.implied(*i, alt))
+                .map(|(_, alt)| {
                     let mut all: Vec<Box<dyn Query>> = alt
                         .words
                         .iter()
-                        .map(|w| word_clause(searcher, f, w, alt.weight, typos, target))
+                        .map(|w| word_clause(searcher, f, w, typos))
                         .collect();
                     if all.len() == 1 {
                         all.pop().unwrap_or_else(|| Box::new(AllQuery))
@@ -298,10 +265,6 @@ pub(crate) fn term_clauses(
                 .collect();
             if alts.len() == 1 {
                 alts.pop().unwrap_or_else(|| Box::new(AllQuery))
-            } else if target == Target::Fields {
-                // A clause scores its best alternative: a document that spells a word several
-                // ways (`Vacuum Flask Thermos`) is not worth more than one that spells it once.
-                Box::new(DisjunctionMaxQuery::new(alts)) as Box<dyn Query>
             } else {
                 Box::new(BooleanQuery::new(
                     alts.into_iter().map(|q| (Occur::Should, q)).collect(),
@@ -334,6 +297,8 @@ pub(crate) struct SearchQuery {
     /// The weighted field clauses of every word, flat (a word's five clauses join the others
     /// directly; the sum is the same): their sum is a hit's BM25.
     pub scoring: Vec<Box<dyn Query>>,
+    /// The same scoring, computed hit by hit (see [`crate::scoring`]).
+    pub tree: ScoreTree,
 }
 
 impl SearchQuery {
@@ -359,7 +324,8 @@ pub(crate) fn search_query(
     filters: &[Box<dyn Query>],
 ) -> SearchQuery {
     let matching = term_clauses(searcher, f, words, synonyms, typos, Target::Body);
-    let scoring = term_clauses(searcher, f, words, synonyms, typos, Target::Fields);
+    let tree = ScoreTree::build(searcher, f, words, synonyms, typos);
+    let scoring = tree.queries();
     let silent = |q: Box<dyn Query>| -> Box<dyn Query> { Box::new(ConstScoreQuery::new(q, 0.0)) };
     // Filters decide what matches, never how well: a category filter adds nothing to the score.
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = filters
@@ -391,6 +357,7 @@ pub(crate) fn search_query(
     SearchQuery {
         matching: BooleanQuery::new(clauses),
         scoring: flat,
+        tree,
     }
 }
 
@@ -449,7 +416,19 @@ pub(crate) fn execute(
     let mut all = true;
     loop {
         let query = search_query(searcher, f, &terms, (synonyms, typos), all, filters);
-        let counts = collect::count(searcher, &query.matching, facets, collect::count_bound())?;
+        let bound = collect::count_bound();
+        let (counts, hits) = if sort == Sort::Relevance && !terms.is_empty() {
+            // Scoring visits every hit: it counts them on the way.
+            let mut counter = collect::Counter::new(searcher, facets, bound);
+            let k = limit.max(1) + offset;
+            let hits = query.tree.top(searcher, &query.matching, k, &mut counter)?;
+            (counter.counts(), Some(hits))
+        } else {
+            (
+                collect::count(searcher, &query.matching, facets, bound)?,
+                None,
+            )
+        };
         if counts.total == 0 && all && terms.len() > 1 {
             all = false;
             continue;
@@ -457,8 +436,9 @@ pub(crate) fn execute(
         let whole = query.whole();
         // Prices are compared within one currency only: the requested one first, then the
         // others by currency code (all by code without one).
-        let hits = match sort {
-            Sort::PriceAsc | Sort::PriceDesc => collect::top_by_price_in(
+        let hits = match (hits, sort) {
+            (Some(hits), _) => hits.into_iter().skip(offset).collect(),
+            (None, Sort::PriceAsc | Sort::PriceDesc) => collect::top_by_price_in(
                 searcher,
                 &query.matching,
                 price_currency.unwrap_or(""),
@@ -466,7 +446,7 @@ pub(crate) fn execute(
                 limit,
                 offset,
             )?,
-            _ => collect::top(
+            (None, _) => collect::top(
                 searcher,
                 (&query.matching, &whole),
                 (sort, !terms.is_empty()),
