@@ -86,6 +86,7 @@ impl Application {
         indexer.background = Some(background);
         let state = AppState {
             media,
+            public_media: Arc::default(),
             search,
             pool,
             keys: Arc::new(keys),

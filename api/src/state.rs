@@ -27,6 +27,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Where media bytes are stored (files or an S3-compatible bucket).
     pub media: crate::media::MediaStore,
+    /// Public media verdicts and bytes kept in memory (see `media::public_cache`).
+    pub public_media: Arc<crate::media::PublicMedia>,
     /// The category tree, read once (see `categories`).
     pub category_tree: Arc<std::sync::OnceLock<Vec<domain::catalog::CategoryNode>>>,
 }

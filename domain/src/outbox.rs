@@ -48,6 +48,7 @@ pub fn emit(
             outbox::created_at.eq(crate::clock::now()),
         ))
         .execute(conn)?;
+    crate::db::note_change(conn);
     Ok(())
 }
 

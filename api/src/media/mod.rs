@@ -2,6 +2,7 @@
 //! The records and the read rules are `domain::media`'s.
 
 pub mod demo;
+pub mod public_cache;
 pub mod receive;
 pub mod store;
 
@@ -11,6 +12,7 @@ use domain::media::{Media, Removed, VariantName};
 
 pub use imaging::{ProcessError, ProcessLimits, Processed, process};
 pub use receive::{ReceiveError, Received, receive};
+pub use public_cache::PublicMedia;
 pub use store::MediaStore;
 
 /// The public path of a variant: stable for the life of the media item (its bytes never change),

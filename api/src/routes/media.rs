@@ -1,6 +1,8 @@
 //! Media: uploading a file (`POST /api/v1/media`), reading its record, and serving its variants
 //! to those who may read them.
 
+use std::sync::Arc;
+
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
@@ -395,23 +397,34 @@ pub async fn upload_media(
     Ok(HttpResponse::Created().json(MediaView::from(&recorded)))
 }
 
-/// The media item if the reader may read it, and how.
+/// The media item if the reader may read it, and how. Public verdicts come from memory while
+/// nothing changed (see `media::public_cache`).
 async fn readable(
     state: &AppState,
     reader: Option<domain::Actor>,
     id: Uuid,
-) -> ApiResult<(Media, Readability)> {
+) -> ApiResult<(Arc<Media>, Readability)> {
+    if let Some(m) = state.public_media.media(id) {
+        return Ok((m, Readability::Public));
+    }
+    let generation = domain::db::generation();
     let (m, readability) = state
         .db(move |conn| -> Result<_, domain::media::MediaError> {
             let m = media::find_media(conn, id)?;
             let r = media_access::readability(conn, reader.as_ref(), &m)?;
-            Ok((m, r))
+            Ok((Arc::new(m), r))
         })
         .await?;
-    if readability == Readability::Hidden {
-        return Err(ApiError::from_domain(domain::media::MediaError::NotFound));
+    match readability {
+        Readability::Hidden => Err(ApiError::from_domain(
+            domain::media::MediaError::NotFound,
+        )),
+        Readability::Public => {
+            state.public_media.remember(generation, m.clone());
+            Ok((m, readability))
+        }
+        Readability::Private => Ok((m, readability)),
     }
-    Ok((m, readability))
 }
 
 #[utoipa::path(security((), ("bearer" = [])), tag = "media", params(("id" = Uuid, Path)), responses(
@@ -426,7 +439,7 @@ pub async fn get_media(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let (m, _) = readable(&state, user.0, id.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(MediaView::from(&m)))
+    Ok(HttpResponse::Ok().json(MediaView::from(&*m)))
 }
 
 /// Public media: cached for a year by anyone (the bytes at a URL never change).
@@ -498,12 +511,25 @@ pub async fn get_variant(
             }
         },
     };
-    let bytes = state
-        .media
-        .get(&m.sha256, name, range.clone())
-        .await
-        .map_err(|e| ApiError::internal(e.as_ref()))?
-        .ok_or_else(not_found)?;
+    let public_whole = readability == Readability::Public && range.is_none();
+    let kept = public_whole
+        .then(|| state.public_media.bytes(&m.sha256, name))
+        .flatten();
+    let bytes = match kept {
+        Some(bytes) => bytes,
+        None => {
+            let bytes = state
+                .media
+                .get(&m.sha256, name, range.clone())
+                .await
+                .map_err(|e| ApiError::internal(e.as_ref()))?
+                .ok_or_else(not_found)?;
+            if public_whole {
+                state.public_media.keep(&m.sha256, name, &bytes);
+            }
+            bytes
+        }
+    };
     response.insert_header((
         header::CONTENT_TYPE,
         HeaderValue::from_str(&v.content_type).map_err(|e| ApiError::internal(&e))?,

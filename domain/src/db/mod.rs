@@ -4,11 +4,14 @@
 //! `SqliteConnection::establish` accepts any string as a file name.
 
 mod errors;
+mod generation;
 mod migrate;
 mod pool;
 pub mod schema;
 
 pub use errors::{is_unique_violation, unique_violation_on};
+pub use generation::generation;
+pub(crate) use generation::note_change;
 pub use migrate::{migration_names, pending_migrations, revert_all_migrations, run_migrations};
 pub use pool::{DbPool, ManagerError, PoolError, PooledConn, connect_pool};
 
@@ -78,16 +81,14 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    match conn {
+    // A service called from another's transaction runs in a savepoint; only the outermost
+    // commit publishes its changes (`generation`).
+    if generation::in_transaction(conn) {
+        return conn.transaction(f);
+    }
+    generation::outermost(|| match conn {
         DbConnection::Pg(_) => conn.transaction(f),
         DbConnection::Sqlite(inner) => {
-            // Inside a transaction already (a service called from another's transaction):
-            // the lock is held, so a savepoint is all that is needed.
-            let depth = <AnsiTransactionManager as TransactionManager<SqliteConnection>>::transaction_manager_status_mut(inner)
-                .transaction_depth()?;
-            if depth.is_some() {
-                return conn.transaction(f);
-            }
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
             match f(conn) {
                 Ok(value) => {
@@ -100,7 +101,7 @@ where
                 }
             }
         }
-    }
+    })
 }
 
 /// Errors of queries, for crates that call the domain without depending on diesel themselves.

@@ -149,6 +149,7 @@ pub fn attach(
                     media_links::created_at.eq(now),
                 ))
                 .execute(conn)?;
+            crate::db::note_change(conn);
         }
     }
     Ok(())
@@ -163,6 +164,7 @@ pub fn detach_all(conn: &mut DbConnection, target: Target) -> QueryResult<()> {
             .filter(media_links::target_id.eq(target_id.to_string())),
     )
     .execute(conn)?;
+    crate::db::note_change(conn);
     Ok(())
 }
 

@@ -52,6 +52,7 @@ fn remove(
             diesel::delete(media_links::table.filter(media_links::media_id.eq(&id)))
                 .execute(conn)?;
             diesel::delete(media::table.find(&id)).execute(conn)?;
+            crate::db::note_change(conn);
             let blob_unused = !sha_in_use(conn, &sha256)?;
             removed.push(Removed {
                 id: crate::ids::parse_db_id(&id),
