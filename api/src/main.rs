@@ -6,6 +6,12 @@ use anyhow::Context;
 use api::{Application, Config};
 use clap::{Parser, Subcommand};
 
+/// mimalloc instead of glibc's allocator: rendering a page allocates many small short-lived
+/// strings, and glibc's `malloc`, `free` and `malloc_consolidate` took a fifth of the server's
+/// CPU time under load (docs/benchmarks.md, web pages).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "tradefair",
