@@ -636,9 +636,21 @@ mod tests {
                         let b =
                             top(&searcher, (&old, &old), (Sort::Relevance, true), k, 0).unwrap();
                         let mut counter = super::Counter::new(&searcher, &[], 1 << 40);
+                        let never = crate::query::ScoringCost {
+                            union_reads: u64::MAX / 8,
+                            matching_reads: 0,
+                            typos: false,
+                        };
                         let c = parts
                             .tree
-                            .top(&searcher, &parts.matching, k, &mut counter)
+                            .top(
+                                &searcher,
+                                &parts.matching,
+                                k,
+                                &mut counter,
+                                (never, 1 << 40),
+                            )
+                            .unwrap()
                             .unwrap();
                         let counted = count(&searcher, &parts.matching, &[], 1 << 40).unwrap();
                         assert_eq!(counter.counts().total, counted.total, "{text} all={all}");
@@ -652,6 +664,47 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Scoring hit by hit gives up early when its projected cost passes the budget (the unions
+    /// then score), and not when the budget is larger than that projection.
+    #[test]
+    fn hit_by_hit_scoring_gives_up_beyond_its_budget() {
+        let (index, f) = index();
+        let searcher = index.reader().unwrap().searcher();
+        let typos = crate::query::Typos {
+            raw: f.raw,
+            enabled: false,
+        };
+        let words = crate::query::query_words("steel");
+        let synonyms = crate::lexicon::Synonyms::only(&[]);
+        let parts =
+            crate::query::search_query(&searcher, &f, &words, (&synonyms, typos), true, &[]);
+        let run = |union_reads| {
+            let mut counter = super::Counter::new(&searcher, &[], 1 << 40);
+            let cost = crate::query::ScoringCost {
+                union_reads,
+                matching_reads: 0,
+                typos: false,
+            };
+            parts
+                .tree
+                .top(
+                    &searcher,
+                    &parts.matching,
+                    20,
+                    &mut counter,
+                    (cost, 1 << 40),
+                )
+                .unwrap()
+        };
+        assert!(run(0).is_none(), "over budget");
+        let hits = count(&searcher, &parts.matching, &[], 1 << 40)
+            .unwrap()
+            .total as u64;
+        assert!(hits > 256, "enough hits to judge: {hits}");
+        // Three times the real cost: the projection from the first fifth stays below.
+        assert!(run(3 * hits * parts.tree.term_count() as u64).is_some());
     }
 
     #[test]

@@ -299,6 +299,8 @@ pub(crate) struct SearchQuery {
     pub scoring: Vec<Box<dyn Query>>,
     /// The same scoring, computed hit by hit (see [`crate::scoring`]).
     pub tree: ScoreTree,
+    /// What scoring through tantivy's unions would read (see [`ScoringCost`]).
+    pub cost: ScoringCost,
 }
 
 impl SearchQuery {
@@ -326,6 +328,11 @@ pub(crate) fn search_query(
     let matching = term_clauses(searcher, f, words, synonyms, typos, Target::Body);
     let tree = ScoreTree::build(searcher, f, words, synonyms, typos);
     let scoring = tree.queries();
+    let cost = ScoringCost {
+        union_reads: postings_read(searcher, &scoring),
+        matching_reads: postings_read(searcher, &matching),
+        typos: tree.has_typos(),
+    };
     let silent = |q: Box<dyn Query>| -> Box<dyn Query> { Box::new(ConstScoreQuery::new(q, 0.0)) };
     // Filters decide what matches, never how well: a category filter adds nothing to the score.
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = filters
@@ -358,7 +365,47 @@ pub(crate) fn search_query(
         matching: BooleanQuery::new(clauses),
         scoring: flat,
         tree,
+        cost,
     }
+}
+
+/// The two ways of scoring give the same scores at different costs. Hit by hit: about hits ×
+/// distinct terms, counting included. Through tantivy: a counting pass over the matching words'
+/// postings (up to the count bound), then unions that read every posting of every term where
+/// the scoring clauses use it, repeats included. A posting read and a hit-by-hit step cost about
+/// the same (measured at 100k and 1M products, docs/benchmarks.md: the unions won from about
+/// 1.1 steps per posting at 1M, hit by hit up to about 1.2 at 100k). Typo matching is always
+/// scored hit by hit (its postings are not known in advance, and it was faster at both sizes).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ScoringCost {
+    pub union_reads: u64,
+    pub matching_reads: u64,
+    pub typos: bool,
+}
+
+impl ScoringCost {
+    /// Whether scoring `hits` hit by hit over `terms` distinct terms costs more than through
+    /// tantivy, counting at most `bound` hits.
+    pub(crate) fn unions_cheaper(&self, hits: u64, terms: u64, bound: u64) -> bool {
+        if self.typos {
+            return false;
+        }
+        let counted = if hits > bound {
+            self.matching_reads.saturating_mul(bound) / hits
+        } else {
+            self.matching_reads
+        };
+        hits.saturating_mul(terms) > self.union_reads.saturating_add(counted)
+    }
+}
+
+/// The postings of every term of these queries, repeats included.
+fn postings_read(searcher: &Searcher, queries: &[Box<dyn Query>]) -> u64 {
+    let mut n = 0u64;
+    for q in queries {
+        q.query_terms(&mut |term, _| n += searcher.doc_freq(term).unwrap_or(0));
+    }
+    n
 }
 
 /// The text query (all terms or any term) combined with the filters.
@@ -417,17 +464,28 @@ pub(crate) fn execute(
     loop {
         let query = search_query(searcher, f, &terms, (synonyms, typos), all, filters);
         let bound = collect::count_bound();
-        let (counts, hits) = if sort == Sort::Relevance && !terms.is_empty() {
-            // Scoring visits every hit: it counts them on the way.
+        let mut scored = None;
+        if sort == Sort::Relevance && !terms.is_empty() {
+            // Scoring visits every hit: it counts them on the way, unless it finds early that
+            // the unions would cost less.
             let mut counter = collect::Counter::new(searcher, facets, bound);
             let k = limit.max(1) + offset;
-            let hits = query.tree.top(searcher, &query.matching, k, &mut counter)?;
-            (counter.counts(), Some(hits))
-        } else {
-            (
+            if let Some(hits) = query.tree.top(
+                searcher,
+                &query.matching,
+                k,
+                &mut counter,
+                (query.cost, bound),
+            )? {
+                scored = Some((counter.counts(), hits));
+            }
+        }
+        let (counts, hits) = match scored {
+            Some((counts, hits)) => (counts, Some(hits)),
+            None => (
                 collect::count(searcher, &query.matching, facets, bound)?,
                 None,
-            )
+            ),
         };
         if counts.total == 0 && all && terms.len() > 1 {
             all = false;

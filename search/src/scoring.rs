@@ -27,10 +27,13 @@ use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED, Te
 use crate::SearchError;
 use crate::collect::{Counter, TopK, rank_column};
 use crate::lexicon::{self, ClauseWord, WordField};
-use crate::query::{QueryWord, Typos, typo_distance};
+use crate::query::{QueryWord, ScoringCost, Typos, typo_distance};
 use crate::schema::Fields;
 
 type FieldOf = fn(&Fields) -> tantivy::schema::Field;
+
+/// How often (in hits) scoring hit by hit checks its projected cost against the unions'.
+const JUDGE_EVERY: u64 = 256;
 
 /// Text field weights: a word in a title counts three times as much as in the description.
 const FIELD_WEIGHTS: [(FieldOf, f32); 5] = [
@@ -100,6 +103,16 @@ impl ScoreTree {
             builder.tree.clauses.push(alts);
         }
         builder.tree
+    }
+
+    /// Whether a word also matches with typos.
+    pub(crate) fn has_typos(&self) -> bool {
+        !self.typos.is_empty()
+    }
+
+    /// How many distinct (field, term) posting lists scoring reads.
+    pub(crate) fn term_count(&self) -> usize {
+        self.terms.len() + self.typos.len()
     }
 
     /// The clauses as tantivy queries (for highlighting, and where tantivy ranks).
@@ -203,14 +216,16 @@ impl ScoreTree {
     }
 
     /// The best `k` hits of `matching` by text score × supplier boost, best first; every hit
-    /// is also offered to `counter`.
+    /// is also offered to `counter`. `None` when, projected from the first fifth of the index,
+    /// scoring through tantivy would cost less (see [`ScoringCost`]): the caller then does.
     pub(crate) fn top(
         &self,
         searcher: &Searcher,
         matching: &dyn Query,
         k: usize,
         counter: &mut Counter,
-    ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+        (cost, bound): (ScoringCost, u64),
+    ) -> Result<Option<Vec<(f32, DocAddress)>>, SearchError> {
         let scoring = EnableScoring::enabled_from_searcher(searcher);
         let hits = matching.weight(EnableScoring::disabled_from_searcher(searcher))?;
         let bm25 = self
@@ -227,6 +242,13 @@ impl ScoreTree {
         let mut term_scores = vec![None; self.terms.len()];
         let mut typo_scores = vec![None; typos.len()];
         let mut word_scores = vec![None; self.words.len()];
+        let all_docs: u64 = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| u64::from(r.max_doc()))
+            .sum();
+        let per_hit = self.term_count().max(1) as u64;
+        let (mut visited_before, mut hits_seen, mut judging) = (0u64, 0u64, true);
         for (ord, reader) in searcher.segment_readers().iter().enumerate() {
             counter.start(ord as u32, reader)?;
             let rank = rank_column(reader);
@@ -248,6 +270,19 @@ impl ScoreTree {
             let mut doc = docs.doc();
             while doc != TERMINATED {
                 if alive.is_none_or(|a| a.is_alive(doc)) {
+                    hits_seen += 1;
+                    if judging && hits_seen % JUDGE_EVERY == 0 {
+                        let visited = visited_before + u64::from(doc) + 1;
+                        if visited * 5 >= all_docs {
+                            judging = false;
+                        } else if cost.unions_cheaper(
+                            hits_seen * all_docs / visited,
+                            per_hit,
+                            bound,
+                        ) {
+                            return Ok(None);
+                        }
+                    }
                     counter.hit(doc);
                     for ((leaf, at), score) in
                         leaves.iter_mut().zip(&mut next).zip(&mut term_scores)
@@ -269,8 +304,9 @@ impl ScoreTree {
                 }
                 doc = docs.advance();
             }
+            visited_before += u64::from(reader.max_doc());
         }
-        Ok(top.into_sorted())
+        Ok(Some(top.into_sorted()))
     }
 }
 

@@ -11,8 +11,8 @@ use std::time::Duration;
 use domain::media::{Media, Removed, VariantName};
 
 pub use imaging::{ProcessError, ProcessLimits, Processed, process};
-pub use receive::{ReceiveError, Received, receive};
 pub use public_cache::PublicMedia;
+pub use receive::{ReceiveError, Received, receive};
 pub use store::MediaStore;
 
 /// The public path of a variant: stable for the life of the media item (its bytes never change),

@@ -416,9 +416,7 @@ async fn readable(
         })
         .await?;
     match readability {
-        Readability::Hidden => Err(ApiError::from_domain(
-            domain::media::MediaError::NotFound,
-        )),
+        Readability::Hidden => Err(ApiError::from_domain(domain::media::MediaError::NotFound)),
         Readability::Public => {
             state.public_media.remember(generation, m.clone());
             Ok((m, readability))

@@ -39,14 +39,14 @@ pub(crate) fn note_change(conn: &mut DbConnection) {
 /// Whether a transaction is open on the connection.
 pub(crate) fn in_transaction(conn: &mut DbConnection) -> bool {
     let depth = match conn {
-        DbConnection::Pg(inner) => {
-            <AnsiTransactionManager as TransactionManager<diesel::PgConnection>>::transaction_manager_status_mut(inner)
-                .transaction_depth()
-        }
-        DbConnection::Sqlite(inner) => {
-            <AnsiTransactionManager as TransactionManager<diesel::SqliteConnection>>::transaction_manager_status_mut(inner)
-                .transaction_depth()
-        }
+        DbConnection::Pg(inner) => <AnsiTransactionManager as TransactionManager<
+            diesel::PgConnection,
+        >>::transaction_manager_status_mut(inner)
+        .transaction_depth(),
+        DbConnection::Sqlite(inner) => <AnsiTransactionManager as TransactionManager<
+            diesel::SqliteConnection,
+        >>::transaction_manager_status_mut(inner)
+        .transaction_depth(),
     };
     // A broken transaction manager is treated as inside one: the change is then published at
     // the next commit on this thread, never before its own.
@@ -70,7 +70,12 @@ mod tests {
     use crate::outbox;
 
     fn emit(conn: &mut DbConnection) -> diesel::QueryResult<()> {
-        outbox::emit(conn, "test.changed", uuid::Uuid::nil(), serde_json::json!({}))
+        outbox::emit(
+            conn,
+            "test.changed",
+            uuid::Uuid::nil(),
+            serde_json::json!({}),
+        )
     }
 
     /// An outbox event moves the generation when its outermost transaction commits, not
@@ -101,7 +106,11 @@ mod tests {
         assert_eq!(generation(), before + 1, "a rollback publishes nothing");
 
         transaction(&mut conn, |_| diesel::QueryResult::Ok(())).unwrap();
-        assert_eq!(generation(), before + 1, "a transaction without a change neither");
+        assert_eq!(
+            generation(),
+            before + 1,
+            "a transaction without a change neither"
+        );
 
         emit(&mut conn).unwrap();
         assert_eq!(generation(), before + 2, "outside a transaction, at once");
