@@ -86,16 +86,40 @@ pub fn list_company_ratings(
         crate::company::CompanyError::Database(e) => RatingError::Database(e),
         _ => RatingError::CompanyNotFound,
     })?;
+    let summary = company_summary(conn, company_id)?;
+    let items = page_of(conn, RatingStatus::Published, Some(company_id), page)?;
+    Ok((summary, items))
+}
+
+/// A company's published ratings, newest first (the caller has checked the company is one the
+/// reader may see).
+pub fn published_of_company(
+    conn: &mut DbConnection,
+    company_id: Uuid,
+    page: &PageRequest,
+) -> Result<Page<Rating>, RatingError> {
+    Ok(page_of(
+        conn,
+        RatingStatus::Published,
+        Some(company_id),
+        page,
+    )?)
+}
+
+/// The count and averages of a company's counted ratings (the caller has checked the company
+/// is one the reader may see).
+pub fn company_summary(
+    conn: &mut DbConnection,
+    company_id: Uuid,
+) -> Result<RatingSummary, RatingError> {
     let counted = crate::credit::counted_ratings(conn, company_id)?;
     let count = counted.len() as i32;
     let sum: i32 = counted.iter().map(|(_, stars)| stars).sum();
-    let summary = RatingSummary {
+    Ok(RatingSummary {
         count,
         average: (count > 0).then(|| f64::from(sum) / f64::from(count)),
         bayesian_average: crate::credit::bayesian_rating(count, sum),
-    };
-    let items = page_of(conn, RatingStatus::Published, Some(company_id), page)?;
-    Ok((summary, items))
+    })
 }
 
 /// Operators: ratings by status (held ones wait for a decision), newest first.

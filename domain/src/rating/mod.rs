@@ -10,7 +10,10 @@ mod moderate;
 mod service;
 
 pub use error::RatingError;
-pub use list::{RatingSummary, list_company_ratings, list_ratings_for_review};
+pub use list::{
+    RatingSummary, company_summary, list_company_ratings, list_ratings_for_review,
+    published_of_company,
+};
 pub use model::{Rating, RatingSource, RatingStatus};
 pub use moderate::{RatingDecision, moderate_rating};
 pub use service::{

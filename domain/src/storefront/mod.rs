@@ -6,4 +6,4 @@ mod response_rate;
 mod view;
 
 pub use response_rate::refresh_response_rates;
-pub use view::{STOREFRONT_RATINGS, Storefront, storefront};
+pub use view::{STOREFRONT_RATINGS, Storefront, SupplierCard, storefront, supplier_card};

@@ -29,6 +29,42 @@ pub struct Storefront {
 /// How many ratings the storefront shows.
 pub const STOREFRONT_RATINGS: i64 = 5;
 
+/// What a product page shows of its supplier: the company, its newest published products, and
+/// the figures of its card (response, credit, ratings). The storefront is this and more.
+#[derive(Debug, Clone)]
+pub struct SupplierCard {
+    pub company: Company,
+    pub products: Page<Product>,
+    pub response: ResponseMetrics,
+    pub credit: crate::credit::CreditProfile,
+    pub ratings: crate::rating::RatingSummary,
+}
+
+/// The card of a public company (its caller found it public).
+pub fn supplier_card(
+    conn: &mut DbConnection,
+    company: Company,
+    page: &PageRequest,
+) -> Result<SupplierCard, CompanyError> {
+    let products = public_products_of_company(conn, company.id, page)?;
+    let response = response_metrics(conn, company.id, now())?;
+    let credit = crate::credit::get_credit(conn, None, company.id).map_err(|e| match e {
+        crate::credit::CreditError::Database(e) => CompanyError::Database(e),
+        _ => CompanyError::NotFound,
+    })?;
+    let ratings = crate::rating::company_summary(conn, company.id).map_err(|e| match e {
+        crate::rating::RatingError::Database(e) => CompanyError::Database(e),
+        _ => CompanyError::NotFound,
+    })?;
+    Ok(SupplierCard {
+        company,
+        products,
+        response,
+        credit,
+        ratings,
+    })
+}
+
 /// A storefront by slug; suspended and rejected companies have none.
 pub fn storefront(
     conn: &mut DbConnection,
@@ -44,8 +80,6 @@ pub fn storefront(
         .filter(Company::is_public)
         .ok_or(CompanyError::NotFound)?;
     let product_count = count_public_products(conn, company.id)?;
-    let products = public_products_of_company(conn, company.id, page)?;
-    let response = response_metrics(conn, company.id, now())?;
     let verified_by_name = match company.verified_by {
         Some(operator) => users::table
             .find(operator.to_string())
@@ -54,27 +88,24 @@ pub fn storefront(
             .optional()?,
         None => None,
     };
-    let credit = crate::credit::get_credit(conn, None, company.id).map_err(|e| match e {
-        crate::credit::CreditError::Database(e) => CompanyError::Database(e),
-        _ => CompanyError::NotFound,
-    })?;
     let first = PageRequest {
         limit: STOREFRONT_RATINGS,
         after: None,
     };
-    let (ratings, recent) = crate::rating::list_company_ratings(conn, None, company.id, &first)
-        .map_err(|e| match e {
+    let recent =
+        crate::rating::published_of_company(conn, company.id, &first).map_err(|e| match e {
             crate::rating::RatingError::Database(e) => CompanyError::Database(e),
             _ => CompanyError::NotFound,
         })?;
+    let card = supplier_card(conn, company, page)?;
     Ok(Storefront {
-        company,
+        company: card.company,
         product_count,
-        products,
-        response,
+        products: card.products,
+        response: card.response,
         verified_by_name,
-        credit,
-        ratings,
+        credit: card.credit,
+        ratings: card.ratings,
         recent_ratings: recent.items,
     })
 }

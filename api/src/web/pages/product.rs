@@ -48,7 +48,7 @@ struct Tier {
 
 /// What a page lookup found: the product, or that it was deleted, or nothing public.
 enum Found {
-    Live(Box<(domain::catalog::Product, domain::storefront::Storefront)>),
+    Live(Box<(domain::catalog::Product, domain::storefront::SupplierCard)>),
     Deleted,
     Missing,
 }
@@ -84,7 +84,10 @@ async fn show(
                 limit: 7,
                 after: None,
             };
-            let store = domain::storefront::storefront(conn, &company.slug, &page)?;
+            if !company.is_public() {
+                return Ok(Found::Missing);
+            }
+            let store = domain::storefront::supplier_card(conn, company, &page)?;
             Ok(Found::Live(Box::new((product, store))))
         })
         .await
@@ -149,7 +152,7 @@ async fn show(
         }
     }
     crumbs.push((title.clone(), canonical_path.clone()));
-    let card = supplier_card(lang, &store);
+    let card = supplier_card(lang, (&store).into());
     let company = &store.company;
     let tiers: Vec<Tier> = match p.currency.as_deref() {
         Some(cur) if !p.price_on_request => p

@@ -37,8 +37,41 @@ pub(crate) struct SupplierCard {
     pub rating_average: Option<String>,
 }
 
-pub(crate) fn supplier_card(lang: Lang, s: &Storefront) -> SupplierCard {
-    let c = &s.company;
+/// The figures a supplier card is made of: from a storefront, or from the lighter read a product
+/// page makes (`domain::storefront::supplier_card`).
+#[derive(Clone, Copy)]
+pub(crate) struct Facts<'a> {
+    pub company: &'a domain::company::Company,
+    pub response: &'a domain::inquiry::ResponseMetrics,
+    pub credit: &'a domain::credit::CreditProfile,
+    pub ratings: &'a domain::rating::RatingSummary,
+}
+
+impl<'a> From<&'a Storefront> for Facts<'a> {
+    fn from(s: &'a Storefront) -> Self {
+        Facts {
+            company: &s.company,
+            response: &s.response,
+            credit: &s.credit,
+            ratings: &s.ratings,
+        }
+    }
+}
+
+impl<'a> From<&'a domain::storefront::SupplierCard> for Facts<'a> {
+    fn from(s: &'a domain::storefront::SupplierCard) -> Self {
+        Facts {
+            company: &s.company,
+            response: &s.response,
+            credit: &s.credit,
+            ratings: &s.ratings,
+        }
+    }
+}
+
+/// The supplier card of a product page or a storefront.
+pub(crate) fn supplier_card(lang: Lang, s: Facts<'_>) -> SupplierCard {
+    let c = s.company;
     let (name, other) = match lang {
         Lang::En => (
             c.english_name
@@ -122,7 +155,7 @@ pub async fn storefront(
         .await
         .map_err(err)?;
     let tree = state.categories().await.map_err(err)?;
-    let card = supplier_card(lang, &store);
+    let card = supplier_card(lang, (&store).into());
     let c = &store.company;
     let needle = query.q.clone().unwrap_or_default().trim().to_lowercase();
     let mut names = std::collections::BTreeMap::new();
