@@ -611,6 +611,12 @@ mod tests {
                         &filters,
                     );
                     let whole = parts.whole();
+                    // The cost estimate counts what the unions read, term by term.
+                    let mut read = 0;
+                    for q in parts.tree.queries() {
+                        q.query_terms(&mut |t, _| read += searcher.doc_freq(t).unwrap());
+                    }
+                    assert_eq!(parts.tree.union_reads(), read, "{text}");
                     for k in [1, 20, 200] {
                         // The whole query against the five-field clauses deciding the match too.
                         let a = top(

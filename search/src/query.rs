@@ -192,19 +192,25 @@ fn word_clause(searcher: &Searcher, f: &Fields, w: &ClauseWord, typos: Typos) ->
     if w.field == WordField::Pinyin {
         return exact;
     }
-    if let Some(distance) = typo_distance(&w.raw).filter(|_| typos.enabled && w.typos) {
-        let raw = Term::from_field_text(typos.raw, &w.raw);
-        if searcher.doc_freq(&raw).unwrap_or(0) == 0 {
-            return Box::new(BooleanQuery::new(vec![
-                (Occur::Should, exact),
-                (
-                    Occur::Should,
-                    Box::new(FuzzyTermQuery::new(raw, distance, true)),
-                ),
-            ]));
-        }
+    match typo_query(searcher, w, typos) {
+        Some(fuzzy) => Box::new(BooleanQuery::new(vec![
+            (Occur::Should, exact),
+            (Occur::Should, Box::new(fuzzy)),
+        ])),
+        None => exact,
     }
-    exact
+}
+
+/// The typo matching of a word, when it has one: a Latin word of 5+ letters that no document
+/// contains, when typos are on and the word allows them (matching and scoring both use it).
+pub(crate) fn typo_query(
+    searcher: &Searcher,
+    w: &ClauseWord,
+    typos: Typos,
+) -> Option<FuzzyTermQuery> {
+    let distance = typo_distance(&w.raw).filter(|_| typos.enabled && w.typos)?;
+    let raw = Term::from_field_text(typos.raw, &w.raw);
+    (searcher.doc_freq(&raw).unwrap_or(0) == 0).then(|| FuzzyTermQuery::new(raw, distance, true))
 }
 
 /// Where typo matching looks up words: the unstemmed words of the kind of document searched
@@ -329,7 +335,7 @@ pub(crate) fn search_query(
     let tree = ScoreTree::build(searcher, f, words, synonyms, typos);
     let scoring = tree.queries();
     let cost = ScoringCost {
-        union_reads: postings_read(searcher, &scoring),
+        union_reads: tree.union_reads(),
         matching_reads: postings_read(searcher, &matching),
         typos: tree.has_typos(),
     };

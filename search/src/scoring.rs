@@ -27,7 +27,7 @@ use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED, Te
 use crate::SearchError;
 use crate::collect::{Counter, TopK, rank_column};
 use crate::lexicon::{self, ClauseWord, WordField};
-use crate::query::{QueryWord, ScoringCost, Typos, typo_distance};
+use crate::query::{QueryWord, ScoringCost, Typos, typo_query};
 use crate::schema::Fields;
 
 type FieldOf = fn(&Fields) -> tantivy::schema::Field;
@@ -63,6 +63,8 @@ struct Alt {
 /// words and terms (each computed once per hit).
 pub(crate) struct ScoreTree {
     terms: Vec<Term>,
+    /// Each term's document frequency (looked up once, when the tree is built).
+    doc_freqs: Vec<u64>,
     typos: Vec<FuzzyTermQuery>,
     words: Vec<Word>,
     clauses: Vec<Vec<Alt>>,
@@ -84,6 +86,7 @@ impl ScoreTree {
             typos,
             tree: ScoreTree {
                 terms: Vec::new(),
+                doc_freqs: Vec::new(),
                 typos: Vec::new(),
                 words: Vec::new(),
                 clauses: Vec::new(),
@@ -108,6 +111,18 @@ impl ScoreTree {
     /// Whether a word also matches with typos.
     pub(crate) fn has_typos(&self) -> bool {
         !self.typos.is_empty()
+    }
+
+    /// The postings tantivy's unions read to score with [`Self::queries`]: every term where the
+    /// clauses use it, repeats included.
+    pub(crate) fn union_reads(&self) -> u64 {
+        self.clauses
+            .iter()
+            .flatten()
+            .flat_map(|alt| &alt.words)
+            .flat_map(|&w| &self.words[w].fields)
+            .map(|&(term, _)| self.doc_freqs[term])
+            .sum()
     }
 
     /// How many distinct (field, term) posting lists scoring reads.
@@ -394,15 +409,9 @@ impl Builder<'_> {
                 let term = Term::from_field_text(field(f), &w.term);
                 word.fields.extend(self.term(term).map(|t| (t, boost)));
             }
-            if let Some(distance) = typo_distance(&w.raw).filter(|_| self.typos.enabled && w.typos)
-            {
-                let raw = Term::from_field_text(self.typos.raw, &w.raw);
-                if self.searcher.doc_freq(&raw).unwrap_or(0) == 0 {
-                    self.tree
-                        .typos
-                        .push(FuzzyTermQuery::new(raw, distance, true));
-                    word.typo = Some(self.tree.typos.len() - 1);
-                }
+            if let Some(fuzzy) = typo_query(self.searcher, w, self.typos) {
+                self.tree.typos.push(fuzzy);
+                word.typo = Some(self.tree.typos.len() - 1);
             }
         }
         self.tree.words.push(word);
@@ -416,10 +425,12 @@ impl Builder<'_> {
         if let Some(&i) = self.terms_seen.get(&term) {
             return Some(i);
         }
-        if self.searcher.doc_freq(&term).unwrap_or(0) == 0 {
+        let doc_freq = self.searcher.doc_freq(&term).unwrap_or(0);
+        if doc_freq == 0 {
             return None;
         }
         self.tree.terms.push(term.clone());
+        self.tree.doc_freqs.push(doc_freq);
         let i = self.tree.terms.len() - 1;
         self.terms_seen.insert(term, i);
         Some(i)
