@@ -193,6 +193,12 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Serve { demo } => {
             let config = Config::load()?;
+            if domain::TEST_BUILD {
+                tracing::warn!(
+                    "built with the test features (movable clock, cheap password hashes): \
+                     for tests only, never for a real marketplace; build with `cargo build -p api`"
+                );
+            }
             if demo {
                 seed_demo(&config).await?;
             }

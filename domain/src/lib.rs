@@ -54,3 +54,9 @@ mod wiring;
 pub use access::Actor;
 pub use error::{DomainError, ErrorKind, FieldError};
 pub use wiring::wire;
+
+/// Whether this build has the test-only features (a clock tests can move, cheap password
+/// hashes). The end-to-end tests crate enables them, and cargo unifies features per build, so a
+/// binary built together with it has them too: `serve` warns, since such a build must never run
+/// a real marketplace.
+pub const TEST_BUILD: bool = cfg!(any(feature = "test-clock", feature = "test-fast-hash"));
