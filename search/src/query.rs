@@ -625,27 +625,40 @@ pub(crate) fn product_filters(f: &Fields, s: &ProductSearch) -> (Vec<Box<dyn Que
     (filters, category_root)
 }
 
+/// Whether a product search counts its facets: the search page shows them, a list of related
+/// products does not need them (counting them visits every hit's facet values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Facets {
+    Count,
+    Skip,
+}
+
 pub fn search_products(
     index: &SearchIndex,
     synonyms: &Synonyms,
     s: &ProductSearch,
+    with: Facets,
 ) -> Result<SearchResults<ProductHit>, SearchError> {
     let started = Instant::now();
     let f = index.fields;
     let searcher = index.reader.searcher();
     let (filters, category_root) = product_filters(&f, s);
-    let facets = [
+    let all_facets = [
         ("category", category_root),
         ("region", "/".to_owned()),
         ("verified", "/".to_owned()),
         ("company_type", "/".to_owned()),
     ];
+    let facets: &[(&'static str, String)] = match with {
+        Facets::Count => &all_facets,
+        Facets::Skip => &[],
+    };
     let ex = execute(
         &searcher,
         &f,
         &s.q,
         &filters,
-        &facets,
+        facets,
         (
             s.sort,
             s.currency.as_deref(),
@@ -706,7 +719,7 @@ pub fn search_products(
             score: *score,
         });
     }
-    Ok(results(items, ex, &facets, s.offset, started))
+    Ok(results(items, ex, facets, s.offset, started))
 }
 
 pub fn search_suppliers(

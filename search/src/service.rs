@@ -6,7 +6,9 @@ use std::sync::{Arc, RwLock};
 use crate::SearchError;
 use crate::index::SearchIndex;
 use crate::listing_query::{self, BuyLeadHits, BuyLeadSearch, ListingHit, ListingSearch};
-use crate::query::{self, ProductHit, ProductSearch, SearchResults, SupplierHit, SupplierSearch};
+use crate::query::{
+    self, Facets, ProductHit, ProductSearch, SearchResults, SupplierHit, SupplierSearch,
+};
 
 #[derive(Clone, Default)]
 pub struct Search {
@@ -64,7 +66,15 @@ impl Search {
     }
 
     pub fn products(&self, s: &ProductSearch) -> Result<SearchResults<ProductHit>, SearchError> {
-        query::search_products(&*self.current()?, &self.synonyms(), s)
+        query::search_products(&*self.current()?, &self.synonyms(), s, Facets::Count)
+    }
+
+    /// A page of products without facet counts (related products, lists in pages and e-mails).
+    pub fn product_list(
+        &self,
+        s: &ProductSearch,
+    ) -> Result<SearchResults<ProductHit>, SearchError> {
+        query::search_products(&*self.current()?, &self.synonyms(), s, Facets::Skip)
     }
 
     pub fn suppliers(&self, s: &SupplierSearch) -> Result<SearchResults<SupplierHit>, SearchError> {

@@ -105,8 +105,8 @@ pub async fn get_storefront(
     let s = state
         .db(move |conn| domain::storefront::storefront(conn, &slug, &page))
         .await?;
-    let c = s.company;
-    let response = s.response;
+    let c = s.card.company;
+    let response = s.card.response;
     let licence_expired = c.licence_expired(domain::clock::now());
     let view = StorefrontView {
         company_id: c.id,
@@ -161,13 +161,13 @@ pub async fn get_storefront(
         median_first_response_secs: response.median_first_response_secs,
         inquiries_received_30d: response.received,
         product_count: s.product_count,
-        products: ProductPage::from(s.products),
+        products: ProductPage::from(s.card.products),
         credit: StorefrontCreditView {
-            score: f64::from(s.credit.score) / 10.0,
-            formula_version: s.credit.formula_version,
-            computed_at: utc(s.credit.computed_at),
+            score: f64::from(s.card.credit.score) / 10.0,
+            formula_version: s.card.credit.formula_version,
+            computed_at: utc(s.card.credit.computed_at),
         },
-        ratings: s.ratings.into(),
+        ratings: s.card.ratings.into(),
         recent_ratings: s.recent_ratings.into_iter().map(Into::into).collect(),
     };
     Ok(HttpResponse::Ok().json(view))

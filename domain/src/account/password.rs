@@ -7,17 +7,22 @@
 
 use std::sync::LazyLock;
 
-use argon2::{Argon2, Params};
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Argon2, Params};
 
 use super::AccountError;
 
 /// The parameters new hashes are made with.
 fn params() -> Params {
     if cfg!(feature = "test-fast-hash") {
-        Params::new(Params::MIN_M_COST, Params::MIN_T_COST, Params::MIN_P_COST, None)
-            .unwrap_or_default()
+        Params::new(
+            Params::MIN_M_COST,
+            Params::MIN_T_COST,
+            Params::MIN_P_COST,
+            None,
+        )
+        .unwrap_or_default()
     } else {
         production_params()
     }

@@ -35,6 +35,7 @@ pub use search_view::{
 };
 pub(crate) use service::company_for_write;
 pub use service::{
-    create_product, delete_product, get_product, list_company_products, update_product,
+    create_product, delete_product, get_product, get_public_product, list_company_products,
+    update_product,
 };
 pub use status::{ProductAction, change_product_status};

@@ -236,15 +236,39 @@ pub(crate) fn visible(
     product: &Product,
 ) -> Result<bool, CatalogError> {
     let company = find_company(conn, product.company_id).map_err(|_| CatalogError::NotFound)?;
-    if product.status == ProductStatus::Published
-        && company.is_public()
-        && !crate::enforcement::is_held(conn, "product", product.id)?
-    {
+    if publicly_visible(conn, product, &company)? {
         return Ok(true);
     }
     let Some(actor) = actor else { return Ok(false) };
     let role = role_in(conn, product.company_id, actor.user_id)?;
     Ok(may_on_company(actor, role, CompanyAction::ViewPrivate))
+}
+
+fn publicly_visible(
+    conn: &mut DbConnection,
+    product: &Product,
+    company: &Company,
+) -> Result<bool, CatalogError> {
+    Ok(product.status == ProductStatus::Published
+        && company.is_public()
+        && !crate::enforcement::is_held(conn, "product", product.id)?)
+}
+
+/// A product as anyone may see it, with its (public) company: the product page shows both, and
+/// deciding visibility loads the company anyway. `NotFound` when the public may not see it.
+pub fn get_public_product(
+    conn: &mut DbConnection,
+    id: Uuid,
+) -> Result<(Product, Company), CatalogError> {
+    let mut product = load_product(conn, id)?
+        .map(Product::from)
+        .ok_or(CatalogError::NotFound)?;
+    let company = find_company(conn, product.company_id).map_err(|_| CatalogError::NotFound)?;
+    if !publicly_visible(conn, &product, &company)? {
+        return Err(CatalogError::NotFound);
+    }
+    product.sku = None;
+    Ok((product, company))
 }
 
 pub fn get_product(

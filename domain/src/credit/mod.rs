@@ -18,4 +18,4 @@ pub use formula::{
     WEIGHT_VERIFIED, bayesian_rating, score, score_tenths,
 };
 pub(crate) use profile::recompute_in_tx;
-pub use profile::{CreditProfile, counted_ratings, get_credit, refresh_credit};
+pub use profile::{CreditProfile, counted_ratings, credit_of, get_credit, refresh_credit};

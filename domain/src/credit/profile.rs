@@ -227,11 +227,18 @@ pub fn get_credit(
     company_id: Uuid,
 ) -> Result<CreditProfile, CreditError> {
     let company = crate::company::get_company(conn, actor, company_id)?;
+    credit_of(conn, &company)
+}
+
+/// The profile of a company its caller has already loaded and may show (the supplier card of a
+/// public page), without loading the company again.
+pub fn credit_of(conn: &mut DbConnection, company: &Company) -> Result<CreditProfile, CreditError> {
+    let company_id = company.id;
     if let Some(row) = load(conn, company_id)? {
         return Ok(CreditProfile::from(row));
     }
     let at = now();
-    let c = components(conn, &company, at)?;
+    let c = components(conn, company, at)?;
     Ok(CreditProfile {
         company_id,
         formula_version: FORMULA_VERSION,

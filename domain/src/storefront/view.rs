@@ -11,17 +11,14 @@ use crate::db::schema::{companies, users};
 use crate::inquiry::{ResponseMetrics, response_metrics};
 use crate::paging::{Page, PageRequest};
 
+/// The storefront: the supplier card (company, a page of products, response, credit, ratings)
+/// and what only the storefront shows.
 #[derive(Debug, Clone)]
 pub struct Storefront {
-    pub company: Company,
+    pub card: SupplierCard,
     pub product_count: i64,
-    pub products: Page<Product>,
-    /// Response rate and median first-response time over the last 30 days.
-    pub response: ResponseMetrics,
     /// The display name of the operator who verified the company.
     pub verified_by_name: Option<String>,
-    pub credit: crate::credit::CreditProfile,
-    pub ratings: crate::rating::RatingSummary,
     /// The newest published ratings (the full list is paged on its own route).
     pub recent_ratings: Vec<crate::rating::Rating>,
 }
@@ -35,6 +32,7 @@ pub const STOREFRONT_RATINGS: i64 = 5;
 pub struct SupplierCard {
     pub company: Company,
     pub products: Page<Product>,
+    /// Response rate and median first-response time over the last 30 days.
     pub response: ResponseMetrics,
     pub credit: crate::credit::CreditProfile,
     pub ratings: crate::rating::RatingSummary,
@@ -48,7 +46,7 @@ pub fn supplier_card(
 ) -> Result<SupplierCard, CompanyError> {
     let products = public_products_of_company(conn, company.id, page)?;
     let response = response_metrics(conn, company.id, now())?;
-    let credit = crate::credit::get_credit(conn, None, company.id).map_err(|e| match e {
+    let credit = crate::credit::credit_of(conn, &company).map_err(|e| match e {
         crate::credit::CreditError::Database(e) => CompanyError::Database(e),
         _ => CompanyError::NotFound,
     })?;
@@ -97,15 +95,10 @@ pub fn storefront(
             crate::rating::RatingError::Database(e) => CompanyError::Database(e),
             _ => CompanyError::NotFound,
         })?;
-    let card = supplier_card(conn, company, page)?;
     Ok(Storefront {
-        company: card.company,
+        card: supplier_card(conn, company, page)?,
         product_count,
-        products: card.products,
-        response: card.response,
         verified_by_name,
-        credit: card.credit,
-        ratings: card.ratings,
         recent_ratings: recent.items,
     })
 }

@@ -81,46 +81,45 @@ pub async fn home(
     let lang = lang_of(&req);
     let err = |e| PageError::from_api(&site, lang, e);
     let categories = state.categories().await.map_err(err)?;
-    let suppliers = state
-        .db(|conn| domain::company::directory(conn, None, None, true, 8))
+    let searcher = state.search.clone();
+    // One task on the blocking pool for the directory read and both searches (a hand-off costs
+    // more than either). The index may still be building at start: the home page then shows no
+    // new products and no buy requests rather than failing.
+    let (suppliers, products, buy_requests) = state
+        .db(move |conn| -> Result<_, crate::error::ApiError> {
+            let suppliers = domain::company::directory(conn, None, None, true, 8)?;
+            let products = searcher
+                .product_list(&search::ProductSearch {
+                    q: String::new(),
+                    category: None,
+                    region: None,
+                    verified: None,
+                    company_type: None,
+                    moq_max: None,
+                    price_min: None,
+                    price_max: None,
+                    currency: None,
+                    sort: search::Sort::Newest,
+                    limit: 8,
+                    offset: 0,
+                })
+                .map(|r| r.items)
+                .unwrap_or_default();
+            let buys = searcher
+                .listings(&search::ListingSearch {
+                    q: String::new(),
+                    kind: Some("buy".into()),
+                    category: None,
+                    sort: search::Sort::Newest,
+                    limit: 6,
+                    offset: 0,
+                })
+                .map(|r| r.items)
+                .unwrap_or_default();
+            Ok((suppliers, products, buys))
+        })
         .await
         .map_err(err)?;
-    let searcher = state.search.clone();
-    // The index may still be building at start: the home page then shows no new products and
-    // no buy requests rather than failing.
-    let (products, buy_requests) = web::block(move || {
-        let products = searcher
-            .products(&search::ProductSearch {
-                q: String::new(),
-                category: None,
-                region: None,
-                verified: None,
-                company_type: None,
-                moq_max: None,
-                price_min: None,
-                price_max: None,
-                currency: None,
-                sort: search::Sort::Newest,
-                limit: 8,
-                offset: 0,
-            })
-            .map(|r| r.items)
-            .unwrap_or_default();
-        let buys = searcher
-            .listings(&search::ListingSearch {
-                q: String::new(),
-                kind: Some("buy".into()),
-                category: None,
-                sort: search::Sort::Newest,
-                limit: 6,
-                offset: 0,
-            })
-            .map(|r| r.items)
-            .unwrap_or_default();
-        (products, buys)
-    })
-    .await
-    .map_err(|e| err(crate::error::ApiError::internal(&e)))?;
     let products: Vec<ProductCard> = products
         .iter()
         .map(|h| product_card(lang, h, false))

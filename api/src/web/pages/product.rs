@@ -46,9 +46,16 @@ struct Tier {
     price: String,
 }
 
+/// A product anyone may see, its supplier's card and the related products.
+struct Live {
+    product: domain::catalog::Product,
+    store: domain::storefront::SupplierCard,
+    related: Vec<search::ProductHit>,
+}
+
 /// What a page lookup found: the product, or that it was deleted, or nothing public.
 enum Found {
-    Live(Box<(domain::catalog::Product, domain::storefront::SupplierCard)>),
+    Live(Box<Live>),
     Deleted,
     Missing,
 }
@@ -65,11 +72,14 @@ async fn show(
     let Ok(id) = Uuid::parse_str(&id) else {
         return Err(PageError::new(&site, lang, StatusCode::NOT_FOUND));
     };
+    let searcher = state.search.clone();
+    // One task on the blocking pool for the database reads and the related-products search: a
+    // hand-off between an actix worker and the pool costs more than either read.
     let found = state
         .db(move |conn| -> Result<Found, ApiError> {
             // The public view: no actor, so only what anyone may see.
-            let product = match domain::catalog::get_product(conn, None, id) {
-                Ok(p) => p,
+            let (product, company) = match domain::catalog::get_public_product(conn, id) {
+                Ok(found) => found,
                 Err(CatalogError::NotFound) => {
                     return Ok(if domain::catalog::product_deleted(conn, id)? {
                         Found::Deleted
@@ -79,20 +89,25 @@ async fn show(
                 }
                 Err(e) => return Err(e.into()),
             };
-            let company = domain::company::find_company(conn, product.company_id)?;
             let page = PageRequest {
                 limit: 7,
                 after: None,
             };
-            if !company.is_public() {
-                return Ok(Found::Missing);
-            }
             let store = domain::storefront::supplier_card(conn, company, &page)?;
-            Ok(Found::Live(Box::new((product, store))))
+            let related = related_products(&searcher, &product);
+            Ok(Found::Live(Box::new(Live {
+                product,
+                store,
+                related,
+            })))
         })
         .await
         .map_err(err)?;
-    let (p, store) = match found {
+    let Live {
+        product: p,
+        store,
+        related,
+    } = match found {
         Found::Live(b) => *b,
         Found::Deleted => return Err(PageError::new(&site, lang, StatusCode::GONE)),
         Found::Missing => return Err(PageError::new(&site, lang, StatusCode::NOT_FOUND)),
@@ -118,7 +133,13 @@ async fn show(
         Lang::En => p.title_zh.clone(),
     }
     .filter(|o| !o.is_empty() && *o != title);
-    let related = related_products(&state, &p, lang).await;
+    let own = p.id.to_string();
+    let related: Vec<ProductCard> = related
+        .iter()
+        .filter(|h| h.id != own)
+        .take(6)
+        .map(|h| product_card(lang, h, false))
+        .collect();
     let more: Vec<_> = store
         .products
         .items
@@ -152,7 +173,7 @@ async fn show(
         }
     }
     crumbs.push((title.clone(), canonical_path.clone()));
-    let card = supplier_card(lang, (&store).into());
+    let card = supplier_card(lang, &store);
     let company = &store.company;
     let tiers: Vec<Tier> = match p.currency.as_deref() {
         Some(cur) if !p.price_on_request => p
@@ -216,12 +237,10 @@ async fn show(
 }
 
 /// Newest products of the same category (other suppliers' too); none while the index builds.
-async fn related_products(
-    state: &AppState,
+fn related_products(
+    searcher: &search::Search,
     p: &domain::catalog::Product,
-    lang: Lang,
-) -> Vec<ProductCard> {
-    let searcher = state.search.clone();
+) -> Vec<search::ProductHit> {
     let s = search::ProductSearch {
         q: String::new(),
         category: Some(p.category_id.clone()),
@@ -236,16 +255,8 @@ async fn related_products(
         limit: 7,
         offset: 0,
     };
-    let own = p.id.to_string();
-    let hits = web::block(move || searcher.products(&s))
-        .await
-        .ok()
-        .and_then(Result::ok)
+    searcher
+        .product_list(&s)
         .map(|r| r.items)
-        .unwrap_or_default();
-    hits.iter()
-        .filter(|h| h.id != own)
-        .take(6)
-        .map(|h| product_card(lang, h, false))
-        .collect()
+        .unwrap_or_default()
 }

@@ -6,7 +6,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
 use domain::company::VerificationStatus;
 use domain::paging::PageRequest;
-use domain::storefront::Storefront;
 use serde::{Deserialize, Serialize};
 
 use super::view::product_path;
@@ -37,41 +36,9 @@ pub(crate) struct SupplierCard {
     pub rating_average: Option<String>,
 }
 
-/// The figures a supplier card is made of: from a storefront, or from the lighter read a product
-/// page makes (`domain::storefront::supplier_card`).
-#[derive(Clone, Copy)]
-pub(crate) struct Facts<'a> {
-    pub company: &'a domain::company::Company,
-    pub response: &'a domain::inquiry::ResponseMetrics,
-    pub credit: &'a domain::credit::CreditProfile,
-    pub ratings: &'a domain::rating::RatingSummary,
-}
-
-impl<'a> From<&'a Storefront> for Facts<'a> {
-    fn from(s: &'a Storefront) -> Self {
-        Facts {
-            company: &s.company,
-            response: &s.response,
-            credit: &s.credit,
-            ratings: &s.ratings,
-        }
-    }
-}
-
-impl<'a> From<&'a domain::storefront::SupplierCard> for Facts<'a> {
-    fn from(s: &'a domain::storefront::SupplierCard) -> Self {
-        Facts {
-            company: &s.company,
-            response: &s.response,
-            credit: &s.credit,
-            ratings: &s.ratings,
-        }
-    }
-}
-
 /// The supplier card of a product page or a storefront.
-pub(crate) fn supplier_card(lang: Lang, s: Facts<'_>) -> SupplierCard {
-    let c = s.company;
+pub(crate) fn supplier_card(lang: Lang, s: &domain::storefront::SupplierCard) -> SupplierCard {
+    let c = &s.company;
     let (name, other) = match lang {
         Lang::En => (
             c.english_name
@@ -155,8 +122,8 @@ pub async fn storefront(
         .await
         .map_err(err)?;
     let tree = state.categories().await.map_err(err)?;
-    let card = supplier_card(lang, (&store).into());
-    let c = &store.company;
+    let card = supplier_card(lang, &store.card);
+    let c = &store.card.company;
     let needle = query.q.clone().unwrap_or_default().trim().to_lowercase();
     let mut names = std::collections::BTreeMap::new();
     for top in &tree {
@@ -173,7 +140,7 @@ pub async fn storefront(
         );
     }
     let mut groups: Vec<CategoryGroup> = Vec::new();
-    for p in &store.products.items {
+    for p in &store.card.products.items {
         let title = lang
             .pick(p.title_zh.as_deref(), p.title_en.as_deref())
             .to_owned();
@@ -269,7 +236,7 @@ pub async fn storefront(
             product_count => store.product_count,
             groups => v(groups),
             q => query.q.unwrap_or_default(),
-            next_url => store.products.next_cursor.as_ref().map(|c| format!("/{}/company/{slug}?cursor={c}", lang.code())),
+            next_url => store.card.products.next_cursor.as_ref().map(|c| format!("/{}/company/{slug}?cursor={c}", lang.code())),
         },
     ))
 }
