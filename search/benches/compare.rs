@@ -15,7 +15,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Text};
 use search::analyzer::{analyze, trade_analyzer};
 use search::document::product_document;
-use search::query::{Facets, search_products};
+use search::query::{Detail, search_products};
 use tantivy::IndexWriter;
 
 #[derive(QueryableByName)]
@@ -130,7 +130,7 @@ fn main() {
         q.q = terms.clone();
         for _ in 0..ROUNDS {
             let t = Instant::now();
-            search_products(&index, &synonyms, &q, Facets::Count).expect("search");
+            search_products(&index, &synonyms, &q, Detail::Full).expect("search");
             t_full.push(t.elapsed());
         }
         let f = index.fields;

@@ -14,7 +14,7 @@ mod common;
 
 use common::{Rng, companies, product, queries};
 use search::document::product_document;
-use search::query::{Facets, search_products};
+use search::query::{Detail, search_products};
 use tantivy::IndexWriter;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -102,7 +102,7 @@ fn query_latency(index: &search::SearchIndex) {
         let (mut total, mut estimated) = (0, false);
         for _ in 0..rounds {
             let t = Instant::now();
-            let r = search_products(index, &synonyms, &q, Facets::Count).expect("search");
+            let r = search_products(index, &synonyms, &q, Detail::Full).expect("search");
             times.push(t.elapsed());
             (total, estimated) = (r.total, r.estimated);
         }

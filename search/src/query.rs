@@ -625,19 +625,22 @@ pub(crate) fn product_filters(f: &Fields, s: &ProductSearch) -> (Vec<Box<dyn Que
     (filters, category_root)
 }
 
-/// Whether a product search counts its facets: the search page shows them, a list of related
-/// products does not need them (counting them visits every hit's facet values).
+/// What a product search computes besides its hits: the search page shows facet counts and
+/// highlighted titles; a list of products (related products, the home page) needs neither, and
+/// counting facets visits every hit while highlighting analyses every shown title again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Facets {
-    Count,
-    Skip,
+pub enum Detail {
+    /// Facet counts, and titles with the matched words in `<b>`.
+    Full,
+    /// Neither: `facets` is empty and `highlight` is the escaped title.
+    List,
 }
 
 pub fn search_products(
     index: &SearchIndex,
     synonyms: &Synonyms,
     s: &ProductSearch,
-    with: Facets,
+    detail: Detail,
 ) -> Result<SearchResults<ProductHit>, SearchError> {
     let started = Instant::now();
     let f = index.fields;
@@ -649,9 +652,9 @@ pub fn search_products(
         ("verified", "/".to_owned()),
         ("company_type", "/".to_owned()),
     ];
-    let facets: &[(&'static str, String)] = match with {
-        Facets::Count => &all_facets,
-        Facets::Skip => &[],
+    let facets: &[(&'static str, String)] = match detail {
+        Detail::Full => &all_facets,
+        Detail::List => &[],
     };
     let ex = execute(
         &searcher,
@@ -673,23 +676,27 @@ pub fn search_products(
             },
         ),
     )?;
-    let highlighter = Highlighter::new(&searcher, &ex.query, &f)?;
+    let highlighter = match detail {
+        Detail::Full => Some(Highlighter::new(&searcher, &ex.query, &f)?),
+        Detail::List => None,
+    };
     let mut items = Vec::with_capacity(ex.hits.len());
     for (score, address) in &ex.hits {
         let doc: TantivyDocument = searcher.doc(*address)?;
         let title_zh = str_of(&doc, f.title_zh);
         let title_en = str_of(&doc, f.title_en);
         let category = str_of(&doc, f.category_id);
+        let title = if title_zh.is_empty() {
+            &title_en
+        } else {
+            &title_zh
+        };
         items.push(ProductHit {
             id: str_of(&doc, f.id),
-            highlight: highlighter.highlight(
-                &doc,
-                if title_zh.is_empty() {
-                    &title_en
-                } else {
-                    &title_zh
-                },
-            ),
+            highlight: match &highlighter {
+                Some(h) => h.highlight(&doc, title),
+                None => escape(title),
+            },
             title_zh,
             title_en,
             price_min: doc.get_first(f.price_min).and_then(|v| v.as_i64()),
@@ -908,6 +915,68 @@ mod tests {
         assert!((ranking_boost(1, 0, 600) / ranking_boost(1, 0, 500) - 1.12 / 1.10).abs() < 1e-6);
         // Out-of-range stored values are capped.
         assert_eq!(ranking_boost(5, 500, 5000), ranking_boost(1, 100, 1000));
+    }
+
+    #[test]
+    fn a_product_list_has_the_same_hits_without_facets_or_highlights() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = crate::IndexStore::new(dir.path()).create().unwrap();
+        let f = index.fields;
+        let mut writer = index.index.writer(15_000_000).unwrap();
+        for (id, title) in [
+            ("a", "stainless cup <lid>"),
+            ("b", "glass cup"),
+            ("c", "kettle"),
+        ] {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(f.kind, "product");
+            doc.add_text(f.id, id);
+            doc.add_text(f.title_en, title);
+            doc.add_text(f.raw, title);
+            doc.add_text(f.body, title);
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        index.reader.reload().unwrap();
+        let s = super::ProductSearch {
+            q: "cup".into(),
+            category: None,
+            region: None,
+            verified: None,
+            company_type: None,
+            moq_max: None,
+            price_min: None,
+            price_max: None,
+            currency: None,
+            sort: super::Sort::Relevance,
+            limit: 10,
+            offset: 0,
+        };
+        let synonyms = crate::Synonyms::only(&[]);
+        let full = super::search_products(&index, &synonyms, &s, super::Detail::Full).unwrap();
+        let list = super::search_products(&index, &synonyms, &s, super::Detail::List).unwrap();
+        let ids = |r: &super::SearchResults<super::ProductHit>| {
+            r.items.iter().map(|h| h.id.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&full), ids(&list));
+        assert_eq!(full.total, 2);
+        assert_eq!(list.total, 2);
+        assert_eq!(full.facets.len(), 4);
+        assert!(list.facets.is_empty());
+        let a = |r: &super::SearchResults<super::ProductHit>| {
+            r.items
+                .iter()
+                .find(|h| h.id == "a")
+                .unwrap()
+                .highlight
+                .clone()
+        };
+        assert!(
+            a(&full).starts_with("stainless <b>cup</b> &lt;lid"),
+            "{}",
+            a(&full)
+        );
+        assert_eq!(a(&list), "stainless cup &lt;lid&gt;");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::SearchError;
 use crate::index::SearchIndex;
 use crate::listing_query::{self, BuyLeadHits, BuyLeadSearch, ListingHit, ListingSearch};
 use crate::query::{
-    self, Facets, ProductHit, ProductSearch, SearchResults, SupplierHit, SupplierSearch,
+    self, Detail, ProductHit, ProductSearch, SearchResults, SupplierHit, SupplierSearch,
 };
 
 #[derive(Clone, Default)]
@@ -66,15 +66,15 @@ impl Search {
     }
 
     pub fn products(&self, s: &ProductSearch) -> Result<SearchResults<ProductHit>, SearchError> {
-        query::search_products(&*self.current()?, &self.synonyms(), s, Facets::Count)
+        query::search_products(&*self.current()?, &self.synonyms(), s, Detail::Full)
     }
 
-    /// A page of products without facet counts (related products, lists in pages and e-mails).
+    /// A page of products without facet counts or highlights (related products, the home page).
     pub fn product_list(
         &self,
         s: &ProductSearch,
     ) -> Result<SearchResults<ProductHit>, SearchError> {
-        query::search_products(&*self.current()?, &self.synonyms(), s, Facets::Skip)
+        query::search_products(&*self.current()?, &self.synonyms(), s, Detail::List)
     }
 
     pub fn suppliers(&self, s: &SupplierSearch) -> Result<SearchResults<SupplierHit>, SearchError> {
