@@ -123,6 +123,7 @@ const TEXT_ITEMS: &[(&str, &str, &str, usize, usize)] = &[
     ("AppealRequest", "evidence_urls", "url", 1, 2048),
     ("NoticeRequest", "evidence_urls", "url", 1, 2048),
     ("CounterNoticeRequest", "evidence_urls", "url", 1, 2048),
+    ("CounterNoticeRequest", "evidence_attachments", "uuid", 0, 0),
     ("NoticeRequest", "evidence_attachments", "uuid", 0, 0),
     ("ReportRequest", "evidence_attachments", "uuid", 0, 0),
     ("CreateInquiryRequest", "attachments", "uuid", 0, 0),

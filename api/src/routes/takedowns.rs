@@ -89,6 +89,7 @@ pub struct NoticeView {
     pub counter_deadline: Option<OffsetDateTime>,
     pub counter_statement: Option<String>,
     pub counter_evidence_urls: Vec<String>,
+    pub counter_evidence_attachments: Vec<super::media::AttachmentView>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub countered_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339::option")]
@@ -119,6 +120,9 @@ impl From<Notice> for NoticeView {
             counter_deadline: utc_opt(n.counter_deadline),
             counter_statement: n.counter_statement,
             counter_evidence_urls: n.counter_evidence_urls,
+            counter_evidence_attachments: super::media::attachment_views(
+                &n.counter_evidence_attachments,
+            ),
             countered_at: utc_opt(n.countered_at),
             decided_at: utc_opt(n.decided_at),
             closed_at: utc_opt(n.closed_at),
@@ -283,6 +287,12 @@ pub struct CounterNoticeRequest {
     #[serde(default)]
     #[schema(max_items = 10)]
     pub evidence_urls: Vec<String>,
+    /// Up to 10 media ids: uploads with purpose `attachment` by you or, for a company's item,
+    /// a member of the company (a licence, your own registration certificate, …). Readable by
+    /// whoever may read the case: the notifier, operators and the supplier.
+    #[serde(default)]
+    #[schema(max_items = 10)]
+    pub evidence_attachments: Vec<String>,
     /// Must be `true`: the item was taken down by mistake or misidentification.
     pub good_faith: bool,
 }
@@ -310,6 +320,7 @@ pub async fn counter_notice(
     let input = CounterNoticeInput {
         statement: b.statement,
         evidence_urls: b.evidence_urls,
+        evidence_attachments: b.evidence_attachments,
         good_faith: b.good_faith,
     };
     let case = state

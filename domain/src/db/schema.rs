@@ -730,6 +730,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         evidence_attachments -> Text,
+        counter_evidence_attachments -> Text,
     }
 }
 

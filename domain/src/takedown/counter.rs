@@ -4,7 +4,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::TakedownError;
-use super::file::check_evidence;
+use super::file::{MAX_EVIDENCE, attach_evidence, check_evidence};
 use super::model::{EventParty, Notice, TakedownStatus, load_notice, record_event, save_notice};
 use super::notify::{Whom, tell};
 use super::view::party_of;
@@ -20,6 +20,9 @@ pub struct CounterNoticeInput {
     /// Why the item does not infringe (a licence, own registration, prior use, …).
     pub statement: String,
     pub evidence_urls: Vec<String>,
+    /// Media ids: uploads with purpose `attachment` by the actor (or, for a company's item, by
+    /// a member of the company).
+    pub evidence_attachments: Vec<String>,
     pub good_faith: bool,
 }
 
@@ -34,6 +37,11 @@ pub fn file_counter_notice(
     let mut v = Validator::new();
     let statement = v.multiline("statement", &input.statement, 1, 4000);
     check_evidence(&mut v, "evidence_urls", &input.evidence_urls, 0);
+    let files = v.media_ids(
+        "evidence_attachments",
+        input.evidence_attachments,
+        MAX_EVIDENCE,
+    );
     v.check(
         input.good_faith,
         "good_faith",
@@ -76,6 +84,9 @@ pub fn file_counter_notice(
                 .map(|u| u.trim().to_owned())
                 .collect::<Vec<_>>(),
         ));
+        let company = row.company_id.as_deref().map(crate::ids::parse_db_id);
+        attach_evidence(conn, actor, company, id, ("evidence_attachments", &files))?;
+        row.counter_evidence_attachments = to_json(&files);
         row.countered_at = Some(at);
         row.countered_by = Some(actor.user_id.to_string());
         row.updated_at = at;

@@ -69,12 +69,14 @@ fn visible(
     })
 }
 
-/// Links the evidence files: the notifier's own uploads only.
-fn attach_evidence(
+/// Links the evidence files of a notice (the notifier's own uploads only) or of a counter-notice
+/// (`company`: uploads of the supplier's members too) to the case, whose readers read them.
+pub(super) fn attach_evidence(
     conn: &mut DbConnection,
     actor: &Actor,
+    company: Option<Uuid>,
     notice_id: Uuid,
-    ids: &[String],
+    (field, ids): (&str, &[String]),
 ) -> Result<(), TakedownError> {
     use crate::media::{MediaError, Target};
     let ids: Vec<Uuid> = ids.iter().filter_map(|s| s.parse().ok()).collect();
@@ -82,15 +84,7 @@ fn attach_evidence(
         return Ok(());
     }
     let target = Target::TakedownNotice(notice_id);
-    crate::media::attach(
-        conn,
-        actor.user_id,
-        None,
-        target,
-        "evidence_attachments",
-        &ids,
-    )
-    .map_err(|e| match e {
+    crate::media::attach(conn, actor.user_id, company, target, field, &ids).map_err(|e| match e {
         MediaError::Validation(f) => TakedownError::Validation(f),
         MediaError::Database(e) => TakedownError::Database(e),
         _ => TakedownError::NotFound,
@@ -175,7 +169,7 @@ pub fn file_notice(
         }
         let at = now();
         let id = new_id();
-        attach_evidence(conn, actor, id, &files)?;
+        attach_evidence(conn, actor, None, id, ("evidence_attachments", &files))?;
         let row = NoticeRow {
             id: id.to_string(),
             notifier_id: actor.user_id.to_string(),
@@ -207,6 +201,7 @@ pub fn file_notice(
             created_at: at,
             updated_at: at,
             evidence_attachments: to_json(&files),
+            counter_evidence_attachments: to_json(&Vec::<String>::new()),
         };
         diesel::insert_into(takedown_notices::table)
             .values(&row)

@@ -87,6 +87,8 @@ pub struct Notice {
     pub counter_deadline: Option<PrimitiveDateTime>,
     pub counter_statement: Option<String>,
     pub counter_evidence_urls: Vec<String>,
+    /// Media ids (uploads of the supplier's members with purpose `attachment`).
+    pub counter_evidence_attachments: Vec<String>,
     pub countered_at: Option<PrimitiveDateTime>,
     pub decided_at: Option<PrimitiveDateTime>,
     pub closed_at: Option<PrimitiveDateTime>,
@@ -122,6 +124,8 @@ pub(crate) struct NoticeRow {
     pub updated_at: PrimitiveDateTime,
     /// JSON list of media ids.
     pub evidence_attachments: String,
+    /// JSON list of media ids (the counter-notice's files).
+    pub counter_evidence_attachments: String,
 }
 
 impl NoticeRow {
@@ -169,6 +173,7 @@ impl NoticeRow {
                 .as_deref()
                 .map(from_json)
                 .unwrap_or_default(),
+            counter_evidence_attachments: from_json(&self.counter_evidence_attachments),
             countered_at: self.countered_at,
             decided_at: self.decided_at,
             closed_at,

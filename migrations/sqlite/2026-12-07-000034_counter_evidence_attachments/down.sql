@@ -1,0 +1,1 @@
+ALTER TABLE takedown_notices DROP COLUMN counter_evidence_attachments;
