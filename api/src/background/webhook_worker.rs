@@ -10,9 +10,18 @@
 //! with the test-only `webhook_allow_loopback`); the request then goes to that checked
 //! address alone (reqwest's `resolve` override), so a second DNS answer cannot redirect it.
 //! Redirects are never followed (a 3xx is a failed attempt), and no proxy is used.
+//!
+//! Clients are kept per (host, checked address, timeouts): building one reads the system's root
+//! certificates, which was most of the worker's CPU when every delivery built its own
+//! (docs/benchmarks.md, "Webhook delivery"), and a kept client reuses its connections to the
+//! endpoint. The address is part of the key, so a host that resolves elsewhere gets a new
+//! client pinned to the new, checked address.
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
+
+use moka::sync::Cache;
 
 use domain::webhook::{self, AttemptResult, DueDelivery, Policy, UrlCheck};
 
@@ -118,6 +127,45 @@ async fn resolve(host: &str, port: u16, allow_loopback: bool) -> Result<SocketAd
     Ok(addrs[0])
 }
 
+/// (host, checked address, connect timeout, timeout) in milliseconds.
+type ClientKey = (String, SocketAddr, u64, u64);
+
+static CLIENTS: LazyLock<Cache<ClientKey, reqwest::Client>> = LazyLock::new(|| {
+    Cache::builder()
+        .max_capacity(1_000)
+        .time_to_idle(Duration::from_secs(600))
+        .build()
+});
+
+/// The client for `host` pinned to `addr`: kept, or built and kept.
+fn client_for(
+    host: &str,
+    addr: SocketAddr,
+    config: &crate::config::Config,
+) -> Result<reqwest::Client, reqwest::Error> {
+    let key = (
+        host.to_owned(),
+        addr,
+        config.webhook_connect_timeout_ms,
+        config.webhook_timeout_ms,
+    );
+    if let Some(client) = CLIENTS.get(&key) {
+        return Ok(client);
+    }
+    let mut builder = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .connect_timeout(Duration::from_millis(config.webhook_connect_timeout_ms))
+        .timeout(Duration::from_millis(config.webhook_timeout_ms))
+        .user_agent("Tradefair-Webhooks/1");
+    if host.parse::<IpAddr>().is_err() {
+        builder = builder.resolve(host, addr);
+    }
+    let client = builder.build()?;
+    CLIENTS.insert(key, client.clone());
+    Ok(client)
+}
+
 /// Sends one delivery once.
 pub async fn send(d: &DueDelivery, config: &crate::config::Config) -> AttemptResult {
     let started = Instant::now();
@@ -130,16 +178,7 @@ pub async fn send(d: &DueDelivery, config: &crate::config::Config) -> AttemptRes
         Ok(addr) => addr,
         Err(e) => return failed(e, started),
     };
-    let mut builder = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
-        .connect_timeout(Duration::from_millis(config.webhook_connect_timeout_ms))
-        .timeout(Duration::from_millis(config.webhook_timeout_ms))
-        .user_agent("Tradefair-Webhooks/1");
-    if host.parse::<IpAddr>().is_err() {
-        builder = builder.resolve(&host, addr);
-    }
-    let client = match builder.build() {
+    let client = match client_for(&host, addr, config) {
         Ok(c) => c,
         Err(e) => return failed(format!("client: {e}"), started),
     };
