@@ -259,6 +259,10 @@ async fn seed_demo(config: &Config) -> anyhow::Result<()> {
     if pictured > 0 {
         println!("Drew {pictured} demo product pictures.");
     }
+    let drawn = api::media::demo::draw_demo_buy_requests(&pool, &store, config.data_dir()).await?;
+    if drawn > 0 {
+        println!("Attached a drawing to {drawn} demo buy requests.");
+    }
     if logins.loaded {
         println!(
             "Loaded demo data: {} suppliers, {} products.",

@@ -251,6 +251,58 @@ async fn demo_data_loads_and_is_served(b: Backend) {
     let first = &s["products"]["items"][0];
     assert!(first["title_en"].as_str().is_some_and(|t| !t.is_empty()));
     assert!(first["currency"] == "USD" || first["price_on_request"] == true);
+
+    // `seed-demo` attaches a drawing to each demo buy request, and to nobody else's.
+    let outsider = app.signup("buyer").await;
+    let theirs = app
+        .post(
+            "/api/v1/listings",
+            outsider.token(),
+            e2e::listings::buy_body(),
+        )
+        .await
+        .expect(201)
+        .body;
+    let undrawn = app
+        .with_db(|conn| domain::demo::buy_requests_without_attachments(conn).expect("undrawn"))
+        .await;
+    assert!(!undrawn.is_empty());
+    let pool = domain::db::connect_pool(&app.db.url, 2).expect("pool");
+    let store = api::media::MediaStore::from_config(&app.config).expect("store");
+    let dir = app.config.data_dir.clone();
+    let drawn = api::media::demo::draw_demo_buy_requests(&pool, &store, &dir)
+        .await
+        .expect("drawings");
+    assert_eq!(drawn, undrawn.len());
+    let again = api::media::demo::draw_demo_buy_requests(&pool, &store, &dir)
+        .await
+        .expect("drawings");
+    assert_eq!(again, 0, "drawn buy requests are left alone");
+    let other = app.signup("supplier").await;
+    let read = app
+        .get(
+            &format!("/api/v1/listings/{}", undrawn[0].listing_id),
+            other.token(),
+        )
+        .await
+        .expect(200)
+        .body;
+    let url = read["attachments"][0]["url"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!url.is_empty(), "{read}");
+    assert_eq!(app.get_raw(&url, other.token(), &[]).await.0, 200);
+    assert_eq!(app.get_raw(&url, None, &[]).await.0, 404);
+    let mine = app
+        .get(
+            &format!("/api/v1/listings/{}", theirs["id"].as_str().unwrap_or_default()),
+            outsider.token(),
+        )
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(mine["attachments"], serde_json::json!([]), "{mine}");
 }
 
 both_backends!(

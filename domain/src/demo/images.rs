@@ -1,12 +1,13 @@
-//! Pictures for the demo products. The domain cannot draw (no image codecs here): `tradefair
-//! seed-demo` generates one picture per product from its title, stores it as an upload of the
-//! company's owner and attaches it here, after `load`.
+//! Pictures for the demo products and drawings for the demo buy requests. The domain cannot draw
+//! (no image codecs here): `tradefair seed-demo` generates one picture per product (and one
+//! drawing per buy request) from its title, stores it as an upload of the company's owner (the
+//! buyer) and attaches it here, after `load`.
 
 use diesel::prelude::*;
 use uuid::Uuid;
 
 use crate::db::DbConnection;
-use crate::db::schema::{company_members, products};
+use crate::db::schema::{company_members, listings, products, users};
 use crate::ids::parse_db_id;
 use crate::media::{Media, MediaError, NewMedia, Quota, Target};
 
@@ -69,6 +70,70 @@ pub fn attach_picture(
         )?;
         diesel::update(products::table.find(product_id.to_string()))
             .set(products::images.eq(serde_json::json!([media.id.to_string()]).to_string()))
+            .execute(conn)?;
+        Ok(media)
+    })
+}
+
+/// A demo buy request without attachments: its buyer attaches a drawing.
+#[derive(Debug, Clone)]
+pub struct Undrawn {
+    pub listing_id: Uuid,
+    /// The buyer who posted it: the uploader of its drawing.
+    pub owner_id: Uuid,
+    /// What the drawing is drawn from.
+    pub title: String,
+}
+
+/// Buy requests of the demo accounts (their e-mail addresses are under the demo domain) that
+/// have no attachments. Other accounts' buy requests are never touched.
+pub fn buy_requests_without_attachments(conn: &mut DbConnection) -> QueryResult<Vec<Undrawn>> {
+    let rows: Vec<(String, String, String)> = listings::table
+        .inner_join(users::table.on(users::id.eq(listings::owner_id)))
+        .filter(listings::kind.eq("buy"))
+        .filter(listings::attachments.eq("[]"))
+        .filter(
+            users::email
+                .like(format!("%@{}", super::DEMO_DOMAIN))
+                .or(users::email.like(format!("%.{}", super::DEMO_DOMAIN))),
+        )
+        .select((listings::id, listings::owner_id, listings::title))
+        .order(listings::id.asc())
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(l, o, title)| Undrawn {
+            listing_id: parse_db_id(&l),
+            owner_id: parse_db_id(&o),
+            title,
+        })
+        .collect())
+}
+
+/// Records the generated drawing and makes it the buy request's only attachment. Seeding only,
+/// as `attach_picture`: the live row is written directly (search holds no attachments).
+pub fn attach_drawing(
+    conn: &mut DbConnection,
+    listing_id: Uuid,
+    drawing: NewMedia,
+) -> Result<Media, MediaError> {
+    crate::db::transaction(conn, |conn| {
+        let owner = drawing.owner_id;
+        let unlimited = Quota {
+            max_count: i64::MAX,
+            max_bytes: i64::MAX,
+        };
+        let media = crate::media::record_upload(conn, drawing, unlimited)?;
+        crate::media::attach(
+            conn,
+            owner,
+            None,
+            Target::Listing(listing_id),
+            "attachments",
+            &[media.id],
+        )?;
+        diesel::update(listings::table.find(listing_id.to_string()))
+            .set(listings::attachments.eq(serde_json::json!([media.id.to_string()]).to_string()))
             .execute(conn)?;
         Ok(media)
     })

@@ -7,7 +7,10 @@ pub mod data;
 mod images;
 mod policies;
 
-pub use images::{Unpictured, attach_picture, products_without_images};
+pub use images::{
+    Undrawn, Unpictured, attach_drawing, attach_picture, buy_requests_without_attachments,
+    products_without_images,
+};
 
 use rust_decimal::Decimal;
 
@@ -18,6 +21,8 @@ use crate::company::{self, CompanyError, CompanyInput, ContactInput, StatusActio
 use crate::db::DbConnection;
 
 pub const DEMO_PASSWORD: &str = "Tradefair-Demo-2026";
+/// Every demo account's e-mail address is under this domain (suppliers under a subdomain).
+pub const DEMO_DOMAIN: &str = "demo.tradefair.example";
 pub const OPERATOR_EMAIL: &str = "operator@demo.tradefair.example";
 pub const BUYER_EMAIL: &str = "buyer@demo.tradefair.example";
 pub const PRODUCTS_PER_SUPPLIER: usize = 15;
