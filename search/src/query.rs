@@ -69,6 +69,27 @@ pub struct ProductSearch {
     pub offset: usize,
 }
 
+impl ProductSearch {
+    /// Every product (or one category's), newest first: the lists of the home page and of
+    /// related products. Set `q`, filters and `sort` on top of it for other searches.
+    pub fn newest(category: Option<String>, limit: usize) -> ProductSearch {
+        ProductSearch {
+            q: String::new(),
+            category,
+            region: None,
+            verified: None,
+            company_type: None,
+            moq_max: None,
+            price_min: None,
+            price_max: None,
+            currency: None,
+            sort: Sort::Newest,
+            limit,
+            offset: 0,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SupplierSearch {
     pub q: String,
@@ -940,17 +961,8 @@ mod tests {
         index.reader.reload().unwrap();
         let s = super::ProductSearch {
             q: "cup".into(),
-            category: None,
-            region: None,
-            verified: None,
-            company_type: None,
-            moq_max: None,
-            price_min: None,
-            price_max: None,
-            currency: None,
             sort: super::Sort::Relevance,
-            limit: 10,
-            offset: 0,
+            ..super::ProductSearch::newest(None, 10)
         };
         let synonyms = crate::Synonyms::only(&[]);
         let full = super::search_products(&index, &synonyms, &s, super::Detail::Full).unwrap();

@@ -296,7 +296,10 @@ async fn demo_data_loads_and_is_served(b: Backend) {
     assert_eq!(app.get_raw(&url, None, &[]).await.0, 404);
     let mine = app
         .get(
-            &format!("/api/v1/listings/{}", theirs["id"].as_str().unwrap_or_default()),
+            &format!(
+                "/api/v1/listings/{}",
+                theirs["id"].as_str().unwrap_or_default()
+            ),
             outsider.token(),
         )
         .await

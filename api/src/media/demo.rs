@@ -51,41 +51,61 @@ async fn store_generated(
     })
 }
 
+/// What one seeding step does for each of its items: the target's id, the uploader, what is
+/// drawn, the purpose of the upload and how it is attached.
+struct Generation {
+    purpose: Purpose,
+    attach: fn(
+        &mut domain::db::DbConnection,
+        Uuid,
+        NewMedia,
+    ) -> Result<domain::media::Media, domain::media::MediaError>,
+}
+
+/// Draws, stores and attaches one generated file per `(target, owner, title)`.
+async fn generate(
+    pool: &domain::db::DbPool,
+    store: &MediaStore,
+    data_dir: &Path,
+    todo: Vec<(Uuid, Uuid, String)>,
+    g: Generation,
+) -> anyhow::Result<usize> {
+    let tmp = data_dir.join("tmp");
+    std::fs::create_dir_all(&tmp)?;
+    for (target, owner, title) in &todo {
+        let file = store_generated(store, &tmp, picture_for(title), g.purpose, *owner).await?;
+        let pool = pool.clone();
+        let (target, attach) = (*target, g.attach);
+        tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+            let mut conn = pool.get()?;
+            attach(&mut conn, target, file)?;
+            Ok(())
+        })
+        .await??;
+    }
+    Ok(todo.len())
+}
+
 /// Gives every demo product without images a generated picture. Returns how many.
 pub async fn picture_demo_products(
     pool: &domain::db::DbPool,
     store: &MediaStore,
     data_dir: &Path,
 ) -> anyhow::Result<usize> {
-    let todo = {
-        let pool = pool.clone();
-        tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-            let mut conn = pool.get()?;
-            Ok(domain::demo::products_without_images(&mut conn)?)
-        })
-        .await??
+    let pool2 = pool.clone();
+    let todo = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let mut conn = pool2.get()?;
+        Ok(domain::demo::products_without_images(&mut conn)?)
+    })
+    .await??
+    .into_iter()
+    .map(|u| (u.product_id, u.owner_id, u.title))
+    .collect();
+    let g = Generation {
+        purpose: Purpose::ProductImage,
+        attach: domain::demo::attach_picture,
     };
-    let tmp = data_dir.join("tmp");
-    std::fs::create_dir_all(&tmp)?;
-    for item in &todo {
-        let picture = store_generated(
-            store,
-            &tmp,
-            picture_for(&item.title),
-            Purpose::ProductImage,
-            item.owner_id,
-        )
-        .await?;
-        let pool = pool.clone();
-        let product = item.product_id;
-        tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-            let mut conn = pool.get()?;
-            domain::demo::attach_picture(&mut conn, product, picture)?;
-            Ok(())
-        })
-        .await??;
-    }
-    Ok(todo.len())
+    generate(pool, store, data_dir, todo, g).await
 }
 
 /// Gives every buy request of the demo accounts without attachments a generated drawing (an
@@ -96,33 +116,18 @@ pub async fn draw_demo_buy_requests(
     store: &MediaStore,
     data_dir: &Path,
 ) -> anyhow::Result<usize> {
-    let todo = {
-        let pool = pool.clone();
-        tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-            let mut conn = pool.get()?;
-            Ok(domain::demo::buy_requests_without_attachments(&mut conn)?)
-        })
-        .await??
+    let pool2 = pool.clone();
+    let todo = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let mut conn = pool2.get()?;
+        Ok(domain::demo::buy_requests_without_attachments(&mut conn)?)
+    })
+    .await??
+    .into_iter()
+    .map(|u| (u.listing_id, u.owner_id, format!("图纸 {}", u.title)))
+    .collect();
+    let g = Generation {
+        purpose: Purpose::Attachment,
+        attach: domain::demo::attach_drawing,
     };
-    let tmp = data_dir.join("tmp");
-    std::fs::create_dir_all(&tmp)?;
-    for item in &todo {
-        let drawing = store_generated(
-            store,
-            &tmp,
-            picture_for(&format!("图纸 {}", item.title)),
-            Purpose::Attachment,
-            item.owner_id,
-        )
-        .await?;
-        let pool = pool.clone();
-        let listing = item.listing_id;
-        tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-            let mut conn = pool.get()?;
-            domain::demo::attach_drawing(&mut conn, listing, drawing)?;
-            Ok(())
-        })
-        .await??;
-    }
-    Ok(todo.len())
+    generate(pool, store, data_dir, todo, g).await
 }

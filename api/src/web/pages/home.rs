@@ -89,20 +89,7 @@ pub async fn home(
         .db(move |conn| -> Result<_, crate::error::ApiError> {
             let suppliers = domain::company::directory(conn, None, None, true, 8)?;
             let products = searcher
-                .product_list(&search::ProductSearch {
-                    q: String::new(),
-                    category: None,
-                    region: None,
-                    verified: None,
-                    company_type: None,
-                    moq_max: None,
-                    price_min: None,
-                    price_max: None,
-                    currency: None,
-                    sort: search::Sort::Newest,
-                    limit: 8,
-                    offset: 0,
-                })
+                .product_list(&search::ProductSearch::newest(None, 8))
                 .map(|r| r.items)
                 .unwrap_or_default();
             let buys = searcher

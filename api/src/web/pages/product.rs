@@ -241,20 +241,7 @@ fn related_products(
     searcher: &search::Search,
     p: &domain::catalog::Product,
 ) -> Vec<search::ProductHit> {
-    let s = search::ProductSearch {
-        q: String::new(),
-        category: Some(p.category_id.clone()),
-        region: None,
-        verified: None,
-        company_type: None,
-        moq_max: None,
-        price_min: None,
-        price_max: None,
-        currency: None,
-        sort: search::Sort::Newest,
-        limit: 7,
-        offset: 0,
-    };
+    let s = search::ProductSearch::newest(Some(p.category_id.clone()), 7);
     searcher
         .product_list(&s)
         .map(|r| r.items)
