@@ -46,6 +46,24 @@ pub fn products_without_images(conn: &mut DbConnection) -> QueryResult<Vec<Unpic
         .collect())
 }
 
+/// Records a generated file as an upload of its owner (no quota: seeding) and links it to
+/// `target`; the caller writes the target's own column in the same transaction.
+fn record_and_link(
+    conn: &mut DbConnection,
+    file: NewMedia,
+    target: Target,
+    field: &str,
+) -> Result<Media, MediaError> {
+    let owner = file.owner_id;
+    let unlimited = Quota {
+        max_count: i64::MAX,
+        max_bytes: i64::MAX,
+    };
+    let media = crate::media::record_upload(conn, file, unlimited)?;
+    crate::media::attach(conn, owner, None, target, field, &[media.id])?;
+    Ok(media)
+}
+
 /// Records the generated picture and makes it the product's only image. Seeding only: the live
 /// row is written directly (no change request, no outbox event: search shows no images).
 pub fn attach_picture(
@@ -54,20 +72,7 @@ pub fn attach_picture(
     picture: NewMedia,
 ) -> Result<Media, MediaError> {
     crate::db::transaction(conn, |conn| {
-        let owner = picture.owner_id;
-        let unlimited = Quota {
-            max_count: i64::MAX,
-            max_bytes: i64::MAX,
-        };
-        let media = crate::media::record_upload(conn, picture, unlimited)?;
-        crate::media::attach(
-            conn,
-            owner,
-            None,
-            Target::Product(product_id),
-            "images",
-            &[media.id],
-        )?;
+        let media = record_and_link(conn, picture, Target::Product(product_id), "images")?;
         diesel::update(products::table.find(product_id.to_string()))
             .set(products::images.eq(serde_json::json!([media.id.to_string()]).to_string()))
             .execute(conn)?;
@@ -118,20 +123,7 @@ pub fn attach_drawing(
     drawing: NewMedia,
 ) -> Result<Media, MediaError> {
     crate::db::transaction(conn, |conn| {
-        let owner = drawing.owner_id;
-        let unlimited = Quota {
-            max_count: i64::MAX,
-            max_bytes: i64::MAX,
-        };
-        let media = crate::media::record_upload(conn, drawing, unlimited)?;
-        crate::media::attach(
-            conn,
-            owner,
-            None,
-            Target::Listing(listing_id),
-            "attachments",
-            &[media.id],
-        )?;
+        let media = record_and_link(conn, drawing, Target::Listing(listing_id), "attachments")?;
         diesel::update(listings::table.find(listing_id.to_string()))
             .set(listings::attachments.eq(serde_json::json!([media.id.to_string()]).to_string()))
             .execute(conn)?;
