@@ -7,7 +7,7 @@
 //!
 //! Without `--database-url` a SQLite file in a temp dir is used. Only loopback is touched.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use diesel::prelude::*;
 use domain::db::schema::email_jobs;
@@ -147,28 +147,8 @@ async fn main() -> anyhow::Result<()> {
         config: std::sync::Arc::new(worker_config),
         ..services
     };
-    let started = Instant::now();
-    let background = api::background::start_background(&services)?;
-    let deadline = started + Duration::from_secs(600);
-    loop {
-        let u = url.clone();
-        let sent = tokio::task::spawn_blocking(move || count_sent(&u)).await?;
-        if sent as usize >= jobs {
-            break;
-        }
-        anyhow::ensure!(
-            Instant::now() < deadline,
-            "only {sent} of {jobs} sent in 600 s"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let elapsed = started.elapsed();
-    background.stop().await;
-    let backend = if url.starts_with("postgres") {
-        "PostgreSQL"
-    } else {
-        "SQLite"
-    };
+    let elapsed = e2e::bench::time_until_done(&services, &url, jobs, count_sent).await?;
+    let backend = e2e::bench::backend_name(&url);
     println!(
         "mail-bench: {jobs} messages to {domains} domains, {backend}, concurrency {}, batch {}, DKIM {}, tracking {}: {:.2} s, {:.0} messages/s (sink received {})",
         args.concurrency,

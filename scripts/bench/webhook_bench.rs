@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use diesel::prelude::*;
 use domain::db::schema::{company_members, users, webhook_deliveries};
@@ -174,28 +174,8 @@ async fn main() -> anyhow::Result<()> {
         config: Arc::new(worker_config),
         ..services
     };
-    let started = Instant::now();
-    let background = api::background::start_background(&services)?;
-    let deadline = started + Duration::from_secs(600);
-    loop {
-        let u = url.clone();
-        let delivered = tokio::task::spawn_blocking(move || count_delivered(&u)).await?;
-        if delivered as usize >= deliveries {
-            break;
-        }
-        anyhow::ensure!(
-            Instant::now() < deadline,
-            "only {delivered} of {deliveries} delivered in 600 s"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let elapsed = started.elapsed();
-    background.stop().await;
-    let backend = if url.starts_with("postgres") {
-        "PostgreSQL"
-    } else {
-        "SQLite"
-    };
+    let elapsed = e2e::bench::time_until_done(&services, &url, deliveries, count_delivered).await?;
+    let backend = e2e::bench::backend_name(&url);
     println!(
         "webhook-bench: {deliveries} deliveries, {backend}, batch {}: {:.2} s, {:.0} deliveries/s (receiver got {})",
         args.batch,

@@ -11,6 +11,7 @@
 //! command starts both, and nothing is skipped silently.
 
 pub mod backend;
+pub mod bench;
 pub mod binary;
 pub mod browser;
 pub mod client;

@@ -276,6 +276,10 @@ pub fn get_product(
     actor: Option<&Actor>,
     id: Uuid,
 ) -> Result<Product, CatalogError> {
+    let Some(actor) = actor else {
+        return get_public_product(conn, id).map(|(product, _)| product);
+    };
+    let actor = Some(actor);
     let mut product = load_product(conn, id)?
         .map(Product::from)
         .ok_or(CatalogError::NotFound)?;

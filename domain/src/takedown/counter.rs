@@ -85,7 +85,7 @@ pub fn file_counter_notice(
                 .collect::<Vec<_>>(),
         ));
         let company = row.company_id.as_deref().map(crate::ids::parse_db_id);
-        attach_evidence(conn, actor, company, id, ("evidence_attachments", &files))?;
+        attach_evidence(conn, actor, company, id, &files)?;
         row.counter_evidence_attachments = to_json(&files);
         row.countered_at = Some(at);
         row.countered_by = Some(actor.user_id.to_string());

@@ -76,7 +76,7 @@ pub(super) fn attach_evidence(
     actor: &Actor,
     company: Option<Uuid>,
     notice_id: Uuid,
-    (field, ids): (&str, &[String]),
+    ids: &[String],
 ) -> Result<(), TakedownError> {
     use crate::media::{MediaError, Target};
     let ids: Vec<Uuid> = ids.iter().filter_map(|s| s.parse().ok()).collect();
@@ -84,6 +84,7 @@ pub(super) fn attach_evidence(
         return Ok(());
     }
     let target = Target::TakedownNotice(notice_id);
+    let field = "evidence_attachments";
     crate::media::attach(conn, actor.user_id, company, target, field, &ids).map_err(|e| match e {
         MediaError::Validation(f) => TakedownError::Validation(f),
         MediaError::Database(e) => TakedownError::Database(e),
@@ -169,7 +170,7 @@ pub fn file_notice(
         }
         let at = now();
         let id = new_id();
-        attach_evidence(conn, actor, None, id, ("evidence_attachments", &files))?;
+        attach_evidence(conn, actor, None, id, &files)?;
         let row = NoticeRow {
             id: id.to_string(),
             notifier_id: actor.user_id.to_string(),
