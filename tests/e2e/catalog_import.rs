@@ -586,7 +586,71 @@ async fn an_import_resumes_after_a_crash_without_duplicates(b: Backend) {
     assert_eq!(product_count(&app, &company).await, 250);
 }
 
+/// A product given a SKU between the batch's lookup of it and the batch's insert (a member
+/// creating it while the import runs) makes that insert fail halfway through the row. The
+/// batch is rolled back and run again with a savepoint per row, so the row updates that
+/// product: nothing is lost, duplicated or reported as failed.
+async fn a_sku_taken_meanwhile_turns_its_row_into_an_update(b: Backend) {
+    let app = TestApp::spawn_with(b, |c| c.import_worker = false).await;
+    let owner = app.signup("supplier").await;
+    let company = id_of(&app.company(&owner).await);
+    let company_id = uuid::Uuid::parse_str(&company).unwrap();
+    let mut file = format!("{HEADER}\r\n");
+    for sku in ["T-1", "T-2", "T-3"] {
+        file.push_str(&good_row(sku, "Flask from the file"));
+        file.push_str("\r\n");
+    }
+    upload(&app, owner.token(), &company, "text/csv", file.into_bytes())
+        .await
+        .expect(202);
+    // The batch looks T-2 up: no product has it yet.
+    let stale = app
+        .with_db(move |conn| {
+            let mut batch = domain::catalog::WriteBatch::sharing_transaction();
+            domain::db::transaction(conn, |conn| batch.preload_skus(conn, company_id, &["T-2"]))
+                .unwrap();
+            batch
+        })
+        .await;
+    let mut taken = e2e::fixtures::product_body();
+    taken["sku"] = json!("T-2");
+    let taken = app
+        .post(
+            &format!("/api/v1/companies/{company}/products"),
+            owner.token(),
+            taken,
+        )
+        .await
+        .expect(201)
+        .body;
+    let lease = time::Duration::seconds(60);
+    let outcome = app
+        .with_db(move |conn| {
+            use domain::catalog_import::{claim_import, process_batch_from, read_claimed};
+            let job = claim_import(conn, lease).unwrap().expect("claimed");
+            let sheet = read_claimed(conn, &job).unwrap().expect("readable");
+            process_batch_from(conn, &job, &sheet, &sheet.rows, lease, stale).unwrap()
+        })
+        .await
+        .expect("still this worker's");
+    assert_eq!(
+        (outcome.created, outcome.updated, outcome.failed),
+        (2, 1, 0)
+    );
+    assert_eq!(product_count(&app, &company).await, 3);
+    let now = app
+        .get(
+            &format!("/api/v1/products/{}", id_of(&taken)),
+            owner.token(),
+        )
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(now["title_en"], "Flask from the file", "{now}");
+}
+
 both_backends!(
+    a_sku_taken_meanwhile_turns_its_row_into_an_update,
     an_import_resumes_after_a_crash_without_duplicates,
     an_import_reports_bad_rows_and_a_second_import_updates,
     an_xlsx_import_and_the_templates_work,

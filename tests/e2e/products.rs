@@ -485,7 +485,61 @@ async fn sku_is_unique_per_company_and_private(b: Backend) {
         .expect(201);
 }
 
+/// An edit of a draft that changes nothing writes nothing: the product keeps its `updated_at`
+/// and no event reaches the index or webhooks (a re-imported catalog's unchanged rows take this
+/// path). A real change does both.
+async fn an_edit_that_changes_nothing_writes_nothing(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup("supplier").await;
+    let company = app.company(&owner).await;
+    let cid = company["id"].as_str().unwrap().to_owned();
+    let draft = app
+        .post(
+            &format!("/api/v1/companies/{cid}/products"),
+            owner.token(),
+            product_body(),
+        )
+        .await
+        .expect(201)
+        .body;
+    let id = draft["id"].as_str().unwrap().to_owned();
+    let events = || {
+        let id = id.clone();
+        app.with_db(move |conn| {
+            use diesel::prelude::*;
+            use domain::db::schema::outbox;
+            outbox::table
+                .filter(outbox::entity_id.eq(id))
+                .count()
+                .get_result::<i64>(conn)
+                .unwrap()
+        })
+    };
+    let before = events().await;
+    domain::clock::advance(time::Duration::minutes(5));
+    let path = format!("/api/v1/products/{id}");
+    let same = app
+        .patch(&path, owner.token(), product_body())
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(same["edit"]["outcome"], "applied", "{same}");
+    assert_eq!(same["updated_at"], draft["updated_at"]);
+    assert_eq!(events().await, before);
+    let mut changed = product_body();
+    changed["moq"] = json!(200);
+    let after = app
+        .patch(&path, owner.token(), changed)
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(after["moq"], 200);
+    assert_ne!(after["updated_at"], draft["updated_at"]);
+    assert_eq!(events().await, before + 1);
+}
+
 both_backends!(
+    an_edit_that_changes_nothing_writes_nothing,
     sku_is_unique_per_company_and_private,
     product_fields_are_validated,
     prices_are_exact_minor_units,

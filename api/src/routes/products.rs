@@ -429,7 +429,8 @@ pub struct ProductEditView {
 
 /// Edits a product (company members).
 ///
-/// Drafts, products under review and rejected ones are edited in place (`edit.outcome: applied`).
+/// Drafts, products under review and rejected ones are edited in place (`edit.outcome: applied`);
+/// an edit that changes nothing writes nothing (the product keeps its `updated_at`).
 /// An edit of a published product is a change request: the published version stays live and
 /// searchable until an operator approves it (`edit.outcome: pending`, with
 /// `edit.change_request_id`), unless the company is verified and screening finds nothing in the new

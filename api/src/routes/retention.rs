@@ -85,8 +85,8 @@ pub async fn leave_company(
 ///
 /// Your data as one JSON document (`format: tradefair-account-export/1`): the account, the
 /// inquiry threads you opened and every message you sent, your buy requests and the quotes
-/// received on them, notifications, reports, takedown notices and appeals you filed, and your
-/// e-mail settings.
+/// received on them, notifications, reports, takedown notices, counter-notices and appeals you
+/// filed, the ratings you gave, and your e-mail settings.
 #[utoipa::path(operation_id = "export_my_data", tag = "privacy", security(("bearer" = [])), responses(
     (status = 200, description = "the export document", body = Object),
     (status = 401, response = Unauthorized)))]

@@ -1,5 +1,6 @@
 //! The product catalog: categories and products with their review flow.
 
+mod batch;
 mod category;
 mod change;
 mod error;
@@ -13,6 +14,7 @@ mod search_view;
 mod service;
 mod status;
 
+pub use batch::WriteBatch;
 pub(crate) use category::leaf_category_problem;
 pub use category::{CategoryNode, category_exists, list_categories};
 pub use change::ProductEdit;
@@ -35,7 +37,7 @@ pub use search_view::{
 };
 pub(crate) use service::company_for_write;
 pub use service::{
-    create_product, delete_product, get_product, get_public_product, list_company_products,
-    update_product,
+    create_product, create_product_in, delete_product, get_product, get_public_product,
+    list_company_products, update_product, update_product_in,
 };
 pub use status::{ProductAction, change_product_status};

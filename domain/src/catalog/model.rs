@@ -63,7 +63,7 @@ pub struct Product {
     pub sku: Option<String>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = products, treat_none_as_null = true)]
 pub(crate) struct ProductRow {
     pub id: String,

@@ -3,13 +3,13 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::CatalogError;
+use super::batch::WriteBatch;
 use super::category::leaf_category_problem;
 use super::change::ProductEdit;
 use super::input::{ProductInput, ValidProduct};
 use super::model::{Product, ProductRow, ProductStatus};
 use super::repo::{
-    all_products_of_company, load_product, product_id_by_sku, public_products_of_company,
-    save_product,
+    all_products_of_company, load_product, public_products_of_company, save_product,
 };
 use crate::access::{Actor, CompanyAction, may_on_company};
 use crate::clock::now;
@@ -41,12 +41,13 @@ fn sku_duplicate() -> CatalogError {
 /// race; this names the field).
 fn check_sku(
     conn: &mut DbConnection,
+    batch: &mut WriteBatch,
     company_id: Uuid,
     sku: Option<&str>,
     product_id: &str,
 ) -> Result<(), CatalogError> {
     let Some(sku) = sku else { return Ok(()) };
-    match product_id_by_sku(conn, company_id, sku)? {
+    match batch.product_id_by_sku(conn, company_id, sku)? {
         Some(other) if other.to_string() != product_id => Err(sku_duplicate()),
         _ => Ok(()),
     }
@@ -86,6 +87,14 @@ pub(super) fn screen_product(
     conn: &mut DbConnection,
     row: &ProductRow,
 ) -> Result<crate::screening::Verdict, CatalogError> {
+    let rules = crate::screening::current_rules(conn)?;
+    screen_product_with(&rules, row)
+}
+
+fn screen_product_with(
+    rules: &crate::screening::Engine,
+    row: &ProductRow,
+) -> Result<crate::screening::Verdict, CatalogError> {
     let description = crate::text::plain_text(&row.description);
     let attributes: Vec<super::model::Attribute> = crate::json_col::from_json(&row.attributes);
     let attributes: String = attributes
@@ -95,8 +104,8 @@ pub(super) fn screen_product(
         .join("\n");
     let keywords: Vec<String> = crate::json_col::from_json(&row.keywords);
     let keywords = keywords.join(", ");
-    let verdict = crate::screening::screen(
-        conn,
+    let verdict = crate::screening::Verdict::of(
+        rules,
         &[
             ("title_zh", row.title_zh.as_deref().unwrap_or("")),
             ("title_en", row.title_en.as_deref().unwrap_or("")),
@@ -104,7 +113,7 @@ pub(super) fn screen_product(
             ("attributes", &attributes),
             ("keywords", &keywords),
         ],
-    )?;
+    );
     if verdict.blocked() {
         return Err(CatalogError::Blocked(verdict.block_errors()));
     }
@@ -142,7 +151,9 @@ fn attach_images(
     product_id: Uuid,
     images: Option<&Vec<String>>,
 ) -> Result<(), CatalogError> {
-    let Some(images) = images else { return Ok(()) };
+    let Some(images) = images.filter(|i| !i.is_empty()) else {
+        return Ok(());
+    };
     let ids: Vec<Uuid> = images
         .iter()
         .filter_map(|s| Uuid::parse_str(s.trim()).ok())
@@ -173,11 +184,45 @@ pub fn create_product(
     company_id: Uuid,
     input: ProductInput,
 ) -> Result<Product, CatalogError> {
+    create_product_in(conn, &mut WriteBatch::new(), actor, company_id, input)
+}
+
+/// `create_product` as one of a run of writes in the caller's transaction (`WriteBatch`).
+pub fn create_product_in(
+    conn: &mut DbConnection,
+    batch: &mut WriteBatch,
+    actor: &Actor,
+    company_id: Uuid,
+    input: ProductInput,
+) -> Result<Product, CatalogError> {
     let images = input.images.clone();
     let valid = input.validate(None).map_err(CatalogError::Validation)?;
+    // Linking images can refuse them after the insert, so rows with images keep a savepoint.
+    if batch.shares_transaction() && images.as_ref().is_none_or(Vec::is_empty) {
+        // No savepoint of its own (two round trips fewer): every refusal below comes before
+        // the first write, so a refused row has written nothing. A statement failing once the
+        // writes began (a SKU a concurrent write just took) spoils the batch, which the import
+        // rolls back and runs again with a savepoint per row.
+        let created = insert_product(conn, batch, actor, company_id, valid, images.as_ref());
+        batch.end_writes(created.is_ok());
+        return created;
+    }
     db::transaction(conn, |conn| {
-        company_for_write(conn, actor, company_id)?;
-        check_category(conn, &valid.category_id)?;
+        insert_product(conn, batch, actor, company_id, valid, images.as_ref())
+    })
+}
+
+fn insert_product(
+    conn: &mut DbConnection,
+    batch: &mut WriteBatch,
+    actor: &Actor,
+    company_id: Uuid,
+    valid: ValidProduct,
+    images: Option<&Vec<String>>,
+) -> Result<Product, CatalogError> {
+    {
+        batch.company(conn, actor, company_id)?;
+        batch.check_category(conn, &valid.category_id)?;
         let at = now();
         let id = new_id();
         let mut row = ProductRow {
@@ -208,23 +253,26 @@ pub fn create_product(
             changes_requested_at: None,
             sku: valid.sku.clone(),
         };
-        check_sku(conn, company_id, row.sku.as_deref(), &row.id)?;
-        fill_row(&mut row, valid.clone());
-        let verdict = screen_product(conn, &row)?;
+        check_sku(conn, batch, company_id, row.sku.as_deref(), &row.id)?;
+        fill_row(&mut row, valid);
+        let rules = batch.rules(conn)?;
+        let verdict = screen_product_with(&rules, &row)?;
+        batch.begin_writes();
         diesel::insert_into(products::table)
             .values(&row)
             .execute(conn)
             .map_err(sku_race)?;
-        crate::screening::record(conn, "product", &row.id, &verdict)?;
-        attach_images(conn, actor, company_id, id, images.as_ref())?;
+        crate::screening::record_new(conn, "product", &row.id, &verdict)?;
+        attach_images(conn, actor, company_id, id, images)?;
         outbox::emit(
             conn,
             topic::PRODUCT_CHANGED,
             id,
             json!({"change": "created"}),
         )?;
+        batch.wrote(company_id, None, &row);
         Ok(Product::from(row))
-    })
+    }
 }
 
 /// Whether the actor sees this product: published ones of public companies are public unless
@@ -310,15 +358,33 @@ pub(crate) fn product_for_write(
     actor: &Actor,
     id: Uuid,
 ) -> Result<(ProductRow, Company), CatalogError> {
-    let row = load_product(conn, id)?.ok_or(CatalogError::NotFound)?;
+    product_for_write_in(conn, &mut WriteBatch::new(), actor, id)
+}
+
+fn product_for_write_in(
+    conn: &mut DbConnection,
+    batch: &mut WriteBatch,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<(ProductRow, Company), CatalogError> {
+    let row = match batch.row(id) {
+        Some(row) => row,
+        None => load_product(conn, id)?.ok_or(CatalogError::NotFound)?,
+    };
+    // Found writable in this batch: the actor is a member, who sees every product of it.
+    if let Some(company) = batch.writes_for(actor, crate::ids::parse_db_id(&row.company_id)) {
+        return Ok((row, company.clone()));
+    }
     let product = Product::from(row.clone());
     if !visible(conn, Some(actor), &product)? {
         return Err(CatalogError::NotFound);
     }
-    let (company, _) = company_for_write(conn, actor, product.company_id).map_err(|e| match e {
-        CatalogError::CompanyNotFound => CatalogError::NotFound,
-        other => other,
-    })?;
+    let (company, _) = batch
+        .company(conn, actor, product.company_id)
+        .map_err(|e| match e {
+            CatalogError::CompanyNotFound => CatalogError::NotFound,
+            other => other,
+        })?;
     Ok((row, company))
 }
 
@@ -332,33 +398,59 @@ pub fn update_product(
     id: Uuid,
     input: ProductInput,
 ) -> Result<ProductEdit, CatalogError> {
+    update_product_in(conn, &mut WriteBatch::new(), actor, id, input)
+}
+
+/// `update_product` as one of a run of writes in the caller's transaction (`WriteBatch`).
+pub fn update_product_in(
+    conn: &mut DbConnection,
+    batch: &mut WriteBatch,
+    actor: &Actor,
+    id: Uuid,
+    input: ProductInput,
+) -> Result<ProductEdit, CatalogError> {
     db::transaction(conn, |conn| {
-        let (mut row, company) = product_for_write(conn, actor, id)?;
+        let (mut row, company) = product_for_write_in(conn, batch, actor, id)?;
+        let loaded = row.clone();
         let current = Product::from(row.clone());
+        let before_sku = row.sku.clone();
         attach_images(conn, actor, company.id, id, input.images.as_ref())?;
         if let Some(sku) = input.sku.as_deref() {
-            set_sku(conn, &mut row, company.id, sku)?;
+            set_sku(conn, batch, &mut row, company.id, sku)?;
         }
         if current.status == ProductStatus::Published {
-            return super::change::propose(conn, actor, row, &company, input);
+            let edit = super::change::propose(conn, actor, row.clone(), &company, input)?;
+            // A proposal leaves the live row as it was, except for a new SKU.
+            batch.wrote(company.id, before_sku.as_deref(), &row);
+            return Ok(edit);
         }
         let valid = input
             .validate(Some(&current))
             .map_err(CatalogError::Validation)?;
         if valid.category_id != current.category_id {
-            check_category(conn, &valid.category_id)?;
+            batch.check_category(conn, &valid.category_id)?;
         }
         fill_row(&mut row, valid);
-        let verdict = screen_product(conn, &row)?;
-        crate::screening::record(conn, "product", &row.id, &verdict)?;
         row.status = match current.status {
             ProductStatus::Rejected => ProductStatus::Draft,
             s => s,
         }
         .as_str()
         .to_owned();
+        if row == loaded {
+            // Nothing to write (a re-imported catalog's unchanged rows): no new screening, no
+            // event, so the index, webhooks and `updated_at` are left alone.
+            return Ok(ProductEdit {
+                product: Product::from(row),
+                change: None,
+            });
+        }
+        let rules = batch.rules(conn)?;
+        let verdict = screen_product_with(&rules, &row)?;
+        crate::screening::record(conn, "product", &row.id, &verdict)?;
         row.updated_at = now();
         save_product(conn, &row, json!({"change": "updated"}))?;
+        batch.wrote(company.id, before_sku.as_deref(), &row);
         Ok(ProductEdit {
             product: Product::from(row),
             change: None,
@@ -371,6 +463,7 @@ pub fn update_product(
 /// edit (in place, or as a change request).
 fn set_sku(
     conn: &mut DbConnection,
+    batch: &mut WriteBatch,
     row: &mut ProductRow,
     company_id: Uuid,
     sku: &str,
@@ -381,7 +474,7 @@ fn set_sku(
     if sku == row.sku {
         return Ok(());
     }
-    check_sku(conn, company_id, sku.as_deref(), &row.id)?;
+    check_sku(conn, batch, company_id, sku.as_deref(), &row.id)?;
     diesel::update(products::table.find(&row.id))
         .set(products::sku.eq(&sku))
         .execute(conn)

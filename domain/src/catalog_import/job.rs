@@ -16,7 +16,7 @@ use super::read::{Format, Sheet, SheetRow, read_sheet};
 use super::row::row_input;
 use crate::access::{AccountType, Actor};
 use crate::catalog::{
-    CatalogError, ProductInput, create_product, product_id_by_sku, update_product,
+    CatalogError, ProductInput, WriteBatch, create_product_in, update_product_in,
 };
 use crate::clock::now;
 use crate::db::schema::{catalog_import_errors, catalog_imports, users};
@@ -153,25 +153,28 @@ fn refusal(e: CatalogError) -> Result<RowOutcome, ImportError> {
     }
 }
 
+type ParsedRow = Result<(Option<String>, ProductInput), Vec<FieldError>>;
+
 fn import_row(
     conn: &mut DbConnection,
+    batch: &mut WriteBatch,
     job: &ClaimedImport,
-    sheet: &Sheet,
-    row: &SheetRow,
+    parsed: ParsedRow,
 ) -> Result<RowOutcome, ImportError> {
-    let (sku, input): (Option<String>, ProductInput) = match row_input(&sheet.columns, row) {
+    let (sku, input) = match parsed {
         Ok(parsed) => parsed,
         Err(problems) => return Ok(RowOutcome::Failed(problems)),
     };
     let existing = match &sku {
-        Some(sku) => product_id_by_sku(conn, job.company_id, sku)?,
+        Some(sku) => batch.product_id_by_sku(conn, job.company_id, sku)?,
         None => None,
     };
     let outcome = match existing {
-        Some(id) => update_product(conn, &job.actor, id, input).map(|_| RowOutcome::Updated),
-        None => {
-            create_product(conn, &job.actor, job.company_id, input).map(|_| RowOutcome::Created)
+        Some(id) => {
+            update_product_in(conn, batch, &job.actor, id, input).map(|_| RowOutcome::Updated)
         }
+        None => create_product_in(conn, batch, &job.actor, job.company_id, input)
+            .map(|_| RowOutcome::Created),
     };
     outcome.or_else(refusal)
 }
@@ -186,11 +189,80 @@ pub fn process_batch(
     rows: &[SheetRow],
     lease: Duration,
 ) -> Result<Option<BatchOutcome>, ImportError> {
-    let result = db::transaction(conn, |conn| {
+    process_batch_from(
+        conn,
+        job,
+        sheet,
+        rows,
+        lease,
+        WriteBatch::sharing_transaction(),
+    )
+}
+
+/// `process_batch` whose first attempt starts from `first` and what it already looked up. The
+/// tests hand it a batch that looked a SKU up before another write took it, as happens when a
+/// member creates a product while the import runs.
+pub fn process_batch_from(
+    conn: &mut DbConnection,
+    job: &ClaimedImport,
+    sheet: &Sheet,
+    rows: &[SheetRow],
+    lease: Duration,
+    first: WriteBatch,
+) -> Result<Option<BatchOutcome>, ImportError> {
+    // New products are written without a savepoint each; if one fails halfway, the batch is
+    // rolled back and run again with a savepoint per row (`WriteBatch::sharing_transaction`).
+    let result = match run_batch(conn, job, sheet, rows, lease, first) {
+        Err(Abort::Redo) => run_batch(conn, job, sheet, rows, lease, WriteBatch::new()),
+        other => other,
+    };
+    match result {
+        Ok(outcome) => Ok(Some(outcome)),
+        Err(Abort::Import(ImportError::NotFound)) => Ok(None),
+        Err(Abort::Import(e)) => Err(e),
+        Err(Abort::Redo) => Err(ImportError::Write(
+            "a batch with a savepoint per row cannot be spoiled".into(),
+        )),
+    }
+}
+
+/// Why a batch's transaction ended without committing.
+enum Abort {
+    Import(ImportError),
+    /// A row failed halfway through its writes: roll back and run the batch again.
+    Redo,
+}
+
+impl From<diesel::result::Error> for Abort {
+    fn from(e: diesel::result::Error) -> Self {
+        Abort::Import(ImportError::Database(e))
+    }
+}
+
+fn run_batch(
+    conn: &mut DbConnection,
+    job: &ClaimedImport,
+    sheet: &Sheet,
+    rows: &[SheetRow],
+    lease: Duration,
+    mut batch: WriteBatch,
+) -> Result<BatchOutcome, Abort> {
+    db::transaction(conn, |conn| {
         let mut outcome = BatchOutcome::default();
         let mut errors = Vec::new();
-        for row in rows {
-            match import_row(conn, job, sheet, row)? {
+        // The batch's rows share its checks, and their SKUs are looked up in one query.
+        let parsed: Vec<ParsedRow> = rows.iter().map(|r| row_input(&sheet.columns, r)).collect();
+        let skus: Vec<&str> = parsed
+            .iter()
+            .filter_map(|p| p.as_ref().ok()?.0.as_deref())
+            .collect();
+        batch.preload_skus(conn, job.company_id, &skus)?;
+        for (row, parsed) in rows.iter().zip(parsed) {
+            let imported = import_row(conn, &mut batch, job, parsed);
+            if batch.spoiled() {
+                return Err(Abort::Redo);
+            }
+            match imported.map_err(Abort::Import)? {
                 RowOutcome::Created => outcome.created += 1,
                 RowOutcome::Updated => outcome.updated += 1,
                 RowOutcome::Failed(problems) => {
@@ -231,15 +303,10 @@ pub fn process_batch(
         ))
         .execute(conn)?;
         if advanced == 0 {
-            return Err(ImportError::NotFound);
+            return Err(Abort::Import(ImportError::NotFound));
         }
         Ok(outcome)
-    });
-    match result {
-        Ok(outcome) => Ok(Some(outcome)),
-        Err(ImportError::NotFound) => Ok(None),
-        Err(e) => Err(e),
-    }
+    })
 }
 
 /// Ends a job: its file is dropped (the products and the error rows are what is kept).

@@ -18,7 +18,10 @@ mod write;
 
 pub use columns::{COLUMNS, Column, header_row};
 pub use error::ImportError;
-pub use job::{BatchOutcome, ClaimedImport, claim_import, finish, process_batch, read_claimed};
+pub use job::{
+    BatchOutcome, ClaimedImport, claim_import, finish, process_batch, process_batch_from,
+    read_claimed,
+};
 pub use model::{CatalogImport, ImportStatus, RowError};
 pub use read::{Format, MAX_ROWS, Sheet, SheetRow, read_sheet};
 pub use service::{

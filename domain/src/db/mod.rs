@@ -104,5 +104,28 @@ where
     })
 }
 
+/// Runs `f`, inside the caller's transaction, with PostgreSQL planning its statements for the
+/// values bound. diesel keeps statements prepared, and after five runs PostgreSQL may switch to
+/// a generic plan, which cannot use `col = ANY($n)` (diesel's `eq_any`) as an index condition:
+/// looking up a batch's SKUs then scanned all of the company's products, for every batch.
+/// SQLite plans every run anyway.
+pub fn with_custom_plans<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> QueryResult<T>,
+) -> QueryResult<T> {
+    use diesel::connection::SimpleConnection;
+    if conn.backend() == Backend::Sqlite {
+        return f(conn);
+    }
+    debug_assert!(
+        generation::in_transaction(conn),
+        "SET LOCAL needs a transaction"
+    );
+    conn.batch_execute("SET LOCAL plan_cache_mode = force_custom_plan")?;
+    let result = f(conn);
+    conn.batch_execute("SET LOCAL plan_cache_mode = DEFAULT")?;
+    result
+}
+
 /// Errors of queries, for crates that call the domain without depending on diesel themselves.
 pub type QueryError = diesel::result::Error;

@@ -1,8 +1,8 @@
 //! An account holder's data, as one JSON document: the account, the inquiry threads they opened
 //! and every message they wrote, their buy requests and the quotes received on them, their
-//! notifications, reports, takedown notices and appeals, the ratings they gave, and their e-mail
-//! settings. Files attached to any of these are listed by media id. Records others keep about
-//! them (a company's notes and blocks) are the company's, not in here.
+//! notifications, reports, takedown notices, counter-notices and appeals, the ratings they
+//! gave, and their e-mail settings. Files attached to any of these are listed by media id.
+//! Records others keep about them (a company's notes and blocks) are the company's, not in here.
 
 use diesel::prelude::*;
 use serde_json::{Value, json};
@@ -327,6 +327,43 @@ pub fn export_account(conn: &mut DbConnection, actor: &Actor) -> Result<Value, R
         )
         .collect();
 
+    // Counter-notices this account filed for its company's items (the notice is the
+    // notifier's; the statement and evidence are this account's).
+    type CounterRow = (
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+        Option<PrimitiveDateTime>,
+    );
+    let counters: Vec<CounterRow> = takedown_notices::table
+        .filter(takedown_notices::countered_by.eq(&me))
+        .order(takedown_notices::id.asc())
+        .select((
+            takedown_notices::id,
+            takedown_notices::subject_type,
+            takedown_notices::subject_id,
+            takedown_notices::counter_statement,
+            takedown_notices::counter_evidence_urls,
+            takedown_notices::counter_evidence_attachments,
+            takedown_notices::status,
+            takedown_notices::countered_at,
+        ))
+        .load(conn)?;
+    let counters: Vec<Value> = counters
+        .into_iter()
+        .map(|(id, st, sid, statement, evidence, files, status, at)| {
+            json!({"notice_id": id, "subject_type": st, "subject_id": sid,
+                   "statement": statement,
+                   "evidence_urls": evidence.as_deref().map_or(json!([]), parsed),
+                   "evidence_attachments": parsed(&files), "notice_status": status,
+                   "filed_at": t_opt(at)})
+        })
+        .collect();
+
     let my_appeals: Vec<(String, String, String, String, String, PrimitiveDateTime)> =
         appeals::table
             .filter(appeals::appellant_id.eq(&me))
@@ -430,6 +467,7 @@ pub fn export_account(conn: &mut DbConnection, actor: &Actor) -> Result<Value, R
         "notifications": notes,
         "reports_filed": filed,
         "takedown_notices_filed": notices,
+        "counter_notices_filed": counters,
         "appeals_filed": my_appeals,
         "ratings_given": given,
         "email": {

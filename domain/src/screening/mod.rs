@@ -14,4 +14,4 @@ pub use error::ScreeningError;
 pub use model::{Rule, RuleAction, RuleCategory, RuleKind};
 pub use normalize::{fold, skeleton_of};
 pub use rules::{MAX_EXCEPTIONS, RuleInput, create_rule, list_rules, update_rule};
-pub use verdict::{Verdict, record, screen, stored, try_text};
+pub use verdict::{Verdict, current_rules, record, record_new, screen, stored, try_text};

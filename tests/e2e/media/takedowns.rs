@@ -178,6 +178,30 @@ async fn counter_notice_evidence_reaches_the_notifier(b: Backend, st: Storage) {
     ] {
         assert_eq!(app.get_raw(&url, who, &[]).await.0, expected, "{who:?}");
     }
+    // The counter-notice is the filer's personal data: it is in their export, with its file;
+    // the notifier's export lists the notice, not the statement made against it.
+    let mine = app
+        .get("/api/v1/me/export", owner.token())
+        .await
+        .expect(200)
+        .body;
+    let filed = &mine["counter_notices_filed"];
+    assert_eq!(filed.as_array().map(Vec::len), Some(1), "{mine}");
+    assert_eq!(filed[0]["notice_id"], notice.as_str(), "{mine}");
+    assert_eq!(filed[0]["statement"], "我们持有该商标的授权许可，见附件。");
+    assert_eq!(filed[0]["evidence_attachments"][0], id(&licence).as_str());
+    assert!(filed[0]["filed_at"].is_string(), "{mine}");
+    let theirs = app
+        .get("/api/v1/me/export", holder.token())
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(theirs["counter_notices_filed"], json!([]), "{theirs}");
+    assert_eq!(
+        theirs["takedown_notices_filed"][0]["id"],
+        notice.as_str(),
+        "{theirs}"
+    );
 }
 
 media_backends!(
