@@ -156,6 +156,7 @@ async fn main() -> anyhow::Result<()> {
             if std::env::var("TRADEFAIR_MAIL_WORKER").is_err() {
                 config.mail_worker = true;
             }
+            warn_on_test_build();
             let services = api::services::Services::connect(config)
                 .await
                 .context("cannot start the worker")?;
@@ -193,12 +194,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Serve { demo } => {
             let config = Config::load()?;
-            if domain::TEST_BUILD {
-                tracing::warn!(
-                    "built with the test features (movable clock, cheap password hashes): \
-                     for tests only, never for a real marketplace; build with `cargo build -p api`"
-                );
-            }
+            warn_on_test_build();
             if demo {
                 seed_demo(&config).await?;
             }
@@ -276,4 +272,15 @@ async fn seed_demo(config: &Config) -> anyhow::Result<()> {
     println!("  buyer:    {}", logins.buyer);
     println!("  supplier: {}", logins.supplier);
     Ok(())
+}
+
+/// The test features make the clock movable and password hashes cheap: a server or worker
+/// built with them must not run a real marketplace, so both say so when they start.
+fn warn_on_test_build() {
+    if domain::TEST_BUILD {
+        tracing::warn!(
+            "built with the test features (movable clock, cheap password hashes): \
+             for tests only, never for a real marketplace; build with `cargo build -p api`"
+        );
+    }
 }

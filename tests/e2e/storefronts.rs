@@ -252,6 +252,12 @@ async fn demo_data_loads_and_is_served(b: Backend) {
     assert!(first["title_en"].as_str().is_some_and(|t| !t.is_empty()));
     assert!(first["currency"] == "USD" || first["price_on_request"] == true);
 
+    // `seed-demo` pictures every demo product (their companies are owned by demo accounts).
+    let unpictured = app
+        .with_db(|conn| domain::demo::products_without_images(conn).expect("unpictured"))
+        .await;
+    assert_eq!(unpictured.len(), 300);
+
     // `seed-demo` attaches a drawing to each demo buy request, and to nobody else's.
     let outsider = app.signup("buyer").await;
     let theirs = app

@@ -11,6 +11,15 @@ use crate::db::schema::{company_members, listings, products, users};
 use crate::ids::parse_db_id;
 use crate::media::{Media, MediaError, NewMedia, Quota, Target};
 
+/// Accounts whose e-mail address is under the demo domain (what `load` creates).
+fn demo_account()
+-> diesel::dsl::Or<diesel::dsl::Like<users::email, String>, diesel::dsl::Like<users::email, String>>
+{
+    users::email
+        .like(format!("%@{}", super::DEMO_DOMAIN))
+        .or(users::email.like(format!("%.{}", super::DEMO_DOMAIN)))
+}
+
 /// A demo product that has no picture yet.
 #[derive(Debug, Clone)]
 pub struct Unpictured {
@@ -21,11 +30,14 @@ pub struct Unpictured {
     pub title: String,
 }
 
-/// Products without images, with an owner of their company.
+/// Products of the demo companies (owned by a demo account: its e-mail address is under the
+/// demo domain) without images, with that owner. Other companies' products are never touched.
 pub fn products_without_images(conn: &mut DbConnection) -> QueryResult<Vec<Unpictured>> {
     let rows: Vec<(String, String, Option<String>, Option<String>)> = products::table
         .inner_join(company_members::table.on(company_members::company_id.eq(products::company_id)))
+        .inner_join(users::table.on(users::id.eq(company_members::user_id)))
         .filter(company_members::role.eq("owner"))
+        .filter(demo_account())
         .filter(products::images.eq("[]"))
         .filter(products::deleted_at.is_null())
         .select((
@@ -97,11 +109,7 @@ pub fn buy_requests_without_attachments(conn: &mut DbConnection) -> QueryResult<
         .inner_join(users::table.on(users::id.eq(listings::owner_id)))
         .filter(listings::kind.eq("buy"))
         .filter(listings::attachments.eq("[]"))
-        .filter(
-            users::email
-                .like(format!("%@{}", super::DEMO_DOMAIN))
-                .or(users::email.like(format!("%.{}", super::DEMO_DOMAIN))),
-        )
+        .filter(demo_account())
         .select((listings::id, listings::owner_id, listings::title))
         .order(listings::id.asc())
         .load(conn)?;

@@ -267,10 +267,25 @@ async fn demo_products_get_generated_pictures(b: Backend, s: Storage) {
     let app = TestApp::spawn_media(b, s).await;
     let op = app.operator().await;
     let (owner, company) = app.verified_company(&op).await;
+    // Demo companies are owned by demo accounts (addresses under the demo domain).
+    let demo_email = format!("owner-{}@{}", id(&company), domain::demo::DEMO_DOMAIN);
+    let email = owner.email.clone();
+    app.with_db(move |conn| {
+        use diesel::prelude::*;
+        use domain::db::schema::users;
+        diesel::update(users::table.filter(users::email.eq(email)))
+            .set(users::email.eq(demo_email))
+            .execute(conn)
+            .expect("a demo address")
+    })
+    .await;
     let published = app
         .publish(&owner, &id(&company), e2e::fixtures::product_body())
         .await;
     let draft = id(&app.product(&owner, &id(&company)).await);
+    // Somebody else's product on the same marketplace is never pictured.
+    let (other, their_company) = app.verified_company(&op).await;
+    let theirs = id(&app.product(&other, &id(&their_company)).await);
     let pool = domain::db::connect_pool(&app.db.url, 2).expect("pool");
     let store = api::media::MediaStore::from_config(&app.config).expect("store");
     let drawn = api::media::demo::picture_demo_products(&pool, &store, &app.config.data_dir)
@@ -281,6 +296,12 @@ async fn demo_products_get_generated_pictures(b: Backend, s: Storage) {
         .await
         .expect("pictures");
     assert_eq!(again, 0, "pictured products are left alone");
+    let untouched = app
+        .get(&format!("/api/v1/products/{theirs}"), other.token())
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(untouched["images"], json!([]), "{untouched}");
     let read = app
         .get(&format!("/api/v1/products/{published}"), None)
         .await
