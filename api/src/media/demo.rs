@@ -33,22 +33,7 @@ async fn store_generated(
     let size = bytes.len() as u64;
     let processed =
         tokio::task::spawn_blocking(move || process(&path, size, purpose, limits)).await??;
-    let mut variants = Vec::new();
-    for (variant, data) in processed.variants {
-        store.put(&sha256, variant.name, data).await?;
-        variants.push(variant);
-    }
-    Ok(NewMedia {
-        owner_id: owner,
-        purpose,
-        kind: processed.kind,
-        source_type: processed.source_type.to_owned(),
-        sha256,
-        size_bytes: size as i64,
-        width: processed.width,
-        height: processed.height,
-        variants,
-    })
+    store.keep(processed, sha256, size, owner, purpose).await
 }
 
 /// What one seeding step does for each of its items: the target's id, the uploader, what is

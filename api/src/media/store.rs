@@ -116,6 +116,34 @@ impl MediaStore {
         Ok(())
     }
 
+    /// Stores the variants of a processed upload and returns its record for the database:
+    /// the upload route and the demo's generated pictures keep files the same way.
+    pub async fn keep(
+        &self,
+        processed: imaging::Processed,
+        sha256: String,
+        size: u64,
+        owner: uuid::Uuid,
+        purpose: domain::media::Purpose,
+    ) -> anyhow::Result<domain::media::NewMedia> {
+        let mut variants = Vec::with_capacity(processed.variants.len());
+        for (variant, bytes) in processed.variants {
+            self.put(&sha256, variant.name, bytes).await?;
+            variants.push(variant);
+        }
+        Ok(domain::media::NewMedia {
+            owner_id: owner,
+            purpose,
+            kind: processed.kind,
+            source_type: processed.source_type.to_owned(),
+            sha256,
+            size_bytes: size as i64,
+            width: processed.width,
+            height: processed.height,
+            variants,
+        })
+    }
+
     /// The bytes of a variant, or of `range` of it; `None` when it is not stored.
     pub async fn get(
         &self,

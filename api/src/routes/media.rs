@@ -369,25 +369,10 @@ pub async fn upload_media(
                 .await
                 .map_err(|e| ApiError::internal(&e))?
                 .map_err(refused)?;
-            let mut variants = Vec::with_capacity(processed.variants.len());
-            for (variant, bytes) in processed.variants {
-                store
-                    .put(&sha256, variant.name, bytes)
-                    .await
-                    .map_err(|e| ApiError::internal(e.as_ref()))?;
-                variants.push(variant);
-            }
-            NewMedia {
-                owner_id: owner,
-                purpose,
-                kind: processed.kind,
-                source_type: processed.source_type.to_owned(),
-                sha256,
-                size_bytes: size as i64,
-                width: processed.width,
-                height: processed.height,
-                variants,
-            }
+            store
+                .keep(processed, sha256, size, owner, purpose)
+                .await
+                .map_err(|e| ApiError::internal(e.as_ref()))?
         }
     };
     drop(received);
