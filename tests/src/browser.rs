@@ -234,9 +234,9 @@ impl Browser {
         panic!("no link with {text:?} in {scope} on {}", self.path().await)
     }
 
-    /// Waits until the current document has loaded. A WebDriver click already waits for the
-    /// navigation it starts and a script runs only in the new document, so one script that
-    /// answers on the `load` event is enough: no polling.
+    /// Waits until the current document has loaded. A WebDriver click usually waits for the
+    /// navigation it starts, so one script that answers on the `load` event is enough; when it
+    /// does not answer, the document's state is asked until it is complete.
     pub async fn wait_loaded(&self) {
         let state = self
             .client
@@ -247,10 +247,26 @@ impl Browser {
                 vec![],
             )
             .await;
-        assert!(
-            matches!(state, Ok(Value::String(ref s)) if s == "complete"),
-            "the page did not load: {state:?}"
-        );
+        if matches!(state, Ok(Value::String(ref s)) if s == "complete") {
+            return;
+        }
+        // The script can land in the document a click is leaving, whose `load` never comes
+        // (seen once, under load, as a script timeout): ask the document there now instead.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let now = self
+                .client
+                .execute("return document.readyState", vec![])
+                .await;
+            if matches!(now, Ok(Value::String(ref s)) if s == "complete") {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the page did not load: {state:?}, then {now:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// The address (without origin) once the current page has loaded; fails unless it
