@@ -147,7 +147,14 @@ async fn main() -> anyhow::Result<()> {
         config: std::sync::Arc::new(worker_config),
         ..services
     };
-    let elapsed = e2e::bench::time_until_done(&services, &url, jobs, count_sent).await?;
+    let elapsed = e2e::bench::time_until_done(
+        &services,
+        api::progress::Loop::MailWorker,
+        &url,
+        jobs,
+        count_sent,
+    )
+    .await?;
     let backend = e2e::bench::backend_name(&url);
     println!(
         "mail-bench: {jobs} messages to {domains} domains, {backend}, concurrency {}, batch {}, DKIM {}, tracking {}: {:.2} s, {:.0} messages/s (sink received {})",

@@ -174,7 +174,14 @@ async fn main() -> anyhow::Result<()> {
         config: Arc::new(worker_config),
         ..services
     };
-    let elapsed = e2e::bench::time_until_done(&services, &url, deliveries, count_delivered).await?;
+    let elapsed = e2e::bench::time_until_done(
+        &services,
+        api::progress::Loop::Webhooks,
+        &url,
+        deliveries,
+        count_delivered,
+    )
+    .await?;
     let backend = e2e::bench::backend_name(&url);
     println!(
         "webhook-bench: {deliveries} deliveries, {backend}, batch {}: {:.2} s, {:.0} deliveries/s (receiver got {})",

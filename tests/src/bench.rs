@@ -3,10 +3,11 @@
 
 use std::time::{Duration, Instant};
 
-/// Starts `services`' background loops and polls `done(url)` (on the blocking pool) until it
-/// reaches `total`; returns the time taken. Fails after 600 s.
+/// Starts `services`' background loops and asks `done(url)` (on the blocking pool) after each
+/// pass of the loop `worker` until it reaches `total`; returns the time taken. Fails after 600 s.
 pub async fn time_until_done(
     services: &api::services::Services,
+    worker: api::progress::Loop,
     url: &str,
     total: usize,
     done: fn(&str) -> i64,
@@ -24,7 +25,10 @@ pub async fn time_until_done(
             Instant::now() < deadline,
             "only {finished} of {total} done in 600 s"
         );
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        let next = services.progress.passes(worker) + 1;
+        let left = deadline.saturating_duration_since(Instant::now());
+        // A timeout here is reported by the deadline check above on the next look.
+        let _ = tokio::time::timeout(left, services.progress.reached(worker, next)).await;
     }
     let elapsed = started.elapsed();
     background.stop().await;

@@ -234,39 +234,32 @@ impl Browser {
         panic!("no link with {text:?} in {scope} on {}", self.path().await)
     }
 
-    /// Waits until the current document has loaded. A WebDriver click usually waits for the
-    /// navigation it starts, so one script that answers on the `load` event is enough; when it
-    /// does not answer, the document's state is asked until it is complete.
+    /// Waits until the current document has loaded: a script answers on its `load` event (no
+    /// polling). A WebDriver click usually waits for the navigation it starts; when it did not,
+    /// the script lands in the document the click is leaving, whose `load` never comes (seen
+    /// once, under load, as a script timeout), so the wait is asked once more, of the document
+    /// that is there then.
     pub async fn wait_loaded(&self) {
-        let state = self
-            .client
+        let mut state = self.load_event().await;
+        if !matches!(state, Ok(Value::String(ref s)) if s == "complete") {
+            state = self.load_event().await;
+        }
+        assert!(
+            matches!(state, Ok(Value::String(ref s)) if s == "complete"),
+            "the page did not load: {state:?}"
+        );
+    }
+
+    /// `"complete"` once the current document's `load` event has fired.
+    async fn load_event(&self) -> Result<Value, fantoccini::error::CmdError> {
+        self.client
             .execute_async(
                 r#"const done = arguments[arguments.length - 1];
                 if (document.readyState === "complete") { done(document.readyState); }
                 else { window.addEventListener("load", () => done("complete"), {once: true}); }"#,
                 vec![],
             )
-            .await;
-        if matches!(state, Ok(Value::String(ref s)) if s == "complete") {
-            return;
-        }
-        // The script can land in the document a click is leaving, whose `load` never comes
-        // (seen once, under load, as a script timeout): ask the document there now instead.
-        let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        loop {
-            let now = self
-                .client
-                .execute("return document.readyState", vec![])
-                .await;
-            if matches!(now, Ok(Value::String(ref s)) if s == "complete") {
-                return;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the page did not load: {state:?}, then {now:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+            .await
     }
 
     /// The address (without origin) once the current page has loaded; fails unless it
